@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Lazer builds with, if any is missing.
+# Usage: scripts/deps.sh [--bench]   (--bench adds the peers: lua5.4 luajit erlang-base python3)
+set -euo pipefail
+pkgs=(clang cmake ninja-build libasmjit-dev libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev)
+if [[ "${1:-}" == "--bench" ]]; then pkgs+=(lua5.4 luajit erlang-base python3); fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+echo "deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,172 @@
+// Instruction set metadata derived from opcodes.def: opcode enum, field
+// layout, operand decoding. Everything that reads or writes code words goes
+// through this header so the table stays the single source of truth.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "format/opcodes.def"
+
+namespace lzr {
+
+enum class Op : uint8_t {
+#define LZR_OP_ENUM(name, code, f0, f1, f2, f3, extra) op_##name = code,
+  LZR_OPCODES(LZR_OP_ENUM)
+#undef LZR_OP_ENUM
+};
+
+#define LZR_OP_COUNT_ONE(...) +1
+constexpr unsigned kNumOpcodes = 0 LZR_OPCODES(LZR_OP_COUNT_ONE);
+#undef LZR_OP_COUNT_ONE
+
+enum class FieldKind : uint8_t {
+  NONE,
+  RD, RS, RM,      // 8-bit R operand: written / read / read+written
+  R6D, R6S,        // 6-bit R6 operand: written / read
+  Z8, Z16,         // must-be-zero padding
+  I16, U16,        // immediates
+  LIT,             // literal index (any term)
+  FUN,             // literal index of an atom naming a function
+  SIZE,            // constructor element count
+  T32, T64,        // load32 / load64 value type
+  J12, J24,        // signed jump offsets in words
+};
+
+// Words that follow the code word.
+enum class Extra : uint8_t {
+  None,
+  Regmask,        // one regmask word
+  RegmaskElems,   // regmask, then ceil(size/4) push words
+  RegmaskPairs,   // regmask, then ceil(size/2) push words (key,value pairs)
+  RegmaskUpvals,  // regmask, then ceil(upvals/4) push words (target's upvals)
+  Word32,         // one 32-bit value word
+  Word64,         // two value words: low, then high
+};
+
+constexpr unsigned field_bits(FieldKind k) {
+  switch (k) {
+    case FieldKind::NONE: return 0;
+    case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::Z8: return 8;
+    case FieldKind::R6D: case FieldKind::R6S: return 6;
+    case FieldKind::J12: return 12;
+    case FieldKind::J24: return 24;
+    default: return 16;
+  }
+}
+constexpr bool is_r(FieldKind k) { return k == FieldKind::RD || k == FieldKind::RS || k == FieldKind::RM; }
+constexpr bool is_r6(FieldKind k) { return k == FieldKind::R6D || k == FieldKind::R6S; }
+constexpr bool is_reg(FieldKind k) { return is_r(k) || is_r6(k); }
+constexpr bool is_written(FieldKind k) { return k == FieldKind::RD || k == FieldKind::RM || k == FieldKind::R6D; }
+constexpr bool is_jump(FieldKind k) { return k == FieldKind::J12 || k == FieldKind::J24; }
+constexpr bool is_signed(FieldKind k) { return k == FieldKind::I16 || is_jump(k); }
+
+struct OpInfo {
+  std::string_view name;
+  uint8_t code;
+  std::array<FieldKind, 4> fields;
+  std::array<uint8_t, 4> shift;  // bit position of each field
+  Extra extra;
+  bool valid;                    // false for unassigned opcode numbers
+};
+
+namespace detail {
+constexpr OpInfo make_op(std::string_view name, uint8_t code, FieldKind a, FieldKind b, FieldKind c,
+                         FieldKind d, Extra e) {
+  OpInfo info{name, code, {a, b, c, d}, {0, 0, 0, 0}, e, true};
+  unsigned bit = 8;
+  for (int i = 0; i < 4; ++i) {
+    info.shift[i] = static_cast<uint8_t>(bit);
+    bit += field_bits(info.fields[i]);
+  }
+  return info;
+}
+constexpr std::array<OpInfo, 256> build_table() {
+  std::array<OpInfo, 256> t{};
+  for (unsigned i = 0; i < 256; ++i) t[i] = OpInfo{"", static_cast<uint8_t>(i), {}, {}, Extra::None, false};
+#define LZR_OP_ROW(name, code, f0, f1, f2, f3, extra)                                          \
+  t[code] = make_op(#name, code, FieldKind::f0, FieldKind::f1, FieldKind::f2, FieldKind::f3, \
+                    Extra::extra);
+  LZR_OPCODES(LZR_OP_ROW)
+#undef LZR_OP_ROW
+  return t;
+}
+constexpr bool fields_fit(const std::array<OpInfo, 256>& t) {
+  for (const auto& op : t) {
+    if (!op.valid) continue;
+    unsigned bits = 8;
+    for (auto f : op.fields) bits += field_bits(f);
+    if (bits != 32) return false;  // every defined op fills its code word exactly
+  }
+  return true;
+}
+}  // namespace detail
+
+inline constexpr std::array<OpInfo, 256> kOpTable = detail::build_table();
+static_assert(detail::fields_fit(kOpTable), "an opcode's fields do not fill 32 bits");
+static_assert(kOpTable[15].shift[2] == 20 && kOpTable[5].shift[3] == 26, "field placement");
+
+inline const OpInfo& op_info(uint8_t code) { return kOpTable[code]; }
+std::optional<uint8_t> op_by_name(std::string_view name);
+
+// Raw field value (unsigned, before sign extension).
+constexpr uint32_t field_raw(uint32_t word, const OpInfo& op, int i) {
+  unsigned bits = field_bits(op.fields[i]);
+  return bits == 0 ? 0 : (word >> op.shift[i]) & ((1u << bits) - 1);
+}
+// Field value, sign-extended for signed kinds.
+constexpr int32_t field_value(uint32_t word, const OpInfo& op, int i) {
+  uint32_t raw = field_raw(word, op, i);
+  unsigned bits = field_bits(op.fields[i]);
+  if (is_signed(op.fields[i]) && bits < 32 && (raw >> (bits - 1)) & 1) return static_cast<int32_t>(raw - (1u << bits));
+  return static_cast<int32_t>(raw);
+}
+constexpr uint32_t field_encode(const OpInfo& op, int i, int32_t value) {
+  unsigned bits = field_bits(op.fields[i]);
+  return (static_cast<uint32_t>(value) & ((1u << bits) - 1)) << op.shift[i];
+}
+constexpr bool field_fits(FieldKind k, int64_t v) {
+  unsigned bits = field_bits(k);
+  if (is_signed(k)) return v >= -(int64_t{1} << (bits - 1)) && v < (int64_t{1} << (bits - 1));
+  return v >= 0 && v < (int64_t{1} << bits);
+}
+
+// ---- register operands (DESIGN section 3) ----
+enum class RegKind : uint8_t { X = 0, Y = 1, U = 2, Invalid = 3 };
+struct Reg {
+  RegKind kind;
+  uint8_t index;
+  bool operator==(const Reg&) const = default;
+};
+// R: offset bits 0-4, bit 5 reserved (0), type bits 6-7.
+constexpr Reg decode_r(uint32_t raw) { return Reg{static_cast<RegKind>((raw >> 6) & 3), static_cast<uint8_t>(raw & 31)}; }
+constexpr bool r_reserved_bit(uint32_t raw) { return (raw >> 5) & 1; }
+constexpr uint32_t encode_r(Reg r) { return (static_cast<uint32_t>(r.kind) << 6) | r.index; }
+// R6: offset bits 0-4, bit 5: 0 = X, 1 = Y.
+constexpr Reg decode_r6(uint32_t raw) { return Reg{(raw >> 5) & 1 ? RegKind::Y : RegKind::X, static_cast<uint8_t>(raw & 31)}; }
+constexpr uint32_t encode_r6(Reg r) { return (r.kind == RegKind::Y ? 32u : 0u) | r.index; }
+
+// Number of words an instruction occupies, given its code word and, for
+// `fn`, the upvalue count of the target function.
+constexpr unsigned push_words_for(Extra e, uint32_t size_or_upvals) {
+  switch (e) {
+    case Extra::RegmaskElems: case Extra::RegmaskUpvals: return (size_or_upvals + 3) / 4;
+    case Extra::RegmaskPairs: return (size_or_upvals + 1) / 2;
+    default: return 0;
+  }
+}
+constexpr unsigned fixed_extra_words(Extra e) {
+  switch (e) {
+    case Extra::None: return 0;
+    case Extra::Word64: return 2;
+    default: return 1;  // regmask or word32
+  }
+}
+
+// load32 / load64 value types.
+enum class Load32Type : uint8_t { Int32 = 0, UInt32 = 1, Float32 = 2 };
+enum class Load64Type : uint8_t { Float64 = 0, Int64 = 1 };
+
+}  // namespace lzr

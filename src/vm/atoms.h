@@ -1,0 +1,47 @@
+// The atom table: every atom text interned once, identified by index.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include "vm/atoms.def"
+#include "vm/term.h"
+
+namespace lzr {
+
+enum FixedAtom : uint32_t {
+#define LZR_ATOM_ENUM(id, text) kAtomIndex_##id,
+  LZR_FIXED_ATOMS(LZR_ATOM_ENUM)
+#undef LZR_ATOM_ENUM
+  kNumFixedAtoms
+};
+
+#define LZR_ATOM_CONST(id, text) constexpr Term kAtom_##id = make_atom(kAtomIndex_##id);
+LZR_FIXED_ATOMS(LZR_ATOM_CONST)
+#undef LZR_ATOM_CONST
+
+constexpr Term kTrue = kAtom_true;
+constexpr Term kFalse = kAtom_false;
+constexpr uint32_t kMaxAtoms = 1u << 20;  // 1M, as Lazer planned
+constexpr size_t kMaxAtomLength = 255;    // a ByteTerm atom's length is 8 bits
+
+class AtomTable {
+ public:
+  AtomTable();
+  // Interns `text`; nullopt when the table is full or the text is too long.
+  std::optional<Term> intern(std::string_view text);
+  std::optional<Term> find(std::string_view text) const;
+  std::string_view text(Term atom) const { return names_[atom_index(atom)]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::deque<std::string> names_;  // deque: element addresses stay put, so views stay valid
+  std::unordered_map<std::string_view, uint32_t> index_;  // keys view into names_
+};
+
+}  // namespace lzr

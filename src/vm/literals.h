@@ -1,0 +1,29 @@
+// Immortal per-module literal area: module literals become runtime terms
+// here once, at load time, and are never copied or collected.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "format/literal.h"
+#include "vm/atoms.h"
+#include "vm/term.h"
+
+namespace lzr {
+
+class LiteralArena {
+ public:
+  // Materialises `lit` (atoms interned in `atoms`); nullopt + `err` if an
+  // atom cannot be interned (table full) or an integer does not fit.
+  std::optional<Term> materialize(const Literal& lit, AtomTable& atoms, std::string& err);
+  size_t words() const;
+
+ private:
+  Term* alloc(size_t words);
+  std::vector<std::unique_ptr<Term[]>> chunks_;
+  size_t chunk_used_ = 0, chunk_size_ = 0, words_ = 0;
+};
+
+}  // namespace lzr

@@ -1,0 +1,111 @@
+// The 64-bit term word (docs/terms.md has the full picture).
+//
+// NaN-boxing: a finite double is stored as its own bits. Everything else
+// lives in the negative quiet-NaN space, selected by the top 16 bits:
+//
+//   0x0000..0xFFF8  float (finite doubles only; the VM never creates NaN/inf)
+//   0xFFF9          small integer, 48-bit two's complement payload
+//   0xFFFA          atom, payload = atom index
+//   0xFFFB          special constant: nil ([]) = 0, HAMT sub-node marker = 1
+//   0xFFFC          cons pointer (2 words: head, tail)
+//   0xFFFD          boxed pointer (header word, then payload)
+//   0xFFFE          GC forwarding word (never a live term)
+//   0xFFFF          object header (never a term; lets GC scan heaps linearly)
+//
+// Pointers are 48-bit user-space addresses, 8-byte aligned.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+namespace lzr {
+
+using Term = uint64_t;
+
+constexpr unsigned kTagShift = 48;
+constexpr uint64_t kPayloadMask = (uint64_t{1} << kTagShift) - 1;
+constexpr uint64_t kTagInt = uint64_t{0xFFF9} << kTagShift;
+constexpr uint64_t kTagAtom = uint64_t{0xFFFA} << kTagShift;
+constexpr uint64_t kTagSpecial = uint64_t{0xFFFB} << kTagShift;
+constexpr uint64_t kTagCons = uint64_t{0xFFFC} << kTagShift;
+constexpr uint64_t kTagBoxed = uint64_t{0xFFFD} << kTagShift;
+constexpr uint64_t kTagForward = uint64_t{0xFFFE} << kTagShift;
+constexpr uint64_t kTagHeader = uint64_t{0xFFFF} << kTagShift;
+
+constexpr Term kNil = kTagSpecial | 0;
+constexpr Term kHamtSubnode = kTagSpecial | 1;  // key slot marking a sub-node entry
+
+constexpr int64_t kSmallIntMin = -(int64_t{1} << 47);
+constexpr int64_t kSmallIntMax = (int64_t{1} << 47) - 1;
+
+constexpr uint64_t tag_of(Term t) { return t & ~kPayloadMask; }
+
+// ---- floats ----
+constexpr bool is_float(Term t) { return t < kTagInt; }
+inline double float_value(Term t) { return std::bit_cast<double>(t); }
+// Caller guarantees `d` is finite (arithmetic raises badarith otherwise).
+inline Term make_float(double d) { return std::bit_cast<Term>(d); }
+
+// ---- small integers ----
+constexpr bool is_int(Term t) { return tag_of(t) == kTagInt; }
+constexpr int64_t int_value(Term t) { return static_cast<int64_t>(t << 16) >> 16; }
+constexpr bool fits_small(int64_t v) { return v >= kSmallIntMin && v <= kSmallIntMax; }
+constexpr Term make_int(int64_t v) { return kTagInt | (static_cast<uint64_t>(v) & kPayloadMask); }
+constexpr bool is_number(Term t) { return is_float(t) || is_int(t); }
+
+// ---- atoms ----
+constexpr bool is_atom(Term t) { return tag_of(t) == kTagAtom; }
+constexpr uint32_t atom_index(Term t) { return static_cast<uint32_t>(t); }
+constexpr Term make_atom(uint32_t index) { return kTagAtom | index; }
+
+// ---- nil / lists ----
+constexpr bool is_nil(Term t) { return t == kNil; }
+constexpr bool is_cons(Term t) { return tag_of(t) == kTagCons; }
+constexpr bool is_list(Term t) { return is_nil(t) || is_cons(t); }
+inline Term* cons_ptr(Term t) { return reinterpret_cast<Term*>(t & kPayloadMask); }
+inline Term make_cons(const Term* cell) { return kTagCons | reinterpret_cast<uint64_t>(cell); }
+inline Term cons_head(Term t) { return cons_ptr(t)[0]; }
+inline Term cons_tail(Term t) { return cons_ptr(t)[1]; }
+
+// ---- boxed objects ----
+// Header word: 0xFFFF | words:40 | kind:8. `words` counts payload words after
+// the header. Kinds below kFirstRawKind hold only terms in their payload (a
+// raw machine pointer has top bits 0 and so reads as a float, which GC skips);
+// kinds from kFirstRawKind on hold raw bytes that GC copies but never scans.
+enum class BoxKind : uint8_t {
+  Tuple = 0,          // payload: elements
+  MapFlat = 1,        // payload: k0, v0, k1, v1, ... sorted by key (term order)
+  MapHamt = 2,        // payload: count (int term), root node (boxed HamtNode)
+  HamtNode = 3,       // payload: bitmap (int term), then per set bit (key, value) or (kHamtSubnode, node)
+  HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash)
+  Closure = 5,        // payload: raw FunctionInfo*, then upvalues
+  Binary = 16,        // payload: byte length (raw), then bytes
+};
+constexpr BoxKind kFirstRawKind = BoxKind::Binary;
+
+constexpr bool is_boxed(Term t) { return tag_of(t) == kTagBoxed; }
+inline Term* boxed_ptr(Term t) { return reinterpret_cast<Term*>(t & kPayloadMask); }
+inline Term make_boxed(const Term* header) { return kTagBoxed | reinterpret_cast<uint64_t>(header); }
+constexpr Term make_header(BoxKind kind, uint64_t words) { return kTagHeader | (words << 8) | static_cast<uint8_t>(kind); }
+constexpr bool is_header(Term w) { return tag_of(w) == kTagHeader; }
+constexpr BoxKind header_kind(Term h) { return static_cast<BoxKind>(h & 0xFF); }
+constexpr uint64_t header_words(Term h) { return (h & kPayloadMask) >> 8; }
+inline BoxKind box_kind(Term t) { return header_kind(boxed_ptr(t)[0]); }
+inline bool is_box_of(Term t, BoxKind k) { return is_boxed(t) && box_kind(t) == k; }
+
+inline bool is_tuple(Term t) { return is_box_of(t, BoxKind::Tuple); }
+inline bool is_binary(Term t) { return is_box_of(t, BoxKind::Binary); }
+inline bool is_closure(Term t) { return is_box_of(t, BoxKind::Closure); }
+inline bool is_map(Term t) {
+  return is_boxed(t) && (box_kind(t) == BoxKind::MapFlat || box_kind(t) == BoxKind::MapHamt);
+}
+
+inline uint64_t tuple_arity(Term t) { return header_words(boxed_ptr(t)[0]); }
+inline Term* tuple_elems(Term t) { return boxed_ptr(t) + 1; }
+
+inline uint64_t binary_size(Term t) { return boxed_ptr(t)[1]; }
+inline const uint8_t* binary_bytes(Term t) { return reinterpret_cast<const uint8_t*>(boxed_ptr(t) + 2); }
+constexpr uint64_t binary_words(uint64_t bytes) { return 1 + (bytes + 7) / 8; }
+
+}  // namespace lzr
