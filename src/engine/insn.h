@@ -1,0 +1,86 @@
+// The internal instruction form both engines execute.
+//
+// The loader (loader.cpp) translates each verified file instruction into one
+// 16-byte Insn: operands pre-decoded, literals and constants resolved to
+// terms, jumps to Insn pointers, calls bound to FunctionInfo. Where every
+// register operand is an X register the loader picks a specialised opcode
+// (suffix _x...), whose handler needs no operand-kind dispatch. This table is
+// the engines' instruction set, derived from the file's (opcodes.def) the way
+// BEAM's loader specialises generic instructions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vm/function_info.h"
+#include "vm/term.h"
+
+namespace lzr {
+
+//   name        operands (a, b, c, d; u = the 64-bit union)
+#define LZR_IOPS(I)                                                   \
+  I(mov)         /* a = b (any kinds)                              */ \
+  I(mov_xx)      /* X[a] = X[b]                                    */ \
+  I(swap)        /* t = a; a = b; c = t                            */ \
+  I(load)        /* a = u.term (loadi/loadu/loadc/load32/load64)   */ \
+  I(load_x)      /* X[a] = u.term                                  */ \
+  I(ret)         /* return a                                       */ \
+  I(call)        /* a = u.fn(X0..) : bytecode callee               */ \
+  I(call_native) /* a = u.fn->native(X0..)                         */ \
+  I(tcall)       /* tail call u.fn                                 */ \
+  I(tcall_native)/* return u.fn->native(X0..)                      */ \
+  I(apply)       /* a = closure b applied to X0..                  */ \
+  I(get) I(drop) /* a = get/drop(b, c)                             */ \
+  I(get_xxx)     /* X[a] = get(X[b], X[c])                         */ \
+  I(put)         /* a = put(b, c, d); u.mask live X                */ \
+  I(cons)        /* a = [b | c]; u.mask live X                     */ \
+  I(tuple) I(list) I(map) /* a = build from u.ctor                 */ \
+  I(fn)          /* a = closure of u.ctor->fn over u.ctor's ops    */ \
+  I(eq) I(ne) I(lt) I(gt) I(lte) I(gte) /* if a ? b goto u.target  */ \
+  I(eq_xx) I(ne_xx) I(lt_xx) I(gt_xx) I(lte_xx) I(gte_xx)           \
+  I(not) I(neg) I(type) I(size)         /* a = op(b)               */ \
+  I(add) I(sub) I(mul) I(div) I(mod)    /* a = b op c              */ \
+  I(shr) I(shl) I(xor) I(and) I(or)                                 \
+  I(add_xxx) I(sub_xxx) I(mul_xxx)                                  \
+  I(jmp)         /* goto u.target                                  */
+
+enum class IOp : uint16_t {
+#define LZR_IOP_ENUM(name) name,
+  LZR_IOPS(LZR_IOP_ENUM)
+#undef LZR_IOP_ENUM
+};
+#define LZR_IOP_COUNT_ONE(name) +1
+constexpr unsigned kNumIOps = 0 LZR_IOPS(LZR_IOP_COUNT_ONE);
+#undef LZR_IOP_COUNT_ONE
+const char* iop_name(IOp op);
+
+// Operand byte: kind << 5 | index, kind 0 = X, 1 = Y, 2 = U (upvalue).
+constexpr uint8_t kOperandX = 0, kOperandY = 1, kOperandU = 2;
+constexpr uint8_t operand(uint8_t kind, uint8_t index) { return static_cast<uint8_t>(kind << 5 | index); }
+constexpr uint8_t operand_kind(uint8_t o) { return o >> 5; }
+constexpr uint8_t operand_index(uint8_t o) { return o & 31; }
+
+// Constructor and closure details, kept beside the code in the module.
+struct CtorInfo {
+  uint32_t mask;            // live X registers if this instruction collects
+  uint32_t count;           // elements (tuple/list), pairs (map), upvalues (fn)
+  const FunctionInfo* fn;   // fn only
+  uint8_t ops[];            // operand bytes: count (or 2 * count for maps)
+};
+
+struct Insn {
+  IOp op;
+  uint8_t a, b, c, d;
+  uint16_t pad;             // keeps the union 8-byte aligned
+  union {
+    Term term;               // load
+    const Insn* target;      // compare-jumps, jmp
+    const FunctionInfo* fn;  // call, tcall
+    const CtorInfo* ctor;    // tuple, list, map, fn
+    uint32_t mask;           // put, cons
+  } u;
+};
+static_assert(sizeof(Insn) == 16, "Insn is two words");
+static_assert(offsetof(Insn, u) == 8);
+
+}  // namespace lzr

@@ -1,0 +1,23 @@
+// Loading modules into a VM: read, verify, translate to internal code
+// (insn.h), register, and link calls to other modules — which are loaded
+// from the search path on demand. A failed load leaves the VM as it was.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "format/module_file.h"
+#include "vm/vm.h"
+
+namespace lzr {
+
+// From a file: `.lzr` is read as bytes, `.lzs` is assembled in memory.
+Module* load_module_file(VM& vm, const std::string& path, LoadError& err);
+// From a module image in memory; `label` names it in messages and its folder
+// (if any) anchors a native module's relative library path.
+Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& label, LoadError& err);
+// Finds `name` on the search path (NAME.lzr, then NAME.lzs in each folder)
+// unless it is loaded already.
+Module* load_module_named(VM& vm, std::string_view name, LoadError& err);
+
+}  // namespace lzr

@@ -1,0 +1,36 @@
+// The meaning of every data instruction, in one place. Both engines run
+// their fast paths inline and call these for everything else, so a slow path
+// and the reference behaviour are the same code.
+//
+// Functions that can fail return kRaised after storing the error term in
+// p.error; kRaised is a header word, never a valid term.
+#pragma once
+
+#include "vm/process.h"
+#include "vm/term.h"
+
+namespace lzr {
+
+constexpr Term kRaised = kTagHeader;
+
+enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or };
+enum class CmpOp : uint8_t { Eq, Ne, Lt, Gt, Lte, Gte };
+
+Term raise(Process& p, Term reason);                   // returns kRaised
+Term raise_tagged(Process& p, Term tag, Term value);   // raises {tag, value}
+
+Term arith(Process& p, ArithOp op, Term a, Term b);
+Term op_not(Process& p, Term a);
+Term op_neg(Process& p, Term a);
+bool compare_holds(CmpOp op, Term a, Term b);
+
+Term op_get(Process& p, Term container, Term index);
+Term op_drop(Process& p, Term container, Term index);
+Term op_put(Process& p, Term container, Term key, Term value);
+Term op_type(Term t);
+Term op_size(Process& p, Term t);
+
+// Upvalue array of a closure term (nullptr for nil).
+inline Term* closure_upvals(Term closure) { return is_boxed(closure) ? boxed_ptr(closure) + 2 : nullptr; }
+
+}  // namespace lzr

@@ -1,0 +1,40 @@
+// The virtual machine: atoms, loaded modules, the module search path and
+// run-time options. Loading and running live in src/engine.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vm/atoms.h"
+#include "vm/module.h"
+
+namespace lzr {
+
+struct VmOptions {
+  bool gc_stress = false;             // collect at every allocation (LZR_GC_STRESS=1)
+  size_t stack_words = size_t{1} << 27;  // reserved per process (1 GiB of address space)
+};
+
+class VM {
+ public:
+  explicit VM(VmOptions options = {});
+  ~VM();
+
+  AtomTable atoms;
+  VmOptions options;
+  std::vector<std::string> search_path;
+
+  Module* find_module(Term name_atom) const;
+  Module* add_module(std::unique_ptr<Module> m);
+  // The module whose internal code contains `pc`, if any.
+  const Module* module_of(const void* pc) const;
+
+  Term atom(std::string_view text);  // interns; aborts only if the table is full
+
+ private:
+  std::unordered_map<Term, std::unique_ptr<Module>> modules_;
+};
+
+}  // namespace lzr
