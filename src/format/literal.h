@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lzr {
@@ -17,6 +19,20 @@ enum class ByteTermType : uint8_t {
 };
 constexpr unsigned kNumByteTermTypes = 18;
 
+// Lists, tuples and maps may nest this deep (the outermost container is level
+// 1); deeper literals are rejected so decoding needs bounded stack.
+constexpr unsigned kMaxLiteralDepth = 200;
+
+// Integers the VM can hold without bignums (48-bit two's complement; the same
+// range as vm/term.h's small integers). ByteTerm ints are at most 32 bits, but
+// every integer source (literals, load64) is checked against this range.
+constexpr int64_t kSmallIntegerMin = -(int64_t{1} << 47);
+constexpr int64_t kSmallIntegerMax = (int64_t{1} << 47) - 1;
+constexpr bool fits_small_integer(int64_t v) { return v >= kSmallIntegerMin && v <= kSmallIntegerMax; }
+
+// Name of a ByteTerm type ("int8", "list16", ...), "" for unknown numbers.
+std::string_view byte_term_type_name(uint8_t type);
+
 struct Literal {
   enum class Kind : uint8_t { Int, Float, Atom, List, Tuple, Map, Binary };
   Kind kind = Kind::Int;
@@ -27,8 +43,9 @@ struct Literal {
   std::vector<Literal> items;     // List / Tuple elements; Map: k0, v0, k1, v1, ...
 
   // Structural equality including the encoding (two literals that encode to
-  // the same bytes compare equal).
-  bool operator==(const Literal&) const = default;
+  // the same bytes compare equal; floats compare by bit pattern, so 0.0 and
+  // -0.0 differ).
+  bool operator==(const Literal& other) const;
 
   static Literal integer(int64_t v);   // canonical (smallest) encoding
   static Literal floating(double v);   // F32 when exact, else F64
@@ -43,5 +60,20 @@ struct Literal {
 // whatever encoding the file used so modules round-trip byte for byte.
 ByteTermType canonical_encoding(const Literal& lit);
 bool is_canonical(const Literal& lit);  // recursively
+
+// The encoding the writer uses: `lit.encoding` when it can hold the value
+// (e.g. an int 5 stored as int16 stays int16), otherwise the canonical one.
+ByteTermType effective_encoding(const Literal& lit);
+
+// Why `lit` cannot be written as a ByteTerm (int outside int32/uint8, atom
+// longer than 255 bytes or not valid text, non-finite float, odd map items,
+// nesting deeper than kMaxLiteralDepth, ...), or nullopt if it can.
+// write_module requires every literal to pass.
+std::optional<std::string> literal_problem(const Literal& lit);
+
+// Atom text rule (names of atoms, modules and functions): valid UTF-8
+// (no overlong forms, no surrogates) without NUL bytes, at most 255 bytes.
+// Returns the problem or nullopt.
+std::optional<std::string> atom_text_problem(std::string_view text);
 
 }  // namespace lzr

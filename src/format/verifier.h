@@ -3,6 +3,8 @@
 // "Verification"). Never crashes on any input.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "format/module_file.h"
@@ -19,7 +21,19 @@ struct FunctionRef {
   std::string name;
   unsigned arity = 0;
 };
+// Splits at the LAST '/', then the module is everything before the LAST '.'
+// of the left part. Rejects: empty name or module, arity that is not a
+// decimal number 0..32 without sign or leading zeros.
 std::optional<FunctionRef> parse_function_ref(std::string_view text);
+
+// Index in m.functions of the function `ref` names when it names a function
+// of `m` itself (no module, or m's own name); nullopt otherwise (another
+// module's function, or an undefined local one).
+std::optional<size_t> local_function(const ModuleFile& m, const FunctionRef& ref);
+
+constexpr unsigned kMaxArity = 32;   // arguments live in X0..X31
+constexpr unsigned kMaxFrame = 32;   // Y slots
+constexpr unsigned kMaxUpvals = 32;  // captured values of a closure
 
 // Instruction length in words at `pc` (including regmask/value/push words);
 // 0 if the opcode is invalid or the length cannot be determined.

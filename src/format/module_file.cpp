@@ -1,0 +1,344 @@
+// .lzr reader and writer (docs/bytecode.md, "Module file"). The reader treats
+// its input as hostile: every count is checked against the bytes that remain
+// before anything is allocated, nesting is bounded, and every failure becomes
+// one line naming the byte offset.
+#include "format/module_file.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace lzr {
+
+namespace {
+
+// Smallest encoded ByteTerm: a type byte plus a one-byte value or count.
+constexpr size_t kMinLiteralBytes = 2;
+// Smallest native function entry that can be valid: "f/0" and its NUL.
+constexpr size_t kMinNativeFunctionBytes = 4;
+constexpr size_t kFunctionEntryBytes = 10;
+
+class Reader {
+ public:
+  Reader(std::string_view bytes, size_t pos, std::string_view file, LoadError& err)
+      : bytes_(bytes), pos_(pos), file_(file), err_(err) {}
+
+  size_t pos() const { return pos_; }
+  size_t left() const { return pos_ <= bytes_.size() ? bytes_.size() - pos_ : 0; }
+
+  // Records "<file>: byte N: <problem>" and returns false so callers can
+  // `return r.fail(...)`.
+  bool fail(size_t at, std::string_view problem) {
+    err_.message = fmt::format("{}: byte {}: {}", file_, at, problem);
+    return false;
+  }
+
+  // Same, for functions returning optionals.
+  std::nullopt_t fail_none(size_t at, std::string_view problem) {
+    fail(at, problem);
+    return std::nullopt;
+  }
+
+  bool need(size_t n, std::string_view what) {
+    if (left() >= n) return true;
+    return fail(pos_, fmt::format("truncated {} (needs {} bytes, {} left)", what, n, left()));
+  }
+
+  // Little-endian unsigned of `n` bytes; call need() first.
+  uint64_t take(size_t n) {
+    uint64_t v = 0;
+    for (size_t k = 0; k < n; ++k) v |= uint64_t{static_cast<unsigned char>(bytes_[pos_ + k])} << (8 * k);
+    pos_ += n;
+    return v;
+  }
+  std::string_view take_bytes(size_t n) {
+    std::string_view s = bytes_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  // NUL-terminated string; nullopt if no NUL before the end.
+  std::optional<std::string_view> take_cstr() {
+    size_t nul = bytes_.find('\0', pos_);
+    if (nul == std::string_view::npos) return std::nullopt;
+    std::string_view s = bytes_.substr(pos_, nul - pos_);
+    pos_ = nul + 1;
+    return s;
+  }
+
+  std::optional<Literal> literal(unsigned depth);
+
+ private:
+  bool container(Literal& lit, uint8_t type, size_t type_pos, unsigned depth);
+
+  std::string_view bytes_;
+  size_t pos_;
+  std::string_view file_;
+  LoadError& err_;
+};
+
+unsigned count_bytes(ByteTermType t) {
+  switch (t) {
+    case ByteTermType::List8: case ByteTermType::Tuple8: case ByteTermType::Map8: return 1;
+    case ByteTermType::List16: case ByteTermType::Tuple16: case ByteTermType::Map16: return 2;
+    default: return 4;
+  }
+}
+
+Literal::Kind container_kind(ByteTermType t) {
+  if (t <= ByteTermType::List32) return Literal::Kind::List;
+  if (t <= ByteTermType::Tuple32) return Literal::Kind::Tuple;
+  return Literal::Kind::Map;
+}
+
+std::optional<Literal> Reader::literal(unsigned depth) {
+  const size_t type_pos = pos_;
+  if (!need(1, "literal")) return std::nullopt;
+  const auto type = static_cast<uint8_t>(take(1));
+  const auto encoding = static_cast<ByteTermType>(type);
+  if (encoding == ByteTermType::Reserved6) return fail_none(type_pos, "literal type 6 is reserved");
+  if (type >= kNumByteTermTypes) return fail_none(type_pos, fmt::format("unknown literal type {}", type));
+  const std::string what = fmt::format("{} literal", byte_term_type_name(type));
+
+  Literal lit;
+  lit.encoding = encoding;
+  auto signed_int = [&](unsigned n) -> bool {
+    if (!need(n, what)) return false;
+    uint64_t raw = take(n);
+    unsigned shift = 64 - 8 * n;
+    lit.kind = Literal::Kind::Int;
+    lit.i = static_cast<int64_t>(raw << shift) >> shift;  // sign-extend
+    // ByteTerm ints are at most 32 bits, so this holds today; the check is
+    // here so a wider integer type added later cannot skip it.
+    if (!fits_small_integer(lit.i)) return fail(type_pos, "integer literal does not fit a small integer");
+    return true;
+  };
+
+  switch (encoding) {
+    case ByteTermType::I8: if (!signed_int(1)) return std::nullopt; break;
+    case ByteTermType::I16: if (!signed_int(2)) return std::nullopt; break;
+    case ByteTermType::I32: if (!signed_int(4)) return std::nullopt; break;
+    case ByteTermType::U8:
+      if (!need(1, what)) return std::nullopt;
+      lit.kind = Literal::Kind::Int;
+      lit.i = static_cast<int64_t>(take(1));
+      break;
+    case ByteTermType::F32:
+    case ByteTermType::F64: {
+      const bool wide = encoding == ByteTermType::F64;
+      if (!need(wide ? 8 : 4, what)) return std::nullopt;
+      lit.kind = Literal::Kind::Float;
+      lit.f = wide ? std::bit_cast<double>(take(8))
+                   : static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(take(4))));
+      if (!std::isfinite(lit.f)) return fail_none(type_pos, "float literal is not finite (NaN or infinity)");
+      break;
+    }
+    case ByteTermType::Atom: {
+      if (!need(1, "atom length")) return std::nullopt;
+      size_t len = take(1);
+      if (!need(len, "atom text")) return std::nullopt;
+      lit.kind = Literal::Kind::Atom;
+      lit.text = std::string(take_bytes(len));
+      if (auto problem = atom_text_problem(lit.text)) return fail_none(type_pos, "atom " + *problem);
+      break;
+    }
+    case ByteTermType::Binary: {
+      if (!need(4, "binary length")) return std::nullopt;
+      size_t len = take(4);
+      if (!need(len, "binary data")) return std::nullopt;
+      lit.kind = Literal::Kind::Binary;
+      lit.text = std::string(take_bytes(len));
+      break;
+    }
+    default:
+      if (!container(lit, type, type_pos, depth)) return std::nullopt;
+      break;
+  }
+  return lit;
+}
+
+bool Reader::container(Literal& lit, uint8_t type, size_t type_pos, unsigned depth) {
+  const auto encoding = static_cast<ByteTermType>(type);
+  if (depth > kMaxLiteralDepth)
+    return fail(type_pos, fmt::format("literal nested deeper than {} levels", kMaxLiteralDepth));
+  const unsigned width = count_bytes(encoding);
+  if (!need(width, fmt::format("{} count", byte_term_type_name(type)))) return false;
+  const uint64_t count = take(width);
+  lit.kind = container_kind(encoding);
+  const uint64_t terms = lit.kind == Literal::Kind::Map ? 2 * count : count;
+  // Each element needs at least kMinLiteralBytes: reject impossible counts
+  // before reserving anything.
+  if (terms * kMinLiteralBytes > left())
+    return fail(type_pos, fmt::format("{} of {} elements cannot fit in the {} bytes left",
+                                      byte_term_type_name(type), count, left()));
+  lit.items.reserve(terms);
+  for (uint64_t k = 0; k < terms; ++k) {
+    auto item = literal(depth + 1);
+    if (!item) return false;
+    lit.items.push_back(std::move(*item));
+  }
+  return true;
+}
+
+bool read_script(Reader& r, ModuleFile& m) {
+  const size_t counts_pos = r.pos();
+  if (!r.need(6, "script header")) return false;
+  const auto num_literals = static_cast<size_t>(r.take(2));
+  const auto num_code_words = static_cast<size_t>(r.take(4));
+  if (num_literals * kMinLiteralBytes > r.left())
+    return r.fail(counts_pos, fmt::format("{} literals cannot fit in the {} bytes left", num_literals, r.left()));
+  m.literals.reserve(num_literals);
+  for (size_t k = 0; k < num_literals; ++k) {
+    auto lit = r.literal(1);
+    if (!lit) return false;
+    m.literals.push_back(std::move(*lit));
+  }
+  if (!r.need(uint64_t{num_code_words} * 4, "code")) return false;
+  m.code.resize(num_code_words);
+  for (auto& word : m.code) word = static_cast<uint32_t>(r.take(4));
+
+  if (!r.need(4, "function table header")) return false;
+  m.module_name = static_cast<uint16_t>(r.take(2));
+  const auto num_functions = static_cast<size_t>(r.take(2));
+  if (!r.need(num_functions * kFunctionEntryBytes, "function table")) return false;
+  m.functions.resize(num_functions);
+  for (auto& f : m.functions) {
+    f.name = static_cast<uint16_t>(r.take(2));
+    f.arity = static_cast<uint8_t>(r.take(1));
+    f.frame = static_cast<uint8_t>(r.take(1));
+    f.upvals = static_cast<uint8_t>(r.take(1));
+    f.reserved = static_cast<uint8_t>(r.take(1));
+    f.entry = static_cast<uint32_t>(r.take(4));
+  }
+  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} unexpected bytes after the function table", r.left()));
+  return true;
+}
+
+bool read_native(Reader& r, ModuleFile& m) {
+  if (!r.need(4, "native header")) return false;
+  const auto size = static_cast<uint32_t>(r.take(4));
+  const size_t name_len = size & 0xFF;
+  const size_t num_functions = size >> 8;
+
+  const size_t name_pos = r.pos();
+  if (!r.need(name_len, "module name")) return false;
+  m.native_name = std::string(r.take_bytes(name_len));
+  if (auto problem = atom_text_problem(m.native_name)) return r.fail(name_pos, "module name " + *problem);
+
+  const size_t lib_pos = r.pos();
+  auto libpath = r.take_cstr();
+  if (!libpath) return r.fail(lib_pos, "library path is not NUL-terminated");
+  m.native_libpath = std::string(*libpath);
+
+  if (num_functions * kMinNativeFunctionBytes > r.left())
+    return r.fail(r.pos(), fmt::format("{} function names cannot fit in the {} bytes left", num_functions, r.left()));
+  m.native_functions.reserve(num_functions);
+  for (size_t k = 0; k < num_functions; ++k) {
+    const size_t fn_pos = r.pos();
+    auto fn = r.take_cstr();
+    if (!fn) return r.fail(fn_pos, fmt::format("function name {} is not NUL-terminated", k));
+    m.native_functions.emplace_back(*fn);
+  }
+  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} unexpected bytes after the function names", r.left()));
+  return true;
+}
+
+void put_le(std::vector<uint8_t>& out, uint64_t v, unsigned n) {
+  for (unsigned k = 0; k < n; ++k) out.push_back(static_cast<uint8_t>(v >> (8 * k)));
+}
+
+}  // namespace
+
+std::string ModuleFile::name() const {
+  if (type == ModuleType::Native) return native_name;
+  if (module_name < literals.size() && literals[module_name].kind == Literal::Kind::Atom)
+    return literals[module_name].text;
+  return {};
+}
+
+std::optional<ModuleFile> read_module(std::string_view bytes, std::string_view file, LoadError& err) {
+  Reader r(bytes, 0, file, err);
+  if (!r.need(4, "header")) return std::nullopt;
+  if (r.take_bytes(3) != "LZR") return r.fail_none(0, "not a Lazer module (the file does not start with \"LZR\")");
+  const auto type = static_cast<uint8_t>(r.take(1));
+  ModuleFile m;
+  if (type == static_cast<uint8_t>(ModuleType::Script)) {
+    m.type = ModuleType::Script;
+    if (!read_script(r, m)) return std::nullopt;
+  } else if (type == static_cast<uint8_t>(ModuleType::Native)) {
+    m.type = ModuleType::Native;
+    if (!read_native(r, m)) return std::nullopt;
+  } else {
+    return r.fail_none(3, fmt::format("unknown module type {} (0 = native, 1 = script)", type));
+  }
+  return m;
+}
+
+std::optional<Literal> decode_literal(std::string_view bytes, size_t& pos, std::string_view file, LoadError& err) {
+  Reader r(bytes, pos, file, err);
+  auto lit = r.literal(1);
+  if (lit) pos = r.pos();
+  return lit;
+}
+
+void encode_literal(const Literal& lit, std::vector<uint8_t>& out) {
+  using T = ByteTermType;
+  const ByteTermType t = effective_encoding(lit);
+  out.push_back(static_cast<uint8_t>(t));
+  switch (t) {
+    case T::I8: case T::U8: put_le(out, static_cast<uint64_t>(lit.i), 1); return;
+    case T::I16: put_le(out, static_cast<uint64_t>(lit.i), 2); return;
+    case T::I32: put_le(out, static_cast<uint64_t>(lit.i), 4); return;
+    case T::F32: put_le(out, std::bit_cast<uint32_t>(static_cast<float>(lit.f)), 4); return;
+    case T::F64: put_le(out, std::bit_cast<uint64_t>(lit.f), 8); return;
+    case T::Atom:
+      put_le(out, lit.text.size(), 1);
+      out.insert(out.end(), lit.text.begin(), lit.text.end());
+      return;
+    case T::Binary:
+      put_le(out, lit.text.size(), 4);
+      out.insert(out.end(), lit.text.begin(), lit.text.end());
+      return;
+    case T::Reserved6: return;  // never chosen by effective_encoding
+    default: {
+      const bool is_map = lit.kind == Literal::Kind::Map;
+      const size_t count = is_map ? lit.items.size() / 2 : lit.items.size();
+      put_le(out, count, count_bytes(t));
+      for (size_t k = 0; k < (is_map ? 2 * count : count); ++k) encode_literal(lit.items[k], out);
+      return;
+    }
+  }
+}
+
+std::vector<uint8_t> write_module(const ModuleFile& m) {
+  std::vector<uint8_t> out = {'L', 'Z', 'R', static_cast<uint8_t>(m.type)};
+  if (m.type == ModuleType::Native) {
+    put_le(out, (m.native_name.size() & 0xFF) | (m.native_functions.size() << 8), 4);
+    out.insert(out.end(), m.native_name.begin(), m.native_name.end());
+    out.insert(out.end(), m.native_libpath.begin(), m.native_libpath.end());
+    out.push_back(0);
+    for (const std::string& fn : m.native_functions) {
+      out.insert(out.end(), fn.begin(), fn.end());
+      out.push_back(0);
+    }
+    return out;
+  }
+  put_le(out, m.literals.size(), 2);
+  put_le(out, m.code.size(), 4);
+  for (const Literal& lit : m.literals) encode_literal(lit, out);
+  for (uint32_t word : m.code) put_le(out, word, 4);
+  put_le(out, m.module_name, 2);
+  put_le(out, m.functions.size(), 2);
+  for (const FunctionEntry& f : m.functions) {
+    put_le(out, f.name, 2);
+    out.push_back(f.arity);
+    out.push_back(f.frame);
+    out.push_back(f.upvals);
+    out.push_back(f.reserved);
+    put_le(out, f.entry, 4);
+  }
+  return out;
+}
+
+}  // namespace lzr

@@ -1,0 +1,396 @@
+// Code verifier (docs/bytecode.md, "Verification"). Everything an engine
+// assumes about a module is established here, once, so the engines can run
+// code without bounds or type checks on operands. Works on any ModuleFile,
+// not only ones produced by read_module.
+#include "format/verifier.h"
+
+#include <bit>
+#include <cmath>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "format/opcodes.h"
+
+namespace lzr {
+
+namespace {
+
+constexpr uint8_t kPushOpcode = static_cast<uint8_t>(Op::op_push);
+
+const Literal* atom_literal(const ModuleFile& m, size_t index) {
+  if (index >= m.literals.size() || m.literals[index].kind != Literal::Kind::Atom) return nullptr;
+  return &m.literals[index];
+}
+
+// Index of the first field of `kind` in `op`, or -1.
+int field_index(const OpInfo& op, FieldKind kind) {
+  for (int i = 0; i < 4; ++i) {
+    if (op.fields[i] == kind) return i;
+  }
+  return -1;
+}
+
+bool ends_function(uint8_t opcode) {
+  return opcode == static_cast<uint8_t>(Op::op_ret) || opcode == static_cast<uint8_t>(Op::op_tcall) ||
+         opcode == static_cast<uint8_t>(Op::op_jmp);
+}
+
+std::string reg_name(Reg r) {
+  static constexpr char kPrefix[] = {'x', 'y', 'u', '?'};
+  return fmt::format("{}{}", kPrefix[static_cast<unsigned>(r.kind)], r.index);
+}
+
+// Function referenced by the FUN field of the instruction at `pc`, when it is
+// a function of this module; nullopt when the literal is invalid or names
+// another module.
+std::optional<size_t> fun_target(const ModuleFile& m, uint32_t word, const OpInfo& op) {
+  int fi = field_index(op, FieldKind::FUN);
+  if (fi < 0) return std::nullopt;
+  const Literal* lit = atom_literal(m, field_raw(word, op, fi));
+  if (!lit) return std::nullopt;
+  auto ref = parse_function_ref(lit->text);
+  if (!ref) return std::nullopt;
+  return local_function(m, *ref);
+}
+
+// Elements a constructor's push words carry: SIZE (maps: 2 per pair) or the
+// fn target's upvals.
+std::optional<unsigned> pushed_values(const ModuleFile& m, uint32_t word, const OpInfo& op) {
+  switch (op.extra) {
+    case Extra::RegmaskElems: return field_raw(word, op, field_index(op, FieldKind::SIZE));
+    case Extra::RegmaskPairs: return 2 * field_raw(word, op, field_index(op, FieldKind::SIZE));
+    case Extra::RegmaskUpvals: {
+      auto target = fun_target(m, word, op);
+      if (!target) return std::nullopt;
+      return m.functions[*target].upvals;
+    }
+    default: return 0;
+  }
+}
+
+// Words of one instruction: code word, regmask/value words, push words (four
+// values each).
+std::optional<unsigned> words_of(const ModuleFile& m, uint32_t word, const OpInfo& op) {
+  auto values = pushed_values(m, word, op);
+  if (!values) return std::nullopt;
+  return 1 + fixed_extra_words(op.extra) + (*values + 3) / 4;
+}
+
+class Verifier {
+ public:
+  Verifier(const ModuleFile& m, std::string_view file, LoadError& err) : m_(m), file_(file), err_(err) {}
+
+  bool run() {
+    if (m_.type == ModuleType::Native) return native();
+    return module_name() && function_table() && code();
+  }
+
+ private:
+  // ---- error helpers: each records one line and returns false ----
+  bool fail(std::string_view where, std::string_view problem) {
+    err_.message = fmt::format("{}: {}: {}", file_, where, problem);
+    return false;
+  }
+  bool fail_word(size_t pc, std::string_view problem) { return fail(fmt::format("word {}", pc), problem); }
+  bool fail_insn(size_t pc, const OpInfo& op, std::string_view problem) {
+    return fail_word(pc, fmt::format("{}: {}", op.name, problem));
+  }
+  bool fail_function(size_t k, std::string_view problem) {
+    if (const Literal* name = atom_literal(m_, m_.functions[k].name))
+      return fail(fmt::format("function {} ({}/{})", k, name->text, m_.functions[k].arity), problem);
+    return fail(fmt::format("function {}", k), problem);
+  }
+
+  std::string label(size_t k) const {
+    const Literal* name = atom_literal(m_, m_.functions[k].name);
+    return fmt::format("{}/{}", name ? name->text : "?", m_.functions[k].arity);
+  }
+
+  // ---- native modules ----
+  bool native() {
+    if (m_.native_name.empty()) return fail("module name", "must not be empty");
+    if (auto p = atom_text_problem(m_.native_name)) return fail("module name", *p);
+    if (m_.native_libpath.empty()) return fail("library path", "must not be empty");
+    std::map<std::pair<std::string, unsigned>, size_t> seen;
+    for (size_t k = 0; k < m_.native_functions.size(); ++k) {
+      const std::string& text = m_.native_functions[k];
+      auto ref = parse_function_ref(text);
+      if (!ref || !ref->module.empty())
+        return fail(fmt::format("function {}", k), fmt::format("\"{}\" is not name/arity", text));
+      if (auto p = atom_text_problem(ref->name)) return fail(fmt::format("function {} ({})", k, text), "name " + *p);
+      auto [it, fresh] = seen.emplace(std::pair{ref->name, ref->arity}, k);
+      if (!fresh) return fail(fmt::format("function {} ({})", k, text), fmt::format("duplicate of function {}", it->second));
+    }
+    return true;
+  }
+
+  // ---- script header and function table ----
+  bool module_name() {
+    if (m_.module_name >= m_.literals.size())
+      return fail("module name", fmt::format("literal {} is out of range ({} literals)", m_.module_name, m_.literals.size()));
+    const Literal* name = atom_literal(m_, m_.module_name);
+    if (!name) return fail("module name", fmt::format("literal {} is not an atom", m_.module_name));
+    if (name->text.empty()) return fail("module name", "must not be empty");
+    return true;
+  }
+
+  bool function_table() {
+    if (m_.functions.empty() && !m_.code.empty())
+      return fail_word(0, "code outside any function (the function table is empty)");
+    for (size_t k = 0; k < m_.functions.size(); ++k) {
+      const FunctionEntry& f = m_.functions[k];
+      if (f.name >= m_.literals.size())
+        return fail_function(k, fmt::format("name literal {} is out of range ({} literals)", f.name, m_.literals.size()));
+      const Literal* name = atom_literal(m_, f.name);
+      if (!name) return fail_function(k, fmt::format("name literal {} is not an atom", f.name));
+      if (name->text.empty() || name->text.find('.') != std::string::npos)
+        return fail_function(k, "function name must be non-empty and must not contain '.'");
+      if (f.arity > kMaxArity) return fail_function(k, fmt::format("arity {} exceeds {}", f.arity, kMaxArity));
+      if (f.frame > kMaxFrame) return fail_function(k, fmt::format("frame {} exceeds {}", f.frame, kMaxFrame));
+      if (f.upvals > kMaxUpvals) return fail_function(k, fmt::format("upvals {} exceeds {}", f.upvals, kMaxUpvals));
+      if (f.reserved != 0) return fail_function(k, fmt::format("reserved byte is {}, must be 0", f.reserved));
+      if (k == 0 && f.entry != 0) return fail_function(k, fmt::format("first function must start at word 0, not {}", f.entry));
+      if (k > 0 && f.entry <= m_.functions[k - 1].entry)
+        return fail_function(k, fmt::format("entry {} is not after function {}'s entry {} (entries must increase)",
+                                            f.entry, k - 1, m_.functions[k - 1].entry));
+      if (f.entry >= m_.code.size())
+        return fail_function(k, fmt::format("entry {} is not inside the code ({} words)", f.entry, m_.code.size()));
+      auto [it, fresh] = functions_.emplace(std::pair{name->text, unsigned{f.arity}}, k);
+      if (!fresh) return fail_function(k, fmt::format("duplicate of function {}", it->second));
+    }
+    return true;
+  }
+
+  // ---- code ----
+  struct Jump {
+    size_t pc;
+    const OpInfo* op;
+    int64_t target;
+  };
+
+  bool code() {
+    for (size_t k = 0; k < m_.functions.size(); ++k) {
+      size_t end = k + 1 < m_.functions.size() ? m_.functions[k + 1].entry : m_.code.size();
+      if (!function_code(k, m_.functions[k].entry, end)) return false;
+    }
+    return true;
+  }
+
+  bool function_code(size_t k, size_t begin, size_t end) {
+    fn_ = &m_.functions[k];
+    std::vector<bool> starts(end - begin, false);
+    std::vector<Jump> jumps;
+    size_t pc = begin, last = begin;
+    while (pc < end) {
+      const uint32_t word = m_.code[pc];
+      const uint8_t opcode = word & 0xFF;
+      const OpInfo& op = op_info(opcode);
+      if (!op.valid) return fail_word(pc, fmt::format("unknown opcode {}", opcode));
+      if (opcode == kPushOpcode) return fail_word(pc, "push outside a constructor");
+      pushed_ = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (!field(pc, op, word, i)) return false;
+      }
+      const unsigned len = 1 + fixed_extra_words(op.extra) + (pushed_ + 3) / 4;
+      if (pc + len > end)
+        return fail_insn(pc, op, fmt::format("needs {} words but function {} ends at word {}", len, label(k), end));
+      if (!extra_words(pc, op, word)) return false;
+      for (int i = 0; i < 4; ++i) {
+        if (is_jump(op.fields[i])) jumps.push_back({pc, &op, static_cast<int64_t>(pc) + len + field_value(word, op, i)});
+      }
+      starts[pc - begin] = true;
+      last = pc;
+      pc += len;
+    }
+    const OpInfo& last_op = op_info(m_.code[last] & 0xFF);
+    if (!ends_function(last_op.code))
+      return fail_insn(last, last_op,
+                       fmt::format("function {} falls through its end (its last instruction must be ret, tcall or jmp)",
+                                   label(k)));
+    for (const Jump& jump : jumps) {
+      if (jump.target < static_cast<int64_t>(begin) || jump.target >= static_cast<int64_t>(end))
+        return fail_insn(jump.pc, *jump.op,
+                         fmt::format("jump target {} is outside function {} (words {}-{})", jump.target, label(k),
+                                     begin, end - 1));
+      if (!starts[jump.target - begin])
+        return fail_insn(jump.pc, *jump.op, fmt::format("jump target {} is not an instruction start", jump.target));
+    }
+    return true;
+  }
+
+  bool reg(size_t pc, const OpInfo& op, Reg r, bool written, std::string_view where) {
+    if (r.kind == RegKind::Y && r.index >= fn_->frame)
+      return fail_insn(pc, op, fmt::format("{}{} is outside the frame (frame {})", where, reg_name(r), fn_->frame));
+    if (r.kind == RegKind::U) {
+      if (written) return fail_insn(pc, op, fmt::format("{}{} is read-only", where, reg_name(r)));
+      if (r.index >= fn_->upvals)
+        return fail_insn(pc, op, fmt::format("{}{} is outside the closure (upvals {})", where, reg_name(r), fn_->upvals));
+    }
+    return true;
+  }
+
+  bool field(size_t pc, const OpInfo& op, uint32_t word, int i) {
+    const FieldKind kind = op.fields[i];
+    const uint32_t raw = field_raw(word, op, i);
+    if (is_r(kind)) {
+      if (r_reserved_bit(raw)) return fail_insn(pc, op, fmt::format("operand {} (0x{:02X}) has reserved bit 5 set", i + 1, raw));
+      Reg r = decode_r(raw);
+      if (r.kind == RegKind::Invalid)
+        return fail_insn(pc, op, fmt::format("operand {} (0x{:02X}) has register type 3 (invalid)", i + 1, raw));
+      return reg(pc, op, r, is_written(kind), "");
+    }
+    if (is_r6(kind)) return reg(pc, op, decode_r6(raw), is_written(kind), "");
+    switch (kind) {
+      case FieldKind::Z8:
+      case FieldKind::Z16:
+        if (raw != 0)
+          return fail_insn(pc, op, fmt::format("unused bits {}-{} must be zero", op.shift[i], op.shift[i] + field_bits(kind) - 1));
+        return true;
+      case FieldKind::LIT:
+        if (raw >= m_.literals.size())
+          return fail_insn(pc, op, fmt::format("literal {} is out of range ({} literals)", raw, m_.literals.size()));
+        return true;
+      case FieldKind::FUN: return fun(pc, op, raw);
+      case FieldKind::T32:
+        if (raw > static_cast<uint32_t>(Load32Type::Float32))
+          return fail_insn(pc, op, fmt::format("unknown value type {} (0 = int32, 1 = uint32, 2 = float32)", raw));
+        return true;
+      case FieldKind::T64:
+        if (raw > static_cast<uint32_t>(Load64Type::Int64))
+          return fail_insn(pc, op, fmt::format("unknown value type {} (0 = float64, 1 = int64)", raw));
+        return true;
+      case FieldKind::SIZE:
+        pushed_ = op.extra == Extra::RegmaskPairs ? 2 * raw : raw;
+        return true;
+      default: return true;  // I16, U16, jumps (checked later), NONE
+    }
+  }
+
+  bool fun(size_t pc, const OpInfo& op, uint32_t index) {
+    if (index >= m_.literals.size())
+      return fail_insn(pc, op, fmt::format("literal {} is out of range ({} literals)", index, m_.literals.size()));
+    const Literal* lit = atom_literal(m_, index);
+    if (!lit) return fail_insn(pc, op, fmt::format("literal {} is not an atom", index));
+    auto ref = parse_function_ref(lit->text);
+    if (!ref)
+      return fail_insn(pc, op, fmt::format("literal {} (:\"{}\") is not a function reference (name/arity or mod.name/arity)",
+                                           index, lit->text));
+    const bool local = ref->module.empty() || ref->module == m_.name();
+    const bool is_fn = op.code == static_cast<uint8_t>(Op::op_fn);
+    if (!local) {
+      if (is_fn) return fail_insn(pc, op, fmt::format("{} is not a function of this module", lit->text));
+      return true;  // checked when linking
+    }
+    auto found = functions_.find({ref->name, ref->arity});
+    if (found == functions_.end()) return fail_insn(pc, op, fmt::format("{} is not defined in this module", lit->text));
+    const FunctionEntry& target = m_.functions[found->second];
+    if (is_fn) pushed_ = target.upvals;
+    if (!is_fn && target.upvals > 0)
+      return fail_insn(pc, op, fmt::format("{} has upvalues and can only run as a closure (fn + apply)", lit->text));
+    return true;
+  }
+
+  bool extra_words(size_t pc, const OpInfo& op, uint32_t word) {
+    const size_t data = pc + 1;
+    switch (op.extra) {
+      case Extra::Word32: {
+        const auto type = static_cast<Load32Type>(field_raw(word, op, field_index(op, FieldKind::T32)));
+        if (type == Load32Type::Float32 && !std::isfinite(std::bit_cast<float>(m_.code[data])))
+          return fail_insn(pc, op, "float32 value is not finite");
+        return true;  // int32 and uint32 always fit a small integer
+      }
+      case Extra::Word64: {
+        const auto type = static_cast<Load64Type>(field_raw(word, op, field_index(op, FieldKind::T64)));
+        const uint64_t bits = m_.code[data] | (uint64_t{m_.code[data + 1]} << 32);
+        if (type == Load64Type::Float64 && !std::isfinite(std::bit_cast<double>(bits)))
+          return fail_insn(pc, op, "float64 value is not finite");
+        if (type == Load64Type::Int64 && !fits_small_integer(static_cast<int64_t>(bits)))
+          return fail_insn(pc, op, fmt::format("int64 value {} does not fit a small integer", static_cast<int64_t>(bits)));
+        return true;
+      }
+      case Extra::RegmaskElems:
+      case Extra::RegmaskPairs:
+      case Extra::RegmaskUpvals: return push_words(pc, op, word);
+      default: return true;
+    }
+  }
+
+  bool push_words(size_t pc, const OpInfo& op, uint32_t word) {
+    const unsigned values = pushed_;
+    const OpInfo& push = op_info(kPushOpcode);
+    const size_t first = pc + 2;  // after the code word and the regmask
+    for (unsigned v = 0; v < (values + 3) / 4 * 4; ++v) {
+      const size_t at = first + v / 4;
+      const uint32_t push_word = m_.code[at];
+      if (v % 4 == 0 && (push_word & 0xFF) != kPushOpcode)
+        return fail_insn(pc, op, fmt::format("word {} should be a push, found opcode {}", at, push_word & 0xFF));
+      const uint32_t raw = field_raw(push_word, push, v % 4);
+      if (v >= values) {
+        if (raw != 0) return fail_insn(pc, op, fmt::format("push word {}: unused operand {} must be zero", at, v % 4 + 1));
+        continue;
+      }
+      if (!reg(pc, op, decode_r6(raw), false, fmt::format("push word {}: ", at))) return false;
+    }
+    return true;
+  }
+
+  const ModuleFile& m_;
+  std::string_view file_;
+  LoadError& err_;
+  std::map<std::pair<std::string, unsigned>, size_t> functions_;  // name/arity -> index
+  const FunctionEntry* fn_ = nullptr;  // function being checked
+  unsigned pushed_ = 0;                // values the current instruction's push words carry
+};
+
+}  // namespace
+
+std::optional<FunctionRef> parse_function_ref(std::string_view text) {
+  const size_t slash = text.rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view left = text.substr(0, slash), digits = text.substr(slash + 1);
+  if (digits.empty() || digits.size() > 2 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+  unsigned arity = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    arity = arity * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (arity > kMaxArity) return std::nullopt;
+  FunctionRef ref;
+  ref.arity = arity;
+  const size_t dot = left.rfind('.');
+  if (dot == std::string_view::npos) {
+    ref.name = std::string(left);
+  } else {
+    ref.module = std::string(left.substr(0, dot));
+    ref.name = std::string(left.substr(dot + 1));
+    if (ref.module.empty()) return std::nullopt;
+  }
+  if (ref.name.empty()) return std::nullopt;
+  return ref;
+}
+
+std::optional<size_t> local_function(const ModuleFile& m, const FunctionRef& ref) {
+  if (!ref.module.empty() && ref.module != m.name()) return std::nullopt;
+  for (size_t k = 0; k < m.functions.size(); ++k) {
+    const Literal* name = atom_literal(m, m.functions[k].name);
+    if (name && name->text == ref.name && m.functions[k].arity == ref.arity) return k;
+  }
+  return std::nullopt;
+}
+
+unsigned instruction_words(const ModuleFile& m, size_t pc) {
+  if (pc >= m.code.size()) return 0;
+  const uint32_t word = m.code[pc];
+  const OpInfo& op = op_info(word & 0xFF);
+  if (!op.valid) return 0;
+  return words_of(m, word, op).value_or(0);
+}
+
+bool verify_module(const ModuleFile& m, std::string_view file, LoadError& err) {
+  return Verifier(m, file, err).run();
+}
+
+}  // namespace lzr
