@@ -38,9 +38,9 @@ namespace lzr {
   I(fn)          /* a = closure of u.ctor->fn over u.ctor's ops    */ \
   I(eq) I(ne) I(lt) I(gt) I(lte) I(gte) /* if a ? b goto u.target  */ \
   I(eq_xx) I(ne_xx) I(lt_xx) I(gt_xx) I(lte_xx) I(gte_xx)           \
-  I(not) I(neg) I(type) I(size)         /* a = op(b)               */ \
+  I(not_) I(neg) I(type) I(size)        /* a = op(b) (_: C++ keyword)*/ \
   I(add) I(sub) I(mul) I(div) I(mod)    /* a = b op c              */ \
-  I(shr) I(shl) I(xor) I(and) I(or)                                 \
+  I(shr) I(shl) I(xor_) I(and_) I(or_)                              \
   I(add_xxx) I(sub_xxx) I(mul_xxx)                                  \
   I(jmp)         /* goto u.target                                  */
 

@@ -9,17 +9,6 @@
 
 namespace lzr {
 
-Term raise(Process& p, Term reason) {
-  p.error = reason;
-  return kRaised;
-}
-
-Term raise_tagged(Process& p, Term tag, Term value) {
-  Term elems[2] = {tag, value};
-  p.error = make_tuple(p.heap, elems);
-  return kRaised;
-}
-
 namespace {
 
 Term int_result(Process& p, __int128 v) {

@@ -2,22 +2,17 @@
 // their fast paths inline and call these for everything else, so a slow path
 // and the reference behaviour are the same code.
 //
-// Functions that can fail return kRaised after storing the error term in
-// p.error; kRaised is a header word, never a valid term.
+// Functions that can fail return kRaised (vm/raise.h).
 #pragma once
 
 #include "vm/process.h"
+#include "vm/raise.h"
 #include "vm/term.h"
 
 namespace lzr {
 
-constexpr Term kRaised = kTagHeader;
-
 enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or };
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Gt, Lte, Gte };
-
-Term raise(Process& p, Term reason);                   // returns kRaised
-Term raise_tagged(Process& p, Term tag, Term value);   // raises {tag, value}
 
 Term arith(Process& p, ArithOp op, Term a, Term b);
 Term op_not(Process& p, Term a);

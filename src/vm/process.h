@@ -44,6 +44,8 @@ struct Process {
 
   // Runs a collection with X registers in `x_live` plus the whole stack as roots.
   void collect(uint32_t x_live);
+  // Drops every frame (after execute() returned, normally or with an error).
+  void reset_stack();
 };
 
 }  // namespace lzr

@@ -28,6 +28,11 @@ class VM {
 
   Module* find_module(Term name_atom) const;
   Module* add_module(std::unique_ptr<Module> m);
+  void remove_module(Term name_atom);
+  // Every loaded module, in no particular order.
+  template <typename F> void for_each_module(F&& f) const {
+    for (auto& [name, m] : modules_) f(*m);
+  }
   // The module whose internal code contains `pc`, if any.
   const Module* module_of(const void* pc) const;
 

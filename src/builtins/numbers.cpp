@@ -1,0 +1,78 @@
+// float and math: conversions and the usual functions. Results that are not
+// finite raise badarith, as every float operation in Lazer does.
+#include <cmath>
+#include <numbers>
+
+#include "builtins/builtins.h"
+#include "vm/atoms.h"
+
+namespace lzr {
+namespace {
+
+bool number_arg(Term t, double& out) {
+  if (is_int(t)) out = static_cast<double>(int_value(t));
+  else if (is_float(t)) out = float_value(t);
+  else return false;
+  return true;
+}
+
+Term float_or_badarith(lzr_env* env, double d) {
+  return std::isfinite(d) ? make_float(d) : fail(env, kAtom_badarith);
+}
+
+// A float rounded to an integer by `round`; overflow when out of range.
+template <double (*Round)(double)>
+Term to_int(lzr_env* env, const Term* a, unsigned) {
+  if (is_int(a[0])) return a[0];
+  if (!is_float(a[0])) return fail(env, kAtom_badarg);
+  double r = Round(float_value(a[0]));
+  if (r < static_cast<double>(kSmallIntMin) || r > static_cast<double>(kSmallIntMax)) return fail(env, kAtom_overflow);
+  return make_int(static_cast<int64_t>(r));
+}
+double round_half_away(double d) { return std::round(d); }
+double trunc_(double d) { return std::trunc(d); }
+double floor_(double d) { return std::floor(d); }
+double ceil_(double d) { return std::ceil(d); }
+
+Term f_from_integer(lzr_env* env, const Term* a, unsigned) {
+  double d;
+  if (!number_arg(a[0], d)) return fail(env, kAtom_badarg);
+  return make_float(d);
+}
+
+template <double (*F)(double)>
+Term unary(lzr_env* env, const Term* a, unsigned) {
+  double d;
+  if (!number_arg(a[0], d)) return fail(env, kAtom_badarith);
+  return float_or_badarith(env, F(d));
+}
+double sqrt_(double d) { return std::sqrt(d); }
+double sin_(double d) { return std::sin(d); }
+double cos_(double d) { return std::cos(d); }
+double exp_(double d) { return std::exp(d); }
+double log_(double d) { return std::log(d); }
+
+Term m_pow(lzr_env* env, const Term* a, unsigned) {
+  double x, y;
+  if (!number_arg(a[0], x) || !number_arg(a[1], y)) return fail(env, kAtom_badarith);
+  return float_or_badarith(env, std::pow(x, y));
+}
+Term m_pi(lzr_env*, const Term*, unsigned) { return make_float(std::numbers::pi); }
+
+constexpr BuiltinFn kFloat[] = {
+    {"from_integer", 1, f_from_integer}, {"round", 1, to_int<round_half_away>}, {"trunc", 1, to_int<trunc_>},
+    {"floor", 1, to_int<floor_>},        {"ceil", 1, to_int<ceil_>},
+};
+constexpr BuiltinFn kMath[] = {
+    {"sqrt", 1, unary<sqrt_>}, {"sin", 1, unary<sin_>}, {"cos", 1, unary<cos_>}, {"exp", 1, unary<exp_>},
+    {"log", 1, unary<log_>},   {"pow", 2, m_pow},       {"pi", 0, m_pi},
+};
+
+}  // namespace
+
+void register_numbers(VM& vm) {
+  add_builtin_module(vm, "float", kFloat);
+  add_builtin_module(vm, "math", kMath);
+}
+
+}  // namespace lzr

@@ -1,0 +1,39 @@
+// Running code: choosing an engine, calling a function, reporting errors.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vm/function_info.h"
+#include "vm/process.h"
+
+namespace lzr {
+
+enum class EngineKind { Portable, Asm };
+
+std::optional<EngineKind> parse_engine(std::string_view name);  // "portable"/"c" or "asm"
+const char* engine_name(EngineKind kind);
+bool engine_available(EngineKind kind);
+EngineKind default_engine();  // asm on x86-64, portable elsewhere
+
+// Calls `fn` with `args` on process `p`. Returns the result, or kRaised with
+// p.error set and the frames left on p's stack for stack_trace(); call
+// p.reset_stack() afterwards either way before reusing the process.
+Term execute(Process& p, const FunctionInfo* fn, std::span<const Term> args, EngineKind engine);
+
+// The portable engine's entry (portable.cpp). Arguments are already in p.x
+// and the bottom frame is pushed; runs until that frame returns.
+Term run_portable(Process& p, const Insn* entry);
+
+struct TraceEntry {
+  const FunctionInfo* fn;
+  uint32_t offset;  // file code-word offset of the instruction
+};
+// Innermost first: where the error was raised, then each pending call.
+std::vector<TraceEntry> stack_trace(const Process& p);
+std::string format_trace_entry(const Process& p, const TraceEntry& e);  // "mod.fun/2 @ 14"
+
+}  // namespace lzr

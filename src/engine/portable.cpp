@@ -1,0 +1,353 @@
+// The portable engine: a direct-threaded C++ interpreter over internal code
+// (insn.h). It is the reference semantics; the assembler engine must agree
+// with it on every program.
+//
+// Invariants inside run_portable():
+//   * X is p.x; fp is the current frame's Y base; p.sp is the stack top.
+//   * base[] = {X, fp, upvalues of fp[kFrameClosure]} resolves any operand
+//     byte (kind << 5 | index) as base[kind][index].
+//   * After any collection the running closure may have moved: reload base[2].
+#include "engine/engine.h"
+#include "engine/insn.h"
+#include "engine/semantics.h"
+#include "vm/atoms.h"
+#include "vm/builders.h"
+#include "vm/maps.h"
+#include "vm/native_env.h"
+#include "vm/term_ops.h"
+
+namespace lzr {
+
+#define LZR_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LZR_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+Term run_portable(Process& p, const Insn* entry) {
+  static void* const labels[] = {
+#define LZR_IOP_LABEL(name) &&L_##name,
+      LZR_IOPS(LZR_IOP_LABEL)
+#undef LZR_IOP_LABEL
+  };
+  static_assert(sizeof(labels) / sizeof(labels[0]) == kNumIOps);
+
+  Term* const X = p.x;
+  Term* fp = p.fp;
+  Term* base[3] = {X, fp, closure_upvals(fp[kFrameClosure])};
+  const Insn* pc = entry;
+  Term result = kNil;
+
+#define OPND(o) (base[(o) >> 5][(o) & 31])
+#define DISPATCH() goto* labels[static_cast<unsigned>(pc->op)]
+#define NEXT()  \
+  do {          \
+    ++pc;       \
+    DISPATCH(); \
+  } while (0)
+// Store the result of a helper, or raise.
+#define STORE(dst, expr)                          \
+  do {                                            \
+    Term r_ = (expr);                             \
+    if (LZR_UNLIKELY(r_ == kRaised)) goto raised; \
+    dst = r_;                                     \
+  } while (0)
+// Safe point after an allocating instruction: `mask` X registers are live,
+// plus the instruction's destination.
+#define GC_POINT(mask, dst)                                                          \
+  do {                                                                               \
+    if (LZR_UNLIKELY(p.heap.gc_requested())) {                                       \
+      uint32_t live_ = (mask) | (operand_kind(dst) == kOperandX ? 1u << operand_index(dst) : 0u); \
+      p.collect(live_);                                                              \
+      base[2] = closure_upvals(fp[kFrameClosure]);                                   \
+    }                                                                                \
+  } while (0)
+// Pushes a frame for `fn` (closure `clo` or nil) and jumps to its code.
+#define ENTER(fn, clo)                                                    \
+  do {                                                                    \
+    Term* nfp_ = p.sp + kFrameHeaderWords;                                \
+    if (LZR_UNLIKELY(nfp_ + (fn)->frame > p.stack_limit)) {               \
+      p.error = kAtom_stack_overflow;                                     \
+      goto raised;                                                        \
+    }                                                                     \
+    nfp_[kFrameRetPc] = reinterpret_cast<Term>(pc);                       \
+    nfp_[kFrameCallerFp] = reinterpret_cast<Term>(fp);                    \
+    nfp_[kFrameClosure] = (clo);                                          \
+    for (unsigned i_ = 0; i_ < (fn)->frame; ++i_) nfp_[i_] = kNil;        \
+    p.sp = nfp_ + (fn)->frame;                                            \
+    fp = nfp_;                                                            \
+    base[1] = fp;                                                         \
+    base[2] = closure_upvals(clo);                                        \
+    pc = (fn)->code;                                                      \
+    DISPATCH();                                                           \
+  } while (0)
+
+  DISPATCH();
+
+L_mov:
+  OPND(pc->a) = OPND(pc->b);
+  NEXT();
+L_mov_xx:
+  X[pc->a] = X[pc->b];
+  NEXT();
+L_swap: {
+  Term t = OPND(pc->a);
+  OPND(pc->a) = OPND(pc->b);
+  OPND(pc->c) = t;
+  NEXT();
+}
+L_load:
+  OPND(pc->a) = pc->u.term;
+  NEXT();
+L_load_x:
+  X[pc->a] = pc->u.term;
+  NEXT();
+
+L_ret: {
+  Term v = OPND(pc->a);
+  const Insn* caller = reinterpret_cast<const Insn*>(fp[kFrameRetPc]);
+  p.sp = fp - kFrameHeaderWords;
+  fp = reinterpret_cast<Term*>(fp[kFrameCallerFp]);
+  if (LZR_UNLIKELY(caller == nullptr)) {  // the bottom frame of execute()
+    result = v;
+    goto done;
+  }
+  base[1] = fp;
+  base[2] = closure_upvals(fp[kFrameClosure]);
+  OPND(caller->a) = v;
+  pc = caller + 1;
+  DISPATCH();
+}
+
+L_call:
+  ENTER(pc->u.fn, kNil);
+
+L_call_native: {
+  lzr_env env{&p};
+  const FunctionInfo* fn = pc->u.fn;
+  p.fp = fp;
+  STORE(OPND(pc->a), fn->native(&env, X, fn->arity));
+  GC_POINT(0u, pc->a);
+  NEXT();
+}
+
+L_tcall: {
+  // Reuse this frame: its return address and caller stay; Y slots restart.
+  const FunctionInfo* fn = pc->u.fn;
+  if (LZR_UNLIKELY(fp + fn->frame > p.stack_limit)) {
+    p.error = kAtom_stack_overflow;
+    goto raised;
+  }
+  fp[kFrameClosure] = kNil;
+  for (unsigned i = 0; i < fn->frame; ++i) fp[i] = kNil;
+  p.sp = fp + fn->frame;
+  base[2] = nullptr;
+  pc = fn->code;
+  DISPATCH();
+}
+
+L_tcall_native: {
+  lzr_env env{&p};
+  const FunctionInfo* fn = pc->u.fn;
+  p.fp = fp;
+  Term v = fn->native(&env, X, fn->arity);
+  if (v == kRaised) goto raised;
+  X[0] = v;
+  if (LZR_UNLIKELY(p.heap.gc_requested())) p.collect(1u);
+  // Return X0 from this frame, exactly as `ret x0` would.
+  static const Insn ret_x0 = {IOp::ret, operand(kOperandX, 0), 0, 0, 0, 0, {0}};
+  pc = &ret_x0;
+  DISPATCH();
+}
+
+L_apply: {
+  Term f = OPND(pc->b);
+  if (LZR_UNLIKELY(!is_closure(f))) {
+    raise_tagged(p, kAtom_badfun, f);
+    goto raised;
+  }
+  const FunctionInfo* fn = reinterpret_cast<const FunctionInfo*>(boxed_ptr(f)[1]);
+  ENTER(fn, f);
+}
+
+L_get:
+  STORE(OPND(pc->a), op_get(p, OPND(pc->b), OPND(pc->c)));
+  NEXT();
+L_get_xxx: {
+  Term t = X[pc->b], i = X[pc->c];
+  // Fast path: tuple element with an in-range small-integer index.
+  if (LZR_LIKELY(is_tuple(t) && is_int(i) && static_cast<uint64_t>(int_value(i)) < tuple_arity(t))) {
+    X[pc->a] = tuple_elems(t)[int_value(i)];
+    NEXT();
+  }
+  STORE(X[pc->a], op_get(p, t, i));
+  NEXT();
+}
+L_drop:
+  STORE(OPND(pc->a), op_drop(p, OPND(pc->b), OPND(pc->c)));
+  GC_POINT(~0u, pc->a);  // drop has no regmask: every X register stays live
+  NEXT();
+L_put:
+  STORE(OPND(pc->a), op_put(p, OPND(pc->b), OPND(pc->c), OPND(pc->d)));
+  GC_POINT(pc->u.mask, pc->a);
+  NEXT();
+L_cons: {
+  Term* cell = p.heap.alloc(2);
+  cell[0] = OPND(pc->b);
+  cell[1] = OPND(pc->c);
+  OPND(pc->a) = make_cons(cell);
+  GC_POINT(pc->u.mask, pc->a);
+  NEXT();
+}
+L_tuple: {
+  const CtorInfo* c = pc->u.ctor;
+  Term* o = p.heap.alloc(1 + c->count);
+  o[0] = make_header(BoxKind::Tuple, c->count);
+  for (uint32_t i = 0; i < c->count; ++i) o[1 + i] = OPND(c->ops[i]);
+  OPND(pc->a) = make_boxed(o);
+  GC_POINT(c->mask, pc->a);
+  NEXT();
+}
+L_list: {
+  const CtorInfo* c = pc->u.ctor;
+  Term list = kNil;
+  if (c->count > 0) {
+    Term* cells = p.heap.alloc(2 * c->count);
+    for (uint32_t i = 0; i < c->count; ++i) {
+      cells[2 * i] = OPND(c->ops[i]);
+      cells[2 * i + 1] = i + 1 < c->count ? make_cons(cells + 2 * i + 2) : kNil;
+    }
+    list = make_cons(cells);
+  }
+  OPND(pc->a) = list;
+  GC_POINT(c->mask, pc->a);
+  NEXT();
+}
+L_map: {
+  const CtorInfo* c = pc->u.ctor;
+  Term small[32];
+  std::vector<Term> big;
+  Term* kv = small;
+  if (2 * c->count > 32) {
+    big.resize(2 * c->count);
+    kv = big.data();
+  }
+  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = OPND(c->ops[i]);
+  OPND(pc->a) = map_from_pairs(p.heap, kv, c->count);
+  GC_POINT(c->mask, pc->a);
+  NEXT();
+}
+L_fn: {
+  const CtorInfo* c = pc->u.ctor;
+  Term* o = p.heap.alloc(2 + c->count);
+  o[0] = make_header(BoxKind::Closure, 1 + c->count);
+  o[1] = reinterpret_cast<Term>(c->fn);
+  for (uint32_t i = 0; i < c->count; ++i) o[2 + i] = OPND(c->ops[i]);
+  OPND(pc->a) = make_boxed(o);
+  GC_POINT(c->mask, pc->a);
+  NEXT();
+}
+
+#define LZR_COMPARE(name, cmp)                                          \
+  L_##name:                                                             \
+  if (compare_holds(CmpOp::cmp, OPND(pc->a), OPND(pc->b))) {            \
+    pc = pc->u.target;                                                  \
+    DISPATCH();                                                         \
+  }                                                                     \
+  NEXT();
+  LZR_COMPARE(eq, Eq)
+  LZR_COMPARE(ne, Ne)
+  LZR_COMPARE(lt, Lt)
+  LZR_COMPARE(gt, Gt)
+  LZR_COMPARE(lte, Lte)
+  LZR_COMPARE(gte, Gte)
+#undef LZR_COMPARE
+
+// X-register compares: two small integers compare as their shifted payloads.
+#define LZR_COMPARE_XX(name, cmp, op)                                                    \
+  L_##name##_xx: {                                                                       \
+    Term a = X[pc->a], b = X[pc->b];                                                     \
+    bool holds = is_int(a) && is_int(b)                                                  \
+                     ? static_cast<int64_t>(a << 16) op static_cast<int64_t>(b << 16)    \
+                     : compare_holds(CmpOp::cmp, a, b);                                  \
+    if (holds) {                                                                         \
+      pc = pc->u.target;                                                                 \
+      DISPATCH();                                                                        \
+    }                                                                                    \
+    NEXT();                                                                              \
+  }
+  LZR_COMPARE_XX(eq, Eq, ==)
+  LZR_COMPARE_XX(ne, Ne, !=)
+  LZR_COMPARE_XX(lt, Lt, <)
+  LZR_COMPARE_XX(gt, Gt, >)
+  LZR_COMPARE_XX(lte, Lte, <=)
+  LZR_COMPARE_XX(gte, Gte, >=)
+#undef LZR_COMPARE_XX
+
+L_not_:
+  STORE(OPND(pc->a), op_not(p, OPND(pc->b)));
+  NEXT();
+L_neg:
+  STORE(OPND(pc->a), op_neg(p, OPND(pc->b)));
+  NEXT();
+L_type:
+  OPND(pc->a) = op_type(OPND(pc->b));
+  NEXT();
+L_size:
+  STORE(OPND(pc->a), op_size(p, OPND(pc->b)));
+  NEXT();
+
+#define LZR_ARITH(name, aop)                                           \
+  L_##name:                                                            \
+  STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \
+  NEXT();
+  LZR_ARITH(add, Add)
+  LZR_ARITH(sub, Sub)
+  LZR_ARITH(mul, Mul)
+  LZR_ARITH(div, Div)
+  LZR_ARITH(mod, Mod)
+  LZR_ARITH(shr, Shr)
+  LZR_ARITH(shl, Shl)
+  LZR_ARITH(xor_, Xor)
+  LZR_ARITH(and_, And)
+  LZR_ARITH(or_, Or)
+#undef LZR_ARITH
+
+// Small-integer fast paths; anything else (floats, overflow, errors) goes
+// through arith(), the shared definition.
+#define LZR_ARITH_XXX(name, aop, builtin)                                  \
+  L_##name##_xxx: {                                                        \
+    Term a = X[pc->b], b = X[pc->c];                                       \
+    int64_t r;                                                             \
+    if (LZR_LIKELY(is_int(a) && is_int(b)) &&                              \
+        !builtin(int_value(a), int_value(b), &r) && fits_small(r)) {       \
+      X[pc->a] = make_int(r);                                              \
+      NEXT();                                                              \
+    }                                                                      \
+    STORE(X[pc->a], arith(p, ArithOp::aop, a, b));                         \
+    NEXT();                                                                \
+  }
+  LZR_ARITH_XXX(add, Add, __builtin_add_overflow)
+  LZR_ARITH_XXX(sub, Sub, __builtin_sub_overflow)
+  LZR_ARITH_XXX(mul, Mul, __builtin_mul_overflow)
+#undef LZR_ARITH_XXX
+
+L_jmp:
+  pc = pc->u.target;
+  DISPATCH();
+
+raised:
+  p.error_pc = pc;
+  p.fp = fp;
+  return kRaised;
+
+done:
+  p.fp = fp;
+  return result;
+
+#undef OPND
+#undef DISPATCH
+#undef NEXT
+#undef STORE
+#undef GC_POINT
+#undef ENTER
+}
+
+}  // namespace lzr

@@ -1,0 +1,39 @@
+#include "vm/vm.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lzr {
+
+VM::VM(VmOptions opts) : options(opts) {}
+VM::~VM() = default;
+
+Module* VM::find_module(Term name_atom) const {
+  auto it = modules_.find(name_atom);
+  return it == modules_.end() ? nullptr : it->second.get();
+}
+
+Module* VM::add_module(std::unique_ptr<Module> m) {
+  Module* raw = m.get();
+  modules_[m->name_atom] = std::move(m);
+  return raw;
+}
+
+void VM::remove_module(Term name_atom) { modules_.erase(name_atom); }
+
+const Module* VM::module_of(const void* pc) const {
+  for (auto& [name, m] : modules_)
+    if (m->owns_code(static_cast<const Insn*>(pc))) return m.get();
+  return nullptr;
+}
+
+Term VM::atom(std::string_view text) {
+  auto t = atoms.intern(text);
+  if (!t) {
+    std::fprintf(stderr, "lzr: atom table full (limit %u atoms)\n", kMaxAtoms);
+    std::exit(1);
+  }
+  return *t;
+}
+
+}  // namespace lzr
