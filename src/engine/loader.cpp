@@ -33,6 +33,336 @@ struct LoadSession {
 };
 
 Module* load_named(LoadSession& s, std::string_view name, LoadError& err);
+
+std::string word_error(std::string_view file, uint32_t word, const std::string& what) {
+  return std::string(file) + ": word " + std::to_string(word) + ": " + what;
+}
+
+uint8_t r_operand(uint32_t raw) {
+  Reg r = decode_r(raw);
+  return operand(static_cast<uint8_t>(r.kind), r.index);
+}
+uint8_t r6_operand(uint32_t raw) {
+  Reg r = decode_r6(raw);
+  return operand(static_cast<uint8_t>(r.kind), r.index);
+}
+bool all_x(std::initializer_list<uint8_t> ops) {
+  for (uint8_t o : ops)
+    if (operand_kind(o) != kOperandX) return false;
+  return true;
+}
+
+IOp generic_iop(Op op) {
+  switch (op) {
+    case Op::op_get: return IOp::get;
+    case Op::op_drop: return IOp::drop;
+    case Op::op_not: return IOp::not_;
+    case Op::op_neg: return IOp::neg;
+    case Op::op_type: return IOp::type;
+    case Op::op_size: return IOp::size;
+    case Op::op_add: return IOp::add;
+    case Op::op_sub: return IOp::sub;
+    case Op::op_mul: return IOp::mul;
+    case Op::op_div: return IOp::div;
+    case Op::op_mod: return IOp::mod;
+    case Op::op_shr: return IOp::shr;
+    case Op::op_shl: return IOp::shl;
+    case Op::op_xor: return IOp::xor_;
+    case Op::op_and: return IOp::and_;
+    case Op::op_or: return IOp::or_;
+    case Op::op_eq: return IOp::eq;
+    case Op::op_ne: return IOp::ne;
+    case Op::op_lt: return IOp::lt;
+    case Op::op_gt: return IOp::gt;
+    case Op::op_lte: return IOp::lte;
+    default: return IOp::gte;
+  }
+}
+// Compare-jumps: the _xx forms are listed in the same order as the generic ones.
+IOp compare_xx(IOp generic) {
+  return static_cast<IOp>(static_cast<unsigned>(generic) - static_cast<unsigned>(IOp::eq) +
+                          static_cast<unsigned>(IOp::eq_xx));
+}
+
+CtorInfo* new_ctor(Module& m, uint32_t mask, uint32_t count, size_t operand_bytes) {
+  auto buf = std::make_unique<uint8_t[]>(sizeof(CtorInfo) + operand_bytes);
+  auto* c = reinterpret_cast<CtorInfo*>(buf.get());
+  c->mask = mask;
+  c->count = count;
+  c->fn = nullptr;
+  m.side.push_back(std::move(buf));
+  return c;
+}
+
+// Push-word operands after the regmask: `n` R6 fields, four a word.
+void read_pushes(const ModuleFile& f, uint32_t first_word, uint32_t n, uint8_t* out) {
+  const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
+  for (uint32_t i = 0; i < n; ++i)
+    out[i] = r6_operand(field_raw(f.code[first_word + i / 4], push, static_cast<int>(i % 4)));
+}
+
+Term load32_term(uint32_t type, uint32_t v) {
+  switch (static_cast<Load32Type>(type)) {
+    case Load32Type::Int32: return make_int(static_cast<int32_t>(v));
+    case Load32Type::UInt32: return make_int(v);
+    default: {
+      float f;
+      std::memcpy(&f, &v, 4);
+      return make_float(static_cast<double>(f));
+    }
+  }
+}
+Term load64_term(uint32_t type, uint64_t v) {
+  if (static_cast<Load64Type>(type) == Load64Type::Float64) {
+    double d;
+    std::memcpy(&d, &v, 8);
+    return make_float(d);
+  }
+  return make_int(static_cast<int64_t>(v));  // the verifier checked it fits
+}
+
+// Translates verified code into m.code. Calls into other modules are left
+// in `pending`; everything else is bound here.
+bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::string_view file,
+               std::vector<PendingCall>& pending, LoadError& err) {
+  const size_t nfun = f.functions.size();
+  std::vector<int32_t> index_of(f.code.size() + 1, -1);
+  std::vector<uint32_t> starts;
+  for (size_t i = 0; i < nfun; ++i) {
+    uint32_t end = i + 1 < nfun ? f.functions[i + 1].entry : static_cast<uint32_t>(f.code.size());
+    for (uint32_t pc = f.functions[i].entry; pc < end; pc += instruction_words(f, pc)) {
+      index_of[pc] = static_cast<int32_t>(starts.size());
+      starts.push_back(pc);
+    }
+  }
+  m.code = std::make_unique<Insn[]>(starts.size());
+  m.code_size = starts.size();
+  m.file_offsets = starts;
+
+  for (const FunctionEntry& e : f.functions) {
+    FunctionInfo& fi = m.functions.emplace_back();
+    fi.module_atom = m.name_atom;
+    fi.name_atom = m.literals[e.name];
+    fi.arity = e.arity;
+    fi.frame = e.frame;
+    fi.upvals = e.upvals;
+    fi.module = &m;
+    fi.code = &m.code[index_of[e.entry]];
+    fi.file_entry = e.entry;
+  }
+
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const uint32_t pc = starts[k];
+    const uint32_t w = f.code[pc];
+    const OpInfo& info = op_info(static_cast<uint8_t>(w & 0xFF));
+    const Op op = static_cast<Op>(info.code);
+    auto raw = [&](int i) { return field_raw(w, info, i); };
+    auto val = [&](int i) { return field_value(w, info, i); };
+    Insn& in = m.code[k];
+    in = Insn{};
+    const uint32_t next = pc + instruction_words(f, pc);
+    auto jump_target = [&](int32_t offset) { return &m.code[index_of[next + offset]]; };
+    auto bind_function = [&](uint16_t lit) -> const FunctionInfo* {
+      auto ref = parse_function_ref(f.literals[lit].text);  // verified: parses
+      if (!ref->module.empty() && ref->module != m.name) {
+        pending.push_back({k, pc, *ref});
+        return nullptr;
+      }
+      auto name = atoms.find(ref->name);  // interned with the literals
+      return name ? m.find(*name, ref->arity) : nullptr;  // verified: exists
+    };
+
+    switch (op) {
+      case Op::op_mov: {
+        uint8_t d = r_operand(raw(0)), s = r_operand(raw(1));
+        in.a = d;
+        in.b = s;
+        if (raw(2) == raw(0)) {
+          in.op = all_x({d, s}) ? IOp::mov_xx : IOp::mov;
+        } else {
+          in.op = IOp::swap;
+          in.c = r_operand(raw(2));
+        }
+        break;
+      }
+      case Op::op_ret:
+        in.op = IOp::ret;
+        in.a = r_operand(raw(0));
+        break;
+      case Op::op_call:
+        in.op = IOp::call;
+        in.a = r_operand(raw(0));
+        in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
+        break;
+      case Op::op_tcall:
+        in.op = IOp::tcall;
+        in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
+        break;
+      case Op::op_get: case Op::op_drop: case Op::op_not: case Op::op_neg: case Op::op_type:
+      case Op::op_size: case Op::op_add: case Op::op_sub: case Op::op_mul: case Op::op_div:
+      case Op::op_mod: case Op::op_shr: case Op::op_shl: case Op::op_xor: case Op::op_and:
+      case Op::op_or: {
+        in.op = generic_iop(op);
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        bool binary = info.fields[2] == FieldKind::RS;
+        if (binary) in.c = r_operand(raw(2));
+        if (binary && all_x({in.a, in.b, in.c})) {
+          if (op == Op::op_add) in.op = IOp::add_xxx;
+          if (op == Op::op_sub) in.op = IOp::sub_xxx;
+          if (op == Op::op_mul) in.op = IOp::mul_xxx;
+          if (op == Op::op_get) in.op = IOp::get_xxx;
+        }
+        break;
+      }
+      case Op::op_put:
+        in.op = IOp::put;
+        in.a = r6_operand(raw(0));
+        in.b = r6_operand(raw(1));
+        in.c = r6_operand(raw(2));
+        in.d = r6_operand(raw(3));
+        in.u.mask = f.code[pc + 1];
+        break;
+      case Op::op_cons:
+        in.op = IOp::cons;
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        in.c = r_operand(raw(2));
+        in.u.mask = f.code[pc + 1];
+        break;
+      case Op::op_tuple: case Op::op_list: case Op::op_map: {
+        uint32_t n = raw(1);
+        uint32_t fields = op == Op::op_map ? 2 * n : n;
+        CtorInfo* c = new_ctor(m, f.code[pc + 1], n, fields);
+        read_pushes(f, pc + 2, fields, c->ops);
+        in.op = op == Op::op_tuple ? IOp::tuple : op == Op::op_list ? IOp::list : IOp::map;
+        in.a = r_operand(raw(0));
+        in.u.ctor = c;
+        break;
+      }
+      case Op::op_fn: {
+        const FunctionInfo* target = bind_function(static_cast<uint16_t>(raw(1)));
+        CtorInfo* c = new_ctor(m, f.code[pc + 1], target->upvals, target->upvals);
+        c->fn = target;
+        read_pushes(f, pc + 2, target->upvals, c->ops);
+        in.op = IOp::fn;
+        in.a = r_operand(raw(0));
+        in.u.ctor = c;
+        break;
+      }
+      case Op::op_apply:
+        in.op = IOp::apply;
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        break;
+      case Op::op_loadi: case Op::op_loadu: case Op::op_loadc: case Op::op_load32: case Op::op_load64: {
+        in.a = r_operand(raw(0));
+        in.op = operand_kind(in.a) == kOperandX ? IOp::load_x : IOp::load;
+        if (op == Op::op_loadi) in.u.term = make_int(val(1));
+        else if (op == Op::op_loadu) in.u.term = make_int(raw(1));
+        else if (op == Op::op_loadc) in.u.term = m.literals[raw(1)];
+        else if (op == Op::op_load32) in.u.term = load32_term(raw(1), f.code[pc + 1]);
+        else in.u.term = load64_term(raw(1), f.code[pc + 1] | (uint64_t{f.code[pc + 2]} << 32));
+        break;
+      }
+      case Op::op_eq: case Op::op_ne: case Op::op_lt: case Op::op_gt: case Op::op_lte: case Op::op_gte:
+        in.a = r6_operand(raw(0));
+        in.b = r6_operand(raw(1));
+        in.op = generic_iop(op);
+        if (all_x({in.a, in.b})) in.op = compare_xx(in.op);
+        in.u.target = jump_target(val(2));
+        break;
+      case Op::op_jmp:
+        in.op = IOp::jmp;
+        in.u.target = jump_target(val(0));
+        break;
+      case Op::op_push:
+        err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
+        return false;
+    }
+  }
+  return true;
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void set_call_target(Insn& in, const FunctionInfo* fn) {
+  in.u.fn = fn;
+  if (fn->native) in.op = in.op == IOp::call ? IOp::call_native : IOp::tcall_native;
+}
+
+// Binds calls into other modules, loading them as needed.
+bool link(LoadSession& s, Module& m, std::vector<PendingCall>& pending, LoadError& err) {
+  for (const PendingCall& pc : pending) {
+    std::string name = pc.target.module + "." + pc.target.name + "/" + std::to_string(pc.target.arity);
+    Module* target = load_named(s, pc.target.module, err);
+    if (!target) {
+      err.message = word_error(m.file, pc.word, "call to " + name + ": " + err.message);
+      return false;
+    }
+    auto atom = s.vm.atoms.find(pc.target.name);
+    const FunctionInfo* fn = atom ? target->find(*atom, pc.target.arity) : nullptr;
+    if (!fn) {
+      err.message = word_error(m.file, pc.word, "call to undefined function " + name);
+      return false;
+    }
+    if (fn->upvals > 0) {
+      err.message = word_error(m.file, pc.word, "call to " + name + ", which needs a closure (upvals > 0)");
+      return false;
+    }
+    set_call_target(m.code[pc.insn], fn);
+  }
+  return true;
+}
+
+std::string folder_of(const std::string& label) {
+  fs::path p(label);
+  return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& label, LoadError& err) {
+  auto m = std::make_unique<Module>();
+  m->name = f.native_name;
+  m->file = label;
+  if (s.vm.find_module(s.vm.atom(m->name))) {
+    err.message = label + ": module " + m->name + " is already loaded";
+    return nullptr;
+  }
+  m->name_atom = s.vm.atom(m->name);
+  fs::path lib(f.native_libpath);
+  if (lib.is_relative()) lib = fs::path(folder_of(label)) / lib;
+  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* why = dlerror();
+    err.message = label + ": cannot load native library " + lib.string() + ": " + (why ? why : "unknown error");
+    return nullptr;
+  }
+  m->native_library = handle;
+  for (const std::string& entry : f.native_functions) {
+    auto ref = parse_function_ref(entry);  // the reader checked the form
+    void* sym = dlsym(handle, ref->name.c_str());
+    if (!sym) {
+      err.message = label + ": native library " + lib.string() + " has no symbol " + ref->name + " (for " + entry + ")";
+      return nullptr;
+    }
+    FunctionInfo& fi = m->functions.emplace_back();
+    fi.module_atom = m->name_atom;
+    fi.name_atom = s.vm.atom(ref->name);
+    fi.arity = static_cast<uint8_t>(ref->arity);
+    fi.module = m.get();
+    fi.native = reinterpret_cast<NativeFn>(sym);
+  }
+  Module* added = s.vm.add_module(std::move(m));
+  s.added.push_back(added->name_atom);
+  return added;
+}
+
 Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& label, LoadError& err) {
   auto m = std::make_unique<Module>();
   m->file = label;

@@ -21,6 +21,18 @@ namespace lzr {
 #define LZR_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LZR_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+namespace {
+
+// Out of line: it owns a vector, and an indirect goto may not leave a scope
+// with a destructor.
+Term build_map(Process& p, const CtorInfo* c, Term* const* base) {
+  std::vector<Term> kv(2 * c->count);
+  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = base[c->ops[i] >> 5][c->ops[i] & 31];
+  return map_from_pairs(p.heap, kv.data(), c->count);
+}
+
+}  // namespace
+
 Term run_portable(Process& p, const Insn* entry) {
   static void* const labels[] = {
 #define LZR_IOP_LABEL(name) &&L_##name,
@@ -220,20 +232,10 @@ L_list: {
   GC_POINT(c->mask, pc->a);
   NEXT();
 }
-L_map: {
-  const CtorInfo* c = pc->u.ctor;
-  Term small[32];
-  std::vector<Term> big;
-  Term* kv = small;
-  if (2 * c->count > 32) {
-    big.resize(2 * c->count);
-    kv = big.data();
-  }
-  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = OPND(c->ops[i]);
-  OPND(pc->a) = map_from_pairs(p.heap, kv, c->count);
-  GC_POINT(c->mask, pc->a);
+L_map:
+  OPND(pc->a) = build_map(p, pc->u.ctor, base);
+  GC_POINT(pc->u.ctor->mask, pc->a);
   NEXT();
-}
 L_fn: {
   const CtorInfo* c = pc->u.ctor;
   Term* o = p.heap.alloc(2 + c->count);

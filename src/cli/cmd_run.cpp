@@ -1,0 +1,121 @@
+// lzr run: load a module (and what it calls), run main/0 or main/1.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "builtins/builtins.h"
+#include "cli/commands.h"
+#include "engine/engine.h"
+#include "engine/loader.h"
+#include "vm/builders.h"
+#include "vm/printer.h"
+#include "vm/vm.h"
+
+namespace lzr::cli {
+namespace {
+
+struct RunOptions {
+  std::string file;
+  std::vector<std::string> args;
+  std::string engine;
+  bool stats = false;
+  bool gc_stress = false;
+};
+
+std::vector<std::string> split_path(const char* value) {
+  std::vector<std::string> out;
+  if (!value) return out;
+  std::string s(value);
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t colon = s.find(':', start);
+    if (colon == std::string::npos) colon = s.size();
+    if (colon > start) out.push_back(s.substr(start, colon - start));
+    start = colon + 1;
+  }
+  return out;
+}
+
+[[noreturn]] void fail(int code, const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s\n", message.c_str());
+  throw CLI::RuntimeError(code);
+}
+
+void run(const RunOptions& o) {
+  EngineKind engine = default_engine();
+  if (!o.engine.empty()) {
+    auto e = parse_engine(o.engine);
+    if (!e) fail(2, "lzr run: unknown engine '" + o.engine + "' (use asm or portable)");
+    if (!engine_available(*e)) fail(2, std::string("lzr run: the ") + engine_name(*e) + " engine is not built on this machine");
+    engine = *e;
+  }
+  VmOptions vo;
+  const char* stress = std::getenv("LZR_GC_STRESS");
+  vo.gc_stress = o.gc_stress || (stress && std::string(stress) == "1");
+  VM vm(vo);
+  register_builtins(vm);
+  std::filesystem::path file(o.file);
+  vm.search_path.push_back(file.has_parent_path() ? file.parent_path().string() : ".");
+  for (auto& dir : split_path(std::getenv("LZR_PATH"))) vm.search_path.push_back(dir);
+
+  auto t0 = std::chrono::steady_clock::now();
+  LoadError err;
+  Module* m = load_module_file(vm, o.file, err);
+  if (!m) fail(1, err.message);
+  auto t1 = std::chrono::steady_clock::now();
+
+  const FunctionInfo* main1 = m->find(vm.atom("main"), 1);
+  const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
+  const FunctionInfo* entry = (!o.args.empty() || !main0) ? main1 : main0;
+  if (!entry) {
+    if (main0) fail(1, o.file + ": main/0 takes no arguments, but " + std::to_string(o.args.size()) + " were given");
+    fail(1, o.file + ": module " + m->name + " has no main/0 or main/1");
+  }
+  if (entry->upvals > 0) fail(1, o.file + ": main/" + std::to_string(entry->arity) + " needs a closure (upvals > 0)");
+
+  Process p(vm, vo.stack_words);
+  std::vector<Term> argv;
+  if (entry->arity == 1) {
+    std::vector<Term> items;
+    for (const std::string& a : o.args) items.push_back(make_binary(p.heap, a));
+    argv.push_back(make_list(p.heap, items));
+  }
+  Term result = execute(p, entry, argv, engine);
+  auto t2 = std::chrono::steady_clock::now();
+  std::fflush(stdout);
+  if (o.stats) {
+    auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    const HeapStats& hs = p.heap.stats();
+    std::fprintf(stderr, "lzr: engine %s, load %.2f ms, run %.2f ms, %llu collections, %llu words copied, peak heap %.1f MiB\n",
+                 engine_name(engine), ms(t1 - t0), ms(t2 - t1), static_cast<unsigned long long>(hs.collections),
+                 static_cast<unsigned long long>(hs.words_copied), hs.peak_words * 8.0 / (1 << 20));
+  }
+  if (result == kRaised) {
+    std::string msg = "lzr: error: " + term_to_string(p.error, vm.atoms);
+    for (const TraceEntry& e : stack_trace(p)) msg += "\n  in " + format_trace_entry(p, e);
+    p.reset_stack();
+    fail(1, msg);
+  }
+  p.reset_stack();
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a module's main/0, or main/1 with the arguments as a list of binaries");
+  cmd->add_option("file", opts->file, "Module to run (.lzr, or .lzs assembled in memory)")->required();
+  cmd->add_option("args", opts->args, "Arguments passed to main/1 as binaries");
+  cmd->add_option("--engine", opts->engine, "Engine: asm (default on x86-64) or portable");
+  cmd->add_flag("--stats", opts->stats, "Print load/run time and GC statistics to stderr");
+  cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
+  cmd->prefix_command();  // everything after FILE belongs to the program
+  cmd->callback([opts] { run(*opts); });
+}
+
+}  // namespace lzr::cli
