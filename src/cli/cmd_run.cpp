@@ -110,12 +110,17 @@ void add_run_command(CLI::App& app) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a module's main/0, or main/1 with the arguments as a list of binaries");
   cmd->add_option("file", opts->file, "Module to run (.lzr, or .lzs assembled in memory)")->required();
-  cmd->add_option("args", opts->args, "Arguments passed to main/1 as binaries");
   cmd->add_option("--engine", opts->engine, "Engine: asm (default on x86-64) or portable");
   cmd->add_flag("--stats", opts->stats, "Print load/run time and GC statistics to stderr");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
-  cmd->prefix_command();  // everything after FILE belongs to the program
-  cmd->callback([opts] { run(*opts); });
+  // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".
+  cmd->prefix_command();
+  cmd->footer("Arguments after FILE are passed to main/1 as a list of binaries.\n"
+              "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_GC_STRESS=1.");
+  cmd->callback([opts, cmd] {
+    opts->args = cmd->remaining();
+    run(*opts);
+  });
 }
 
 }  // namespace lzr::cli
