@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "format/plural.h"
+
 namespace lzr {
 
 namespace {
@@ -43,7 +45,7 @@ class Reader {
 
   bool need(size_t n, std::string_view what) {
     if (left() >= n) return true;
-    return fail(pos_, fmt::format("truncated {} (needs {} bytes, {} left)", what, n, left()));
+    return fail(pos_, fmt::format("truncated {} (needs {}, {} left)", what, count_of(n, "byte"), left()));
   }
 
   // Little-endian unsigned of `n` bytes; call need() first.
@@ -170,8 +172,9 @@ bool Reader::container(Literal& lit, uint8_t type, size_t type_pos, unsigned dep
   // Each element needs at least kMinLiteralBytes: reject impossible counts
   // before reserving anything.
   if (terms * kMinLiteralBytes > left())
-    return fail(type_pos, fmt::format("{} of {} elements cannot fit in the {} bytes left",
-                                      byte_term_type_name(type), count, left()));
+    return fail(type_pos, fmt::format("{} of {} cannot fit in the {} left", byte_term_type_name(type),
+                                      count_of(count, lit.kind == Literal::Kind::Map ? "pair" : "element"),
+                                      count_of(left(), "byte")));
   lit.items.reserve(terms);
   for (uint64_t k = 0; k < terms; ++k) {
     auto item = literal(depth + 1);
@@ -187,7 +190,7 @@ bool read_script(Reader& r, ModuleFile& m) {
   const auto num_literals = static_cast<size_t>(r.take(2));
   const auto num_code_words = static_cast<size_t>(r.take(4));
   if (num_literals * kMinLiteralBytes > r.left())
-    return r.fail(counts_pos, fmt::format("{} literals cannot fit in the {} bytes left", num_literals, r.left()));
+    return r.fail(counts_pos, fmt::format("{} cannot fit in the {} left", count_of(num_literals, "literal"), count_of(r.left(), "byte")));
   m.literals.reserve(num_literals);
   for (size_t k = 0; k < num_literals; ++k) {
     auto lit = r.literal(1);
@@ -211,7 +214,7 @@ bool read_script(Reader& r, ModuleFile& m) {
     f.reserved = static_cast<uint8_t>(r.take(1));
     f.entry = static_cast<uint32_t>(r.take(4));
   }
-  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} unexpected bytes after the function table", r.left()));
+  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} after the function table", count_of(r.left(), "unexpected byte")));
   return true;
 }
 
@@ -232,7 +235,8 @@ bool read_native(Reader& r, ModuleFile& m) {
   m.native_libpath = std::string(*libpath);
 
   if (num_functions * kMinNativeFunctionBytes > r.left())
-    return r.fail(r.pos(), fmt::format("{} function names cannot fit in the {} bytes left", num_functions, r.left()));
+    return r.fail(r.pos(), fmt::format("{} cannot fit in the {} left", count_of(num_functions, "function name"),
+                                  count_of(r.left(), "byte")));
   m.native_functions.reserve(num_functions);
   for (size_t k = 0; k < num_functions; ++k) {
     const size_t fn_pos = r.pos();
@@ -240,7 +244,7 @@ bool read_native(Reader& r, ModuleFile& m) {
     if (!fn) return r.fail(fn_pos, fmt::format("function name {} is not NUL-terminated", k));
     m.native_functions.emplace_back(*fn);
   }
-  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} unexpected bytes after the function names", r.left()));
+  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} after the function names", count_of(r.left(), "unexpected byte")));
   return true;
 }
 

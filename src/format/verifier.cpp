@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "format/opcodes.h"
+#include "format/plural.h"
 
 namespace lzr {
 
@@ -130,7 +131,7 @@ class Verifier {
   // ---- script header and function table ----
   bool module_name() {
     if (m_.module_name >= m_.literals.size())
-      return fail("module name", fmt::format("literal {} is out of range ({} literals)", m_.module_name, m_.literals.size()));
+      return fail("module name", fmt::format("literal {} is out of range ({})", m_.module_name, count_of(m_.literals.size(), "literal")));
     const Literal* name = atom_literal(m_, m_.module_name);
     if (!name) return fail("module name", fmt::format("literal {} is not an atom", m_.module_name));
     if (name->text.empty()) return fail("module name", "must not be empty");
@@ -143,7 +144,7 @@ class Verifier {
     for (size_t k = 0; k < m_.functions.size(); ++k) {
       const FunctionEntry& f = m_.functions[k];
       if (f.name >= m_.literals.size())
-        return fail_function(k, fmt::format("name literal {} is out of range ({} literals)", f.name, m_.literals.size()));
+        return fail_function(k, fmt::format("name literal {} is out of range ({})", f.name, count_of(m_.literals.size(), "literal")));
       const Literal* name = atom_literal(m_, f.name);
       if (!name) return fail_function(k, fmt::format("name literal {} is not an atom", f.name));
       if (name->text.empty() || name->text.find('.') != std::string::npos)
@@ -157,7 +158,7 @@ class Verifier {
         return fail_function(k, fmt::format("entry {} is not after function {}'s entry {} (entries must increase)",
                                             f.entry, k - 1, m_.functions[k - 1].entry));
       if (f.entry >= m_.code.size())
-        return fail_function(k, fmt::format("entry {} is not inside the code ({} words)", f.entry, m_.code.size()));
+        return fail_function(k, fmt::format("entry {} is not inside the code ({})", f.entry, count_of(m_.code.size(), "word")));
       auto [it, fresh] = functions_.emplace(std::pair{name->text, unsigned{f.arity}}, k);
       if (!fresh) return fail_function(k, fmt::format("duplicate of function {}", it->second));
     }
@@ -196,7 +197,7 @@ class Verifier {
       }
       const unsigned len = 1 + fixed_extra_words(op.extra) + (pushed_ + 3) / 4;
       if (pc + len > end)
-        return fail_insn(pc, op, fmt::format("needs {} words but function {} ends at word {}", len, label(k), end));
+        return fail_insn(pc, op, fmt::format("needs {} but function {} ends at word {}", count_of(len, "word"), label(k), end));
       if (!extra_words(pc, op, word)) return false;
       for (int i = 0; i < 4; ++i) {
         if (is_jump(op.fields[i])) jumps.push_back({pc, &op, static_cast<int64_t>(pc) + len + field_value(word, op, i)});
@@ -251,7 +252,7 @@ class Verifier {
         return true;
       case FieldKind::LIT:
         if (raw >= m_.literals.size())
-          return fail_insn(pc, op, fmt::format("literal {} is out of range ({} literals)", raw, m_.literals.size()));
+          return fail_insn(pc, op, fmt::format("literal {} is out of range ({})", raw, count_of(m_.literals.size(), "literal")));
         return true;
       case FieldKind::FUN: return fun(pc, op, raw);
       case FieldKind::T32:
@@ -271,7 +272,7 @@ class Verifier {
 
   bool fun(size_t pc, const OpInfo& op, uint32_t index) {
     if (index >= m_.literals.size())
-      return fail_insn(pc, op, fmt::format("literal {} is out of range ({} literals)", index, m_.literals.size()));
+      return fail_insn(pc, op, fmt::format("literal {} is out of range ({})", index, count_of(m_.literals.size(), "literal")));
     const Literal* lit = atom_literal(m_, index);
     if (!lit) return fail_insn(pc, op, fmt::format("literal {} is not an atom", index));
     auto ref = parse_function_ref(lit->text);

@@ -1,0 +1,521 @@
+// Verifier: a module using every opcode passes; every rule has a test that
+// breaks exactly that rule and checks the exact one-line message.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <set>
+
+#include "format/verifier.h"
+#include "module_builder.h"
+
+namespace lzr {
+namespace {
+
+using test::insn;
+using test::ModuleBuilder;
+using test::push;
+using test::U;
+using test::verify_error;
+using test::X;
+using test::X6;
+using test::Y;
+using test::Y6;
+
+constexpr uint32_t kRegmask = 0xFFFFFFFF;
+
+// A module that exercises every opcode and every extra-word form.
+ModuleBuilder every_opcode_module() {
+  ModuleBuilder b("demo");
+  uint16_t tuple = b.lit(Literal::tuple({Literal::integer(1), Literal::atom("a")}));
+  b.func("main", 0, 2);
+  b.emit(Op::op_loadi, {X(0), -5});                                   // 0
+  b.emit(Op::op_loadu, {X(1), 60000});                                // 1
+  b.emit(Op::op_loadc, {X(2), tuple});                                // 2
+  b.emit(Op::op_load32, {X(3), 2}).emit(std::bit_cast<uint32_t>(1.5f));  // 3
+  b.emit(Op::op_load32, {X(3), 0}).emit(0xFFFFFFFF);                  // 5: int32 -1
+  b.emit(Op::op_load32, {X(3), 1}).emit(0xFFFFFFFF);                  // 7: uint32
+  const uint64_t big = uint64_t{1} << 40;
+  b.emit(Op::op_load64, {X(4), 1}).emit(static_cast<uint32_t>(big)).emit(static_cast<uint32_t>(big >> 32));  // 9
+  const uint64_t tenth = std::bit_cast<uint64_t>(0.1);
+  b.emit(Op::op_load64, {X(5), 0}).emit(static_cast<uint32_t>(tenth)).emit(static_cast<uint32_t>(tenth >> 32));  // 12
+  b.emit(Op::op_mov, {Y(0), X(0), Y(0)});                             // 15
+  b.emit(Op::op_call, {X(0), b.atom("helper/1")});                    // 16
+  b.emit(Op::op_call, {X(1), b.atom("io.print/1")});                  // 17: other module
+  b.emit(Op::op_call, {Y(1), b.atom("demo.helper/1")});               // 18: own module, qualified
+  b.emit(Op::op_get, {X(2), X(2), X(0)});                             // 19
+  b.emit(Op::op_drop, {X(2), X(2), Y(1)});                            // 20
+  b.emit(Op::op_put, {X6(2), X6(2), X6(0), Y6(1)}).emit(0x7);         // 21
+  b.emit(Op::op_map, {X(3), 3}).emit(kRegmask);                       // 23
+  b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({X6(4), Y6(0)}));
+  b.emit(Op::op_list, {X(3), 5}).emit(kRegmask);                      // 27
+  b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({Y6(1)}));
+  b.emit(Op::op_tuple, {X(3), 0}).emit(kRegmask);                     // 31
+  b.emit(Op::op_eq, {X6(0), Y6(0), 1});                               // 33 -> 35
+  b.emit(Op::op_ne, {X6(0), X6(1), 0});                               // 34 -> 35
+  b.emit(Op::op_lt, {X6(0), X6(1), 0});                               // 35
+  b.emit(Op::op_gt, {X6(0), X6(1), -2});                              // 36 -> 35
+  b.emit(Op::op_lte, {X6(0), X6(1), 0});                              // 37
+  b.emit(Op::op_gte, {X6(0), X6(1), 0});                              // 38
+  b.emit(Op::op_not, {X(0), X(1)});                                   // 39
+  b.emit(Op::op_neg, {X(0), X(1)});
+  for (Op op : {Op::op_add, Op::op_sub, Op::op_mul, Op::op_div, Op::op_mod, Op::op_shr, Op::op_shl, Op::op_xor,
+                Op::op_and, Op::op_or})
+    b.emit(op, {X(0), X(1), Y(0)});                                   // 41..50
+  b.emit(Op::op_cons, {X(0), X(1), X(2)}).emit(kRegmask);             // 51
+  b.emit(Op::op_fn, {X(0), b.atom("clo/1")}).emit(kRegmask).emit(push({X6(1), Y6(1)}));  // 53
+  b.emit(Op::op_apply, {X(0), X(0)});                                 // 56
+  b.emit(Op::op_type, {X(1), X(0)});                                  // 57
+  b.emit(Op::op_size, {X(1), X(0)});                                  // 58
+  b.emit(Op::op_eq, {X6(0), X6(1), 1});                               // 59 -> 61
+  b.emit(Op::op_jmp, {-61});                                          // 60 -> 0
+  b.emit(Op::op_tcall, {0, b.atom("helper/1")});                      // 61
+  b.func("helper", 1).ret();
+  b.func("clo", 1, 0, 2);
+  b.emit(Op::op_add, {X(0), X(0), U(1)}).emit(Op::op_add, {X(0), X(0), U(0)}).ret();
+  return b;
+}
+
+TEST(Verifier, AcceptsAModuleUsingEveryOpcode) {
+  ModuleBuilder b = every_opcode_module();
+  EXPECT_EQ(verify_error(b.m), "");
+  std::set<uint8_t> used;
+  for (size_t pc = 0; pc < b.m.code.size(); ++pc) used.insert(b.m.code[pc] & 0xFF);
+  for (const OpInfo& op : kOpTable) {
+    if (op.valid) EXPECT_TRUE(used.count(op.code)) << op.name << " is not exercised";
+  }
+  // And it survives a file round trip unchanged.
+  LoadError err;
+  auto back = read_module(b.bytes(), "f.lzr", err);
+  ASSERT_TRUE(back) << err.message;
+  EXPECT_EQ(verify_error(*back), "");
+}
+
+TEST(Verifier, AcceptsAnEmptyModule) {
+  ModuleBuilder b;
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(Verifier, InstructionWordsCountsEveryExtraForm) {
+  ModuleBuilder b = every_opcode_module();
+  EXPECT_EQ(instruction_words(b.m, 0), 1u);   // loadi
+  EXPECT_EQ(instruction_words(b.m, 3), 2u);   // load32
+  EXPECT_EQ(instruction_words(b.m, 9), 3u);   // load64
+  EXPECT_EQ(instruction_words(b.m, 21), 2u);  // put + regmask
+  EXPECT_EQ(instruction_words(b.m, 23), 4u);  // map of 3 pairs: 2 push words
+  EXPECT_EQ(instruction_words(b.m, 27), 4u);  // list of 5: 2 push words
+  EXPECT_EQ(instruction_words(b.m, 31), 2u);  // empty tuple
+  EXPECT_EQ(instruction_words(b.m, 51), 2u);  // cons
+  EXPECT_EQ(instruction_words(b.m, 53), 3u);  // fn of a 2-upvalue function
+  EXPECT_EQ(instruction_words(b.m, b.m.code.size()), 0u);
+  b.m.code[0] = 0xFF;
+  EXPECT_EQ(instruction_words(b.m, 0), 0u);
+  b.m.code[53] = insn(Op::op_fn, {X(0), b.atom("io.print/1")});  // length unknowable
+  EXPECT_EQ(instruction_words(b.m, 53), 0u);
+}
+
+TEST(FunctionRef, Parses) {
+  auto r = parse_function_ref("fact/1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->module, "");
+  EXPECT_EQ(r->name, "fact");
+  EXPECT_EQ(r->arity, 1u);
+  r = parse_function_ref("a.b.run/32");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->module, "a.b");
+  EXPECT_EQ(r->name, "run");
+  EXPECT_EQ(r->arity, 32u);
+  r = parse_function_ref("m.a/b/0");  // split at the LAST '/': names may contain '/'
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->module, "m");
+  EXPECT_EQ(r->name, "a/b");
+  EXPECT_EQ(r->arity, 0u);
+}
+
+TEST(FunctionRef, Rejects) {
+  for (const char* bad : {"f", "f/", "/1", "f/33", "f/01", "f/-1", "f/+1", "f/1x", "f/ 1", ".f/1", "m./1", "f/100"})
+    EXPECT_FALSE(parse_function_ref(bad)) << bad;
+}
+
+TEST(FunctionRef, LocalFunctionLookup) {
+  ModuleBuilder b = every_opcode_module();
+  EXPECT_EQ(local_function(b.m, *parse_function_ref("helper/1")), 1u);
+  EXPECT_EQ(local_function(b.m, *parse_function_ref("demo.clo/1")), 2u);
+  EXPECT_EQ(local_function(b.m, *parse_function_ref("other.helper/1")), std::nullopt);
+  EXPECT_EQ(local_function(b.m, *parse_function_ref("helper/2")), std::nullopt);
+}
+
+// ---- module name ----
+
+TEST(VerifyRejects, ModuleNameLiteralOutOfRange) {
+  ModuleBuilder b;
+  b.m.module_name = 9;
+  EXPECT_EQ(verify_error(b.m), "f.lzr: module name: literal 9 is out of range (1 literal)");
+}
+TEST(VerifyRejects, ModuleNameNotAnAtom) {
+  ModuleBuilder b;
+  b.m.module_name = b.lit(Literal::integer(3));
+  EXPECT_EQ(verify_error(b.m), "f.lzr: module name: literal 1 is not an atom");
+}
+TEST(VerifyRejects, ModuleNameEmpty) {
+  ModuleBuilder b("");
+  EXPECT_EQ(verify_error(b.m), "f.lzr: module name: must not be empty");
+}
+
+// ---- function table ----
+
+TEST(VerifyRejects, CodeWithoutFunctions) {
+  ModuleBuilder b;
+  b.ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: code outside any function (the function table is empty)");
+}
+TEST(VerifyRejects, FunctionNameLiteralOutOfRange) {
+  ModuleBuilder b;
+  b.func("main", 0).ret();
+  b.m.functions[0].name = 7;
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0: name literal 7 is out of range (2 literals)");
+}
+TEST(VerifyRejects, FunctionNameNotAnAtom) {
+  ModuleBuilder b;
+  b.func("main", 0).ret();
+  b.m.functions[0].name = b.lit(Literal::binary("main"));
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0: name literal 2 is not an atom");
+}
+TEST(VerifyRejects, FunctionNameWithDot) {
+  ModuleBuilder b;
+  b.func("a.b", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (a.b/0): function name must be non-empty and must not contain '.'");
+}
+TEST(VerifyRejects, FunctionNameEmpty) {
+  ModuleBuilder b;
+  b.func("", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (/0): function name must be non-empty and must not contain '.'");
+}
+TEST(VerifyRejects, ArityTooLarge) {
+  ModuleBuilder b;
+  b.func("main", 33).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (main/33): arity 33 exceeds 32");
+}
+TEST(VerifyRejects, FrameTooLarge) {
+  ModuleBuilder b;
+  b.func("main", 0, 33).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (main/0): frame 33 exceeds 32");
+}
+TEST(VerifyRejects, UpvalsTooMany) {
+  ModuleBuilder b;
+  b.func("main", 0, 0, 33).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (main/0): upvals 33 exceeds 32");
+}
+TEST(VerifyRejects, ReservedByteSet) {
+  ModuleBuilder b;
+  b.func("main", 0).ret();
+  b.m.functions[0].reserved = 4;
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (main/0): reserved byte is 4, must be 0");
+}
+TEST(VerifyRejects, FirstFunctionNotAtZero) {
+  ModuleBuilder b;
+  b.ret();
+  b.func("main", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 0 (main/0): first function must start at word 0, not 1");
+}
+TEST(VerifyRejects, EntriesNotIncreasing) {
+  ModuleBuilder b;
+  b.func("main", 0).func("g", 0).ret();
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: function 1 (g/0): entry 0 is not after function 0's entry 0 (entries must increase)");
+}
+TEST(VerifyRejects, EntryBeyondTheCode) {
+  ModuleBuilder b;
+  b.func("main", 0).ret().func("g", 0);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 1 (g/0): entry 1 is not inside the code (1 word)");
+}
+TEST(VerifyRejects, DuplicateFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).ret().func("main", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: function 1 (main/0): duplicate of function 0");
+}
+
+// ---- opcodes and fields ----
+
+TEST(VerifyRejects, UnknownOpcode) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(200).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: unknown opcode 200");
+}
+TEST(VerifyRejects, PushOutsideAConstructor) {
+  ModuleBuilder b;
+  b.func("main", 0).ret().emit(push({X6(0)})).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: push outside a constructor");
+}
+TEST(VerifyRejects, RegisterReservedBit) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_add, {X(0), 0x20, X(1)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: add: operand 2 (0x20) has reserved bit 5 set");
+}
+TEST(VerifyRejects, RegisterType3) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_sub, {X(0), X(1), 0xC0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: sub: operand 3 (0xC0) has register type 3 (invalid)");
+}
+TEST(VerifyRejects, YSlotOutsideTheFrame) {
+  ModuleBuilder b;
+  b.func("main", 0, 1).emit(Op::op_mul, {X(0), Y(0), Y(1)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: mul: y1 is outside the frame (frame 1)");
+}
+TEST(VerifyRejects, R6YSlotOutsideTheFrame) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_eq, {X6(0), Y6(0), 0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: eq: y0 is outside the frame (frame 0)");
+}
+TEST(VerifyRejects, WrittenR6YSlotOutsideTheFrame) {
+  ModuleBuilder b;
+  b.func("main", 0, 2).emit(Op::op_put, {Y6(2), X6(0), X6(1), X6(2)}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: put: y2 is outside the frame (frame 2)");
+}
+TEST(VerifyRejects, UpvalueWritten) {
+  ModuleBuilder b;
+  b.func("clo", 0, 0, 1).emit(Op::op_add, {U(0), X(0), X(0)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: add: u0 is read-only");
+}
+TEST(VerifyRejects, UpvalueWrittenAsSwapTarget) {
+  ModuleBuilder b;
+  b.func("clo", 0, 0, 1).emit(Op::op_mov, {X(0), X(1), U(0)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: mov: u0 is read-only");
+}
+TEST(VerifyRejects, UpvalueOutsideTheClosure) {
+  ModuleBuilder b;
+  b.func("clo", 0, 0, 1).emit(Op::op_not, {X(0), U(1)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: not: u1 is outside the closure (upvals 1)");
+}
+TEST(VerifyRejects, NonzeroZ8) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_size, {X(0), X(1), 5}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: size: unused bits 24-31 must be zero");
+}
+TEST(VerifyRejects, NonzeroZ8InTcall) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_tcall, {1, b.atom("main/0")});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tcall: unused bits 8-15 must be zero");
+}
+TEST(VerifyRejects, NonzeroZ16) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_ret, {X(0), 1});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: ret: unused bits 16-31 must be zero");
+}
+TEST(VerifyRejects, LiteralIndexOutOfRange) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_loadc, {X(0), 9}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: loadc: literal 9 is out of range (2 literals)");
+}
+TEST(VerifyRejects, FunctionLiteralOutOfRange) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_call, {X(0), 9}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: literal 9 is out of range (2 literals)");
+}
+TEST(VerifyRejects, FunctionLiteralNotAnAtom) {
+  ModuleBuilder b;
+  uint16_t five = b.lit(Literal::integer(5));
+  b.func("main", 0).emit(Op::op_call, {X(0), five}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: literal 1 is not an atom");
+}
+TEST(VerifyRejects, FunctionLiteralNotAReference) {
+  ModuleBuilder b;
+  uint16_t hello = b.atom("hello");
+  b.func("main", 0).emit(Op::op_call, {X(0), hello}).ret();
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: word 0: call: literal 1 (:\"hello\") is not a function reference (name/arity or mod.name/arity)");
+}
+TEST(VerifyRejects, CallOfAnUndefinedLocalFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_call, {X(0), b.atom("nope/0")}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: nope/0 is not defined in this module");
+}
+TEST(VerifyRejects, QualifiedCallOfAnUndefinedFunctionOfThisModule) {
+  ModuleBuilder b("demo");
+  b.func("main", 0).emit(Op::op_tcall, {0, b.atom("demo.main/1")});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tcall: demo.main/1 is not defined in this module");
+}
+TEST(VerifyRejects, CallOfAFunctionWithUpvalues) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_call, {X(0), b.atom("clo/0")}).ret();
+  b.func("clo", 0, 0, 1).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: clo/0 has upvalues and can only run as a closure (fn + apply)");
+}
+TEST(VerifyRejects, TailCallOfAFunctionWithUpvalues) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_tcall, {0, b.atom("clo/0")});
+  b.func("clo", 0, 0, 1).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tcall: clo/0 has upvalues and can only run as a closure (fn + apply)");
+}
+TEST(VerifyRejects, ClosureOverAnotherModulesFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_fn, {X(0), b.atom("other.f/0")}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: fn: other.f/0 is not a function of this module");
+}
+TEST(VerifyRejects, ClosureOverAnUndefinedFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_fn, {X(0), b.atom("f/0")}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: fn: f/0 is not defined in this module");
+}
+TEST(VerifyRejects, UnknownLoad32Type) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load32, {X(0), 3}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load32: unknown value type 3 (0 = int32, 1 = uint32, 2 = float32)");
+}
+TEST(VerifyRejects, UnknownLoad64Type) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load64, {X(0), 2}).emit(0).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load64: unknown value type 2 (0 = float64, 1 = int64)");
+}
+TEST(VerifyRejects, Load32FloatNotFinite) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load32, {X(0), 2}).emit(0x7FC00000).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load32: float32 value is not finite");
+}
+TEST(VerifyRejects, Load64FloatNotFinite) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load64, {X(0), 0}).emit(0).emit(0xFFF00000).ret();  // -infinity
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load64: float64 value is not finite");
+}
+TEST(VerifyRejects, Load64IntegerBeyondSmallIntegers) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load64, {X(0), 1}).emit(0).emit(0x8000).ret();  // 2^47
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load64: int64 value 140737488355328 does not fit a small integer");
+  b.m.code[2] = 0xFFFF7FFF;  // -2^47 - 2^32: too small
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load64: int64 value -140741783322624 does not fit a small integer");
+  b.m.code[1] = 0;
+  b.m.code[2] = 0xFFFF8000;  // exactly -2^47 fits
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+// ---- instruction extent, push words ----
+
+TEST(VerifyRejects, InstructionCrossesTheFunctionEnd) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_load64, {X(0), 1}).emit(0);
+  b.func("g", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: load64: needs 3 words but function main/0 ends at word 2");
+}
+TEST(VerifyRejects, ConstructorPushesCrossTheCodeEnd) {
+  ModuleBuilder b;
+  b.func("main", 0).ret().emit(Op::op_tuple, {X(0), 9}).emit(0).emit(push({}));
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: tuple: needs 5 words but function main/0 ends at word 4");
+}
+TEST(VerifyRejects, ConstructorWordThatIsNotAPush) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_tuple, {X(0), 1}).emit(0).emit(Op::op_loadi, {X(0), 0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tuple: word 2 should be a push, found opcode 10");
+}
+TEST(VerifyRejects, UnusedPushOperandNotZero) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_list, {X(0), 1}).emit(0).emit(push({X6(0), X6(1)})).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: list: push word 2: unused operand 2 must be zero");
+}
+TEST(VerifyRejects, UnusedMapPushOperandNotZero) {
+  // 3 pairs = 6 values: the second push word uses two operands.
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_map, {X(0), 3}).emit(0);
+  b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({X6(4), X6(5), 0, X6(1)})).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: map: push word 3: unused operand 4 must be zero");
+}
+TEST(VerifyRejects, ClosurePushWordsFollowTheTargetsUpvals) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_fn, {X(0), b.atom("clo/0")}).emit(0).emit(push({X6(0), X6(1)})).ret();
+  b.func("clo", 0, 0, 1).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: fn: push word 2: unused operand 2 must be zero");
+}
+TEST(VerifyRejects, PushOperandOutsideTheFrame) {
+  ModuleBuilder b;
+  b.func("main", 0, 1).emit(Op::op_tuple, {X(0), 2}).emit(0).emit(push({Y6(0), Y6(3)})).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tuple: push word 2: y3 is outside the frame (frame 1)");
+}
+
+// ---- control flow ----
+
+TEST(VerifyRejects, FallThroughTheFunctionEnd) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_loadi, {X(0), 1});
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: word 0: loadi: function main/0 falls through its end (its last instruction must be ret, tcall or jmp)");
+}
+TEST(VerifyRejects, ConditionalJumpAtTheEndFallsThrough) {
+  ModuleBuilder b;
+  b.func("main", 0).ret().emit(Op::op_eq, {X6(0), X6(1), -2});
+  b.func("g", 0).ret();
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: word 1: eq: function main/0 falls through its end (its last instruction must be ret, tcall or jmp)");
+}
+TEST(VerifyRejects, JumpOutsideTheFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_lt, {X6(0), X6(1), 1}).ret();
+  b.func("g", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: lt: jump target 2 is outside function main/0 (words 0-1)");
+}
+TEST(VerifyRejects, BackwardJumpBeforeTheFunction) {
+  ModuleBuilder b;
+  b.func("main", 0).ret();
+  b.func("g", 0).emit(Op::op_jmp, {-3});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: jmp: jump target -1 is outside function g/0 (words 1-1)");
+}
+TEST(VerifyRejects, JumpIntoAnInstructionsExtraWords) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_gte, {X6(0), X6(1), 1}).emit(Op::op_load32, {X(0), 0}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: gte: jump target 2 is not an instruction start");
+}
+TEST(VerifyRejects, JumpIntoAPushWord) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_jmp, {2}).emit(Op::op_tuple, {X(0), 1}).emit(0).emit(push({X6(0)})).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: jmp: jump target 3 is not an instruction start");
+}
+
+// ---- native modules ----
+
+ModuleFile native_module() {
+  ModuleFile m;
+  m.type = ModuleType::Native;
+  m.native_name = "nat";
+  m.native_libpath = "libnat.so";
+  m.native_functions = {"add/2", "neg/1"};
+  return m;
+}
+
+TEST(VerifyNative, AcceptsAWellFormedModule) { EXPECT_EQ(verify_error(native_module()), ""); }
+
+TEST(VerifyRejects, NativeNameEmpty) {
+  ModuleFile m = native_module();
+  m.native_name = "";
+  EXPECT_EQ(verify_error(m), "f.lzr: module name: must not be empty");
+}
+TEST(VerifyRejects, NativeNameNotUtf8) {
+  ModuleFile m = native_module();
+  m.native_name = "n\xFF";
+  EXPECT_EQ(verify_error(m), "f.lzr: module name: is not valid UTF-8");
+}
+TEST(VerifyRejects, NativeLibraryPathEmpty) {
+  ModuleFile m = native_module();
+  m.native_libpath = "";
+  EXPECT_EQ(verify_error(m), "f.lzr: library path: must not be empty");
+}
+TEST(VerifyRejects, NativeFunctionNotNameArity) {
+  ModuleFile m = native_module();
+  m.native_functions[1] = "neg";
+  EXPECT_EQ(verify_error(m), "f.lzr: function 1: \"neg\" is not name/arity");
+}
+TEST(VerifyRejects, NativeFunctionWithAModule) {
+  ModuleFile m = native_module();
+  m.native_functions[0] = "nat.add/2";
+  EXPECT_EQ(verify_error(m), "f.lzr: function 0: \"nat.add/2\" is not name/arity");
+}
+TEST(VerifyRejects, NativeFunctionNameNotUtf8) {
+  ModuleFile m = native_module();
+  m.native_functions[0] = "a\xFF/2";
+  EXPECT_EQ(verify_error(m), "f.lzr: function 0 (a\xFF/2): name is not valid UTF-8");
+}
+TEST(VerifyRejects, NativeFunctionDuplicate) {
+  ModuleFile m = native_module();
+  m.native_functions.push_back("add/2");
+  EXPECT_EQ(verify_error(m), "f.lzr: function 2 (add/2): duplicate of function 0");
+}
+
+}  // namespace
+}  // namespace lzr
