@@ -30,13 +30,20 @@ constexpr Term kFalse = kAtom_false;
 constexpr uint32_t kMaxAtoms = 1u << 20;  // 1M, as Lazer planned
 constexpr size_t kMaxAtomLength = 255;    // a ByteTerm atom's length is 8 bits
 
+// The newest living AtomTable is the one term order uses to compare atoms by
+// text (term_ops.h: set_term_order_atoms overrides).
 class AtomTable {
  public:
   AtomTable();
+  ~AtomTable();
+  AtomTable(const AtomTable&) = delete;  // index_ views into names_
+  AtomTable& operator=(const AtomTable&) = delete;
   // Interns `text`; nullopt when the table is full or the text is too long.
   std::optional<Term> intern(std::string_view text);
   std::optional<Term> find(std::string_view text) const;
+  // `atom` must come from this table (contains() checks).
   std::string_view text(Term atom) const { return names_[atom_index(atom)]; }
+  bool contains(Term atom) const { return is_atom(atom) && atom_index(atom) < names_.size(); }
   size_t size() const { return names_.size(); }
 
  private:

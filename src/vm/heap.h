@@ -9,12 +9,17 @@
 //
 // Objects outside the heap's blocks (module literals, which are immortal) are
 // never moved or scanned by the collector.
+//
+// Sizing (docs/terms.md, "Heap and GC"): the heap has a capacity, the words
+// it may fill before it asks for a collection. After a collection with L live
+// words the capacity doubles while L > capacity/2 (so at least as many words
+// can be allocated as were copied: copying stays O(1) per allocated word) and
+// halves when L < capacity/8, never below the initial size.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "vm/term.h"
 
@@ -34,6 +39,8 @@ struct GcRoots {
   std::span<Term*> extra;     // further single roots (e.g. the running closure)
 };
 
+// Heap is standard-layout (no std containers inside) so that the assembler
+// engine may address top_, end_ and gc_requested_ by offsetof.
 class Heap {
  public:
   explicit Heap(size_t initial_words = 2048);
@@ -54,15 +61,21 @@ class Heap {
   }
 
   bool gc_requested() const { return gc_requested_; }
+  // Copies everything reachable from `roots` into one fresh block, updates
+  // the roots in place and frees the old blocks. Iterative: any depth works.
   void collect(const GcRoots& roots);
 
   // True if `p` points into this heap's blocks (i.e. it may move on GC).
   bool owns(const Term* p) const;
 
+  // Stress mode: every allocation requests a collection, and a collection
+  // leaves the request set. The VM turns it on for LZR_GC_STRESS=1.
   void set_stress(bool on) { stress_ = on; }
   bool stress() const { return stress_; }
   const HeapStats& stats() const { return stats_; }
   size_t used_words() const;
+  // Words the heap may fill before it requests a collection (sizing policy).
+  size_t capacity_words() const { return capacity_words_; }
 
   // Addresses the assembler engine reads and writes directly.
   static constexpr size_t top_offset();
@@ -72,19 +85,36 @@ class Heap {
  private:
   struct Block {
     Term* start;
-    Term* end;
+    Term* top;        // first unused word (for the current block: see top_)
+    Term* limit;      // end of the usable part
+    size_t reserved;  // words mapped; the current block's limit may grow up to it
   };
   Term* alloc_slow(size_t words);
-  Block new_block(size_t words);
-  void free_block(Block b);
+  static Block new_block(size_t reserve_words, size_t usable_words);
+  static void free_block(const Block& b);
+  void grow_block_list();
+  void push_block(const Block& b);  // becomes the current block
+  void insert_block_below_current(const Block& b);
+  size_t held_words() const;        // sum of the blocks' usable words
+  void note_peak(size_t words);
 
+  // Hot fields first: the assembler engine touches these.
   Term* top_ = nullptr;   // next free word of the current block
   Term* end_ = nullptr;   // end of the current block
   bool gc_requested_ = false;
   bool stress_ = false;
-  std::vector<Block> blocks_;  // blocks_.back() is the current block
-  size_t next_block_words_;    // growth policy: capacity of the next main block
+
+  Block* blocks_ = nullptr;  // blocks_[num_blocks_ - 1] is the current block
+  uint32_t num_blocks_ = 0;
+  uint32_t blocks_capacity_ = 0;
+  size_t min_words_;          // the capacity never shrinks below this
+  size_t capacity_words_;     // see "Sizing" above
+  size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
   HeapStats stats_;
 };
+
+constexpr size_t Heap::top_offset() { return offsetof(Heap, top_); }
+constexpr size_t Heap::end_offset() { return offsetof(Heap, end_); }
+constexpr size_t Heap::gc_requested_offset() { return offsetof(Heap, gc_requested_); }
 
 }  // namespace lzr

@@ -1,10 +1,17 @@
 // Immutable maps: flat sorted arrays up to kMapFlatMax entries, persistent
 // hash-array-mapped tries (HAMT, 32-way, 5 hash bits a level) beyond.
 // All functions allocate through Heap::alloc and never collect.
+//
+// Every map has one canonical shape for its set of entries (docs/terms.md,
+// "Maps"): flat iff it has at most kMapFlatMax entries, flat entries and
+// collision-node entries sorted by compare_exact of the keys, and a HAMT is
+// the minimal trie of its keys' hashes. exact_equal and hash_term rely on
+// this, so build maps only through these functions.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 #include "vm/heap.h"
 #include "vm/term.h"
@@ -13,15 +20,30 @@ namespace lzr {
 
 constexpr size_t kMapFlatMax = 16;
 
-Term map_empty(Heap& heap);
+// Where map construction takes its words: a process heap or an immortal
+// literal arena.
+struct WordAllocator {
+  void* context;
+  Term* (*allocate)(void* context, size_t words);
+  Term* operator()(size_t words) const { return allocate(context, words); }
+};
+WordAllocator heap_allocator(Heap& heap);
+
+// The empty map is one immortal object shared by everyone (no allocation).
+Term map_empty();
+inline Term map_empty(Heap&) { return map_empty(); }
 size_t map_size(Term map);
 // Value for `key`, or nullptr when absent.
 const Term* map_find(Term map, Term key);
-Term map_put(Heap& heap, Term map, Term key, Term value);
+Term map_put(Heap& heap, Term map, Term key, Term value);  // same term when nothing changes
 Term map_remove(Heap& heap, Term map, Term key);  // unchanged map (same term) when absent
 // Builds a map from n key/value pairs (later duplicates win).
 Term map_from_pairs(Heap& heap, const Term* kv, size_t n);
+Term map_from_pairs(WordAllocator alloc, const Term* kv, size_t n);
 // Visits entries in exact term order of keys (sorted; HAMT maps are sorted on the fly).
 void map_for_each_sorted(Term map, const std::function<void(Term key, Term value)>& fn);
+// Appends k0, v0, k1, v1, ... to `kv`: in storage order / in exact key order.
+void map_entries(Term map, std::vector<Term>& kv);
+void map_sorted_entries(Term map, std::vector<Term>& kv);
 
 }  // namespace lzr

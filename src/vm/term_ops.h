@@ -1,4 +1,6 @@
 // Comparison, equality and hashing of terms (Erlang semantics).
+//
+// All of these walk terms with an explicit stack: any nesting depth works.
 #pragma once
 
 #include <cstdint>
@@ -7,18 +9,37 @@
 
 namespace lzr {
 
+class AtomTable;
+
 // Erlang term order: number < atom < function < tuple < map < nil < list < binary.
 // Numbers compare by value (1 == 1.0 compares equal here). Returns <0, 0, >0.
+// Atoms order by text; functions by module, name and arity, then upvalues;
+// tuples by size, then elements; maps by size, then keys in exact order
+// (compared exactly), then values; lists element by element; binaries
+// bytewise, a prefix first.
 int compare(Term a, Term b);
 // Structural equality with numbers by value: the `eq`/`ne` instructions.
 inline bool equal(Term a, Term b) { return a == b || compare(a, b) == 0; }
 
-// Exact order: like compare, but an integer sorts before an equal float, so it
-// is a total order consistent with exact_equal. Used for map keys.
+// Exact order: like compare, but an integer sorts before an equal float (and
+// -0.0 before 0.0), so it is a total order consistent with exact_equal. Used
+// for map keys.
 int compare_exact(Term a, Term b);
-// Exact equality (Erlang =:=): 1 and 1.0 differ. Map keys use this.
+// Exact equality (Erlang =:=): 1 and 1.0 differ, and so do 0.0 and -0.0.
+// Map keys use this.
 bool exact_equal(Term a, Term b);
-// Hash consistent with exact_equal; independent of where terms live.
+// Hash consistent with exact_equal; independent of where terms live (GC
+// moves, literal vs heap copies). Atoms hash by index, so hashes are stable
+// within one VM run only.
 uint32_t hash_term(Term t);
+
+// Atom order needs atom text. Every AtomTable registers itself while it
+// lives and the newest living one is used, unless set_term_order_atoms
+// picked one (nullptr undoes that). With no table at all, or for an atom the
+// table does not hold, atoms order by index.
+void set_term_order_atoms(const AtomTable* atoms);
+const AtomTable* term_order_atoms();
+void register_atom_table(const AtomTable* atoms);    // called by AtomTable
+void unregister_atom_table(const AtomTable* atoms);  // called by ~AtomTable
 
 }  // namespace lzr

@@ -1,0 +1,283 @@
+// Process heap and Cheney collector (design and sizing: docs/terms.md).
+#include "vm/heap.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+namespace lzr {
+
+static_assert(std::is_standard_layout_v<Heap>, "the assembler engine uses offsetof(Heap, ...)");
+
+namespace {
+
+// Blocks from this size on come straight from mmap, so freeing them returns
+// the memory to the OS and untouched reserved pages cost nothing.
+constexpr size_t kMmapMinWords = 8 * 1024;  // 64 KiB
+constexpr size_t kPageBytes = 4096;
+constexpr size_t kMinHeapWords = 64;
+
+size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
+
+[[noreturn]] void out_of_memory(size_t words) {
+  std::fprintf(stderr, "lzr: out of memory (heap block of %zu words)\n", words);
+  std::abort();
+}
+
+// The old blocks' used ranges, sorted, for "does this pointer move?".
+class FromSpace {
+ public:
+  void add(const Term* start, const Term* end) {
+    if (start != end) ranges_.push_back({start, end});
+  }
+  void seal() {
+    std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+    if (!ranges_.empty()) {
+      lo_ = ranges_.front().start;
+      hi_ = ranges_.back().end;
+    }
+  }
+  bool contains(const Term* p) const {
+    if (p < lo_ || p >= hi_) return false;
+    if (ranges_.size() == 1) return true;
+    // Last range starting at or before p.
+    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), p,
+                               [](const Term* q, const Range& r) { return q < r.start; });
+    return it != ranges_.begin() && p < std::prev(it)->end;
+  }
+
+ private:
+  struct Range {
+    const Term* start;
+    const Term* end;
+  };
+  std::vector<Range> ranges_;
+  const Term* lo_ = nullptr;
+  const Term* hi_ = nullptr;
+};
+
+// Moves objects from from-space to to-space, leaving a forwarding word in
+// the old object's first word (a cons cell's head, a boxed object's header).
+class Copier {
+ public:
+  Copier(const FromSpace& from, Term* to) : from_(from), top_(to) {}
+  Term* top() const { return top_; }
+
+  Term forward(Term t) {
+    const uint64_t tag = tag_of(t);
+    if (tag == kTagCons) {
+      Term* p = cons_ptr(t);
+      if (!from_.contains(p)) return t;
+      const Term head = p[0];
+      if (tag_of(head) == kTagForward) return kTagCons | (head & kPayloadMask);
+      Term* n = top_;
+      top_ += 2;
+      n[0] = head;
+      n[1] = p[1];
+      p[0] = kTagForward | reinterpret_cast<uint64_t>(n);
+      return make_cons(n);
+    }
+    if (tag == kTagBoxed) {
+      Term* p = boxed_ptr(t);
+      if (!from_.contains(p)) return t;
+      const Term header = p[0];
+      if (tag_of(header) == kTagForward) return kTagBoxed | (header & kPayloadMask);
+      const size_t words = header_words(header) + 1;
+      Term* n = top_;
+      top_ += words;
+      std::memcpy(n, p, words * sizeof(Term));
+      p[0] = kTagForward | reinterpret_cast<uint64_t>(n);
+      return make_boxed(n);
+    }
+    return t;
+  }
+
+  // Cheney scan: to-space holds only objects, back to back; a header word
+  // starts a boxed object, anything else starts a 2-word cons cell.
+  void scan_from(Term* scan) {
+    while (scan < top_) {
+      const Term w = *scan;
+      if (is_header(w)) {
+        const size_t n = header_words(w);
+        if (static_cast<uint8_t>(header_kind(w)) < static_cast<uint8_t>(kFirstRawKind)) {
+          for (Term* p = scan + 1; p <= scan + n; ++p) *p = forward(*p);
+        }
+        scan += 1 + n;
+      } else {
+        scan[0] = forward(scan[0]);
+        scan[1] = forward(scan[1]);
+        scan += 2;
+      }
+    }
+  }
+
+ private:
+  const FromSpace& from_;
+  Term* top_;
+};
+
+}  // namespace
+
+Heap::Heap(size_t initial_words) {
+  min_words_ = std::max(initial_words, kMinHeapWords);
+  capacity_words_ = min_words_;
+  next_block_words_ = min_words_;
+  push_block(new_block(min_words_, min_words_));
+  note_peak(held_words());
+}
+
+Heap::~Heap() {
+  for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
+  std::free(blocks_);
+}
+
+Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
+  Term* start;
+  if (reserve_words >= kMmapMinWords) {
+    void* p = ::mmap(nullptr, mapped_bytes(reserve_words), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) out_of_memory(reserve_words);
+    start = static_cast<Term*>(p);
+  } else {
+    start = static_cast<Term*>(std::malloc(reserve_words * sizeof(Term)));
+    if (!start) out_of_memory(reserve_words);
+  }
+  return Block{start, start, start + usable_words, reserve_words};
+}
+
+void Heap::free_block(const Block& b) {
+  if (b.reserved >= kMmapMinWords) {
+    ::munmap(b.start, mapped_bytes(b.reserved));
+  } else {
+    std::free(b.start);
+  }
+}
+
+void Heap::grow_block_list() {
+  if (num_blocks_ < blocks_capacity_) return;
+  blocks_capacity_ = blocks_capacity_ ? blocks_capacity_ * 2 : 4;
+  auto* grown = static_cast<Block*>(std::realloc(blocks_, blocks_capacity_ * sizeof(Block)));
+  if (!grown) out_of_memory(blocks_capacity_);
+  blocks_ = grown;
+}
+
+void Heap::push_block(const Block& b) {
+  grow_block_list();
+  if (num_blocks_ > 0) blocks_[num_blocks_ - 1].top = top_;
+  blocks_[num_blocks_++] = b;
+  top_ = b.top;
+  end_ = b.limit;
+}
+
+void Heap::insert_block_below_current(const Block& b) {
+  grow_block_list();
+  Block current = blocks_[num_blocks_ - 1];
+  current.top = top_;
+  blocks_[num_blocks_ - 1] = b;
+  blocks_[num_blocks_++] = current;
+}
+
+size_t Heap::held_words() const {
+  size_t words = 0;
+  for (uint32_t i = 0; i < num_blocks_; ++i) {
+    const Block& b = blocks_[i];
+    words += static_cast<size_t>((i + 1 == num_blocks_ ? end_ : b.limit) - b.start);
+  }
+  return words;
+}
+
+void Heap::note_peak(size_t words) { stats_.peak_words = std::max(stats_.peak_words, words); }
+
+size_t Heap::used_words() const {
+  size_t words = 0;
+  for (uint32_t i = 0; i + 1 < num_blocks_; ++i) words += static_cast<size_t>(blocks_[i].top - blocks_[i].start);
+  return words + static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start);
+}
+
+bool Heap::owns(const Term* p) const {
+  for (uint32_t i = 0; i < num_blocks_; ++i) {
+    const Block& b = blocks_[i];
+    if (p >= b.start && p < b.start + b.reserved) return true;
+  }
+  return false;
+}
+
+Term* Heap::alloc_slow(size_t words) {
+  gc_requested_ = true;
+  Block& current = blocks_[num_blocks_ - 1];
+  Term* const reserve_end = current.start + current.reserved;
+
+  // The current block usually has reserved (untouched) room past its limit.
+  if (static_cast<size_t>(reserve_end - top_) >= words) {
+    Term* limit = std::max(top_ + words, end_ + next_block_words_);
+    end_ = current.limit = std::min(limit, reserve_end);
+  } else if (words >= next_block_words_ / 2) {
+    // A large object gets a block of its own; small ones keep filling the current block.
+    Block big = new_block(words, words);
+    big.top = big.limit;
+    insert_block_below_current(big);
+    note_peak(held_words());
+    return big.start;
+  } else {
+    push_block(new_block(next_block_words_, next_block_words_));
+    next_block_words_ *= 2;  // keeps the block count logarithmic if no GC comes for a while
+  }
+  note_peak(held_words());
+  Term* p = top_;
+  top_ += words;
+  return p;
+}
+
+void Heap::collect(const GcRoots& roots) {
+  blocks_[num_blocks_ - 1].top = top_;
+  const size_t used = used_words();
+  const size_t held_before = held_words();
+
+  FromSpace from;
+  for (uint32_t i = 0; i < num_blocks_; ++i) from.add(blocks_[i].start, blocks_[i].top);
+  from.seal();
+
+  // Reserve enough for every used word (the most that can survive) and for
+  // the largest capacity the policy below can choose; untouched pages of an
+  // mmap'd block cost no memory.
+  const size_t reserve = std::max({2 * capacity_words_, 2 * used, min_words_});
+  Block to = new_block(reserve, reserve);
+
+  Copier copier(from, to.start);
+  if (roots.x) {
+    for (unsigned i = 0; i < 32; ++i) {
+      roots.x[i] = (roots.x_live >> i) & 1 ? copier.forward(roots.x[i]) : kNil;
+    }
+  }
+  for (Term& t : roots.stack) t = copier.forward(t);
+  for (Term* r : roots.extra) *r = copier.forward(*r);
+  copier.scan_from(to.start);
+
+  const size_t live = static_cast<size_t>(copier.top() - to.start);
+  size_t capacity = capacity_words_;
+  if (live > capacity / 2) {
+    capacity = std::max(2 * capacity, 2 * live);
+  } else if (live < capacity / 8) {
+    capacity = std::max(min_words_, capacity / 2);
+  }
+  capacity_words_ = capacity;
+  next_block_words_ = capacity;
+
+  for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
+  num_blocks_ = 0;
+  to.top = copier.top();
+  to.limit = to.start + capacity;
+  push_block(to);
+
+  stats_.collections++;
+  stats_.words_copied += live;
+  note_peak(std::max(held_before + live, capacity));
+  gc_requested_ = stress_;
+}
+
+}  // namespace lzr

@@ -1,0 +1,348 @@
+// Term order, exact equality and hashing (docs/terms.md, "Comparison").
+#include "vm/term_ops.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "vm/atoms.h"
+#include "vm/function_info.h"
+#include "vm/maps.h"
+#include "vm/work_stack.h"
+
+namespace lzr {
+
+// ---------------------------------------------------------------------------
+// Which atom table orders atoms.
+
+namespace {
+
+std::mutex g_atom_tables_mutex;
+const AtomTable* g_chosen_atoms = nullptr;
+std::atomic<const AtomTable*> g_order_atoms{nullptr};
+
+std::vector<const AtomTable*>& living_atom_tables() {
+  static std::vector<const AtomTable*> tables;
+  return tables;
+}
+
+void refresh_order_atoms() {
+  auto& tables = living_atom_tables();
+  const AtomTable* t = g_chosen_atoms ? g_chosen_atoms : (tables.empty() ? nullptr : tables.back());
+  g_order_atoms.store(t, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+void set_term_order_atoms(const AtomTable* atoms) {
+  std::lock_guard lock(g_atom_tables_mutex);
+  g_chosen_atoms = atoms;
+  refresh_order_atoms();
+}
+
+const AtomTable* term_order_atoms() { return g_order_atoms.load(std::memory_order_relaxed); }
+
+void register_atom_table(const AtomTable* atoms) {
+  std::lock_guard lock(g_atom_tables_mutex);
+  living_atom_tables().push_back(atoms);
+  refresh_order_atoms();
+}
+
+void unregister_atom_table(const AtomTable* atoms) {
+  std::lock_guard lock(g_atom_tables_mutex);
+  auto& tables = living_atom_tables();
+  tables.erase(std::remove(tables.begin(), tables.end(), atoms), tables.end());
+  if (g_chosen_atoms == atoms) g_chosen_atoms = nullptr;
+  refresh_order_atoms();
+}
+
+// ---------------------------------------------------------------------------
+// Ordering.
+
+namespace {
+
+enum Rank : uint8_t { kRankNumber, kRankAtom, kRankFunction, kRankTuple, kRankMap, kRankNil, kRankList, kRankBinary, kRankInternal };
+
+Rank rank_of(Term t) {
+  switch (tag_of(t)) {
+    case kTagInt: return kRankNumber;
+    case kTagAtom: return kRankAtom;
+    case kTagSpecial: return t == kNil ? kRankNil : kRankInternal;
+    case kTagCons: return kRankList;
+    case kTagBoxed:
+      switch (box_kind(t)) {
+        case BoxKind::Tuple: return kRankTuple;
+        case BoxKind::MapFlat:
+        case BoxKind::MapHamt: return kRankMap;
+        case BoxKind::Closure: return kRankFunction;
+        case BoxKind::Binary: return kRankBinary;
+        default: return kRankInternal;
+      }
+    default: return is_float(t) ? kRankNumber : kRankInternal;
+  }
+}
+
+template <typename T>
+int three_way(T x, T y) { return x < y ? -1 : (y < x ? 1 : 0); }
+
+int compare_numbers(Term a, Term b, bool exact) {
+  const bool a_int = is_int(a), b_int = is_int(b);
+  if (a_int && b_int) return three_way(int_value(a), int_value(b));
+  // Small integers have 48 bits, so they convert to double exactly.
+  const double x = a_int ? static_cast<double>(int_value(a)) : float_value(a);
+  const double y = b_int ? static_cast<double>(int_value(b)) : float_value(b);
+  const int c = three_way(x, y);
+  if (c != 0 || !exact) return c;
+  if (a_int != b_int) return a_int ? -1 : 1;
+  // Equal floats differ exactly only as -0.0 and 0.0.
+  return three_way(!std::signbit(x), !std::signbit(y));
+}
+
+int compare_atoms(Term a, Term b) {
+  const AtomTable* atoms = term_order_atoms();
+  if (atoms && atoms->contains(a) && atoms->contains(b)) {
+    const int c = atoms->text(a).compare(atoms->text(b));
+    return three_way(c, 0);
+  }
+  return three_way(atom_index(a), atom_index(b));
+}
+
+const FunctionInfo* closure_function(Term t) {
+  return reinterpret_cast<const FunctionInfo*>(boxed_ptr(t)[1]);
+}
+
+int compare_functions(const FunctionInfo* fa, const FunctionInfo* fb) {
+  if (fa == fb) return 0;
+  if (int c = compare_atoms(fa->module_atom, fb->module_atom)) return c;
+  if (int c = compare_atoms(fa->name_atom, fb->name_atom)) return c;
+  return three_way(fa->arity, fb->arity);
+}
+
+int compare_binaries(Term a, Term b) {
+  const uint64_t na = binary_size(a), nb = binary_size(b);
+  const int c = std::memcmp(binary_bytes(a), binary_bytes(b), std::min(na, nb));
+  return c != 0 ? three_way(c, 0) : three_way(na, nb);
+}
+
+struct PendingCompare {
+  Term a, b;
+  bool exact;  // compare exactly (compare_exact, or a map key position)
+};
+using CompareStack = WorkStack<PendingCompare>;
+
+// Maps: by size, then all keys in exact order (compared exactly), then the
+// values in that key order.
+int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
+  const size_t n = map_size(a);
+  if (int c = three_way(n, map_size(b))) return c;
+  std::vector<Term> sorted_a, sorted_b;
+  const Term* kva = boxed_ptr(a) + 1;
+  const Term* kvb = boxed_ptr(b) + 1;
+  if (box_kind(a) != BoxKind::MapFlat) {
+    map_sorted_entries(a, sorted_a);
+    kva = sorted_a.data();
+  }
+  if (box_kind(b) != BoxKind::MapFlat) {
+    map_sorted_entries(b, sorted_b);
+    kvb = sorted_b.data();
+  }
+  for (size_t i = n; i-- > 0;) todo.push({kva[2 * i + 1], kvb[2 * i + 1], exact});
+  for (size_t i = n; i-- > 0;) todo.push({kva[2 * i], kvb[2 * i], true});
+  return 0;
+}
+
+// Decides a and b at the top level, or (same kind and shape) pushes the
+// element pairs that decide, first one on top, and returns 0.
+int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
+  if (a == b) return 0;
+  const Rank ra = rank_of(a), rb = rank_of(b);
+  if (ra != rb) return three_way(ra, rb);
+  switch (ra) {
+    case kRankNumber: return compare_numbers(a, b, exact);
+    case kRankAtom: return compare_atoms(a, b);
+    case kRankNil: return 0;
+    case kRankList:
+      todo.push({cons_tail(a), cons_tail(b), exact});
+      todo.push({cons_head(a), cons_head(b), exact});
+      return 0;
+    case kRankTuple: {
+      const uint64_t n = tuple_arity(a);
+      if (int c = three_way(n, tuple_arity(b))) return c;
+      const Term* ea = tuple_elems(a);
+      const Term* eb = tuple_elems(b);
+      for (uint64_t i = n; i-- > 0;) todo.push({ea[i], eb[i], exact});
+      return 0;
+    }
+    case kRankMap: return compare_maps(a, b, exact, todo);
+    case kRankFunction: {
+      if (int c = compare_functions(closure_function(a), closure_function(b))) return c;
+      const uint64_t n = header_words(boxed_ptr(a)[0]) - 1;
+      if (int c = three_way(n, header_words(boxed_ptr(b)[0]) - 1)) return c;
+      const Term* ua = boxed_ptr(a) + 2;
+      const Term* ub = boxed_ptr(b) + 2;
+      for (uint64_t i = n; i-- > 0;) todo.push({ua[i], ub[i], exact});
+      return 0;
+    }
+    case kRankBinary: return compare_binaries(a, b);
+    default: return three_way(a, b);  // internal words: any fixed order
+  }
+}
+
+int compare_terms(Term a, Term b, bool exact) {
+  if (a == b) return 0;
+  if (is_number(a) && is_number(b)) return compare_numbers(a, b, exact);
+  CompareStack todo;
+  int c = compare_step(a, b, exact, todo);
+  while (c == 0 && !todo.empty()) {
+    const PendingCompare p = todo.pop();
+    c = compare_step(p.a, p.b, p.exact, todo);
+  }
+  return c;
+}
+
+}  // namespace
+
+int compare(Term a, Term b) { return compare_terms(a, b, false); }
+int compare_exact(Term a, Term b) { return compare_terms(a, b, true); }
+
+// ---------------------------------------------------------------------------
+// Exact equality: structural, relying on every map having one canonical shape
+// (docs/terms.md, "Maps"), so equal maps have equal words in equal places.
+
+namespace {
+
+constexpr bool is_pointer(Term t) { return tag_of(t) == kTagCons || tag_of(t) == kTagBoxed; }
+
+bool same_function(const FunctionInfo* fa, const FunctionInfo* fb) {
+  return fa == fb ||
+         (fa->module_atom == fb->module_atom && fa->name_atom == fb->name_atom && fa->arity == fb->arity);
+}
+
+struct TermPair {
+  Term a, b;
+};
+
+}  // namespace
+
+bool exact_equal(Term a, Term b) {
+  if (a == b) return true;
+  if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
+  WorkStack<TermPair> todo;
+  todo.push({a, b});
+  while (!todo.empty()) {
+    auto [x, y] = todo.pop();
+    if (x == y) continue;
+    if (!is_pointer(x) || tag_of(x) != tag_of(y)) return false;
+    if (is_cons(x)) {
+      todo.push({cons_tail(x), cons_tail(y)});
+      todo.push({cons_head(x), cons_head(y)});
+      continue;
+    }
+    const Term* ox = boxed_ptr(x);
+    const Term* oy = boxed_ptr(y);
+    if (ox[0] != oy[0]) return false;  // kind and size
+    const uint64_t n = header_words(ox[0]);
+    switch (header_kind(ox[0])) {
+      case BoxKind::Binary:
+        if (binary_size(x) != binary_size(y) || std::memcmp(binary_bytes(x), binary_bytes(y), binary_size(x)) != 0)
+          return false;
+        break;
+      case BoxKind::Closure:
+        if (!same_function(closure_function(x), closure_function(y))) return false;
+        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i]});
+        break;
+      default:
+        if (static_cast<uint8_t>(header_kind(ox[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
+          if (std::memcmp(ox + 1, oy + 1, n * sizeof(Term)) != 0) return false;
+          break;
+        }
+        for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i]});
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Hashing: a pre-order walk folding one token per node into a 64-bit state.
+// Map shapes are canonical, so walking them in storage order is consistent
+// with exact_equal.
+
+namespace {
+
+constexpr uint64_t kHashSeed = 0x2545F4914F6CDD1Dull;
+constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+
+inline uint64_t absorb(uint64_t h, uint64_t v) { return (std::rotl(h, 26) ^ v) * kGolden; }
+
+inline uint32_t finish(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 29;
+  h *= kGolden;
+  h ^= h >> 32;
+  return static_cast<uint32_t>(h);
+}
+
+uint64_t absorb_bytes(uint64_t h, const uint8_t* p, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = absorb(h, w);
+  }
+  if (i < n) {
+    uint64_t w = 0;
+    std::memcpy(&w, p + i, n - i);
+    h = absorb(h, w);
+  }
+  return absorb(h, n);
+}
+
+}  // namespace
+
+uint32_t hash_term(Term t) {
+  if (!is_pointer(t)) return finish(absorb(kHashSeed, t));
+  uint64_t h = kHashSeed;
+  WorkStack<Term> todo;
+  todo.push(t);
+  while (!todo.empty()) {
+    const Term x = todo.pop();
+    if (is_cons(x)) {
+      h = absorb(h, kTagCons);
+      todo.push(cons_tail(x));
+      todo.push(cons_head(x));
+      continue;
+    }
+    if (!is_boxed(x)) {
+      h = absorb(h, x);
+      continue;
+    }
+    const Term* o = boxed_ptr(x);
+    const uint64_t n = header_words(o[0]);
+    h = absorb(h, o[0]);
+    switch (header_kind(o[0])) {
+      case BoxKind::Binary:
+        h = absorb_bytes(h, binary_bytes(x), binary_size(x));
+        break;
+      case BoxKind::Closure: {
+        const FunctionInfo* f = closure_function(x);
+        h = absorb(absorb(absorb(h, f->module_atom), f->name_atom), f->arity);
+        for (uint64_t i = n; i-- > 1;) todo.push(o[1 + i]);
+        break;
+      }
+      default:
+        if (static_cast<uint8_t>(header_kind(o[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
+          h = absorb_bytes(h, reinterpret_cast<const uint8_t*>(o + 1), n * sizeof(Term));
+          break;
+        }
+        for (uint64_t i = n; i-- > 0;) todo.push(o[1 + i]);
+    }
+  }
+  return finish(h);
+}
+
+}  // namespace lzr
