@@ -81,6 +81,7 @@ class Heap {
   static constexpr size_t top_offset();
   static constexpr size_t end_offset();
   static constexpr size_t gc_requested_offset();
+  static constexpr size_t stress_offset();
 
  private:
   struct Block {
@@ -116,5 +117,6 @@ class Heap {
 constexpr size_t Heap::top_offset() { return offsetof(Heap, top_); }
 constexpr size_t Heap::end_offset() { return offsetof(Heap, end_); }
 constexpr size_t Heap::gc_requested_offset() { return offsetof(Heap, gc_requested_); }
+constexpr size_t Heap::stress_offset() { return offsetof(Heap, stress_); }
 
 }  // namespace lzr
