@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "format/plural.h"
+#include "format/message_text.h"
 
 namespace lzr {
 

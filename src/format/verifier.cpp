@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "format/opcodes.h"
-#include "format/plural.h"
+#include "format/message_text.h"
 
 namespace lzr {
 
@@ -101,13 +101,13 @@ class Verifier {
   }
   bool fail_function(size_t k, std::string_view problem) {
     if (const Literal* name = atom_literal(m_, m_.functions[k].name))
-      return fail(fmt::format("function {} ({}/{})", k, name->text, m_.functions[k].arity), problem);
+      return fail(fmt::format("function {} ({}/{})", k, printable(name->text), m_.functions[k].arity), problem);
     return fail(fmt::format("function {}", k), problem);
   }
 
   std::string label(size_t k) const {
     const Literal* name = atom_literal(m_, m_.functions[k].name);
-    return fmt::format("{}/{}", name ? name->text : "?", m_.functions[k].arity);
+    return fmt::format("{}/{}", name ? printable(name->text) : "?", m_.functions[k].arity);
   }
 
   // ---- native modules ----
@@ -120,10 +120,10 @@ class Verifier {
       const std::string& text = m_.native_functions[k];
       auto ref = parse_function_ref(text);
       if (!ref || !ref->module.empty())
-        return fail(fmt::format("function {}", k), fmt::format("\"{}\" is not name/arity", text));
-      if (auto p = atom_text_problem(ref->name)) return fail(fmt::format("function {} ({})", k, text), "name " + *p);
+        return fail(fmt::format("function {}", k), fmt::format("\"{}\" is not name/arity", printable(text)));
+      if (auto p = atom_text_problem(ref->name)) return fail(fmt::format("function {} ({})", k, printable(text)), "name " + *p);
       auto [it, fresh] = seen.emplace(std::pair{ref->name, ref->arity}, k);
-      if (!fresh) return fail(fmt::format("function {} ({})", k, text), fmt::format("duplicate of function {}", it->second));
+      if (!fresh) return fail(fmt::format("function {} ({})", k, printable(text)), fmt::format("duplicate of function {}", it->second));
     }
     return true;
   }
@@ -278,19 +278,19 @@ class Verifier {
     auto ref = parse_function_ref(lit->text);
     if (!ref)
       return fail_insn(pc, op, fmt::format("literal {} (:\"{}\") is not a function reference (name/arity or mod.name/arity)",
-                                           index, lit->text));
+                                           index, printable(lit->text)));
     const bool local = ref->module.empty() || ref->module == m_.name();
     const bool is_fn = op.code == static_cast<uint8_t>(Op::op_fn);
     if (!local) {
-      if (is_fn) return fail_insn(pc, op, fmt::format("{} is not a function of this module", lit->text));
+      if (is_fn) return fail_insn(pc, op, fmt::format("{} is not a function of this module", printable(lit->text)));
       return true;  // checked when linking
     }
     auto found = functions_.find({ref->name, ref->arity});
-    if (found == functions_.end()) return fail_insn(pc, op, fmt::format("{} is not defined in this module", lit->text));
+    if (found == functions_.end()) return fail_insn(pc, op, fmt::format("{} is not defined in this module", printable(lit->text)));
     const FunctionEntry& target = m_.functions[found->second];
     if (is_fn) pushed_ = target.upvals;
     if (!is_fn && target.upvals > 0)
-      return fail_insn(pc, op, fmt::format("{} has upvalues and can only run as a closure (fn + apply)", lit->text));
+      return fail_insn(pc, op, fmt::format("{} has upvalues and can only run as a closure (fn + apply)", printable(lit->text)));
     return true;
   }
 

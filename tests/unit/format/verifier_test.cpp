@@ -21,60 +21,7 @@ using test::X;
 using test::X6;
 using test::Y;
 using test::Y6;
-
-constexpr uint32_t kRegmask = 0xFFFFFFFF;
-
-// A module that exercises every opcode and every extra-word form.
-ModuleBuilder every_opcode_module() {
-  ModuleBuilder b("demo");
-  uint16_t tuple = b.lit(Literal::tuple({Literal::integer(1), Literal::atom("a")}));
-  b.func("main", 0, 2);
-  b.emit(Op::op_loadi, {X(0), -5});                                   // 0
-  b.emit(Op::op_loadu, {X(1), 60000});                                // 1
-  b.emit(Op::op_loadc, {X(2), tuple});                                // 2
-  b.emit(Op::op_load32, {X(3), 2}).emit(std::bit_cast<uint32_t>(1.5f));  // 3
-  b.emit(Op::op_load32, {X(3), 0}).emit(0xFFFFFFFF);                  // 5: int32 -1
-  b.emit(Op::op_load32, {X(3), 1}).emit(0xFFFFFFFF);                  // 7: uint32
-  const uint64_t big = uint64_t{1} << 40;
-  b.emit(Op::op_load64, {X(4), 1}).emit(static_cast<uint32_t>(big)).emit(static_cast<uint32_t>(big >> 32));  // 9
-  const uint64_t tenth = std::bit_cast<uint64_t>(0.1);
-  b.emit(Op::op_load64, {X(5), 0}).emit(static_cast<uint32_t>(tenth)).emit(static_cast<uint32_t>(tenth >> 32));  // 12
-  b.emit(Op::op_mov, {Y(0), X(0), Y(0)});                             // 15
-  b.emit(Op::op_call, {X(0), b.atom("helper/1")});                    // 16
-  b.emit(Op::op_call, {X(1), b.atom("io.print/1")});                  // 17: other module
-  b.emit(Op::op_call, {Y(1), b.atom("demo.helper/1")});               // 18: own module, qualified
-  b.emit(Op::op_get, {X(2), X(2), X(0)});                             // 19
-  b.emit(Op::op_drop, {X(2), X(2), Y(1)});                            // 20
-  b.emit(Op::op_put, {X6(2), X6(2), X6(0), Y6(1)}).emit(0x7);         // 21
-  b.emit(Op::op_map, {X(3), 3}).emit(kRegmask);                       // 23
-  b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({X6(4), Y6(0)}));
-  b.emit(Op::op_list, {X(3), 5}).emit(kRegmask);                      // 27
-  b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({Y6(1)}));
-  b.emit(Op::op_tuple, {X(3), 0}).emit(kRegmask);                     // 31
-  b.emit(Op::op_eq, {X6(0), Y6(0), 1});                               // 33 -> 35
-  b.emit(Op::op_ne, {X6(0), X6(1), 0});                               // 34 -> 35
-  b.emit(Op::op_lt, {X6(0), X6(1), 0});                               // 35
-  b.emit(Op::op_gt, {X6(0), X6(1), -2});                              // 36 -> 35
-  b.emit(Op::op_lte, {X6(0), X6(1), 0});                              // 37
-  b.emit(Op::op_gte, {X6(0), X6(1), 0});                              // 38
-  b.emit(Op::op_not, {X(0), X(1)});                                   // 39
-  b.emit(Op::op_neg, {X(0), X(1)});
-  for (Op op : {Op::op_add, Op::op_sub, Op::op_mul, Op::op_div, Op::op_mod, Op::op_shr, Op::op_shl, Op::op_xor,
-                Op::op_and, Op::op_or})
-    b.emit(op, {X(0), X(1), Y(0)});                                   // 41..50
-  b.emit(Op::op_cons, {X(0), X(1), X(2)}).emit(kRegmask);             // 51
-  b.emit(Op::op_fn, {X(0), b.atom("clo/1")}).emit(kRegmask).emit(push({X6(1), Y6(1)}));  // 53
-  b.emit(Op::op_apply, {X(0), X(0)});                                 // 56
-  b.emit(Op::op_type, {X(1), X(0)});                                  // 57
-  b.emit(Op::op_size, {X(1), X(0)});                                  // 58
-  b.emit(Op::op_eq, {X6(0), X6(1), 1});                               // 59 -> 61
-  b.emit(Op::op_jmp, {-61});                                          // 60 -> 0
-  b.emit(Op::op_tcall, {0, b.atom("helper/1")});                      // 61
-  b.func("helper", 1).ret();
-  b.func("clo", 1, 0, 2);
-  b.emit(Op::op_add, {X(0), X(0), U(1)}).emit(Op::op_add, {X(0), X(0), U(0)}).ret();
-  return b;
-}
+using test::every_opcode_module;
 
 TEST(Verifier, AcceptsAModuleUsingEveryOpcode) {
   ModuleBuilder b = every_opcode_module();
@@ -330,6 +277,11 @@ TEST(VerifyRejects, CallOfAnUndefinedLocalFunction) {
   b.func("main", 0).emit(Op::op_call, {X(0), b.atom("nope/0")}).ret();
   EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: nope/0 is not defined in this module");
 }
+TEST(VerifyRejects, ModuleTextInMessagesIsEscapedToOneLine) {
+  ModuleBuilder b;
+  b.func("main", 0).emit(Op::op_call, {X(0), b.atom("de\nf\"\xC3\xA9/1")}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: call: de\\nf\\\"\\xC3\\xA9/1 is not defined in this module");
+}
 TEST(VerifyRejects, QualifiedCallOfAnUndefinedFunctionOfThisModule) {
   ModuleBuilder b("demo");
   b.func("main", 0).emit(Op::op_tcall, {0, b.atom("demo.main/1")});
@@ -509,7 +461,7 @@ TEST(VerifyRejects, NativeFunctionWithAModule) {
 TEST(VerifyRejects, NativeFunctionNameNotUtf8) {
   ModuleFile m = native_module();
   m.native_functions[0] = "a\xFF/2";
-  EXPECT_EQ(verify_error(m), "f.lzr: function 0 (a\xFF/2): name is not valid UTF-8");
+  EXPECT_EQ(verify_error(m), "f.lzr: function 0 (a\\xFF/2): name is not valid UTF-8");
 }
 TEST(VerifyRejects, NativeFunctionDuplicate) {
   ModuleFile m = native_module();

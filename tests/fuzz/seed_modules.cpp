@@ -1,0 +1,113 @@
+// Seed corpus: small valid modules covering every opcode, every literal type
+// and both module types, so mutations start from files that get deep into
+// the reader and the verifier.
+#include "seed_modules.h"
+
+#include "module_builder.h"
+
+namespace lzr::fuzz {
+
+namespace {
+
+using test::insn;
+using test::ModuleBuilder;
+using test::push;
+using test::X;
+using test::X6;
+using test::Y;
+using test::Y6;
+
+std::vector<uint8_t> minimal() {
+  ModuleBuilder b("minimal");
+  b.func("main", 0).emit(Op::op_loadi, {X(0), 42}).ret();
+  return write_module(b.m);
+}
+
+std::vector<uint8_t> every_literal_type() {
+  ModuleBuilder b("literals");
+  auto with = [](Literal lit, ByteTermType t) {
+    lit.encoding = t;
+    return lit;
+  };
+  b.lit(Literal::integer(-7));
+  b.lit(Literal::integer(200));
+  b.lit(Literal::integer(-1000));
+  b.lit(Literal::integer(100000));
+  b.lit(Literal::floating(1.5));
+  b.lit(Literal::floating(0.1));
+  b.lit(Literal::binary(std::string("hi\0\xFF", 4)));
+  b.lit(Literal::list({Literal::integer(1), Literal::atom("a")}));
+  b.lit(with(Literal::list({Literal::integer(2)}), ByteTermType::List16));
+  b.lit(with(Literal::list({}), ByteTermType::List32));
+  b.lit(Literal::tuple({Literal::atom("ok"), Literal::tuple({})}));
+  b.lit(with(Literal::tuple({Literal::integer(3)}), ByteTermType::Tuple16));
+  b.lit(with(Literal::tuple({}), ByteTermType::Tuple32));
+  b.lit(Literal::map({Literal::atom("k"), Literal::list({Literal::floating(2.5)})}));
+  b.lit(with(Literal::map({Literal::integer(1), Literal::integer(2)}), ByteTermType::Map16));
+  b.lit(with(Literal::map({}), ByteTermType::Map32));
+  b.lit(with(Literal::integer(5), ByteTermType::I32));
+  b.func("main", 0);
+  for (uint16_t k = 0; k < b.m.literals.size(); ++k) b.emit(Op::op_loadc, {X(k % 32), k});
+  b.ret();
+  return write_module(b.m);
+}
+
+std::vector<uint8_t> loop_and_calls() {
+  ModuleBuilder b("loops");
+  b.func("main", 0, 1);
+  b.emit(Op::op_loadi, {X(0), 10});
+  b.emit(Op::op_call, {Y(0), b.atom("count/1")});
+  b.emit(Op::op_mov, {X(0), Y(0), X(0)});
+  b.emit(Op::op_call, {X(0), b.atom("io.print/1")});
+  b.ret();
+  b.func("count", 1);
+  b.emit(Op::op_loadi, {X(1), 0});
+  b.emit(Op::op_lte, {X6(0), X6(1), 3});  // -> done
+  b.emit(Op::op_loadi, {X(2), 1});
+  b.emit(Op::op_sub, {X(0), X(0), X(2)});
+  b.emit(Op::op_tcall, {0, b.atom("count/1")});
+  b.ret();  // done
+  return write_module(b.m);
+}
+
+std::vector<uint8_t> closures() {
+  ModuleBuilder b("closures");
+  b.func("main", 0, 2);
+  b.emit(Op::op_loadi, {X(1), 3});
+  b.emit(Op::op_loadi, {X(2), 4});
+  b.emit(Op::op_fn, {Y(0), b.atom("adder/1")}).emit(0x6).emit(push({X6(1), X6(2)}));
+  b.emit(Op::op_loadi, {X(0), 5});
+  b.emit(Op::op_mov, {X(1), Y(0), X(1)});
+  b.emit(Op::op_apply, {X(0), X(1)});
+  b.emit(Op::op_tuple, {X(0), 2}).emit(0x1).emit(push({X6(0), Y6(0)}));
+  b.ret();
+  b.func("adder", 1, 0, 2);
+  b.emit(Op::op_add, {X(0), X(0), test::U(0)});
+  b.emit(Op::op_add, {X(0), X(0), test::U(1)});
+  b.ret();
+  return write_module(b.m);
+}
+
+std::vector<uint8_t> native() {
+  ModuleFile m;
+  m.type = ModuleType::Native;
+  m.native_name = "mathx";
+  m.native_libpath = "libmathx.so";
+  m.native_functions = {"add/2", "neg/1", "pi/0"};
+  return write_module(m);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
+  return {
+      {"minimal", minimal()},
+      {"every_opcode", write_module(test::every_opcode_module().m)},
+      {"every_literal_type", every_literal_type()},
+      {"loop_and_calls", loop_and_calls()},
+      {"closures", closures()},
+      {"native", native()},
+  };
+}
+
+}  // namespace lzr::fuzz
