@@ -57,27 +57,18 @@ std::optional<size_t> fun_target(const ModuleFile& m, uint32_t word, const OpInf
   return local_function(m, *ref);
 }
 
-// Elements a constructor's push words carry: SIZE (maps: 2 per pair) or the
-// fn target's upvals.
-std::optional<unsigned> pushed_values(const ModuleFile& m, uint32_t word, const OpInfo& op) {
-  switch (op.extra) {
-    case Extra::RegmaskElems: return field_raw(word, op, field_index(op, FieldKind::SIZE));
-    case Extra::RegmaskPairs: return 2 * field_raw(word, op, field_index(op, FieldKind::SIZE));
-    case Extra::RegmaskUpvals: {
-      auto target = fun_target(m, word, op);
-      if (!target) return std::nullopt;
-      return m.functions[*target].upvals;
-    }
-    default: return 0;
-  }
-}
-
-// Words of one instruction: code word, regmask/value words, push words (four
-// values each).
+// Instruction length from opcodes.h's counting rules (the verifier counts
+// push values itself; the fuzzer checks both agree).
 std::optional<unsigned> words_of(const ModuleFile& m, uint32_t word, const OpInfo& op) {
-  auto values = pushed_values(m, word, op);
-  if (!values) return std::nullopt;
-  return 1 + fixed_extra_words(op.extra) + (*values + 3) / 4;
+  uint32_t size_or_upvals = 0;
+  if (op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs) {
+    size_or_upvals = field_raw(word, op, field_index(op, FieldKind::SIZE));
+  } else if (op.extra == Extra::RegmaskUpvals) {
+    auto target = fun_target(m, word, op);
+    if (!target) return std::nullopt;
+    size_or_upvals = m.functions[*target].upvals;
+  }
+  return 1 + fixed_extra_words(op.extra) + push_words_for(op.extra, size_or_upvals);
 }
 
 class Verifier {

@@ -19,6 +19,16 @@ std::string read_doc() {
   return text.str();
 }
 
+// A "### ..." heading line that contains `code`.
+bool has_heading_naming(const std::string& doc, const std::string& code) {
+  std::istringstream lines(doc);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("### ", 0) == 0 && line.find(code) != std::string::npos) return true;
+  }
+  return false;
+}
+
 TEST(BytecodeDoc, ListsEveryOpcodeWithItsNumber) {
   const std::string doc = read_doc();
   ASSERT_FALSE(doc.empty()) << "docs/bytecode.md is missing";
@@ -26,8 +36,7 @@ TEST(BytecodeDoc, ListsEveryOpcodeWithItsNumber) {
     if (!op.valid) continue;
     const std::string row = "| " + std::to_string(op.code) + " | `" + std::string(op.name) + "` |";
     EXPECT_NE(doc.find(row), std::string::npos) << "encoding table lacks: " << row;
-    const std::string heading = "### `" + std::string(op.name);
-    EXPECT_NE(doc.find(heading), std::string::npos) << "no semantics section: " << heading;
+    EXPECT_TRUE(has_heading_naming(doc, "`" + std::string(op.name) + "`")) << "no semantics heading names " << op.name;
   }
 }
 
