@@ -1,0 +1,373 @@
+// Syntax tree -> ModuleFile: names and labels resolved, literals pooled in
+// first-use order, regmasks from liveness, branches relaxed, words encoded,
+// and the result verified (an assembler bug must never yield a module the
+// loader would reject).
+#include "asm/assembler.h"
+
+#include <bit>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "asm/instr.h"
+#include "asm/parser.h"
+#include "format/verifier.h"
+
+namespace lzr {
+
+namespace {
+
+using namespace asm_text;
+
+struct AsmFailure {
+  SourcePos pos;
+  std::string message;
+};
+
+std::string literal_key(const Literal& lit) {
+  std::vector<uint8_t> bytes;
+  encode_literal(lit, bytes);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+struct FunctionDecl {
+  std::string name;
+  unsigned arity = 0;
+  unsigned frame = 0;
+  unsigned upvals = 0;
+};
+
+class Assembler {
+ public:
+  Assembler(ParsedModule& pm, std::string_view file) : pm_(pm), file_(file) {}
+
+  // Throws AsmFailure; the caller turns it into "file:line:col: message".
+  ModuleFile run() {
+    for (const Literal& lit : pm_.pool) {
+      pool_index_.emplace(literal_key(lit), static_cast<uint16_t>(pool_.size()));
+      pool_.push_back(lit);
+    }
+    declared_ = pool_.size();
+    out_.module_name = module_name();
+    declare_functions();
+    uint32_t base = 0;
+    for (size_t f = 0; f < pm_.functions.size(); ++f) {
+      std::vector<uint32_t> words = assemble_function(pm_.functions[f], decls_[f]);
+      if (words.size() > UINT32_MAX - base) fail(pm_.functions[f].pos, "the module has more than 2^32 code words");
+      out_.functions.push_back(FunctionEntry{name_indices_[f], static_cast<uint8_t>(decls_[f].arity),
+                                             static_cast<uint8_t>(decls_[f].frame),
+                                             static_cast<uint8_t>(decls_[f].upvals), 0, base});
+      base += static_cast<uint32_t>(words.size());
+      out_.code.insert(out_.code.end(), words.begin(), words.end());
+    }
+    out_.literals = std::move(pool_);
+    return std::move(out_);
+  }
+
+ private:
+  [[noreturn]] void fail(SourcePos pos, std::string message) { throw AsmFailure{pos, std::move(message)}; }
+
+  uint16_t intern(const Literal& lit, SourcePos pos) {
+    std::string key = literal_key(lit);
+    auto it = pool_index_.find(key);
+    if (it != pool_index_.end()) return it->second;
+    if (pool_.size() >= 0xFFFF) fail(pos, "the module needs more than 65535 literals");
+    auto index = static_cast<uint16_t>(pool_.size());
+    pool_index_.emplace(std::move(key), index);
+    pool_.push_back(lit);
+    return index;
+  }
+
+  const Literal& pool_entry(int64_t index, SourcePos pos) {
+    if (!pm_.has_pool) fail(pos, fmt::format("#{} needs a .pool block declaring the literal pool", index));
+    if (index < 0 || static_cast<size_t>(index) >= declared_) {
+      fail(pos, fmt::format("#{} is not in the declared pool ({} entries)", index, declared_));
+    }
+    return pool_[static_cast<size_t>(index)];
+  }
+
+  const std::string& pool_atom(int64_t index, SourcePos pos, std::string_view role) {
+    const Literal& lit = pool_entry(index, pos);
+    if (lit.kind != Literal::Kind::Atom) fail(pos, fmt::format("#{} is not an atom, so it cannot be {}", index, role));
+    return lit.text;
+  }
+
+  uint16_t module_name() {
+    if (pm_.name_pool >= 0) {
+      module_text_ = pool_atom(pm_.name_pool, pm_.name_pos, "the module name");
+      if (module_text_.empty()) fail(pm_.name_pos, "module name must not be empty");
+      return static_cast<uint16_t>(pm_.name_pool);
+    }
+    std::string name;
+    if (pm_.name) {
+      name = *pm_.name;
+    } else {
+      std::string_view stem = file_;
+      size_t slash = stem.find_last_of("/\\");
+      if (slash != std::string_view::npos) stem.remove_prefix(slash + 1);
+      size_t dot = stem.rfind('.');
+      if (dot != std::string_view::npos && dot > 0) stem = stem.substr(0, dot);
+      if (stem.empty() || atom_text_problem(stem)) {
+        fail(SourcePos{1, 1}, fmt::format("cannot name the module after the file '{}'; add a `module NAME` line", file_));
+      }
+      name = std::string(stem);
+    }
+    module_text_ = name;
+    return intern(Literal::atom(name), pm_.name_pos);
+  }
+
+  // Names, arities, frames and upvals of every function, before any code:
+  // calls and closures refer to functions further down.
+  void declare_functions() {
+    std::map<std::pair<std::string, unsigned>, size_t> seen;
+    for (size_t f = 0; f < pm_.functions.size(); ++f) {
+      const ParsedFunction& pf = pm_.functions[f];
+      FunctionDecl d;
+      d.name = pf.name_pool >= 0 ? pool_atom(pf.name_pool, pf.name_pos, "a function name") : pf.name;
+      if (d.name.find('.') != std::string::npos || d.name.empty()) {
+        fail(pf.name_pos, "function name '" + d.name + "' must be non-empty and cannot contain '.'");
+      }
+      d.arity = pf.arity;
+      auto [it, fresh] = seen.emplace(std::make_pair(d.name, d.arity), f);
+      if (!fresh) {
+        fail(pf.name_pos, fmt::format("function {}/{} is already defined at line {}", d.name, d.arity,
+                                      pm_.functions[it->second].pos.line));
+      }
+      d.frame = slots_used(pf, RegKind::Y, pf.frame, "frame");
+      d.upvals = slots_used(pf, RegKind::U, pf.upvals, "upvals");
+      by_key_[{d.name, d.arity}] = f;
+      decls_.push_back(std::move(d));
+    }
+  }
+
+  // Highest index of `kind` used + 1, or the declared count after checking
+  // every use fits it.
+  unsigned slots_used(const ParsedFunction& pf, RegKind kind, std::optional<unsigned> declared, std::string_view what) {
+    unsigned needed = 0;
+    auto check = [&](const RegOperand& r) {
+      if (r.reg.kind != kind) return;
+      if (declared && r.reg.index >= *declared) {
+        fail(r.pos, fmt::format("{}{} is outside the function's {} ({}={})", kind == RegKind::Y ? 'y' : 'u',
+                                r.reg.index, kind == RegKind::Y ? "frame" : "upvalues", what, *declared));
+      }
+      needed = std::max(needed, r.reg.index + 1u);
+    };
+    for (const ParsedInstr& in : pf.code) {
+      for (int i = 0; i < 4; ++i) {
+        if (in.has_reg[i]) check(in.regs[i]);
+      }
+      for (const RegOperand& r : in.elems) check(r);
+    }
+    return declared ? *declared : needed;
+  }
+
+  std::string function_label(const ParsedFunction& pf, const FunctionDecl& d) {
+    return fmt::format("{}/{}", d.name, d.arity);
+  }
+
+  std::vector<uint32_t> assemble_function(const ParsedFunction& pf, const FunctionDecl& decl) {
+    name_indices_.push_back(pf.name_pool >= 0 ? static_cast<uint16_t>(pf.name_pool)
+                                              : intern(Literal::atom(decl.name), pf.name_pos));
+    if (pf.code.empty()) fail(pf.pos, "function " + function_label(pf, decl) + " has no instructions");
+    for (const LabelDef& l : pf.labels) {
+      if (l.index == pf.code.size()) fail(l.pos, "label '" + l.name + "' has no instruction after it");
+    }
+    std::vector<Instr> code;
+    code.reserve(pf.code.size());
+    for (const ParsedInstr& pin : pf.code) code.push_back(build(pin, pf));
+    Op last = static_cast<Op>(code.back().op);
+    if (last != Op::op_ret && last != Op::op_tcall && last != Op::op_jmp) {
+      fail(pf.code.back().pos, "function " + function_label(pf, decl) +
+                                   " must end with ret, tcall or jmp (execution cannot run past its end)");
+    }
+    std::vector<uint32_t> masks = computed_regmasks(code, decl.arity);
+    for (size_t i = 0; i < code.size(); ++i) {
+      if (allocates(code[i].info())) code[i].regmask = pf.code[i].live ? *pf.code[i].live : masks[i];
+    }
+    return layout(code, pf);
+  }
+
+  Instr build(const ParsedInstr& pin, const ParsedFunction& pf) {
+    Instr in;
+    in.op = pin.op;
+    if (pin.pseudo_load) {
+      choose_load(in, pin);
+      return in;
+    }
+    const OpInfo& op = op_info(pin.op);
+    for (int i = 0; i < 4; ++i) {
+      FieldKind k = op.fields[i];
+      if (pin.has_reg[i]) {
+        in.raw[i] = is_r(k) ? encode_r(pin.regs[i].reg) : encode_r6(pin.regs[i].reg);
+      } else if (k == FieldKind::LIT) {
+        in.raw[i] = literal_index(pin.literal);
+      } else if (k == FieldKind::FUN) {
+        in.raw[i] = function_target(in, pin, op);
+      } else if (is_jump(k)) {
+        in.target = label_index(pin, pf);
+      } else {
+        in.raw[i] = pin.imm[i];
+      }
+    }
+    for (const RegOperand& r : pin.elems) in.elems.push_back(static_cast<uint8_t>(encode_r6(r.reg)));
+    in.value = pin.value;
+    return in;
+  }
+
+  uint16_t literal_index(const LiteralOperand& lo) {
+    if (lo.pool_index >= 0) {
+      pool_entry(lo.pool_index, lo.pos);
+      return static_cast<uint16_t>(lo.pool_index);
+    }
+    return intern(*lo.literal, lo.pos);
+  }
+
+  void choose_load(Instr& in, const ParsedInstr& pin) {
+    in.raw[0] = encode_r(pin.regs[0].reg);
+    auto set = [&](Op op, uint32_t field1, uint64_t value) {
+      in.op = static_cast<uint8_t>(op);
+      in.raw[1] = field1;
+      in.value = value;
+    };
+    using LV = ParsedInstr::LoadValue;
+    if (pin.load_value == LV::Int) {
+      int64_t v = pin.load_int;
+      if (v >= INT16_MIN && v <= INT16_MAX) return set(Op::op_loadi, static_cast<uint32_t>(v) & 0xFFFF, 0);
+      if (v >= 0 && v <= UINT16_MAX) return set(Op::op_loadu, static_cast<uint32_t>(v), 0);
+      if (v >= INT32_MIN && v <= INT32_MAX) {
+        return set(Op::op_load32, static_cast<uint32_t>(Load32Type::Int32), static_cast<uint64_t>(v) & 0xFFFFFFFFu);
+      }
+      if (v >= 0 && v <= UINT32_MAX) return set(Op::op_load32, static_cast<uint32_t>(Load32Type::UInt32), static_cast<uint64_t>(v));
+      if (!fits_small_integer(v)) {
+        fail(pin.literal.pos, fmt::format("load value {} does not fit a small integer ({}..{})", v, kSmallIntegerMin,
+                                          kSmallIntegerMax));
+      }
+      return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Int64), static_cast<uint64_t>(v));
+    }
+    if (pin.load_value == LV::Float) {
+      double d = pin.load_float;
+      Literal probe = Literal::floating(d);
+      if (probe.encoding == ByteTermType::F32) {
+        return set(Op::op_load32, static_cast<uint32_t>(Load32Type::Float32),
+                   std::bit_cast<uint32_t>(static_cast<float>(d)));
+      }
+      return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Float64), std::bit_cast<uint64_t>(d));
+    }
+    set(Op::op_loadc, literal_index(pin.literal), 0);
+  }
+
+  uint16_t function_target(Instr& in, const ParsedInstr& pin, const OpInfo& op) {
+    const LiteralOperand& lo = pin.literal;
+    std::string text = lo.pool_index >= 0 ? pool_atom(lo.pool_index, lo.pos, "a function reference") : lo.literal->text;
+    auto ref = parse_function_ref(text);
+    if (!ref) fail(lo.pos, "'" + text + "' is not a function reference (name/arity or mod.name/arity)");
+    in.call_arity = static_cast<int32_t>(ref->arity);
+    Op code = static_cast<Op>(op.code);
+    const FunctionDecl* target = nullptr;
+    if (ref->module.empty() || ref->module == module_text_) {
+      auto it = by_key_.find({ref->name, ref->arity});
+      if (it == by_key_.end()) {
+        fail(lo.pos, fmt::format("{} of undefined function {}/{} (no such func in this module)", op.name, ref->name,
+                                 ref->arity));
+      }
+      target = &decls_[it->second];
+    }
+    if (code == Op::op_fn) {
+      if (!target) fail(lo.pos, "fn needs a function of this module, not " + text);
+      if (pin.elems.size() != target->upvals) {
+        fail(lo.pos, fmt::format("fn {} captures {} values but {}/{} has upvals={} (write fn dst, {}, [r1, r2, ...])", text,
+                         pin.elems.size(), target->name, target->arity, target->upvals, text));
+      }
+    } else if (target && target->upvals > 0) {
+      fail(lo.pos, fmt::format("{}/{} has upvals={}: it runs only as a closure (fn + apply), not through {}",
+                               target->name, target->arity, target->upvals, op.name));
+    }
+    if (lo.pool_index >= 0) return static_cast<uint16_t>(lo.pool_index);
+    return intern(*lo.literal, lo.pos);
+  }
+
+  int32_t label_index(const ParsedInstr& pin, const ParsedFunction& pf) {
+    for (const LabelDef& l : pf.labels) {
+      if (l.name == pin.label) return static_cast<int32_t>(l.index);
+    }
+    fail(pin.label_pos, "unknown label '" + pin.label + "' (labels are local to their function)");
+  }
+
+  // Word offsets within the function; compare-jumps that cannot reach their
+  // target in 12 bits become `inverted-compare +1; jmp target`. Relaxing only
+  // ever grows code, so the loop reaches a fixed point.
+  std::vector<uint32_t> layout(std::vector<Instr>& code, const ParsedFunction& pf) {
+    std::vector<uint64_t> addr(code.size() + 1);
+    const OpInfo& any_compare = op_info(static_cast<uint8_t>(Op::op_eq));
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = 0; i < code.size(); ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
+      for (size_t i = 0; i < code.size(); ++i) {
+        Instr& in = code[i];
+        if (!is_compare_jump(in.info()) || in.relaxed) continue;
+        int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - static_cast<int64_t>(addr[i] + 1);
+        if (!field_fits(any_compare.fields[2], offset)) {
+          in.relaxed = true;
+          changed = true;
+        }
+      }
+    }
+    if (addr.back() > UINT32_MAX) fail(pf.pos, "function is larger than 2^32 code words");
+    const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
+    std::vector<uint32_t> words;
+    words.reserve(addr.back());
+    for (size_t i = 0; i < code.size(); ++i) {
+      const Instr& in = code[i];
+      if (in.target >= 0) {
+        int64_t from = static_cast<int64_t>(addr[i]) + (in.relaxed ? 2 : instr_words(in));
+        int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - from;
+        if (!field_fits(jmp.fields[0], offset)) {
+          fail(pf.code[i].label_pos, fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607",
+                                                 pf.code[i].label, offset));
+        }
+      }
+      encode_instr(in, static_cast<uint32_t>(addr[i]), in.target >= 0 ? static_cast<uint32_t>(addr[static_cast<size_t>(in.target)]) : 0,
+                   words);
+    }
+    return words;
+  }
+
+  ParsedModule& pm_;
+  std::string_view file_;
+  std::vector<Literal> pool_;
+  std::unordered_map<std::string, uint16_t> pool_index_;
+  size_t declared_ = 0;
+  std::string module_text_;
+  std::vector<FunctionDecl> decls_;
+  std::map<std::pair<std::string, unsigned>, size_t> by_key_;
+  std::vector<uint16_t> name_indices_;
+  ModuleFile out_;
+};
+
+}  // namespace
+
+std::optional<ModuleFile> assemble(std::string_view source, std::string_view file, std::string& error) {
+  SyntaxError serr;
+  auto parsed = parse_source(source, serr);
+  if (!parsed) {
+    error = fmt::format("{}:{}:{}: {}", file, serr.pos.line, serr.pos.col, serr.message);
+    return std::nullopt;
+  }
+  std::optional<ModuleFile> module;
+  try {
+    module = Assembler(*parsed, file).run();
+  } catch (const AsmFailure& f) {
+    error = fmt::format("{}:{}:{}: {}", file, f.pos.line, f.pos.col, f.message);
+    return std::nullopt;
+  }
+  LoadError verr;
+  if (!verify_module(*module, file, verr)) {
+    error = fmt::format("{}: internal error: the assembler produced a module the verifier rejects: {}", file,
+                        verr.message);
+    return std::nullopt;
+  }
+  return module;
+}
+
+}  // namespace lzr

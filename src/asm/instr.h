@@ -1,0 +1,49 @@
+// Decoded instruction: the common form between text and code words. The
+// assembler builds it from source lines, the disassembler from a module's
+// words; liveness, layout and encoding work on it for both, which is what
+// makes `dis` output reassemble to the same bytes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "format/opcodes.h"
+
+namespace lzr::asm_text {
+
+struct Instr {
+  uint8_t op = 0;
+  // Field values as encoded: registers in their R / R6 form, immediates as
+  // unsigned bit patterns. Jump fields are computed from `target` at layout.
+  std::array<uint32_t, 4> raw{};
+  std::vector<uint8_t> elems;  // push-word fields (R6 form), in order
+  uint64_t value = 0;          // load32 (low 32 bits) / load64 value
+  uint32_t regmask = 0;        // allocating instructions
+  int32_t target = -1;         // jumps: index of the target instruction
+  int32_t call_arity = -1;     // call / tcall: arguments passed in X0..
+  bool relaxed = false;        // compare-jump emitted as inverted compare + jmp
+
+  const OpInfo& info() const { return op_info(op); }
+};
+
+// True for instructions that carry a regmask word (they may allocate).
+bool allocates(const OpInfo& op);
+// The compare whose outcome is the opposite (eq<->ne, lt<->gte, gt<->lte).
+Op inverted_compare(Op op);
+bool is_compare_jump(const OpInfo& op);
+
+// Words the instruction occupies at layout time (relaxation included).
+unsigned instr_words(const Instr& in);
+
+// Appends the encoded words. `addr` is the instruction's own word offset,
+// `target_addr` the word offset of its jump target (ignored without one).
+void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out);
+
+// X registers live after each instruction that a GC there must keep: live
+// after it, possibly defined on some path to it, and not written by it
+// (docs/assembly.md, "Regmasks"). Entries of non-allocating instructions
+// are 0. `arity` X registers are defined at entry.
+std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity);
+
+}  // namespace lzr::asm_text

@@ -1,0 +1,428 @@
+// Literal parser and printer. The printer's output is the parser's input:
+// format_literal(parse(text)) round-trips every literal, including
+// non-canonical encodings (written with `::name`).
+#include "asm/literal_syntax.h"
+
+#include <charconv>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+namespace lzr::asm_text {
+
+namespace {
+
+bool fail(SyntaxError& err, SourcePos pos, std::string message) {
+  err = SyntaxError{pos, std::move(message)};
+  return false;
+}
+
+std::string_view kind_noun(Literal::Kind k) {
+  switch (k) {
+    case Literal::Kind::Int: return "an integer";
+    case Literal::Kind::Float: return "a float";
+    case Literal::Kind::Atom: return "an atom";
+    case Literal::Kind::List: return "a list";
+    case Literal::Kind::Tuple: return "a tuple";
+    case Literal::Kind::Map: return "a map";
+    case Literal::Kind::Binary: return "a binary";
+  }
+  return "a literal";
+}
+
+Literal::Kind kind_of_encoding(ByteTermType t) {
+  using T = ByteTermType;
+  switch (t) {
+    case T::I8: case T::I16: case T::I32: case T::U8: return Literal::Kind::Int;
+    case T::F32: case T::F64: return Literal::Kind::Float;
+    case T::Atom: return Literal::Kind::Atom;
+    case T::List8: case T::List16: case T::List32: return Literal::Kind::List;
+    case T::Tuple8: case T::Tuple16: case T::Tuple32: return Literal::Kind::Tuple;
+    case T::Map8: case T::Map16: case T::Map32: return Literal::Kind::Map;
+    default: return Literal::Kind::Binary;
+  }
+}
+
+class LiteralParser {
+ public:
+  LiteralParser(TokenCursor& cur, SyntaxError& err) : cur_(cur), err_(err) {}
+
+  std::optional<Literal> literal(unsigned depth) {
+    const Token& start = cur_.peek();
+    Literal lit;
+    if (!value(lit, depth)) return std::nullopt;
+    if (cur_.at(Tok::DoubleColon) && !annotate(lit, start)) return std::nullopt;
+    return lit;
+  }
+
+ private:
+  bool value(Literal& lit, unsigned depth) {
+    const Token& t = cur_.next();
+    switch (t.kind) {
+      case Tok::Int:
+        if (t.int_value < INT32_MIN || t.int_value > INT32_MAX) {
+          return fail(err_, t.pos, fmt::format("integer {} does not fit a literal (int32); use load", t.int_value));
+        }
+        lit = Literal::integer(t.int_value);
+        return true;
+      case Tok::Float:
+        lit = Literal::floating(t.float_value);
+        return true;
+      case Tok::Atom:
+        return atom(lit, t, t.text);
+      case Tok::Ident:
+        if (t.text == "true" || t.text == "false" || t.text == "nil") return atom(lit, t, t.text);
+        return fail(err_, t.pos, "expected a literal, got name '" + t.text + "' (atoms are written :" + t.text + ")");
+      case Tok::String:
+        lit = Literal::binary(t.text);
+        return true;
+      case Tok::LBrace:
+      case Tok::LBracket:
+      case Tok::PercentBrace:
+        if (depth >= kMaxLiteralDepth) {
+          return fail(err_, t.pos, fmt::format("literal nested deeper than {} levels", kMaxLiteralDepth));
+        }
+        if (t.kind == Tok::LBrace) return sequence(lit, Literal::Kind::Tuple, Tok::RBrace, depth + 1);
+        if (t.kind == Tok::LBracket) return sequence(lit, Literal::Kind::List, Tok::RBracket, depth + 1);
+        return map(lit, depth + 1);
+      case Tok::LtLt:
+        return binary(lit);
+      default:
+        return fail(err_, t.pos, "expected a literal, got " + describe_token(t));
+    }
+  }
+
+  bool atom(Literal& lit, const Token& t, const std::string& name) {
+    if (auto problem = atom_text_problem(name)) return fail(err_, t.pos, "atom " + *problem);
+    lit = Literal::atom(name);
+    return true;
+  }
+
+  // Keyword entry (`key: value` / `"key": value`) if the cursor is at one.
+  bool at_keyword() const { return cur_.at(Tok::Keyword) || cur_.at(Tok::QuotedKeyword); }
+  bool keyword_key(Literal& key) {
+    const Token& t = cur_.next();
+    if (t.kind == Tok::Keyword && !is_plain_name(t.text)) {
+      return fail(err_, t.pos, "keyword key '" + t.text + ":' must be a plain name (quote it: \"" + t.text + "\":)");
+    }
+    return atom(key, t, t.text);
+  }
+
+  // Tuples and lists: elements separated by commas. Lists also take
+  // keyword entries (`[a: 1]` is `[{:a, 1}]`).
+  bool sequence(Literal& lit, Literal::Kind kind, Tok close, unsigned depth) {
+    std::vector<Literal> items;
+    if (!cur_.accept(close)) {
+      for (;;) {
+        if (kind == Literal::Kind::List && at_keyword()) {
+          Literal key;
+          if (!keyword_key(key)) return false;
+          auto value = literal(depth);
+          if (!value) return false;
+          items.push_back(Literal::tuple({std::move(key), std::move(*value)}));
+        } else {
+          auto item = literal(depth);
+          if (!item) return false;
+          items.push_back(std::move(*item));
+        }
+        if (cur_.accept(Tok::Comma)) continue;
+        if (cur_.accept(close)) break;
+        if (cur_.at(Tok::Pipe)) return fail(err_, cur_.peek().pos, "improper lists cannot be literals");
+        return fail(err_, cur_.peek().pos,
+                    fmt::format("expected ',' or {}, got {}", token_name(close), describe_token(cur_.peek())));
+      }
+    }
+    lit = kind == Literal::Kind::List ? Literal::list(std::move(items)) : Literal::tuple(std::move(items));
+    return true;
+  }
+
+  bool map(Literal& lit, unsigned depth) {
+    std::vector<Literal> items;
+    if (!cur_.accept(Tok::RBrace)) {
+      for (;;) {
+        Literal key;
+        if (at_keyword()) {
+          if (!keyword_key(key)) return false;
+        } else {
+          auto k = literal(depth);
+          if (!k) return false;
+          key = std::move(*k);
+          if (!cur_.accept(Tok::Arrow)) {
+            return fail(err_, cur_.peek().pos, "expected '=>' after map key, got " + describe_token(cur_.peek()));
+          }
+        }
+        auto value = literal(depth);
+        if (!value) return false;
+        items.push_back(std::move(key));
+        items.push_back(std::move(*value));
+        if (cur_.accept(Tok::Comma)) continue;
+        if (cur_.accept(Tok::RBrace)) break;
+        return fail(err_, cur_.peek().pos, "expected ',' or '}', got " + describe_token(cur_.peek()));
+      }
+    }
+    lit = Literal::map(std::move(items));
+    return true;
+  }
+
+  // <<1, 2, "text">>: bytes and strings.
+  bool binary(Literal& lit) {
+    std::string bytes;
+    if (!cur_.accept(Tok::GtGt)) {
+      for (;;) {
+        const Token& t = cur_.next();
+        if (t.kind == Tok::String) {
+          bytes += t.text;
+        } else if (t.kind == Tok::Int && t.int_value >= 0 && t.int_value <= 255) {
+          bytes += static_cast<char>(t.int_value);
+        } else if (t.kind == Tok::Int) {
+          return fail(err_, t.pos, fmt::format("binary element {} is not a byte (0..255)", t.int_value));
+        } else {
+          return fail(err_, t.pos, "binary elements are bytes 0..255 or strings, got " + describe_token(t));
+        }
+        if (cur_.accept(Tok::Comma)) continue;
+        if (cur_.accept(Tok::GtGt)) break;
+        return fail(err_, cur_.peek().pos, "expected ',' or '>>', got " + describe_token(cur_.peek()));
+      }
+    }
+    lit = Literal::binary(std::move(bytes));
+    return true;
+  }
+
+  bool annotate(Literal& lit, const Token& start) {
+    cur_.next();  // ::
+    const Token& t = cur_.next();
+    auto enc = t.kind == Tok::Ident ? encoding_by_name(t.text) : std::nullopt;
+    if (!enc) {
+      return fail(err_, t.pos,
+                  "expected an encoding after '::' (int8 int16 int32 uint8 float32 float64 atom binary "
+                  "list8/16/32 tuple8/16/32 map8/16/32), got " +
+                      describe_token(t));
+    }
+    lit.encoding = *enc;
+    if (effective_encoding(lit) == *enc) return true;
+    std::string_view name = byte_term_type_name(static_cast<uint8_t>(*enc));
+    if (kind_of_encoding(*enc) != lit.kind) {
+      return fail(err_, start.pos, fmt::format("{} cannot be stored as {}", kind_noun(lit.kind), name));
+    }
+    std::string what;
+    switch (lit.kind) {
+      case Literal::Kind::Int: what = std::to_string(lit.i); break;
+      case Literal::Kind::Float: return fail(err_, start.pos, fmt::format("{} is not exact in float32", format_float(lit.f)));
+      case Literal::Kind::Map: what = fmt::format("a map of {} entries", lit.items.size() / 2); break;
+      default: what = fmt::format("{} of {} elements", kind_noun(lit.kind), lit.items.size()); break;
+    }
+    return fail(err_, start.pos, fmt::format("{} does not fit {}", what, name));
+  }
+
+  TokenCursor& cur_;
+  SyntaxError& err_;
+};
+
+// Length of a valid UTF-8 sequence at text[i] that is printable (no C0/C1
+// controls other than \n \t \r, no DEL), 0 otherwise.
+size_t printable_sequence(std::string_view text, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return (c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t' || c == '\r' ? 1 : 0;
+  size_t len;
+  uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+  else return 0;
+  if (i + len > text.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if (cp < 0xA0) return 0;  // C1 controls (and overlong forms of ASCII)
+  if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
+  if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+  return len;
+}
+
+void format_into(std::string& out, const Literal& lit);
+
+void format_items(std::string& out, const std::vector<Literal>& items, size_t step) {
+  for (size_t k = 0; k < items.size(); k += step) {
+    if (k) out += ", ";
+    format_into(out, items[k]);
+  }
+}
+
+// %{a: 1} when every key is an atom that reads back as a keyword key.
+bool keyword_keys(const Literal& map) {
+  for (size_t k = 0; k < map.items.size(); k += 2) {
+    const Literal& key = map.items[k];
+    if (key.kind != Literal::Kind::Atom || !is_plain_name(key.text)) return false;
+  }
+  return true;
+}
+
+void format_into(std::string& out, const Literal& lit) {
+  switch (lit.kind) {
+    case Literal::Kind::Int: out += std::to_string(lit.i); break;
+    case Literal::Kind::Float: out += format_float(lit.f); break;
+    case Literal::Kind::Atom: out += format_atom(lit.text); break;
+    case Literal::Kind::Binary:
+      if (is_printable_text(lit.text)) {
+        out += '"';
+        out += escape_text(lit.text);
+        out += '"';
+      } else {
+        out += "<<";
+        for (size_t k = 0; k < lit.text.size(); ++k) {
+          if (k) out += ", ";
+          out += std::to_string(static_cast<unsigned char>(lit.text[k]));
+        }
+        out += ">>";
+      }
+      break;
+    case Literal::Kind::List:
+      out += '[';
+      format_items(out, lit.items, 1);
+      out += ']';
+      break;
+    case Literal::Kind::Tuple:
+      out += '{';
+      format_items(out, lit.items, 1);
+      out += '}';
+      break;
+    case Literal::Kind::Map: {
+      out += "%{";
+      bool keywords = keyword_keys(lit);
+      for (size_t k = 0; k + 1 < lit.items.size(); k += 2) {
+        if (k) out += ", ";
+        if (keywords) {
+          out += lit.items[k].text;
+          out += ": ";
+        } else {
+          format_into(out, lit.items[k]);
+          out += " => ";
+        }
+        format_into(out, lit.items[k + 1]);
+      }
+      out += '}';
+      break;
+    }
+  }
+  if (lit.encoding != canonical_encoding(lit)) {
+    out += "::";
+    out += byte_term_type_name(static_cast<uint8_t>(lit.encoding));
+  }
+}
+
+}  // namespace
+
+std::optional<Literal> parse_literal(TokenCursor& cur, SyntaxError& err) {
+  return LiteralParser(cur, err).literal(0);
+}
+
+std::optional<ByteTermType> encoding_by_name(std::string_view name) {
+  for (uint8_t t = 0; t < kNumByteTermTypes; ++t) {
+    if (t == static_cast<uint8_t>(ByteTermType::Reserved6)) continue;
+    if (byte_term_type_name(t) == name) return static_cast<ByteTermType>(t);
+  }
+  return std::nullopt;
+}
+
+std::string format_literal(const Literal& lit) {
+  std::string out;
+  format_into(out, lit);
+  return out;
+}
+
+std::string format_float(double d) {
+  // Shortest round-trip digits from to_chars, then laid out by hand: plain
+  // decimal or d.ddde<exp>, whichever is shorter (decimal on a tie).
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
+  bool negative = !sci.empty() && sci[0] == '-';
+  if (negative) sci.remove_prefix(1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  int exp = 0;
+  std::string_view exp_text = sci.substr(e + 1);
+  if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exp);
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+
+  std::string decimal;
+  int n = static_cast<int>(digits.size());
+  if (exp >= 0) {
+    if (n - 1 <= exp) {
+      decimal = digits + std::string(static_cast<size_t>(exp - (n - 1)), '0') + ".0";
+    } else {
+      decimal = digits.substr(0, static_cast<size_t>(exp + 1)) + "." + digits.substr(static_cast<size_t>(exp + 1));
+    }
+  } else {
+    decimal = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+  }
+  std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exp);
+  const std::string& best = scientific.size() < decimal.size() ? scientific : decimal;
+  return negative ? "-" + best : best;
+}
+
+std::string escape_text(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20 || u == 0x7F) {
+          out += fmt::format("\\x{:02X}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+bool is_printable_text(std::string_view bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    size_t len = printable_sequence(bytes, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string format_atom(std::string_view name) {
+  if (name == "true" || name == "false" || name == "nil") return std::string(name);
+  if (is_plain_name(name)) return ":" + std::string(name);
+  return ":\"" + escape_text(name) + "\"";
+}
+
+}  // namespace lzr::asm_text
+
+namespace lzr {
+
+std::optional<Literal> parse_literal_text(std::string_view text, std::string& err) {
+  using namespace asm_text;
+  SyntaxError serr;
+  auto tokens = tokenize(text, serr);
+  if (!tokens) {
+    err = fmt::format("col {}: {}", serr.pos.col, serr.message);
+    return std::nullopt;
+  }
+  TokenCursor cur(*tokens);
+  auto lit = parse_literal(cur, serr);
+  if (lit && !cur.at(Tok::End)) {
+    serr = SyntaxError{cur.peek().pos, "unexpected " + describe_token(cur.peek()) + " after the literal"};
+    lit.reset();
+  }
+  if (!lit) err = fmt::format("col {}: {}", serr.pos.col, serr.message);
+  return lit;
+}
+
+}  // namespace lzr

@@ -1,0 +1,45 @@
+// Read position over a token vector, shared by the literal and statement
+// parsers. Reading past the end keeps returning the End token.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "asm/lexer.h"
+
+namespace lzr::asm_text {
+
+class TokenCursor {
+ public:
+  explicit TokenCursor(const std::vector<Token>& tokens) : tokens_(tokens) {}
+
+  const Token& peek(size_t ahead = 0) const {
+    size_t k = i_ + ahead;
+    return k < tokens_.size() ? tokens_[k] : tokens_.back();
+  }
+  const Token& next() {
+    const Token& t = peek();
+    if (i_ < tokens_.size() - 1) ++i_;
+    return t;
+  }
+  bool at(Tok kind) const { return peek().kind == kind; }
+  bool accept(Tok kind) {
+    if (!at(kind)) return false;
+    next();
+    return true;
+  }
+
+ private:
+  const std::vector<Token>& tokens_;
+  size_t i_ = 0;
+};
+
+// "got X" for an unexpected token, naming its text where that helps.
+inline std::string describe_token(const Token& t) {
+  switch (t.kind) {
+    case Tok::End: case Tok::Newline: return std::string(token_name(t.kind));
+    default: return std::string(token_name(t.kind)) + " '" + std::string(t.spelling) + "'";
+  }
+}
+
+}  // namespace lzr::asm_text

@@ -1,0 +1,45 @@
+// lzr asm FILE.lzs [-o OUT.lzr]: assemble text into a module file.
+#include <memory>
+
+#include "asm/assembler.h"
+#include "cli/commands.h"
+#include "cli/module_input.h"
+
+namespace lzr::cli {
+
+namespace {
+
+struct AsmOptions {
+  std::string input;
+  std::string output;
+};
+
+std::string default_output(const std::string& input) {
+  if (is_assembly_path(input)) return input.substr(0, input.size() - 4) + ".lzr";
+  return input + ".lzr";
+}
+
+void run_asm(const AsmOptions& o) {
+  std::string source, error;
+  if (!read_file(o.input, source, error)) fail_command(1, error);
+  auto module = assemble(source, o.input, error);
+  if (!module) fail_command(1, error);
+  std::vector<uint8_t> bytes = write_module(*module);
+  std::string out = o.output.empty() ? default_output(o.input) : o.output;
+  if (!write_file(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), error)) {
+    fail_command(1, error);
+  }
+}
+
+}  // namespace
+
+void add_asm_command(CLI::App& app) {
+  auto opts = std::make_shared<AsmOptions>();
+  CLI::App* cmd = app.add_subcommand("asm", "Assemble a .lzs text file into a .lzr module");
+  cmd->add_option("file", opts->input, "Assembly source (.lzs)")->required();
+  cmd->add_option("-o,--output", opts->output, "Module file to write (default: FILE with .lzr instead of .lzs)");
+  cmd->footer("Errors are reported as FILE:LINE:COL: message (exit status 1). Syntax: docs/assembly.md.");
+  cmd->callback([opts] { run_asm(*opts); });
+}
+
+}  // namespace lzr::cli

@@ -1,0 +1,35 @@
+// lzr: the Lazer command line. Each subcommand registers itself from its own
+// file (commands.h); this file only parses and maps errors to exit codes:
+// 0 ok, 1 bad input or failed program, 2 usage.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace {
+
+// Keep in step with project(lazer VERSION ...) in CMakeLists.txt.
+constexpr const char* kVersion = "lzr 0.1.0";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Lazer: a small, fast VM for an Erlang/Elixir-style language", "lzr"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+  lzr::cli::add_run_command(app);
+  lzr::cli::add_asm_command(app);
+  lzr::cli::add_dis_command(app);
+  lzr::cli::add_check_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::string name = e.get_name();
+    if (name == "RuntimeError") return e.get_exit_code();  // the command printed its own message
+    if (name == "CallForHelp" || name == "CallForAllHelp" || name == "CallForVersion") return app.exit(e);
+    std::fflush(stdout);
+    std::cerr << "lzr: " << e.what() << "\nRun 'lzr --help' (or 'lzr COMMAND --help') for usage.\n";
+    return 2;
+  }
+  return 0;
+}
