@@ -8,7 +8,13 @@ endif()
 if(STRESS)
   set(ENV{LZR_GC_STRESS} 1)
 endif()
-execute_process(COMMAND "${LZR}" run --engine=${ENGINE} "${PROGRAM}" ${args}
+unset(ENV{LZR_PATH})  # modules come from the program's folder only
+# Run from the program's folder with a bare file name, so that messages which
+# name the file or the module search path read the same on every machine.
+get_filename_component(dir "${PROGRAM}" DIRECTORY)
+get_filename_component(file "${PROGRAM}" NAME)
+execute_process(COMMAND "${LZR}" run --engine=${ENGINE} "${file}" ${args}
+  WORKING_DIRECTORY "${dir}"
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 file(READ "${base}.expected" want_out)
 if(EXISTS "${base}.expected_err")
