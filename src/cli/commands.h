@@ -11,5 +11,6 @@ void add_asm_command(CLI::App& app);
 void add_dis_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_native_command(CLI::App& app);
 
 }  // namespace lzr::cli

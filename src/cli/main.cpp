@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   lzr::cli::add_asm_command(app);
   lzr::cli::add_dis_command(app);
   lzr::cli::add_check_command(app);
+  lzr::cli::add_native_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #include "engine/loader.h"
 
 #include <dlfcn.h>
+#include <link.h>
 
 #include <cstring>
 #include <filesystem>
@@ -326,6 +327,24 @@ std::string folder_of(const std::string& label) {
   return p.has_parent_path() ? p.parent_path().string() : std::string(".");
 }
 
+// dlerror() text usually repeats the path it was given; drop that prefix.
+std::string dl_reason(const std::string& path) {
+  const char* why = dlerror();
+  std::string text = why ? why : "unknown error";
+  if (text.compare(0, path.size() + 2, path + ": ") == 0) text.erase(0, path.size() + 2);
+  return text;
+}
+
+// dlsym(handle, ...) also searches the library's dependencies (libc...), so
+// a symbol the library lacks may still be found elsewhere; accept only
+// symbols the library itself defines.
+bool defined_in(void* handle, void* sym) {
+  Dl_info info;
+  link_map* map = nullptr;
+  if (!dladdr(sym, &info) || dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map) return false;
+  return info.dli_fname && map->l_name && std::strcmp(info.dli_fname, map->l_name) == 0;
+}
+
 Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& label, LoadError& err) {
   auto m = std::make_unique<Module>();
   m->name = f.native_name;
@@ -339,15 +358,14 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   if (lib.is_relative()) lib = fs::path(folder_of(label)) / lib;
   void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
-    const char* why = dlerror();
-    err.message = label + ": cannot load native library " + lib.string() + ": " + (why ? why : "unknown error");
+    err.message = label + ": cannot load native library " + lib.string() + ": " + dl_reason(lib.string());
     return nullptr;
   }
-  m->native_library = handle;
+  m->native_library = handle;  // ~Module closes it, also when this load fails
   for (const std::string& entry : f.native_functions) {
-    auto ref = parse_function_ref(entry);  // the reader checked the form
+    auto ref = parse_function_ref(entry);  // the verifier checked the form
     void* sym = dlsym(handle, ref->name.c_str());
-    if (!sym) {
+    if (!sym || !defined_in(handle, sym)) {
       err.message = label + ": native library " + lib.string() + " has no symbol " + ref->name + " (for " + entry + ")";
       return nullptr;
     }

@@ -1,0 +1,116 @@
+// C API: integers, floats, atoms and binaries.
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+
+#include "api/api_env.h"
+#include "vm/atoms.h"
+#include "vm/builders.h"
+
+using namespace lzr;
+using namespace lzr::api;
+
+extern "C" {
+
+// ---- numbers ----
+
+lzr_term lzr_int(lzr_env* env, int64_t v) {
+  return fits_small(v) ? make_int(v) : raise(proc(env), kAtom_overflow);
+}
+
+int lzr_get_int64(lzr_env*, lzr_term t, int64_t* out) {
+  if (!is_int(t)) return 0;
+  if (out) *out = int_value(t);
+  return 1;
+}
+
+int lzr_get_int(lzr_env*, lzr_term t, int* out) {
+  if (!is_int(t)) return 0;
+  const int64_t v = int_value(t);
+  if (v < INT_MIN || v > INT_MAX) return 0;
+  if (out) *out = static_cast<int>(v);
+  return 1;
+}
+
+lzr_term lzr_float(lzr_env* env, double d) {
+  return std::isfinite(d) ? make_float(d) : raise(proc(env), kAtom_badarith);
+}
+
+int lzr_get_float(lzr_env*, lzr_term t, double* out) {
+  if (!is_float(t)) return 0;
+  if (out) *out = float_value(t);
+  return 1;
+}
+
+int lzr_get_number(lzr_env*, lzr_term t, double* out) {
+  if (is_float(t)) {
+    if (out) *out = float_value(t);
+    return 1;
+  }
+  if (is_int(t)) {
+    if (out) *out = static_cast<double>(int_value(t));
+    return 1;
+  }
+  return 0;
+}
+
+// ---- atoms ----
+
+lzr_term lzr_atom_n(lzr_env* env, const char* text, size_t len) {
+  if (!text) return raise(proc(env), kAtom_badarg);
+  auto atom = atoms(env).intern(std::string_view(text, len));
+  return atom ? *atom : raise(proc(env), kAtom_system_limit);
+}
+
+lzr_term lzr_atom(lzr_env* env, const char* text) {
+  return lzr_atom_n(env, text, text ? std::strlen(text) : 0);
+}
+
+int lzr_get_atom(lzr_env* env, lzr_term t, const char** text, size_t* len) {
+  if (!atoms(env).contains(t)) return 0;
+  std::string_view s = atoms(env).text(t);
+  if (text) *text = s.data();
+  if (len) *len = s.size();
+  return 1;
+}
+
+int lzr_atom_is(lzr_env* env, lzr_term t, const char* text) {
+  return text && atoms(env).contains(t) && atoms(env).text(t) == std::string_view(text);
+}
+
+lzr_term lzr_bool(lzr_env*, int b) { return b ? kTrue : kFalse; }
+
+int lzr_get_bool(lzr_env*, lzr_term t, int* out) {
+  if (t != kTrue && t != kFalse) return 0;
+  if (out) *out = t == kTrue;
+  return 1;
+}
+
+// ---- binaries ----
+
+lzr_term lzr_binary(lzr_env* env, const void* bytes, size_t len) {
+  if (!bytes && len > 0) return raise(proc(env), kAtom_badarg);
+  return make_binary(heap(env), std::string_view(static_cast<const char*>(bytes), len));
+}
+
+lzr_term lzr_string(lzr_env* env, const char* text) {
+  if (!text) return raise(proc(env), kAtom_badarg);
+  return make_binary(heap(env), std::string_view(text));
+}
+
+lzr_term lzr_binary_alloc(lzr_env* env, size_t len, unsigned char** data) {
+  uint8_t* bytes = nullptr;
+  const Term t = alloc_binary(heap(env), len, bytes);
+  if (data) *data = bytes;
+  return t;
+}
+
+int lzr_get_binary(lzr_env*, lzr_term t, const unsigned char** data, size_t* len) {
+  if (!is_binary(t)) return 0;
+  if (data) *data = binary_bytes(t);
+  if (len) *len = binary_size(t);
+  return 1;
+}
+
+}  // extern "C"
