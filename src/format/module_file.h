@@ -48,6 +48,10 @@ struct LoadError {
 // Parses a whole file image. `file` only names the input in messages.
 // Does not run the code verifier.
 std::optional<ModuleFile> read_module(std::string_view bytes, std::string_view file, LoadError& err);
+// Writes each literal in effective_encoding(); requires what read_module
+// guarantees: literal_problem() is nullopt for every literal, native name
+// <= 255 bytes, no NUL inside native strings. write_module(read_module(x))
+// reproduces x byte for byte.
 std::vector<uint8_t> write_module(const ModuleFile& m);
 
 // ByteTerm codec (used by read_module / write_module, exposed for tests).

@@ -29,7 +29,7 @@ std::optional<FunctionRef> parse_function_ref(std::string_view text);
 // Index in m.functions of the function `ref` names when it names a function
 // of `m` itself (no module, or m's own name); nullopt otherwise (another
 // module's function, or an undefined local one).
-std::optional<size_t> local_function(const ModuleFile& m, const FunctionRef& ref);
+std::optional<size_t> local_function(const ModuleFile& m, const FunctionRef& ref);  // linear scan
 
 constexpr unsigned kMaxArity = 32;   // arguments live in X0..X31
 constexpr unsigned kMaxFrame = 32;   // Y slots
