@@ -294,41 +294,12 @@ class Assembler {
     fail(pin.label_pos, "unknown label '" + pin.label + "' (labels are local to their function)");
   }
 
-  // Word offsets within the function; compare-jumps that cannot reach their
-  // target in 12 bits become `inverted-compare +1; jmp target`. Relaxing only
-  // ever grows code, so the loop reaches a fixed point.
   std::vector<uint32_t> layout(std::vector<Instr>& code, const ParsedFunction& pf) {
-    std::vector<uint64_t> addr(code.size() + 1);
-    const OpInfo& any_compare = op_info(static_cast<uint8_t>(Op::op_eq));
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (size_t i = 0; i < code.size(); ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
-      for (size_t i = 0; i < code.size(); ++i) {
-        Instr& in = code[i];
-        if (!is_compare_jump(in.info()) || in.relaxed) continue;
-        int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - static_cast<int64_t>(addr[i] + 1);
-        if (!field_fits(any_compare.fields[2], offset)) {
-          in.relaxed = true;
-          changed = true;
-        }
-      }
-    }
-    if (addr.back() > UINT32_MAX) fail(pf.pos, "function is larger than 2^32 code words");
-    const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
     std::vector<uint32_t> words;
-    words.reserve(addr.back());
-    for (size_t i = 0; i < code.size(); ++i) {
-      const Instr& in = code[i];
-      if (in.target >= 0) {
-        int64_t from = static_cast<int64_t>(addr[i]) + (in.relaxed ? 2 : instr_words(in));
-        int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - from;
-        if (!field_fits(jmp.fields[0], offset)) {
-          fail(pf.code[i].label_pos, fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607",
-                                                 pf.code[i].label, offset));
-        }
-      }
-      encode_instr(in, static_cast<uint32_t>(addr[i]), in.target >= 0 ? static_cast<uint32_t>(addr[static_cast<size_t>(in.target)]) : 0,
-                   words);
+    JumpOutOfRange bad;
+    if (!layout_function(code, words, bad)) {
+      const ParsedInstr& at = pf.code[bad.index];
+      fail(at.label_pos, fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607", at.label, bad.offset));
     }
     return words;
   }

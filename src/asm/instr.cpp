@@ -126,6 +126,43 @@ void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vec
   }
 }
 
+bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, JumpOutOfRange& bad) {
+  // Relaxing only ever grows code, so the loop reaches a fixed point.
+  std::vector<uint64_t> addr(code.size() + 1);
+  const OpInfo& compare = op_info(static_cast<uint8_t>(Op::op_eq));
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < code.size(); ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
+    for (size_t i = 0; i < code.size(); ++i) {
+      Instr& in = code[i];
+      if (!is_compare_jump(in.info()) || in.relaxed || in.target < 0) continue;
+      int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - static_cast<int64_t>(addr[i] + 1);
+      if (!field_fits(compare.fields[2], offset)) {
+        in.relaxed = true;
+        changed = true;
+      }
+    }
+  }
+  const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
+  words.clear();
+  words.reserve(addr.back());
+  for (size_t i = 0; i < code.size(); ++i) {
+    const Instr& in = code[i];
+    uint32_t target_addr = 0;
+    if (in.target >= 0) {
+      target_addr = static_cast<uint32_t>(addr[static_cast<size_t>(in.target)]);
+      int64_t from = static_cast<int64_t>(addr[i]) + (in.relaxed ? 2 : instr_words(in));
+      int64_t offset = static_cast<int64_t>(target_addr) - from;
+      if (!field_fits(jmp.fields[0], offset)) {
+        bad = JumpOutOfRange{i, offset};
+        return false;
+      }
+    }
+    encode_instr(in, static_cast<uint32_t>(addr[i]), target_addr, words);
+  }
+  return true;
+}
+
 std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity) {
   size_t n = code.size();
   std::vector<Flow> flow;

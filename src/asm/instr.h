@@ -40,6 +40,16 @@ unsigned instr_words(const Instr& in);
 // `target_addr` the word offset of its jump target (ignored without one).
 void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out);
 
+// Lays out one function: assigns word offsets, relaxes compare-jumps whose
+// target is beyond 12 bits (inverted compare over a `jmp`), iterating until
+// nothing changes, then encodes. Returns false with `bad` = the index of a
+// jump that even `jmp` (24 bits) cannot reach, and its offset.
+struct JumpOutOfRange {
+  size_t index = 0;
+  int64_t offset = 0;
+};
+bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, JumpOutOfRange& bad);
+
 // X registers live after each instruction that a GC there must keep: live
 // after it, possibly defined on some path to it, and not written by it
 // (docs/assembly.md, "Regmasks"). Entries of non-allocating instructions

@@ -432,7 +432,7 @@ class Parser {
       return fail_at(t, fmt::format("live= only applies to allocating instructions ({}), not {}", allocating_names(),
                                     op.name));
     }
-    if (!cur_.accept(Tok::Equals)) return fail_at(cur_.peek(), "expected '=' after live");
+    cur_.next();  // '=' (the caller saw it)
     const Token& v = cur_.next();
     if (v.kind != Tok::Int || v.int_value < 0 || v.int_value > UINT32_MAX) {
       return fail_at(v, "live= needs a 32-bit mask (live=0x5 keeps x0 and x2)");

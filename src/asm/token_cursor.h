@@ -38,6 +38,10 @@ class TokenCursor {
 inline std::string describe_token(const Token& t) {
   switch (t.kind) {
     case Tok::End: case Tok::Newline: return std::string(token_name(t.kind));
+    case Tok::Comma: case Tok::LBrace: case Tok::RBrace: case Tok::LBracket: case Tok::RBracket:
+    case Tok::LParen: case Tok::RParen: case Tok::PercentBrace: case Tok::LtLt: case Tok::GtGt:
+    case Tok::Arrow: case Tok::Pipe: case Tok::Slash: case Tok::DoubleColon: case Tok::Equals:
+      return std::string(token_name(t.kind));
     default: return std::string(token_name(t.kind)) + " '" + std::string(t.spelling) + "'";
   }
 }

@@ -124,6 +124,7 @@ TEST(LiteralSyntax, Errors) {
   EXPECT_EQ(parse_err("99999999999999999999"), "col 1: integer 99999999999999999999 is out of range");
   EXPECT_EQ(parse_err(":\"a\\x00b\""), "col 1: atom contains a NUL byte");
   EXPECT_EQ(parse_err(":\"" + std::string(256, 'a') + "\""), "col 1: atom is 256 bytes long (at most 255)");
+  EXPECT_EQ(parse_err("%{a.b: 1}"), "col 3: keyword key 'a.b:' must be a plain name (quote it: \"a.b\":)");
   EXPECT_EQ(parse_err("1 2"), "col 3: unexpected integer '2' after the literal");
   EXPECT_EQ(parse_err(std::string(201, '[') + std::string(201, ']')), "col 201: literal nested deeper than 200 levels");
 }

@@ -1,0 +1,203 @@
+// Every assembler error message, one test each: the source, and the exact
+// one-line error "file:line:col: message".
+#include <gtest/gtest.h>
+
+#include "asm_test_util.h"
+
+namespace lzr {
+namespace {
+
+struct ErrorCase {
+  const char* name;
+  std::string source;
+  std::string error;
+};
+
+std::ostream& operator<<(std::ostream& os, const ErrorCase& c) { return os << c.name; }
+
+// Most cases are one instruction inside `func f/0` (line 2).
+std::string in_func(const std::string& line) { return "func f/0\n" + line + "\n  ret x0\n"; }
+
+const ErrorCase kCases[] = {
+    // ---- lexical ----
+    {"PercentWithoutBrace", in_func("  loadc x0, %a"), "t.lzs:2:13: '%' must start a map: %{"},
+    {"SingleLessThan", in_func("  loadc x0, <1>"), "t.lzs:2:13: unexpected '<' (binaries are written <<1, 2>>)"},
+    {"SingleGreaterThan", in_func("  loadc x0, >"), "t.lzs:2:13: unexpected '>'"},
+    {"LeadingDot", in_func("  loadc x0, .5"),
+     "t.lzs:2:13: unexpected '.' (directives are .pool and .lit; floats need a leading digit)"},
+    {"UnexpectedCharacter", in_func("  loadc x0, $"), "t.lzs:2:13: unexpected '$'"},
+    {"UnexpectedByte", in_func("  loadc x0, \x01"), "t.lzs:2:13: unexpected byte 0x01"},
+    {"JunkAfterArity", in_func("  call x0, f/1a"), "t.lzs:2:15: unexpected 'a' after function arity"},
+    {"LoneColon", in_func("  loadc x0, : ok"), "t.lzs:2:13: ':' must start an atom (:name or :\"text\")"},
+    {"UnterminatedString", in_func("  loadc x0, \"abc"), "t.lzs:2:13: unterminated string (strings end on the same line)"},
+    {"ShortHexEscape", in_func("  loadc x0, \"\\x4\""), "t.lzs:2:14: \\x needs two hex digits (\\x0A)"},
+    {"UnknownEscape", in_func("  loadc x0, \"\\e\""), "t.lzs:2:14: unknown escape \\e (use \\n \\t \\r \\\\ \\\" or \\xHH)"},
+    {"HashWithoutDigits", in_func("  loadc x0, #a"), "t.lzs:2:13: '#' must be followed by a pool index (#3)"},
+    {"HugePoolIndex", in_func("  loadc x0, #99999999999"), "t.lzs:2:13: pool index too large"},
+    {"EmptyHexNumber", in_func("  loadi x0, 0x"), "t.lzs:2:13: malformed number"},
+    {"LettersInNumber", in_func("  loadi x0, 12abc"), "t.lzs:2:13: malformed number '12a'"},
+    {"FloatOutOfRange", in_func("  load x0, 1.0e400"), "t.lzs:2:12: float 1.0e400 is out of range (floats must be finite)"},
+    {"IntegerOutOfRange", in_func("  load x0, 99999999999999999999"),
+     "t.lzs:2:12: integer 99999999999999999999 is out of range"},
+    // ---- lines ----
+    {"NotAStatement", "5\n", "t.lzs:1:1: expected an instruction, a label, func or module, got integer '5'"},
+    {"LabelOutsideFunction", "start:\n", "t.lzs:1:1: label 'start' outside a function (labels belong to the func above them)"},
+    {"DottedLabel", "func f/0\na.b:\n  ret x0\n", "t.lzs:2:1: label name 'a.b' must be a plain name (letters, digits, _)"},
+    {"RegisterLikeLabel", "func f/0\nx1:\n  ret x0\n", "t.lzs:2:1: label name 'x1' looks like a register"},
+    {"DuplicateLabel", "func f/0\na:\n  loadi x0, 1\na:\n  ret x0\n", "t.lzs:4:1: label 'a' is already defined at line 2"},
+    {"JunkAfterLabel", "func f/0\na: 5\n  ret x0\n",
+     "t.lzs:2:4: expected an instruction, a label, func or module, got integer '5'"},
+    {"PoolAfterFunc", "func f/0\n  ret x0\n.pool\n", "t.lzs:3:1: .pool must come before the first func"},
+    {"PoolTwice", ".pool\n.pool\n", "t.lzs:2:1: .pool appears twice"},
+    {"LitWithoutPool", ".lit 0 :a\n", "t.lzs:1:1: .lit belongs in the .pool block (after .pool, before the first func)"},
+    {"LitOutOfOrder", ".pool\n.lit 0 :a\n.lit 2 :b\n", "t.lzs:3:6: expected .lit 1 (pool entries are numbered from 0, in order)"},
+    {"UnknownDirective", ".data\n", "t.lzs:1:1: unknown directive .data (expected .pool or .lit)"},
+    {"JunkAfterLit", ".pool\n.lit 0 :a :b\n", "t.lzs:2:11: unexpected atom ':b' after the literal"},
+    {"ModuleTwice", "module a\nmodule b\n", "t.lzs:2:1: module appears twice"},
+    {"ModuleAfterFunc", "func f/0\n  ret x0\nmodule a\n", "t.lzs:3:1: module must come before .pool and the first func"},
+    {"EmptyModuleName", "module :\"\"\n", "t.lzs:1:8: module name must not be empty"},
+    {"InvalidModuleName", "module :\"\\xFF\"\n", "t.lzs:1:8: module name is not valid UTF-8"},
+    {"BadModuleName", "module 5\n", "t.lzs:1:8: expected a module name (demo, my.app or :\"any text\"), got integer '5'"},
+    {"JunkAfterModule", "module a b\n", "t.lzs:1:10: unexpected name 'b' after the module name"},
+    {"DotInFunctionName", "func a.b/0\n  ret x0\n", "t.lzs:1:6: function names cannot contain '.' (func a.b/0)"},
+    {"DotInQuotedFunctionName", "func :\"a.b\"/0\n  ret x0\n", "t.lzs:1:6: function names cannot contain '.'"},
+    {"InvalidFunctionName", "func :\"\\xC0\"/0\n  ret x0\n", "t.lzs:1:6: function name is not valid UTF-8"},
+    {"EmptyFunctionName", "func :\"\"/0\n  ret x0\n", "t.lzs:1:6: function name is empty"},
+    {"MissingSlash", "func :f 0\n  ret x0\n", "t.lzs:1:9: expected '/' and the arity after the function name"},
+    {"MissingArity", "func :f/x\n  ret x0\n", "t.lzs:1:9: expected the arity after '/', got name 'x'"},
+    {"MissingFunctionHead", "func f\n  ret x0\n", "t.lzs:1:6: expected name/arity after func, got name 'f'"},
+    {"ArityTooLarge", "func f/33\n  ret x0\n", "t.lzs:1:6: arity 33 is out of range (0..32)"},
+    {"UnknownFuncOption", "func f/0 stack=1\n  ret x0\n", "t.lzs:1:10: unknown func option 'stack' (frame=N, upvals=N)"},
+    {"FuncOptionTwice", "func f/0 frame=1 frame=2\n  ret x0\n", "t.lzs:1:18: frame= appears twice"},
+    {"FuncOptionWithoutEquals", "func f/0 frame 1\n  ret x0\n", "t.lzs:1:16: expected '=' after frame"},
+    {"FrameTooLarge", "func f/0 frame=33\n  ret x0\n", "t.lzs:1:16: frame must be a number 0..32"},
+    {"JunkAfterFuncHeader", "func f/0 5\n  ret x0\n", "t.lzs:1:10: unexpected integer '5' after the func header"},
+    // ---- operands ----
+    {"NotARegister", in_func("  add x0, 5, x1"),
+     "t.lzs:2:11: expected a register (x0..x31, y0..y31, u0..u31), got integer '5'"},
+    {"MalformedRegister", in_func("  add x0, x01, x1"), "t.lzs:2:11: malformed register name x01"},
+    {"RegisterOutOfRange", in_func("  add x0, y32, x1"), "t.lzs:2:11: register y32 is out of range (y0..y31)"},
+    {"UpvalueInR6Field", in_func("  put x0, x1, u1, x2"), "t.lzs:2:15: put takes x or y registers here, not upvalue u1"},
+    {"UpvalueInConstructor", in_func("  tuple x0, {u0}"), "t.lzs:2:14: tuple takes x or y registers here, not upvalue u0"},
+    {"WriteToUpvalue", in_func("  add u0, x1, x2"), "t.lzs:2:7: upvalue u0 is read-only (add writes this operand)"},
+    {"MovIntoUpvalue", in_func("  mov x0, x1, u2"), "t.lzs:2:15: upvalue u2 is read-only (mov writes this operand)"},
+    {"MissingOperand", in_func("  add x0, x1"),
+     "t.lzs:2:13: expected ',' and more operands, got end of line; usage: add dst, src, src"},
+    {"TooManyOperands", in_func("  not x0, x1, x2"), "t.lzs:2:13: too many operands; usage: not dst, src"},
+    {"JunkAfterOperands", in_func("  ret x0 x1"), "t.lzs:2:10: unexpected name 'x1' after the operands; usage: ret src"},
+    {"TupleWithBrackets", in_func("  tuple x0, [x1]"), "t.lzs:2:13: expected '{'; usage: tuple dst, {a, b, ...}"},
+    {"ListWithBraces", in_func("  list x0, {x1}"), "t.lzs:2:12: expected '['; usage: list dst, [a, b, ...]"},
+    {"UnclosedTuple", in_func("  tuple x0, {x1 x2}"), "t.lzs:2:17: expected ',' or '}', got name 'x2'"},
+    {"MapWithoutPercent", in_func("  map x0, {x1 => x2}"), "t.lzs:2:11: expected %{k => v, ...}; usage: map dst, %{k => v, ...}"},
+    {"MapWithoutArrow", in_func("  map x0, %{x1, x2}"), "t.lzs:2:15: expected '=>' after the key register"},
+    {"UnclosedMap", in_func("  map x0, %{x1 => x2 x3}"), "t.lzs:2:22: expected ',' or '}', got name 'x3'"},
+    {"NotAFunction", in_func("  call x0, 5"),
+     "t.lzs:2:12: expected a function (name/arity or mod.name/arity), got integer '5'; usage: call dst, name/arity"},
+    {"InvalidFunctionAtom", in_func("  call x0, :\"\\xFF/1\""), "t.lzs:2:12: function reference is not valid UTF-8"},
+    {"ImmediateNotInteger", in_func("  loadi x0, :a"), "t.lzs:2:13: expected an integer, got atom ':a'; usage: loadi dst, int16"},
+    {"LoadiOutOfRange", in_func("  loadi x0, 70000"), "t.lzs:2:13: loadi value 70000 does not fit int16 (use load or loadu)"},
+    {"LoaduNegative", in_func("  loadu x0, -1"), "t.lzs:2:13: loadu value -1 does not fit uint16 (use load or loadi)"},
+    {"UnknownLoadType", in_func("  load32 x0, double, 1"),
+     "t.lzs:2:14: load32 type must be int, uint or float, got name 'double'"},
+    {"UnknownLoad64Type", in_func("  load64 x0, uint, 1"), "t.lzs:2:14: load64 type must be float or int, got name 'uint'"},
+    {"Load32IntGivenFloat", in_func("  load32 x0, int, 1.5"), "t.lzs:2:19: load32 int needs an integer, got float '1.5'"},
+    {"Load32IntOutOfRange", in_func("  load32 x0, int, 3000000000"),
+     "t.lzs:2:19: load32 int value 3000000000 does not fit int32 (use load)"},
+    {"Load32UintNegative", in_func("  load32 x0, uint, -1"), "t.lzs:2:20: load32 uint value -1 does not fit uint32 (use load)"},
+    {"Load32FloatNotExact", in_func("  load32 x0, float, 0.1"),
+     "t.lzs:2:21: 0.1 is not exact in float32 (use load64 float or load)"},
+    {"LoadFloatFromHugeInteger", in_func("  load64 x0, float, 9007199254740993"),
+     "t.lzs:2:21: 9007199254740993 is not exact as a float (write it as a float literal)"},
+    {"Load64IntOutOfRange", in_func("  load64 x0, int, 140737488355328"),
+     "t.lzs:2:19: load64 int value 140737488355328 does not fit a small integer (-140737488355328..140737488355327)"},
+    {"NotALabel", in_func("  jmp 5"), "t.lzs:2:7: expected a label, got integer '5'; usage: jmp label"},
+    {"LiveOnNonAllocating", in_func("  add x0, x1, x2 live=0x1"),
+     "t.lzs:2:18: live= only applies to allocating instructions (put, map, list, tuple, cons, fn), not add"},
+    {"LiveNotAMask", in_func("  tuple x0, {} live=:a"), "t.lzs:2:21: live= needs a 32-bit mask (live=0x5 keeps x0 and x2)"},
+    {"LiveTooWide", in_func("  tuple x0, {} live=0x100000000"),
+     "t.lzs:2:21: live= needs a 32-bit mask (live=0x5 keeps x0 and x2)"},
+    {"InstructionOutsideFunction", "  ret x0\n", "t.lzs:1:3: instruction outside a function (start one with: func name/arity)"},
+    {"LoadWithoutComma", in_func("  load x0 5"), "t.lzs:2:11: expected ',' and a literal; usage: load dst, LITERAL"},
+    {"UnknownInstruction", in_func("  jump x0"), "t.lzs:2:3: unknown instruction 'jump'"},
+    {"PushWritten", in_func("  push x0, x1, x2, x3"),
+     "t.lzs:2:3: push words are emitted by tuple, list, map and fn; push cannot be written directly"},
+    {"CaptureListWithoutBrackets", "func f/0\n  fn x0, g/0, x1\n  ret x0\nfunc g/0\n  ret x0\n",
+     "t.lzs:2:15: expected [captured registers]; usage: fn dst, name/arity[, [captured, ...]]"},
+    {"LiteralError", in_func("  loadc x0, {1, 2"), "t.lzs:2:18: expected ',' or '}', got end of line"},
+    // ---- whole-module checks ----
+    {"PoolRefWithoutPool", in_func("  loadc x0, #0"), "t.lzs:2:13: #0 needs a .pool block declaring the literal pool"},
+    {"PoolRefOutOfRange", ".pool\n.lit 0 :t\n" + in_func("  loadc x0, #1"), "t.lzs:4:13: #1 is not in the declared pool (1 entries)"},
+    {"PoolModuleNameNotAtom", "module #0\n.pool\n.lit 0 5\n", "t.lzs:1:8: #0 is not an atom, so it cannot be the module name"},
+    {"PoolModuleNameEmpty", "module #0\n.pool\n.lit 0 :\"\"\n", "t.lzs:1:8: module name must not be empty"},
+    {"PoolFunctionNameNotAtom", ".pool\n.lit 0 :t\n.lit 1 1\nfunc #1/0\n  ret x0\n",
+     "t.lzs:4:6: #1 is not an atom, so it cannot be a function name"},
+    {"PoolFunctionNameWithDot", ".pool\n.lit 0 :\"a.b\"\nfunc #0/0\n  ret x0\n",
+     "t.lzs:3:6: function name 'a.b' must be non-empty and cannot contain '.'"},
+    {"PoolCallTargetNotAtom", ".pool\n.lit 0 1\n" + in_func("  call x0, #0"),
+     "t.lzs:4:12: #0 is not an atom, so it cannot be a function reference"},
+    {"DuplicateFunction", "func f/1\n  ret x0\nfunc f/1\n  ret x0\n", "t.lzs:3:6: function f/1 is already defined at line 1"},
+    {"YOutsideFrame", "func f/0 frame=2\n  ret y2\n", "t.lzs:2:7: y2 is outside the function's frame (frame=2)"},
+    {"UOutsideUpvals", "func f/0 upvals=1\n  ret u1\n", "t.lzs:2:7: u1 is outside the function's upvalues (upvals=1)"},
+    {"EmptyFunction", "func f/0\nfunc g/0\n  ret x0\n", "t.lzs:1:1: function f/0 has no instructions"},
+    {"LabelAtEnd", "func f/0\n  ret x0\nend:\n", "t.lzs:3:1: label 'end' has no instruction after it"},
+    {"FallsThroughEnd", "func f/0\n  loadi x0, 1\n",
+     "t.lzs:2:3: function f/0 must end with ret, tcall or jmp (execution cannot run past its end)"},
+    {"LoadBeyondSmallIntegers", in_func("  load x0, 140737488355328"),
+     "t.lzs:2:12: load value 140737488355328 does not fit a small integer (-140737488355328..140737488355327)"},
+    {"NotAFunctionReference", in_func("  call x0, :foo"),
+     "t.lzs:2:12: 'foo' is not a function reference (name/arity or mod.name/arity)"},
+    {"UndefinedLocalFunction", in_func("  call x0, g/0"), "t.lzs:2:12: call of undefined function g/0 (no such func in this module)"},
+    {"UndefinedOwnModuleFunction", "module t\n" + in_func("  tcall t.g/2"),
+     "t.lzs:3:9: tcall of undefined function g/2 (no such func in this module)"},
+    {"FnOfOtherModule", in_func("  fn x0, io.print/1"), "t.lzs:2:10: fn needs a function of this module, not io.print/1"},
+    {"FnCaptureCount", "func f/0\n  fn x0, g/0, [x1]\n  ret x0\nfunc g/0\n  ret x0\n",
+     "t.lzs:2:10: fn g/0 captures 1 values but g/0 has upvals=0 (write fn dst, g/0, [r1, r2, ...])"},
+    {"CallOfClosureBody", "func f/0\n  call x0, g/0\n  ret x0\nfunc g/0\n  ret u0\n",
+     "t.lzs:2:12: g/0 has upvals=1: it runs only as a closure (fn + apply), not through call"},
+    {"UnknownLabel", in_func("  jmp nowhere"), "t.lzs:2:7: unknown label 'nowhere' (labels are local to their function)"},
+    {"LabelOfAnotherFunction", "func f/0\nhere:\n  ret x0\nfunc g/0\n  jmp here\n",
+     "t.lzs:5:7: unknown label 'here' (labels are local to their function)"},
+};
+
+class AssemblerError : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(AssemblerError, Message) {
+  const ErrorCase& c = GetParam();
+  EXPECT_EQ(test::asm_error(c.source), c.error) << "--- source\n" << c.source;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, AssemblerError, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<ErrorCase>& info) { return std::string(info.param.name); });
+
+// Cases too large for the table.
+
+TEST(AssemblerErrorLarge, PoolFull) {
+  std::string src = ".pool\n";
+  for (int k = 0; k < 65535; ++k) src += ".lit " + std::to_string(k) + " " + std::to_string(k) + "\n";
+  src += ".lit 65535 :x\n";
+  EXPECT_EQ(test::asm_error(src), "t.lzs:65537:6: the pool holds at most 65535 literals");
+}
+
+TEST(AssemblerErrorLarge, TooManyLiterals) {
+  std::string src = "func f/0\n";
+  for (int k = 0; k < 65535; ++k) src += "  loadc x0, " + std::to_string(k) + "\n";
+  src += "  ret x0\n";
+  // :t and :f take two entries, so the 65534th integer literal is one too many.
+  EXPECT_EQ(test::asm_error(src), "t.lzs:65535:13: the module needs more than 65535 literals");
+}
+
+TEST(AssemblerErrorLarge, ConstructorTooLarge) {
+  std::string regs;
+  for (int k = 0; k < 65536; ++k) regs += k ? ", x1" : "x1";
+  EXPECT_EQ(test::asm_error(in_func("  tuple x0, {" + regs + "}")),
+            "t.lzs:2:13: tuple of 65536 elements exceeds the size field (65535)");
+}
+
+TEST(AssemblerErrorLarge, ModuleNameFromFile) {
+  EXPECT_EQ(test::asm_error("func f/0\n  ret x0\n", "dir/\xFF.lzs"),
+            "dir/\xFF.lzs:1:1: cannot name the module after the file 'dir/\xFF.lzs'; add a `module NAME` line");
+  EXPECT_EQ(test::asm_ok("func f/0\n  ret x0\n", "some/dir/hello.world.lzs").name(), "hello.world");
+}
+
+}  // namespace
+}  // namespace lzr
