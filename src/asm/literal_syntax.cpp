@@ -4,6 +4,7 @@
 #include "asm/literal_syntax.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -333,8 +334,9 @@ std::string format_literal(const Literal& lit) {
 }
 
 std::string format_float(double d) {
-  // Shortest round-trip digits from to_chars, then laid out by hand: plain
-  // decimal or d.ddde<exp>, whichever is shorter (decimal on a tie).
+  // Shortest round-trip digits from to_chars, laid out as Erlang and Elixir
+  // (and io.print) do: plain decimal unless scientific notation is shorter,
+  // scientific for whole numbers from 2^53 on; the mantissa always has a '.'.
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
@@ -345,26 +347,33 @@ std::string format_float(double d) {
   for (char c : sci.substr(0, e)) {
     if (c != '.') digits += c;
   }
-  int exp = 0;
+  int exp10 = 0;  // value = d.ddd x 10^exp10
   std::string_view exp_text = sci.substr(e + 1);
   if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
-  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exp);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exp10);
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-
-  std::string decimal;
-  int n = static_cast<int>(digits.size());
-  if (exp >= 0) {
-    if (n - 1 <= exp) {
-      decimal = digits + std::string(static_cast<size_t>(exp - (n - 1)), '0') + ".0";
-    } else {
-      decimal = digits.substr(0, static_cast<size_t>(exp + 1)) + "." + digits.substr(static_cast<size_t>(exp + 1));
-    }
+  const int len = static_cast<int>(digits.size());
+  const int place = exp10 - (len - 1);  // value = digits x 10^place
+  const int exp_len = static_cast<int>(std::to_string(exp10).size());
+  bool fixed;
+  if (place >= 0) {
+    fixed = std::fabs(d) < 9007199254740992.0 && place <= exp_len + (len == 1 ? 1 : 0);
+  } else if (exp10 >= 0) {
+    fixed = true;
   } else {
-    decimal = "0." + std::string(static_cast<size_t>(-exp - 1), '0') + digits;
+    fixed = -place - len <= exp_len;
   }
-  std::string scientific = digits.substr(0, 1) + "." + (n > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exp);
-  const std::string& best = scientific.size() < decimal.size() ? scientific : decimal;
-  return negative ? "-" + best : best;
+  std::string out = negative ? "-" : "";
+  if (!fixed) {
+    out += digits.substr(0, 1) + "." + (len > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exp10);
+  } else if (place >= 0) {
+    out += digits + std::string(static_cast<size_t>(place), '0') + ".0";
+  } else if (exp10 >= 0) {
+    out += digits.substr(0, static_cast<size_t>(exp10 + 1)) + "." + digits.substr(static_cast<size_t>(exp10 + 1));
+  } else {
+    out += "0." + std::string(static_cast<size_t>(-exp10 - 1), '0') + digits;
+  }
+  return out;
 }
 
 std::string escape_text(std::string_view bytes) {

@@ -141,6 +141,10 @@ TEST(LiteralSyntax, FloatText) {
   EXPECT_EQ(format_float(-0.0), "-0.0");
   EXPECT_EQ(format_float(123456.789), "123456.789");
   EXPECT_EQ(format_float(5e-324), "5.0e-324");
+  EXPECT_EQ(format_float(0.0001), "1.0e-4");       // a tie goes to scientific for one digit (as Elixir)
+  EXPECT_EQ(format_float(0.00012), "1.2e-4");
+  EXPECT_EQ(format_float(9007199254740992.0), "9.007199254740992e15");  // whole numbers from 2^53
+  EXPECT_EQ(format_float(123456789.0), "123456789.0");
 }
 
 // Every printed literal parses back to itself (value and encodings).
