@@ -1,0 +1,133 @@
+// Natives through the `lzr` binary: `lzr native`, `lzr run` of programs
+// calling native modules (errors, GC stress), and the two examples.
+#include <string>
+
+#include "api_test_util.h"
+
+namespace lzr_test {
+namespace {
+
+const std::string kLzr = LZR_BINARY;
+const std::string kLibrary = LZR_TEST_NATIVES;
+const std::string kExampleNatives = LZR_EXAMPLE_NATIVE_DIR;
+const std::string kSource = LZR_SOURCE_DIR;
+
+struct Cli : ::testing::Test {
+  TempDir dir;
+  RunResult lzr(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    args.insert(args.begin(), kLzr);
+    return run_program(args, env);
+  }
+  // tn.lzr in the temp folder, written by `lzr native`.
+  void native_module(const std::vector<std::string>& fns) {
+    std::vector<std::string> args = {"native", "tn", kLibrary};
+    args.insert(args.end(), fns.begin(), fns.end());
+    args.insert(args.end(), {"-o", dir.file("tn.lzr")});
+    RunResult r = lzr(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+};
+
+TEST_F(Cli, NativeCommandWritesALoadableModule) {
+  RunResult r = lzr({"native", "tn", kLibrary, "one_arg/1", "count_args/2", "-o", dir.file("tn.lzr"), "--check"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out + r.err, "");
+  write_text(dir.file("p.lzs"), "func main/0\n  loadi x0, 5\n  call x0, tn.one_arg/1\n  call x0, io.print/1\n  ret x0\n");
+  r = lzr({"run", dir.file("p.lzs")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "{:one, 5}\n");
+}
+
+TEST_F(Cli, NativeCommandRejectsBadInput) {
+  RunResult r = lzr({"native", "tn", kLibrary, "one_arg", "-o", dir.file("tn.lzr")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("tn.lzr") + ": function 0: \"one_arg\" is not name/arity\n");
+  EXPECT_FALSE(fs::exists(dir.file("tn.lzr")));
+
+  r = lzr({"native", "tn", kLibrary, "one_arg/1", "nope/1", "-o", dir.file("tn.lzr"), "--check"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("tn.lzr") + ": native library " + kLibrary + " has no symbol nope (for nope/1)\n");
+  EXPECT_FALSE(fs::exists(dir.file("tn.lzr"))) << "--check removes a module that cannot load";
+
+  r = lzr({"native", "tn"});
+  EXPECT_EQ(r.status, 2) << "usage error";
+  EXPECT_NE(r.err.find("library"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, NativeErrorEndsTheRunWithTermAndStack) {
+  native_module({"raise_term/1"});
+  write_text(dir.file("p.lzs"),
+             "func main/0\n  load x0, \"before\"\n  call x0, io.print/1\n  call x0, go/0\n  ret x0\n"
+             "func go/0\n  load x0, {:oops, 42}\n  call x0, tn.raise_term/1\n  ret x0\n");
+  for (const std::string& engine : engines()) {
+    RunResult r = lzr({"run", "--engine=" + engine, dir.file("p.lzs")});
+    EXPECT_EQ(r.status, 1) << engine;
+    EXPECT_EQ(r.out, "\"before\"\n") << engine;
+    EXPECT_EQ(r.err, "lzr: error: {:oops, 42}\n  in p.go/0 @ 5\n  in p.main/0 @ 2\n") << engine;
+  }
+}
+
+TEST_F(Cli, MissingLibraryAndSymbolFailTheRun) {
+  write_native_module(dir.file("tn.lzr"), "tn", "libgone.so", {"f/0"});
+  write_text(dir.file("p.lzs"), "func main/0\n  call x0, tn.f/0\n  ret x0\n");
+  RunResult r = lzr({"run", dir.file("p.lzs")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("p.lzs") + ": word 0: call to tn.f/0: " + dir.file("tn.lzr") +
+                       ": cannot load native library " + dir.file("libgone.so") +
+                       ": cannot open shared object file: No such file or directory\n");
+
+  write_native_module(dir.file("tn.lzr"), "tn", kLibrary, {"f/0"});
+  r = lzr({"run", dir.file("p.lzs")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("p.lzs") + ": word 0: call to tn.f/0: " + dir.file("tn.lzr") + ": native library " +
+                       kLibrary + " has no symbol f (for f/0)\n");
+}
+
+TEST_F(Cli, BigNativeAllocationUnderGcStress) {
+  native_module({"build_big/1"});
+  write_text(dir.file("p.lzs"),
+             "func main/0\n"
+             "  load x0, 1000000\n  call x0, tn.build_big/1\n  mov y0, x0\n"
+             "  loadi x1, 0\n  get x0, y0, x1\n  call x0, io.print/1\n"    // early
+             "  loadi x1, 1\n  get x0, y0, x1\n  size x0, x0\n  call x0, io.print/1\n"  // list length
+             "  loadi x1, 2\n  get x0, y0, x1\n  size x0, x0\n  call x0, io.print/1\n"  // map size
+             "  loadi x1, 2\n  get x0, y0, x1\n  load x1, :k7\n  get x0, x0, x1\n  call x0, io.print/1\n"
+             "  loadi x1, 1\n  get x0, y0, x1\n  load x1, 999999\n  get x0, x0, x1\n  call x0, io.print/1\n"
+             "  ret x0\n");
+  for (const std::string& engine : engines()) {
+    for (const char* stress : {"0", "1"}) {
+      RunResult r = lzr({"run", "--engine=" + engine, dir.file("p.lzs")}, {std::string("LZR_GC_STRESS=") + stress});
+      EXPECT_EQ(r.status, 0) << engine << " stress " << stress << ": " << r.err;
+      EXPECT_EQ(r.out, "\"early bird\"\n1000001\n201000\n\"early bird\"\n999999\n") << engine << " stress " << stress;
+    }
+  }
+}
+
+// examples/native: demo.lzs against the modules the build wrote with `lzr native`.
+TEST_F(Cli, NativeExampleRuns) {
+  const std::string demo = kSource + "/examples/native/demo";
+  for (const std::string& engine : engines()) {
+    for (const char* stress : {"0", "1"}) {
+      RunResult r = lzr({"run", "--engine=" + engine, demo + ".lzs"},
+                        {"LZR_PATH=" + kExampleNatives, std::string("LZR_GC_STRESS=") + stress});
+      EXPECT_EQ(r.status, 1) << "the demo ends with an error on purpose";
+      EXPECT_EQ(r.out, read_text(demo + ".expected")) << engine << " stress " << stress;
+      EXPECT_EQ(r.err, read_text(demo + ".expected_err")) << engine << " stress " << stress;
+    }
+  }
+}
+
+// examples/embed: the host program.
+TEST_F(Cli, EmbedExampleRuns) {
+  RunResult r = run_program({LZR_EXAMPLE_EMBED});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "area of {:square, 7}\n  = 49\n"
+            "area of {:circle, 0.5}\n  = 0.7853981633974483\n"
+            "area of {:triangle, 3}\n  error: {:unknown_shape, {:triangle, 3}}\n  stack:\nshapes.area/1 @ 12\n"
+            "1 call(s) failed\n");
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace lzr_test

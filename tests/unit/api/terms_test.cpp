@@ -1,0 +1,284 @@
+// Every term function of the C API, through the env of an embedded VM (the
+// same functions a native calls).
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "api_test_util.h"
+
+namespace lzr_test {
+namespace {
+
+using Terms = VmFixture;
+
+TEST_F(Terms, TypeOfEveryKind) {
+  load_source("module f\nfunc id/1\n  ret x0\nfunc make/0\n  fn x0, id/1\n  ret x0\n");
+  lzr_term fun = call_ok("f", "make");
+  EXPECT_EQ(lzr_type_of(env, lzr_int(env, 1)), LZR_TYPE_INTEGER);
+  EXPECT_EQ(lzr_type_of(env, lzr_float(env, 1.5)), LZR_TYPE_FLOAT);
+  EXPECT_EQ(lzr_type_of(env, lzr_atom(env, "ok")), LZR_TYPE_ATOM);
+  EXPECT_EQ(lzr_type_of(env, fun), LZR_TYPE_FUNCTION);
+  EXPECT_EQ(lzr_type_of(env, lzr_tuple(env, nullptr, 0)), LZR_TYPE_TUPLE);
+  EXPECT_EQ(lzr_type_of(env, lzr_map_new(env)), LZR_TYPE_MAP);
+  EXPECT_EQ(lzr_type_of(env, lzr_nil(env)), LZR_TYPE_LIST);
+  EXPECT_EQ(lzr_type_of(env, lzr_cons(env, lzr_nil(env), lzr_nil(env))), LZR_TYPE_LIST);
+  EXPECT_EQ(lzr_type_of(env, lzr_string(env, "x")), LZR_TYPE_BINARY);
+  EXPECT_EQ(lzr_type_of(env, LZR_RAISED), LZR_TYPE_NONE);
+  EXPECT_EQ(text(fun), "#Function<f.id/1>");
+}
+
+TEST_F(Terms, Predicates) {
+  lzr_term i = lzr_int(env, 3), f = lzr_float(env, 2.5), a = lzr_atom(env, "a"), nil = lzr_nil(env);
+  lzr_term cell = lzr_cons(env, i, nil), t = lzr_tuple2(env, i, f), m = lzr_map_new(env), b = lzr_string(env, "b");
+  struct Case {
+    int (*pred)(lzr_env*, lzr_term);
+    std::vector<lzr_term> yes;
+  };
+  const std::vector<lzr_term> all = {i, f, a, nil, cell, t, m, b, LZR_RAISED};
+  const Case cases[] = {{lzr_is_integer, {i}}, {lzr_is_float, {f}},   {lzr_is_number, {i, f}},
+                        {lzr_is_atom, {a}},    {lzr_is_list, {nil, cell}}, {lzr_is_nil, {nil}},
+                        {lzr_is_cons, {cell}}, {lzr_is_tuple, {t}},   {lzr_is_map, {m}},
+                        {lzr_is_binary, {b}},  {lzr_is_function, {}}};
+  for (const Case& c : cases) {
+    for (lzr_term x : all) {
+      bool expected = std::find(c.yes.begin(), c.yes.end(), x) != c.yes.end();
+      EXPECT_EQ(c.pred(env, x), expected ? 1 : 0) << text(x);
+    }
+  }
+}
+
+TEST_F(Terms, Integers) {
+  int64_t v = 0;
+  lzr_term max = lzr_int(env, LZR_INT_MAX), min = lzr_int(env, LZR_INT_MIN);
+  ASSERT_TRUE(lzr_get_int64(env, max, &v));
+  EXPECT_EQ(v, LZR_INT_MAX);
+  ASSERT_TRUE(lzr_get_int64(env, min, &v));
+  EXPECT_EQ(v, LZR_INT_MIN);
+  EXPECT_EQ(text(lzr_int(env, -7)), "-7");
+  EXPECT_EQ(lzr_int(env, LZR_INT_MAX + 1), LZR_RAISED);
+  EXPECT_EQ(lzr_int(env, LZR_INT_MIN - 1), LZR_RAISED);
+  EXPECT_EQ(lzr_int(env, INT64_MAX), LZR_RAISED);
+  EXPECT_FALSE(lzr_get_int64(env, lzr_float(env, 1.0), &v));
+  EXPECT_FALSE(lzr_get_int64(env, LZR_RAISED, &v));
+
+  int small = 0;
+  ASSERT_TRUE(lzr_get_int(env, lzr_int(env, -2147483648LL), &small));
+  EXPECT_EQ(small, -2147483647 - 1);
+  small = 5;
+  EXPECT_FALSE(lzr_get_int(env, lzr_int(env, 2147483648LL), &small)) << "does not fit an int";
+  EXPECT_EQ(small, 5) << "left untouched";
+  EXPECT_FALSE(lzr_get_int(env, lzr_atom(env, "x"), &small));
+}
+
+TEST_F(Terms, Floats) {
+  double d = 0;
+  ASSERT_TRUE(lzr_get_float(env, lzr_float(env, -0.25), &d));
+  EXPECT_EQ(d, -0.25);
+  EXPECT_FALSE(lzr_get_float(env, lzr_int(env, 3), &d));
+  EXPECT_EQ(lzr_float(env, NAN), LZR_RAISED);
+  EXPECT_EQ(lzr_float(env, INFINITY), LZR_RAISED);
+  EXPECT_EQ(lzr_float(env, -INFINITY), LZR_RAISED);
+  ASSERT_TRUE(lzr_get_number(env, lzr_int(env, 3), &d));
+  EXPECT_EQ(d, 3.0);
+  ASSERT_TRUE(lzr_get_number(env, lzr_float(env, 1.5), &d));
+  EXPECT_EQ(d, 1.5);
+  EXPECT_FALSE(lzr_get_number(env, lzr_atom(env, "x"), &d));
+  EXPECT_EQ(text(lzr_float(env, 1e20)), "1.0e20");
+}
+
+TEST_F(Terms, Atoms) {
+  lzr_term ok = lzr_atom(env, "ok");
+  EXPECT_EQ(ok, lzr_atom_n(env, "okay", 2)) << "interned once";
+  const char* s = nullptr;
+  size_t len = 0;
+  ASSERT_TRUE(lzr_get_atom(env, ok, &s, &len));
+  EXPECT_EQ(std::string(s, len), "ok");
+  EXPECT_TRUE(lzr_atom_is(env, ok, "ok"));
+  EXPECT_FALSE(lzr_atom_is(env, ok, "o"));
+  EXPECT_FALSE(lzr_atom_is(env, lzr_string(env, "ok"), "ok"));
+  EXPECT_FALSE(lzr_get_atom(env, lzr_int(env, 1), &s, &len));
+  EXPECT_EQ(text(lzr_atom(env, "two words")), ":\"two words\"");
+  EXPECT_EQ(text(lzr_atom_n(env, "a\0b", 3)), ":\"a\\x00b\"");
+  EXPECT_NE(lzr_atom(env, std::string(255, 'a').c_str()), LZR_RAISED);
+  EXPECT_EQ(lzr_atom(env, std::string(256, 'a').c_str()), LZR_RAISED);
+  EXPECT_EQ(lzr_atom(env, nullptr), LZR_RAISED);
+
+  int b = -1;
+  EXPECT_EQ(lzr_bool(env, 7), lzr_atom(env, "true"));
+  EXPECT_EQ(lzr_bool(env, 0), lzr_atom(env, "false"));
+  ASSERT_TRUE(lzr_get_bool(env, lzr_atom(env, "true"), &b));
+  EXPECT_EQ(b, 1);
+  ASSERT_TRUE(lzr_get_bool(env, lzr_atom(env, "false"), &b));
+  EXPECT_EQ(b, 0);
+  EXPECT_FALSE(lzr_get_bool(env, lzr_atom(env, "nil"), &b));
+}
+
+TEST_F(Terms, Binaries) {
+  const unsigned char* data = nullptr;
+  size_t len = 99;
+  lzr_term b = lzr_binary(env, "a\0b", 3);
+  ASSERT_TRUE(lzr_get_binary(env, b, &data, &len));
+  ASSERT_EQ(len, 3u);
+  EXPECT_EQ(std::memcmp(data, "a\0b", 3), 0);
+  EXPECT_EQ(text(b), "<<97, 0, 98>>");
+  EXPECT_EQ(text(lzr_string(env, "text")), "\"text\"");
+  EXPECT_EQ(text(lzr_binary(env, nullptr, 0)), "\"\"");
+  EXPECT_EQ(lzr_binary(env, nullptr, 3), LZR_RAISED);
+  EXPECT_EQ(lzr_string(env, nullptr), LZR_RAISED);
+
+  unsigned char* out = nullptr;
+  lzr_term filled = lzr_binary_alloc(env, 5, &out);
+  std::memcpy(out, "hello", 5);
+  EXPECT_EQ(text(filled), "\"hello\"");
+  EXPECT_FALSE(lzr_get_binary(env, lzr_atom(env, "hello"), &data, &len));
+}
+
+TEST_F(Terms, Lists) {
+  lzr_term items[] = {lzr_int(env, 1), lzr_int(env, 2), lzr_int(env, 3)};
+  lzr_term list = lzr_list(env, items, 3);
+  EXPECT_EQ(text(list), "[1, 2, 3]");
+  EXPECT_EQ(lzr_list(env, nullptr, 0), lzr_nil(env));
+  EXPECT_EQ(text(lzr_cons(env, items[0], items[1])), "[1 | 2]");
+  size_t len = 0;
+  ASSERT_TRUE(lzr_get_list_length(env, list, &len));
+  EXPECT_EQ(len, 3u);
+  ASSERT_TRUE(lzr_get_list_length(env, lzr_nil(env), &len));
+  EXPECT_EQ(len, 0u);
+  EXPECT_FALSE(lzr_get_list_length(env, lzr_cons(env, items[0], items[1]), &len)) << "improper";
+  EXPECT_FALSE(lzr_get_list_length(env, items[0], &len));
+
+  lzr_term head = 0, tail = 0;
+  ASSERT_TRUE(lzr_get_list_cell(env, list, &head, &tail));
+  EXPECT_EQ(head, items[0]);
+  EXPECT_EQ(text(tail), "[2, 3]");
+  EXPECT_FALSE(lzr_get_list_cell(env, lzr_nil(env), &head, &tail));
+  EXPECT_FALSE(lzr_get_list_cell(env, items[0], &head, &tail));
+}
+
+TEST_F(Terms, Tuples) {
+  lzr_term a = lzr_atom(env, "a"), one = lzr_int(env, 1);
+  lzr_term t3 = lzr_tuple3(env, a, one, lzr_nil(env));
+  EXPECT_EQ(text(t3), "{:a, 1, []}");
+  EXPECT_EQ(text(lzr_tuple2(env, one, a)), "{1, :a}");
+  EXPECT_EQ(text(lzr_tuple(env, nullptr, 0)), "{}");
+  const lzr_term* elems = nullptr;
+  size_t n = 0;
+  ASSERT_TRUE(lzr_get_tuple(env, t3, &elems, &n));
+  ASSERT_EQ(n, 3u);
+  EXPECT_EQ(elems[0], a);
+  EXPECT_EQ(elems[1], one);
+  EXPECT_FALSE(lzr_get_tuple(env, lzr_nil(env), &elems, &n));
+  EXPECT_EQ(lzr_tuple(env, nullptr, 2), LZR_RAISED);
+}
+
+struct Visited {
+  std::vector<std::string> keys;
+  size_t stop_after = SIZE_MAX;
+  lzr_env* env;
+};
+int visit(lzr_env* env, lzr_term key, lzr_term value, void* data) {
+  auto* v = static_cast<Visited*>(data);
+  char buf[64];
+  lzr_to_text(env, key, buf, sizeof buf);
+  v->keys.push_back(buf);
+  lzr_cons(env, key, value);  // visitors may allocate
+  return v->keys.size() >= v->stop_after;
+}
+
+TEST_F(Terms, Maps) {
+  lzr_term a = lzr_atom(env, "a"), b = lzr_atom(env, "b");
+  lzr_term m = lzr_map_put(env, lzr_map_new(env), b, lzr_int(env, 2));
+  m = lzr_map_put(env, m, a, lzr_int(env, 1));
+  EXPECT_EQ(text(m), "%{a: 1, b: 2}");
+  size_t size = 0;
+  ASSERT_TRUE(lzr_get_map_size(env, m, &size));
+  EXPECT_EQ(size, 2u);
+  lzr_term v = 0;
+  ASSERT_TRUE(lzr_map_get(env, m, a, &v));
+  EXPECT_EQ(text(v), "1");
+  EXPECT_FALSE(lzr_map_get(env, m, lzr_atom(env, "c"), &v));
+  EXPECT_FALSE(lzr_map_get(env, lzr_nil(env), a, &v));
+  EXPECT_EQ(text(lzr_map_remove(env, m, a)), "%{b: 2}");
+  EXPECT_EQ(text(lzr_map_remove(env, m, lzr_atom(env, "zz"))), "%{a: 1, b: 2}");
+  EXPECT_FALSE(lzr_get_map_size(env, lzr_nil(env), &size));
+
+  // Exact keys: 1 and 1.0 are two keys; the later duplicate wins.
+  lzr_term kv[] = {lzr_int(env, 1), a, lzr_float(env, 1.0), b, lzr_int(env, 1), lzr_atom(env, "c")};
+  EXPECT_EQ(text(lzr_map_from_pairs(env, kv, 3)), "%{1 => :c, 1.0 => :b}");
+  EXPECT_EQ(lzr_map_put(env, lzr_nil(env), a, b), LZR_RAISED);
+}
+
+TEST_F(Terms, MapIterationIsInKeyOrderAndStops) {
+  // 40 entries: a HAMT, not a flat map, inserted in scrambled order.
+  lzr_term m = lzr_map_new(env);
+  for (int i = 0; i < 40; ++i) m = lzr_map_put(env, m, lzr_int(env, (i * 17) % 40), lzr_int(env, i));
+  Visited all{{}, SIZE_MAX, env};
+  ASSERT_TRUE(lzr_map_iterate(env, m, visit, &all));
+  ASSERT_EQ(all.keys.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(all.keys[i], std::to_string(i));
+  Visited some{{}, 3, env};
+  ASSERT_TRUE(lzr_map_iterate(env, m, visit, &some));
+  EXPECT_EQ(some.keys, (std::vector<std::string>{"0", "1", "2"}));
+  Visited none{{}, SIZE_MAX, env};
+  EXPECT_FALSE(lzr_map_iterate(env, lzr_int(env, 1), visit, &none));
+  EXPECT_TRUE(none.keys.empty());
+}
+
+TEST_F(Terms, RaisedInputsStayRaised) {
+  lzr_term x = lzr_int(env, 1), r = LZR_RAISED;
+  EXPECT_EQ(lzr_cons(env, r, x), LZR_RAISED);
+  EXPECT_EQ(lzr_cons(env, x, r), LZR_RAISED);
+  lzr_term items[] = {x, r};
+  EXPECT_EQ(lzr_list(env, items, 2), LZR_RAISED);
+  EXPECT_EQ(lzr_tuple(env, items, 2), LZR_RAISED);
+  EXPECT_EQ(lzr_tuple2(env, r, x), LZR_RAISED);
+  EXPECT_EQ(lzr_tuple3(env, x, x, r), LZR_RAISED);
+  EXPECT_EQ(lzr_map_from_pairs(env, items, 1), LZR_RAISED);
+  EXPECT_EQ(lzr_map_put(env, lzr_map_new(env), x, r), LZR_RAISED);
+  EXPECT_EQ(lzr_map_put(env, r, x, x), LZR_RAISED);
+  EXPECT_EQ(lzr_map_remove(env, lzr_map_new(env), r), LZR_RAISED);
+  lzr_term v = 0;
+  EXPECT_FALSE(lzr_map_get(env, lzr_map_new(env), r, &v));
+  EXPECT_TRUE(lzr_is_raised(lzr_tuple2(env, lzr_int(env, LZR_INT_MAX + 1), x)));
+}
+
+TEST_F(Terms, Comparison) {
+  lzr_term one = lzr_int(env, 1), onef = lzr_float(env, 1.0), two = lzr_int(env, 2);
+  lzr_term atom = lzr_atom(env, "a"), tuple = lzr_tuple(env, nullptr, 0), map = lzr_map_new(env);
+  lzr_term nil = lzr_nil(env), list = lzr_cons(env, one, nil), bin = lzr_string(env, "");
+  EXPECT_EQ(lzr_compare(env, one, onef), 0);
+  EXPECT_TRUE(lzr_equal(env, one, onef));
+  EXPECT_FALSE(lzr_exact_equal(env, one, onef));
+  EXPECT_TRUE(lzr_exact_equal(env, lzr_string(env, "ab"), lzr_binary(env, "ab", 2)));
+  EXPECT_EQ(lzr_compare(env, one, two), -1);
+  EXPECT_EQ(lzr_compare(env, two, onef), 1);
+  // number < atom < tuple < map < nil < list < binary
+  const lzr_term order[] = {two, atom, tuple, map, nil, list, bin};
+  for (size_t i = 0; i + 1 < std::size(order); ++i) {
+    EXPECT_EQ(lzr_compare(env, order[i], order[i + 1]), -1) << text(order[i]);
+    EXPECT_EQ(lzr_compare(env, order[i + 1], order[i]), 1) << text(order[i]);
+  }
+  EXPECT_EQ(lzr_compare(env, LZR_RAISED, one), -1);
+  EXPECT_EQ(lzr_compare(env, LZR_RAISED, LZR_RAISED), 0);
+  EXPECT_FALSE(lzr_exact_equal(env, LZR_RAISED, one));
+}
+
+TEST_F(Terms, TextIsSnprintfLike) {
+  lzr_term t = lzr_tuple2(env, lzr_atom(env, "ok"), lzr_int(env, 12345));
+  const std::string full = "{:ok, 12345}";
+  char buf[8];
+  std::memset(buf, 'x', sizeof buf);
+  EXPECT_EQ(lzr_to_text(env, t, buf, sizeof buf), full.size());
+  EXPECT_EQ(std::string(buf), full.substr(0, 7)) << "cut, NUL-terminated";
+  char untouched = 'q';
+  EXPECT_EQ(lzr_to_text(env, t, &untouched, 0), full.size());
+  EXPECT_EQ(untouched, 'q');
+  char one[1] = {'z'};
+  EXPECT_EQ(lzr_to_text(env, t, one, 1), full.size());
+  EXPECT_EQ(one[0], '\0');
+  EXPECT_EQ(text(LZR_RAISED), "#Raised<>");
+}
+
+}  // namespace
+}  // namespace lzr_test
