@@ -179,9 +179,16 @@ lzr_status lzr_vm_call(lzr_vm* vm, const char* module, const char* function, con
 
     Process& p = *vm->process;
     p.error = kNil;
-    vm->running = true;
-    const Term value = execute(p, fn, std::span<const Term>(args, nargs), vm->engine);
-    vm->running = false;
+    struct Running {  // cleared however execute() leaves
+      bool& flag;
+      explicit Running(bool& f) : flag(f) { flag = true; }
+      ~Running() { flag = false; }
+    };
+    Term value;
+    {
+      Running running(vm->running);
+      value = execute(p, fn, std::span<const Term>(args, nargs), vm->engine);
+    }
     if (value != kRaised) {
       p.reset_stack();
       if (result) *result = value;
