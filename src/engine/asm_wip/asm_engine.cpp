@@ -1,0 +1,118 @@
+// The assembler engine: one machine-code routine per internal opcode,
+// generated once per process lifetime with asmjit, and run_asm(), its entry
+// from execute(). docs/asm-engine.md describes the register assignment and
+// the invariants every routine keeps.
+#include <asmjit/x86.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "emitter.h"
+#include "engine/engine.h"
+#include "helpers.h"
+
+namespace lzr {
+
+namespace asm_engine {
+namespace {
+
+using asmjit::imm;
+
+using EntryFn = Term (*)(Process* p, const Insn* pc, void* const* table);
+
+struct Engine {
+  asmjit::JitRuntime runtime;
+  EntryFn entry = nullptr;
+  void* table[kNumIOps] = {};
+};
+
+class AbortOnError : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
+    std::fprintf(stderr, "lzr: assembler engine: cannot generate code: %s\n", message);
+    std::abort();
+  }
+};
+
+// Entry trampoline: saves the callee-saved registers, loads the fixed ones
+// and dispatches to the first instruction. The exits restore and return.
+void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
+  x86::Assembler& a = e.a;
+  const x86::Gp saved[] = {x86::rbx, x86::rbp, x86::r12, x86::r13, x86::r14, x86::r15};
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(entry);
+  for (const x86::Gp& r : saved) a.push(r);
+  a.sub(x86::rsp, kFrameReserve);  // rsp is now 16-byte aligned
+  a.mov(x86::qword_ptr(x86::rsp, kEnvSlot), x86::rdi);  // lzr_env{p}
+  a.mov(kProc, x86::rdi);
+  a.mov(kPc, x86::rsi);
+  a.mov(kTable, x86::rdx);
+  a.mov(kFp, e.proc(kFpOffset));
+  a.mov(kNilReg, imm(kNil));
+  a.mov(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
+  a.shl(kUpv, 64 - kTagShift);
+  a.shr(kUpv, 64 - kTagShift);
+  a.add(kUpv, 16);
+  e.dispatch();
+
+  asmjit::Label epilogue = a.newLabel();
+  a.bind(e.exit_overflow);
+  a.mov(x86::rdi, kProc);
+  e.call(&h_stack_overflow);
+  a.bind(e.exit_raised);
+  a.mov(e.proc(kErrorPcOffset), kPc);
+  a.mov(e.proc(kFpOffset), kFp);  // frames stay for stack_trace()
+  a.mov(x86::rax, imm(kRaised));
+  a.jmp(epilogue);
+  a.bind(e.exit_done);
+  a.mov(e.proc(kFpOffset), kFp);
+  a.bind(epilogue);
+  a.add(x86::rsp, kFrameReserve);
+  for (int i = 5; i >= 0; --i) a.pop(saved[i]);
+  a.ret();
+}
+
+Engine* build() {
+  auto* eng = new Engine;  // lives as long as the process
+  AbortOnError on_error;
+  asmjit::CodeHolder code;
+  code.init(eng->runtime.environment());
+  code.setErrorHandler(&on_error);
+  x86::Assembler a(&code);
+  Emitter e(a);
+  asmjit::Label entry = a.newLabel();
+
+  emit_entry_and_exits(e, entry);
+  emit_moves(e);
+  emit_calls(e);
+  emit_arith(e);
+  emit_compare(e);
+  emit_terms(e);
+  e.flush_cold();
+
+  for (unsigned i = 0; i < kNumIOps; ++i) {
+    if (!code.isLabelBound(e.op_labels[i])) {
+      std::fprintf(stderr, "lzr: assembler engine: no routine for %s\n", iop_name(static_cast<IOp>(i)));
+      std::abort();
+    }
+  }
+  void* base = nullptr;
+  if (eng->runtime.add(&base, &code) != asmjit::kErrorOk) {
+    std::fprintf(stderr, "lzr: assembler engine: cannot map generated code\n");
+    std::abort();
+  }
+  auto* bytes = static_cast<uint8_t*>(base);
+  for (unsigned i = 0; i < kNumIOps; ++i) eng->table[i] = bytes + code.labelOffsetFromBase(e.op_labels[i]);
+  eng->entry = reinterpret_cast<EntryFn>(bytes + code.labelOffsetFromBase(entry));
+  return eng;
+}
+
+}  // namespace
+}  // namespace asm_engine
+
+Term run_asm(Process& p, const Insn* entry) {
+  static asm_engine::Engine* const engine = asm_engine::build();  // thread-safe, once
+  return engine->entry(&p, entry, engine->table);
+}
+
+}  // namespace lzr

@@ -1,0 +1,150 @@
+#include "emitter.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "helpers.h"
+
+namespace lzr::asm_engine {
+
+using asmjit::imm;
+
+Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
+  for (auto& l : op_labels) l = a.newLabel();
+  exit_raised = a.newLabel();
+  exit_overflow = a.newLabel();
+  exit_done = a.newLabel();
+  do_ret = a.newLabel();
+}
+
+void Emitter::begin(IOp op) {
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(op_labels[static_cast<unsigned>(op)]);
+}
+
+void Emitter::dispatch() {
+  a.movzx(x86::eax, x86::word_ptr(kPc));
+  a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
+}
+
+void Emitter::next() {
+  a.movzx(x86::eax, x86::word_ptr(kPc, kInsnSize));
+  a.add(kPc, kInsnSize);
+  a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
+}
+
+void Emitter::load_x(x86::Gp dst, int32_t field) {
+  a.movzx(x86::ecx, insn_byte(field));
+  a.mov(dst, x86::qword_ptr(kProc, x86::rcx, 3, kXOffset));
+}
+
+void Emitter::store_x(int32_t field, x86::Gp value) {
+  a.movzx(x86::ecx, insn_byte(field));
+  a.mov(x86::qword_ptr(kProc, x86::rcx, 3, kXOffset), value);
+}
+
+// Operand bytes are kind << 5 | index with kinds X = 0, Y = 1, U = 2, so the
+// byte's value alone picks the base: below 32 X, below 64 Y, else U. Two
+// conditional moves choose it without a branch the predictor could miss
+// (one routine serves every operand mix).
+void Emitter::load_operand_reg(x86::Gp dst, x86::Gp op_byte) {
+  x86::Gp byte32 = op_byte.r32();
+  a.lea(dst, x86::ptr(kProc, kXOffset));
+  a.cmp(byte32, 32);
+  a.cmovae(dst, kFp);
+  a.cmp(byte32, 64);
+  a.cmovae(dst, kUpv);
+  a.and_(byte32, 31);
+  a.mov(dst, x86::qword_ptr(dst, op_byte.r64(), 3));
+}
+
+void Emitter::load_operand(x86::Gp dst, int32_t field) {
+  a.movzx(x86::ecx, insn_byte(field));
+  load_operand_reg(dst, x86::rcx);
+}
+
+// Written operands are X or Y (the verifier rejects a written uN).
+void Emitter::operand_address(x86::Gp addr, int32_t field) {
+  a.movzx(x86::ecx, insn_byte(field));
+  a.lea(addr, x86::ptr(kProc, kXOffset));
+  a.cmp(x86::ecx, 32);
+  a.cmovae(addr, kFp);
+  a.and_(x86::ecx, 31);
+  a.lea(addr, x86::ptr(addr, x86::rcx, 3));
+}
+
+void Emitter::store_operand(int32_t field, x86::Gp value) {
+  operand_address(x86::rdx, field);
+  a.mov(x86::qword_ptr(x86::rdx), value);
+}
+
+void Emitter::jump_if_not_int(x86::Gp t, x86::Gp scratch, asmjit::Label target) {
+  a.mov(scratch, t);
+  a.shr(scratch, kTagShift);
+  a.cmp(scratch.r32(), kIntTag16);
+  a.jne(target);
+}
+
+void Emitter::check_raised(x86::Gp t) {
+  a.mov(x86::rcx, t);
+  a.shr(x86::rcx, kTagShift);
+  a.cmp(x86::ecx, kRaisedTag16);
+  a.je(exit_raised);
+}
+
+void Emitter::call_helper(const void* fn) {
+  a.mov(x86::rax, imm(reinterpret_cast<uint64_t>(fn)));
+  a.call(x86::rax);
+}
+
+void Emitter::flush_cold() {
+  // A cold body may queue further cold code.
+  for (size_t i = 0; i < cold_.size(); ++i) {
+    auto body = std::move(cold_[i]);
+    body();
+  }
+  cold_.clear();
+}
+
+void Emitter::safe_point_then_next(MaskFrom from, uint32_t immediate) {
+  asmjit::Label collect = a.newLabel();
+  a.cmp(x86::word_ptr(kProc, kHeapGcFlags), 0);  // gc_requested_ or stress_
+  a.jne(collect);
+  next();
+  cold([this, collect, from, immediate] {
+    a.bind(collect);
+    switch (from) {
+      case MaskFrom::Immediate: a.mov(x86::esi, immediate); break;
+      case MaskFrom::InsnU: a.mov(x86::esi, x86::dword_ptr(kPc, kInsnU)); break;
+      case MaskFrom::Ctor:
+        a.mov(x86::rsi, insn_u());
+        a.mov(x86::esi, x86::dword_ptr(x86::rsi, kCtorMask));
+        break;
+    }
+    a.mov(x86::rdi, kProc);
+    a.movzx(x86::edx, insn_byte(kInsnA));
+    a.mov(x86::rcx, kFp);
+    call(&h_collect);
+    a.mov(kUpv, x86::rax);
+    next();
+  });
+}
+
+// rsi = words. Returns the object in rax.
+void Emitter::alloc_words_in_rsi() {
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  a.mov(x86::rax, proc(kHeapTop));
+  a.lea(x86::rdx, x86::ptr(x86::rax, x86::rsi, 3));
+  a.cmp(x86::rdx, proc(kHeapEnd));
+  a.ja(slow);
+  a.mov(proc(kHeapTop), x86::rdx);
+  a.bind(done);
+  cold([this, slow, done] {
+    a.bind(slow);
+    a.mov(x86::rdi, kProc);
+    call(&h_alloc);
+    a.jmp(done);
+  });
+}
+
+}  // namespace lzr::asm_engine

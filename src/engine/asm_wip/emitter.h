@@ -1,0 +1,89 @@
+// The code generator's toolbox: the assembler, the shared exits and the few
+// instruction sequences every routine is made of (operand access, dispatch,
+// helper calls, safe points). The routines themselves are in emit_*.cpp.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <array>
+#include <functional>
+#include <vector>
+
+#include "engine/insn.h"
+#include "layout.h"
+
+namespace lzr::asm_engine {
+
+class Emitter {
+ public:
+  explicit Emitter(x86::Assembler& a);
+
+  x86::Assembler& a;
+  std::array<asmjit::Label, kNumIOps> op_labels;
+  asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction
+  asmjit::Label exit_overflow;  // raise stack_overflow at pc
+  asmjit::Label exit_done;      // the bottom frame returned rax
+  asmjit::Label do_ret;         // return rax from the current frame
+
+  // Field of the current instruction.
+  static x86::Mem insn_byte(int32_t field) { return x86::byte_ptr(kPc, field); }
+  static x86::Mem insn_u() { return x86::qword_ptr(kPc, kInsnU); }
+  static x86::Mem x_reg(uint32_t index) { return x86::qword_ptr(kProc, kXOffset + 8 * static_cast<int32_t>(index)); }
+  static x86::Mem proc(int32_t offset) { return x86::qword_ptr(kProc, offset); }
+
+  // Starts the routine for `op` (aligned, label bound).
+  void begin(IOp op);
+  // Jumps to the routine of the instruction at kPc.
+  void dispatch();
+  // Advances kPc by one instruction and dispatches.
+  void next();
+
+  // dst = X[operand byte at [kPc + field]] (an X-only form). Clobbers rcx.
+  void load_x(x86::Gp dst, int32_t field);
+  // X[operand byte at [kPc + field]] = value. Clobbers rcx.
+  void store_x(int32_t field, x86::Gp value);
+  // dst = value of the operand byte at [kPc + field] (any kind). Clobbers rcx.
+  void load_operand(x86::Gp dst, int32_t field);
+  // dst = value of operand byte in `op_byte` (a 32-bit register, clobbered).
+  void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
+  // addr = address of the (writable: X or Y) operand byte at [kPc + field]. Clobbers rcx.
+  void operand_address(x86::Gp addr, int32_t field);
+  // Stores `value` into the operand at [kPc + field]. Clobbers rcx, rdx.
+  void store_operand(int32_t field, x86::Gp value);
+
+  // Jumps to `target` unless `t` is a small integer. Clobbers `scratch`.
+  void jump_if_not_int(x86::Gp t, x86::Gp scratch, asmjit::Label target);
+  // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
+  void check_raised(x86::Gp t);
+  // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.
+  void call_helper(const void* fn);
+  template <typename F> void call(F* fn) { call_helper(reinterpret_cast<const void*>(fn)); }
+
+  // Where a safe point finds its live-X mask.
+  enum class MaskFrom { Immediate, InsnU, Ctor };
+  // Safe point after an allocating instruction that wrote operand A, then
+  // next(): if a collection is due, collect with the mask's X registers and
+  // X[A] live, and reload kUpv. Clobbers caller-saved registers.
+  void safe_point_then_next(MaskFrom from, uint32_t immediate = 0);
+
+  // Emits `body` later, after every routine, keeping slow paths out of the
+  // hot code. `body` must end with a jump.
+  void cold(std::function<void()> body) { cold_.push_back(std::move(body)); }
+  void flush_cold();
+
+  // Bump-allocates `words` (a register or constant already in rsi) into rax.
+  // Clobbers rdx and, on the slow path, caller-saved registers.
+  void alloc_words_in_rsi();
+
+ private:
+  std::vector<std::function<void()>> cold_;
+};
+
+// Routine emitters, grouped by file.
+void emit_moves(Emitter& e);    // mov mov_xx swap load load_x jmp
+void emit_calls(Emitter& e);    // call call_native tcall tcall_native apply ret
+void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
+void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
+void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
+
+}  // namespace lzr::asm_engine

@@ -1,0 +1,43 @@
+#include "helpers.h"
+
+#include <vector>
+
+#include "engine/semantics.h"
+#include "vm/atoms.h"
+#include "vm/maps.h"
+#include "vm/raise.h"
+
+namespace lzr::asm_engine {
+
+Term h_arith(Process* p, uint64_t op, Term a, Term b) noexcept {
+  return arith(*p, static_cast<ArithOp>(op), a, b);
+}
+uint64_t h_compare(uint64_t op, Term a, Term b) noexcept { return compare_holds(static_cast<CmpOp>(op), a, b); }
+Term h_not(Process* p, Term a) noexcept { return op_not(*p, a); }
+Term h_neg(Process* p, Term a) noexcept { return op_neg(*p, a); }
+Term h_type(Term a) noexcept { return op_type(a); }
+Term h_size(Process* p, Term a) noexcept { return op_size(*p, a); }
+Term h_get(Process* p, Term c, Term i) noexcept { return op_get(*p, c, i); }
+Term h_drop(Process* p, Term c, Term i) noexcept { return op_drop(*p, c, i); }
+Term h_put(Process* p, Term c, Term k, Term v) noexcept { return op_put(*p, c, k, v); }
+Term h_badfun(Process* p, Term f) noexcept { return raise_tagged(*p, kAtom_badfun, f); }
+Term h_stack_overflow(Process* p) noexcept { return raise(*p, kAtom_stack_overflow); }
+
+Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept {
+  const CtorInfo* c = pc->u.ctor;
+  Term* const base[3] = {p->x, fp, upv};
+  std::vector<Term> kv(2 * c->count);
+  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = base[operand_kind(c->ops[i])][operand_index(c->ops[i])];
+  return map_from_pairs(p->heap, kv.data(), c->count);
+}
+
+Term* h_alloc(Process* p, uint64_t words) noexcept { return p->heap.alloc(words); }
+
+Term* h_collect(Process* p, uint64_t mask, uint64_t dst, Term* fp) noexcept {
+  uint32_t live = static_cast<uint32_t>(mask);
+  if (dst < 32) live |= 1u << dst;  // an X destination (operand kind 0)
+  p->collect(live);
+  return closure_upvals(fp[kFrameClosure]);
+}
+
+}  // namespace lzr::asm_engine

@@ -1,0 +1,37 @@
+// C++ helpers the generated code calls for everything rare or complex.
+//
+// Thin wrappers over semantics.h (so each instruction's meaning lives in one
+// place) with register-friendly signatures: plain integers and pointers only,
+// never more than six arguments, results in rax. A helper that fails returns
+// kRaised with p->error set, exactly like the semantics functions.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/insn.h"
+#include "vm/process.h"
+#include "vm/term.h"
+
+namespace lzr::asm_engine {
+
+Term h_arith(Process* p, uint64_t op, Term a, Term b) noexcept;           // op: ArithOp
+uint64_t h_compare(uint64_t op, Term a, Term b) noexcept;                 // op: CmpOp; 1 if it holds
+Term h_not(Process* p, Term a) noexcept;
+Term h_neg(Process* p, Term a) noexcept;
+Term h_type(Term a) noexcept;
+Term h_size(Process* p, Term a) noexcept;
+Term h_get(Process* p, Term container, Term index) noexcept;
+Term h_drop(Process* p, Term container, Term index) noexcept;
+Term h_put(Process* p, Term container, Term key, Term value) noexcept;
+Term h_badfun(Process* p, Term f) noexcept;
+Term h_stack_overflow(Process* p) noexcept;
+// Map construction from the constructor's operands (resolved against fp/upv).
+Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
+// The bump allocator's slow path: a new block (and a collection request).
+Term* h_alloc(Process* p, uint64_t words) noexcept;
+// A safe point that found a collection due: collects with the X registers in
+// `mask` live, plus X[dst] if `dst` is an X operand byte. Returns the running
+// closure's new upvalue base (the closure may have moved).
+Term* h_collect(Process* p, uint64_t mask, uint64_t dst, Term* fp) noexcept;
+
+}  // namespace lzr::asm_engine
