@@ -288,9 +288,8 @@ class Assembler {
   }
 
   int32_t label_index(const ParsedInstr& pin, const ParsedFunction& pf) {
-    for (const LabelDef& l : pf.labels) {
-      if (l.name == pin.label) return static_cast<int32_t>(l.index);
-    }
+    auto it = pf.label_by_name.find(pin.label);
+    if (it != pf.label_by_name.end()) return static_cast<int32_t>(pf.labels[it->second].index);
     fail(pin.label_pos, "unknown label '" + pin.label + "' (labels are local to their function)");
   }
 
@@ -331,6 +330,12 @@ std::optional<ModuleFile> assemble(std::string_view source, std::string_view fil
   } catch (const AsmFailure& f) {
     error = fmt::format("{}:{}:{}: {}", file, f.pos.line, f.pos.col, f.message);
     return std::nullopt;
+  }
+  for (const Literal& lit : module->literals) {
+    if (auto problem = literal_problem(lit)) {
+      error = fmt::format("{}: internal error: the assembler produced a literal that cannot be written: {}", file, *problem);
+      return std::nullopt;
+    }
   }
   LoadError verr;
   if (!verify_module(*module, file, verr)) {

@@ -143,10 +143,9 @@ class Parser {
     if (!fn) return fail_at(t, "label '" + t.text + "' outside a function (labels belong to the func above them)");
     if (!is_plain_name(t.text)) return fail_at(t, "label name '" + t.text + "' must be a plain name (letters, digits, _)");
     if (looks_like_register(t.text)) return fail_at(t, "label name '" + t.text + "' looks like a register");
-    for (const LabelDef& l : fn->labels) {
-      if (l.name == t.text) {
-        return fail_at(t, fmt::format("label '{}' is already defined at line {}", t.text, l.pos.line));
-      }
+    auto [it, fresh] = fn->label_by_name.emplace(t.text, fn->labels.size());
+    if (!fresh) {
+      return fail_at(t, fmt::format("label '{}' is already defined at line {}", t.text, fn->labels[it->second].pos.line));
     }
     fn->labels.push_back(LabelDef{t.text, t.pos, fn->code.size()});
     return true;

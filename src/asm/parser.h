@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "asm/lexer.h"
@@ -61,6 +62,7 @@ struct ParsedFunction {
   SourcePos frame_pos, upvals_pos;
   std::vector<ParsedInstr> code;
   std::vector<LabelDef> labels;
+  std::unordered_map<std::string, size_t> label_by_name;  // index into `labels`
 };
 
 struct ParsedModule {
