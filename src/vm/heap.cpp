@@ -20,7 +20,16 @@ namespace {
 // the memory to the OS and untouched reserved pages cost nothing.
 constexpr size_t kMmapMinWords = 8 * 1024;  // 64 KiB
 constexpr size_t kPageBytes = 4096;
+// From this size on, ask for transparent huge pages: a fresh to-space is
+// touched front to back, and 2 MiB pages cut the page-fault cost of that
+// several hundred times.
+constexpr size_t kHugePageMinWords = 512 * 1024;  // 4 MiB
 constexpr size_t kMinHeapWords = 64;
+// One freed mmap'd block up to this size is kept for the next collection's
+// to-space: its pages are already mapped and touched, so a medium heap's
+// collections make no system calls and take no page faults. Larger blocks
+// go back to the OS at once.
+constexpr size_t kSpareMaxWords = 1024 * 1024;  // 8 MiB of address space; only touched pages cost memory
 
 size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
 
@@ -133,6 +142,7 @@ Heap::Heap(size_t initial_words) {
 
 Heap::~Heap() {
   for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
+  if (spare_.start) free_block(spare_);
   std::free(blocks_);
 }
 
@@ -142,6 +152,9 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
     void* p = ::mmap(nullptr, mapped_bytes(reserve_words), PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) out_of_memory(reserve_words);
+#ifdef MADV_HUGEPAGE
+    if (reserve_words >= kHugePageMinWords) ::madvise(p, mapped_bytes(reserve_words), MADV_HUGEPAGE);
+#endif
     start = static_cast<Term*>(p);
   } else {
     start = static_cast<Term*>(std::malloc(reserve_words * sizeof(Term)));
@@ -155,6 +168,26 @@ void Heap::free_block(const Block& b) {
     ::munmap(b.start, mapped_bytes(b.reserved));
   } else {
     std::free(b.start);
+  }
+}
+
+Heap::Block Heap::take_to_space(size_t reserve_words) {
+  if (spare_.start) {
+    const Block b = spare_;
+    spare_ = {};
+    if (b.reserved >= reserve_words && b.reserved <= 4 * reserve_words) return Block{b.start, b.start, b.start + b.reserved, b.reserved};
+    free_block(b);
+  }
+  return new_block(reserve_words, reserve_words);
+}
+
+void Heap::keep_or_free(const Block& b) {
+  const bool keepable = b.reserved >= kMmapMinWords && b.reserved <= kSpareMaxWords;
+  if (keepable && (!spare_.start || b.reserved > spare_.reserved)) {
+    if (spare_.start) free_block(spare_);
+    spare_ = b;
+  } else {
+    free_block(b);
   }
 }
 
@@ -246,7 +279,7 @@ void Heap::collect(const GcRoots& roots) {
   // the largest capacity the policy below can choose; untouched pages of an
   // mmap'd block cost no memory.
   const size_t reserve = std::max({2 * capacity_words_, 2 * used, min_words_});
-  Block to = new_block(reserve, reserve);
+  Block to = take_to_space(reserve);
 
   Copier copier(from, to.start);
   if (roots.x) {
@@ -268,7 +301,7 @@ void Heap::collect(const GcRoots& roots) {
   capacity_words_ = capacity;
   next_block_words_ = capacity;
 
-  for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
+  for (uint32_t i = 0; i < num_blocks_; ++i) keep_or_free(blocks_[i]);
   num_blocks_ = 0;
   to.top = copier.top();
   to.limit = to.start + capacity;

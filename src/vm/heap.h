@@ -92,6 +92,8 @@ class Heap {
   };
   Term* alloc_slow(size_t words);
   static Block new_block(size_t reserve_words, size_t usable_words);
+  Block take_to_space(size_t reserve_words);
+  void keep_or_free(const Block& b);
   static void free_block(const Block& b);
   void grow_block_list();
   void push_block(const Block& b);  // becomes the current block
@@ -106,6 +108,7 @@ class Heap {
   bool stress_ = false;
 
   Block* blocks_ = nullptr;  // blocks_[num_blocks_ - 1] is the current block
+  Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
   uint32_t num_blocks_ = 0;
   uint32_t blocks_capacity_ = 0;
   size_t min_words_;          // the capacity never shrinks below this

@@ -33,6 +33,9 @@ inline bool is_immediate(Term t) { return tag_of(t) != kTagCons && tag_of(t) != 
 inline bool same_key(Term a, Term b) { return a == b || (!is_immediate(a) && exact_equal(a, b)); }
 inline bool key_less(Term a, Term b) { return compare_exact(a, b) < 0; }
 
+uint32_t (*g_key_hash)(Term) = hash_term;
+inline uint32_t key_hash(Term key) { return g_key_hash(key); }
+
 struct HeapAlloc {
   Heap& heap;
   Term* operator()(size_t words) const { return heap.alloc(words); }
@@ -183,7 +186,7 @@ Term build_map(Alloc& alloc, const Term* kv, size_t n) {
   if (n <= kMapFlatMax) return build_small(alloc, kv, n);
   std::vector<KeyRef> refs(n);
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t h = hash_term(kv[2 * i]);
+    const uint32_t h = key_hash(kv[2 * i]);
     refs[i] = KeyRef{trie_order(h), h, i};
   }
   std::sort(refs.begin(), refs.end(), [](const KeyRef& a, const KeyRef& b) {
@@ -318,7 +321,7 @@ Term node_put(Heap& heap, Term node, Term key, Term value, uint32_t hash, unsign
   }
   if (same_key(ek, key)) return ev == value ? node : node_with_entry(heap, o, n, i, ek, value);
   added = true;
-  const Term sub = pair_subtree(heap, ek, ev, hash_term(ek), key, value, hash, level + 1);
+  const Term sub = pair_subtree(heap, ek, ev, key_hash(ek), key, value, hash, level + 1);
   return node_with_entry(heap, o, n, i, kHamtSubnode, sub);
 }
 
@@ -385,6 +388,8 @@ WordAllocator heap_allocator(Heap& heap) {
 
 Term map_empty() { return make_boxed(g_empty_map); }
 
+void set_map_key_hash_for_testing(uint32_t (*hash)(Term key)) { g_key_hash = hash ? hash : hash_term; }
+
 size_t map_size(Term map) {
   const Term* o = boxed_ptr(map);
   if (header_kind(o[0]) == BoxKind::MapFlat) return header_words(o[0]) / 2;
@@ -397,7 +402,7 @@ const Term* map_find(Term map, Term key) {
     const size_t i = kv_index(o + 1, header_words(o[0]) / 2, key);
     return i == kNotFound ? nullptr : o + 2 + 2 * i;
   }
-  const uint32_t hash = hash_term(key);
+  const uint32_t hash = key_hash(key);
   const Term* node = boxed_ptr(o[2]);
   for (unsigned level = 0;; ++level) {
     const uint32_t bitmap = node_bitmap(node);
@@ -430,7 +435,7 @@ Term map_put(Heap& heap, Term map, Term key, Term value) {
   }
   const Term root = o[2];
   bool added = false;
-  const Term new_root = node_put(heap, root, key, value, hash_term(key), 0, added);
+  const Term new_root = node_put(heap, root, key, value, key_hash(key), 0, added);
   if (new_root == root) return map;
   Term* p = heap.alloc(3);
   p[0] = o[0];
@@ -464,7 +469,7 @@ Term map_remove(Heap& heap, Term map, Term key) {
     HeapAlloc alloc{heap};
     return write_flat(alloc, keys, values, count - 1);
   }
-  const Removal r = node_remove(heap, o[2], key, hash_term(key), 0);
+  const Removal r = node_remove(heap, o[2], key, key_hash(key), 0);
   if (r.kind == Removal::kAbsent) return map;
   Term* p = heap.alloc(3);
   p[0] = o[0];

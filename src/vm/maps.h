@@ -46,4 +46,9 @@ void map_for_each_sorted(Term map, const std::function<void(Term key, Term value
 void map_entries(Term map, std::vector<Term>& kv);
 void map_sorted_entries(Term map, std::vector<Term>& kv);
 
+// Tests only: replaces the key hash the maps use (nullptr restores
+// hash_term), to force collisions. A map must only be used under the hash
+// it was built with.
+void set_map_key_hash_for_testing(uint32_t (*hash)(Term key));
+
 }  // namespace lzr

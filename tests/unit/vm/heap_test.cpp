@@ -1,0 +1,279 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "vm/function_info.h"
+#include "vm/literals.h"
+#include "vm/term_ops.h"
+#include "vm_test_support.h"
+
+namespace lzr {
+namespace {
+
+using test::I;
+using test::list_length;
+using test::Terms;
+
+GcRoots x_roots(Term* x, uint32_t live) {
+  GcRoots r;
+  r.x = x;
+  r.x_live = live;
+  return r;
+}
+
+// [0, 1, ..., n-1] built cell by cell, as an engine would.
+Term count_list(Heap& heap, int64_t n) {
+  Term list = kNil;
+  for (int64_t i = n - 1; i >= 0; --i) list = make_cons_cell(heap, I(i), list);
+  return list;
+}
+
+TEST(Heap, BumpAllocatesUntilFullThenRequestsGc) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  EXPECT_FALSE(heap.gc_requested());
+  Term* a = heap.alloc(10);
+  Term* b = heap.alloc(6);
+  EXPECT_EQ(b, a + 10);
+  EXPECT_TRUE(heap.owns(a));
+  EXPECT_EQ(heap.used_words(), 16u);
+  while (!heap.gc_requested()) heap.alloc(8);
+  EXPECT_GE(heap.used_words(), 1024u);
+  Term* c = heap.alloc(100000);  // far beyond the capacity: still served
+  c[99999] = 7;
+  EXPECT_TRUE(heap.owns(c + 99999));
+  int local = 0;
+  EXPECT_FALSE(heap.owns(reinterpret_cast<Term*>(&local)));
+}
+
+TEST(Heap, HotFieldOffsetsMatchTheObject) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  Term* p = heap.alloc(3);
+  auto* base = reinterpret_cast<char*>(&heap);
+  Term* top;
+  std::memcpy(&top, base + Heap::top_offset(), sizeof top);
+  EXPECT_EQ(top, p + 3);
+  Term* end;
+  std::memcpy(&end, base + Heap::end_offset(), sizeof end);
+  EXPECT_GT(end, top);
+  bool requested;
+  std::memcpy(&requested, base + Heap::gc_requested_offset(), sizeof requested);
+  EXPECT_FALSE(requested);
+  while (!heap.gc_requested()) heap.alloc(64);
+  std::memcpy(&requested, base + Heap::gc_requested_offset(), sizeof requested);
+  EXPECT_TRUE(requested);
+}
+
+TEST(Heap, CollectKeepsLiveTermsAndNilsDeadRegisters) {
+  Terms t;
+  Term x[32];
+  for (Term& r : x) r = I(99);
+  const Term ok = t.atom("ok");
+  x[0] = count_list(t.heap, 1000);
+  x[1] = t.tuple({t.bin("hello, binary world"), ok, make_float(3.5)});
+  x[2] = t.map({ok, I(1), I(2), t.list({I(3)})});
+  x[3] = t.tuple({I(1)});  // dead: not in the mask
+  x[5] = x[0];             // shared with x0
+  const Term before0 = x[0];
+  t.heap.alloc(5000);      // garbage
+  t.heap.collect(x_roots(x, 0b100111));
+
+  EXPECT_NE(x[0], before0);  // moved
+  EXPECT_TRUE(t.heap.owns(cons_ptr(x[0])));
+  EXPECT_EQ(list_length(x[0]), 1000);
+  int64_t sum = 0;
+  for (Term l = x[0]; is_cons(l); l = cons_tail(l)) sum += int_value(cons_head(l));
+  EXPECT_EQ(sum, 999 * 1000 / 2);
+  EXPECT_EQ(x[5], x[0]);  // sharing kept: copied once
+  EXPECT_EQ(t.str(x[1]), "{\"hello, binary world\", :ok, 3.5}");
+  EXPECT_EQ(t.str(x[2]), "%{2 => [3], :ok => 1}");
+  EXPECT_EQ(x[3], kNil);
+  EXPECT_EQ(x[4], kNil);
+  EXPECT_EQ(x[31], kNil);
+  EXPECT_LT(t.heap.used_words(), 3000u);
+  EXPECT_EQ(t.heap.stats().collections, 1u);
+  EXPECT_EQ(t.heap.stats().words_copied, t.heap.used_words());
+  EXPECT_FALSE(t.heap.gc_requested());
+}
+
+TEST(Heap, StackAndExtraRootsAreUpdated) {
+  Terms t;
+  // A raw pointer on the stack (a frame link) reads as a float and must stay.
+  int frame_marker = 0;
+  const Term raw = reinterpret_cast<Term>(&frame_marker);
+  std::vector<Term> stack = {t.tuple({I(1), I(2)}), I(7), make_float(2.5), t.list({I(4)}), raw};
+  Term closure_like = t.tuple({I(42)});
+  Term* extra[] = {&closure_like};
+  GcRoots roots;
+  roots.stack = stack;
+  roots.extra = extra;
+  t.heap.collect(roots);
+  EXPECT_EQ(t.str(stack[0]), "{1, 2}");
+  EXPECT_EQ(stack[1], I(7));
+  EXPECT_EQ(t.str(stack[3]), "[4]");
+  EXPECT_EQ(stack[4], raw);
+  EXPECT_EQ(t.str(closure_like), "{42}");
+  EXPECT_TRUE(t.heap.owns(boxed_ptr(closure_like)));
+}
+
+TEST(Heap, LiteralsAreNeitherMovedNorScanned) {
+  Terms t;
+  LiteralArena arena;
+  std::string err;
+  Literal lit;
+  lit.kind = Literal::Kind::Tuple;
+  lit.items.resize(2);
+  lit.items[0].kind = Literal::Kind::Atom;
+  lit.items[0].text = "lit";
+  lit.items[1].kind = Literal::Kind::Int;
+  lit.items[1].i = 5;
+  const Term literal = *arena.materialize(lit, t.atoms, err);
+  Term x[32] = {};
+  x[0] = t.tuple({literal, literal, I(1)});
+  x[1] = literal;
+  t.heap.collect(x_roots(x, 0b11));
+  EXPECT_EQ(x[1], literal);
+  EXPECT_EQ(tuple_elems(x[0])[0], literal);
+  EXPECT_EQ(t.str(x[0]), "{{:lit, 5}, {:lit, 5}, 1}");
+  EXPECT_EQ(t.heap.stats().words_copied, 4u);  // only the heap tuple
+}
+
+TEST(Heap, RawObjectsAreCopiedButNotScanned) {
+  Terms t;
+  // Bytes that look like a cons pointer into nowhere must be left alone.
+  Term fake = kTagCons | 0x10;
+  std::string bytes(reinterpret_cast<const char*>(&fake), sizeof fake);
+  bytes += "tail";
+  FunctionInfo info;
+  info.module_atom = t.atom("m");
+  info.name_atom = t.atom("f");
+  info.arity = 1;
+  Term* closure = t.heap.alloc(3);
+  closure[0] = make_header(BoxKind::Closure, 2);
+  closure[1] = reinterpret_cast<Term>(&info);
+  closure[2] = t.list({I(8)});
+  Term x[32] = {};
+  x[0] = t.bin(bytes);
+  x[1] = make_boxed(closure);
+  t.heap.collect(x_roots(x, 0b11));
+  ASSERT_TRUE(is_binary(x[0]));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(binary_bytes(x[0])), binary_size(x[0])), bytes);
+  EXPECT_EQ(boxed_ptr(x[1])[1], reinterpret_cast<Term>(&info));
+  EXPECT_EQ(t.str(boxed_ptr(x[1])[2]), "[8]");
+  EXPECT_EQ(t.str(x[1]), "#Function<m.f/1>");
+}
+
+TEST(Heap, RepeatedCollectionsKeepDataAndFollowTheSizingPolicy) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = kNil;
+  // Grow: keep everything alive.
+  for (int round = 0; round < 200; ++round) {
+    x[0] = make_cons_cell(heap, I(round), x[0]);
+    x[1] = make_list(heap, std::vector<Term>(50, I(round)));
+    if (heap.gc_requested()) heap.collect(x_roots(x, 0b11));
+  }
+  EXPECT_GT(heap.stats().collections, 0u);
+  EXPECT_EQ(list_length(x[0]), 200);
+  EXPECT_EQ(int_value(cons_head(x[0])), 199);
+  heap.collect(x_roots(x, 0b11));
+  EXPECT_GE(heap.capacity_words(), 2 * heap.used_words());  // after a GC live data fills at most half
+
+  x[0] = count_list(heap, 100000);
+  heap.collect(x_roots(x, 0b1));
+  EXPECT_EQ(list_length(x[0]), 100000);
+  EXPECT_GE(heap.capacity_words(), 2 * 200000u);
+  EXPECT_GE(heap.stats().peak_words, heap.capacity_words());
+
+  // Shrink: drop everything; capacity halves on each sparse collection.
+  const size_t big = heap.capacity_words();
+  for (int i = 0; i < 40; ++i) heap.collect(x_roots(x, 0));
+  EXPECT_LT(heap.capacity_words(), big / 100);
+  EXPECT_GE(heap.capacity_words(), 1024u);
+  EXPECT_EQ(heap.used_words(), 0u);
+}
+
+TEST(Heap, StressModeRequestsACollectionOnEveryAllocation) {
+  Heap heap(1024);
+  heap.set_stress(true);
+  Term x[32] = {};
+  x[0] = make_cons_cell(heap, I(1), kNil);
+  EXPECT_TRUE(heap.gc_requested());
+  heap.collect(x_roots(x, 1));
+  EXPECT_TRUE(heap.gc_requested());  // stays set in stress mode
+  for (int i = 2; i <= 300; ++i) {
+    x[0] = make_cons_cell(heap, I(i), x[0]);
+    ASSERT_TRUE(heap.gc_requested());
+    heap.collect(x_roots(x, 1));
+  }
+  EXPECT_EQ(heap.stats().collections, 300u);
+  EXPECT_EQ(list_length(x[0]), 300);
+  EXPECT_EQ(int_value(cons_head(x[0])), 300);
+  heap.set_stress(false);
+  heap.collect(x_roots(x, 1));
+  EXPECT_FALSE(heap.gc_requested());
+}
+
+TEST(Heap, LargeObjectsGetTheirOwnBlock) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  Term* small = heap.alloc(4);
+  small[0] = make_header(BoxKind::Tuple, 3);
+  small[1] = small[2] = small[3] = I(3);
+  const size_t n = 1 << 20;
+  Term* big = heap.alloc(n + 1);
+  big[0] = make_header(BoxKind::Tuple, n);
+  for (size_t i = 1; i <= n; ++i) big[i] = I(static_cast<int64_t>(i));
+  Term* after = heap.alloc(4);  // small objects keep filling the first block
+  EXPECT_EQ(after, small + 4);
+  Term x[32] = {};
+  x[0] = make_boxed(big);
+  x[1] = make_boxed(small);
+  heap.collect(x_roots(x, 0b11));
+  ASSERT_EQ(tuple_arity(x[0]), n);
+  EXPECT_EQ(tuple_elems(x[0])[n - 1], I(static_cast<int64_t>(n)));
+  EXPECT_EQ(tuple_arity(x[1]), 3u);
+}
+
+TEST(Heap, TenMillionCellListIsCopiedWithoutRecursion) {
+  Heap heap(4096);
+  heap.set_stress(false);
+  constexpr int64_t kCells = 10'000'000;
+  // Built front to back, so the collector meets the cells in order.
+  Term* first = nullptr;
+  Term* prev = nullptr;
+  for (int64_t i = 0; i < kCells; ++i) {
+    Term* cell = heap.alloc(2);
+    cell[0] = I(i);
+    cell[1] = kNil;
+    if (prev) prev[1] = make_cons(cell); else first = cell;
+    prev = cell;
+  }
+  Term x[32] = {};
+  x[0] = make_cons(first);
+  heap.collect(x_roots(x, 1));
+  EXPECT_EQ(heap.used_words(), static_cast<size_t>(2 * kCells));
+  int64_t n = 0;
+  bool in_order = true;
+  for (Term l = x[0]; is_cons(l); l = cons_tail(l), ++n) in_order &= int_value(cons_head(l)) == n;
+  EXPECT_EQ(n, kCells);
+  EXPECT_TRUE(in_order);
+}
+
+TEST(Heap, DeeplyNestedListIsCopiedWithoutRecursion) {
+  Heap heap(4096);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = kNil;
+  for (int i = 0; i < 1'000'000; ++i) x[0] = make_cons_cell(heap, x[0], kNil);  // [[[...]]]
+  heap.collect(x_roots(x, 1));
+  int depth = 0;
+  for (Term t = x[0]; is_cons(t); t = cons_head(t)) ++depth;
+  EXPECT_EQ(depth, 1'000'000);
+}
+
+}  // namespace
+}  // namespace lzr

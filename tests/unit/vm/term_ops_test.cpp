@@ -1,0 +1,223 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "vm/function_info.h"
+#include "vm/literals.h"
+#include "vm/term_ops.h"
+#include "vm_test_support.h"
+
+namespace lzr {
+namespace {
+
+using test::F;
+using test::I;
+using test::Terms;
+
+Term make_closure(Heap& heap, const FunctionInfo& info, std::vector<Term> upvals) {
+  Term* p = heap.alloc(2 + upvals.size());
+  p[0] = make_header(BoxKind::Closure, 1 + upvals.size());
+  p[1] = reinterpret_cast<Term>(&info);
+  for (size_t i = 0; i < upvals.size(); ++i) p[2 + i] = upvals[i];
+  return make_boxed(p);
+}
+
+int sign(int c) { return (c > 0) - (c < 0); }
+
+class TermOps : public ::testing::Test, public Terms {
+ protected:
+  FunctionInfo fn_a{}, fn_b{};
+  void SetUp() override {
+    fn_a.module_atom = atom("m");
+    fn_a.name_atom = atom("alpha");
+    fn_a.arity = 1;
+    fn_b.module_atom = atom("m");
+    fn_b.name_atom = atom("beta");
+    fn_b.arity = 0;
+  }
+};
+
+TEST_F(TermOps, TypesFollowErlangTermOrder) {
+  // number < atom < function < tuple < map < nil < list < binary
+  const std::vector<Term> ascending = {
+      I(-5), F(0.5), I(1000), atom("zzz"), make_closure(heap, fn_a, {}), tuple({}), tuple({I(1)}),
+      map({}), map({I(1), I(2)}), kNil, list({I(1)}), bin(""), bin("a")};
+  for (size_t i = 0; i < ascending.size(); ++i) {
+    for (size_t j = 0; j < ascending.size(); ++j) {
+      EXPECT_EQ(sign(compare(ascending[i], ascending[j])), sign(static_cast<int>(i) - static_cast<int>(j)))
+          << str(ascending[i]) << " vs " << str(ascending[j]);
+      EXPECT_EQ(sign(compare_exact(ascending[i], ascending[j])), sign(static_cast<int>(i) - static_cast<int>(j)));
+    }
+  }
+}
+
+TEST_F(TermOps, NumbersCompareByValueAcrossIntAndFloat) {
+  EXPECT_EQ(compare(I(1), F(1.0)), 0);
+  EXPECT_TRUE(equal(I(1), F(1.0)));
+  EXPECT_FALSE(exact_equal(I(1), F(1.0)));
+  EXPECT_LT(compare_exact(I(1), F(1.0)), 0);
+  EXPECT_GT(compare_exact(F(1.0), I(1)), 0);
+  EXPECT_LT(compare(I(1), F(1.5)), 0);
+  EXPECT_GT(compare(I(2), F(1.5)), 0);
+  EXPECT_LT(compare_exact(F(0.5), I(1)), 0);  // exactness only breaks value ties
+
+  const int64_t max = kSmallIntMax;  // 2^47 - 1
+  EXPECT_EQ(compare(I(max), F(static_cast<double>(max))), 0);
+  EXPECT_LT(compare(I(max), F(140737488355328.0)), 0);  // 2^47
+  EXPECT_GT(compare(I(max), F(140737488355326.5)), 0);
+  EXPECT_EQ(compare(I(kSmallIntMin), F(-140737488355328.0)), 0);
+  EXPECT_GT(compare(I(kSmallIntMin), F(-1e300)), 0);
+  EXPECT_LT(compare(I(kSmallIntMax), F(1e300)), 0);
+
+  EXPECT_EQ(compare(F(-0.0), F(0.0)), 0);
+  EXPECT_TRUE(equal(F(-0.0), F(0.0)));
+  EXPECT_FALSE(exact_equal(F(-0.0), F(0.0)));
+  EXPECT_LT(compare_exact(F(-0.0), F(0.0)), 0);
+  EXPECT_LT(compare_exact(I(0), F(-0.0)), 0);
+}
+
+TEST_F(TermOps, AtomsCompareByTextNotIndex) {
+  const Term zebra = atom("zebra");
+  const Term apple = atom("apple");  // interned later: larger index
+  EXPECT_GT(atom_index(apple), atom_index(zebra));
+  EXPECT_LT(compare(apple, zebra), 0);
+  EXPECT_LT(compare(atom("ab"), atom("abc")), 0);
+  EXPECT_LT(compare(atom("Z"), atom("a")), 0);  // bytewise
+  EXPECT_EQ(compare(atom("same"), atom("same")), 0);
+}
+
+TEST_F(TermOps, CompoundOrder) {
+  EXPECT_LT(compare(tuple({I(9)}), tuple({I(1), I(1)})), 0);  // size first
+  EXPECT_LT(compare(tuple({I(1), I(2)}), tuple({I(1), I(3)})), 0);
+  EXPECT_EQ(compare(tuple({I(1), F(2.0)}), tuple({I(1), I(2)})), 0);
+  EXPECT_LT(compare(list({I(1), I(2)}), list({I(1), I(3)})), 0);
+  EXPECT_LT(compare(list({I(1)}), list({I(1), I(2)})), 0);
+  EXPECT_GT(compare(list({I(1), I(2)}), list({I(1)}, I(2))), 0);  // tails [2] vs 2: number < list
+  EXPECT_GT(compare(list({I(1)}), list({I(1)}, I(2))), 0);          // tails [] vs 2: number < nil
+
+  EXPECT_LT(compare(bin("ab"), bin("b")), 0);
+  EXPECT_LT(compare(bin("a"), bin("ab")), 0);
+  EXPECT_LT(compare(bin(std::string("\x01", 1)), bin(std::string("\xff", 1))), 0);  // unsigned bytes
+  // Maps: size, then keys, then values.
+  EXPECT_LT(compare(map({I(5), I(5)}), map({I(1), I(1), I(2), I(2)})), 0);
+  EXPECT_LT(compare(map({I(1), I(9)}), map({I(2), I(0)})), 0);
+  EXPECT_LT(compare(map({I(1), I(1)}), map({I(1), I(2)})), 0);
+  EXPECT_EQ(compare(map({I(1), I(1)}), map({I(1), F(1.0)})), 0);   // values by value
+  EXPECT_NE(compare(map({I(1), I(1)}), map({F(1.0), I(1)})), 0);   // keys exactly
+  EXPECT_FALSE(equal(map({I(1), I(1)}), map({F(1.0), I(1)})));
+  // Closures: function (module, name, arity), then upvalues.
+  EXPECT_LT(compare(make_closure(heap, fn_a, {I(9)}), make_closure(heap, fn_b, {})), 0);
+  EXPECT_LT(compare(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {I(2)})), 0);
+  EXPECT_EQ(compare(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {F(1.0)})), 0);
+  EXPECT_TRUE(exact_equal(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {I(1)})));
+  EXPECT_FALSE(exact_equal(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_b, {I(1)})));
+}
+
+TEST_F(TermOps, HamtMapsCompareInKeyOrder) {
+  std::vector<Term> kv_a, kv_b;
+  for (int i = 0; i < 40; ++i) {
+    kv_a.insert(kv_a.end(), {I(i), I(i)});
+    kv_b.insert(kv_b.end(), {I(i), I(i == 39 ? 100 : i)});
+  }
+  const Term a = map(kv_a), b = map(kv_b);
+  EXPECT_LT(compare(a, b), 0);
+  kv_b[2 * 39 + 1] = F(39.0);
+  EXPECT_EQ(compare(a, map(kv_b)), 0);
+  EXPECT_FALSE(exact_equal(a, map(kv_b)));
+  kv_b[2 * 39] = I(1000);  // keys differ: 39 < 1000 decides before any value
+  kv_b[1] = I(-1);
+  EXPECT_LT(compare(a, map(kv_b)), 0);
+}
+
+TEST_F(TermOps, ExactEqualityAndHashAgreeAcrossCopies) {
+  const Term t1 = tuple({list({I(1), bin("xy"), F(2.5)}), map({atom("k"), tuple({})}), atom("a")});
+  const Term t2 = tuple({list({I(1), bin("xy"), F(2.5)}), map({atom("k"), tuple({})}), atom("a")});
+  EXPECT_TRUE(exact_equal(t1, t2));
+  EXPECT_EQ(hash_term(t1), hash_term(t2));
+  EXPECT_EQ(compare_exact(t1, t2), 0);
+
+  // A literal (immortal) copy hashes like the heap copy.
+  Literal lit;
+  lit.kind = Literal::Kind::List;
+  lit.items.resize(3);
+  lit.items[0].kind = Literal::Kind::Int;
+  lit.items[0].i = 1;
+  lit.items[1].kind = Literal::Kind::Binary;
+  lit.items[1].text = "xy";
+  lit.items[2].kind = Literal::Kind::Float;
+  lit.items[2].f = 2.5;
+  LiteralArena arena;
+  std::string err;
+  const Term literal = *arena.materialize(lit, atoms, err);
+  EXPECT_TRUE(exact_equal(literal, tuple_elems(t1)[0]));
+  EXPECT_EQ(hash_term(literal), hash_term(tuple_elems(t1)[0]));
+
+  // Hash survives a GC move.
+  const uint32_t h = hash_term(t1);
+  Term x[32] = {};
+  x[0] = t1;
+  GcRoots roots;
+  roots.x = x;
+  roots.x_live = 1;
+  heap.collect(roots);
+  EXPECT_NE(x[0], t1);
+  EXPECT_EQ(hash_term(x[0]), h);
+}
+
+TEST_F(TermOps, ExactEqualityDistinguishesWhatHashCanSeparate) {
+  const std::vector<Term> distinct = {I(1), F(1.0), F(-0.0), F(0.0), I(0), atom("a"), atom("b"), kNil,
+                                      list({I(1)}), list({F(1.0)}), list({I(1)}, I(2)), tuple({I(1)}),
+                                      tuple({I(1), I(2)}), bin(""), bin("a"), bin("ab"), map({}),
+                                      map({I(1), I(1)}), map({I(1), F(1.0)}), make_closure(heap, fn_a, {})};
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    for (size_t j = 0; j < distinct.size(); ++j) {
+      EXPECT_EQ(exact_equal(distinct[i], distinct[j]), i == j) << str(distinct[i]) << " vs " << str(distinct[j]);
+      EXPECT_EQ(compare_exact(distinct[i], distinct[j]) == 0, i == j);
+    }
+  }
+  // Hashes of these few distinct terms should all differ (a weak-mixing canary).
+  std::vector<uint32_t> hashes;
+  for (Term t : distinct) hashes.push_back(hash_term(t));
+  std::sort(hashes.begin(), hashes.end());
+  EXPECT_EQ(std::unique(hashes.begin(), hashes.end()), hashes.end());
+}
+
+TEST_F(TermOps, DeepNestingUsesNoCStack) {
+  constexpr int kDepth = 1'000'000;
+  Term a = I(1), b = I(1), c = I(2);
+  for (int i = 0; i < kDepth; ++i) {
+    a = make_cons_cell(heap, a, kNil);
+    b = make_cons_cell(heap, b, kNil);
+    c = make_cons_cell(heap, c, kNil);
+  }
+  EXPECT_EQ(compare(a, b), 0);
+  EXPECT_TRUE(exact_equal(a, b));
+  EXPECT_LT(compare(a, c), 0);
+  EXPECT_FALSE(exact_equal(a, c));
+  EXPECT_EQ(hash_term(a), hash_term(b));
+  EXPECT_NE(hash_term(a), hash_term(c));
+
+  // Deep tuples too.
+  Term ta = I(0), tb = I(0);
+  for (int i = 0; i < kDepth; ++i) {
+    ta = tuple({ta, I(i)});
+    tb = tuple({tb, I(i)});
+  }
+  EXPECT_TRUE(exact_equal(ta, tb));
+  EXPECT_EQ(compare(ta, tb), 0);
+}
+
+TEST_F(TermOps, LongListsCompareIteratively) {
+  std::vector<Term> elems(2'000'000, I(7));
+  const Term a = list(elems);
+  elems.back() = I(8);
+  const Term b = list(elems);
+  EXPECT_LT(compare(a, b), 0);
+  EXPECT_FALSE(exact_equal(a, b));
+  EXPECT_NE(hash_term(a), hash_term(b));
+}
+
+}  // namespace
+}  // namespace lzr
