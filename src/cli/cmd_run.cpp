@@ -46,6 +46,23 @@ std::vector<std::string> split_path(const char* value) {
   throw CLI::RuntimeError(code);
 }
 
+// At most kMaxTraceLines entries print; a stack overflow's trace is mostly
+// one entry repeated (stack_trace counts those).
+void append_trace(std::string& msg, const Process& p) {
+  constexpr size_t kMaxTraceLines = 40;
+  std::vector<TraceEntry> trace = stack_trace(p);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    if (i == kMaxTraceLines) {
+      uint64_t frames = 0;
+      for (size_t k = i; k < trace.size(); ++k) frames += trace[k].count;
+      msg += "\n  ... " + std::to_string(frames) + " more frames";
+      break;
+    }
+    msg += "\n  in " + format_trace_entry(p, trace[i]);
+    if (trace[i].count > 1) msg += " (" + std::to_string(trace[i].count) + " times)";
+  }
+}
+
 void run(const RunOptions& o) {
   EngineKind engine = default_engine();
   if (!o.engine.empty()) {
@@ -97,7 +114,7 @@ void run(const RunOptions& o) {
   }
   if (result == kRaised) {
     std::string msg = "lzr: error: " + term_to_string(p.error, vm.atoms);
-    for (const TraceEntry& e : stack_trace(p)) msg += "\n  in " + format_trace_entry(p, e);
+    append_trace(msg, p);
     p.reset_stack();
     fail(1, msg);
   }

@@ -71,7 +71,13 @@ Term execute(Process& p, const FunctionInfo* fn, std::span<const Term> args, Eng
 
 std::vector<TraceEntry> stack_trace(const Process& p) {
   std::vector<TraceEntry> out;
+  const Insn* last = nullptr;
   auto add = [&](const Insn* pc) {
+    if (pc == last && !out.empty()) {  // repeats are counted before any lookup
+      ++out.back().count;
+      return;
+    }
+    last = pc;
     const Module* m = p.vm->module_of(pc);
     if (!m) return;
     if (const FunctionInfo* fn = m->function_at(pc)) out.push_back({fn, m->file_offset(pc)});

@@ -31,8 +31,11 @@ Term run_portable(Process& p, const Insn* entry);
 struct TraceEntry {
   const FunctionInfo* fn;
   uint32_t offset;  // file code-word offset of the instruction
+  uint64_t count = 1;  // consecutive frames stopped at this same instruction
 };
 // Innermost first: where the error was raised, then each pending call.
+// Consecutive frames at the same instruction (deep recursion: a stack
+// overflow leaves millions) make one entry with their count.
 std::vector<TraceEntry> stack_trace(const Process& p);
 std::string format_trace_entry(const Process& p, const TraceEntry& e);  // "mod.fun/2 @ 14"
 
