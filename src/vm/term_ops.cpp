@@ -222,24 +222,29 @@ bool same_function(const FunctionInfo* fa, const FunctionInfo* fb) {
          (fa->module_atom == fb->module_atom && fa->name_atom == fb->name_atom && fa->arity == fb->arity);
 }
 
-struct TermPair {
-  Term a, b;
-};
-
 }  // namespace
 
-bool exact_equal(Term a, Term b) {
-  if (a == b) return true;
-  if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
-  WorkStack<TermPair> todo;
-  todo.push({a, b});
+namespace {
+
+// One walk for both equalities. In value mode numbers compare by value;
+// map keys are always compared exactly (Erlang: #{1 => a} /= #{1.0 => a}).
+// Map shapes depend only on the exact key set, so equal maps line up word
+// for word.
+bool equal_walk(Term a, Term b, bool exact) {
+  WorkStack<PendingCompare> todo;
+  todo.push({a, b, exact});
   while (!todo.empty()) {
-    auto [x, y] = todo.pop();
+    const PendingCompare p = todo.pop();
+    const Term x = p.a, y = p.b;
     if (x == y) continue;
+    if (is_number(x) && is_number(y)) {
+      if (p.exact || compare_numbers(x, y, false) != 0) return false;
+      continue;
+    }
     if (!is_pointer(x) || tag_of(x) != tag_of(y)) return false;
     if (is_cons(x)) {
-      todo.push({cons_tail(x), cons_tail(y)});
-      todo.push({cons_head(x), cons_head(y)});
+      todo.push({cons_tail(x), cons_tail(y), p.exact});
+      todo.push({cons_head(x), cons_head(y), p.exact});
       continue;
     }
     const Term* ox = boxed_ptr(x);
@@ -253,17 +258,39 @@ bool exact_equal(Term a, Term b) {
         break;
       case BoxKind::Closure:
         if (!same_function(closure_function(x), closure_function(y))) return false;
-        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i]});
+        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i], p.exact});
+        break;
+      case BoxKind::MapFlat:
+      case BoxKind::HamtCollision:  // k0, v0, k1, v1, ...
+        for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 0});
+        break;
+      case BoxKind::HamtNode:  // bitmap, then (key, value) pairs
+        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 1});
+        if (ox[1] != oy[1]) return false;
         break;
       default:
         if (static_cast<uint8_t>(header_kind(ox[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
           if (std::memcmp(ox + 1, oy + 1, n * sizeof(Term)) != 0) return false;
           break;
         }
-        for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i]});
+        for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i], p.exact});
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool exact_equal(Term a, Term b) {
+  if (a == b) return true;
+  if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
+  return equal_walk(a, b, true);
+}
+
+bool equal_slow(Term a, Term b) {
+  if (is_number(a) && is_number(b)) return compare_numbers(a, b, false) == 0;
+  if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
+  return equal_walk(a, b, false);
 }
 
 // ---------------------------------------------------------------------------

@@ -19,7 +19,9 @@ class AtomTable;
 // bytewise, a prefix first.
 int compare(Term a, Term b);
 // Structural equality with numbers by value: the `eq`/`ne` instructions.
-inline bool equal(Term a, Term b) { return a == b || compare(a, b) == 0; }
+// Same answer as compare(a, b) == 0, without ordering atoms by text.
+bool equal_slow(Term a, Term b);
+inline bool equal(Term a, Term b) { return a == b || equal_slow(a, b); }
 
 // Exact order: like compare, but an integer sorts before an equal float (and
 // -0.0 before 0.0), so it is a total order consistent with exact_equal. Used

@@ -184,6 +184,32 @@ TEST_F(TermOps, ExactEqualityDistinguishesWhatHashCanSeparate) {
   EXPECT_EQ(std::unique(hashes.begin(), hashes.end()), hashes.end());
 }
 
+TEST_F(TermOps, EqualAgreesWithCompare) {
+  std::vector<Term> big_int, big_float, big_other_key;
+  for (int i = 0; i < 30; ++i) {
+    big_int.insert(big_int.end(), {I(i), I(i)});
+    big_float.insert(big_float.end(), {I(i), F(i)});
+    big_other_key.insert(big_other_key.end(), {i == 7 ? F(7.0) : I(i), I(i)});
+  }
+  const std::vector<Term> terms = {
+      I(1), F(1.0), F(-0.0), F(0.0), I(0), atom("a"), atom("b"), kNil, list({I(1)}), list({F(1.0)}),
+      list({I(1)}, I(2)), list({I(1)}, F(2.0)), tuple({I(1), atom("x")}), tuple({F(1.0), atom("x")}),
+      tuple({I(1)}), bin("a"), bin("b"), map({I(1), I(1)}), map({I(1), F(1.0)}), map({F(1.0), I(1)}),
+      map({atom("k"), list({I(2)})}), map({atom("k"), list({F(2.0)})}), map(big_int), map(big_float),
+      map(big_other_key), make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {F(1.0)}),
+      make_closure(heap, fn_b, {I(1)})};
+  int equal_pairs = 0;
+  for (Term a : terms) {
+    for (Term b : terms) {
+      EXPECT_EQ(equal(a, b), compare(a, b) == 0) << str(a) << " vs " << str(b);
+      equal_pairs += equal(a, b);
+    }
+  }
+  // Equal-by-value groups: {1, 1.0}, {-0.0, 0.0, 0}, and pairs of lists, tuples,
+  // maps and closures that differ only in int vs float values.
+  EXPECT_EQ(equal_pairs, static_cast<int>(terms.size()) + 2 + 6 + 2 * 7);
+}
+
 TEST_F(TermOps, DeepNestingUsesNoCStack) {
   constexpr int kDepth = 1'000'000;
   Term a = I(1), b = I(1), c = I(2);
