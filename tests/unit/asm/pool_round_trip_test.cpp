@@ -159,6 +159,15 @@ TEST(PoolRoundTrip, ThroughTheFileFormat) {
   test::expect_round_trip(*read);
 }
 
+TEST(PoolRoundTrip, ModulesWithoutFunctions) {
+  ModuleFile empty = test::asm_ok("module empty\n");
+  EXPECT_TRUE(empty.code.empty());
+  EXPECT_EQ(test::expect_round_trip(empty), "module empty\n");
+  ModuleFile pool_only = test::asm_ok("module #1\n.pool\n.lit 0 :x\n.lit 1 :y\n");
+  EXPECT_EQ(pool_only.name(), "y");
+  EXPECT_EQ(test::expect_round_trip(pool_only), "module y\n\n.pool\n.lit 0 :x\n.lit 1 :y\n");
+}
+
 TEST(PoolRoundTrip, InvalidModulesAreRefused) {
   ModuleFile m;
   m.literals = {Literal::atom("t")};
