@@ -204,7 +204,7 @@ void Heap::push_block(const Block& b) {
   if (num_blocks_ > 0) blocks_[num_blocks_ - 1].top = top_;
   blocks_[num_blocks_++] = b;
   top_ = b.top;
-  end_ = b.limit;
+  sync_end();
 }
 
 void Heap::insert_block_below_current(const Block& b) {
@@ -219,7 +219,7 @@ size_t Heap::held_words() const {
   size_t words = 0;
   for (uint32_t i = 0; i < num_blocks_; ++i) {
     const Block& b = blocks_[i];
-    words += static_cast<size_t>((i + 1 == num_blocks_ ? end_ : b.limit) - b.start);
+    words += static_cast<size_t>(b.limit - b.start);
   }
   return words;
 }
@@ -240,15 +240,22 @@ bool Heap::owns(const Term* p) const {
   return false;
 }
 
+void Heap::set_stress(bool on) {
+  stress_ = on;
+  sync_end();
+}
+
 Term* Heap::alloc_slow(size_t words) {
   gc_requested_ = true;
   Block& current = blocks_[num_blocks_ - 1];
   Term* const reserve_end = current.start + current.reserved;
 
-  // The current block usually has reserved (untouched) room past its limit.
-  if (static_cast<size_t>(reserve_end - top_) >= words) {
-    Term* limit = std::max(top_ + words, end_ + next_block_words_);
-    end_ = current.limit = std::min(limit, reserve_end);
+  if (static_cast<size_t>(current.limit - top_) >= words) {
+    // Only in stress mode: the block has room, end_ just hid it.
+  } else if (static_cast<size_t>(reserve_end - top_) >= words) {
+    // The current block usually has reserved (untouched) room past its limit.
+    current.limit = std::min(std::max(top_ + words, current.limit + next_block_words_), reserve_end);
+    note_peak(held_words());
   } else if (words >= next_block_words_ / 2) {
     // A large object gets a block of its own; small ones keep filling the current block.
     Block big = new_block(words, words);
@@ -259,10 +266,11 @@ Term* Heap::alloc_slow(size_t words) {
   } else {
     push_block(new_block(next_block_words_, next_block_words_));
     next_block_words_ *= 2;  // keeps the block count logarithmic if no GC comes for a while
+    note_peak(held_words());
   }
-  note_peak(held_words());
   Term* p = top_;
   top_ += words;
+  sync_end();
   return p;
 }
 

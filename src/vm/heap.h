@@ -49,12 +49,13 @@ class Heap {
   Heap& operator=(const Heap&) = delete;
 
   // Returns `words` uninitialised words; never fails (aborts only if the OS
-  // refuses memory) and never collects.
+  // refuses memory) and never collects. An inline fast path elsewhere (the
+  // assembler engine) must do exactly this: bump top_ if end_ allows, else
+  // call the slow path.
   Term* alloc(size_t words) {
     if (static_cast<size_t>(end_ - top_) >= words) {
       Term* p = top_;
       top_ += words;
-      if (stress_) gc_requested_ = true;
       return p;
     }
     return alloc_slow(words);
@@ -69,8 +70,10 @@ class Heap {
   bool owns(const Term* p) const;
 
   // Stress mode: every allocation requests a collection, and a collection
-  // leaves the request set. The VM turns it on for LZR_GC_STRESS=1.
-  void set_stress(bool on) { stress_ = on; }
+  // leaves the request set. The VM turns it on for LZR_GC_STRESS=1. It works
+  // by keeping end_ == top_, so every allocation, inline ones included,
+  // takes the slow path.
+  void set_stress(bool on);
   bool stress() const { return stress_; }
   const HeapStats& stats() const { return stats_; }
   size_t used_words() const;
@@ -87,7 +90,7 @@ class Heap {
   struct Block {
     Term* start;
     Term* top;        // first unused word (for the current block: see top_)
-    Term* limit;      // end of the usable part
+    Term* limit;      // end of the usable part (the current block's real end_)
     size_t reserved;  // words mapped; the current block's limit may grow up to it
   };
   Term* alloc_slow(size_t words);
@@ -100,10 +103,11 @@ class Heap {
   void insert_block_below_current(const Block& b);
   size_t held_words() const;        // sum of the blocks' usable words
   void note_peak(size_t words);
+  void sync_end() { end_ = stress_ ? top_ : blocks_[num_blocks_ - 1].limit; }
 
   // Hot fields first: the assembler engine touches these.
   Term* top_ = nullptr;   // next free word of the current block
-  Term* end_ = nullptr;   // end of the current block
+  Term* end_ = nullptr;   // end of the current block (== top_ in stress mode)
   bool gc_requested_ = false;
   bool stress_ = false;
 

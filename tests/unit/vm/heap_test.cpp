@@ -211,6 +211,11 @@ TEST(Heap, StressModeRequestsACollectionOnEveryAllocation) {
   }
   EXPECT_EQ(heap.stats().collections, 300u);
   EXPECT_EQ(list_length(x[0]), 300);
+  // An inline fast path (top + n <= end) always fails in stress mode.
+  Term *top, *end;
+  std::memcpy(&top, reinterpret_cast<char*>(&heap) + Heap::top_offset(), sizeof top);
+  std::memcpy(&end, reinterpret_cast<char*>(&heap) + Heap::end_offset(), sizeof end);
+  EXPECT_EQ(top, end);
   EXPECT_EQ(int_value(cons_head(x[0])), 300);
   heap.set_stress(false);
   heap.collect(x_roots(x, 1));
