@@ -74,7 +74,9 @@ TEST_F(Embed, LoadsOnDemandFromTheSearchPath) {
 TEST_F(Embed, LoadErrorsAreOneLine) {
   const char bad_image[] = "LZR\x07";
   ASSERT_EQ(lzr_vm_load_image(vm, bad_image, 4, "bad.lzr"), LZR_LOAD_ERROR);
-  EXPECT_STREQ(lzr_vm_message(vm), "bad.lzr: byte 3: unknown module type 7 (0 = native, 1 = script)");
+  std::string bad = lzr_vm_message(vm);
+  EXPECT_EQ(bad.rfind("bad.lzr: byte 3: ", 0), 0u) << bad;
+  EXPECT_EQ(bad.find('\n'), std::string::npos) << bad;
   const std::string src = "module m\nfunc f/0\n  bogus x0\n";
   ASSERT_EQ(lzr_vm_load_source(vm, src.data(), src.size(), "m.lzs"), LZR_LOAD_ERROR);
   std::string msg = lzr_vm_message(vm);
