@@ -1,0 +1,209 @@
+// Loading, linking and executing modules through the engine API.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "asm/assembler.h"
+#include "builtins/builtins.h"
+#include "engine/engine.h"
+#include "engine/loader.h"
+#include "vm/printer.h"
+#include "vm/raise.h"
+#include "vm/vm.h"
+
+namespace lzr {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("lzr_loader_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    register_builtins(vm_);
+    vm_.search_path.push_back(dir_.string());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  // Assembles `text` and writes it as NAME.lzr.
+  std::string write_lzr(const std::string& name, const std::string& text) {
+    std::string error;
+    auto m = assemble(text, name + ".lzs", error);
+    EXPECT_TRUE(m) << error;
+    auto bytes = write_module(*m);
+    fs::path p = dir_ / (name + ".lzr");
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                             static_cast<std::streamsize>(bytes.size()));
+    return p.string();
+  }
+  size_t module_count() {
+    size_t n = 0;
+    vm_.for_each_module([&](const Module&) { ++n; });
+    return n;
+  }
+  // Runs name/arity of `m` on `engine` and prints the result (or "error: T").
+  std::string run(Module* m, const char* name, std::vector<Term> args, EngineKind engine = EngineKind::Portable) {
+    const FunctionInfo* fn = m->find(vm_.atom(name), static_cast<unsigned>(args.size()));
+    if (!fn) return "no such function";
+    Process p(vm_, 1 << 16);
+    Term r = execute(p, fn, args, engine);
+    std::string out = r == kRaised ? "error: " + term_to_string(p.error, vm_.atoms) : term_to_string(r, vm_.atoms);
+    last_trace_.clear();
+    if (r == kRaised)
+      for (const TraceEntry& e : stack_trace(p)) last_trace_.push_back(format_trace_entry(p, e));
+    p.reset_stack();
+    return out;
+  }
+
+  fs::path dir_;
+  VM vm_;
+  std::vector<std::string> last_trace_;
+};
+
+TEST_F(LoaderTest, LinksCallsIntoAnotherModuleFoundOnTheSearchPath) {
+  write("helper.lzs", "module helper\nfunc twice/1\n  add x0, x0, x0\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/1\n  call x0, helper.twice/1\n  ret x0\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "go", {make_int(21)}), "42");
+  EXPECT_TRUE(vm_.find_module(vm_.atom("helper")));
+}
+
+TEST_F(LoaderTest, PrefersLzrOverLzsInTheSameFolder) {
+  write_lzr("dep", "module dep\nfunc v/0\n  loadi x0, 1\n  ret x0\n");
+  write("dep.lzs", "module dep\nfunc v/0\n  loadi x0, 2\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, dep.v/0\n  ret x0\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "go", {}), "1");
+}
+
+TEST_F(LoaderTest, MissingModuleIsALoadErrorAndLeavesNothingLoaded) {
+  size_t before = module_count();
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, nowhere.f/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, main, err));
+  EXPECT_EQ(err.message, main + ": word 0: call to nowhere.f/0: module nowhere not found (searched " +
+                             dir_.string() + ")");
+  EXPECT_EQ(module_count(), before);
+}
+
+TEST_F(LoaderTest, UndefinedFunctionInAnotherModuleIsALoadError) {
+  write("helper.lzs", "module helper\nfunc twice/1\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  loadi x0, 1\n  call x0, helper.twice/2\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, main, err));
+  EXPECT_EQ(err.message, main + ": word 1: call to undefined function helper.twice/2");
+}
+
+TEST_F(LoaderTest, FailedLoadRollsBackEveryModuleItAdded) {
+  // a -> b (fine) -> c (missing): neither a nor b may stay loaded.
+  write("b.lzs", "module b\nfunc f/0\n  call x0, c.g/0\n  ret x0\n");
+  std::string a = write("a.lzs", "module a\nfunc f/0\n  call x0, b.f/0\n  ret x0\n");
+  size_t before = module_count();
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, a, err));
+  EXPECT_EQ(module_count(), before);
+  EXPECT_FALSE(vm_.find_module(vm_.atom("a")));
+  EXPECT_FALSE(vm_.find_module(vm_.atom("b")));
+  // Once c exists the same load succeeds.
+  write("c.lzs", "module c\nfunc g/0\n  loadi x0, 7\n  ret x0\n");
+  Module* m = load_module_file(vm_, a, err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "f", {}), "7");
+}
+
+TEST_F(LoaderTest, MutuallyRecursiveModulesLink) {
+  write("odd.lzs",
+        "module odd\nfunc is/1\n  loadi x1, 0\n  eq x0, x1, no\n  loadi x1, 1\n  sub x0, x0, x1\n"
+        "  tcall even.is/1\nno:\n  loadc x0, false\n  ret x0\n");
+  std::string even = write("even.lzs",
+                           "module even\nfunc is/1\n  loadi x1, 0\n  eq x0, x1, yes\n  loadi x1, 1\n"
+                           "  sub x0, x0, x1\n  tcall odd.is/1\nyes:\n  loadc x0, true\n  ret x0\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, even, err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "is", {make_int(10)}), "true");
+  EXPECT_EQ(run(m, "is", {make_int(7)}), "false");
+}
+
+TEST_F(LoaderTest, FileDefiningAnotherModuleNameIsRejected) {
+  write("dep.lzs", "module other\nfunc f/0\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, dep.f/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, main, err));
+  EXPECT_NE(err.message.find("defines module other, expected dep"), std::string::npos) << err.message;
+}
+
+TEST_F(LoaderTest, LoadingTheSameModuleTwiceIsAnError) {
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  ret x0\n");
+  LoadError err;
+  ASSERT_TRUE(load_module_file(vm_, main, err)) << err.message;
+  EXPECT_FALSE(load_module_file(vm_, main, err));
+  EXPECT_EQ(err.message, main + ": module app is already loaded");
+}
+
+TEST_F(LoaderTest, CorruptModuleFileReportsTheReaderError) {
+  fs::path p = dir_ / "bad.lzr";
+  std::ofstream(p, std::ios::binary) << "LZQ\x01";
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, p.string(), err));
+  EXPECT_EQ(err.message.rfind(p.string() + ": byte ", 0), 0u) << err.message;
+}
+
+TEST_F(LoaderTest, UnreadableFileIsReported) {
+  LoadError err;
+  std::string missing = (dir_ / "missing.lzr").string();
+  EXPECT_FALSE(load_module_file(vm_, missing, err));
+  EXPECT_EQ(err.message, missing + ": cannot read file: No such file or directory");
+}
+
+TEST_F(LoaderTest, RuntimeErrorKeepsTheCallStackForTheTrace) {
+  std::string main = write("app.lzs",
+                           "module app\nfunc go/0\n  loadi x0, 1\n  call x0, inner/1\n  ret x0\n"
+                           "func inner/1\n  loadi x1, 0\n  div x0, x0, x1\n  ret x0\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  for (EngineKind e : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(e)) continue;
+    EXPECT_EQ(run(m, "go", {}, e), "error: :badarith") << engine_name(e);
+    EXPECT_EQ(last_trace_, (std::vector<std::string>{"app.inner/1 @ 4", "app.go/0 @ 1"})) << engine_name(e);
+  }
+}
+
+TEST_F(LoaderTest, DeepRecursionRaisesStackOverflowInsteadOfCrashing) {
+  std::string main = write("app.lzs",
+                           "module app\nfunc down/1 frame=1\n  mov y0, x0\n  loadi x1, 1\n  add x0, x0, x1\n"
+                           "  call x0, down/1\n  ret x0\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  for (EngineKind e : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(e)) continue;
+    EXPECT_EQ(run(m, "down", {make_int(0)}, e), "error: :stack_overflow") << engine_name(e);
+  }
+}
+
+TEST_F(LoaderTest, NativeFunctionsCanBeExecutedDirectly) {
+  Module* io = vm_.find_module(vm_.atom("kernel"));
+  ASSERT_TRUE(io);
+  EXPECT_EQ(run(io, "max", {make_int(3), make_int(9)}), "9");
+  EXPECT_EQ(run(io, "error", {vm_.atom("boom")}), "error: :boom");
+}
+
+}  // namespace
+}  // namespace lzr
