@@ -13,7 +13,10 @@
 #include <string_view>
 
 #include "format/module_file.h"
+#include "builtins/builtins.h"
+#include "engine/loader.h"
 #include "format/verifier.h"
+#include "vm/vm.h"
 #include "seed_modules.h"
 
 namespace lzr::fuzz {
@@ -62,7 +65,15 @@ void load_input(std::string_view bytes) {
   if (!m) return check_error_line(err);
   check_round_trip(bytes, *m);
   if (!verify_module(*m, kFile, err)) return check_error_line(err);
-  if (m->type == ModuleType::Script) check_instruction_tiling(*m);
+  if (m->type != ModuleType::Script) return;  // natives would dlopen whatever path the input names
+  check_instruction_tiling(*m);
+
+  // The VM's loader: literals into the immortal area, translation to internal
+  // code, linking (no search path, so calls into other modules must fail cleanly).
+  VM vm;
+  register_builtins(vm);
+  Module* loaded = load_module_bytes(vm, bytes, std::string(kFile), err);
+  if (!loaded) check_error_line(err);
 }
 
 }  // namespace lzr::fuzz
