@@ -1,0 +1,320 @@
+// The assembler engine against the portable engine on programs aimed at its
+// own edge cases: the shifted-operand overflow check at +-2^47, float fast
+// paths and their fallbacks, compare fast paths, stack overflow, allocation
+// across collections, and the upvalue base register after a collection.
+//
+// Every program runs on both engines, normally and with GC stress; all four
+// outcomes (result or error term, stack trace) must be identical and equal
+// the expectation.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "asm/assembler.h"
+#include "builtins/builtins.h"
+#include "engine/engine.h"
+#include "engine/loader.h"
+#include "format/module_file.h"
+#include "vm/printer.h"
+#include "vm/vm.h"
+
+namespace lzr {
+namespace {
+
+struct Outcome {
+  std::string value;           // result text, or "error: <term>"
+  std::vector<std::string> trace;
+  uint64_t collections = 0;
+};
+
+Outcome run(const std::string& source, EngineKind engine, bool stress, size_t stack_words) {
+  Outcome out;
+  VmOptions options;
+  options.gc_stress = stress;
+  options.stack_words = stack_words;
+  VM vm(options);
+  register_builtins(vm);
+  std::string why;
+  auto file = assemble(source, "t.lzs", why);
+  if (!file) {
+    out.value = "assembly failed: " + why;
+    return out;
+  }
+  std::vector<uint8_t> bytes = write_module(*file);
+  LoadError err;
+  Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                "t.lzr", err);
+  if (!m) {
+    out.value = "load failed: " + err.message;
+    return out;
+  }
+  const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
+  if (!main0) {
+    out.value = "no main/0";
+    return out;
+  }
+  Process p(vm, stack_words);
+  Term r = execute(p, main0, {}, engine);
+  if (r == kRaised) {
+    out.value = "error: " + term_to_string(p.error, vm.atoms);
+    for (const TraceEntry& e : stack_trace(p))
+      out.trace.push_back(format_trace_entry(p, e) + " x" + std::to_string(e.count));
+  } else {
+    out.value = term_to_string(r, vm.atoms);
+  }
+  out.collections = p.heap.stats().collections;
+  p.reset_stack();
+  return out;
+}
+
+class AsmEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!engine_available(EngineKind::Asm)) GTEST_SKIP() << "the assembler engine is not built on this machine";
+  }
+
+  // Runs `source` four ways; returns the portable engine's normal outcome
+  // after checking the other three agree with it.
+  Outcome agree(const std::string& source, size_t stack_words = size_t{1} << 20) {
+    Outcome ref = run(source, EngineKind::Portable, false, stack_words);
+    for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+      for (bool stress : {false, true}) {
+        Outcome o = run(source, engine, stress, stack_words);
+        EXPECT_EQ(o.value, ref.value) << engine_name(engine) << (stress ? " with GC stress" : "") << "\n" << source;
+        EXPECT_EQ(o.trace, ref.trace) << engine_name(engine) << (stress ? " with GC stress" : "") << "\n" << source;
+      }
+    }
+    return ref;
+  }
+
+  void expect(const std::string& source, const std::string& value) { EXPECT_EQ(agree(source).value, value) << source; }
+};
+
+// `op d, a, b` with both operands in X registers (the _xxx forms) and again
+// with Y operands and a Y destination (the generic forms).
+std::vector<std::string> binop_programs(const std::string& op, const std::string& a, const std::string& b) {
+  return {
+      "func main/0\n  load x1, " + a + "\n  load x2, " + b + "\n  " + op + " x0, x1, x2\n  ret x0\n",
+      "func main/0 frame=3\n  load y0, " + a + "\n  load y1, " + b + "\n  " + op + " y2, y0, y1\n  ret y2\n",
+      "func main/0 frame=1\n  load x1, " + a + "\n  load y0, " + b + "\n  " + op + " x0, x1, y0\n  ret x0\n",
+  };
+}
+
+constexpr int64_t kMax = (int64_t{1} << 47) - 1;
+constexpr int64_t kMin = -(int64_t{1} << 47);
+std::string num(int64_t v) { return std::to_string(v); }
+
+TEST_F(AsmEngine, IntegerOverflowBoundaries) {
+  struct Case {
+    const char* op;
+    int64_t a, b;
+    std::string want;
+  } cases[] = {
+      {"add", kMax - 1, 1, num(kMax)},
+      {"add", kMax, 1, "error: :overflow"},
+      {"add", kMin, -1, "error: :overflow"},
+      {"add", kMin, kMax, "-1"},
+      {"add", kMax, kMax, "error: :overflow"},
+      {"sub", kMin + 1, 1, num(kMin)},
+      {"sub", kMin, 1, "error: :overflow"},
+      {"sub", kMax, -1, "error: :overflow"},
+      {"sub", 0, kMin, "error: :overflow"},
+      {"sub", -1, kMin, num(kMax)},
+      {"mul", int64_t{1} << 46, 2, "error: :overflow"},
+      {"mul", int64_t{1} << 46, -2, num(kMin)},
+      {"mul", kMin, -1, "error: :overflow"},
+      {"mul", kMin, 1, num(kMin)},
+      {"mul", kMin, 0, "0"},
+      {"mul", int64_t{1} << 24, int64_t{1} << 24, "error: :overflow"},
+      {"mul", (int64_t{1} << 24) - 1, int64_t{1} << 23, num(((int64_t{1} << 24) - 1) << 23)},
+      {"div", kMin, -1, "error: :overflow"},
+      {"div", kMin, 1, num(kMin)},
+      {"div", kMax, -1, num(-kMax)},
+      {"div", -7, 2, "-4"},
+      {"div", 7, -2, "-4"},
+      {"div", 7, 0, "error: :badarith"},
+      {"mod", kMin, -1, "0"},
+      {"mod", -7, 2, "1"},
+      {"mod", 7, -2, "-1"},
+      {"mod", kMin, kMax, num(kMax - 1)},
+      {"mod", 7, 0, "error: :badarith"},
+      {"shl", 1, 46, num(int64_t{1} << 46)},
+      {"shl", 1, 47, "error: :overflow"},
+      {"shr", kMin, 47, "-1"},
+      {"and", kMin, -1, num(kMin)},
+      {"or", kMin, kMax, "-1"},
+      {"xor", kMax, -1, num(kMin)},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : binop_programs(c.op, num(c.a), num(c.b))) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, MixedIntegerAndFloatArithmetic) {
+  struct Case {
+    const char *op, *a, *b, *want;
+  } cases[] = {
+      {"add", "1", "1.5", "2.5"},
+      {"add", "1.5", "1", "2.5"},
+      {"add", "0.1", "0.2", "0.30000000000000004"},
+      {"sub", "1.5", "2", "-0.5"},
+      {"sub", "-0.0", "0.0", "-0.0"},
+      {"mul", "2", "0.25", "0.5"},
+      {"mul", "1.0e308", "10.0", "error: :badarith"},
+      {"add", "1.0e308", "1.0e308", "error: :badarith"},
+      {"sub", "-1.0e308", "1.0e308", "error: :badarith"},
+      {"div", "7", "2.0", "3.5"},
+      {"div", "7.0", "2", "3.5"},
+      {"div", "1.0", "0.0", "error: :badarith"},
+      {"div", "0.0", "0.0", "error: :badarith"},
+      {"div", "1.0", "-0.0", "error: :badarith"},
+      {"div", "1.0e-300", "1.0e300", "0.0"},
+      {"mod", "7.5", "2", "1.5"},
+      {"mod", "-7.5", "2", "0.5"},
+      {"add", ":a", "1", "error: :badarith"},
+      {"add", "1", "[]", "error: :badarith"},
+      {"mul", "{1}", "2.0", "error: :badarith"},
+      {"and", "1", "1.0", "error: :badarg"},
+      {"and", "true", "false", "false"},
+      {"or", "true", "false", "true"},
+      {"xor", "true", "true", "false"},
+      {"shl", "1.0", "1", "error: :badarith"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : binop_programs(c.op, c.a, c.b)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, CompareFloatsIntegersAndOtherTerms) {
+  struct Case {
+    std::string a, op, b;
+    bool holds;
+  } cases[] = {
+      {"1", "eq", "1.0", true},     {"1", "ne", "1.0", false},     {"0.0", "eq", "-0.0", true},
+      {"0.0", "ne", "-0.0", false}, {"1", "lt", "1.5", true},      {"1.5", "lt", "1", false},
+      {"2.0", "gt", "1", true},     {"1.0", "lte", "1", true},     {"-1", "gte", "-1.0", true},
+      {"1.5", "lt", "2.5", true},   {"2.5", "gte", "2.5", true},   {"2.5", "gt", "2.5", false},
+      {"-2.5", "lt", "-3", false},  {"3", "lt", "2", false},       {"-3", "lt", "2", true},
+      {num(kMax), "gt", num(kMin), true},                          {num(kMin), "lt", "-1", true},
+      {"1", "lt", ":a", true},      {":a", "lt", "1", false},      {"1.0e300", "lt", ":a", true},
+      {":a", "eq", ":a", true},     {":a", "eq", ":b", false},     {":a", "ne", ":b", true},
+      {":a", "eq", "[]", false},    {"[]", "eq", "[]", true},      {"[]", "lt", "[1]", true},
+      {"{1, 2}", "eq", "{1, 2.0}", true},                          {"{1, 2}", "lt", "{1, 3}", true},
+      {"[1]", "ne", "[1]", false},  {"1", "eq", ":a", false},      {"\"ab\"", "gt", "[1]", true},
+  };
+  for (const Case& c : cases) {
+    const std::string want = c.holds ? ":yes" : ":no";
+    const std::string tail = "  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n  ret x0\n";
+    expect("func main/0\n  load x1, " + c.a + "\n  load x2, " + c.b + "\n  " + c.op + " x1, x2, yes\n" +
+               tail,
+           want);
+    expect("func main/0 frame=2\n  load y0, " + c.a + "\n  load y1, " + c.b + "\n  " + c.op +
+               " y0, y1, yes\n" + tail,
+           want);
+  }
+}
+
+TEST_F(AsmEngine, DeepRecursionRaisesStackOverflow) {
+  const std::string calls =
+      "func main/0\n  loadi x0, 0\n  call x0, down/1\n  ret x0\n"
+      "func down/1 frame=2\n  mov y0, x0\n  loadi x1, 1\n  add x0, x0, x1\n  call x0, down/1\n  ret x0\n";
+  Outcome o = agree(calls, size_t{1} << 14);
+  EXPECT_EQ(o.value, "error: :stack_overflow");
+  // The failing call, then every pending call (repeats counted in one entry).
+  ASSERT_EQ(o.trace.size(), 2u);
+  EXPECT_EQ(o.trace[0].rfind("t.down/1 @ 6 x", 0), 0u) << o.trace[0];
+  EXPECT_GT(std::stoul(o.trace[0].substr(o.trace[0].find('x') + 1)), 1000u) << o.trace[0];
+  EXPECT_EQ(o.trace[1], "t.main/0 @ 1 x1");
+
+  // Through apply: a closure calling itself via its own upvalue.
+  const std::string applies =
+      "func main/0\n  fn x1, self/1\n  mov x0, x1\n  apply x0, x1\n  ret x0\n"
+      "func self/1 frame=1\n  mov y0, x0\n  apply x0, x0\n  ret x0\n";
+  EXPECT_EQ(agree(applies, size_t{1} << 14).value, "error: :stack_overflow");
+
+  // A tail call that needs a larger frame than the stack has left.
+  const std::string tail =
+      "func main/0\n  loadi x0, 0\n  call x0, down/1\n  ret x0\n"
+      "func down/1 frame=1\n  mov y0, x0\n  loadi x1, 1\n  add x0, x0, x1\n  call x0, down/1\n  tcall big/0\n"
+      "func big/0 frame=32\n  loadi x0, 1\n  ret x0\n";
+  EXPECT_EQ(agree(tail, size_t{1} << 14).value, "error: :stack_overflow");
+}
+
+TEST_F(AsmEngine, ErrorsKeepTheirStackTrace) {
+  const std::string src =
+      "func main/0 frame=1\n  loadi y0, 3\n  call x0, a/0\n  ret x0\n"
+      "func a/0 frame=1\n  loadc x0, {1, 2}\n  call y0, b/1\n  ret y0\n"
+      "func b/1\n  loadi x1, 5\n  get x0, x0, x1\n  ret x0\n";
+  Outcome o = agree(src);
+  EXPECT_EQ(o.value, "error: {:badindex, 5}");
+  EXPECT_EQ(o.trace, (std::vector<std::string>{"t.b/1 @ 7 x1", "t.a/0 @ 4 x1", "t.main/0 @ 1 x1"}));
+  EXPECT_EQ(agree("func main/0\n  loadi x1, 3\n  apply x0, x1\n  ret x0\n").value, "error: {:badfun, 3}");
+  EXPECT_EQ(agree("func main/0\n  loadi x0, 3\n  call x0, kernel.error/1\n  ret x0\n").value, "error: 3");
+  EXPECT_EQ(agree("func main/0\n  loadi x0, 3\n  tcall kernel.error/1\n").value, "error: 3");
+}
+
+// build(N) = [{N, [N | N * 1.5]}, ..., {1, [1 | 1.5]}]: a tuple, a cons and
+// a float per element, with the list kept in a Y slot across each call.
+const char* kBuildTuples =
+    "func main/0\n  load x0, N\n  list x1, []\n  tcall build/2\n"
+    "func build/2 frame=0\n  loadi x2, 0\n  eq x0, x2, done\n  load x2, 1.5\n  mul x2, x0, x2\n"
+    "  cons x2, x0, x2\n  tuple x2, {x0, x2}\n  cons x1, x2, x1\n  loadi x2, 1\n  sub x0, x0, x2\n"
+    "  tcall build/2\ndone:\n  mov x0, x1\n  ret x0\n";
+
+std::string build_tuples_text(int n) {
+  std::string s = "[";
+  for (int i = 1; i <= n; ++i) {
+    s += (i > 1 ? ", {" : "{") + std::to_string(i) + ", [" + std::to_string(i) + " | " + format_float(i * 1.5) + "]}";
+  }
+  return s + "]";
+}
+
+TEST_F(AsmEngine, CollectionsWhileBuildingTuplesAndLists) {
+  std::string src = kBuildTuples;
+  src.replace(src.find("N"), 1, "40");
+  EXPECT_EQ(agree(src).value, build_tuples_text(40));
+  // Under stress every allocation collects; the asm engine must really have collected.
+  EXPECT_GT(run(src, EngineKind::Asm, true, size_t{1} << 20).collections, 100u);
+
+  // Enough allocation to overflow the heap's blocks without stress.
+  std::string big = kBuildTuples;
+  big.replace(big.find("N"), 1, "200000");
+  Outcome normal = run(big, EngineKind::Asm, false, size_t{1} << 20);
+  EXPECT_EQ(normal.value, run(big, EngineKind::Portable, false, size_t{1} << 20).value);
+  EXPECT_GT(normal.collections, 0u);
+
+  // list/tuple constructors with many elements, Y and X operands mixed.
+  expect(
+      "func main/0 frame=2\n  loadi y0, 1\n  load y1, 2.5\n  loadc x2, :c\n"
+      "  list x3, [y0, y1, x2, y0, y1, x2, y0]\n  tuple x4, {x3, y0, x3, y1}\n  tuple x5, {}\n  list x6, []\n"
+      "  tuple x0, {x4, x5, x6}\n  ret x0\n",
+      "{{[1, 2.5, :c, 1, 2.5, :c, 1], 1, [1, 2.5, :c, 1, 2.5, :c, 1], 2.5}, {}, []}");
+}
+
+TEST_F(AsmEngine, UpvalueBaseSurvivesCollections) {
+  // The closure's body allocates (a collection under stress moves the
+  // closure) and calls a function that allocates heavily (the return must
+  // reload the moved closure's upvalues), then reads its upvalues.
+  const std::string src =
+      "func main/0 frame=1\n  loadi x0, 7\n  loadc x1, :seven\n  load x2, 2.5\n  fn y0, body/1, [x0, x1, x2]\n"
+      "  loadi x0, 5\n  apply x0, y0\n  ret x0\n"
+      "func body/1 upvals=3 frame=1\n  tuple x1, {x0, x0}\n  mov x2, u0\n  tuple y0, {x1, x2}\n"
+      "  loadi x0, 2000\n  list x1, []\n  call x0, churn/2\n"
+      "  mov x3, u0\n  mov x4, u1\n  add x5, u2, u0\n  tuple x0, {x3, x4, x5, y0}\n  ret x0\n"
+      "func churn/2\n  loadi x2, 0\n  eq x0, x2, done\n  tuple x2, {x0, x1}\n  cons x1, x2, x1\n"
+      "  loadi x2, 1\n  sub x0, x0, x2\n  tcall churn/2\ndone:\n  size x0, x1\n  ret x0\n";
+  EXPECT_EQ(agree(src).value, "{7, :seven, 9.5, {{5, 5}, 7}}");
+}
+
+TEST_F(AsmEngine, MovesAndSwapsAcrossOperandKinds) {
+  expect(
+      "func main/0 frame=3\n  loadi x1, 1\n  loadi y0, 2\n  loadc y1, :three\n"
+      "  mov x2, y0, y2\n"  // swap-move: t = x2 (nil); x2 = y0; y2 = t
+      "  mov y0, x1\n  mov x1, y1\n"
+      "  mov x3, x1, x1\n"  // t = x3 (nil); x3 = x1; x1 = t
+      "  tuple x0, {x1, x2, x3, y0, y1, y2}\n  ret x0\n",
+      "{[], 2, :three, 1, :three, []}");
+}
+
+}  // namespace
+}  // namespace lzr
