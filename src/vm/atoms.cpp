@@ -1,9 +1,15 @@
 // The atom table (docs/terms.md, "Atoms").
 #include "vm/atoms.h"
 
+#include <cstring>
+
 #include "vm/term_ops.h"
 
 namespace lzr {
+
+namespace {
+constexpr size_t kTextChunkBytes = 16 * 1024;  // > kMaxAtomLength, so any text fits a fresh chunk
+}  // namespace
 
 AtomTable::AtomTable() {
   static constexpr std::string_view kFixed[] = {
@@ -28,9 +34,21 @@ std::optional<Term> AtomTable::intern(std::string_view text) {
   if (auto found = find(text)) return found;
   if (text.size() > kMaxAtomLength || names_.size() >= kMaxAtoms) return std::nullopt;
   const auto index = static_cast<uint32_t>(names_.size());
-  const std::string& stored = names_.emplace_back(text);
-  index_.emplace(std::string_view(stored), index);
+  const std::string_view stored = store(text);
+  names_.push_back(stored);
+  index_.emplace(stored, index);
   return make_atom(index);
+}
+
+std::string_view AtomTable::store(std::string_view text) {
+  if (text_chunks_.empty() || kTextChunkBytes - chunk_used_ < text.size()) {
+    text_chunks_.push_back(std::make_unique_for_overwrite<char[]>(kTextChunkBytes));
+    chunk_used_ = 0;
+  }
+  char* p = text_chunks_.back().get() + chunk_used_;
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  chunk_used_ += text.size();
+  return std::string_view(p, text.size());
 }
 
 }  // namespace lzr

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <deque>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -36,7 +36,7 @@ class AtomTable {
  public:
   AtomTable();
   ~AtomTable();
-  AtomTable(const AtomTable&) = delete;  // index_ views into names_
+  AtomTable(const AtomTable&) = delete;  // names_ and index_ view into text_chunks_
   AtomTable& operator=(const AtomTable&) = delete;
   // Interns `text`; nullopt when the table is full or the text is too long.
   std::optional<Term> intern(std::string_view text);
@@ -47,8 +47,12 @@ class AtomTable {
   size_t size() const { return names_.size(); }
 
  private:
-  std::deque<std::string> names_;  // deque: element addresses stay put, so views stay valid
-  std::unordered_map<std::string_view, uint32_t> index_;  // keys view into names_
+  std::string_view store(std::string_view text);
+
+  std::vector<std::string_view> names_;  // index -> text, one load away (term order reads it)
+  std::vector<std::unique_ptr<char[]>> text_chunks_;  // the texts, back to back; never move
+  size_t chunk_used_ = 0;
+  std::unordered_map<std::string_view, uint32_t> index_;  // text -> index
 };
 
 }  // namespace lzr

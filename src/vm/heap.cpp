@@ -38,26 +38,33 @@ size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 
   std::abort();
 }
 
-// The old blocks' used ranges, sorted, for "does this pointer move?".
+// The old blocks' used ranges, sorted, for "does this pointer move?". A heap
+// rarely has more than a few blocks, so they usually fit inline (no
+// allocation per collection).
 class FromSpace {
  public:
+  explicit FromSpace(size_t blocks) {
+    if (blocks > kInline) {
+      spilled_.resize(blocks);
+      ranges_ = spilled_.data();
+    }
+  }
   void add(const Term* start, const Term* end) {
-    if (start != end) ranges_.push_back({start, end});
+    if (start != end) ranges_[n_++] = Range{start, end};
   }
   void seal() {
-    std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
-    if (!ranges_.empty()) {
-      lo_ = ranges_.front().start;
-      hi_ = ranges_.back().end;
+    std::sort(ranges_, ranges_ + n_, [](const Range& a, const Range& b) { return a.start < b.start; });
+    if (n_ > 0) {
+      lo_ = ranges_[0].start;
+      hi_ = ranges_[n_ - 1].end;
     }
   }
   bool contains(const Term* p) const {
     if (p < lo_ || p >= hi_) return false;
-    if (ranges_.size() == 1) return true;
+    if (n_ == 1) return true;
     // Last range starting at or before p.
-    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), p,
-                               [](const Term* q, const Range& r) { return q < r.start; });
-    return it != ranges_.begin() && p < std::prev(it)->end;
+    const Range* it = std::upper_bound(ranges_, ranges_ + n_, p, [](const Term* q, const Range& r) { return q < r.start; });
+    return it != ranges_ && p < (it - 1)->end;
   }
 
  private:
@@ -65,7 +72,11 @@ class FromSpace {
     const Term* start;
     const Term* end;
   };
-  std::vector<Range> ranges_;
+  static constexpr size_t kInline = 8;
+  Range inline_[kInline];
+  Range* ranges_ = inline_;
+  size_t n_ = 0;
+  std::vector<Range> spilled_;
   const Term* lo_ = nullptr;
   const Term* hi_ = nullptr;
 };
@@ -279,7 +290,7 @@ void Heap::collect(const GcRoots& roots) {
   const size_t used = used_words();
   const size_t held_before = held_words();
 
-  FromSpace from;
+  FromSpace from(num_blocks_);
   for (uint32_t i = 0; i < num_blocks_; ++i) from.add(blocks_[i].start, blocks_[i].top);
   from.seal();
 

@@ -31,7 +31,9 @@ inline unsigned chunk(uint32_t hash, unsigned level) { return (hash >> (kBitsPer
 inline bool is_immediate(Term t) { return tag_of(t) != kTagCons && tag_of(t) != kTagBoxed; }
 // exact_equal, with the usual immediate keys decided inline.
 inline bool same_key(Term a, Term b) { return a == b || (!is_immediate(a) && exact_equal(a, b)); }
-inline bool key_less(Term a, Term b) { return compare_exact(a, b) < 0; }
+inline bool key_less(Term a, Term b) {
+  return is_atom(a) && is_atom(b) ? compare_atoms(a, b) < 0 : compare_exact(a, b) < 0;
+}
 
 uint32_t (*g_key_hash)(Term) = hash_term;
 inline uint32_t key_hash(Term key) { return g_key_hash(key); }
@@ -172,8 +174,10 @@ Term build_small(Alloc& alloc, const Term* kv, size_t n) {
       values[pos] = value;  // later duplicates win
       continue;
     }
-    std::memmove(keys + pos + 1, keys + pos, (m - pos) * sizeof(Term));
-    std::memmove(values + pos + 1, values + pos, (m - pos) * sizeof(Term));
+    for (size_t j = m; j > pos; --j) {  // at most 15 moves: a loop beats a memmove call
+      keys[j] = keys[j - 1];
+      values[j] = values[j - 1];
+    }
     keys[pos] = key;
     values[pos] = value;
     ++m;

@@ -102,14 +102,21 @@ int compare_numbers(Term a, Term b, bool exact) {
   return three_way(!std::signbit(x), !std::signbit(y));
 }
 
+}  // namespace
+
 int compare_atoms(Term a, Term b) {
+  if (a == b) return 0;
   const AtomTable* atoms = term_order_atoms();
   if (atoms && atoms->contains(a) && atoms->contains(b)) {
-    const int c = atoms->text(a).compare(atoms->text(b));
-    return three_way(c, 0);
+    const std::string_view ta = atoms->text(a), tb = atoms->text(b);
+    // Most atoms differ in their first byte: skip the memcmp call then.
+    if (!ta.empty() && !tb.empty() && ta[0] != tb[0]) return three_way(static_cast<uint8_t>(ta[0]), static_cast<uint8_t>(tb[0]));
+    return three_way(ta.compare(tb), 0);
   }
   return three_way(atom_index(a), atom_index(b));
 }
+
+namespace {
 
 const FunctionInfo* closure_function(Term t) {
   return reinterpret_cast<const FunctionInfo*>(boxed_ptr(t)[1]);
@@ -195,6 +202,7 @@ int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
 int compare_terms(Term a, Term b, bool exact) {
   if (a == b) return 0;
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, exact);
+  if (is_atom(a) && is_atom(b)) return compare_atoms(a, b);
   CompareStack todo;
   int c = compare_step(a, b, exact, todo);
   while (c == 0 && !todo.empty()) {

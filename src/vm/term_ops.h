@@ -35,6 +35,10 @@ bool exact_equal(Term a, Term b);
 // within one VM run only.
 uint32_t hash_term(Term t);
 
+// Order of two atoms (by text). Same as compare() on atoms, without the
+// general dispatch.
+int compare_atoms(Term a, Term b);
+
 // Atom order needs atom text. Every AtomTable registers itself while it
 // lives and the newest living one is used, unless set_term_order_atoms
 // picked one (nullptr undoes that). With no table at all, or for an atom the
