@@ -25,11 +25,14 @@ constexpr size_t kPageBytes = 4096;
 // several hundred times.
 constexpr size_t kHugePageMinWords = 512 * 1024;  // 4 MiB
 constexpr size_t kMinHeapWords = 64;
-// One freed mmap'd block up to this size is kept for the next collection's
-// to-space: its pages are already mapped and touched, so a medium heap's
-// collections make no system calls and take no page faults. Larger blocks
-// go back to the OS at once.
-constexpr size_t kSpareMaxWords = 1024 * 1024;  // 8 MiB of address space; only touched pages cost memory
+// The old main block is kept as the next collection's to-space (a semi-space
+// pair): its pages are already mapped and touched, so steady-state
+// collections make no system calls and take no page faults (zeroing fresh
+// pages costs about as much as the copying itself). Peak memory does not
+// grow, since from- and to-space coexist during a collection anyway. A spare
+// more than 4x larger than needed (the heap shrank) is released, and so are
+// blocks beyond this size.
+constexpr size_t kSpareMaxWords = size_t{64} << 20;  // 512 MiB of address space
 
 size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
 
@@ -59,7 +62,7 @@ class FromSpace {
       hi_ = ranges_[n_ - 1].end;
     }
   }
-  bool contains(const Term* p) const {
+  [[gnu::always_inline]] bool contains(const Term* p) const {
     if (p < lo_ || p >= hi_) return false;
     if (n_ == 1) return true;
     // Last range starting at or before p.
@@ -88,7 +91,7 @@ class Copier {
   Copier(const FromSpace& from, Term* to) : from_(from), top_(to) {}
   Term* top() const { return top_; }
 
-  Term forward(Term t) {
+  [[gnu::always_inline]] Term forward(Term t) {
     const uint64_t tag = tag_of(t);
     if (tag == kTagCons) {
       Term* p = cons_ptr(t);
