@@ -98,6 +98,39 @@ TEST(Literals, MaterializeNestedTerms) {
   EXPECT_EQ(*map_find(tuple_elems(*term)[6], t.atom("key17")), I(17));
 }
 
+TEST(Literals, HeapMapsBuiltOnLiteralMapsSurviveCollections) {
+  Terms t;
+  LiteralArena arena;
+  std::string err;
+  std::vector<Literal> kv;
+  for (int i = 0; i < 100; ++i) {
+    kv.push_back(lit_int(i));
+    kv.push_back(lit_text(Literal::Kind::Binary, "v" + std::to_string(i)));
+  }
+  const Term literal = *arena.materialize(lit_items(Literal::Kind::Map, kv), t.atoms, err);
+  Term x[32] = {};
+  x[0] = literal;
+  for (int i = 0; i < 100; i += 3) x[0] = map_put(t.heap, x[0], I(i), I(-i));  // shares literal nodes
+  x[1] = map_remove(t.heap, literal, I(50));
+  GcRoots roots;
+  roots.x = x;
+  roots.x_live = 0b11;
+  t.heap.collect(roots);
+  for (int i = 0; i < 100; ++i) {
+    const Term* v = map_find(x[0], I(i));
+    ASSERT_NE(v, nullptr);
+    if (i % 3 == 0) {
+      EXPECT_EQ(*v, I(-i));
+    } else {
+      EXPECT_EQ(t.str(*v), "\"v" + std::to_string(i) + "\"");
+    }
+  }
+  EXPECT_EQ(map_size(x[1]), 99u);
+  EXPECT_EQ(map_find(x[1], I(50)), nullptr);
+  EXPECT_EQ(map_size(literal), 100u);  // the literal itself is untouched
+  EXPECT_EQ(t.str(*map_find(literal, I(0))), "\"v0\"");
+}
+
 TEST(Literals, DeepLiteralListDoesNotRecurse) {
   Terms t;
   LiteralArena arena;
