@@ -204,8 +204,10 @@ Term op_drop(Process& p, Term c, Term index) {
   }
   if (is_binary(c)) {
     uint64_t n = binary_size(c);
-    if (!is_int(index) || int_value(index) < 0) return raise(p, kAtom_badarg);
-    if (static_cast<uint64_t>(int_value(index)) > n) return raise_tagged(p, kAtom_badindex, index);
+    if (!is_int(index)) return raise(p, kAtom_badarg);
+    if (int_value(index) < 0 || static_cast<uint64_t>(int_value(index)) > n) {
+      return raise_tagged(p, kAtom_badindex, index);
+    }
     i = static_cast<uint64_t>(int_value(index));
     std::string_view rest(reinterpret_cast<const char*>(binary_bytes(c)) + i, n - i);
     return make_binary(p.heap, rest);
@@ -227,8 +229,9 @@ Term op_put(Process& p, Term c, Term key, Term value) {
     return make_boxed(o);
   }
   if (is_cons(c)) {
-    if (!is_int(key) || int_value(key) < 0) return raise(p, kAtom_badarg);
+    if (!is_int(key)) return raise(p, kAtom_badarg);
     int64_t n = int_value(key);
+    if (n < 0) return raise_tagged(p, kAtom_badindex, key);
     // Check the list is long enough before allocating.
     Term l = c;
     for (int64_t k = 0; k < n && is_cons(l); ++k) l = cons_tail(l);
