@@ -3,7 +3,7 @@
 string(REGEX REPLACE "\\.lzs$" "" base "${PROGRAM}")
 set(args "")
 if(EXISTS "${base}.args")
-  file(STRINGS "${base}.args" args)
+  file(STRINGS "${base}.args" args ENCODING UTF-8)  # default splits at non-ASCII bytes
 endif()
 if(STRESS)
   set(ENV{LZR_GC_STRESS} 1)

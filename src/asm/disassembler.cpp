@@ -28,7 +28,9 @@ std::string literal_key(const Literal& lit) {
 
 std::string quoted_atom(std::string_view text) {
   if (is_plain_name(text)) return ":" + std::string(text);
-  return ":\"" + escape_text(text) + "\"";
+  std::string out = ":";
+  append_quoted(out, text);
+  return out;
 }
 
 std::string reg_name(Reg r) {

@@ -2,6 +2,8 @@
 // error messages must point at the exact column.
 #include "asm/lexer.h"
 
+#include "format/literal_text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -372,13 +374,7 @@ std::optional<std::vector<Token>> tokenize(std::string_view source, SyntaxError&
   return Lexer(source, err).run();
 }
 
-bool is_plain_name(std::string_view text) {
-  if (text.empty() || !is_name_start(text[0])) return false;
-  size_t i = 1;
-  while (i < text.size() && is_name_char(text[i])) ++i;
-  if (i < text.size() && (text[i] == '?' || text[i] == '!')) ++i;
-  return i == text.size();
-}
+bool is_plain_name(std::string_view text) { return is_identifier(text); }
 
 bool is_dotted_name(std::string_view text) {
   for (;;) {

@@ -219,29 +219,6 @@ class LiteralParser {
   SyntaxError& err_;
 };
 
-// Length of a valid UTF-8 sequence at text[i] that is printable (no C0/C1
-// controls other than \n \t \r, no DEL), 0 otherwise.
-size_t printable_sequence(std::string_view text, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return (c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t' || c == '\r' ? 1 : 0;
-  size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + len > text.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if (cp < 0xA0) return 0;  // C1 controls (and overlong forms of ASCII)
-  if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
-  if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
-  return len;
-}
-
 void format_into(std::string& out, const Literal& lit);
 
 void format_items(std::string& out, const std::vector<Literal>& items, size_t step) {
@@ -255,7 +232,7 @@ void format_items(std::string& out, const std::vector<Literal>& items, size_t st
 bool keyword_keys(const Literal& map) {
   for (size_t k = 0; k < map.items.size(); k += 2) {
     const Literal& key = map.items[k];
-    if (key.kind != Literal::Kind::Atom || !is_plain_name(key.text)) return false;
+    if (key.kind != Literal::Kind::Atom || !is_identifier(key.text)) return false;
   }
   return true;
 }
@@ -265,20 +242,7 @@ void format_into(std::string& out, const Literal& lit) {
     case Literal::Kind::Int: out += std::to_string(lit.i); break;
     case Literal::Kind::Float: out += format_float(lit.f); break;
     case Literal::Kind::Atom: out += format_atom(lit.text); break;
-    case Literal::Kind::Binary:
-      if (is_printable_text(lit.text)) {
-        out += '"';
-        out += escape_text(lit.text);
-        out += '"';
-      } else {
-        out += "<<";
-        for (size_t k = 0; k < lit.text.size(); ++k) {
-          if (k) out += ", ";
-          out += std::to_string(static_cast<unsigned char>(lit.text[k]));
-        }
-        out += ">>";
-      }
-      break;
+    case Literal::Kind::Binary: append_binary_text(out, lit.text); break;
     case Literal::Kind::List:
       out += '[';
       format_items(out, lit.items, 1);
@@ -331,85 +295,6 @@ std::string format_literal(const Literal& lit) {
   std::string out;
   format_into(out, lit);
   return out;
-}
-
-std::string format_float(double d) {
-  // Shortest round-trip digits from to_chars, laid out as Erlang and Elixir
-  // (and io.print) do: plain decimal unless scientific notation is shorter,
-  // scientific for whole numbers from 2^53 on; the mantissa always has a '.'.
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
-  bool negative = !sci.empty() && sci[0] == '-';
-  if (negative) sci.remove_prefix(1);
-  size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e)) {
-    if (c != '.') digits += c;
-  }
-  int exp10 = 0;  // value = d.ddd x 10^exp10
-  std::string_view exp_text = sci.substr(e + 1);
-  if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
-  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exp10);
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  const int len = static_cast<int>(digits.size());
-  const int place = exp10 - (len - 1);  // value = digits x 10^place
-  const int exp_len = static_cast<int>(std::to_string(exp10).size());
-  bool fixed;
-  if (place >= 0) {
-    fixed = std::fabs(d) < 9007199254740992.0 && place <= exp_len + (len == 1 ? 1 : 0);
-  } else if (exp10 >= 0) {
-    fixed = true;
-  } else {
-    fixed = -place - len <= exp_len;
-  }
-  std::string out = negative ? "-" : "";
-  if (!fixed) {
-    out += digits.substr(0, 1) + "." + (len > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exp10);
-  } else if (place >= 0) {
-    out += digits + std::string(static_cast<size_t>(place), '0') + ".0";
-  } else if (exp10 >= 0) {
-    out += digits.substr(0, static_cast<size_t>(exp10 + 1)) + "." + digits.substr(static_cast<size_t>(exp10 + 1));
-  } else {
-    out += "0." + std::string(static_cast<size_t>(-exp10 - 1), '0') + digits;
-  }
-  return out;
-}
-
-std::string escape_text(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (u < 0x20 || u == 0x7F) {
-          out += fmt::format("\\x{:02X}", u);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-bool is_printable_text(std::string_view bytes) {
-  for (size_t i = 0; i < bytes.size();) {
-    size_t len = printable_sequence(bytes, i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string format_atom(std::string_view name) {
-  if (name == "true" || name == "false" || name == "nil") return std::string(name);
-  if (is_plain_name(name)) return ":" + std::string(name);
-  return ":\"" + escape_text(name) + "\"";
 }
 
 }  // namespace lzr::asm_text

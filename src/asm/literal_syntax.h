@@ -9,6 +9,7 @@
 
 #include "asm/token_cursor.h"
 #include "format/literal.h"
+#include "format/literal_text.h"
 
 namespace lzr::asm_text {
 
@@ -19,14 +20,11 @@ std::optional<Literal> parse_literal(TokenCursor& cur, SyntaxError& err);
 
 // Literal text; nodes whose encoding is not canonical carry `::name`.
 std::string format_literal(const Literal& lit);
-// Shortest text that reads back as the same double, always with '.' or 'e'.
-std::string format_float(double d);
-// `:name`, `:"quoted"`, or bare `true` / `false` / `nil`.
-std::string format_atom(std::string_view name);
-// Body of a double-quoted string with escapes (no quotes).
-std::string escape_text(std::string_view bytes);
-// True when `bytes` prints as "text" rather than <<...>>.
-bool is_printable_text(std::string_view bytes);
+// Floats, atoms and text are formatted by format/literal_text.h, which
+// io.print uses too.
+using lzr::format_atom;
+using lzr::format_float;
+using lzr::is_printable_text;
 
 // ByteTerm type by its annotation name ("int8", "list16", ...).
 std::optional<ByteTermType> encoding_by_name(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "format/literal_text.h"  // format_float, format_atom
 #include "vm/atoms.h"
 #include "vm/term.h"
 
@@ -11,9 +12,5 @@ namespace lzr {
 
 void print_term(std::string& out, Term t, const AtomTable& atoms);
 std::string term_to_string(Term t, const AtomTable& atoms);
-// Shortest text that reads back as the same double, always with a '.' or 'e'.
-std::string format_float(double d);
-// `:name` or `:"quoted name"`.
-std::string format_atom(std::string_view name);
 
 }  // namespace lzr
