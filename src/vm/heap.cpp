@@ -25,6 +25,8 @@ constexpr size_t kPageBytes = 4096;
 // several hundred times.
 constexpr size_t kHugePageMinWords = 512 * 1024;  // 4 MiB
 constexpr size_t kMinHeapWords = 64;
+// The first major collection waits until the old generation holds this much.
+constexpr size_t kMinOldLimitWords = 64 * 1024;  // 512 KiB
 // The old main block is kept as the next collection's to-space (a semi-space
 // pair): its pages are already mapped and touched, so steady-state
 // collections make no system calls and take no page faults (zeroing fresh
@@ -148,7 +150,8 @@ class Copier {
 
 Heap::Heap(size_t initial_words) {
   min_words_ = std::max(initial_words, kMinHeapWords);
-  capacity_words_ = min_words_;
+  nursery_words_ = min_words_;
+  old_limit_words_ = kMinOldLimitWords;
   next_block_words_ = min_words_;
   push_block(new_block(min_words_, min_words_));
   note_peak(held_words());
@@ -157,6 +160,7 @@ Heap::Heap(size_t initial_words) {
 Heap::~Heap() {
   for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
   if (spare_.start) free_block(spare_);
+  if (old_.start) free_block(old_);
   std::free(blocks_);
 }
 
@@ -230,7 +234,7 @@ void Heap::insert_block_below_current(const Block& b) {
 }
 
 size_t Heap::held_words() const {
-  size_t words = 0;
+  size_t words = static_cast<size_t>(old_.top - old_.start);
   for (uint32_t i = 0; i < num_blocks_; ++i) {
     const Block& b = blocks_[i];
     words += static_cast<size_t>(b.limit - b.start);
@@ -243,10 +247,11 @@ void Heap::note_peak(size_t words) { stats_.peak_words = std::max(stats_.peak_wo
 size_t Heap::used_words() const {
   size_t words = 0;
   for (uint32_t i = 0; i + 1 < num_blocks_; ++i) words += static_cast<size_t>(blocks_[i].top - blocks_[i].start);
-  return words + static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start);
+  return words + static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start) + old_words();
 }
 
 bool Heap::owns(const Term* p) const {
+  if (p >= old_.start && p < old_.start + old_.reserved) return true;
   for (uint32_t i = 0; i < num_blocks_; ++i) {
     const Block& b = blocks_[i];
     if (p >= b.start && p < b.start + b.reserved) return true;
@@ -288,51 +293,108 @@ Term* Heap::alloc_slow(size_t words) {
   return p;
 }
 
+namespace {
+
+void copy_roots(Copier& copier, const GcRoots& roots) {
+  if (roots.x) {
+    for (unsigned i = 0; i < 32; ++i) roots.x[i] = (roots.x_live >> i) & 1 ? copier.forward(roots.x[i]) : kNil;
+  }
+  for (Term& t : roots.stack) t = copier.forward(t);
+  for (Term* r : roots.extra) *r = copier.forward(*r);
+}
+
+}  // namespace
+
 void Heap::collect(const GcRoots& roots) {
+  blocks_[num_blocks_ - 1].top = top_;
+  const size_t young = used_words() - old_words();
+  const bool fits = old_.start && old_.top + young <= old_.start + old_.reserved;
+  const bool due = old_words() + young > old_limit_words_;
+  if (!fits || due || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
+
+  // Minor: young survivors are appended to the old generation, and only
+  // that appended region is scanned (old objects point only to old ones).
+  FromSpace from(num_blocks_);
+  for (uint32_t i = 0; i < num_blocks_; ++i) from.add(blocks_[i].start, blocks_[i].top);
+  from.seal();
+  Term* const promoted = old_.top;
+  Copier copier(from, promoted);
+  copy_roots(copier, roots);
+  copier.scan_from(promoted);
+  old_.top = copier.top();
+
+  const size_t survivors = static_cast<size_t>(old_.top - promoted);
+  note_peak(held_words());
+  size_nursery(survivors, roots.stack.size());
+  reset_nursery(young);
+  stats_.collections++;
+  stats_.words_copied += survivors;
+  gc_requested_ = stress_;
+}
+
+void Heap::collect_major(const GcRoots& roots) {
   blocks_[num_blocks_ - 1].top = top_;
   const size_t used = used_words();
   const size_t held_before = held_words();
 
-  FromSpace from(num_blocks_);
+  FromSpace from(num_blocks_ + 1);
   for (uint32_t i = 0; i < num_blocks_; ++i) from.add(blocks_[i].start, blocks_[i].top);
+  if (old_.start) from.add(old_.start, old_.top);
   from.seal();
 
-  // Reserve enough for every used word (the most that can survive) and for
-  // the largest capacity the policy below can choose; untouched pages of an
-  // mmap'd block cost no memory.
-  const size_t reserve = std::max({2 * capacity_words_, 2 * used, min_words_});
-  Block to = take_to_space(reserve);
-
+  // The new old generation: room for everything now used (the most that can
+  // survive) and for promotions until the next major collection; untouched
+  // pages of an mmap'd block cost no memory.
+  const size_t reserve = std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
+  Block to = new_block(reserve, reserve);
   Copier copier(from, to.start);
-  if (roots.x) {
-    for (unsigned i = 0; i < 32; ++i) {
-      roots.x[i] = (roots.x_live >> i) & 1 ? copier.forward(roots.x[i]) : kNil;
+  copy_roots(copier, roots);
+  copier.scan_from(to.start);
+  to.top = copier.top();
+
+  const size_t live = static_cast<size_t>(to.top - to.start);
+  if (old_.start) free_block(old_);
+  old_ = to;
+  old_limit_words_ = std::max(kMinOldLimitWords, 2 * live);
+  note_peak(held_before + live);
+  size_nursery(0, roots.stack.size());
+  reset_nursery(used);
+  stats_.collections++;
+  stats_.major_collections++;
+  stats_.words_copied += live;
+  gc_requested_ = stress_;
+}
+
+void Heap::size_nursery(size_t survivors, size_t stack_words) {
+  size_t n = nursery_words_;
+  if (survivors > n / 4) {
+    n *= 2;
+  } else if (survivors < n / 32) {
+    n /= 2;
+  }
+  n = std::max(n, stack_words / 2);  // a minor collection scans the whole stack
+  nursery_words_ = std::clamp(n, min_words_, std::max(min_words_, kMaxNurseryWords));
+}
+
+// Empties the young generation: the biggest young block that can hold the
+// nursery is reused (its pages are already touched), the others are freed.
+void Heap::reset_nursery(size_t used_before) {
+  (void)used_before;
+  Block keep = {};
+  for (uint32_t i = 0; i < num_blocks_; ++i) {
+    const Block& b = blocks_[i];
+    if (!keep.start && b.reserved >= nursery_words_ && b.reserved <= 4 * nursery_words_) {
+      keep = b;
+    } else {
+      keep_or_free(b);
     }
   }
-  for (Term& t : roots.stack) t = copier.forward(t);
-  for (Term* r : roots.extra) *r = copier.forward(*r);
-  copier.scan_from(to.start);
-
-  const size_t live = static_cast<size_t>(copier.top() - to.start);
-  size_t capacity = capacity_words_;
-  if (live > capacity / 2) {
-    capacity = std::max(2 * capacity, 2 * live);
-  } else if (live < capacity / 8) {
-    capacity = std::max(min_words_, capacity / 2);
-  }
-  capacity_words_ = capacity;
-  next_block_words_ = capacity;
-
-  for (uint32_t i = 0; i < num_blocks_; ++i) keep_or_free(blocks_[i]);
+  if (!keep.start) keep = take_to_space(nursery_words_);
+  keep.top = keep.start;
+  keep.limit = keep.start + nursery_words_;
   num_blocks_ = 0;
-  to.top = copier.top();
-  to.limit = to.start + capacity;
-  push_block(to);
-
-  stats_.collections++;
-  stats_.words_copied += live;
-  note_peak(std::max(held_before + live, capacity));
-  gc_requested_ = stress_;
+  next_block_words_ = nursery_words_;
+  push_block(keep);
 }
 
 }  // namespace lzr

@@ -1,20 +1,28 @@
-// A process heap: bump allocation in the current block, and a precise
+// A process heap: bump allocation in a nursery, and a precise generational
 // copying (Cheney) collector.
 //
-// Allocation never collects. When the current block is full, alloc() moves to
-// a fresh overflow block and sets gc_requested; the engine collects at its
+// Allocation never collects. When the nursery is full, alloc() moves to a
+// fresh overflow block and sets gc_requested; the engine collects at its
 // next safe point (right after the allocating instruction, or after a native
 // returns), when it knows the roots exactly. So every C++ routine that builds
 // terms (maps, built-ins, natives) may hold raw Terms in locals safely.
 //
+// Two generations. A minor collection copies what is live in the young
+// blocks to the end of the old generation (promotion on first survival) and
+// never looks inside old objects: terms are immutable and every object is
+// built after the objects it points to, so an old object cannot point to a
+// young one and no write barrier is needed. A major collection copies
+// everything live, young and old, into a fresh old generation.
+//
 // Objects outside the heap's blocks (module literals, which are immortal) are
 // never moved or scanned by the collector.
 //
-// Sizing (docs/terms.md, "Heap and GC"): the heap has a capacity, the words
-// it may fill before it asks for a collection. After a collection with L live
-// words the capacity doubles while L > capacity/2 (so at least as many words
-// can be allocated as were copied: copying stays O(1) per allocated word) and
-// halves when L < capacity/8, never below the initial size.
+// Sizing (docs/terms.md, "Heap and GC"): the nursery doubles when a minor
+// collection keeps more than a quarter of it and halves when it keeps less
+// than 1/32, between the initial size and kMaxNurseryWords; it is also never
+// smaller than half the stack, so scanning the stack stays a fraction of the
+// work. A major collection runs when the old generation has doubled since
+// the last one, so each live word is copied O(1) times per word promoted.
 #pragma once
 
 #include <cstddef>
@@ -26,9 +34,10 @@
 namespace lzr {
 
 struct HeapStats {
-  uint64_t collections = 0;
-  uint64_t words_copied = 0;   // total over all collections
-  size_t peak_words = 0;       // largest heap capacity held at once (words)
+  uint64_t collections = 0;        // minor and major
+  uint64_t major_collections = 0;
+  uint64_t words_copied = 0;       // total over all collections
+  size_t peak_words = 0;           // most words of young and old blocks held at once
 };
 
 // Where the collector finds live terms.
@@ -62,9 +71,11 @@ class Heap {
   }
 
   bool gc_requested() const { return gc_requested_; }
-  // Copies everything reachable from `roots` into one fresh block, updates
-  // the roots in place and frees the old blocks. Iterative: any depth works.
+  // A minor collection, or a major one when the old generation is due (see
+  // Sizing). Updates the roots in place. Iterative: any depth works.
   void collect(const GcRoots& roots);
+  // Copies everything reachable from `roots` into a fresh old generation.
+  void collect_major(const GcRoots& roots);
 
   // True if `p` points into this heap's blocks (i.e. it may move on GC).
   bool owns(const Term* p) const;
@@ -76,9 +87,14 @@ class Heap {
   void set_stress(bool on);
   bool stress() const { return stress_; }
   const HeapStats& stats() const { return stats_; }
-  size_t used_words() const;
-  // Words the heap may fill before it requests a collection (sizing policy).
-  size_t capacity_words() const { return capacity_words_; }
+  size_t used_words() const;   // young and old
+  size_t old_words() const { return static_cast<size_t>(old_.top - old_.start); }
+  // Words the nursery may fill before it requests a collection.
+  size_t nursery_words() const { return nursery_words_; }
+  // Old-generation size at which the next collection is a major one.
+  size_t old_limit_words() const { return old_limit_words_; }
+
+  static constexpr size_t kMaxNurseryWords = size_t{1} << 20;  // 8 MiB
 
   // Addresses the assembler engine reads and writes directly.
   static constexpr size_t top_offset();
@@ -97,6 +113,8 @@ class Heap {
   static Block new_block(size_t reserve_words, size_t usable_words);
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
+  void reset_nursery(size_t used_before);
+  void size_nursery(size_t survivors, size_t stack_words);
   static void free_block(const Block& b);
   void grow_block_list();
   void push_block(const Block& b);  // becomes the current block
@@ -111,13 +129,16 @@ class Heap {
   bool gc_requested_ = false;
   bool stress_ = false;
 
-  Block* blocks_ = nullptr;  // blocks_[num_blocks_ - 1] is the current block
+  Block* blocks_ = nullptr;  // the young generation; blocks_[num_blocks_ - 1] is the current block
+  Block old_ = {};           // the old generation: promoted objects, back to back
   Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
   uint32_t num_blocks_ = 0;
   uint32_t blocks_capacity_ = 0;
-  size_t min_words_;          // the capacity never shrinks below this
-  size_t capacity_words_;     // see "Sizing" above
+  size_t min_words_;          // the nursery never shrinks below this
+  size_t nursery_words_;      // see "Sizing" above
+  size_t old_limit_words_;    // a collection with the old generation past this is major
   size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
+  bool stress_major_ = false; // stress mode alternates minor and major collections
   HeapStats stats_;
 };
 

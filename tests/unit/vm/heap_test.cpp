@@ -179,21 +179,74 @@ TEST(Heap, RepeatedCollectionsKeepDataAndFollowTheSizingPolicy) {
   EXPECT_GT(heap.stats().collections, 0u);
   EXPECT_EQ(list_length(x[0]), 200);
   EXPECT_EQ(int_value(cons_head(x[0])), 199);
+
+  // A collection that keeps most of a full nursery doubles it.
+  const size_t nursery = heap.nursery_words();
+  x[1] = count_list(heap, static_cast<int64_t>(nursery));  // 2 words a cell: fills it twice over
   heap.collect(x_roots(x, 0b11));
-  EXPECT_GE(heap.capacity_words(), 2 * heap.used_words());  // after a GC live data fills at most half
+  EXPECT_EQ(list_length(x[1]), static_cast<int64_t>(nursery));
+  EXPECT_GE(heap.nursery_words(), 2 * nursery);
 
-  x[0] = count_list(heap, 100000);
-  heap.collect(x_roots(x, 0b1));
-  EXPECT_EQ(list_length(x[0]), 100000);
-  EXPECT_GE(heap.capacity_words(), 2 * 200000u);
-  EXPECT_GE(heap.stats().peak_words, heap.capacity_words());
-
-  // Shrink: drop everything; capacity halves on each sparse collection.
-  const size_t big = heap.capacity_words();
-  for (int i = 0; i < 40; ++i) heap.collect(x_roots(x, 0));
-  EXPECT_LT(heap.capacity_words(), big / 100);
-  EXPECT_GE(heap.capacity_words(), 1024u);
+  // Shrink: collections that keep nothing young halve the nursery, down to the initial size.
+  for (int i = 0; i < 40; ++i) heap.collect(x_roots(x, 0b11));
+  EXPECT_EQ(heap.nursery_words(), 1024u);
+  EXPECT_EQ(list_length(x[1]), static_cast<int64_t>(nursery));
+  x[0] = x[1] = kNil;
+  heap.collect_major(x_roots(x, 0));
   EXPECT_EQ(heap.used_words(), 0u);
+  EXPECT_GE(heap.stats().peak_words, 2 * nursery);
+}
+
+TEST(Heap, MinorCollectionsPromoteSurvivorsAndLeaveOldObjectsInPlace) {
+  Heap heap(1024);
+  Term x[32] = {};
+  x[0] = count_list(heap, 100);
+  heap.collect(x_roots(x, 1));  // first collection: major (no old generation yet)
+  EXPECT_EQ(heap.stats().major_collections, 1u);
+  const Term old_list = x[0];
+  EXPECT_EQ(heap.old_words(), 200u);
+
+  // Young data pointing to old data: the old list must not move or be copied again.
+  x[1] = make_cons_cell(heap, I(-1), old_list);
+  heap.alloc(700);  // garbage
+  heap.collect(x_roots(x, 0b11));
+  EXPECT_EQ(heap.stats().major_collections, 1u);  // a minor one
+  EXPECT_EQ(x[0], old_list);
+  EXPECT_EQ(cons_tail(x[1]), old_list);
+  EXPECT_EQ(heap.old_words(), 202u);  // only the new cell was promoted
+  EXPECT_EQ(list_length(x[1]), 101);
+  EXPECT_EQ(heap.used_words(), 202u);
+}
+
+TEST(Heap, MajorCollectionRunsWhenTheOldGenerationDoubles) {
+  Heap heap(1024);
+  Term x[32] = {};
+  heap.collect(x_roots(x, 0));
+  const size_t limit = heap.old_limit_words();
+  // Promote garbage: each round's list survives one minor collection, then dies.
+  uint64_t majors = heap.stats().major_collections;
+  for (size_t promoted = 0; promoted <= limit + 4096; promoted += 2000) {
+    x[0] = count_list(heap, 1000);
+    heap.collect(x_roots(x, 1));
+  }
+  EXPECT_GT(heap.stats().major_collections, majors);
+  EXPECT_LE(heap.old_words(), heap.old_limit_words());
+  EXPECT_EQ(list_length(x[0]), 1000);
+}
+
+TEST(Heap, MinorCollectionKeepsADeepStackAsRoots) {
+  Heap heap(1024);
+  std::vector<Term> stack(10000);
+  for (size_t i = 0; i < stack.size(); ++i) stack[i] = make_cons_cell(heap, I(static_cast<int64_t>(i)), kNil);
+  Term x[32] = {};
+  GcRoots roots = x_roots(x, 0);
+  roots.stack = stack;
+  heap.collect(roots);  // major
+  for (size_t i = 0; i < stack.size(); ++i) stack[i] = make_cons_cell(heap, I(static_cast<int64_t>(i)), stack[i]);
+  heap.collect(roots);  // minor
+  EXPECT_EQ(heap.stats().major_collections, 1u);
+  for (size_t i = 0; i < stack.size(); ++i) ASSERT_EQ(list_length(stack[i]), 2);
+  EXPECT_GE(heap.nursery_words(), stack.size() / 2);  // the stack bounds the nursery from below
 }
 
 TEST(Heap, StressModeRequestsACollectionOnEveryAllocation) {
