@@ -326,7 +326,7 @@ void Heap::collect(const GcRoots& roots) {
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
   note_peak(held_words());
   size_nursery(survivors, roots.stack.size());
-  reset_nursery(young);
+  reset_nursery();
   stats_.collections++;
   stats_.words_copied += survivors;
   gc_requested_ = stress_;
@@ -358,7 +358,7 @@ void Heap::collect_major(const GcRoots& roots) {
   old_limit_words_ = std::max(kMinOldLimitWords, 2 * live);
   note_peak(held_before + live);
   size_nursery(0, roots.stack.size());
-  reset_nursery(used);
+  reset_nursery();
   stats_.collections++;
   stats_.major_collections++;
   stats_.words_copied += live;
@@ -378,8 +378,7 @@ void Heap::size_nursery(size_t survivors, size_t stack_words) {
 
 // Empties the young generation: the biggest young block that can hold the
 // nursery is reused (its pages are already touched), the others are freed.
-void Heap::reset_nursery(size_t used_before) {
-  (void)used_before;
+void Heap::reset_nursery() {
   Block keep = {};
   for (uint32_t i = 0; i < num_blocks_; ++i) {
     const Block& b = blocks_[i];

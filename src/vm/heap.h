@@ -113,7 +113,7 @@ class Heap {
   static Block new_block(size_t reserve_words, size_t usable_words);
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
-  void reset_nursery(size_t used_before);
+  void reset_nursery();
   void size_nursery(size_t survivors, size_t stack_words);
   static void free_block(const Block& b);
   void grow_block_list();
