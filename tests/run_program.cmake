@@ -5,6 +5,11 @@ set(args "")
 if(EXISTS "${base}.args")
   file(STRINGS "${base}.args" args ENCODING UTF-8)  # default splits at non-ASCII bytes
 endif()
+# NAME.flags: options for `lzr run` itself (e.g. --stack-size=8), one per line.
+set(flags "")
+if(EXISTS "${base}.flags")
+  file(STRINGS "${base}.flags" flags ENCODING UTF-8)
+endif()
 if(STRESS)
   set(ENV{LZR_GC_STRESS} 1)
 endif()
@@ -13,7 +18,7 @@ unset(ENV{LZR_PATH})  # modules come from the program's folder only
 # name the file or the module search path read the same on every machine.
 get_filename_component(dir "${PROGRAM}" DIRECTORY)
 get_filename_component(file "${PROGRAM}" NAME)
-execute_process(COMMAND "${LZR}" run --engine=${ENGINE} "${file}" ${args}
+execute_process(COMMAND "${LZR}" run --engine=${ENGINE} ${flags} "${file}" ${args}
   WORKING_DIRECTORY "${dir}"
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 file(READ "${base}.expected" want_out)

@@ -24,6 +24,7 @@ struct RunOptions {
   std::string engine;
   bool stats = false;
   bool gc_stress = false;
+  size_t stack_mib = 1024;
 };
 
 std::vector<std::string> split_path(const char* value) {
@@ -74,6 +75,7 @@ void run(const RunOptions& o) {
   VmOptions vo;
   const char* stress = std::getenv("LZR_GC_STRESS");
   vo.gc_stress = o.gc_stress || (stress && std::string(stress) == "1");
+  vo.stack_words = o.stack_mib * (size_t{1} << 20) / sizeof(Term);
   VM vm(vo);
   register_builtins(vm);
   std::filesystem::path file(o.file);
@@ -90,7 +92,10 @@ void run(const RunOptions& o) {
   const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
   const FunctionInfo* entry = (!o.args.empty() || !main0) ? main1 : main0;
   if (!entry) {
-    if (main0) fail(1, o.file + ": main/0 takes no arguments, but " + std::to_string(o.args.size()) + " were given");
+    if (main0) {
+      const size_t n = o.args.size();
+      fail(1, o.file + ": main/0 takes no arguments, but " + std::to_string(n) + (n == 1 ? " was" : " were") + " given");
+    }
     fail(1, o.file + ": module " + m->name + " has no main/0 or main/1");
   }
   if (entry->upvals > 0) fail(1, o.file + ": main/" + std::to_string(entry->arity) + " needs a closure (upvals > 0)");
@@ -130,6 +135,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--engine", opts->engine, "Engine: asm (default on x86-64) or portable");
   cmd->add_flag("--stats", opts->stats, "Print load/run time and GC statistics to stderr");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
+  cmd->add_option("--stack-size", opts->stack_mib,
+                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow")
+      ->default_val(1024)
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".
   cmd->prefix_command();
   cmd->footer("Arguments after FILE are passed to main/1 as a list of binaries.\n"
