@@ -10,6 +10,7 @@
 
 #include "asm/assembler.h"
 #include "engine/insn.h"
+#include "format/message_text.h"
 #include "format/opcodes.h"
 #include "format/verifier.h"
 #include "vm/atoms.h"
@@ -301,7 +302,8 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
 // Binds calls into other modules, loading them as needed.
 bool link(LoadSession& s, Module& m, std::vector<PendingCall>& pending, LoadError& err) {
   for (const PendingCall& pc : pending) {
-    std::string name = pc.target.module + "." + pc.target.name + "/" + std::to_string(pc.target.arity);
+    // Names come from the module: escaped so the message stays one line.
+    std::string name = printable(pc.target.module + "." + pc.target.name) + "/" + std::to_string(pc.target.arity);
     Module* target = load_named(s, pc.target.module, err);
     if (!target) {
       err.message = word_error(m.file, pc.word, "call to " + name + ": " + err.message);
@@ -350,7 +352,7 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   m->name = f.native_name;
   m->file = label;
   if (s.vm.find_module(s.vm.atom(m->name))) {
-    err.message = label + ": module " + m->name + " is already loaded";
+    err.message = label + ": module " + printable(m->name) + " is already loaded";
     return nullptr;
   }
   m->name_atom = s.vm.atom(m->name);
@@ -366,7 +368,7 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
     auto ref = parse_function_ref(entry);  // the verifier checked the form
     void* sym = dlsym(handle, ref->name.c_str());
     if (!sym || !defined_in(handle, sym)) {
-      err.message = label + ": native library " + lib.string() + " has no symbol " + ref->name + " (for " + entry + ")";
+      err.message = label + ": native library " + lib.string() + " has no symbol " + printable(ref->name) + " (for " + printable(entry) + ")";
       return nullptr;
     }
     FunctionInfo& fi = m->functions.emplace_back();
@@ -386,7 +388,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   m->file = label;
   m->name = f.name();
   if (s.vm.find_module(s.vm.atom(m->name))) {
-    err.message = label + ": module " + m->name + " is already loaded";
+    err.message = label + ": module " + printable(m->name) + " is already loaded";
     return nullptr;
   }
   m->name_atom = s.vm.atom(m->name);
@@ -444,7 +446,7 @@ Module* load_named(LoadSession& s, std::string_view name, LoadError& err) {
       if (!fs::is_regular_file(p, ec)) continue;
       Module* m = load_path(s, p.string(), err);
       if (m && m->name != name) {
-        err.message = p.string() + ": defines module " + m->name + ", expected " + std::string(name);
+        err.message = p.string() + ": defines module " + printable(m->name) + ", expected " + printable(name);
         return nullptr;
       }
       return m;
@@ -452,7 +454,7 @@ Module* load_named(LoadSession& s, std::string_view name, LoadError& err) {
   }
   std::string where;
   for (const std::string& dir : s.vm.search_path) where += (where.empty() ? "" : ":") + dir;
-  err.message = "module " + std::string(name) + " not found (searched " + (where.empty() ? "nothing" : where) + ")";
+  err.message = "module " + printable(name) + " not found (searched " + (where.empty() ? "nothing" : where) + ")";
   return nullptr;
 }
 
