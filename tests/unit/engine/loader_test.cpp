@@ -140,6 +140,14 @@ TEST_F(LoaderTest, MutuallyRecursiveModulesLink) {
   EXPECT_EQ(run(m, "is", {make_int(7)}), "false");
 }
 
+// Found by the fuzzer: names come from the module and may hold any byte.
+TEST_F(LoaderTest, LinkErrorsEscapeNamesAndStayOneLine) {
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, :\"binary.pa\\n/3\"\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, main, err));
+  EXPECT_EQ(err.message, main + ": word 0: call to undefined function binary.pa\\n/3");
+}
+
 TEST_F(LoaderTest, FileDefiningAnotherModuleNameIsRejected) {
   write("dep.lzs", "module other\nfunc f/0\n  ret x0\n");
   std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, dep.f/0\n  ret x0\n");
