@@ -42,7 +42,18 @@ namespace lzr {
   I(add) I(sub) I(mul) I(div) I(mod)    /* a = b op c              */ \
   I(shr) I(shl) I(xor_) I(and_) I(or_)                              \
   I(add_xxx) I(sub_xxx) I(mul_xxx)                                  \
-  I(jmp)         /* goto u.target                                  */
+  I(jmp)         /* goto u.target                                  */ \
+  /* Forms for the assembler engine; the portable engine runs each as   \
+     the generic instruction named in its comment (docs/asm-engine.md). */ \
+  I(mov_xy) I(mov_yx)  /* Y[a] = X[b] / X[a] = Y[b]   (as mov)       */ \
+  I(ret_x)             /* return X[a]                 (as ret)       */ \
+  I(tcall_self)        /* tail call of the running function (as tcall) */ \
+  /* load_x fused with the next instruction, an X-only add..mod or      \
+     compare whose right operand is the register loaded here. The fused \
+     form may run both and skip the next; else it runs the load alone.  \
+     (as load_x)                                                        */ \
+  I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
+  I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,

@@ -153,8 +153,10 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
     fi.file_entry = e.entry;
   }
 
+  size_t current = 0;  // the function instruction k belongs to
   for (size_t k = 0; k < starts.size(); ++k) {
     const uint32_t pc = starts[k];
+    while (current + 1 < nfun && pc >= f.functions[current + 1].entry) ++current;
     const uint32_t w = f.code[pc];
     const OpInfo& info = op_info(static_cast<uint8_t>(w & 0xFF));
     const Op op = static_cast<Op>(info.code);
@@ -181,6 +183,8 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.b = s;
         if (raw(2) == raw(0)) {
           in.op = all_x({d, s}) ? IOp::mov_xx : IOp::mov;
+          if (operand_kind(d) == kOperandY && operand_kind(s) == kOperandX) in.op = IOp::mov_xy;
+          if (operand_kind(d) == kOperandX && operand_kind(s) == kOperandY) in.op = IOp::mov_yx;
         } else {
           in.op = IOp::swap;
           in.c = r_operand(raw(2));
@@ -188,8 +192,8 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         break;
       }
       case Op::op_ret:
-        in.op = IOp::ret;
         in.a = r_operand(raw(0));
+        in.op = operand_kind(in.a) == kOperandX ? IOp::ret_x : IOp::ret;
         break;
       case Op::op_call:
         in.op = IOp::call;
@@ -197,8 +201,8 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
         break;
       case Op::op_tcall:
-        in.op = IOp::tcall;
         in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
+        in.op = in.u.fn == &m.functions[current] ? IOp::tcall_self : IOp::tcall;
         break;
       case Op::op_get: case Op::op_drop: case Op::op_not: case Op::op_neg: case Op::op_type:
       case Op::op_size: case Op::op_add: case Op::op_sub: case Op::op_mul: case Op::op_div:
@@ -284,6 +288,40 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
     }
   }
   return true;
+}
+
+// The fused form of `load_x` when the next instruction is an X-only
+// arithmetic or compare whose right operand is the loaded register (an
+// integer constant then), else load_x itself.
+IOp fused_load(const Insn& load, const Insn& next) {
+  if (!is_int(load.u.term)) return IOp::load_x;
+  const bool right_is_loaded = next.c == load.a;
+  switch (next.op) {
+    case IOp::add_xxx: return right_is_loaded ? IOp::load_add : IOp::load_x;
+    case IOp::sub_xxx: return right_is_loaded ? IOp::load_sub : IOp::load_x;
+    case IOp::mul_xxx: return right_is_loaded ? IOp::load_mul : IOp::load_x;
+    case IOp::div: case IOp::mod:
+      if (!right_is_loaded || !all_x({next.a, next.b})) return IOp::load_x;
+      return next.op == IOp::div ? IOp::load_div : IOp::load_mod;
+    default: break;
+  }
+  if (next.b != load.a) return IOp::load_x;
+  switch (next.op) {
+    case IOp::eq_xx: return IOp::load_eq;
+    case IOp::ne_xx: return IOp::load_ne;
+    case IOp::lt_xx: return IOp::load_lt;
+    case IOp::gt_xx: return IOp::load_gt;
+    case IOp::lte_xx: return IOp::load_lte;
+    case IOp::gte_xx: return IOp::load_gte;
+    default: return IOp::load_x;
+  }
+}
+
+// A function never ends with load_x (its last instruction is ret, tcall or
+// jmp), so the next instruction is always in the same function.
+void fuse_constant_loads(Module& m) {
+  for (size_t k = 0; k + 1 < m.code_size; ++k)
+    if (m.code[k].op == IOp::load_x) m.code[k].op = fused_load(m.code[k], m.code[k + 1]);
 }
 
 std::string read_file(const std::string& path, bool& ok) {
@@ -403,6 +441,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   }
   std::vector<PendingCall> pending;
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;
+  fuse_constant_loads(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

@@ -94,6 +94,8 @@ Term run_portable(Process& p, const Insn* entry) {
   DISPATCH();
 
 L_mov:
+L_mov_xy:
+L_mov_yx:
   OPND(pc->a) = OPND(pc->b);
   NEXT();
 L_mov_xx:
@@ -109,10 +111,13 @@ L_load:
   OPND(pc->a) = pc->u.term;
   NEXT();
 L_load_x:
+L_load_add: L_load_sub: L_load_mul: L_load_div: L_load_mod:  // fused forms: the load
+L_load_eq: L_load_ne: L_load_lt: L_load_gt: L_load_lte: L_load_gte:  // alone, then the next
   X[pc->a] = pc->u.term;
   NEXT();
 
-L_ret: {
+L_ret:
+L_ret_x: {
   Term v = OPND(pc->a);
   const Insn* caller = reinterpret_cast<const Insn*>(fp[kFrameRetPc]);
   p.sp = fp - kFrameHeaderWords;
@@ -140,7 +145,8 @@ L_call_native: {
   NEXT();
 }
 
-L_tcall: {
+L_tcall:
+L_tcall_self: {
   // Reuse this frame: its return address and caller stay; Y slots restart.
   const FunctionInfo* fn = pc->u.fn;
   if (LZR_UNLIKELY(fp + fn->frame > p.stack_limit)) {

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "emitter.h"
 #include "engine/engine.h"
@@ -48,11 +49,9 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.mov(kPc, x86::rsi);
   a.mov(kTable, x86::rdx);
   a.mov(kFp, e.proc(kFpOffset));
-  a.mov(kNilReg, imm(kNil));
-  a.mov(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
-  a.shl(kUpv, 64 - kTagShift);
-  a.shr(kUpv, 64 - kTagShift);
-  a.add(kUpv, 16);
+  a.mov(kIntBias, imm(kIntBiasValue));
+  a.mov(kUpv, imm(kUpvalueBias));
+  a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
   e.dispatch();
 
   asmjit::Label epilogue = a.newLabel();
@@ -78,6 +77,10 @@ Engine* build() {
   asmjit::CodeHolder code;
   code.init(eng->runtime.environment());
   code.setErrorHandler(&on_error);
+  // LZR_ASM_LISTING=1 prints the generated routines to stderr (debugging aid).
+  asmjit::FileLogger listing(stderr);
+  const char* want_listing = std::getenv("LZR_ASM_LISTING");
+  if (want_listing && std::string_view(want_listing) == "1") code.setLogger(&listing);
   x86::Assembler a(&code);
   Emitter e(a);
   asmjit::Label entry = a.newLabel();
@@ -104,6 +107,10 @@ Engine* build() {
   auto* bytes = static_cast<uint8_t*>(base);
   for (unsigned i = 0; i < kNumIOps; ++i) eng->table[i] = bytes + code.labelOffsetFromBase(e.op_labels[i]);
   eng->entry = reinterpret_cast<EntryFn>(bytes + code.labelOffsetFromBase(entry));
+  if (want_listing && std::string_view(want_listing) == "1") {
+    std::fprintf(stderr, "; %zu bytes at %p\n", code.codeSize(), base);
+    for (unsigned i = 0; i < kNumIOps; ++i) std::fprintf(stderr, "; %p %s\n", eng->table[i], iop_name(static_cast<IOp>(i)));
+  }
   return eng;
 }
 

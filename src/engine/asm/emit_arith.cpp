@@ -26,33 +26,31 @@ void retag_shifted(x86::Assembler& a) {
   a.ror(x86::rax, 16);
 }
 
-// rax = value of tagged int `t` (sign-extended).
-void untag(x86::Assembler& a, x86::Gp dst, x86::Gp t) {
-  a.mov(dst, t);
-  a.shl(dst, 64 - kTagShift);
-  a.sar(dst, 64 - kTagShift);
+// Sign-extends the 48-bit value in `r` to 64 bits.
+void sign_extend(x86::Assembler& a, x86::Gp r) {
+  a.shl(r, 64 - kTagShift);
+  a.sar(r, 64 - kTagShift);
 }
 
-// Integer fast path: operands r10, r11 are known small ints; result in rax,
-// or a jump to `slow`.
+// Integer fast path: operands r10, r11 are small ints with payloads rcx,
+// rdx; result in rax, or a jump to `slow` (r10, r11 intact).
 void int_op(Emitter& e, ArithOp op, Label slow) {
   x86::Assembler& a = e.a;
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub:
-      a.mov(x86::rax, x86::r10);
+      a.mov(x86::rax, x86::rcx);
       a.shl(x86::rax, 64 - kTagShift);
-      a.mov(x86::rcx, x86::r11);
-      a.shl(x86::rcx, 64 - kTagShift);
-      if (op == ArithOp::Add) a.add(x86::rax, x86::rcx);
-      else a.sub(x86::rax, x86::rcx);
+      a.shl(x86::rdx, 64 - kTagShift);
+      if (op == ArithOp::Add) a.add(x86::rax, x86::rdx);
+      else a.sub(x86::rax, x86::rdx);
       a.jo(slow);
       retag_shifted(a);
       break;
     case ArithOp::Mul:
-      a.mov(x86::rax, x86::r10);
+      a.mov(x86::rax, x86::rcx);
       a.shl(x86::rax, 64 - kTagShift);
-      untag(a, x86::rcx, x86::r11);
-      a.imul(x86::rax, x86::rcx);
+      sign_extend(a, x86::rdx);
+      a.imul(x86::rax, x86::rdx);
       a.jo(slow);
       retag_shifted(a);
       break;
@@ -60,10 +58,12 @@ void int_op(Emitter& e, ArithOp op, Label slow) {
       // Floored: the truncated quotient/remainder adjusted when the
       // remainder is non-zero and its sign differs from the divisor's.
       Label exact = a.newLabel();
-      untag(a, x86::rsi, x86::r11);
+      a.mov(x86::rsi, x86::rdx);
+      sign_extend(a, x86::rsi);
       a.test(x86::rsi, x86::rsi);
       a.jz(slow);  // badarith
-      untag(a, x86::rax, x86::r10);
+      a.mov(x86::rax, x86::rcx);
+      sign_extend(a, x86::rax);
       a.cqo();
       a.idiv(x86::rsi);  // rax = quotient, rdx = remainder; no -2^63 / -1 with 48-bit values
       a.test(x86::rdx, x86::rdx);
@@ -77,7 +77,8 @@ void int_op(Emitter& e, ArithOp op, Label slow) {
       if (op == ArithOp::Mod) {
         a.mov(x86::rax, x86::rdx);  // |remainder| < |divisor|: always fits
       } else {
-        untag(a, x86::rcx, x86::rax);  // -2^47 div -1 does not fit
+        a.mov(x86::rcx, x86::rax);  // -2^47 div -1 does not fit
+        sign_extend(a, x86::rcx);
         a.cmp(x86::rcx, x86::rax);
         a.jne(slow);
       }
@@ -150,8 +151,7 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
     e.load_operand(x86::r10, kInsnB);
     e.load_operand(x86::r11, kInsnC);
   }
-  e.jump_if_not_int(x86::r10, x86::rcx, not_int);
-  e.jump_if_not_int(x86::r11, x86::rcx, not_int);
+  e.untag_ints(x86::r10, x86::rcx, x86::r11, x86::rdx, x86::rax, not_int);
   int_op(e, op, slow);
   store();
   e.cold([&e, op, not_int, slow, store] {
@@ -169,6 +169,30 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
     e.call(&h_arith);
     e.check_raised(x86::rax);
     store();
+  });
+}
+
+// load_add .. load_mod: X[a] = constant (u), then the next instruction
+// (X[a'] = X[b'] op X[a], an integer op the loader checked) when its fast
+// path applies; otherwise the next instruction runs on its own.
+void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel();
+  e.begin(iop);
+  a.movzx(x86::ecx, e.insn_byte(kInsnA));
+  a.mov(x86::r11, e.insn_u());
+  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
+  a.mov(x86::r10, e.x_slot(x86::rcx));   // read after the load: b' may be a
+  e.untag_int(x86::r10, x86::rcx, x86::rax, plain);
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the constant's payload
+  int_op(e, op, plain);
+  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
+  a.mov(e.x_slot(x86::rcx), x86::rax);
+  e.next(2);
+  e.cold([&e, plain] {
+    e.a.bind(plain);
+    e.next();
   });
 }
 
@@ -200,6 +224,11 @@ void emit_arith(Emitter& e) {
   emit_binary(e, IOp::add_xxx, ArithOp::Add, true);
   emit_binary(e, IOp::sub_xxx, ArithOp::Sub, true);
   emit_binary(e, IOp::mul_xxx, ArithOp::Mul, true);
+  emit_fused_binary(e, IOp::load_add, ArithOp::Add);
+  emit_fused_binary(e, IOp::load_sub, ArithOp::Sub);
+  emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);
+  emit_fused_binary(e, IOp::load_div, ArithOp::Div);
+  emit_fused_binary(e, IOp::load_mod, ArithOp::Mod);
   emit_unary_helper(e, IOp::not_, &h_not);
   emit_unary_helper(e, IOp::neg, &h_neg);
 }

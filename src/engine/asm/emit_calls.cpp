@@ -9,33 +9,43 @@ using asmjit::imm;
 
 namespace {
 
-// Pushes a frame for FunctionInfo* rdx with closure term r8 and upvalue base
-// r9, then enters the function. Frame layout: process.h.
-void push_frame_and_enter(Emitter& e) {
+// Sets Y slots 0 .. ecx-1 (ecx > 0) to nil (rax), then dispatches.
+void fill_y_slots(Emitter& e, asmjit::Label fill) {
   x86::Assembler& a = e.a;
-  asmjit::Label fill = a.newLabel(), filled = a.newLabel();
+  asmjit::Label loop = a.newLabel();
+  a.bind(fill);
+  a.bind(loop);
+  a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), x86::rax);
+  a.dec(x86::ecx);
+  a.jnz(loop);
+  e.dispatch();
+}
+
+// Pushes a frame for FunctionInfo* rdx and enters it. The closure slot gets
+// r8 (with_closure: apply; r9 = the closure object) or nil (call). Frame
+// layout: process.h.
+void push_frame_and_enter(Emitter& e, bool with_closure) {
+  x86::Assembler& a = e.a;
+  asmjit::Label fill = a.newLabel();
   a.mov(x86::rdi, e.proc(kSpOffset));
   a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
   a.lea(x86::rsi, x86::ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords));  // new sp
   a.cmp(x86::rsi, e.proc(kStackLimitOffset));
   a.ja(e.exit_overflow);
-  a.mov(x86::qword_ptr(x86::rdi, 0), kPc);   // fp[-3]: return instruction
-  a.mov(x86::qword_ptr(x86::rdi, 8), kFp);   // fp[-2]: caller's fp
-  a.mov(x86::qword_ptr(x86::rdi, 16), x86::r8);  // fp[-1]: closure
-  a.add(x86::rdi, 8 * kFrameHeaderWords);
+  a.mov(x86::rax, imm(kNil));
+  a.mov(x86::qword_ptr(x86::rdi, 0), kPc);  // fp[-3]: return instruction
+  a.mov(x86::qword_ptr(x86::rdi, 8), kFp);  // fp[-2]: caller's fp
+  a.mov(x86::qword_ptr(x86::rdi, 16), with_closure ? x86::r8 : x86::rax);  // fp[-1]: closure
+  a.lea(kFp, x86::ptr(x86::rdi, 8 * kFrameHeaderWords));
   a.mov(e.proc(kSpOffset), x86::rsi);
-  a.mov(kFp, x86::rdi);
-  a.mov(kUpv, x86::r9);
+  // kUpv: a called function has no upvalues (verifier), so it keeps the
+  // caller's value, unused until the return reloads it.
+  if (with_closure) a.lea(kUpv, x86::ptr(x86::r9, 16));
   a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
-  // Y slots start as nil.
   a.test(x86::ecx, x86::ecx);
-  a.jz(filled);
-  a.bind(fill);
-  a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), kNilReg);
-  a.dec(x86::ecx);
   a.jnz(fill);
-  a.bind(filled);
   e.dispatch();
+  e.cold([&e, fill] { fill_y_slots(e, fill); });
 }
 
 // Calls the native FunctionInfo* in rax with X as argv; result in rax.
@@ -49,6 +59,36 @@ void call_native(Emitter& e) {
   e.check_raised(x86::rax);
 }
 
+// Pops the frame and stores rax into the caller's destination operand (or
+// leaves the engine from the bottom frame).
+void return_value_in_rax(Emitter& e) {
+  x86::Assembler& a = e.a;
+  asmjit::Label to_y = a.newLabel();
+  a.mov(x86::rsi, x86::qword_ptr(kFp, kFrameRetPcDisp));
+  a.lea(x86::rdx, x86::ptr(kFp, kFrameRetPcDisp));
+  a.mov(e.proc(kSpOffset), x86::rdx);
+  a.mov(kFp, x86::qword_ptr(kFp, kFrameCallerFpDisp));
+  a.test(x86::rsi, x86::rsi);
+  a.jz(e.exit_done);  // the bottom frame of execute()
+  a.mov(kPc, x86::rsi);
+  // Upvalue base of the caller's closure. For a frame without a closure
+  // (nil) this is garbage, never dereferenced: only closure bodies have U
+  // operands (verifier).
+  a.mov(kUpv, imm(kUpvalueBias));
+  a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
+  // The call's destination: usually X, so a branch beats a conditional move.
+  a.movzx(x86::ecx, e.insn_byte(kInsnA));
+  a.cmp(x86::ecx, 32);
+  a.jae(to_y);
+  a.mov(e.x_slot(x86::rcx), x86::rax);
+  e.next();
+  e.cold([&e, to_y] {
+    e.a.bind(to_y);
+    e.a.mov(e.y_slot(x86::rcx), x86::rax);
+    e.next();
+  });
+}
+
 }  // namespace
 
 void emit_calls(Emitter& e) {
@@ -56,9 +96,7 @@ void emit_calls(Emitter& e) {
 
   e.begin(IOp::call);
   a.mov(x86::rdx, e.insn_u());
-  a.mov(x86::r8, kNilReg);
-  a.xor_(x86::r9d, x86::r9d);
-  push_frame_and_enter(e);
+  push_frame_and_enter(e, false);
 
   e.begin(IOp::apply);
   {
@@ -74,8 +112,7 @@ void emit_calls(Emitter& e) {
     a.cmp(x86::byte_ptr(x86::r9), static_cast<uint8_t>(BoxKind::Closure));  // header kind byte
     a.jne(badfun);
     a.mov(x86::rdx, x86::qword_ptr(x86::r9, 8));  // its FunctionInfo
-    a.add(x86::r9, 16);                           // its upvalues
-    push_frame_and_enter(e);
+    push_frame_and_enter(e, true);
     e.cold([&e, badfun] {
       e.a.bind(badfun);
       e.a.mov(x86::rdi, kProc);
@@ -86,26 +123,39 @@ void emit_calls(Emitter& e) {
   }
 
   // Reuses the frame: return address and caller stay, Y slots restart.
+  // kUpv stays: the target has no upvalues (verifier).
   e.begin(IOp::tcall);
   {
-    asmjit::Label fill = a.newLabel(), filled = a.newLabel();
+    asmjit::Label fill = a.newLabel();
     a.mov(x86::rdx, e.insn_u());
     a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
     a.lea(x86::rsi, x86::ptr(kFp, x86::rcx, 3));
     a.cmp(x86::rsi, e.proc(kStackLimitOffset));
     a.ja(e.exit_overflow);
-    a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), kNilReg);
+    a.mov(x86::rax, imm(kNil));
+    a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), x86::rax);
     a.mov(e.proc(kSpOffset), x86::rsi);
-    a.xor_(kUpv.r32(), kUpv.r32());
     a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
     a.test(x86::ecx, x86::ecx);
-    a.jz(filled);
-    a.bind(fill);
-    a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), kNilReg);
-    a.dec(x86::ecx);
     a.jnz(fill);
-    a.bind(filled);
     e.dispatch();
+    e.cold([&e, fill] { fill_y_slots(e, fill); });
+  }
+
+  // A tail call of the running function: the frame already has its size
+  // (p.sp = fp + frame throughout a function's body) and fits the stack.
+  e.begin(IOp::tcall_self);
+  {
+    asmjit::Label fill = a.newLabel();
+    a.mov(x86::rdx, e.insn_u());
+    a.mov(x86::rax, imm(kNil));
+    a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), x86::rax);
+    a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
+    a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
+    a.test(x86::ecx, x86::ecx);
+    a.jnz(fill);
+    e.dispatch();
+    e.cold([&e, fill] { fill_y_slots(e, fill); });
   }
 
   e.begin(IOp::call_native);
@@ -140,23 +190,12 @@ void emit_calls(Emitter& e) {
 
   e.begin(IOp::ret);
   e.load_operand(x86::rax, kInsnA);
-  a.bind(e.do_ret);  // rax = the value
-  a.mov(x86::rsi, x86::qword_ptr(kFp, kFrameRetPcDisp));
-  a.lea(x86::rdx, x86::ptr(kFp, kFrameRetPcDisp));
-  a.mov(e.proc(kSpOffset), x86::rdx);
-  a.mov(kFp, x86::qword_ptr(kFp, kFrameCallerFpDisp));
-  a.test(x86::rsi, x86::rsi);
-  a.jz(e.exit_done);  // the bottom frame of execute()
-  a.mov(kPc, x86::rsi);
-  // Upvalue base of the caller's closure: payload + 16. For a frame without
-  // a closure (nil) this yields 16, never dereferenced: only closure bodies
-  // have U operands (verifier).
-  a.mov(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
-  a.shl(kUpv, 64 - kTagShift);
-  a.shr(kUpv, 64 - kTagShift);
-  a.add(kUpv, 16);
-  e.store_operand(kInsnA, x86::rax);
-  e.next();
+  a.bind(e.do_ret);
+  return_value_in_rax(e);
+
+  e.begin(IOp::ret_x);
+  e.load_x(x86::rax, kInsnA);
+  return_value_in_rax(e);
 }
 
 }  // namespace lzr::asm_engine

@@ -46,16 +46,13 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
     e.load_operand(x86::r10, kInsnA);
     e.load_operand(x86::r11, kInsnB);
   }
-  e.jump_if_not_int(x86::r10, x86::rcx, not_int);
-  e.jump_if_not_int(x86::r11, x86::rcx, not_int);
+  e.untag_ints(x86::r10, x86::rcx, x86::r11, x86::rdx, x86::rax, not_int);
   if (equality) {
     a.cmp(x86::r10, x86::r11);  // ints are canonical: equal iff identical
   } else {
-    a.mov(x86::rax, x86::r10);
-    a.shl(x86::rax, 64 - kTagShift);
-    a.mov(x86::rcx, x86::r11);
     a.shl(x86::rcx, 64 - kTagShift);
-    a.cmp(x86::rax, x86::rcx);
+    a.shl(x86::rdx, 64 - kTagShift);
+    a.cmp(x86::rcx, x86::rdx);
   }
   jump_if(a, op, true, taken);
   e.next();
@@ -97,6 +94,38 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
   });
 }
 
+// load_eq .. load_gte: X[a] = integer constant (u), then the next
+// instruction (compare X[a'] with X[a], jump to its target) when X[a'] is a
+// small integer; otherwise the next instruction runs on its own.
+void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel(), taken = a.newLabel();
+  e.begin(iop);
+  a.movzx(x86::ecx, e.insn_byte(kInsnA));
+  a.mov(x86::r11, e.insn_u());
+  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
+  a.mov(x86::r10, e.x_slot(x86::rcx));   // read after the load: a' may be a
+  e.untag_int(x86::r10, x86::rcx, x86::rax, plain);
+  if (op == CmpOp::Eq || op == CmpOp::Ne) {
+    a.cmp(x86::r10, x86::r11);
+  } else {
+    a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));
+    a.shl(x86::rcx, 64 - kTagShift);
+    a.shl(x86::rdx, 64 - kTagShift);
+    a.cmp(x86::rcx, x86::rdx);
+  }
+  jump_if(a, op, true, taken);
+  e.next(2);
+  a.bind(taken);
+  a.mov(kPc, x86::qword_ptr(kPc, kInsnSize + kInsnU));
+  e.dispatch();
+  e.cold([&e, plain] {
+    e.a.bind(plain);
+    e.next();
+  });
+}
+
 }  // namespace
 
 void emit_compare(Emitter& e) {
@@ -112,6 +141,12 @@ void emit_compare(Emitter& e) {
   emit_compare_op(e, IOp::gt_xx, CmpOp::Gt, true);
   emit_compare_op(e, IOp::lte_xx, CmpOp::Lte, true);
   emit_compare_op(e, IOp::gte_xx, CmpOp::Gte, true);
+  emit_fused_compare(e, IOp::load_eq, CmpOp::Eq);
+  emit_fused_compare(e, IOp::load_ne, CmpOp::Ne);
+  emit_fused_compare(e, IOp::load_lt, CmpOp::Lt);
+  emit_fused_compare(e, IOp::load_gt, CmpOp::Gt);
+  emit_fused_compare(e, IOp::load_lte, CmpOp::Lte);
+  emit_fused_compare(e, IOp::load_gte, CmpOp::Gte);
 }
 
 }  // namespace lzr::asm_engine

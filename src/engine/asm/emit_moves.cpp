@@ -37,6 +37,20 @@ void emit_moves(Emitter& e) {
   a.mov(x86::qword_ptr(kProc, x86::rcx, 3, kXOffset), x86::rax);
   e.next();
 
+  e.begin(IOp::mov_xy);
+  a.movzx(x86::ecx, e.insn_byte(kInsnB));
+  a.movzx(x86::edx, e.insn_byte(kInsnA));
+  a.mov(x86::rax, e.x_slot(x86::rcx));
+  a.mov(e.y_slot(x86::rdx), x86::rax);
+  e.next();
+
+  e.begin(IOp::mov_yx);
+  a.movzx(x86::ecx, e.insn_byte(kInsnB));
+  a.movzx(x86::edx, e.insn_byte(kInsnA));
+  a.mov(x86::rax, e.y_slot(x86::rcx));
+  a.mov(e.x_slot(x86::rdx), x86::rax);
+  e.next();
+
   e.begin(IOp::jmp);
   a.mov(kPc, e.insn_u());
   e.dispatch();

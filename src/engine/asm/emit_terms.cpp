@@ -18,7 +18,7 @@ void tuple_get_fast(Emitter& e, Label slow) {
   a.shr(x86::rcx, kTagShift);
   a.cmp(x86::ecx, kBoxedTag16);
   a.jne(slow);
-  e.jump_if_not_int(x86::r11, x86::rcx, slow);
+  e.untag_int(x86::r11, x86::rdx, x86::rcx, slow);  // rdx = index payload
   a.mov(x86::rsi, x86::r10);
   a.shl(x86::rsi, 64 - kTagShift);
   a.shr(x86::rsi, 64 - kTagShift);          // the object
@@ -28,10 +28,7 @@ void tuple_get_fast(Emitter& e, Label slow) {
   a.jnz(slow);
   a.shl(x86::rcx, 64 - kTagShift);
   a.shr(x86::rcx, 64 - kTagShift + 8);      // arity
-  a.mov(x86::rdx, x86::r11);
-  a.shl(x86::rdx, 64 - kTagShift);
-  a.sar(x86::rdx, 64 - kTagShift);          // index; negative reads as huge
-  a.cmp(x86::rdx, x86::rcx);
+  a.cmp(x86::rdx, x86::rcx);                // a negative index's payload is >= 2^47: too big
   a.jae(slow);
   a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rdx, 3, 8));
 }
@@ -199,10 +196,12 @@ void emit_terms(Emitter& e) {
     a.inc(x86::r11d);
     a.cmp(x86::r11d, x86::r10d);
     a.jb(loop);
-    a.mov(x86::qword_ptr(x86::rdx, 8), kNilReg);         // the last tail
+    a.mov(x86::rax, imm(kNil));
+    a.mov(x86::qword_ptr(x86::rdx, 8), x86::rax);        // the last tail
     store_boxed_then_safe_point(e, x86::r9, kTagCons);
     a.bind(empty);
-    e.store_operand(kInsnA, kNilReg);
+    a.mov(x86::rax, imm(kNil));
+    e.store_operand(kInsnA, x86::rax);
     e.safe_point_then_next(Emitter::MaskFrom::Ctor);
   }
 

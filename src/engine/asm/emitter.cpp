@@ -10,7 +10,7 @@ namespace lzr::asm_engine {
 using asmjit::imm;
 
 Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
-  for (auto& l : op_labels) l = a.newLabel();
+  for (unsigned i = 0; i < kNumIOps; ++i) op_labels[i] = a.newNamedLabel(iop_name(static_cast<IOp>(i)));
   exit_raised = a.newLabel();
   exit_overflow = a.newLabel();
   exit_done = a.newLabel();
@@ -27,9 +27,9 @@ void Emitter::dispatch() {
   a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
 }
 
-void Emitter::next() {
-  a.movzx(x86::eax, x86::word_ptr(kPc, kInsnSize));
-  a.add(kPc, kInsnSize);
+void Emitter::next(int n) {
+  a.movzx(x86::eax, x86::word_ptr(kPc, n * kInsnSize));
+  a.add(kPc, n * kInsnSize);
   a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
 }
 
@@ -44,18 +44,29 @@ void Emitter::store_x(int32_t field, x86::Gp value) {
 }
 
 // Operand bytes are kind << 5 | index with kinds X = 0, Y = 1, U = 2, so the
-// byte's value alone picks the base: below 32 X, below 64 Y, else U. Two
-// conditional moves choose it without a branch the predictor could miss
-// (one routine serves every operand mix).
+// byte's value alone picks the base: below 32 X, below 64 Y, else U; and
+// base + byte * 8 with a displacement of -256 (Y) or -512 (U) needs no
+// masking. X operands, by far the most common, take the inline path; Y and U
+// branch out of line. (Each instruction site keeps its operand kinds, so the
+// branch is predicted from the dispatch history.)
 void Emitter::load_operand_reg(x86::Gp dst, x86::Gp op_byte) {
-  x86::Gp byte32 = op_byte.r32();
-  a.lea(dst, x86::ptr(kProc, kXOffset));
-  a.cmp(byte32, 32);
-  a.cmovae(dst, kFp);
-  a.cmp(byte32, 64);
-  a.cmovae(dst, kUpv);
-  a.and_(byte32, 31);
-  a.mov(dst, x86::qword_ptr(dst, op_byte.r64(), 3));
+  asmjit::Label not_x = a.newLabel(), done = a.newLabel();
+  x86::Gp byte = op_byte.r64();
+  a.cmp(op_byte.r32(), 32);
+  a.jae(not_x);
+  a.mov(dst, x86::qword_ptr(kProc, byte, 3, kXOffset));
+  a.bind(done);
+  cold([this, dst, byte, not_x, done] {
+    asmjit::Label is_u = a.newLabel();
+    a.bind(not_x);
+    a.cmp(byte.r32(), 64);
+    a.jae(is_u);
+    a.mov(dst, x86::qword_ptr(kFp, byte, 3, -8 * 32));
+    a.jmp(done);
+    a.bind(is_u);
+    a.mov(dst, x86::qword_ptr(kUpv, byte, 3, -8 * 64));
+    a.jmp(done);
+  });
 }
 
 void Emitter::load_operand(x86::Gp dst, int32_t field) {
@@ -64,25 +75,34 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
 }
 
 // Written operands are X or Y (the verifier rejects a written uN).
-void Emitter::operand_address(x86::Gp addr, int32_t field) {
-  a.movzx(x86::ecx, insn_byte(field));
-  a.lea(addr, x86::ptr(kProc, kXOffset));
-  a.cmp(x86::ecx, 32);
-  a.cmovae(addr, kFp);
-  a.and_(x86::ecx, 31);
-  a.lea(addr, x86::ptr(addr, x86::rcx, 3));
-}
-
 void Emitter::store_operand(int32_t field, x86::Gp value) {
-  operand_address(x86::rdx, field);
-  a.mov(x86::qword_ptr(x86::rdx), value);
+  asmjit::Label to_y = a.newLabel(), done = a.newLabel();
+  a.movzx(x86::ecx, insn_byte(field));
+  a.cmp(x86::ecx, 32);
+  a.jae(to_y);
+  a.mov(x_slot(x86::rcx), value);
+  a.bind(done);
+  cold([this, value, to_y, done] {
+    a.bind(to_y);
+    a.mov(y_slot(x86::rcx), value);
+    a.jmp(done);
+  });
 }
 
-void Emitter::jump_if_not_int(x86::Gp t, x86::Gp scratch, asmjit::Label target) {
-  a.mov(scratch, t);
+void Emitter::untag_int(x86::Gp t, x86::Gp payload, x86::Gp scratch, asmjit::Label not_int) {
+  a.lea(payload, x86::ptr(t, kIntBias));
+  a.mov(scratch, payload);
   a.shr(scratch, kTagShift);
-  a.cmp(scratch.r32(), kIntTag16);
-  a.jne(target);
+  a.jnz(not_int);
+}
+
+void Emitter::untag_ints(x86::Gp ta, x86::Gp pa, x86::Gp tb, x86::Gp pb, x86::Gp scratch, asmjit::Label not_int) {
+  a.lea(pa, x86::ptr(ta, kIntBias));
+  a.lea(pb, x86::ptr(tb, kIntBias));
+  a.mov(scratch, pa);
+  a.or_(scratch, pb);
+  a.shr(scratch, kTagShift);
+  a.jnz(not_int);
 }
 
 void Emitter::check_raised(x86::Gp t) {

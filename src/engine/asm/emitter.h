@@ -30,13 +30,17 @@ class Emitter {
   static x86::Mem insn_u() { return x86::qword_ptr(kPc, kInsnU); }
   static x86::Mem x_reg(uint32_t index) { return x86::qword_ptr(kProc, kXOffset + 8 * static_cast<int32_t>(index)); }
   static x86::Mem proc(int32_t offset) { return x86::qword_ptr(kProc, offset); }
+  // X / Y slot named by a Y operand byte in `byte` (32 + index: the
+  // displacement cancels the kind bits, no masking needed).
+  static x86::Mem x_slot(x86::Gp byte) { return x86::qword_ptr(kProc, byte.r64(), 3, kXOffset); }
+  static x86::Mem y_slot(x86::Gp byte) { return x86::qword_ptr(kFp, byte.r64(), 3, -8 * 32); }
 
   // Starts the routine for `op` (aligned, label bound).
   void begin(IOp op);
   // Jumps to the routine of the instruction at kPc.
   void dispatch();
-  // Advances kPc by one instruction and dispatches.
-  void next();
+  // Advances kPc by `n` instructions and dispatches.
+  void next(int n = 1);
 
   // dst = X[operand byte at [kPc + field]] (an X-only form). Clobbers rcx.
   void load_x(x86::Gp dst, int32_t field);
@@ -46,13 +50,14 @@ class Emitter {
   void load_operand(x86::Gp dst, int32_t field);
   // dst = value of operand byte in `op_byte` (a 32-bit register, clobbered).
   void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
-  // addr = address of the (writable: X or Y) operand byte at [kPc + field]. Clobbers rcx.
-  void operand_address(x86::Gp addr, int32_t field);
-  // Stores `value` into the operand at [kPc + field]. Clobbers rcx, rdx.
+  // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
 
-  // Jumps to `target` unless `t` is a small integer. Clobbers `scratch`.
-  void jump_if_not_int(x86::Gp t, x86::Gp scratch, asmjit::Label target);
+  // payload = t's 48-bit payload (zero-extended), or a jump to `not_int`
+  // unless t is a small integer. Clobbers `scratch`.
+  void untag_int(x86::Gp t, x86::Gp payload, x86::Gp scratch, asmjit::Label not_int);
+  // The same for two terms at once (payloads pa, pb). Clobbers `scratch`.
+  void untag_ints(x86::Gp a, x86::Gp pa, x86::Gp b, x86::Gp pb, x86::Gp scratch, asmjit::Label not_int);
   // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
   void check_raised(x86::Gp t);
   // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.

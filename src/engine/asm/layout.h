@@ -24,7 +24,7 @@ namespace x86 = asmjit::x86;
 
 // ---- fixed registers (all callee-saved in the System V ABI) ----
 inline constexpr x86::Gp kPc = x86::rbx;     // const Insn* being executed
-inline constexpr x86::Gp kNilReg = x86::rbp; // the constant kNil (fills new frames)
+inline constexpr x86::Gp kIntBias = x86::rbp; // the constant kIntBiasValue (small-integer test)
 inline constexpr x86::Gp kProc = x86::r12;   // Process*; X registers are at kProc + kXOffset
 inline constexpr x86::Gp kFp = x86::r13;     // current frame's Y base
 inline constexpr x86::Gp kTable = x86::r14;  // dispatch table: handler address per IOp
@@ -91,6 +91,14 @@ inline constexpr uint32_t kRaisedTag16 = kRaised >> kTagShift;    // 0xFFFF
 static_assert(kRaised == kTagHeader && (kRaised & kPayloadMask) == 0,
               "helpers signal errors with a value whose top 16 bits are 0xFFFF");
 static_assert(kAtomTag16 + 1 == (kTagSpecial >> kTagShift), "atoms and specials are adjacent tags");
+// t + kIntBiasValue has its top 16 bits zero exactly when t is a small
+// integer (0xFFF9 + 7 wraps to 0x10000), and its low 48 bits are then the
+// payload: one `lea` both tests the tag and untags.
+inline constexpr uint64_t kIntBiasValue = uint64_t{0x10000 - (kTagInt >> kTagShift)} << kTagShift;
+static_assert(kTagInt + kIntBiasValue == 0);
+// closure term + kUpvalueBias = its upvalues (payload + 2 words), since a
+// closure's tag is kTagBoxed: one add instead of untagging.
+inline constexpr uint64_t kUpvalueBias = 16 - kTagBoxed;
 // Finite doubles have (bits << 1) below this; infinities and NaNs do not.
 inline constexpr uint64_t kNonFiniteShifted = uint64_t{0xFFE} << 52;
 
