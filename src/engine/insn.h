@@ -25,9 +25,10 @@ namespace lzr {
   I(load)        /* a = u.term (loadi/loadu/loadc/load32/load64)   */ \
   I(load_x)      /* X[a] = u.term                                  */ \
   I(ret)         /* return a                                       */ \
-  I(call)        /* a = u.fn(X0..) : bytecode callee               */ \
+  I(call)        /* a = call of the bytecode function whose entry   \
+                    is u.target and frame b (X0.. arguments)       */ \
   I(call_native) /* a = u.fn->native(X0..)                         */ \
-  I(tcall)       /* tail call u.fn                                 */ \
+  I(tcall)       /* tail call, entry u.target, frame b             */ \
   I(tcall_native)/* return u.fn->native(X0..)                      */ \
   I(apply)       /* a = closure b applied to X0..                  */ \
   I(get) I(drop) /* a = get/drop(b, c)                             */ \
@@ -43,15 +44,18 @@ namespace lzr {
   I(shr) I(shl) I(xor_) I(and_) I(or_)                              \
   I(add_xxx) I(sub_xxx) I(mul_xxx)                                  \
   I(jmp)         /* goto u.target                                  */ \
-  /* Forms for the assembler engine; the portable engine runs each as   \
-     the generic instruction named in its comment (docs/asm-engine.md). */ \
+  /* Specialised forms picked by the loader; the portable engine runs   \
+     most as the generic instruction named in the comment               \
+     (docs/asm-engine.md).                                              */ \
   I(mov_xy) I(mov_yx)  /* Y[a] = X[b] / X[a] = Y[b]   (as mov)       */ \
   I(ret_x)             /* return X[a]                 (as ret)       */ \
-  I(tcall_self)        /* tail call of the running function (as tcall) */ \
-  /* load_x fused with the next instruction, an X-only add..mod or      \
-     compare whose right operand is the register loaded here. The fused \
-     form may run both and skip the next; else it runs the load alone.  \
-     (as load_x)                                                        */ \
+  I(tcall_self)        /* tail call of the running function: b = its   \
+                          frame, u.target = its entry (its frame stays  \
+                          in place; see portable.cpp)                   */ \
+  /* load_x of a small integer fused with the next instruction, an      \
+     X-only add..mod (div/mod: positive constant) or compare whose right \
+     operand is the register loaded here. The fused form may run both   \
+     and skip the next; else it runs the load alone. (as load_x)        */ \
   I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte)
 
@@ -85,8 +89,8 @@ struct Insn {
   uint16_t pad;             // keeps the union 8-byte aligned
   union {
     Term term;               // load
-    const Insn* target;      // compare-jumps, jmp
-    const FunctionInfo* fn;  // call, tcall
+    const Insn* target;      // compare-jumps, jmp, call, tcall: entry
+    const FunctionInfo* fn;  // call_native, tcall_native
     const CtorInfo* ctor;    // tuple, list, map, fn
     uint32_t mask;           // put, cons
   } u;

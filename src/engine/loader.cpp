@@ -123,6 +123,18 @@ Term load64_term(uint32_t type, uint64_t v) {
   return make_int(static_cast<int64_t>(v));  // the verifier checked it fits
 }
 
+// Binds call/tcall `in` to `fn`: natives by FunctionInfo, bytecode
+// functions by entry and frame size (one load fewer on every call).
+void set_call_target(Insn& in, const FunctionInfo* fn) {
+  if (fn->native) {
+    in.op = in.op == IOp::call ? IOp::call_native : IOp::tcall_native;
+    in.u.fn = fn;
+    return;
+  }
+  in.b = fn->frame;
+  in.u.target = fn->code;
+}
+
 // Translates verified code into m.code. Calls into other modules are left
 // in `pending`; everything else is bound here.
 bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::string_view file,
@@ -198,11 +210,14 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
       case Op::op_call:
         in.op = IOp::call;
         in.a = r_operand(raw(0));
-        in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
+        if (const FunctionInfo* fn = bind_function(static_cast<uint16_t>(raw(1)))) set_call_target(in, fn);
         break;
       case Op::op_tcall:
-        in.u.fn = bind_function(static_cast<uint16_t>(raw(1)));
-        in.op = in.u.fn == &m.functions[current] ? IOp::tcall_self : IOp::tcall;
+        in.op = IOp::tcall;
+        if (const FunctionInfo* fn = bind_function(static_cast<uint16_t>(raw(1)))) {
+          set_call_target(in, fn);
+          if (fn == &m.functions[current]) in.op = IOp::tcall_self;
+        }
         break;
       case Op::op_get: case Op::op_drop: case Op::op_not: case Op::op_neg: case Op::op_type:
       case Op::op_size: case Op::op_add: case Op::op_sub: case Op::op_mul: case Op::op_div:
@@ -300,8 +315,8 @@ IOp fused_load(const Insn& load, const Insn& next) {
     case IOp::add_xxx: return right_is_loaded ? IOp::load_add : IOp::load_x;
     case IOp::sub_xxx: return right_is_loaded ? IOp::load_sub : IOp::load_x;
     case IOp::mul_xxx: return right_is_loaded ? IOp::load_mul : IOp::load_x;
-    case IOp::div: case IOp::mod:
-      if (!right_is_loaded || !all_x({next.a, next.b})) return IOp::load_x;
+    case IOp::div: case IOp::mod:  // by a positive constant only
+      if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 0) return IOp::load_x;
       return next.op == IOp::div ? IOp::load_div : IOp::load_mod;
     default: break;
   }
@@ -330,11 +345,6 @@ std::string read_file(const std::string& path, bool& ok) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-void set_call_target(Insn& in, const FunctionInfo* fn) {
-  in.u.fn = fn;
-  if (fn->native) in.op = in.op == IOp::call ? IOp::call_native : IOp::tcall_native;
 }
 
 // Binds calls into other modules, loading them as needed.

@@ -71,23 +71,25 @@ Term run_portable(Process& p, const Insn* entry) {
       base[2] = closure_upvals(fp[kFrameClosure]);                                   \
     }                                                                                \
   } while (0)
-// Pushes a frame for `fn` (closure `clo` or nil) and jumps to its code.
-#define ENTER(fn, clo)                                                    \
+// Pushes a frame of `frame` Y slots (closure `clo` or nil) and jumps to
+// the function's entry `code`.
+#define ENTER(frame, code, clo)                                           \
   do {                                                                    \
+    const unsigned frame_ = (frame);                                      \
     Term* nfp_ = p.sp + kFrameHeaderWords;                                \
-    if (LZR_UNLIKELY(nfp_ + (fn)->frame > p.stack_limit)) {               \
+    if (LZR_UNLIKELY(nfp_ + frame_ > p.stack_limit)) {                    \
       p.error = kAtom_stack_overflow;                                     \
       goto raised;                                                        \
     }                                                                     \
     nfp_[kFrameRetPc] = reinterpret_cast<Term>(pc);                       \
     nfp_[kFrameCallerFp] = reinterpret_cast<Term>(fp);                    \
     nfp_[kFrameClosure] = (clo);                                          \
-    for (unsigned i_ = 0; i_ < (fn)->frame; ++i_) nfp_[i_] = kNil;        \
-    p.sp = nfp_ + (fn)->frame;                                            \
+    for (unsigned i_ = 0; i_ < frame_; ++i_) nfp_[i_] = kNil;             \
+    p.sp = nfp_ + frame_;                                                 \
     fp = nfp_;                                                            \
     base[1] = fp;                                                         \
     base[2] = closure_upvals(clo);                                        \
-    pc = (fn)->code;                                                      \
+    pc = (code);                                                          \
     DISPATCH();                                                           \
   } while (0)
 
@@ -134,7 +136,7 @@ L_ret_x: {
 }
 
 L_call:
-  ENTER(pc->u.fn, kNil);
+  ENTER(pc->b, pc->u.target, kNil);
 
 L_call_native: {
   lzr_env env{&p};
@@ -145,21 +147,30 @@ L_call_native: {
   NEXT();
 }
 
-L_tcall:
-L_tcall_self: {
+L_tcall: {
   // Reuse this frame: its return address and caller stay; Y slots restart.
-  const FunctionInfo* fn = pc->u.fn;
-  if (LZR_UNLIKELY(fp + fn->frame > p.stack_limit)) {
+  const unsigned frame = pc->b;
+  if (LZR_UNLIKELY(fp + frame > p.stack_limit)) {
     p.error = kAtom_stack_overflow;
     goto raised;
   }
   fp[kFrameClosure] = kNil;
-  for (unsigned i = 0; i < fn->frame; ++i) fp[i] = kNil;
-  p.sp = fp + fn->frame;
+  for (unsigned i = 0; i < frame; ++i) fp[i] = kNil;
+  p.sp = fp + frame;
   base[2] = nullptr;
-  pc = fn->code;
+  pc = pc->u.target;
   DISPATCH();
 }
+
+// A tail call of the running function: p.sp == fp + frame already holds
+// throughout a function's body, and the frame fitted the stack on entry, so
+// only the closure slot and the Y slots restart.
+L_tcall_self:
+  fp[kFrameClosure] = kNil;
+  for (unsigned i = 0; i < pc->b; ++i) fp[i] = kNil;
+  base[2] = nullptr;
+  pc = pc->u.target;
+  DISPATCH();
 
 L_tcall_native: {
   lzr_env env{&p};
@@ -182,7 +193,7 @@ L_apply: {
     goto raised;
   }
   const FunctionInfo* fn = reinterpret_cast<const FunctionInfo*>(boxed_ptr(f)[1]);
-  ENTER(fn, f);
+  ENTER(fn->frame, fn->code, f);
 }
 
 L_get:

@@ -3,8 +3,9 @@
 // Small integers are tagged 0xFFF9 in the top 16 bits with a 48-bit payload.
 // Shifting a payload left by 16 puts its sign in bit 63, so a 64-bit
 // add/sub/imul of shifted operands overflows (jo) exactly when the 48-bit
-// result would. The result is re-tagged by filling the (zero) low 16 bits
-// with the tag and rotating it to the top.
+// result would. Rotating (rather than shifting) the left operand keeps the
+// tag in the low 16 bits, where adding or subtracting the shifted right
+// operand (low bits zero) leaves it; one rotation back re-tags the result.
 //
 // Fast paths: small-int add/sub/mul/div/mod/and/or/xor and float
 // add/sub/mul/div. Everything else (mixed int/float, booleans, shifts,
@@ -17,53 +18,62 @@ namespace lzr::asm_engine {
 
 using asmjit::imm;
 using asmjit::Label;
+using asmjit::Operand;
 
 namespace {
 
-// rax = tagged small integer from a payload shifted left by 16.
-void retag_shifted(x86::Assembler& a) {
-  a.or_(x86::rax, kIntTag16);
-  a.ror(x86::rax, 16);
-}
+// dst = src, where src is a register or a memory operand.
+void mov_any(x86::Assembler& a, x86::Gp dst, const Operand& src) { a.emit(x86::Inst::kIdMov, dst, src); }
 
-// Sign-extends the 48-bit value in `r` to 64 bits.
-void sign_extend(x86::Assembler& a, x86::Gp r) {
+// Sign-extends the 48-bit payload of `r` (a tagged small integer) to 64 bits.
+void int_value(x86::Assembler& a, x86::Gp r) {
   a.shl(r, 64 - kTagShift);
   a.sar(r, 64 - kTagShift);
 }
 
-// Integer fast path: operands r10, r11 are small ints with payloads rcx,
-// rdx; result in rax, or a jump to `slow` (r10, r11 intact).
-void int_op(Emitter& e, ArithOp op, Label slow) {
+// r = tagged small integer of the 64-bit value in r (known to fit).
+void make_int(x86::Assembler& a, x86::Gp r) {
+  a.shl(r, 64 - kTagShift);
+  a.or_(r, kIntTag16);
+  a.ror(r, 16);
+}
+
+// Integer fast path: lhs and rhs (registers or X slots, not rax/rsi) are
+// small integers; result in rax, or a jump to `slow`. Clobbers rax, rcx,
+// rdx, rsi — rhs is read before rdx is written.
+void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Label slow) {
   x86::Assembler& a = e.a;
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub:
-      a.mov(x86::rax, x86::rcx);
-      a.shl(x86::rax, 64 - kTagShift);
-      a.shl(x86::rdx, 64 - kTagShift);
-      if (op == ArithOp::Add) a.add(x86::rax, x86::rdx);
-      else a.sub(x86::rax, x86::rdx);
+      mov_any(a, x86::rax, lhs);
+      a.rol(x86::rax, 16);  // payload << 16 | tag
+      mov_any(a, x86::rsi, rhs);
+      a.shl(x86::rsi, 64 - kTagShift);
+      if (op == ArithOp::Add) a.add(x86::rax, x86::rsi);
+      else a.sub(x86::rax, x86::rsi);
       a.jo(slow);
-      retag_shifted(a);
+      a.ror(x86::rax, 16);
       break;
     case ArithOp::Mul:
-      a.mov(x86::rax, x86::rcx);
+      mov_any(a, x86::rax, lhs);
       a.shl(x86::rax, 64 - kTagShift);
-      sign_extend(a, x86::rdx);
-      a.imul(x86::rax, x86::rdx);
+      mov_any(a, x86::rsi, rhs);
+      int_value(a, x86::rsi);
+      a.imul(x86::rax, x86::rsi);
       a.jo(slow);
-      retag_shifted(a);
+      a.or_(x86::rax, kIntTag16);
+      a.ror(x86::rax, 16);
       break;
     case ArithOp::Div: case ArithOp::Mod: {
       // Floored: the truncated quotient/remainder adjusted when the
       // remainder is non-zero and its sign differs from the divisor's.
       Label exact = a.newLabel();
-      a.mov(x86::rsi, x86::rdx);
-      sign_extend(a, x86::rsi);
+      mov_any(a, x86::rsi, rhs);
+      int_value(a, x86::rsi);
       a.test(x86::rsi, x86::rsi);
       a.jz(slow);  // badarith
-      a.mov(x86::rax, x86::rcx);
-      sign_extend(a, x86::rax);
+      mov_any(a, x86::rax, lhs);
+      int_value(a, x86::rax);
       a.cqo();
       a.idiv(x86::rsi);  // rax = quotient, rdx = remainder; no -2^63 / -1 with 48-bit values
       a.test(x86::rdx, x86::rdx);
@@ -78,27 +88,21 @@ void int_op(Emitter& e, ArithOp op, Label slow) {
         a.mov(x86::rax, x86::rdx);  // |remainder| < |divisor|: always fits
       } else {
         a.mov(x86::rcx, x86::rax);  // -2^47 div -1 does not fit
-        sign_extend(a, x86::rcx);
+        int_value(a, x86::rcx);
         a.cmp(x86::rcx, x86::rax);
         a.jne(slow);
       }
-      a.shl(x86::rax, 64 - kTagShift);
-      retag_shifted(a);
+      make_int(a, x86::rax);
       break;
     }
-    case ArithOp::And:
-      a.mov(x86::rax, x86::r10);
-      a.and_(x86::rax, x86::r11);  // tags and payloads alike
-      break;
-    case ArithOp::Or:
-      a.mov(x86::rax, x86::r10);
-      a.or_(x86::rax, x86::r11);
+    case ArithOp::And: case ArithOp::Or:
+      mov_any(a, x86::rax, lhs);  // tags and payloads alike
+      a.emit(op == ArithOp::And ? x86::Inst::kIdAnd : x86::Inst::kIdOr, x86::rax, rhs);
       break;
     case ArithOp::Xor:
-      a.mov(x86::rax, x86::r10);
-      a.xor_(x86::rax, x86::r11);  // the tags cancel
-      a.shl(x86::rax, 64 - kTagShift);
-      retag_shifted(a);
+      mov_any(a, x86::rax, lhs);
+      a.emit(x86::Inst::kIdXor, x86::rax, rhs);  // the tags cancel
+      make_int(a, x86::rax);
       break;
     default:
       a.jmp(slow);  // shifts: rare, and their count rules live in arith()
@@ -110,7 +114,7 @@ bool has_float_path(ArithOp op) {
   return op == ArithOp::Add || op == ArithOp::Sub || op == ArithOp::Mul || op == ArithOp::Div;
 }
 
-// Float fast path: both operands floats (t < 0xFFF9 << 48, unsigned); a
+// Float fast path on r10, r11: both floats (t < 0xFFF9 << 48, unsigned); a
 // non-finite result (overflow, division by zero) goes to `slow`, where
 // arith() raises badarith.
 void float_op(Emitter& e, ArithOp op, Label slow) {
@@ -135,6 +139,8 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
   a.jae(slow);
 }
 
+// a = b op c. X-only forms test the tags in memory and read the operands
+// straight from their slots; generic forms resolve each operand first.
 void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   x86::Assembler& a = e.a;
   Label not_int = a.newLabel(), slow = a.newLabel();
@@ -145,15 +151,29 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   };
   e.begin(iop);
   if (x_only) {
-    e.load_x(x86::r10, kInsnB);
-    e.load_x(x86::r11, kInsnC);
+    Label reload_not_int = a.newLabel(), reload_slow = a.newLabel();
+    a.movzx(x86::ecx, e.insn_byte(kInsnB));
+    a.movzx(x86::edx, e.insn_byte(kInsnC));
+    e.jump_unless_int_slot(x86::rcx, reload_not_int);
+    e.jump_unless_int_slot(x86::rdx, reload_not_int);
+    int_op(e, op, e.x_slot(x86::rcx), e.x_slot(x86::rdx), reload_slow);
+    store();
+    // The slow paths expect the operands in r10, r11.
+    e.cold([&e, reload_not_int, reload_slow, not_int, slow] {
+      for (auto [from, to] : {std::pair{reload_not_int, not_int}, std::pair{reload_slow, slow}}) {
+        e.a.bind(from);
+        e.load_x(x86::r10, kInsnB);
+        e.load_x(x86::r11, kInsnC);
+        e.a.jmp(to);
+      }
+    });
   } else {
     e.load_operand(x86::r10, kInsnB);
     e.load_operand(x86::r11, kInsnC);
+    e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
+    int_op(e, op, x86::r10, x86::r11, slow);
+    store();
   }
-  e.untag_ints(x86::r10, x86::rcx, x86::r11, x86::rdx, x86::rax, not_int);
-  int_op(e, op, slow);
-  store();
   e.cold([&e, op, not_int, slow, store] {
     x86::Assembler& a = e.a;
     a.bind(not_int);
@@ -172,9 +192,10 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   });
 }
 
-// load_add .. load_mod: X[a] = constant (u), then the next instruction
-// (X[a'] = X[b'] op X[a], an integer op the loader checked) when its fast
-// path applies; otherwise the next instruction runs on its own.
+// load_add .. load_mod: X[a] = integer constant (u), then the next
+// instruction, X[a'] = X[b'] op X[a] (X-only; for div/mod the loader only
+// fuses a positive constant), when its fast path applies; otherwise the
+// next instruction runs on its own.
 void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel();
@@ -183,10 +204,27 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
-  a.mov(x86::r10, e.x_slot(x86::rcx));   // read after the load: b' may be a
-  e.untag_int(x86::r10, x86::rcx, x86::rax, plain);
-  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the constant's payload
-  int_op(e, op, plain);
+  e.jump_unless_int_slot(x86::rcx, plain);  // read after the load: b' may be a
+  if (op == ArithOp::Div || op == ArithOp::Mod) {
+    // A positive divisor: the floored result differs from the truncated one
+    // exactly when the remainder is negative, and the quotient always fits.
+    Label exact = a.newLabel();
+    a.mov(x86::rax, e.x_slot(x86::rcx));
+    int_value(a, x86::rax);
+    a.mov(x86::rsi, x86::r11);
+    int_value(a, x86::rsi);
+    a.cqo();
+    a.idiv(x86::rsi);
+    a.test(x86::rdx, x86::rdx);
+    a.jns(exact);
+    if (op == ArithOp::Div) a.dec(x86::rax);
+    else a.add(x86::rdx, x86::rsi);
+    a.bind(exact);
+    if (op == ArithOp::Mod) a.mov(x86::rax, x86::rdx);
+    make_int(a, x86::rax);
+  } else {
+    int_op(e, op, e.x_slot(x86::rcx), x86::r11, plain);
+  }
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
   a.mov(e.x_slot(x86::rcx), x86::rax);
   e.next(2);

@@ -21,14 +21,13 @@ void fill_y_slots(Emitter& e, asmjit::Label fill) {
   e.dispatch();
 }
 
-// Pushes a frame for FunctionInfo* rdx and enters it. The closure slot gets
-// r8 (with_closure: apply; r9 = the closure object) or nil (call). Frame
-// layout: process.h.
+// Pushes a frame of ecx Y slots and enters the function at rdx (an Insn*).
+// The closure slot gets r8 (with_closure: apply; r9 = the closure object)
+// or nil (call). Frame layout: process.h.
 void push_frame_and_enter(Emitter& e, bool with_closure) {
   x86::Assembler& a = e.a;
   asmjit::Label fill = a.newLabel();
   a.mov(x86::rdi, e.proc(kSpOffset));
-  a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
   a.lea(x86::rsi, x86::ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords));  // new sp
   a.cmp(x86::rsi, e.proc(kStackLimitOffset));
   a.ja(e.exit_overflow);
@@ -41,7 +40,7 @@ void push_frame_and_enter(Emitter& e, bool with_closure) {
   // kUpv: a called function has no upvalues (verifier), so it keeps the
   // caller's value, unused until the return reloads it.
   if (with_closure) a.lea(kUpv, x86::ptr(x86::r9, 16));
-  a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
+  a.mov(kPc, x86::rdx);
   a.test(x86::ecx, x86::ecx);
   a.jnz(fill);
   e.dispatch();
@@ -95,6 +94,7 @@ void emit_calls(Emitter& e) {
   x86::Assembler& a = e.a;
 
   e.begin(IOp::call);
+  a.movzx(x86::ecx, e.insn_byte(kInsnB));
   a.mov(x86::rdx, e.insn_u());
   push_frame_and_enter(e, false);
 
@@ -111,7 +111,9 @@ void emit_calls(Emitter& e) {
     a.shr(x86::r9, 64 - kTagShift);  // the closure object
     a.cmp(x86::byte_ptr(x86::r9), static_cast<uint8_t>(BoxKind::Closure));  // header kind byte
     a.jne(badfun);
-    a.mov(x86::rdx, x86::qword_ptr(x86::r9, 8));  // its FunctionInfo
+    a.mov(x86::rax, x86::qword_ptr(x86::r9, 8));  // its FunctionInfo
+    a.movzx(x86::ecx, x86::byte_ptr(x86::rax, kFnFrame));
+    a.mov(x86::rdx, x86::qword_ptr(x86::rax, kFnCode));
     push_frame_and_enter(e, true);
     e.cold([&e, badfun] {
       e.a.bind(badfun);
@@ -127,31 +129,30 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::tcall);
   {
     asmjit::Label fill = a.newLabel();
-    a.mov(x86::rdx, e.insn_u());
-    a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
+    a.movzx(x86::ecx, e.insn_byte(kInsnB));
     a.lea(x86::rsi, x86::ptr(kFp, x86::rcx, 3));
     a.cmp(x86::rsi, e.proc(kStackLimitOffset));
     a.ja(e.exit_overflow);
     a.mov(x86::rax, imm(kNil));
     a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), x86::rax);
     a.mov(e.proc(kSpOffset), x86::rsi);
-    a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
+    a.mov(kPc, e.insn_u());
     a.test(x86::ecx, x86::ecx);
     a.jnz(fill);
     e.dispatch();
     e.cold([&e, fill] { fill_y_slots(e, fill); });
   }
 
-  // A tail call of the running function: the frame already has its size
-  // (p.sp = fp + frame throughout a function's body) and fits the stack.
+  // A tail call of the running function: its frame stays in place (see
+  // portable.cpp); one load finds the entry, keeping kPc's dependency
+  // chain short around loops.
   e.begin(IOp::tcall_self);
   {
     asmjit::Label fill = a.newLabel();
-    a.mov(x86::rdx, e.insn_u());
     a.mov(x86::rax, imm(kNil));
     a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), x86::rax);
-    a.movzx(x86::ecx, x86::byte_ptr(x86::rdx, kFnFrame));
-    a.mov(kPc, x86::qword_ptr(x86::rdx, kFnCode));
+    a.movzx(x86::ecx, e.insn_byte(kInsnB));
+    a.mov(kPc, e.insn_u());
     a.test(x86::ecx, x86::ecx);
     a.jnz(fill);
     e.dispatch();

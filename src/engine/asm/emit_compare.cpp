@@ -40,19 +40,40 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
   const bool equality = op == CmpOp::Eq || op == CmpOp::Ne;
   e.begin(iop);
   if (x_only) {
-    e.load_x(x86::r10, kInsnA);
-    e.load_x(x86::r11, kInsnB);
+    // Tags tested in memory, operands read straight from their slots.
+    Label reload = a.newLabel();
+    a.movzx(x86::ecx, e.insn_byte(kInsnA));
+    a.movzx(x86::edx, e.insn_byte(kInsnB));
+    e.jump_unless_int_slot(x86::rcx, reload);
+    e.jump_unless_int_slot(x86::rdx, reload);
+    a.mov(x86::rax, e.x_slot(x86::rcx));
+    if (equality) {
+      a.cmp(x86::rax, e.x_slot(x86::rdx));  // ints are canonical: equal iff identical
+    } else {
+      a.shl(x86::rax, 64 - kTagShift);
+      a.mov(x86::rsi, e.x_slot(x86::rdx));
+      a.shl(x86::rsi, 64 - kTagShift);
+      a.cmp(x86::rax, x86::rsi);
+    }
+    e.cold([&e, reload, not_int] {
+      e.a.bind(reload);
+      e.load_x(x86::r10, kInsnA);
+      e.load_x(x86::r11, kInsnB);
+      e.a.jmp(not_int);
+    });
   } else {
     e.load_operand(x86::r10, kInsnA);
     e.load_operand(x86::r11, kInsnB);
-  }
-  e.untag_ints(x86::r10, x86::rcx, x86::r11, x86::rdx, x86::rax, not_int);
-  if (equality) {
-    a.cmp(x86::r10, x86::r11);  // ints are canonical: equal iff identical
-  } else {
-    a.shl(x86::rcx, 64 - kTagShift);
-    a.shl(x86::rdx, 64 - kTagShift);
-    a.cmp(x86::rcx, x86::rdx);
+    e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
+    if (equality) {
+      a.cmp(x86::r10, x86::r11);
+    } else {
+      a.mov(x86::rax, x86::r10);
+      a.shl(x86::rax, 64 - kTagShift);
+      a.mov(x86::rsi, x86::r11);
+      a.shl(x86::rsi, 64 - kTagShift);
+      a.cmp(x86::rax, x86::rsi);
+    }
   }
   jump_if(a, op, true, taken);
   e.next();
@@ -105,15 +126,15 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
-  a.mov(x86::r10, e.x_slot(x86::rcx));   // read after the load: a' may be a
-  e.untag_int(x86::r10, x86::rcx, x86::rax, plain);
+  e.jump_unless_int_slot(x86::rcx, plain);  // read after the load: a' may be a
   if (op == CmpOp::Eq || op == CmpOp::Ne) {
-    a.cmp(x86::r10, x86::r11);
+    a.cmp(e.x_slot(x86::rcx), x86::r11);
   } else {
-    a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));
-    a.shl(x86::rcx, 64 - kTagShift);
-    a.shl(x86::rdx, 64 - kTagShift);
-    a.cmp(x86::rcx, x86::rdx);
+    a.mov(x86::rax, e.x_slot(x86::rcx));
+    a.shl(x86::rax, 64 - kTagShift);
+    a.mov(x86::rsi, x86::r11);
+    a.shl(x86::rsi, 64 - kTagShift);
+    a.cmp(x86::rax, x86::rsi);
   }
   jump_if(a, op, true, taken);
   e.next(2);

@@ -18,7 +18,10 @@ void tuple_get_fast(Emitter& e, Label slow) {
   a.shr(x86::rcx, kTagShift);
   a.cmp(x86::ecx, kBoxedTag16);
   a.jne(slow);
-  e.untag_int(x86::r11, x86::rdx, x86::rcx, slow);  // rdx = index payload
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the index's payload if it is a small int
+  a.mov(x86::rcx, x86::rdx);
+  a.shr(x86::rcx, kTagShift);
+  a.jnz(slow);
   a.mov(x86::rsi, x86::r10);
   a.shl(x86::rsi, 64 - kTagShift);
   a.shr(x86::rsi, 64 - kTagShift);          // the object

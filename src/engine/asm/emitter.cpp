@@ -89,19 +89,25 @@ void Emitter::store_operand(int32_t field, x86::Gp value) {
   });
 }
 
-void Emitter::untag_int(x86::Gp t, x86::Gp payload, x86::Gp scratch, asmjit::Label not_int) {
-  a.lea(payload, x86::ptr(t, kIntBias));
-  a.mov(scratch, payload);
+void Emitter::jump_unless_int_slot(x86::Gp index, asmjit::Label not_int) {
+  a.mov(x86::r8, x86::qword_ptr(kProc, index.r64(), 3, kXOffset));
+  a.add(x86::r8, kIntBias);
+  a.shr(x86::r8, kTagShift);
+  a.jnz(not_int);
+}
+
+// t + kIntBias has its top 16 bits clear exactly for small integers.
+void Emitter::jump_unless_int(x86::Gp t, x86::Gp scratch, asmjit::Label not_int) {
+  a.lea(scratch, x86::ptr(t, kIntBias));
   a.shr(scratch, kTagShift);
   a.jnz(not_int);
 }
 
-void Emitter::untag_ints(x86::Gp ta, x86::Gp pa, x86::Gp tb, x86::Gp pb, x86::Gp scratch, asmjit::Label not_int) {
-  a.lea(pa, x86::ptr(ta, kIntBias));
-  a.lea(pb, x86::ptr(tb, kIntBias));
-  a.mov(scratch, pa);
-  a.or_(scratch, pb);
-  a.shr(scratch, kTagShift);
+void Emitter::jump_unless_ints(x86::Gp t1, x86::Gp t2, x86::Gp s1, x86::Gp s2, asmjit::Label not_int) {
+  a.lea(s1, x86::ptr(t1, kIntBias));
+  a.lea(s2, x86::ptr(t2, kIntBias));
+  a.or_(s1, s2);
+  a.shr(s1, kTagShift);
   a.jnz(not_int);
 }
 

@@ -53,11 +53,13 @@ class Emitter {
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
 
-  // payload = t's 48-bit payload (zero-extended), or a jump to `not_int`
-  // unless t is a small integer. Clobbers `scratch`.
-  void untag_int(x86::Gp t, x86::Gp payload, x86::Gp scratch, asmjit::Label not_int);
-  // The same for two terms at once (payloads pa, pb). Clobbers `scratch`.
-  void untag_ints(x86::Gp a, x86::Gp pa, x86::Gp b, x86::Gp pb, x86::Gp scratch, asmjit::Label not_int);
+  // Jumps to `not_int` unless X[index] holds a small integer: compares the
+  // tag (the slot's top 16 bits) in memory.
+  void jump_unless_int_slot(x86::Gp index, asmjit::Label not_int);
+  // Jumps to `not_int` unless `t` is a small integer. Clobbers `scratch`.
+  void jump_unless_int(x86::Gp t, x86::Gp scratch, asmjit::Label not_int);
+  // The same for two terms at once. Clobbers s1, s2.
+  void jump_unless_ints(x86::Gp t1, x86::Gp t2, x86::Gp s1, x86::Gp s2, asmjit::Label not_int);
   // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
   void check_raised(x86::Gp t);
   // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.
