@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "vm/function_info.h"
 #include "vm/term.h"
@@ -52,12 +53,16 @@ namespace lzr {
   I(tcall_self)        /* tail call of the running function: b = its   \
                           frame, u.target = its entry (its frame stays  \
                           in place; see portable.cpp)                   */ \
-  /* load_x of a small integer fused with the next instruction, an      \
+  /* load_x of an int16 constant fused with the next instruction, an    \
      X-only add..mod (div/mod: positive constant) or compare whose right \
      operand is the register loaded here. The fused form may run both   \
      and skip the next; else it runs the load alone. (as load_x)        */ \
   I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
-  I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte)
+  I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
+  /* tcall_self of a frame-0 function that starts with an X-only        \
+     compare (eq_xx..): the loop back edge, which may run that compare  \
+     too (as tcall_self)                                                */ \
+  I(loop_eq) I(loop_ne) I(loop_lt) I(loop_gt) I(loop_lte) I(loop_gte)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,
@@ -87,6 +92,8 @@ struct Insn {
   IOp op;
   uint8_t a, b, c, d;
   uint16_t pad;             // keeps the union 8-byte aligned
+  // c, d and pad together (bytes 4..7) hold an int32 in the fused load_*
+  // forms: the constant's value << 16.
   union {
     Term term;               // load
     const Insn* target;      // compare-jumps, jmp, call, tcall: entry
@@ -96,6 +103,7 @@ struct Insn {
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");
+inline void set_fused_imm(Insn& in, int32_t v) { std::memcpy(&in.c, &v, sizeof v); }
 static_assert(offsetof(Insn, u) == 8);
 
 }  // namespace lzr

@@ -305,11 +305,12 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
   return true;
 }
 
-// The fused form of `load_x` when the next instruction is an X-only
+// The fused form of `load_x` (of an int16 constant) when the next instruction is an X-only
 // arithmetic or compare whose right operand is the loaded register (an
 // integer constant then), else load_x itself.
 IOp fused_load(const Insn& load, const Insn& next) {
-  if (!is_int(load.u.term)) return IOp::load_x;
+  if (!is_int(load.u.term) || int_value(load.u.term) < INT16_MIN || int_value(load.u.term) > INT16_MAX)
+    return IOp::load_x;
   const bool right_is_loaded = next.c == load.a;
   switch (next.op) {
     case IOp::add_xxx: return right_is_loaded ? IOp::load_add : IOp::load_x;
@@ -335,8 +336,27 @@ IOp fused_load(const Insn& load, const Insn& next) {
 // A function never ends with load_x (its last instruction is ret, tcall or
 // jmp), so the next instruction is always in the same function.
 void fuse_constant_loads(Module& m) {
-  for (size_t k = 0; k + 1 < m.code_size; ++k)
-    if (m.code[k].op == IOp::load_x) m.code[k].op = fused_load(m.code[k], m.code[k + 1]);
+  for (size_t k = 0; k + 1 < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    if (in.op != IOp::load_x) continue;
+    in.op = fused_load(in, m.code[k + 1]);
+    if (in.op != IOp::load_x) set_fused_imm(in, static_cast<int32_t>(int_value(in.u.term) * 65536));
+  }
+}
+
+// A self tail call of a frame-0 function that starts with an X-only compare
+// becomes the loop_ form of that compare (compare_xx and loop_ list their
+// six in order).
+void fuse_loop_heads(Module& m) {
+  static_assert(static_cast<unsigned>(IOp::gte_xx) - static_cast<unsigned>(IOp::eq_xx) == 5 &&
+                static_cast<unsigned>(IOp::loop_gte) - static_cast<unsigned>(IOp::loop_eq) == 5);
+  const unsigned first = static_cast<unsigned>(IOp::eq_xx);
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    if (in.op != IOp::tcall_self || in.b != 0) continue;
+    const unsigned head = static_cast<unsigned>(in.u.target->op);
+    if (head >= first && head < first + 6) in.op = static_cast<IOp>(static_cast<unsigned>(IOp::loop_eq) + head - first);
+  }
 }
 
 std::string read_file(const std::string& path, bool& ok) {
@@ -452,6 +472,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   std::vector<PendingCall> pending;
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;
   fuse_constant_loads(*m);
+  fuse_loop_heads(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

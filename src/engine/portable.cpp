@@ -164,11 +164,12 @@ L_tcall: {
 
 // A tail call of the running function: p.sp == fp + frame already holds
 // throughout a function's body, and the frame fitted the stack on entry, so
-// only the closure slot and the Y slots restart.
+// only the Y slots restart. The closure slot may keep a closure the function
+// was applied through: the function has no upvalues (tcall targets never
+// do), so nothing reads it but the collector.
 L_tcall_self:
-  fp[kFrameClosure] = kNil;
+L_loop_eq: L_loop_ne: L_loop_lt: L_loop_gt: L_loop_lte: L_loop_gte:
   for (unsigned i = 0; i < pc->b; ++i) fp[i] = kNil;
-  base[2] = nullptr;
   pc = pc->u.target;
   DISPATCH();
 

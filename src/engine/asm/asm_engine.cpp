@@ -45,6 +45,8 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   for (const x86::Gp& r : saved) a.push(r);
   a.sub(x86::rsp, kFrameReserve);  // rsp is now 16-byte aligned
   a.mov(x86::qword_ptr(x86::rsp, kEnvSlot), x86::rdi);  // lzr_env{p}
+  a.mov(x86::rax, imm(kIntLimitValue));
+  a.mov(x86::qword_ptr(x86::rsp, kIntLimitSlot), x86::rax);
   a.mov(kProc, x86::rdi);
   a.mov(kPc, x86::rsi);
   a.mov(kTable, x86::rdx);

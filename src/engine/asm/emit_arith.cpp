@@ -39,16 +39,26 @@ void make_int(x86::Assembler& a, x86::Gp r) {
 }
 
 // Integer fast path: lhs and rhs (registers or X slots, not rax/rsi) are
-// small integers; result in rax, or a jump to `slow`. Clobbers rax, rcx,
-// rdx, rsi — rhs is read before rdx is written.
-void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Label slow) {
+// small integers; result in rax, or a jump to `slow`. `shifted_rhs`, if not
+// none, is a dword holding rhs's value << 16 (fused constants). Clobbers
+// rax, rcx, rdx, rsi — rhs is read before rdx is written.
+void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Label slow,
+            const Operand& shifted_rhs = Operand()) {
   x86::Assembler& a = e.a;
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub:
-      mov_any(a, x86::rax, lhs);
-      a.rol(x86::rax, 16);  // payload << 16 | tag
-      mov_any(a, x86::rsi, rhs);
-      a.shl(x86::rsi, 64 - kTagShift);
+      if (lhs.isReg()) {
+        e.rotate_tag_low(x86::rax, lhs.as<x86::Gp>());
+      } else {
+        mov_any(a, x86::rax, lhs);
+        a.rol(x86::rax, 16);  // payload << 16 | tag
+      }
+      if (shifted_rhs.isMem()) {
+        a.movsxd(x86::rsi, shifted_rhs.as<x86::Mem>());
+      } else {
+        mov_any(a, x86::rsi, rhs);
+        a.shl(x86::rsi, 64 - kTagShift);
+      }
       if (op == ArithOp::Add) a.add(x86::rax, x86::rsi);
       else a.sub(x86::rax, x86::rsi);
       a.jo(slow);
@@ -57,8 +67,13 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
     case ArithOp::Mul:
       mov_any(a, x86::rax, lhs);
       a.shl(x86::rax, 64 - kTagShift);
-      mov_any(a, x86::rsi, rhs);
-      int_value(a, x86::rsi);
+      if (shifted_rhs.isMem()) {
+        a.movsxd(x86::rsi, shifted_rhs.as<x86::Mem>());
+        a.sar(x86::rsi, 16);
+      } else {
+        mov_any(a, x86::rsi, rhs);
+        int_value(a, x86::rsi);
+      }
       a.imul(x86::rax, x86::rsi);
       a.jo(slow);
       a.or_(x86::rax, kIntTag16);
@@ -139,8 +154,7 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
   a.jae(slow);
 }
 
-// a = b op c. X-only forms test the tags in memory and read the operands
-// straight from their slots; generic forms resolve each operand first.
+// a = b op c.
 void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   x86::Assembler& a = e.a;
   Label not_int = a.newLabel(), slow = a.newLabel();
@@ -151,29 +165,15 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   };
   e.begin(iop);
   if (x_only) {
-    Label reload_not_int = a.newLabel(), reload_slow = a.newLabel();
-    a.movzx(x86::ecx, e.insn_byte(kInsnB));
-    a.movzx(x86::edx, e.insn_byte(kInsnC));
-    e.jump_unless_int_slot(x86::rcx, reload_not_int);
-    e.jump_unless_int_slot(x86::rdx, reload_not_int);
-    int_op(e, op, e.x_slot(x86::rcx), e.x_slot(x86::rdx), reload_slow);
-    store();
-    // The slow paths expect the operands in r10, r11.
-    e.cold([&e, reload_not_int, reload_slow, not_int, slow] {
-      for (auto [from, to] : {std::pair{reload_not_int, not_int}, std::pair{reload_slow, slow}}) {
-        e.a.bind(from);
-        e.load_x(x86::r10, kInsnB);
-        e.load_x(x86::r11, kInsnC);
-        e.a.jmp(to);
-      }
-    });
+    e.load_x(x86::r10, kInsnB);
+    e.load_x(x86::r11, kInsnC);
   } else {
     e.load_operand(x86::r10, kInsnB);
     e.load_operand(x86::r11, kInsnC);
-    e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
-    int_op(e, op, x86::r10, x86::r11, slow);
-    store();
   }
+  e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
+  int_op(e, op, x86::r10, x86::r11, slow);
+  store();
   e.cold([&e, op, not_int, slow, store] {
     x86::Assembler& a = e.a;
     a.bind(not_int);
@@ -204,15 +204,16 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
-  e.jump_unless_int_slot(x86::rcx, plain);  // read after the load: b' may be a
+  a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: b' may be a
+  e.jump_unless_int(x86::r10, x86::rax, plain);
   if (op == ArithOp::Div || op == ArithOp::Mod) {
     // A positive divisor: the floored result differs from the truncated one
     // exactly when the remainder is negative, and the quotient always fits.
     Label exact = a.newLabel();
-    a.mov(x86::rax, e.x_slot(x86::rcx));
+    a.mov(x86::rax, x86::r10);
     int_value(a, x86::rax);
-    a.mov(x86::rsi, x86::r11);
-    int_value(a, x86::rsi);
+    a.movsxd(x86::rsi, e.insn_imm());
+    a.sar(x86::rsi, 16);
     a.cqo();
     a.idiv(x86::rsi);
     a.test(x86::rdx, x86::rdx);
@@ -223,7 +224,7 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
     if (op == ArithOp::Mod) a.mov(x86::rax, x86::rdx);
     make_int(a, x86::rax);
   } else {
-    int_op(e, op, e.x_slot(x86::rcx), x86::r11, plain);
+    int_op(e, op, x86::r10, x86::r11, plain, e.insn_imm());
   }
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
   a.mov(e.x_slot(x86::rcx), x86::rax);

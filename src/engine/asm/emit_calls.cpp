@@ -9,18 +9,6 @@ using asmjit::imm;
 
 namespace {
 
-// Sets Y slots 0 .. ecx-1 (ecx > 0) to nil (rax), then dispatches.
-void fill_y_slots(Emitter& e, asmjit::Label fill) {
-  x86::Assembler& a = e.a;
-  asmjit::Label loop = a.newLabel();
-  a.bind(fill);
-  a.bind(loop);
-  a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), x86::rax);
-  a.dec(x86::ecx);
-  a.jnz(loop);
-  e.dispatch();
-}
-
 // Pushes a frame of ecx Y slots and enters the function at rdx (an Insn*).
 // The closure slot gets r8 (with_closure: apply; r9 = the closure object)
 // or nil (call). Frame layout: process.h.
@@ -44,7 +32,7 @@ void push_frame_and_enter(Emitter& e, bool with_closure) {
   a.test(x86::ecx, x86::ecx);
   a.jnz(fill);
   e.dispatch();
-  e.cold([&e, fill] { fill_y_slots(e, fill); });
+  e.cold([&e, fill] { e.fill_y_slots_then_dispatch(fill); });
 }
 
 // Calls the native FunctionInfo* in rax with X as argv; result in rax.
@@ -140,7 +128,7 @@ void emit_calls(Emitter& e) {
     a.test(x86::ecx, x86::ecx);
     a.jnz(fill);
     e.dispatch();
-    e.cold([&e, fill] { fill_y_slots(e, fill); });
+    e.cold([&e, fill] { e.fill_y_slots_then_dispatch(fill); });
   }
 
   // A tail call of the running function: its frame stays in place (see
@@ -150,13 +138,12 @@ void emit_calls(Emitter& e) {
   {
     asmjit::Label fill = a.newLabel();
     a.mov(x86::rax, imm(kNil));
-    a.mov(x86::qword_ptr(kFp, kFrameClosureDisp), x86::rax);
     a.movzx(x86::ecx, e.insn_byte(kInsnB));
     a.mov(kPc, e.insn_u());
     a.test(x86::ecx, x86::ecx);
     a.jnz(fill);
     e.dispatch();
-    e.cold([&e, fill] { fill_y_slots(e, fill); });
+    e.cold([&e, fill] { e.fill_y_slots_then_dispatch(fill); });
   }
 
   e.begin(IOp::call_native);

@@ -34,48 +34,34 @@ void jump_if_interned(x86::Assembler& a, x86::Gp t, Label target) {
   a.jbe(target);
 }
 
+// Compares small integers r10, r11 (anything else: `not_int`) and jumps to
+// `taken` if the comparison holds. Clobbers rax, rcx, rdx, rsi.
+void int_compare(Emitter& e, CmpOp op, Label taken, Label not_int) {
+  x86::Assembler& a = e.a;
+  e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
+  if (op == CmpOp::Eq || op == CmpOp::Ne) {
+    a.cmp(x86::r10, x86::r11);  // ints are canonical: equal iff identical
+  } else {
+    e.rotate_tag_low(x86::rax, x86::r10);  // equal tags below: compares the payloads
+    e.rotate_tag_low(x86::rsi, x86::r11);
+    a.cmp(x86::rax, x86::rsi);
+  }
+  jump_if(a, op, true, taken);
+}
+
 void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel(), not_int = a.newLabel(), slow = a.newLabel();
   const bool equality = op == CmpOp::Eq || op == CmpOp::Ne;
   e.begin(iop);
   if (x_only) {
-    // Tags tested in memory, operands read straight from their slots.
-    Label reload = a.newLabel();
-    a.movzx(x86::ecx, e.insn_byte(kInsnA));
-    a.movzx(x86::edx, e.insn_byte(kInsnB));
-    e.jump_unless_int_slot(x86::rcx, reload);
-    e.jump_unless_int_slot(x86::rdx, reload);
-    a.mov(x86::rax, e.x_slot(x86::rcx));
-    if (equality) {
-      a.cmp(x86::rax, e.x_slot(x86::rdx));  // ints are canonical: equal iff identical
-    } else {
-      a.shl(x86::rax, 64 - kTagShift);
-      a.mov(x86::rsi, e.x_slot(x86::rdx));
-      a.shl(x86::rsi, 64 - kTagShift);
-      a.cmp(x86::rax, x86::rsi);
-    }
-    e.cold([&e, reload, not_int] {
-      e.a.bind(reload);
-      e.load_x(x86::r10, kInsnA);
-      e.load_x(x86::r11, kInsnB);
-      e.a.jmp(not_int);
-    });
+    e.load_x(x86::r10, kInsnA);
+    e.load_x(x86::r11, kInsnB);
   } else {
     e.load_operand(x86::r10, kInsnA);
     e.load_operand(x86::r11, kInsnB);
-    e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
-    if (equality) {
-      a.cmp(x86::r10, x86::r11);
-    } else {
-      a.mov(x86::rax, x86::r10);
-      a.shl(x86::rax, 64 - kTagShift);
-      a.mov(x86::rsi, x86::r11);
-      a.shl(x86::rsi, 64 - kTagShift);
-      a.cmp(x86::rax, x86::rsi);
-    }
   }
-  jump_if(a, op, true, taken);
+  int_compare(e, op, taken, not_int);
   e.next();
   a.bind(taken);
   a.mov(kPc, e.insn_u());
@@ -126,14 +112,14 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
-  e.jump_unless_int_slot(x86::rcx, plain);  // read after the load: a' may be a
+  a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: a' may be a
+  e.jump_unless_int(x86::r10, x86::rax, plain);
   if (op == CmpOp::Eq || op == CmpOp::Ne) {
-    a.cmp(e.x_slot(x86::rcx), x86::r11);
+    a.cmp(x86::r10, x86::r11);
   } else {
-    a.mov(x86::rax, e.x_slot(x86::rcx));
+    a.mov(x86::rax, x86::r10);
     a.shl(x86::rax, 64 - kTagShift);
-    a.mov(x86::rsi, x86::r11);
-    a.shl(x86::rsi, 64 - kTagShift);
+    a.movsxd(x86::rsi, e.insn_imm());
     a.cmp(x86::rax, x86::rsi);
   }
   jump_if(a, op, true, taken);
@@ -144,6 +130,27 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   e.cold([&e, plain] {
     e.a.bind(plain);
     e.next();
+  });
+}
+
+// loop_eq .. loop_gte: a self tail call of a frame-0 function (its frame
+// stays as it is, see portable.cpp), then the function's first instruction,
+// an X-only compare, run here when both operands are small integers.
+void emit_loop(Emitter& e, IOp iop, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label taken = a.newLabel(), not_int = a.newLabel();
+  e.begin(iop);
+  a.mov(kPc, e.insn_u());  // the head compare
+  e.load_x(x86::r10, kInsnA);
+  e.load_x(x86::r11, kInsnB);
+  int_compare(e, op, taken, not_int);
+  e.next();
+  a.bind(taken);
+  a.mov(kPc, e.insn_u());
+  e.dispatch();
+  e.cold([&e, not_int] {
+    e.a.bind(not_int);
+    e.dispatch();  // the head compare, on its own
   });
 }
 
@@ -168,6 +175,12 @@ void emit_compare(Emitter& e) {
   emit_fused_compare(e, IOp::load_gt, CmpOp::Gt);
   emit_fused_compare(e, IOp::load_lte, CmpOp::Lte);
   emit_fused_compare(e, IOp::load_gte, CmpOp::Gte);
+  emit_loop(e, IOp::loop_eq, CmpOp::Eq);
+  emit_loop(e, IOp::loop_ne, CmpOp::Ne);
+  emit_loop(e, IOp::loop_lt, CmpOp::Lt);
+  emit_loop(e, IOp::loop_gt, CmpOp::Gt);
+  emit_loop(e, IOp::loop_lte, CmpOp::Lte);
+  emit_loop(e, IOp::loop_gte, CmpOp::Gte);
 }
 
 }  // namespace lzr::asm_engine

@@ -10,6 +10,8 @@ namespace lzr::asm_engine {
 using asmjit::imm;
 
 Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
+  const char* no_bmi2 = std::getenv("LZR_ASM_NO_BMI2");  // tests the fallback sequences
+  bmi2 = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kBMI2) && !(no_bmi2 && *no_bmi2 == '1');
   for (unsigned i = 0; i < kNumIOps; ++i) op_labels[i] = a.newNamedLabel(iop_name(static_cast<IOp>(i)));
   exit_raised = a.newLabel();
   exit_overflow = a.newLabel();
@@ -89,26 +91,29 @@ void Emitter::store_operand(int32_t field, x86::Gp value) {
   });
 }
 
-void Emitter::jump_unless_int_slot(x86::Gp index, asmjit::Label not_int) {
-  a.mov(x86::r8, x86::qword_ptr(kProc, index.r64(), 3, kXOffset));
-  a.add(x86::r8, kIntBias);
-  a.shr(x86::r8, kTagShift);
-  a.jnz(not_int);
-}
-
-// t + kIntBias has its top 16 bits clear exactly for small integers.
+// t + kIntBias is below 2^48 exactly for small integers; comparing with the
+// 2^48 kept on the machine stack lets cmp and jae fuse into one macro-op.
 void Emitter::jump_unless_int(x86::Gp t, x86::Gp scratch, asmjit::Label not_int) {
   a.lea(scratch, x86::ptr(t, kIntBias));
-  a.shr(scratch, kTagShift);
-  a.jnz(not_int);
+  a.cmp(scratch, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+  a.jae(not_int);
 }
 
 void Emitter::jump_unless_ints(x86::Gp t1, x86::Gp t2, x86::Gp s1, x86::Gp s2, asmjit::Label not_int) {
   a.lea(s1, x86::ptr(t1, kIntBias));
   a.lea(s2, x86::ptr(t2, kIntBias));
   a.or_(s1, s2);
-  a.shr(s1, kTagShift);
-  a.jnz(not_int);
+  a.cmp(s1, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+  a.jae(not_int);
+}
+
+void Emitter::rotate_tag_low(x86::Gp dst, x86::Gp src) {
+  if (bmi2) {
+    a.rorx(dst, src, 64 - 16);
+  } else {
+    a.mov(dst, src);
+    a.rol(dst, 16);
+  }
 }
 
 void Emitter::check_raised(x86::Gp t) {
@@ -121,6 +126,16 @@ void Emitter::check_raised(x86::Gp t) {
 void Emitter::call_helper(const void* fn) {
   a.mov(x86::rax, imm(reinterpret_cast<uint64_t>(fn)));
   a.call(x86::rax);
+}
+
+void Emitter::fill_y_slots_then_dispatch(asmjit::Label fill) {
+  asmjit::Label loop = a.newLabel();
+  a.bind(fill);
+  a.bind(loop);
+  a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), x86::rax);
+  a.dec(x86::ecx);
+  a.jnz(loop);
+  dispatch();
 }
 
 void Emitter::flush_cold() {

@@ -19,6 +19,7 @@ class Emitter {
   explicit Emitter(x86::Assembler& a);
 
   x86::Assembler& a;
+  bool bmi2;  // rorx available (else mov + rol)
   std::array<asmjit::Label, kNumIOps> op_labels;
   asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction
   asmjit::Label exit_overflow;  // raise stack_overflow at pc
@@ -28,6 +29,8 @@ class Emitter {
   // Field of the current instruction.
   static x86::Mem insn_byte(int32_t field) { return x86::byte_ptr(kPc, field); }
   static x86::Mem insn_u() { return x86::qword_ptr(kPc, kInsnU); }
+  // Fused constant loads: the constant << 16 as an int32 (insn.h).
+  static x86::Mem insn_imm() { return x86::dword_ptr(kPc, kInsnImm); }
   static x86::Mem x_reg(uint32_t index) { return x86::qword_ptr(kProc, kXOffset + 8 * static_cast<int32_t>(index)); }
   static x86::Mem proc(int32_t offset) { return x86::qword_ptr(kProc, offset); }
   // X / Y slot named by a Y operand byte in `byte` (32 + index: the
@@ -53,13 +56,14 @@ class Emitter {
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
 
-  // Jumps to `not_int` unless X[index] holds a small integer: compares the
-  // tag (the slot's top 16 bits) in memory.
-  void jump_unless_int_slot(x86::Gp index, asmjit::Label not_int);
   // Jumps to `not_int` unless `t` is a small integer. Clobbers `scratch`.
   void jump_unless_int(x86::Gp t, x86::Gp scratch, asmjit::Label not_int);
   // The same for two terms at once. Clobbers s1, s2.
   void jump_unless_ints(x86::Gp t1, x86::Gp t2, x86::Gp s1, x86::Gp s2, asmjit::Label not_int);
+  // dst = small integer src rotated left 16: payload << 16 | tag. Two
+  // such values compare like their payloads, and adding or subtracting a
+  // payload << 16 keeps the tag in place.
+  void rotate_tag_low(x86::Gp dst, x86::Gp src);
   // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
   void check_raised(x86::Gp t);
   // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.
@@ -72,6 +76,10 @@ class Emitter {
   // next(): if a collection is due, collect with the mask's X registers and
   // X[A] live, and reload kUpv. Clobbers caller-saved registers.
   void safe_point_then_next(MaskFrom from, uint32_t immediate = 0);
+
+  // Out-of-line code at `fill`: sets Y slots 0 .. ecx-1 (ecx > 0) to nil
+  // (rax), then dispatches.
+  void fill_y_slots_then_dispatch(asmjit::Label fill);
 
   // Emits `body` later, after every routine, keeping slow paths out of the
   // hot code. `body` must end with a jump.

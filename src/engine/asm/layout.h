@@ -34,7 +34,9 @@ inline constexpr x86::Gp kUpv = x86::r15;    // running closure's upvalues (garb
 // After 6 pushes and this reservation rsp is 16-byte aligned, so routines
 // may `call` C++ helpers directly.
 inline constexpr int32_t kEnvSlot = 0;        // lzr_env {Process*} handed to natives
-inline constexpr int32_t kFrameReserve = 8;
+inline constexpr int32_t kIntLimitSlot = 8;   // the constant 2^48 (small-integer test)
+inline constexpr int32_t kFrameReserve = 24;
+static_assert((8 + 6 * 8 + kFrameReserve) % 16 == 0, "return address + pushes + reserve keep rsp aligned");
 
 // ---- Process ----
 static_assert(std::is_standard_layout_v<Process>, "offsetof(Process, ...) must be well defined");
@@ -67,6 +69,8 @@ inline constexpr int32_t kInsnB = offsetof(Insn, b);
 inline constexpr int32_t kInsnC = offsetof(Insn, c);
 inline constexpr int32_t kInsnD = offsetof(Insn, d);
 inline constexpr int32_t kInsnU = offsetof(Insn, u);
+inline constexpr int32_t kInsnImm = offsetof(Insn, c);  // c, d, pad: fused_imm()
+static_assert(offsetof(Insn, d) == kInsnImm + 1 && offsetof(Insn, pad) == kInsnImm + 2);
 static_assert(kInsnSize == 16 && offsetof(Insn, op) == 0 && sizeof(IOp) == 2, "dispatch loads a 16-bit opcode");
 static_assert(kOperandX == 0 && kOperandY == 1 && kOperandU == 2,
               "operand bytes below 32 are X, below 64 Y, else U (operand resolution relies on it)");
@@ -96,6 +100,7 @@ static_assert(kAtomTag16 + 1 == (kTagSpecial >> kTagShift), "atoms and specials 
 // payload: one `lea` both tests the tag and untags.
 inline constexpr uint64_t kIntBiasValue = uint64_t{0x10000 - (kTagInt >> kTagShift)} << kTagShift;
 static_assert(kTagInt + kIntBiasValue == 0);
+inline constexpr uint64_t kIntLimitValue = uint64_t{1} << kTagShift;
 // closure term + kUpvalueBias = its upvalues (payload + 2 words), since a
 // closure's tag is kTagBoxed: one add instead of untagging.
 inline constexpr uint64_t kUpvalueBias = 16 - kTagBoxed;

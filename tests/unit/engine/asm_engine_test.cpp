@@ -306,6 +306,63 @@ TEST_F(AsmEngine, UpvalueBaseSurvivesCollections) {
   EXPECT_EQ(agree(src).value, "{7, :seven, 9.5, {{5, 5}, 7}}");
 }
 
+// The loader fuses `loadi xK, c` with a following X-only add/sub/mul/div/mod
+// or compare that reads xK as its right operand: the fused forms must keep
+// the load's effect, handle aliasing (the loaded register also read or
+// written by the next instruction) and fall back on non-integers.
+TEST_F(AsmEngine, FusedConstantForms) {
+  struct Case {
+    std::string body;
+    std::string want;
+  } cases[] = {
+      {"  load x0, 10\n  loadi x1, 3\n  add x2, x0, x1\n  tuple x0, {x1, x2}\n", "{3, 13}"},
+      {"  load x0, 10\n  loadi x1, 3\n  sub x0, x0, x1\n", "7"},
+      {"  loadi x1, 5\n  add x1, x1, x1\n  mov x0, x1\n", "10"},  // b' is the loaded register
+      {"  loadi x1, -7\n  mul x1, x1, x1\n  mov x0, x1\n", "49"},
+      {"  load x0, -17\n  loadi x1, 5\n  mod x1, x0, x1\n  mov x0, x1\n", "3"},
+      {"  load x0, -17\n  loadi x1, 5\n  div x1, x0, x1\n  mov x0, x1\n", "-4"},
+      {"  load x0, 17\n  loadi x1, -5\n  mod x2, x0, x1\n  tuple x0, {x1, x2}\n", "{-5, -3}"},  // not fused
+      {"  load x0, 140737488355327\n  loadi x1, 1\n  add x0, x0, x1\n", "error: :overflow"},
+      {"  load x0, -140737488355328\n  loadi x1, 2\n  div x0, x0, x1\n", num(kMin / 2)},
+      {"  load x0, -140737488355328\n  loadi x1, 1\n  mod x0, x0, x1\n", "0"},
+      {"  load x0, 2.5\n  loadi x1, 2\n  mul x0, x0, x1\n", "5.0"},  // float left operand
+      {"  loadc x0, :a\n  loadi x1, 2\n  add x0, x0, x1\n", "error: :badarith"},
+      {"  load x0, 7\n  loadi x1, 0\n  div x0, x0, x1\n", "error: :badarith"},
+      {"  load x0, 100000\n  load x1, 40000\n  add x0, x0, x1\n", "140000"},  // beyond int16: not fused
+      {"  load x0, 3\n  loadi x1, 3\n  eq x0, x1, yes\n  loadc x0, :no\nyes:\n", "3"},
+      {"  load x0, 3.0\n  loadi x1, 3\n  eq x0, x1, yes\n  loadc x0, :no\nyes:\n", "3.0"},
+      {"  load x0, -4\n  loadi x1, -3\n  lt x0, x1, yes\n  loadc x0, :no\nyes:\n", "-4"},
+      {"  load x0, -3\n  loadi x1, -3\n  gt x0, x1, yes\n  loadc x0, :no\nyes:\n", ":no"},
+      {"  loadc x0, :a\n  loadi x1, 3\n  gte x0, x1, yes\n  loadc x0, :no\nyes:\n", ":a"},  // atom > number
+      {"  loadi x1, 3\n  lte x1, x1, yes\n  loadc x0, :no\n  ret x0\nyes:\n  mov x0, x1\n", "3"},
+  };
+  for (const Case& c : cases) expect("func main/0\n" + c.body + "  ret x0\n", c.want);
+}
+
+// Self tail calls: frame-0 loops whose first instruction is a compare run
+// the compare in the back edge; Y slots restart as nil on every iteration.
+TEST_F(AsmEngine, LoopBackEdges) {
+  // count(I, N, Acc): I from 0 to N, with a float accumulator half-way.
+  const std::string counting =
+      "func main/0\n  loadi x0, 0\n  load x1, 1000\n  loadi x2, 0\n  tcall count/3\n"
+      "func count/3\n  gte x0, x1, done\n  add x2, x2, x0\n  loadi x3, 1\n  add x0, x0, x3\n  tcall count/3\n"
+      "done:\n  mov x0, x2\n  ret x0\n";
+  expect(counting, "499500");
+  std::string floats = counting;
+  floats.replace(floats.find("loadi x0, 0\n"), 12, "load x0, 0.5\n");
+  expect(floats, "5.0e5");  // the head compare sees floats: the loop runs it on its own
+  // A loop whose frame has Y slots: each iteration sees them nil again.
+  expect("func main/0\n  loadi x0, 3\n  list x1, []\n  tcall walk/2\n"
+         "func walk/2 frame=1\n  mov x2, y0\n  cons x1, x2, x1\n  loadi y0, 9\n  loadi x2, 0\n"
+         "  eq x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  tcall walk/2\ndone:\n  mov x0, x1\n  ret x0\n",
+         "[[], [], [], []]");
+  // Entered through apply with a closure: the loop still counts down.
+  expect("func main/0\n  fn x1, down/1\n  load x0, 50\n  loadi x2, 0\n  apply x0, x1\n  ret x0\n"
+         "func down/1\n  lte x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  loadi x2, 0\n  tcall down/1\n"
+         "done:\n  ret x0\n",
+         "0");
+}
+
 TEST_F(AsmEngine, MovesAndSwapsAcrossOperandKinds) {
   expect(
       "func main/0 frame=3\n  loadi x1, 1\n  loadi y0, 2\n  loadc y1, :three\n"
