@@ -93,7 +93,7 @@ struct Insn {
   uint8_t a, b, c, d;
   uint16_t pad;             // keeps the union 8-byte aligned
   // c, d and pad together (bytes 4..7) hold an int32 in the fused load_*
-  // forms: the constant's value << 16.
+  // forms: the constant's value << 16 (load_div, load_mod: its value).
   union {
     Term term;               // load
     const Insn* target;      // compare-jumps, jmp, call, tcall: entry

@@ -340,7 +340,9 @@ void fuse_constant_loads(Module& m) {
     Insn& in = m.code[k];
     if (in.op != IOp::load_x) continue;
     in.op = fused_load(in, m.code[k + 1]);
-    if (in.op != IOp::load_x) set_fused_imm(in, static_cast<int32_t>(int_value(in.u.term) * 65536));
+    if (in.op == IOp::load_x) continue;
+    const int64_t v = int_value(in.u.term);
+    set_fused_imm(in, static_cast<int32_t>(in.op == IOp::load_div || in.op == IOp::load_mod ? v : v * 65536));
   }
 }
 

@@ -38,12 +38,37 @@ void make_int(x86::Assembler& a, x86::Gp r) {
   a.ror(r, 16);
 }
 
+// Where the right operand's shifted value can come from, besides rhs itself.
+struct RhsHint {
+  x86::Gp payload;   // rdx when it holds rhs's payload (left by jump_unless_ints)
+  x86::Mem shifted;  // a dword holding rhs's value << 16 (fused constants)
+  bool has_payload = false, has_shifted = false;
+};
+
+// Returns a register holding rhs's value << 16 (rsi, or the payload
+// register shifted in place).
+x86::Gp rhs_shifted(x86::Assembler& a, const Operand& rhs, const RhsHint& hint) {
+  if (hint.has_shifted) {
+    a.movsxd(x86::rsi, hint.shifted);
+    return x86::rsi;
+  }
+  if (hint.has_payload) {
+    a.shl(hint.payload, 64 - kTagShift);
+    return hint.payload;
+  }
+  mov_any(a, x86::rsi, rhs);
+  a.shl(x86::rsi, 64 - kTagShift);
+  return x86::rsi;
+}
+
+void to_rsi(x86::Assembler& a, x86::Gp r) {
+  if (r.id() != x86::rsi.id()) a.mov(x86::rsi, r);
+}
+
 // Integer fast path: lhs and rhs (registers or X slots, not rax/rsi) are
-// small integers; result in rax, or a jump to `slow`. `shifted_rhs`, if not
-// none, is a dword holding rhs's value << 16 (fused constants). Clobbers
-// rax, rcx, rdx, rsi — rhs is read before rdx is written.
-void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Label slow,
-            const Operand& shifted_rhs = Operand()) {
+// small integers; result in rax, or a jump to `slow`. Clobbers rax, rcx,
+// rdx, rsi — rhs is read before rdx is written.
+void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Label slow, const RhsHint& hint = {}) {
   x86::Assembler& a = e.a;
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub:
@@ -53,27 +78,19 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
         mov_any(a, x86::rax, lhs);
         a.rol(x86::rax, 16);  // payload << 16 | tag
       }
-      if (shifted_rhs.isMem()) {
-        a.movsxd(x86::rsi, shifted_rhs.as<x86::Mem>());
-      } else {
-        mov_any(a, x86::rsi, rhs);
-        a.shl(x86::rsi, 64 - kTagShift);
+      {
+        x86::Gp r = rhs_shifted(a, rhs, hint);
+        if (op == ArithOp::Add) a.add(x86::rax, r);
+        else a.sub(x86::rax, r);
       }
-      if (op == ArithOp::Add) a.add(x86::rax, x86::rsi);
-      else a.sub(x86::rax, x86::rsi);
       a.jo(slow);
       a.ror(x86::rax, 16);
       break;
     case ArithOp::Mul:
       mov_any(a, x86::rax, lhs);
       a.shl(x86::rax, 64 - kTagShift);
-      if (shifted_rhs.isMem()) {
-        a.movsxd(x86::rsi, shifted_rhs.as<x86::Mem>());
-        a.sar(x86::rsi, 16);
-      } else {
-        mov_any(a, x86::rsi, rhs);
-        int_value(a, x86::rsi);
-      }
+      to_rsi(a, rhs_shifted(a, rhs, hint));
+      a.sar(x86::rsi, 16);
       a.imul(x86::rax, x86::rsi);
       a.jo(slow);
       a.or_(x86::rax, kIntTag16);
@@ -83,8 +100,8 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
       // Floored: the truncated quotient/remainder adjusted when the
       // remainder is non-zero and its sign differs from the divisor's.
       Label exact = a.newLabel();
-      mov_any(a, x86::rsi, rhs);
-      int_value(a, x86::rsi);
+      to_rsi(a, rhs_shifted(a, rhs, hint));
+      a.sar(x86::rsi, 16);
       a.test(x86::rsi, x86::rsi);
       a.jz(slow);  // badarith
       mov_any(a, x86::rax, lhs);
@@ -172,7 +189,10 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
     e.load_operand(x86::r11, kInsnC);
   }
   e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
-  int_op(e, op, x86::r10, x86::r11, slow);
+  RhsHint hint;
+  hint.payload = x86::rdx;
+  hint.has_payload = true;
+  int_op(e, op, x86::r10, x86::r11, slow, hint);
   store();
   e.cold([&e, op, not_int, slow, store] {
     x86::Assembler& a = e.a;
@@ -199,21 +219,22 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
 void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel();
+  x86::Gp result = x86::rax;
   e.begin(iop);
   a.movzx(x86::ecx, e.insn_byte(kInsnA));
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
   a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: b' may be a
-  e.jump_unless_int(x86::r10, x86::rax, plain);
+  e.jump_unless_int(x86::r10, x86::rax, plain);  // rax = its payload
   if (op == ArithOp::Div || op == ArithOp::Mod) {
-    // A positive divisor: the floored result differs from the truncated one
-    // exactly when the remainder is negative, and the quotient always fits.
+    // A positive divisor (its value, not shifted, in the immediate): the
+    // floored result differs from the truncated one exactly when the
+    // remainder is negative, and the quotient always fits.
     Label exact = a.newLabel();
-    a.mov(x86::rax, x86::r10);
-    int_value(a, x86::rax);
+    a.shl(x86::rax, 64 - kTagShift);
+    a.sar(x86::rax, 64 - kTagShift);
     a.movsxd(x86::rsi, e.insn_imm());
-    a.sar(x86::rsi, 16);
     a.cqo();
     a.idiv(x86::rsi);
     a.test(x86::rdx, x86::rdx);
@@ -221,13 +242,20 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
     if (op == ArithOp::Div) a.dec(x86::rax);
     else a.add(x86::rdx, x86::rsi);
     a.bind(exact);
-    if (op == ArithOp::Mod) a.mov(x86::rax, x86::rdx);
-    make_int(a, x86::rax);
+    if (op == ArithOp::Mod) {
+      a.sub(x86::rdx, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
+      result = x86::rdx;
+    } else {
+      make_int(a, x86::rax);
+    }
   } else {
-    int_op(e, op, x86::r10, x86::r11, plain, e.insn_imm());
+    RhsHint hint;
+    hint.shifted = e.insn_imm();
+    hint.has_shifted = true;
+    int_op(e, op, x86::r10, x86::r11, plain, hint);
   }
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
-  a.mov(e.x_slot(x86::rcx), x86::rax);
+  a.mov(e.x_slot(x86::rcx), result);
   e.next(2);
   e.cold([&e, plain] {
     e.a.bind(plain);
