@@ -62,7 +62,11 @@ namespace lzr {
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..): the loop back edge, which may run that compare  \
      too (as tcall_self)                                                */ \
-  I(loop_eq) I(loop_ne) I(loop_lt) I(loop_gt) I(loop_lte) I(loop_gte)
+  I(loop_eq) I(loop_ne) I(loop_lt) I(loop_gt) I(loop_lte) I(loop_gte) \
+  /* load_add/load_sub stepping a register in place (xi = xi +- c) right  \
+     before a loop_ form: the whole back edge of a counting loop; bytes   \
+     4..7 hold +-c << 16 (as load_x)                                     */ \
+  I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,

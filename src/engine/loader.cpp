@@ -361,6 +361,27 @@ void fuse_loop_heads(Module& m) {
   }
 }
 
+// A fused load_add/load_sub that steps a register in place (xi = xi +- c)
+// right before a loop_ form becomes the step_ form of that loop (both list
+// their six compares in order). A subtraction adds -c.
+void fuse_loop_steps(Module& m) {
+  static_assert(static_cast<unsigned>(IOp::step_gte) - static_cast<unsigned>(IOp::step_eq) == 5);
+  const unsigned first_loop = static_cast<unsigned>(IOp::loop_eq);
+  for (size_t k = 0; k + 2 < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const Insn& op = m.code[k + 1];
+    const unsigned loop = static_cast<unsigned>(m.code[k + 2].op);
+    if ((in.op != IOp::load_add && in.op != IOp::load_sub) || op.a != op.b) continue;
+    if (loop < first_loop || loop >= first_loop + 6) continue;
+    const int64_t c = int_value(in.u.term);
+    if (in.op == IOp::load_sub) {
+      if (c == INT16_MIN) continue;  // -c << 16 would not fit
+      set_fused_imm(in, static_cast<int32_t>(-c * 65536));
+    }
+    in.op = static_cast<IOp>(static_cast<unsigned>(IOp::step_eq) + loop - first_loop);
+  }
+}
+
 std::string read_file(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
   ok = static_cast<bool>(in);
@@ -475,6 +496,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;
   fuse_constant_loads(*m);
   fuse_loop_heads(*m);
+  fuse_loop_steps(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

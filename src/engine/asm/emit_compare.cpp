@@ -154,6 +154,43 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
+// step_eq .. step_gte at k: X[a] = c (u), then k + 1, X[i] = X[i] + c
+// (bytes 4..7: +-c << 16; a subtraction adds -c), then k + 2, the loop_
+// back edge with its head compare. Each part that cannot take its fast path
+// hands over to the instruction it stands for, so every error and every
+// non-integer case runs exactly as without the fusion.
+void emit_step(Emitter& e, IOp iop, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel(), taken = a.newLabel(), head_alone = a.newLabel();
+  e.begin(iop);
+  a.movzx(x86::ecx, e.insn_byte(kInsnA));
+  a.mov(x86::r11, e.insn_u());
+  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
+  a.mov(x86::r10, e.x_slot(x86::rcx));  // i, read after the load (it may be a)
+  e.jump_unless_int(x86::r10, x86::rax, plain);
+  e.rotate_tag_low(x86::rax, x86::r10);
+  a.movsxd(x86::rsi, e.insn_imm());
+  a.add(x86::rax, x86::rsi);
+  a.jo(plain);
+  a.ror(x86::rax, 16);
+  a.mov(e.x_slot(x86::rcx), x86::rax);  // in place: the add's a is its b
+  a.mov(kPc, x86::qword_ptr(kPc, 2 * kInsnSize + kInsnU));  // the loop's head compare
+  e.load_x(x86::r10, kInsnA);
+  e.load_x(x86::r11, kInsnB);
+  int_compare(e, op, taken, head_alone);
+  e.next();
+  a.bind(taken);
+  a.mov(kPc, e.insn_u());
+  e.dispatch();
+  e.cold([&e, plain, head_alone] {
+    e.a.bind(plain);
+    e.next();  // the add on its own
+    e.a.bind(head_alone);
+    e.dispatch();
+  });
+}
+
 }  // namespace
 
 void emit_compare(Emitter& e) {
@@ -181,6 +218,12 @@ void emit_compare(Emitter& e) {
   emit_loop(e, IOp::loop_gt, CmpOp::Gt);
   emit_loop(e, IOp::loop_lte, CmpOp::Lte);
   emit_loop(e, IOp::loop_gte, CmpOp::Gte);
+  emit_step(e, IOp::step_eq, CmpOp::Eq);
+  emit_step(e, IOp::step_ne, CmpOp::Ne);
+  emit_step(e, IOp::step_lt, CmpOp::Lt);
+  emit_step(e, IOp::step_gt, CmpOp::Gt);
+  emit_step(e, IOp::step_lte, CmpOp::Lte);
+  emit_step(e, IOp::step_gte, CmpOp::Gte);
 }
 
 }  // namespace lzr::asm_engine

@@ -356,6 +356,28 @@ TEST_F(AsmEngine, LoopBackEdges) {
          "func walk/2 frame=1\n  mov x2, y0\n  cons x1, x2, x1\n  loadi y0, 9\n  loadi x2, 0\n"
          "  eq x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  tcall walk/2\ndone:\n  mov x0, x1\n  ret x0\n",
          "[[], [], [], []]");
+  // Step forms: the increment right before the back edge, as add or sub,
+  // with the stepped register on either side of the head compare.
+  expect("func main/0\n  load x0, 1000\n  loadi x1, 0\n  loadi x2, 0\n  tcall down/3\n"
+         "func down/3\n  lte x0, x1, done\n  add x2, x2, x0\n  loadi x3, 3\n  sub x0, x0, x3\n  tcall down/3\n"
+         "done:\n  tuple x0, {x0, x2}\n  ret x0\n",
+         "{-2, 167167}");
+  expect("func main/0\n  loadi x0, 0\n  loadi x1, 100\n  tcall up/2\n"
+         "func up/2\n  lt x1, x0, done\n  loadi x2, 7\n  add x0, x0, x2\n  tcall up/2\ndone:\n  ret x0\n",
+         "105");
+  // The step overflows: the add raises, at its own instruction.
+  Outcome o = agree("func main/0\n  load x0, 140737488355320\n  load x1, 140737488355327\n  tcall up/2\n"
+                    "func up/2\n  eq x0, x1, done\n  loadi x2, 3\n  add x0, x0, x2\n  tcall up/2\ndone:\n  ret x0\n");
+  EXPECT_EQ(o.value, "error: :overflow");
+  EXPECT_EQ(o.trace, (std::vector<std::string>{"t.up/2 @ 9 x1"}));  // the add
+  // The bound is a float: the head compare runs on its own.
+  expect("func main/0\n  loadi x0, 0\n  load x1, 9.5\n  tcall up/2\n"
+         "func up/2\n  gte x0, x1, done\n  loadi x2, 2\n  add x0, x0, x2\n  tcall up/2\ndone:\n  ret x0\n",
+         "10");
+  // The stepped register is the constant's own register.
+  expect("func main/0\n  loadi x3, 0\n  loadi x1, 2\n  tcall f/4\n"
+         "func f/4\n  eq x3, x1, done\n  loadi x3, 1\n  add x3, x3, x3\n  tcall f/4\ndone:\n  mov x0, x3\n  ret x0\n",
+         "2");
   // Entered through apply with a closure: the loop still counts down.
   expect("func main/0\n  fn x1, down/1\n  load x0, 50\n  loadi x2, 0\n  apply x0, x1\n  ret x0\n"
          "func down/1\n  lte x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  loadi x2, 0\n  tcall down/1\n"
