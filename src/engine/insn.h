@@ -58,6 +58,8 @@ namespace lzr {
      operand is the register loaded here. The fused form may run both   \
      and skip the next; else it runs the load alone. (as load_x)        */ \
   I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
+  /* the same with a generic add/sub/mul next, operands X or Y */        \
+  I(load_add_any) I(load_sub_any) I(load_mul_any)                      \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..): the loop back edge, which may run that compare  \

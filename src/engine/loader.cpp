@@ -316,6 +316,9 @@ IOp fused_load(const Insn& load, const Insn& next) {
     case IOp::add_xxx: return right_is_loaded ? IOp::load_add : IOp::load_x;
     case IOp::sub_xxx: return right_is_loaded ? IOp::load_sub : IOp::load_x;
     case IOp::mul_xxx: return right_is_loaded ? IOp::load_mul : IOp::load_x;
+    case IOp::add: case IOp::sub: case IOp::mul:  // X or Y operands (no upvalue)
+      if (!right_is_loaded || operand_kind(next.a) > kOperandY || operand_kind(next.b) > kOperandY) return IOp::load_x;
+      return next.op == IOp::add ? IOp::load_add_any : next.op == IOp::sub ? IOp::load_sub_any : IOp::load_mul_any;
     case IOp::div: case IOp::mod:  // by a positive constant only
       if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 0) return IOp::load_x;
       return next.op == IOp::div ? IOp::load_div : IOp::load_mod;

@@ -216,7 +216,9 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
 // instruction, X[a'] = X[b'] op X[a] (X-only; for div/mod the loader only
 // fuses a positive constant), when its fast path applies; otherwise the
 // next instruction runs on its own.
-void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
+// `any_next`: the next instruction is the generic form (its a' and b' X or
+// Y slots, resolved like any operand).
+void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel();
   x86::Gp result = x86::rax;
@@ -224,8 +226,12 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
   a.movzx(x86::ecx, e.insn_byte(kInsnA));
   a.mov(x86::r11, e.insn_u());
   a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
-  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
-  a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: b' may be a
+  if (any_next) {
+    e.load_operand(x86::r10, kInsnSize + kInsnB);  // read after the load: b' may be a
+  } else {
+    a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
+    a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: b' may be a
+  }
   e.jump_unless_int(x86::r10, x86::rax, plain);  // rax = its payload
   if (op == ArithOp::Div || op == ArithOp::Mod) {
     // A positive divisor (its value, not shifted, in the immediate): the
@@ -254,8 +260,12 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op) {
     hint.has_shifted = true;
     int_op(e, op, x86::r10, x86::r11, plain, hint);
   }
-  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
-  a.mov(e.x_slot(x86::rcx), result);
+  if (any_next) {
+    e.store_operand(kInsnSize + kInsnA, result);
+  } else {
+    a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
+    a.mov(e.x_slot(x86::rcx), result);
+  }
   e.next(2);
   e.cold([&e, plain] {
     e.a.bind(plain);
@@ -296,6 +306,9 @@ void emit_arith(Emitter& e) {
   emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);
   emit_fused_binary(e, IOp::load_div, ArithOp::Div);
   emit_fused_binary(e, IOp::load_mod, ArithOp::Mod);
+  emit_fused_binary(e, IOp::load_add_any, ArithOp::Add, true);
+  emit_fused_binary(e, IOp::load_sub_any, ArithOp::Sub, true);
+  emit_fused_binary(e, IOp::load_mul_any, ArithOp::Mul, true);
   emit_unary_helper(e, IOp::not_, &h_not);
   emit_unary_helper(e, IOp::neg, &h_neg);
 }

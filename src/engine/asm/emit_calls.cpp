@@ -14,12 +14,22 @@ namespace {
 // or nil (call). Frame layout: process.h.
 void push_frame_and_enter(Emitter& e, bool with_closure) {
   x86::Assembler& a = e.a;
-  asmjit::Label fill = a.newLabel();
+  asmjit::Label fill = a.newLabel(), header = a.newLabel();
   a.mov(x86::rdi, e.proc(kSpOffset));
   a.lea(x86::rsi, x86::ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords));  // new sp
   a.cmp(x86::rsi, e.proc(kStackLimitOffset));
   a.ja(e.exit_overflow);
   a.mov(x86::rax, imm(kNil));
+  // Y slots start as nil, two a turn from the top; an odd count also writes
+  // the closure slot, which the header below then sets.
+  a.test(x86::ecx, x86::ecx);
+  a.jz(header);
+  a.bind(fill);
+  a.mov(x86::qword_ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords - 8), x86::rax);
+  a.mov(x86::qword_ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords - 16), x86::rax);
+  a.sub(x86::ecx, 2);
+  a.jg(fill);
+  a.bind(header);
   a.mov(x86::qword_ptr(x86::rdi, 0), kPc);  // fp[-3]: return instruction
   a.mov(x86::qword_ptr(x86::rdi, 8), kFp);  // fp[-2]: caller's fp
   a.mov(x86::qword_ptr(x86::rdi, 16), with_closure ? x86::r8 : x86::rax);  // fp[-1]: closure
@@ -29,10 +39,7 @@ void push_frame_and_enter(Emitter& e, bool with_closure) {
   // caller's value, unused until the return reloads it.
   if (with_closure) a.lea(kUpv, x86::ptr(x86::r9, 16));
   a.mov(kPc, x86::rdx);
-  a.test(x86::ecx, x86::ecx);
-  a.jnz(fill);
   e.dispatch();
-  e.cold([&e, fill] { e.fill_y_slots_then_dispatch(fill); });
 }
 
 // Calls the native FunctionInfo* in rax with X as argv; result in rax.

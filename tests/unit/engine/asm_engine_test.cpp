@@ -335,8 +335,14 @@ TEST_F(AsmEngine, FusedConstantForms) {
       {"  load x0, -3\n  loadi x1, -3\n  gt x0, x1, yes\n  loadc x0, :no\nyes:\n", ":no"},
       {"  loadc x0, :a\n  loadi x1, 3\n  gte x0, x1, yes\n  loadc x0, :no\nyes:\n", ":a"},  // atom > number
       {"  loadi x1, 3\n  lte x1, x1, yes\n  loadc x0, :no\n  ret x0\nyes:\n  mov x0, x1\n", "3"},
+      // Generic next instruction: Y operands on the left or as destination.
+      {"  loadi y0, 40\n  loadi x1, 2\n  sub x0, y0, x1\n  tuple x0, {x0, x1, y0}\n", "{38, 2, 40}"},
+      {"  loadi y0, 40\n  loadi x1, 2\n  mul y1, y0, x1\n  tuple x0, {x1, y0, y1}\n", "{2, 40, 80}"},
+      {"  loadi x0, 5\n  loadi x1, 2\n  add y0, x0, x1\n  mov x0, y0\n", "7"},
+      {"  load y0, 0.5\n  loadi x1, 2\n  add y1, y0, x1\n  mov x0, y1\n", "2.5"},
+      {"  load y0, 140737488355327\n  loadi x1, 1\n  add y0, y0, x1\n  mov x0, y0\n", "error: :overflow"},
   };
-  for (const Case& c : cases) expect("func main/0\n" + c.body + "  ret x0\n", c.want);
+  for (const Case& c : cases) expect("func main/0 frame=2\n" + c.body + "  ret x0\n", c.want);
 }
 
 // Self tail calls: frame-0 loops whose first instruction is a compare run
@@ -378,6 +384,19 @@ TEST_F(AsmEngine, LoopBackEdges) {
   expect("func main/0\n  loadi x3, 0\n  loadi x1, 2\n  tcall f/4\n"
          "func f/4\n  eq x3, x1, done\n  loadi x3, 1\n  add x3, x3, x3\n  tcall f/4\ndone:\n  mov x0, x3\n  ret x0\n",
          "2");
+  // Frames of every size start with nil Y slots (the fill writes two at a time).
+  for (int frame = 1; frame <= 5; ++frame) {
+    // dirty/0 leaves values where f/0's frame will be.
+    std::string body =
+        "func main/0\n  call x0, dirty/0\n  call x0, f/0\n  ret x0\n"
+        "func dirty/0 frame=6\n  loadi y0, 7\n  loadi y1, 7\n  loadi y2, 7\n  loadi y3, 7\n  loadi y4, 7\n"
+        "  loadi y5, 7\n  ret y0\nfunc f/0 frame=" + std::to_string(frame) + "\n";
+    std::string want = "{";
+    for (int i = 0; i < frame; ++i) want += std::string(i ? ", " : "") + "[]";
+    body += "  tuple x0, {";
+    for (int i = 0; i < frame; ++i) body += std::string(i ? ", " : "") + "y" + std::to_string(i);
+    expect(body + "}\n  ret x0\n", want + "}");
+  }
   // Entered through apply with a closure: the loop still counts down.
   expect("func main/0\n  fn x1, down/1\n  load x0, 50\n  loadi x2, 0\n  apply x0, x1\n  ret x0\n"
          "func down/1\n  lte x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  loadi x2, 0\n  tcall down/1\n"
