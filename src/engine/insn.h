@@ -54,7 +54,7 @@ namespace lzr {
                           frame, u.target = its entry (its frame stays  \
                           in place; see portable.cpp)                   */ \
   /* load_x of an int16 constant fused with the next instruction, an    \
-     X-only add..mod (div/mod: positive constant) or compare whose right \
+     X-only add..mod (div/mod: constant > 1) or compare whose right \
      operand is the register loaded here. The fused form may run both   \
      and skip the next; else it runs the load alone. (as load_x)        */ \
   I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
@@ -65,9 +65,10 @@ namespace lzr {
      compare (eq_xx..): the loop back edge, which may run that compare  \
      too (as tcall_self)                                                */ \
   I(loop_eq) I(loop_ne) I(loop_lt) I(loop_gt) I(loop_lte) I(loop_gte) \
-  /* load_add/load_sub stepping a register in place (xi = xi +- c) right  \
-     before a loop_ form: the whole back edge of a counting loop; bytes   \
-     4..7 hold +-c << 16 (as load_x)                                     */ \
+  /* load_add/load_sub of a constant dead at the back edge, stepping xi   \
+     in place (xi = xi +- c) right before a loop_ form whose head compares \
+     xi with xb: the whole back edge of a counting loop, the compare named  \
+     as "xi op xb"; bytes 4..7 hold +-c << 16 (as load_x; loader.cpp)     */ \
   I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)
 
 enum class IOp : uint16_t {
@@ -106,6 +107,8 @@ struct Insn {
     const FunctionInfo* fn;  // call_native, tcall_native
     const CtorInfo* ctor;    // tuple, list, map, fn
     uint32_t mask;           // put, cons
+    uint64_t reciprocal;     // div, mod right after load_div/load_mod:
+                             // ceil(2^64 / divisor), loader.cpp
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");

@@ -319,8 +319,8 @@ IOp fused_load(const Insn& load, const Insn& next) {
     case IOp::add: case IOp::sub: case IOp::mul:  // X or Y operands (no upvalue)
       if (!right_is_loaded || operand_kind(next.a) > kOperandY || operand_kind(next.b) > kOperandY) return IOp::load_x;
       return next.op == IOp::add ? IOp::load_add_any : next.op == IOp::sub ? IOp::load_sub_any : IOp::load_mul_any;
-    case IOp::div: case IOp::mod:  // by a positive constant only
-      if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 0) return IOp::load_x;
+    case IOp::div: case IOp::mod:  // by a constant above 1 only (see division_reciprocal)
+      if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 1) return IOp::load_x;
       return next.op == IOp::div ? IOp::load_div : IOp::load_mod;
     default: break;
   }
@@ -336,6 +336,16 @@ IOp fused_load(const Insn& load, const Insn& next) {
   }
 }
 
+// Division by a constant 2 <= d <= 2^17 as a multiplication: with
+// M = ceil(2^64 / d) = (2^64 + e) / d, 0 <= e < d, the high word of u * M is
+// floor(u / d) for every 0 <= u < 2^47, since u * e < 2^64 keeps the error
+// below the gap to the next multiple of d. A negative dividend n uses
+// floor(n / d) = ~floor(~n / d), and ~n < 2^47 for any small integer.
+uint64_t division_reciprocal(int64_t d) {
+  const unsigned __int128 one = static_cast<unsigned __int128>(1) << 64;
+  return static_cast<uint64_t>((one + static_cast<unsigned __int128>(d) - 1) / static_cast<unsigned __int128>(d));
+}
+
 // A function never ends with load_x (its last instruction is ret, tcall or
 // jmp), so the next instruction is always in the same function.
 void fuse_constant_loads(Module& m) {
@@ -345,7 +355,10 @@ void fuse_constant_loads(Module& m) {
     in.op = fused_load(in, m.code[k + 1]);
     if (in.op == IOp::load_x) continue;
     const int64_t v = int_value(in.u.term);
-    set_fused_imm(in, static_cast<int32_t>(in.op == IOp::load_div || in.op == IOp::load_mod ? v : v * 65536));
+    const bool divides = in.op == IOp::load_div || in.op == IOp::load_mod;
+    set_fused_imm(in, static_cast<int32_t>(divides ? v : v * 65536));
+    static_assert(INT16_MAX <= (1 << 17), "division_reciprocal's bound");
+    if (divides) m.code[k + 1].u.reciprocal = division_reciprocal(v);
   }
 }
 
@@ -364,24 +377,52 @@ void fuse_loop_heads(Module& m) {
   }
 }
 
-// A fused load_add/load_sub that steps a register in place (xi = xi +- c)
-// right before a loop_ form becomes the step_ form of that loop (both list
-// their six compares in order). A subtraction adds -c.
+// The compare that holds for (y, x) exactly when `op` holds for (x, y).
+IOp swap_compare(IOp op) {
+  switch (op) {
+    case IOp::step_lt: return IOp::step_gt;
+    case IOp::step_gt: return IOp::step_lt;
+    case IOp::step_lte: return IOp::step_gte;
+    case IOp::step_gte: return IOp::step_lte;
+    default: return op;  // eq, ne
+  }
+}
+
+// The back edge of a counting loop, at k: a fused load_add/load_sub of a
+// constant into xk stepping xi in place (k + 1: xi = xi +- xk), then the
+// loop_ form (k + 2) whose head compares xi with another register xo.
+// It becomes step_<cmp> with b = o, where <cmp> is the head's compare
+// written as "xi <cmp> xo" (swapped if the head reads xo first), so the
+// engine compares the new xi, still in a machine register, with xo. The
+// asm engine does not store the constant: xk must be dead at the tail call
+// (k >= the function's arity) and must not be xo. Everything else (the
+// load, the add, the loop_ form) stays in place for the slow paths and for
+// the portable engine, which runs step_ forms as load_x.
 void fuse_loop_steps(Module& m) {
   static_assert(static_cast<unsigned>(IOp::step_gte) - static_cast<unsigned>(IOp::step_eq) == 5);
   const unsigned first_loop = static_cast<unsigned>(IOp::loop_eq);
   for (size_t k = 0; k + 2 < m.code_size; ++k) {
     Insn& in = m.code[k];
-    const Insn& op = m.code[k + 1];
-    const unsigned loop = static_cast<unsigned>(m.code[k + 2].op);
-    if ((in.op != IOp::load_add && in.op != IOp::load_sub) || op.a != op.b) continue;
-    if (loop < first_loop || loop >= first_loop + 6) continue;
+    const Insn& step = m.code[k + 1];
+    const Insn& loop = m.code[k + 2];
+    const unsigned loop_op = static_cast<unsigned>(loop.op);
+    if ((in.op != IOp::load_add && in.op != IOp::load_sub) || step.a != step.b) continue;
+    if (loop_op < first_loop || loop_op >= first_loop + 6) continue;
+    const FunctionInfo* fn = m.function_at(loop.u.target);
+    const Insn& head = *loop.u.target;
+    const uint8_t i = step.a, constant = in.a;
+    if (fn == nullptr || constant < fn->arity || head.a == head.b) continue;
+    if (i != head.a && i != head.b) continue;
+    const uint8_t other = i == head.a ? head.b : head.a;
+    if (other == constant) continue;
     const int64_t c = int_value(in.u.term);
     if (in.op == IOp::load_sub) {
       if (c == INT16_MIN) continue;  // -c << 16 would not fit
       set_fused_imm(in, static_cast<int32_t>(-c * 65536));
     }
-    in.op = static_cast<IOp>(static_cast<unsigned>(IOp::step_eq) + loop - first_loop);
+    IOp op = static_cast<IOp>(static_cast<unsigned>(IOp::step_eq) + loop_op - first_loop);
+    in.op = i == head.a ? op : swap_compare(op);
+    in.b = other;
   }
 }
 

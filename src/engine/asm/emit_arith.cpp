@@ -234,25 +234,28 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   }
   e.jump_unless_int(x86::r10, x86::rax, plain);  // rax = its payload
   if (op == ArithOp::Div || op == ArithOp::Mod) {
-    // A positive divisor (its value, not shifted, in the immediate): the
-    // floored result differs from the truncated one exactly when the
-    // remainder is negative, and the quotient always fits.
-    Label exact = a.newLabel();
+    // A divisor d > 1 (its value, not shifted, in the immediate) and the
+    // next instruction's u holding ceil(2^64 / d): the floored quotient is
+    // ~mulhi(~n, M) for n < 0 and mulhi(n, M) otherwise (loader.cpp,
+    // division_reciprocal), so neither idiv nor a fix-up branch is needed.
+    // The quotient always fits; the remainder is in [0, d).
     a.shl(x86::rax, 64 - kTagShift);
-    a.sar(x86::rax, 64 - kTagShift);
-    a.movsxd(x86::rsi, e.insn_imm());
-    a.cqo();
-    a.idiv(x86::rsi);
-    a.test(x86::rdx, x86::rdx);
-    a.jns(exact);
-    if (op == ArithOp::Div) a.dec(x86::rax);
-    else a.add(x86::rdx, x86::rsi);
-    a.bind(exact);
+    a.sar(x86::rax, 64 - kTagShift);  // n
+    if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
+    a.mov(x86::rcx, x86::rax);
+    a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
+    a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
+    a.mul(x86::qword_ptr(kPc, kInsnSize + kInsnU));
+    a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
     if (op == ArithOp::Mod) {
-      a.sub(x86::rdx, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
-      result = x86::rdx;
+      a.movsxd(x86::rsi, e.insn_imm());
+      a.imul(x86::rdx, x86::rsi);
+      a.sub(x86::r8, x86::rdx);
+      a.sub(x86::r8, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
+      result = x86::r8;
     } else {
-      make_int(a, x86::rax);
+      make_int(a, x86::rdx);
+      result = x86::rdx;
     }
   } else {
     RhsHint hint;

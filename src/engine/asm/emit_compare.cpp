@@ -154,40 +154,44 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
-// step_eq .. step_gte at k: X[a] = c (u), then k + 1, X[i] = X[i] + c
-// (bytes 4..7: +-c << 16; a subtraction adds -c), then k + 2, the loop_
-// back edge with its head compare. Each part that cannot take its fast path
-// hands over to the instruction it stands for, so every error and every
+// step_eq .. step_gte at k (loader.cpp, fuse_loop_steps): the constant
+// load into X[a] (u; dead at the back edge, so not stored here), k + 1:
+// X[i] = X[i] + c (bytes 4..7: +-c << 16; a subtraction adds -c), k + 2:
+// the loop_ back edge, whose head compare is "X[i] <op> X[b]". When both
+// are small integers and the step does not overflow, all three run here
+// with the new X[i] compared while still in a register. Otherwise the load
+// is stored and the add runs on its own, so every error and every
 // non-integer case runs exactly as without the fusion.
 void emit_step(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
-  Label plain = a.newLabel(), taken = a.newLabel(), head_alone = a.newLabel();
+  Label plain = a.newLabel(), taken = a.newLabel();
   e.begin(iop);
-  a.movzx(x86::ecx, e.insn_byte(kInsnA));
-  a.mov(x86::r11, e.insn_u());
-  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
-  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnB));
-  a.mov(x86::r10, e.x_slot(x86::rcx));  // i, read after the load (it may be a)
-  e.jump_unless_int(x86::r10, x86::rax, plain);
+  e.load_x(x86::r11, kInsnB);  // the other operand of the head compare
+  a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));  // i
+  a.mov(x86::r10, e.x_slot(x86::rcx));
+  e.jump_unless_ints(x86::r10, x86::r11, x86::rax, x86::rdx, plain);  // keeps rcx
   e.rotate_tag_low(x86::rax, x86::r10);
   a.movsxd(x86::rsi, e.insn_imm());
   a.add(x86::rax, x86::rsi);
   a.jo(plain);
-  a.ror(x86::rax, 16);
-  a.mov(e.x_slot(x86::rcx), x86::rax);  // in place: the add's a is its b
+  a.mov(x86::rdx, x86::rax);
+  a.ror(x86::rdx, 16);
+  a.mov(e.x_slot(x86::rcx), x86::rdx);
+  e.rotate_tag_low(x86::rsi, x86::r11);  // equal tags: compares the payloads
   a.mov(kPc, x86::qword_ptr(kPc, 2 * kInsnSize + kInsnU));  // the loop's head compare
-  e.load_x(x86::r10, kInsnA);
-  e.load_x(x86::r11, kInsnB);
-  int_compare(e, op, taken, head_alone);
+  a.cmp(x86::rax, x86::rsi);
+  jump_if(a, op, true, taken);
   e.next();
   a.bind(taken);
   a.mov(kPc, e.insn_u());
   e.dispatch();
-  e.cold([&e, plain, head_alone] {
-    e.a.bind(plain);
-    e.next();  // the add on its own
-    e.a.bind(head_alone);
-    e.dispatch();
+  e.cold([&e, plain] {
+    x86::Assembler& a = e.a;
+    a.bind(plain);
+    a.movzx(x86::ecx, e.insn_byte(kInsnA));
+    a.mov(x86::r11, e.insn_u());
+    a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+    e.next();                             // then the add on its own
   });
 }
 

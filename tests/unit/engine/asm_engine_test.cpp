@@ -345,6 +345,29 @@ TEST_F(AsmEngine, FusedConstantForms) {
   for (const Case& c : cases) expect("func main/0 frame=2\n" + c.body + "  ret x0\n", c.want);
 }
 
+// load_div / load_mod by a constant d > 1 multiply by a reciprocal
+// (loader.cpp, division_reciprocal): exact floored results across the whole
+// small-integer range, at multiples of d and either side of them.
+TEST_F(AsmEngine, DivisionByConstantsIsExact) {
+  auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
+  for (int64_t d : {2, 3, 5, 7, 10, 641, 1000, 6700, 32766, 32767}) {
+    std::vector<int64_t> dividends = {0, 1, -1, kMax, kMin, kMax - 1, kMin + 1, d, -d, d - 1, 1 - d, d + 1, -d - 1};
+    for (int64_t m : {kMax / d, kMin / d, int64_t{12345}, int64_t{-987654321}})
+      for (int64_t off : {-1, 0, 1})
+        if (m * d + off >= kMin && m * d + off <= kMax) dividends.push_back(m * d + off);
+    std::string body = "func main/0\n  loadc x3, []\n";
+    std::string want;
+    for (int64_t n : dividends) {
+      body += "  load x0, " + num(n) + "\n  loadi x1, " + num(d) + "\n  div x2, x0, x1\n  cons x3, x2, x3\n";
+      body += "  loadi x1, " + num(d) + "\n  mod x2, x0, x1\n  cons x3, x2, x3\n";
+      const int64_t q = floor_div(n, d);
+      want = ", " + num(q) + (want.empty() ? "" : ", ") + want;
+      want = num(n - q * d) + want;
+    }
+    expect(body + "  mov x0, x3\n  ret x0\n", "[" + want + "]");
+  }
+}
+
 // Self tail calls: frame-0 loops whose first instruction is a compare run
 // the compare in the back edge; Y slots restart as nil on every iteration.
 TEST_F(AsmEngine, LoopBackEdges) {

@@ -8,6 +8,7 @@
 #include "asm/assembler.h"
 #include "builtins/builtins.h"
 #include "engine/engine.h"
+#include "engine/insn.h"
 #include "engine/loader.h"
 #include "vm/printer.h"
 #include "vm/raise.h"
@@ -211,6 +212,42 @@ TEST_F(LoaderTest, NativeFunctionsCanBeExecutedDirectly) {
   ASSERT_TRUE(io);
   EXPECT_EQ(run(io, "max", {make_int(3), make_int(9)}), "9");
   EXPECT_EQ(run(io, "error", {vm_.atom("boom")}), "error: :boom");
+}
+
+TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
+  // Names of the internal forms of name/arity's first `count` instructions.
+  auto forms = [this](Module* m, const char* name, unsigned arity, size_t count) {
+    const FunctionInfo* fn = m->find(vm_.atom(name), arity);
+    std::string out;
+    for (size_t k = 0; fn && k < count; ++k) out += std::string(k ? " " : "") + iop_name(fn->code[k].op);
+    return out;
+  };
+  LoadError err;
+  Module* m = load_module_file(vm_, write("loops.lzs",
+      "module loops\n"
+      // The stepped register on the left of the head compare, the constant dead.
+      "func up/3\n  gte x0, x1, done\n  loadi x3, 7\n  mod x3, x0, x3\n  add x2, x2, x3\n"
+      "  loadi x3, 1\n  add x0, x0, x3\n  tcall up/3\ndone:\n  ret x2\n"
+      // On the right: the compare is swapped (x1 > x0 is x0 < x1).
+      "func down/2\n  gt x1, x0, done\n  loadi x2, 2\n  sub x0, x0, x2\n  tcall down/2\ndone:\n  ret x0\n"
+      // The constant is an argument of the tail call: no step form.
+      "func arg/3\n  gte x0, x1, done\n  loadi x2, 1\n  add x0, x0, x2\n  tcall arg/3\ndone:\n  ret x0\n"
+      // The stepped register is not compared: no step form.
+      "func other/3\n  gte x0, x1, done\n  loadi x3, 1\n  add x2, x2, x3\n  tcall other/3\ndone:\n  ret x0\n"
+      // Division by 1 is not fused (no reciprocal fits 64 bits).
+      "func one/1\n  loadi x1, 1\n  div x0, x0, x1\n  loadi x1, 3\n  div x0, x0, x1\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod add_xxx step_gte add_xxx loop_gte");
+  EXPECT_EQ(forms(m, "down", 2, 4), "gt_xx step_lt sub_xxx loop_gt");
+  EXPECT_EQ(m->find(vm_.atom("down"), 2)->code[1].b, 1);  // the other compared register
+  EXPECT_EQ(forms(m, "arg", 3, 4), "gte_xx load_add add_xxx loop_gte");
+  EXPECT_EQ(forms(m, "other", 3, 4), "gte_xx load_add add_xxx loop_gte");
+  EXPECT_EQ(forms(m, "one", 1, 4), "load_x div load_div div");
+  EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}), "57");
+  EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
+  EXPECT_EQ(run(m, "down", {make_int(9), make_int(0)}, EngineKind::Asm), "-1");
+  EXPECT_EQ(run(m, "one", {make_int(-7)}, EngineKind::Asm), "-3");
 }
 
 }  // namespace
