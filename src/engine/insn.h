@@ -60,6 +60,10 @@ namespace lzr {
   I(load_add) I(load_sub) I(load_mul) I(load_div) I(load_mod)         \
   /* the same with a generic add/sub/mul next, operands X or Y */        \
   I(load_add_any) I(load_sub_any) I(load_mul_any)                      \
+  /* the same with get/drop next, indexing with the constant c >= 0:     \
+     tuple elements, list heads (get 0) and tails (drop 1) in line       \
+     (bytes 4..7: c)                                                     */ \
+  I(load_get) I(load_drop)                                             \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..): the loop back edge, which may run that compare  \

@@ -305,9 +305,9 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
   return true;
 }
 
-// The fused form of `load_x` (of an int16 constant) when the next instruction is an X-only
-// arithmetic or compare whose right operand is the loaded register (an
-// integer constant then), else load_x itself.
+// The fused form of `load_x` (of an int16 constant) when the next
+// instruction is an arithmetic, compare, get or drop whose right operand is
+// the loaded register (an integer constant then), else load_x itself.
 IOp fused_load(const Insn& load, const Insn& next) {
   if (!is_int(load.u.term) || int_value(load.u.term) < INT16_MIN || int_value(load.u.term) > INT16_MAX)
     return IOp::load_x;
@@ -319,6 +319,9 @@ IOp fused_load(const Insn& load, const Insn& next) {
     case IOp::add: case IOp::sub: case IOp::mul:  // X or Y operands (no upvalue)
       if (!right_is_loaded || operand_kind(next.a) > kOperandY || operand_kind(next.b) > kOperandY) return IOp::load_x;
       return next.op == IOp::add ? IOp::load_add_any : next.op == IOp::sub ? IOp::load_sub_any : IOp::load_mul_any;
+    case IOp::get: case IOp::get_xxx: case IOp::drop:  // a constant index
+      if (!right_is_loaded || int_value(load.u.term) < 0) return IOp::load_x;
+      return next.op == IOp::drop ? IOp::load_drop : IOp::load_get;
     case IOp::div: case IOp::mod:  // by a constant above 1 only (see division_reciprocal)
       if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 1) return IOp::load_x;
       return next.op == IOp::div ? IOp::load_div : IOp::load_mod;
@@ -356,7 +359,8 @@ void fuse_constant_loads(Module& m) {
     if (in.op == IOp::load_x) continue;
     const int64_t v = int_value(in.u.term);
     const bool divides = in.op == IOp::load_div || in.op == IOp::load_mod;
-    set_fused_imm(in, static_cast<int32_t>(divides ? v : v * 65536));
+    const bool indexes = in.op == IOp::load_get || in.op == IOp::load_drop;
+    set_fused_imm(in, static_cast<int32_t>(divides || indexes ? v : v * 65536));
     static_assert(INT16_MAX <= (1 << 17), "division_reciprocal's bound");
     if (divides) m.code[k + 1].u.reciprocal = division_reciprocal(v);
   }

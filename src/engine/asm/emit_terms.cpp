@@ -65,6 +65,55 @@ void emit_get(Emitter& e, IOp iop, bool x_only) {
   });
 }
 
+// load_get / load_drop: X[a] = the integer constant c >= 0 (u; bytes 4..7:
+// c), then the next instruction, a' = get/drop(b', X[a]) with any operand
+// kinds, when it is a tuple element (get), a list's head (get 0) or its
+// tail (drop 1): the accesses compiled record and list code makes. Anything
+// else (maps, binaries, longer walks, errors, drop from a tuple, which
+// allocates) runs the next instruction on its own.
+void emit_fused_access(Emitter& e, IOp iop, bool drop) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel(), not_boxed = a.newLabel();
+  auto store_and_skip = [&e] {
+    e.store_operand(kInsnSize + kInsnA, x86::rax);
+    e.next(2);
+  };
+  e.begin(iop);
+  a.movzx(x86::ecx, e.insn_byte(kInsnA));
+  a.mov(x86::r11, e.insn_u());
+  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  e.load_operand(x86::r10, kInsnSize + kInsnB);  // read after the load: b' may be a
+  a.movsxd(x86::rdx, e.insn_imm());
+  a.mov(x86::rsi, x86::r10);
+  a.shl(x86::rsi, 64 - kTagShift);
+  a.shr(x86::rsi, 64 - kTagShift);  // the object or cell, if r10 is either
+  a.mov(x86::rcx, x86::r10);
+  a.shr(x86::rcx, kTagShift);
+  if (!drop) {  // a tuple element
+    a.cmp(x86::ecx, kBoxedTag16);
+    a.jne(not_boxed);
+    a.mov(x86::rcx, x86::qword_ptr(x86::rsi));  // the header
+    static_assert(static_cast<uint8_t>(BoxKind::Tuple) == 0);
+    a.test(x86::cl, x86::cl);
+    a.jnz(plain);
+    a.shl(x86::rcx, 64 - kTagShift);
+    a.shr(x86::rcx, 64 - kTagShift + 8);  // arity
+    a.cmp(x86::rdx, x86::rcx);
+    a.jae(plain);
+    a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rdx, 3, 8));
+    store_and_skip();
+    a.bind(not_boxed);
+  }
+  a.cmp(x86::ecx, kConsTag16);  // a list's head (get 0) or tail (drop 1)
+  a.jne(plain);
+  a.cmp(x86::edx, drop ? 1 : 0);
+  a.jne(plain);
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, drop ? 8 : 0));
+  store_and_skip();
+  a.bind(plain);
+  e.next();
+}
+
 // Header word of a boxed object: kTagHeader | words << 8 | kind, with the
 // word count in `words` (clobbered).
 void make_header(x86::Assembler& a, x86::Gp words, BoxKind kind) {
@@ -119,6 +168,8 @@ void emit_terms(Emitter& e) {
 
   emit_get(e, IOp::get, false);
   emit_get(e, IOp::get_xxx, true);
+  emit_fused_access(e, IOp::load_get, false);
+  emit_fused_access(e, IOp::load_drop, true);
 
   e.begin(IOp::drop);
   e.load_operand(x86::r10, kInsnB);

@@ -90,6 +90,7 @@ static_assert(sizeof(CtorInfo::mask) == 4 && sizeof(CtorInfo::count) == 4);
 // ---- terms ----
 inline constexpr uint32_t kIntTag16 = kTagInt >> kTagShift;       // 0xFFF9
 inline constexpr uint32_t kAtomTag16 = kTagAtom >> kTagShift;     // 0xFFFA
+inline constexpr uint32_t kConsTag16 = kTagCons >> kTagShift;     // 0xFFFC
 inline constexpr uint32_t kBoxedTag16 = kTagBoxed >> kTagShift;   // 0xFFFD
 inline constexpr uint32_t kRaisedTag16 = kRaised >> kTagShift;    // 0xFFFF
 static_assert(kRaised == kTagHeader && (kRaised & kPayloadMask) == 0,

@@ -341,6 +341,23 @@ TEST_F(AsmEngine, FusedConstantForms) {
       {"  loadi x0, 5\n  loadi x1, 2\n  add y0, x0, x1\n  mov x0, y0\n", "7"},
       {"  load y0, 0.5\n  loadi x1, 2\n  add y1, y0, x1\n  mov x0, y1\n", "2.5"},
       {"  load y0, 140737488355327\n  loadi x1, 1\n  add y0, y0, x1\n  mov x0, y0\n", "error: :overflow"},
+      // get / drop with a constant index: tuples and list heads and tails in
+      // line, everything else on its own.
+      {"  load x0, {5, 6, 7}\n  loadi x1, 0\n  get x2, x0, x1\n  tuple x0, {x1, x2}\n", "{0, 5}"},
+      {"  load y0, {5, 6, 7}\n  loadi x1, 2\n  get y1, y0, x1\n  mov x0, y1\n", "7"},
+      {"  load x0, {5, 6, 7}\n  loadi x1, 3\n  get x0, x0, x1\n", "error: {:badindex, 3}"},
+      {"  load x0, {}\n  loadi x1, 0\n  get x0, x0, x1\n", "error: {:badindex, 0}"},
+      {"  loadi x0, 2\n  get x0, x0, x0\n", "error: :badarg"},  // the container is the constant
+      {"  load x0, [8, 9]\n  loadi x1, 0\n  get x0, x0, x1\n", "8"},
+      {"  load x0, [8, 9]\n  loadi x1, 1\n  get x0, x0, x1\n", "9"},  // a walk: on its own
+      {"  loadi x0, 9\n  loadi x1, 8\n  cons x0, x1, x0\n  loadi x1, 1\n  drop x0, x0, x1\n", "9"},
+      {"  load x0, [8, 9]\n  loadi x1, 0\n  drop x0, x0, x1\n", "[8, 9]"},
+      {"  loadc x0, []\n  loadi x1, 0\n  get x0, x0, x1\n", "error: {:badindex, 0}"},
+      {"  loadc x0, []\n  loadi x1, 1\n  drop x0, x0, x1\n", "error: {:badindex, 1}"},
+      {"  load y0, {5, 6, 7}\n  loadi x1, 1\n  drop y1, y0, x1\n  mov x0, y1\n", "{5, 7}"},
+      {"  load x0, %{1 => :one}\n  loadi x1, 1\n  get x0, x0, x1\n", ":one"},
+      {"  load x0, \"AB\"\n  loadi x1, 1\n  get x0, x0, x1\n", "66"},
+      {"  loadc x0, :a\n  loadi x1, 0\n  get x0, x0, x1\n", "error: :badarg"},
   };
   for (const Case& c : cases) expect("func main/0 frame=2\n" + c.body + "  ret x0\n", c.want);
 }

@@ -235,7 +235,10 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
       // The stepped register is not compared: no step form.
       "func other/3\n  gte x0, x1, done\n  loadi x3, 1\n  add x2, x2, x3\n  tcall other/3\ndone:\n  ret x0\n"
       // Division by 1 is not fused (no reciprocal fits 64 bits).
-      "func one/1\n  loadi x1, 1\n  div x0, x0, x1\n  loadi x1, 3\n  div x0, x0, x1\n  ret x0\n"),
+      "func one/1\n  loadi x1, 1\n  div x0, x0, x1\n  loadi x1, 3\n  div x0, x0, x1\n  ret x0\n"
+      // Constant indexes (not negative ones).
+      "func at/1 frame=1\n  loadi x1, 0\n  get y0, x0, x1\n  loadi x1, 1\n  drop x0, x0, x1\n"
+      "  loadi x1, -1\n  get x0, x0, x1\n  ret x0\n"),
       err);
   ASSERT_TRUE(m) << err.message;
   EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod add_xxx step_gte add_xxx loop_gte");
@@ -244,6 +247,7 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
   EXPECT_EQ(forms(m, "arg", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "other", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "one", 1, 4), "load_x div load_div div");
+  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get load_drop drop load_x get_xxx");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}), "57");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
   EXPECT_EQ(run(m, "down", {make_int(9), make_int(0)}, EngineKind::Asm), "-1");
