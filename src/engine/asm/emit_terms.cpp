@@ -12,26 +12,24 @@ using asmjit::Label;
 namespace {
 
 // rax = the tuple element, or a jump to `slow`: container r10, index r11.
+// Two unsigned compares do all the checking: r10 ^ kTagBoxed is below 2^48
+// exactly when r10 is boxed (and is then the object), and r11 + bias is
+// below the arity only when r11 is a small integer (else its top bits are
+// set) that is not negative (else its payload is >= 2^47) and in range.
 void tuple_get_fast(Emitter& e, Label slow) {
   x86::Assembler& a = e.a;
-  a.mov(x86::rcx, x86::r10);
-  a.shr(x86::rcx, kTagShift);
-  a.cmp(x86::ecx, kBoxedTag16);
-  a.jne(slow);
-  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the index's payload if it is a small int
-  a.mov(x86::rcx, x86::rdx);
-  a.shr(x86::rcx, kTagShift);
-  a.jnz(slow);
-  a.mov(x86::rsi, x86::r10);
-  a.shl(x86::rsi, 64 - kTagShift);
-  a.shr(x86::rsi, 64 - kTagShift);          // the object
+  a.mov(x86::rsi, imm(kTagBoxed));
+  a.xor_(x86::rsi, x86::r10);
+  a.cmp(x86::rsi, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+  a.jae(slow);
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));
   a.mov(x86::rcx, x86::qword_ptr(x86::rsi));  // its header
   static_assert(static_cast<uint8_t>(BoxKind::Tuple) == 0);
   a.test(x86::cl, x86::cl);
   a.jnz(slow);
   a.shl(x86::rcx, 64 - kTagShift);
-  a.shr(x86::rcx, 64 - kTagShift + 8);      // arity
-  a.cmp(x86::rdx, x86::rcx);                // a negative index's payload is >= 2^47: too big
+  a.shr(x86::rcx, 64 - kTagShift + 8);  // arity
+  a.cmp(x86::rdx, x86::rcx);
   a.jae(slow);
   a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rdx, 3, 8));
 }

@@ -362,6 +362,34 @@ TEST_F(AsmEngine, FusedConstantForms) {
   for (const Case& c : cases) expect("func main/0 frame=2\n" + c.body + "  ret x0\n", c.want);
 }
 
+// get with an index the loader cannot fuse: the tuple fast path's two
+// unsigned compares must turn away every non-tuple and every bad index.
+TEST_F(AsmEngine, GetChecksContainerAndIndex) {
+  struct Case {
+    const char *container, *index, *want;
+  } cases[] = {
+      {"{5, 6, 7}", "100000", "error: {:badindex, 100000}"},
+      {"{5, 6, 7}", "-1", "error: {:badindex, -1}"},
+      {"{5, 6, 7}", "-140737488355328", "error: {:badindex, -140737488355328}"},
+      {"{5, 6, 7}", "1.0", "error: :badarg"},
+      {"{5, 6, 7}", ":a", "error: :badarg"},
+      {"{5, 6, 7}", "[]", "error: :badarg"},
+      {"{5, 6, 7}", "2", "7"},
+      {"%{1.0 => :f, 1 => :i}", "1.0", ":f"},
+      {"[4, 5]", "1", "5"},
+      {"1.5", "0", "error: :badarg"},
+      {"7", "0", "error: :badarg"},
+  };
+  for (const Case& c : cases) {
+    const std::string x = std::string("func main/0\n  load x0, ") + c.container + "\n  load x1, " + c.index +
+                          "\n  load x2, 0\n  mov x3, x1\n  get x0, x0, x3\n  ret x0\n";
+    const std::string y = std::string("func main/0 frame=2\n  load y0, ") + c.container + "\n  load y1, " +
+                          c.index + "\n  get x0, y0, y1\n  ret x0\n";
+    expect(x, c.want);
+    expect(y, c.want);
+  }
+}
+
 // load_div / load_mod by a constant d > 1 multiply by a reciprocal
 // (loader.cpp, division_reciprocal): exact floored results across the whole
 // small-integer range, at multiples of d and either side of them.
