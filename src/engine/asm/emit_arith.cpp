@@ -223,9 +223,7 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   Label plain = a.newLabel();
   x86::Gp result = x86::rax;
   e.begin(iop);
-  a.movzx(x86::ecx, e.insn_byte(kInsnA));
-  a.mov(x86::r11, e.insn_u());
-  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  e.fused_load();
   if (any_next) {
     e.load_operand(x86::r10, kInsnSize + kInsnB);  // read after the load: b' may be a
   } else {

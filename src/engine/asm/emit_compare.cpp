@@ -108,9 +108,7 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel(), taken = a.newLabel();
   e.begin(iop);
-  a.movzx(x86::ecx, e.insn_byte(kInsnA));
-  a.mov(x86::r11, e.insn_u());
-  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  e.fused_load();
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));
   a.mov(x86::r10, e.x_slot(x86::rcx));  // read after the load: a' may be a
   e.jump_unless_int(x86::r10, x86::rax, plain);
@@ -188,9 +186,7 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   e.cold([&e, plain] {
     x86::Assembler& a = e.a;
     a.bind(plain);
-    a.movzx(x86::ecx, e.insn_byte(kInsnA));
-    a.mov(x86::r11, e.insn_u());
-    a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+    e.fused_load();
     e.next();                             // then the add on its own
   });
 }

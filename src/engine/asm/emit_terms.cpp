@@ -71,42 +71,29 @@ void emit_get(Emitter& e, IOp iop, bool x_only) {
 // allocates) runs the next instruction on its own.
 void emit_fused_access(Emitter& e, IOp iop, bool drop) {
   x86::Assembler& a = e.a;
-  Label plain = a.newLabel(), not_boxed = a.newLabel();
+  Label plain = a.newLabel(), not_tuple = a.newLabel();
   auto store_and_skip = [&e] {
     e.store_operand(kInsnSize + kInsnA, x86::rax);
     e.next(2);
   };
   e.begin(iop);
-  a.movzx(x86::ecx, e.insn_byte(kInsnA));
-  a.mov(x86::r11, e.insn_u());
-  a.mov(e.x_slot(x86::rcx), x86::r11);  // the load
+  e.fused_load();  // r11 = the index
   e.load_operand(x86::r10, kInsnSize + kInsnB);  // read after the load: b' may be a
-  a.movsxd(x86::rdx, e.insn_imm());
-  a.mov(x86::rsi, x86::r10);
-  a.shl(x86::rsi, 64 - kTagShift);
-  a.shr(x86::rsi, 64 - kTagShift);  // the object or cell, if r10 is either
+  if (!drop) {
+    tuple_get_fast(e, not_tuple);
+    store_and_skip();
+    a.bind(not_tuple);
+  }
+  // A list's head (get 0) or tail (drop 1).
+  a.cmp(x86::dword_ptr(kPc, kInsnImm), drop ? 1 : 0);
+  a.jne(plain);
   a.mov(x86::rcx, x86::r10);
   a.shr(x86::rcx, kTagShift);
-  if (!drop) {  // a tuple element
-    a.cmp(x86::ecx, kBoxedTag16);
-    a.jne(not_boxed);
-    a.mov(x86::rcx, x86::qword_ptr(x86::rsi));  // the header
-    static_assert(static_cast<uint8_t>(BoxKind::Tuple) == 0);
-    a.test(x86::cl, x86::cl);
-    a.jnz(plain);
-    a.shl(x86::rcx, 64 - kTagShift);
-    a.shr(x86::rcx, 64 - kTagShift + 8);  // arity
-    a.cmp(x86::rdx, x86::rcx);
-    a.jae(plain);
-    a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rdx, 3, 8));
-    store_and_skip();
-    a.bind(not_boxed);
-  }
-  a.cmp(x86::ecx, kConsTag16);  // a list's head (get 0) or tail (drop 1)
+  a.cmp(x86::ecx, kConsTag16);
   a.jne(plain);
-  a.cmp(x86::edx, drop ? 1 : 0);
-  a.jne(plain);
-  a.mov(x86::rax, x86::qword_ptr(x86::rsi, drop ? 8 : 0));
+  a.shl(x86::r10, 64 - kTagShift);
+  a.shr(x86::r10, 64 - kTagShift);  // the cell
+  a.mov(x86::rax, x86::qword_ptr(x86::r10, drop ? 8 : 0));
   store_and_skip();
   a.bind(plain);
   e.next();

@@ -76,6 +76,12 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
   load_operand_reg(dst, x86::rcx);
 }
 
+void Emitter::fused_load() {
+  a.movzx(x86::ecx, insn_byte(kInsnA));
+  a.mov(x86::r11, insn_u());
+  a.mov(x_slot(x86::rcx), x86::r11);
+}
+
 // Written operands are X or Y (the verifier rejects a written uN).
 void Emitter::store_operand(int32_t field, x86::Gp value) {
   asmjit::Label to_y = a.newLabel(), done = a.newLabel();

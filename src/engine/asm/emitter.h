@@ -55,6 +55,9 @@ class Emitter {
   void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
+  // X[a] = u: the constant load a fused load_* / step_ form stands for;
+  // leaves the constant in r11. Clobbers rcx.
+  void fused_load();
 
   // Jumps to `not_int` unless `t` is a small integer. Clobbers `scratch`.
   void jump_unless_int(x86::Gp t, x86::Gp scratch, asmjit::Label not_int);
