@@ -1,0 +1,67 @@
+// Runs a text-assembly program's main/0 on one engine and records what it
+// did: the engine tests' common harness (asm_engine_test.cpp,
+// differential_test.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "asm/assembler.h"
+#include "builtins/builtins.h"
+#include "engine/engine.h"
+#include "engine/loader.h"
+#include "format/module_file.h"
+#include "vm/printer.h"
+#include "vm/vm.h"
+
+namespace lzr::testing_support {
+
+struct Outcome {
+  std::string value;           // result text, or "error: <term>"
+  std::vector<std::string> trace;
+  uint64_t collections = 0;
+};
+
+// Assembles `source`, loads it into a fresh VM and runs main/0.
+inline Outcome run(const std::string& source, EngineKind engine, bool stress, size_t stack_words) {
+  Outcome out;
+  VmOptions options;
+  options.gc_stress = stress;
+  options.stack_words = stack_words;
+  VM vm(options);
+  register_builtins(vm);
+  std::string why;
+  auto file = assemble(source, "t.lzs", why);
+  if (!file) {
+    out.value = "assembly failed: " + why;
+    return out;
+  }
+  std::vector<uint8_t> bytes = write_module(*file);
+  LoadError err;
+  Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                "t.lzr", err);
+  if (!m) {
+    out.value = "load failed: " + err.message;
+    return out;
+  }
+  const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
+  if (!main0) {
+    out.value = "no main/0";
+    return out;
+  }
+  Process p(vm, stack_words);
+  Term r = execute(p, main0, {}, engine);
+  if (r == kRaised) {
+    out.value = "error: " + term_to_string(p.error, vm.atoms);
+    for (const TraceEntry& e : stack_trace(p))
+      out.trace.push_back(format_trace_entry(p, e) + " x" + std::to_string(e.count));
+  } else {
+    out.value = term_to_string(r, vm.atoms);
+  }
+  out.collections = p.heap.stats().collections;
+  p.reset_stack();
+  return out;
+}
+
+}  // namespace lzr::testing_support
