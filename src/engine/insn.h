@@ -50,6 +50,10 @@ namespace lzr {
      (docs/asm-engine.md).                                              */ \
   I(mov_xy) I(mov_yx)  /* Y[a] = X[b] / X[a] = Y[b]   (as mov)       */ \
   I(ret_x)             /* return X[a]                 (as ret)       */ \
+  /* two moves of one kind in a row, this one and the next, in one      \
+     dispatch: argument set-up and saving values around calls (as the   \
+     single move; the next one stays in place)                        */ \
+  I(mov2_xx) I(mov2_xy) I(mov2_yx)                                     \
   I(tcall_self)        /* tail call of the running function: b = its   \
                           frame, u.target = its entry (its frame stays  \
                           in place; see portable.cpp)                   */ \

@@ -381,6 +381,24 @@ void fuse_loop_heads(Module& m) {
   }
 }
 
+// Two moves of one specialised kind in a row become a pair form on the
+// first; the second stays in place (it runs alone when jumped to, and on
+// the portable engine). Pairs do not overlap: a run of three moves is a
+// pair and a single move.
+void fuse_move_pairs(Module& m) {
+  for (size_t k = 0; k + 1 < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    if (m.code[k + 1].op != in.op) continue;
+    switch (in.op) {
+      case IOp::mov_xx: in.op = IOp::mov2_xx; break;
+      case IOp::mov_xy: in.op = IOp::mov2_xy; break;
+      case IOp::mov_yx: in.op = IOp::mov2_yx; break;
+      default: continue;
+    }
+    ++k;
+  }
+}
+
 // The compare that holds for (y, x) exactly when `op` holds for (x, y).
 IOp swap_compare(IOp op) {
   switch (op) {
@@ -545,6 +563,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   fuse_constant_loads(*m);
   fuse_loop_heads(*m);
   fuse_loop_steps(*m);
+  fuse_move_pairs(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

@@ -96,11 +96,11 @@ Term run_portable(Process& p, const Insn* entry) {
   DISPATCH();
 
 L_mov:
-L_mov_xy:
-L_mov_yx:
+L_mov_xy: L_mov2_xy:  // the pairs run as their first move; the second follows
+L_mov_yx: L_mov2_yx:
   OPND(pc->a) = OPND(pc->b);
   NEXT();
-L_mov_xx:
+L_mov_xx: L_mov2_xx:
   X[pc->a] = X[pc->b];
   NEXT();
 L_swap: {

@@ -433,5 +433,25 @@ TEST_F(AsmEngine, MovesAndSwapsAcrossOperandKinds) {
       "{[], 2, :three, 1, :three, []}");
 }
 
+// Pairs of moves run in one dispatch (mov2_ forms): in order, and the
+// second of a pair still runs alone when a jump lands on it.
+TEST_F(AsmEngine, MovePairs) {
+  // Each second move reads what the first wrote; the same destination twice.
+  expect("func main/0 frame=2\n  loadi x0, 5\n  loadi x1, 6\n  mov x2, x0\n  mov x3, x2\n"
+         "  mov y0, x0\n  mov y0, x1\n  mov y1, x3\n  loadi x0, 0\n  mov x4, y0\n  mov x5, y1\n"
+         "  mov x6, y1\n  mov x6, y0\n  tuple x0, {x2, x3, x4, x5, x6}\n  ret x0\n",
+         "{5, 5, 6, 5, 6}");
+  // A jump to the second move of a pair skips the first.
+  expect("func main/0 frame=3\n  loadi y0, 1\n  loadi y1, 2\n  loadi y2, 3\n  loadi x0, 0\n"
+         "  eq x0, x0, second\n  mov x1, y0\nsecond:\n  mov x2, y1\n  mov x3, y2\n"
+         "  tuple x0, {x1, x2, x3}\n  ret x0\n",
+         "{[], 2, 3}");
+  // Values kept in Y slots across calls, as compiled code does it.
+  expect("func main/0 frame=2\n  loadi x0, 3\n  loadi x1, 4\n  mov y0, x0\n  mov y1, x1\n"
+         "  call x0, sq/1\n  mov x1, y1\n  mov x2, y0\n  tuple x0, {x0, x1, x2}\n  ret x0\n"
+         "func sq/1\n  mul x0, x0, x0\n  loadi x1, 99\n  loadi x2, 98\n  ret x0\n",
+         "{9, 4, 3}");
+}
+
 }  // namespace
 }  // namespace lzr
