@@ -175,19 +175,9 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
 void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   x86::Assembler& a = e.a;
   Label not_int = a.newLabel(), slow = a.newLabel();
-  auto store = [&e, x_only] {
-    if (x_only) e.store_x(kInsnA, x86::rax);
-    else e.store_operand(kInsnA, x86::rax);
-    e.next();
-  };
+  auto store = [&e, x_only] { e.store_a_then_next(x_only); };
   e.begin(iop);
-  if (x_only) {
-    e.load_x(x86::r10, kInsnB);
-    e.load_x(x86::r11, kInsnC);
-  } else {
-    e.load_operand(x86::r10, kInsnB);
-    e.load_operand(x86::r11, kInsnC);
-  }
+  e.load_operand_pair(x_only, kInsnB, kInsnC);
   e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
   RhsHint hint;
   hint.payload = x86::rdx;

@@ -54,18 +54,11 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
   Label taken = a.newLabel(), not_int = a.newLabel(), slow = a.newLabel();
   const bool equality = op == CmpOp::Eq || op == CmpOp::Ne;
   e.begin(iop);
-  if (x_only) {
-    e.load_x(x86::r10, kInsnA);
-    e.load_x(x86::r11, kInsnB);
-  } else {
-    e.load_operand(x86::r10, kInsnA);
-    e.load_operand(x86::r11, kInsnB);
-  }
+  e.load_operand_pair(x_only, kInsnA, kInsnB);
   int_compare(e, op, taken, not_int);
   e.next();
   a.bind(taken);
-  a.mov(kPc, e.insn_u());
-  e.dispatch();
+  e.jump_to_target();
 
   e.cold([&e, op, equality, taken, not_int, slow] {
     x86::Assembler& a = e.a;
@@ -144,8 +137,7 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   int_compare(e, op, taken, not_int);
   e.next();
   a.bind(taken);
-  a.mov(kPc, e.insn_u());
-  e.dispatch();
+  e.jump_to_target();
   e.cold([&e, not_int] {
     e.a.bind(not_int);
     e.dispatch();  // the head compare, on its own
@@ -181,8 +173,7 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   jump_if(a, op, true, taken);
   e.next();
   a.bind(taken);
-  a.mov(kPc, e.insn_u());
-  e.dispatch();
+  e.jump_to_target();
   e.cold([&e, plain] {
     x86::Assembler& a = e.a;
     a.bind(plain);

@@ -73,8 +73,7 @@ void emit_moves(Emitter& e) {
   e.next(2);
 
   e.begin(IOp::jmp);
-  a.mov(kPc, e.insn_u());
-  e.dispatch();
+  e.jump_to_target();
 }
 
 }  // namespace lzr::asm_engine

@@ -37,19 +37,9 @@ void tuple_get_fast(Emitter& e, Label slow) {
 void emit_get(Emitter& e, IOp iop, bool x_only) {
   x86::Assembler& a = e.a;
   Label slow = a.newLabel();
-  auto store = [&e, x_only] {
-    if (x_only) e.store_x(kInsnA, x86::rax);
-    else e.store_operand(kInsnA, x86::rax);
-    e.next();
-  };
+  auto store = [&e, x_only] { e.store_a_then_next(x_only); };
   e.begin(iop);
-  if (x_only) {
-    e.load_x(x86::r10, kInsnB);
-    e.load_x(x86::r11, kInsnC);
-  } else {
-    e.load_operand(x86::r10, kInsnB);
-    e.load_operand(x86::r11, kInsnC);
-  }
+  e.load_operand_pair(x_only, kInsnB, kInsnC);
   tuple_get_fast(e, slow);
   store();
   e.cold([&e, slow, store] {

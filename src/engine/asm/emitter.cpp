@@ -76,6 +76,27 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
   load_operand_reg(dst, x86::rcx);
 }
 
+void Emitter::load_operand_pair(bool x_only, int32_t first, int32_t second) {
+  if (x_only) {
+    load_x(x86::r10, first);
+    load_x(x86::r11, second);
+  } else {
+    load_operand(x86::r10, first);
+    load_operand(x86::r11, second);
+  }
+}
+
+void Emitter::store_a_then_next(bool x_only) {
+  if (x_only) store_x(kInsnA, x86::rax);
+  else store_operand(kInsnA, x86::rax);
+  next();
+}
+
+void Emitter::jump_to_target() {
+  a.mov(kPc, insn_u());
+  dispatch();
+}
+
 void Emitter::fused_load() {
   a.movzx(x86::ecx, insn_byte(kInsnA));
   a.mov(x86::r11, insn_u());

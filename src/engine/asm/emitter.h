@@ -55,6 +55,13 @@ class Emitter {
   void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
+  // r10, r11 = the operands at [kPc + first], [kPc + second]: X-only
+  // forms read X slots directly, the others resolve any operand kind.
+  void load_operand_pair(bool x_only, int32_t first, int32_t second);
+  // Stores rax into operand A (as load_operand_pair reads), then next().
+  void store_a_then_next(bool x_only);
+  // Jumps to the instruction in u.target (taken branches, jmp).
+  void jump_to_target();
   // X[a] = u: the constant load a fused load_* / step_ form stands for;
   // leaves the constant in r11. Clobbers rcx.
   void fused_load();
