@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "format/integer_text.h"
+
 namespace lzr {
 
 namespace {
@@ -52,6 +54,7 @@ bool encoding_holds(const Literal& lit, ByteTermType t) {
       return t == T::F64;
     case Literal::Kind::Atom: return t == T::Atom;
     case Literal::Kind::Binary: return t == T::Binary;
+    case Literal::Kind::BigInt: return t == T::BigInt;
     case Literal::Kind::List:
       return (t == T::List8 || t == T::List16 || t == T::List32) && encoded_count(lit) <= max_count(t);
     case Literal::Kind::Tuple:
@@ -71,7 +74,13 @@ std::optional<std::string> problem_at_depth(const Literal& lit, unsigned depth) 
   switch (lit.kind) {
     case Literal::Kind::Int:
       if (lit.i < INT32_MIN || lit.i > INT32_MAX)
-        return "integer " + std::to_string(lit.i) + " does not fit a literal (int32); use load64";
+        return "integer " + std::to_string(lit.i) + " has no literal encoding (int32, or bigint outside 48 bits); use load";
+      return std::nullopt;
+    case Literal::Kind::BigInt:
+      if (lit.text.size() > kMaxBigIntBytes) return std::string("integer literal has more than 2^26 bits");
+      if (const Literal canonical = Literal::big_integer(lit.negative, lit.text);
+          canonical.kind != Literal::Kind::BigInt || canonical.text.size() != lit.text.size())
+        return std::string("bigint literal is not canonical (a high zero byte, or a value in the small range)");
       return std::nullopt;
     case Literal::Kind::Float:
       if (!std::isfinite(lit.f)) return std::string("float literal is not finite");
@@ -124,21 +133,47 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 std::string_view byte_term_type_name(uint8_t type) {
   static constexpr std::string_view kNames[kNumByteTermTypes] = {
       "int8",  "int16",   "int32",   "float32", "float64", "uint8", "reserved", "atom",  "list8",
-      "list16", "list32", "tuple8", "tuple16", "tuple32", "map8",  "map16",    "map32", "binary"};
+      "list16", "list32", "tuple8", "tuple16", "tuple32", "map8",  "map16",    "map32", "binary", "bigint"};
   return type < kNumByteTermTypes ? kNames[type] : std::string_view{};
 }
 
 bool Literal::operator==(const Literal& other) const {
   return kind == other.kind && encoding == other.encoding && i == other.i &&
-         std::bit_cast<uint64_t>(f) == std::bit_cast<uint64_t>(other.f) && text == other.text &&
-         items == other.items;
+         std::bit_cast<uint64_t>(f) == std::bit_cast<uint64_t>(other.f) && negative == other.negative &&
+         text == other.text && items == other.items;
 }
 
 Literal Literal::integer(int64_t v) {
+  if (!fits_small_integer(v)) {
+    const uint64_t m = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    std::string bytes;
+    for (unsigned k = 0; k < 8; ++k) bytes += static_cast<char>(m >> (8 * k));
+    return big_integer(v < 0, std::move(bytes));
+  }
   Literal lit;
   lit.kind = Kind::Int;
   lit.i = v;
   return with_canonical_encoding(std::move(lit));
+}
+
+Literal Literal::big_integer(bool negative, std::string magnitude) {
+  while (!magnitude.empty() && magnitude.back() == '\0') magnitude.pop_back();
+  if (magnitude.size() <= 6) {  // below 2^48: may be small
+    uint64_t m = 0;
+    for (size_t k = 0; k < magnitude.size(); ++k) m |= uint64_t{static_cast<uint8_t>(magnitude[k])} << (8 * k);
+    const int64_t v = negative ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
+    if (fits_small_integer(v)) return integer(v);
+  }
+  Literal lit;
+  lit.kind = Kind::BigInt;
+  lit.negative = negative;
+  lit.text = std::move(magnitude);
+  return with_canonical_encoding(std::move(lit));
+}
+
+std::string integer_literal_text(const Literal& lit) {
+  if (lit.kind == Literal::Kind::BigInt) return integer_bytes_to_decimal(lit.negative, lit.text);
+  return std::to_string(lit.i);
 }
 
 Literal Literal::floating(double v) {
@@ -194,6 +229,7 @@ ByteTermType canonical_encoding(const Literal& lit) {
     case Literal::Kind::Float: return fits_float32_exactly(lit.f) ? T::F32 : T::F64;
     case Literal::Kind::Atom: return T::Atom;
     case Literal::Kind::Binary: return T::Binary;
+    case Literal::Kind::BigInt: return T::BigInt;
     case Literal::Kind::List: return sized_variant(encoded_count(lit), T::List8, T::List16, T::List32);
     case Literal::Kind::Tuple: return sized_variant(encoded_count(lit), T::Tuple8, T::Tuple16, T::Tuple32);
     case Literal::Kind::Map: return sized_variant(encoded_count(lit), T::Map8, T::Map16, T::Map32);

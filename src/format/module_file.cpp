@@ -73,6 +73,7 @@ class Reader {
 
  private:
   bool container(Literal& lit, uint8_t type, size_t type_pos, unsigned depth);
+  bool bigint(Literal& lit, size_t type_pos);
 
   std::string_view bytes_;
   size_t pos_;
@@ -110,10 +111,7 @@ std::optional<Literal> Reader::literal(unsigned depth) {
     uint64_t raw = take(n);
     unsigned shift = 64 - 8 * n;
     lit.kind = Literal::Kind::Int;
-    lit.i = static_cast<int64_t>(raw << shift) >> shift;  // sign-extend
-    // ByteTerm ints are at most 32 bits, so this holds today; the check is
-    // here so a wider integer type added later cannot skip it.
-    if (!fits_small_integer(lit.i)) return fail(type_pos, "integer literal does not fit a small integer");
+    lit.i = static_cast<int64_t>(raw << shift) >> shift;  // sign-extend (32 bits at most: always small)
     return true;
   };
 
@@ -153,11 +151,37 @@ std::optional<Literal> Reader::literal(unsigned depth) {
       lit.text = std::string(take_bytes(len));
       break;
     }
+    case ByteTermType::BigInt:
+      if (!bigint(lit, type_pos)) return std::nullopt;
+      break;
     default:
       if (!container(lit, type, type_pos, depth)) return std::nullopt;
       break;
   }
   return lit;
+}
+
+// sign:u8, len:u32, len magnitude bytes little-endian; only the canonical
+// form is accepted, so every integer has exactly one encoding.
+bool Reader::bigint(Literal& lit, size_t type_pos) {
+  if (!need(1, "bigint sign")) return false;
+  const size_t sign_pos = pos_;
+  const auto sign = take(1);
+  if (sign > 1) return fail(sign_pos, fmt::format("bigint sign byte is {}, must be 0 (positive) or 1 (negative)", sign));
+  if (!need(4, "bigint length")) return false;
+  const size_t len_pos = pos_;
+  const uint64_t len = take(4);
+  if (len > kMaxBigIntBytes)
+    return fail(len_pos, fmt::format("bigint of {} exceeds the integer limit of 2^26 bits", count_of(len, "byte")));
+  if (!need(len, "bigint magnitude")) return false;
+  lit.kind = Literal::Kind::BigInt;
+  lit.negative = sign == 1;
+  lit.text = std::string(take_bytes(len));
+  if (lit.text.empty() || lit.text.back() == '\0')
+    return fail(len_pos, "bigint magnitude is empty or has a high zero byte (not canonical)");
+  if (Literal::big_integer(lit.negative, lit.text).kind != Literal::Kind::BigInt)
+    return fail(type_pos, "bigint value fits a small integer (not canonical: use int8, int16, int32 or load64)");
+  return true;
 }
 
 bool Reader::container(Literal& lit, uint8_t type, size_t type_pos, unsigned depth) {
@@ -301,6 +325,11 @@ void encode_literal(const Literal& lit, std::vector<uint8_t>& out) {
       out.insert(out.end(), lit.text.begin(), lit.text.end());
       return;
     case T::Binary:
+      put_le(out, lit.text.size(), 4);
+      out.insert(out.end(), lit.text.begin(), lit.text.end());
+      return;
+    case T::BigInt:
+      put_le(out, lit.negative ? 1 : 0, 1);
       put_le(out, lit.text.size(), 4);
       out.insert(out.end(), lit.text.begin(), lit.text.end());
       return;

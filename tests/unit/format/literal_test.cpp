@@ -1,4 +1,4 @@
-// ByteTerm codec: every type 0..17 byte for byte, canonical encodings,
+// ByteTerm codec: every type 0..18 byte for byte, canonical encodings,
 // nesting, and every decoder rejection with its exact message.
 #include <gtest/gtest.h>
 
@@ -71,6 +71,26 @@ TEST(ByteTerm, Type2Int32) {
   expect_codec("\x02\x78\x56\x34\x12"s, Literal::integer(0x12345678));
   expect_codec("\x02\x00\x00\x00\x80"s, Literal::integer(INT32_MIN));
   expect_codec("\x02\xFF\xFF\xFF\xFF"s, with_encoding(Literal::integer(-1), T::I32));
+}
+
+TEST(ByteTerm, Type18Bigint) {
+  // 2^47 and -2^47 - 1: the smallest magnitudes outside the small range.
+  expect_codec("\x12\x00\x06\x00\x00\x00\x00\x00\x00\x00\x00\x80"s, Literal::integer(int64_t{1} << 47));
+  expect_codec("\x12\x01\x06\x00\x00\x00\x01\x00\x00\x00\x00\x80"s, Literal::integer(-(int64_t{1} << 47) - 1));
+  expect_codec("\x12\x01\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80"s, Literal::integer(INT64_MIN));
+  // 2^64: beyond int64, built from bytes.
+  const Literal two64 = Literal::big_integer(false, "\x00\x00\x00\x00\x00\x00\x00\x00\x01"s);
+  EXPECT_EQ(two64.kind, Literal::Kind::BigInt);
+  EXPECT_EQ(two64.encoding, T::BigInt);
+  EXPECT_EQ(integer_literal_text(two64), "18446744073709551616");
+  expect_codec("\x12\x00\x09\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01"s, two64);
+  // big_integer normalizes: high zero bytes go, small values become Int.
+  EXPECT_EQ(Literal::big_integer(false, "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00"s).text.size(), 11u);
+  EXPECT_EQ(Literal::big_integer(true, "\xFF\x00\x00"s), Literal::integer(-255));
+  EXPECT_EQ(Literal::big_integer(true, ""), Literal::integer(0));
+  EXPECT_EQ(Literal::big_integer(true, "\x00\x00\x00\x00\x00\x80"s), Literal::integer(-(int64_t{1} << 47)));
+  EXPECT_EQ(Literal::big_integer(false, "\x00\x00\x00\x00\x00\x80"s).kind, Literal::Kind::BigInt);
+  EXPECT_TRUE(is_canonical(two64));
 }
 
 TEST(ByteTerm, Type3Float32) {
@@ -257,7 +277,17 @@ TEST(LiteralProblem, AcceptsEncodableLiterals) {
 
 TEST(LiteralProblem, NamesWhatCannotBeEncoded) {
   EXPECT_EQ(literal_problem(Literal::integer(int64_t{1} << 31)),
-            "integer 2147483648 does not fit a literal (int32); use load64");
+            "integer 2147483648 has no literal encoding (int32, or bigint outside 48 bits); use load");
+  EXPECT_EQ(literal_problem(Literal::integer(int64_t{1} << 47)), std::nullopt);  // a bigint
+  Literal huge = Literal::big_integer(false, std::string(kMaxBigIntBytes + 1, '\x01'));
+  EXPECT_EQ(literal_problem(huge), "integer literal has more than 2^26 bits");
+  Literal padded;  // built by hand, not through big_integer: a high zero byte
+  padded.kind = Literal::Kind::BigInt;
+  padded.encoding = T::BigInt;
+  padded.text = "\x01\x00\x00\x00\x00\x00\x01\x00"s;
+  EXPECT_EQ(literal_problem(padded), "bigint literal is not canonical (a high zero byte, or a value in the small range)");
+  padded.text = "\x01"s;  // 1: a small integer
+  EXPECT_EQ(literal_problem(padded), "bigint literal is not canonical (a high zero byte, or a value in the small range)");
   EXPECT_EQ(literal_problem(Literal::floating(std::numeric_limits<double>::quiet_NaN())), "float literal is not finite");
   EXPECT_EQ(literal_problem(Literal::list({Literal::floating(INFINITY)})), "float literal is not finite");
   EXPECT_EQ(literal_problem(Literal::atom(std::string(256, 'a'))), "atom is 256 bytes long (at most 255)");
@@ -294,7 +324,8 @@ TEST(ByteTermTypeName, NamesEveryType) {
   EXPECT_EQ(byte_term_type_name(0), "int8");
   EXPECT_EQ(byte_term_type_name(5), "uint8");
   EXPECT_EQ(byte_term_type_name(17), "binary");
-  EXPECT_EQ(byte_term_type_name(18), "");
+  EXPECT_EQ(byte_term_type_name(18), "bigint");
+  EXPECT_EQ(byte_term_type_name(19), "");
   for (unsigned t = 0; t < kNumByteTermTypes; ++t) EXPECT_FALSE(byte_term_type_name(t).empty()) << t;
 }
 
@@ -322,7 +353,7 @@ TEST(ByteTermRejects, TruncatedFloat64) {
   EXPECT_EQ(decode_error("\x04\x00\x00\x00\x00"s), "f.lzr: byte 1: truncated float64 literal (needs 8 bytes, 4 left)");
 }
 TEST(ByteTermRejects, UnknownType) {
-  EXPECT_EQ(decode_error("\x12\x00"s), "f.lzr: byte 0: unknown literal type 18");
+  EXPECT_EQ(decode_error("\x13\x00"s), "f.lzr: byte 0: unknown literal type 19");
   EXPECT_EQ(decode_error("\xFF\x00"s), "f.lzr: byte 0: unknown literal type 255");
 }
 TEST(ByteTermRejects, Float32NaN) {
@@ -376,6 +407,34 @@ TEST(ByteTermRejects, NestingBeyondTheLimit) {
 }
 TEST(ByteTermRejects, ErrorInsideAContainerNamesTheInnerByte) {
   EXPECT_EQ(decode_error("\x0B\x02\x00\x01\x07\x01\xC0"s), "f.lzr: byte 4: atom is not valid UTF-8");
+}
+TEST(ByteTermRejects, TruncatedBigint) {
+  EXPECT_EQ(decode_error("\x12"s), "f.lzr: byte 1: truncated bigint sign (needs 1 byte, 0 left)");
+  EXPECT_EQ(decode_error("\x12\x00\x07\x00"s), "f.lzr: byte 2: truncated bigint length (needs 4 bytes, 2 left)");
+  EXPECT_EQ(decode_error("\x12\x00\x07\x00\x00\x00\x01\x02"s),
+            "f.lzr: byte 6: truncated bigint magnitude (needs 7 bytes, 2 left)");
+}
+TEST(ByteTermRejects, BigintSignByte) {
+  EXPECT_EQ(decode_error("\x12\x02\x06\x00\x00\x00\x00\x00\x00\x00\x00\x80"s),
+            "f.lzr: byte 1: bigint sign byte is 2, must be 0 (positive) or 1 (negative)");
+}
+TEST(ByteTermRejects, BigintBeyondTheIntegerLimitFailsBeforeReading) {
+  // 2^23 + 1 magnitude bytes claimed, none present: the length alone decides.
+  EXPECT_EQ(decode_error("\x12\x00\x01\x00\x80\x00"s),
+            "f.lzr: byte 2: bigint of 8388609 bytes exceeds the integer limit of 2^26 bits");
+}
+TEST(ByteTermRejects, BigintNotCanonical) {
+  EXPECT_EQ(decode_error("\x12\x00\x00\x00\x00\x00"s),
+            "f.lzr: byte 2: bigint magnitude is empty or has a high zero byte (not canonical)");
+  EXPECT_EQ(decode_error("\x12\x00\x07\x00\x00\x00\x00\x00\x00\x00\x00\x80\x00"s),  // 2^47 with a zero byte
+            "f.lzr: byte 2: bigint magnitude is empty or has a high zero byte (not canonical)");
+  // 2^47 - 1 and -2^47 fit a small integer: int32 can't hold them, load64 can.
+  EXPECT_EQ(decode_error("\x12\x00\x06\x00\x00\x00\xFF\xFF\xFF\xFF\xFF\x7F"s),
+            "f.lzr: byte 0: bigint value fits a small integer (not canonical: use int8, int16, int32 or load64)");
+  EXPECT_EQ(decode_error("\x12\x01\x06\x00\x00\x00\x00\x00\x00\x00\x00\x80"s),
+            "f.lzr: byte 0: bigint value fits a small integer (not canonical: use int8, int16, int32 or load64)");
+  EXPECT_EQ(decode_error("\x12\x01\x01\x00\x00\x00\x05"s),
+            "f.lzr: byte 0: bigint value fits a small integer (not canonical: use int8, int16, int32 or load64)");
 }
 TEST(ByteTermRejects, TruncatedElement) {
   EXPECT_EQ(decode_error("\x08\x02\x00\x01\x01\x00"s), "f.lzr: byte 5: truncated int16 literal (needs 2 bytes, 1 left)");
