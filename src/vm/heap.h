@@ -70,6 +70,16 @@ class Heap {
     return alloc_slow(words);
   }
 
+  // Gives back the tail of the latest allocation: `p` came from alloc(words)
+  // and nothing was allocated since; the first `keep` words stay in use.
+  // Otherwise the tail just stays as dead words, which no collection reads.
+  void shrink_last(Term* p, size_t words, size_t keep) {
+    if (p + words == top_) {
+      top_ = p + keep;
+      sync_end();
+    }
+  }
+
   bool gc_requested() const { return gc_requested_; }
   // A minor collection, or a major one when the old generation is due (see
   // Sizing). Updates the roots in place. Iterative: any depth works.

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "vm/bigint.h"
 #include "vm/maps.h"
 
 namespace lzr {
@@ -46,6 +47,13 @@ Term* LiteralArena::alloc(size_t words) {
 
 size_t LiteralArena::words() const { return words_; }
 
+Term LiteralArena::integer(int64_t v) {
+  if (fits_small(v)) return make_int(v);
+  const WordAllocator arena{this, [](void* self, size_t words) { return static_cast<LiteralArena*>(self)->alloc(words); }};
+  const uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  return make_integer(arena, v < 0, &magnitude, 1);
+}
+
 std::optional<Term> LiteralArena::materialize(const Literal& lit, AtomTable& atoms, std::string& err) {
   const WordAllocator arena{this, [](void* self, size_t words) { return static_cast<LiteralArena*>(self)->alloc(words); }};
   Term result = kNil;
@@ -68,6 +76,15 @@ std::optional<Term> LiteralArena::materialize(const Literal& lit, AtomTable& ato
         }
         *task.dest = make_int(l.i);
         break;
+      case Literal::Kind::BigInt: {
+        const Term t = integer_from_bytes(arena, l.negative, reinterpret_cast<const uint8_t*>(l.text.data()), l.text.size());
+        if (t == kIntegerTooLarge) {
+          err = "integer literal has more than 2^26 bits";
+          return std::nullopt;
+        }
+        *task.dest = t;
+        break;
+      }
       case Literal::Kind::Float:
         if (!std::isfinite(l.f)) {
           err = "float literal is not finite";

@@ -18,6 +18,9 @@ class LiteralArena {
   // Materialises `lit` (atoms interned in `atoms`); nullopt + `err` if an
   // atom cannot be interned (table full) or an integer does not fit.
   std::optional<Term> materialize(const Literal& lit, AtomTable& atoms, std::string& err);
+  // The integer v: small, or an immortal big integer in this arena
+  // (load64 values beyond the small range).
+  Term integer(int64_t v);
   size_t words() const;
 
  private:

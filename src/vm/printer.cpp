@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "vm/bigint.h"
 #include "vm/function_info.h"
 #include "vm/maps.h"
 #include "vm/work_stack.h"
@@ -100,6 +101,8 @@ void print_value(std::string& out, Term t, const AtomTable& atoms, PrintStack& t
       case BoxKind::MapFlat:
       case BoxKind::MapHamt: print_map(out, t, atoms, todo); break;
       case BoxKind::Binary: append_binary(out, t); break;
+      case BoxKind::BigPos:
+      case BoxKind::BigNeg: append_integer(out, t); break;  // decimal, GMP's conversion
       case BoxKind::Closure: {
         const auto* f = reinterpret_cast<const FunctionInfo*>(o[1]);
         out += "#Function<";

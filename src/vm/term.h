@@ -52,6 +52,7 @@ constexpr bool is_int(Term t) { return tag_of(t) == kTagInt; }
 constexpr int64_t int_value(Term t) { return static_cast<int64_t>(t << 16) >> 16; }
 constexpr bool fits_small(int64_t v) { return v >= kSmallIntMin && v <= kSmallIntMax; }
 constexpr Term make_int(int64_t v) { return kTagInt | (static_cast<uint64_t>(v) & kPayloadMask); }
+// A float or a small integer (is_numeric below also takes big integers).
 constexpr bool is_number(Term t) { return is_float(t) || is_int(t); }
 
 // ---- atoms ----
@@ -81,6 +82,8 @@ enum class BoxKind : uint8_t {
   HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash)
   Closure = 5,        // payload: raw FunctionInfo*, then upvalues
   Binary = 16,        // payload: byte length (raw), then bytes
+  BigPos = 17,        // big integer >= 2^47: payload = magnitude limbs, least
+  BigNeg = 18,        // significant first, top limb non-zero (< -2^47: BigNeg)
 };
 constexpr BoxKind kFirstRawKind = BoxKind::Binary;
 
@@ -100,6 +103,18 @@ inline bool is_closure(Term t) { return is_box_of(t, BoxKind::Closure); }
 inline bool is_map(Term t) {
   return is_boxed(t) && (box_kind(t) == BoxKind::MapFlat || box_kind(t) == BoxKind::MapHamt);
 }
+
+// ---- big integers (vm/bigint.h) ----
+// An integer outside the small range, never inside it (one form per value).
+inline bool is_bigint(Term t) {
+  return is_boxed(t) && static_cast<uint8_t>(static_cast<uint8_t>(box_kind(t)) - static_cast<uint8_t>(BoxKind::BigPos)) <= 1;
+}
+inline bool bigint_negative(Term t) { return box_kind(t) == BoxKind::BigNeg; }
+inline uint64_t bigint_limb_count(Term t) { return header_words(boxed_ptr(t)[0]); }
+inline const uint64_t* bigint_limbs(Term t) { return boxed_ptr(t) + 1; }
+// Any integer, small or big; any number (integer or float).
+inline bool is_integer(Term t) { return is_int(t) || is_bigint(t); }
+inline bool is_numeric(Term t) { return is_number(t) || is_bigint(t); }
 
 inline uint64_t tuple_arity(Term t) { return header_words(boxed_ptr(t)[0]); }
 inline Term* tuple_elems(Term t) { return boxed_ptr(t) + 1; }

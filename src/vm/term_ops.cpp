@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 #include "vm/function_info.h"
 #include "vm/maps.h"
 #include "vm/work_stack.h"
@@ -80,6 +81,8 @@ Rank rank_of(Term t) {
         case BoxKind::MapHamt: return kRankMap;
         case BoxKind::Closure: return kRankFunction;
         case BoxKind::Binary: return kRankBinary;
+        case BoxKind::BigPos:
+        case BoxKind::BigNeg: return kRankNumber;
         default: return kRankInternal;
       }
     default: return is_float(t) ? kRankNumber : kRankInternal;
@@ -89,9 +92,20 @@ Rank rank_of(Term t) {
 template <typename T>
 int three_way(T x, T y) { return x < y ? -1 : (y < x ? 1 : 0); }
 
+// A big integer against any number: integers by value, floats exactly by
+// value (Erlang's rule; no conversion of the integer to a float).
+int compare_with_big(Term a, Term b, bool exact) {
+  if (is_integer(a) && is_integer(b)) return compare_integers(a, b);
+  const bool a_int = is_integer(a);
+  const int c = a_int ? compare_integer_float(a, float_value(b)) : -compare_integer_float(b, float_value(a));
+  if (c != 0 || !exact) return c;
+  return a_int ? -1 : 1;  // exactly: an integer before an equal float
+}
+
 int compare_numbers(Term a, Term b, bool exact) {
   const bool a_int = is_int(a), b_int = is_int(b);
   if (a_int && b_int) return three_way(int_value(a), int_value(b));
+  if (is_bigint(a) || is_bigint(b)) return compare_with_big(a, b, exact);
   // Small integers have 48 bits, so they convert to double exactly.
   const double x = a_int ? static_cast<double>(int_value(a)) : float_value(a);
   const double y = b_int ? static_cast<double>(int_value(b)) : float_value(b);
@@ -249,6 +263,12 @@ bool equal_walk(Term a, Term b, bool exact) {
       if (p.exact || compare_numbers(x, y, false) != 0) return false;
       continue;
     }
+    // A big integer equals a float of exactly its value (==, never =:=).
+    // Big against big falls through to the raw-object compare below.
+    if (!p.exact && is_numeric(x) && is_numeric(y) && (is_float(x) || is_float(y))) {
+      if (compare_numbers(x, y, false) != 0) return false;
+      continue;
+    }
     if (!is_pointer(x) || tag_of(x) != tag_of(y)) return false;
     if (is_cons(x)) {
       todo.push({cons_tail(x), cons_tail(y), p.exact});
@@ -297,7 +317,11 @@ bool exact_equal(Term a, Term b) {
 
 bool equal_slow(Term a, Term b) {
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, false) == 0;
-  if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
+  if (!is_pointer(a) && !is_pointer(b)) return false;
+  if (!is_pointer(a) || tag_of(a) != tag_of(b)) {
+    // Only a big integer and a float differ in tag yet may be equal.
+    return is_numeric(a) && is_numeric(b) && compare_numbers(a, b, false) == 0;
+  }
   return equal_walk(a, b, false);
 }
 
@@ -370,6 +394,8 @@ uint32_t hash_term(Term t) {
         break;
       }
       default:
+        // Raw objects (big integers: the header holds sign and length, the
+        // payload the canonical limbs) hash by their words.
         if (static_cast<uint8_t>(header_kind(o[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
           h = absorb_bytes(h, reinterpret_cast<const uint8_t*>(o + 1), n * sizeof(Term));
           break;
