@@ -114,13 +114,13 @@ Term load32_term(uint32_t type, uint32_t v) {
     }
   }
 }
-Term load64_term(uint32_t type, uint64_t v) {
+Term load64_term(Module& m, uint32_t type, uint64_t v) {
   if (static_cast<Load64Type>(type) == Load64Type::Float64) {
     double d;
     std::memcpy(&d, &v, 8);
     return make_float(d);
   }
-  return make_int(static_cast<int64_t>(v));  // the verifier checked it fits
+  return m.literal_arena.integer(static_cast<int64_t>(v));  // beyond 48 bits: an immortal big integer
 }
 
 // Binds call/tcall `in` to `fn`: natives by FunctionInfo, bytecode
@@ -283,7 +283,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         else if (op == Op::op_loadu) in.u.term = make_int(raw(1));
         else if (op == Op::op_loadc) in.u.term = m.literals[raw(1)];
         else if (op == Op::op_load32) in.u.term = load32_term(raw(1), f.code[pc + 1]);
-        else in.u.term = load64_term(raw(1), f.code[pc + 1] | (uint64_t{f.code[pc + 2]} << 32));
+        else in.u.term = load64_term(m, raw(1), f.code[pc + 1] | (uint64_t{f.code[pc + 2]} << 32));
         break;
       }
       case Op::op_eq: case Op::op_ne: case Op::op_lt: case Op::op_gt: case Op::op_lte: case Op::op_gte:

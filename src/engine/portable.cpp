@@ -303,11 +303,15 @@ L_fn: {
   LZR_COMPARE_XX(gte, Gte, >=)
 #undef LZR_COMPARE_XX
 
+// Arithmetic may build a big integer: a safe point after it keeps every X
+// register (these instructions have no regmask).
 L_not_:
   STORE(OPND(pc->a), op_not(p, OPND(pc->b)));
+  GC_POINT(~0u, pc->a);
   NEXT();
 L_neg:
   STORE(OPND(pc->a), op_neg(p, OPND(pc->b)));
+  GC_POINT(~0u, pc->a);
   NEXT();
 L_type:
   OPND(pc->a) = op_type(OPND(pc->b));
@@ -319,6 +323,7 @@ L_size:
 #define LZR_ARITH(name, aop)                                           \
   L_##name:                                                            \
   STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \
+  GC_POINT(~0u, pc->a);                                                \
   NEXT();
   LZR_ARITH(add, Add)
   LZR_ARITH(sub, Sub)
@@ -332,8 +337,9 @@ L_size:
   LZR_ARITH(or_, Or)
 #undef LZR_ARITH
 
-// Small-integer fast paths; anything else (floats, overflow, errors) goes
-// through arith(), the shared definition.
+// Small-integer fast paths; anything else (floats, big integers, overflow
+// into a big result, errors) goes through arith(), the shared definition,
+// and its safe point.
 #define LZR_ARITH_XXX(name, aop, builtin)                                  \
   L_##name##_xxx: {                                                        \
     Term a = X[pc->b], b = X[pc->c];                                       \
@@ -344,6 +350,7 @@ L_size:
       NEXT();                                                              \
     }                                                                      \
     STORE(X[pc->a], arith(p, ArithOp::aop, a, b));                         \
+    GC_POINT(~0u, pc->a);                                                  \
     NEXT();                                                                \
   }
   LZR_ARITH_XXX(add, Add, __builtin_add_overflow)

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 #include "vm/builders.h"
 #include "vm/maps.h"
 #include "vm/term_ops.h"
@@ -11,17 +12,19 @@ namespace lzr {
 
 namespace {
 
-Term int_result(Process& p, __int128 v) {
-  if (v < kSmallIntMin || v > kSmallIntMax) return raise(p, kAtom_overflow);
-  return make_int(static_cast<int64_t>(v));
-}
-
 Term float_result(Process& p, double d) {
   if (!std::isfinite(d)) return raise(p, kAtom_badarith);
   return make_float(d);
 }
 
-double as_double(Term t) { return is_int(t) ? static_cast<double>(int_value(t)) : float_value(t); }
+// A number as a double; false for an integer beyond the float range.
+bool as_double(Term t, double& out) {
+  if (is_float(t)) {
+    out = float_value(t);
+    return true;
+  }
+  return integer_to_double(t, out);
+}
 
 // Floored division and remainder: a == div * b + mod, mod has b's sign.
 int64_t floor_div(int64_t a, int64_t b) {
@@ -35,84 +38,113 @@ int64_t floor_mod(int64_t a, int64_t b) {
   return r;
 }
 
-Term shift_left(Process& p, int64_t v, int64_t n) {
-  if (n <= 0) {
-    int64_t m = n < -63 ? 63 : -n;
-    return make_int(v >> m);  // arithmetic: rounds toward minus infinity
+// An exact result of small operands: small, or (rarely) a big integer.
+Term int_result(Process& p, __int128 v) {
+  if (v >= kSmallIntMin && v <= kSmallIntMax) [[likely]] return make_int(static_cast<int64_t>(v));
+  return make_integer(p.heap, v);
+}
+
+// Two small integers: machine arithmetic, and a big result when the
+// result leaves the small range.
+Term small_arith(Process& p, ArithOp op, int64_t x, int64_t y) {
+  switch (op) {
+    case ArithOp::Add: return int_result(p, static_cast<__int128>(x) + y);
+    case ArithOp::Sub: return int_result(p, static_cast<__int128>(x) - y);
+    case ArithOp::Mul: return int_result(p, static_cast<__int128>(x) * y);
+    case ArithOp::Div:
+      if (y == 0) return raise(p, kAtom_badarith);
+      return int_result(p, floor_div(x, y));  // -2^47 div -1 is big
+    default:
+      if (y == 0) return raise(p, kAtom_badarith);
+      return make_int(floor_mod(x, y));
   }
-  if (v == 0) return make_int(0);
-  if (n >= 48) return raise(p, kAtom_overflow);
-  return int_result(p, static_cast<__int128>(v) * (static_cast<__int128>(1) << n));
+}
+
+Term float_arith(Process& p, ArithOp op, Term a, Term b) {
+  double x, y;
+  if (!as_double(a, x) || !as_double(b, y)) return raise(p, kAtom_badarith);
+  switch (op) {
+    case ArithOp::Add: return float_result(p, x + y);
+    case ArithOp::Sub: return float_result(p, x - y);
+    case ArithOp::Mul: return float_result(p, x * y);
+    case ArithOp::Div:
+      if (y == 0.0) return raise(p, kAtom_badarith);
+      return float_result(p, x / y);
+    default: {
+      if (y == 0.0) return raise(p, kAtom_badarith);
+      double r = std::fmod(x, y);
+      if (r != 0.0 && ((r < 0) != (y < 0))) r += y;
+      return float_result(p, r);
+    }
+  }
+}
+
+Term big_arith(Process& p, ArithOp op, Term a, Term b) {
+  switch (op) {
+    case ArithOp::Add: return integer_add(p, a, b);
+    case ArithOp::Sub: return integer_sub(p, a, b);
+    case ArithOp::Mul: return integer_mul(p, a, b);
+    case ArithOp::Div: return integer_div(p, a, b);
+    default: return integer_mod(p, a, b);
+  }
+}
+
+Term shift(Process& p, ArithOp op, Term a, Term b) {
+  if (!is_integer(a) || !is_integer(b)) return raise(p, kAtom_badarith);
+  const bool right = op == ArithOp::Shr;
+  if (is_int(a) && is_int(b)) {
+    const int64_t v = int_value(a), n = right ? -int_value(b) : int_value(b);
+    if (n <= 0) return make_int(v >> (n < -63 ? 63 : -n));  // arithmetic: rounds toward minus infinity
+    if (n <= 64) return int_result(p, static_cast<__int128>(v) * (static_cast<__int128>(1) << n));
+  }
+  return integer_shift(p, a, b, right);
 }
 
 bool is_bool(Term t) { return t == kTrue || t == kFalse; }
+
+Term bitwise(Process& p, ArithOp op, Term a, Term b) {
+  if (is_int(a) && is_int(b)) {
+    int64_t x = int_value(a), y = int_value(b);
+    int64_t r = op == ArithOp::Xor ? (x ^ y) : op == ArithOp::And ? (x & y) : (x | y);
+    return make_int(r);  // bitwise ops of 48-bit values stay in range
+  }
+  if (is_integer(a) && is_integer(b)) {
+    return integer_bitwise(p, op == ArithOp::Xor ? BitOp::Xor : op == ArithOp::And ? BitOp::And : BitOp::Or, a, b);
+  }
+  if (is_bool(a) && is_bool(b)) {
+    bool x = a == kTrue, y = b == kTrue;
+    bool r = op == ArithOp::Xor ? (x != y) : op == ArithOp::And ? (x && y) : (x || y);
+    return r ? kTrue : kFalse;
+  }
+  return raise(p, kAtom_badarg);
+}
 
 }  // namespace
 
 Term arith(Process& p, ArithOp op, Term a, Term b) {
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub: case ArithOp::Mul: case ArithOp::Div: case ArithOp::Mod:
-      if (!is_number(a) || !is_number(b)) return raise(p, kAtom_badarith);
-      if (is_int(a) && is_int(b)) {
-        __int128 x = int_value(a), y = int_value(b);
-        switch (op) {
-          case ArithOp::Add: return int_result(p, x + y);
-          case ArithOp::Sub: return int_result(p, x - y);
-          case ArithOp::Mul: return int_result(p, x * y);
-          case ArithOp::Div:
-            if (y == 0) return raise(p, kAtom_badarith);
-            return int_result(p, floor_div(int_value(a), int_value(b)));
-          default:
-            if (y == 0) return raise(p, kAtom_badarith);
-            return make_int(floor_mod(int_value(a), int_value(b)));
-        }
-      } else {
-        double x = as_double(a), y = as_double(b);
-        switch (op) {
-          case ArithOp::Add: return float_result(p, x + y);
-          case ArithOp::Sub: return float_result(p, x - y);
-          case ArithOp::Mul: return float_result(p, x * y);
-          case ArithOp::Div:
-            if (y == 0.0) return raise(p, kAtom_badarith);
-            return float_result(p, x / y);
-          default: {
-            if (y == 0.0) return raise(p, kAtom_badarith);
-            double r = std::fmod(x, y);
-            if (r != 0.0 && ((r < 0) != (y < 0))) r += y;
-            return float_result(p, r);
-          }
-        }
-      }
-    case ArithOp::Shr: case ArithOp::Shl: {
-      if (!is_int(a) || !is_int(b)) return raise(p, kAtom_badarith);
-      int64_t n = int_value(b);
-      return shift_left(p, int_value(a), op == ArithOp::Shl ? n : -n);
-    }
+      if (is_int(a) && is_int(b)) return small_arith(p, op, int_value(a), int_value(b));
+      if (is_integer(a) && is_integer(b)) return big_arith(p, op, a, b);
+      if (!is_numeric(a) || !is_numeric(b)) return raise(p, kAtom_badarith);
+      return float_arith(p, op, a, b);
+    case ArithOp::Shr: case ArithOp::Shl:
+      return shift(p, op, a, b);
     case ArithOp::Xor: case ArithOp::And: case ArithOp::Or:
-      if (is_int(a) && is_int(b)) {
-        int64_t x = int_value(a), y = int_value(b);
-        int64_t r = op == ArithOp::Xor ? (x ^ y) : op == ArithOp::And ? (x & y) : (x | y);
-        return make_int(r);  // bitwise ops of 48-bit values stay in range
-      }
-      if (is_bool(a) && is_bool(b)) {
-        bool x = a == kTrue, y = b == kTrue;
-        bool r = op == ArithOp::Xor ? (x != y) : op == ArithOp::And ? (x && y) : (x || y);
-        return r ? kTrue : kFalse;
-      }
-      return raise(p, kAtom_badarg);
+      return bitwise(p, op, a, b);
   }
   return raise(p, kAtom_badarg);
 }
 
 Term op_not(Process& p, Term a) {
-  if (is_int(a)) return make_int(~int_value(a));
+  if (is_integer(a)) return integer_not(p, a);
   if (a == kTrue) return kFalse;
   if (a == kFalse) return kTrue;
   return raise(p, kAtom_badarg);
 }
 
 Term op_neg(Process& p, Term a) {
-  if (is_int(a)) return int_result(p, -static_cast<__int128>(int_value(a)));
+  if (is_integer(a)) return integer_neg(p, a);
   if (is_float(a)) return make_float(-float_value(a));
   return raise(p, kAtom_badarith);
 }
@@ -134,11 +166,17 @@ bool compare_holds(CmpOp op, Term a, Term b) {
 
 namespace {
 
+// A non-small index: a big integer is out of every range ({badindex, I}),
+// anything else is not an index at all (badarg).
+Term not_an_index(Process& p, Term index) {
+  return is_bigint(index) ? raise_tagged(p, kAtom_badindex, index) : raise(p, kAtom_badarg);
+}
+
 // Index operand for tuples, lists and binaries: a non-negative integer
 // below `limit`, else {badindex, I} (or badarg for a non-integer).
 bool check_index(Process& p, Term index, uint64_t limit, uint64_t& out) {
   if (!is_int(index)) {
-    raise(p, kAtom_badarg);
+    not_an_index(p, index);
     return false;
   }
   int64_t i = int_value(index);
@@ -164,7 +202,7 @@ Term op_get(Process& p, Term c, Term index) {
     return tuple_elems(c)[i];
   }
   if (is_list(c)) {
-    if (!is_int(index)) return raise(p, kAtom_badarg);
+    if (!is_int(index)) return not_an_index(p, index);
     int64_t n = int_value(index);
     Term l = c;
     for (int64_t k = 0; k < n && is_cons(l); ++k) l = cons_tail(l);
@@ -192,7 +230,7 @@ Term op_drop(Process& p, Term c, Term index) {
     return make_boxed(o);
   }
   if (is_list(c)) {
-    if (!is_int(index)) return raise(p, kAtom_badarg);
+    if (!is_int(index)) return not_an_index(p, index);
     int64_t n = int_value(index);
     if (n < 0) return raise_tagged(p, kAtom_badindex, index);
     Term l = c;
@@ -204,7 +242,7 @@ Term op_drop(Process& p, Term c, Term index) {
   }
   if (is_binary(c)) {
     uint64_t n = binary_size(c);
-    if (!is_int(index)) return raise(p, kAtom_badarg);
+    if (!is_int(index)) return not_an_index(p, index);
     if (int_value(index) < 0 || static_cast<uint64_t>(int_value(index)) > n) {
       return raise_tagged(p, kAtom_badindex, index);
     }
@@ -229,7 +267,7 @@ Term op_put(Process& p, Term c, Term key, Term value) {
     return make_boxed(o);
   }
   if (is_cons(c)) {
-    if (!is_int(key)) return raise(p, kAtom_badarg);
+    if (!is_int(key)) return not_an_index(p, key);
     int64_t n = int_value(key);
     if (n < 0) return raise_tagged(p, kAtom_badindex, key);
     // Check the list is long enough before allocating.
@@ -251,7 +289,7 @@ Term op_put(Process& p, Term c, Term key, Term value) {
 }
 
 Term op_type(Term t) {
-  if (is_int(t)) return kAtom_integer;
+  if (is_integer(t)) return kAtom_integer;
   if (is_float(t)) return kAtom_float;
   if (is_atom(t)) return kAtom_atom;
   if (is_list(t)) return kAtom_list;

@@ -8,8 +8,10 @@
 // operand (low bits zero) leaves it; one rotation back re-tags the result.
 //
 // Fast paths: small-int add/sub/mul/div/mod/and/or/xor and float
-// add/sub/mul/div. Everything else (mixed int/float, booleans, shifts,
-// overflow, errors) goes to arith(), the reference definition.
+// add/sub/mul/div. Everything else (mixed int/float, big integers,
+// booleans, shifts, overflow into a big result, errors) goes to arith(),
+// the reference definition, and then to a safe point keeping every X
+// register, since arith() may allocate.
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
@@ -184,7 +186,7 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   hint.has_payload = true;
   int_op(e, op, x86::r10, x86::r11, slow, hint);
   store();
-  e.cold([&e, op, not_int, slow, store] {
+  e.cold([&e, op, not_int, slow, store, x_only] {
     x86::Assembler& a = e.a;
     a.bind(not_int);
     if (has_float_path(op)) {
@@ -198,7 +200,7 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
     a.mov(x86::rcx, x86::r11);
     e.call(&h_arith);
     e.check_raised(x86::rax);
-    store();
+    e.store_a_then_safe_point(x_only);  // the result may be a new big integer
   });
 }
 
@@ -264,7 +266,8 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   });
 }
 
-// a = f(b) through a helper taking (Process*, Term) that may raise.
+// a = f(b) through a helper taking (Process*, Term) that may raise or
+// build a big integer (then a safe point follows).
 template <typename F>
 void emit_unary_helper(Emitter& e, IOp iop, F* helper) {
   e.begin(iop);
@@ -272,8 +275,7 @@ void emit_unary_helper(Emitter& e, IOp iop, F* helper) {
   e.a.mov(x86::rdi, kProc);
   e.call(helper);
   e.check_raised(x86::rax);
-  e.store_operand(kInsnA, x86::rax);
-  e.next();
+  e.store_a_then_safe_point(false);
 }
 
 }  // namespace

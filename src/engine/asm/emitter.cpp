@@ -92,6 +92,12 @@ void Emitter::store_a_then_next(bool x_only) {
   next();
 }
 
+void Emitter::store_a_then_safe_point(bool x_only) {
+  if (x_only) store_x(kInsnA, x86::rax);
+  else store_operand(kInsnA, x86::rax);
+  safe_point_then_next(MaskFrom::Immediate, ~0u);
+}
+
 void Emitter::jump_to_target() {
   a.mov(kPc, insn_u());
   dispatch();

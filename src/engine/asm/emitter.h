@@ -60,6 +60,10 @@ class Emitter {
   void load_operand_pair(bool x_only, int32_t first, int32_t second);
   // Stores rax into operand A (as load_operand_pair reads), then next().
   void store_a_then_next(bool x_only);
+  // The same for a helper that may have allocated (arithmetic building a
+  // big integer, which has no regmask): stores rax into operand A, then a
+  // safe point keeping every X register, then next().
+  void store_a_then_safe_point(bool x_only);
   // Jumps to the instruction in u.target (taken branches, jmp).
   void jump_to_target();
   // X[a] = u: the constant load a fused load_* / step_ form stands for;
