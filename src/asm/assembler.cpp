@@ -239,10 +239,6 @@ class Assembler {
         return set(Op::op_load32, static_cast<uint32_t>(Load32Type::Int32), static_cast<uint64_t>(v) & 0xFFFFFFFFu);
       }
       if (v >= 0 && v <= UINT32_MAX) return set(Op::op_load32, static_cast<uint32_t>(Load32Type::UInt32), static_cast<uint64_t>(v));
-      if (!fits_small_integer(v)) {
-        fail(pin.literal.pos, fmt::format("load value {} does not fit a small integer ({}..{})", v, kSmallIntegerMin,
-                                          kSmallIntegerMax));
-      }
       return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Int64), static_cast<uint64_t>(v));
     }
     if (pin.load_value == LV::Float) {

@@ -2,8 +2,11 @@
 // error messages must point at the exact column.
 #include "asm/lexer.h"
 
+#include "format/integer_text.h"
+#include "format/literal.h"
 #include "format/literal_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -312,19 +315,36 @@ class Lexer {
       return true;
     }
     // Accumulate the magnitude in 64 bits unsigned; -2^63 is the one value
-    // whose magnitude does not fit int64.
+    // whose magnitude does not fit int64. Anything larger is a big integer.
+    t.kind = Tok::Int;
     uint64_t mag = 0;
     for (char c : whole) {
       uint64_t d = static_cast<uint64_t>(hex_value(c));
-      if (mag > (UINT64_MAX - d) / static_cast<uint64_t>(base)) {
-        return fail(start, "integer " + std::string(src_.substr(first, i_ - first)) + " is out of range");
-      }
+      if (mag > (UINT64_MAX - d) / static_cast<uint64_t>(base)) return big_int(t, whole, base, negative, start, first);
       mag = mag * static_cast<uint64_t>(base) + d;
     }
     uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
-    if (mag > limit) return fail(start, "integer " + std::string(src_.substr(first, i_ - first)) + " is out of range");
-    t.kind = Tok::Int;
+    if (mag > limit) return big_int(t, whole, base, negative, start, first);
     t.int_value = negative ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
+    return true;
+  }
+
+  // An integer beyond int64 (Token::big), read by GMP; at most the VM's
+  // integer limit (2^26 bits).
+  bool big_int(Token& t, const std::string& digits, int base, bool negative, SourcePos start, size_t first) {
+    auto too_large = [&] {
+      return fail(start, fmt::format("integer of {} characters is beyond the integer limit (2^26 bits)", i_ - first));
+    };
+    // n significant digits are worth at least (n - 1) * floor(log2 base) + 1
+    // bits: far too long a number is refused before it is converted.
+    const size_t significant = digits.size() - std::min(digits.find_first_not_of('0'), digits.size());
+    const uint64_t floor_log2 = base == 10 ? 3 : base == 16 ? 4 : base == 8 ? 3 : 1;
+    if (significant > 0 && (significant - 1) * floor_log2 + 1 > kMaxBigIntBytes * 8) return too_large();
+    const std::vector<uint64_t> limbs = magnitude_from_digits(digits, static_cast<unsigned>(base));
+    t.text = magnitude_to_bytes(limbs.data(), limbs.size());
+    if (t.text.size() > kMaxBigIntBytes) return too_large();
+    t.big = true;
+    t.int_value = negative ? INT64_MIN : INT64_MAX;
     return true;
   }
 
@@ -336,6 +356,10 @@ class Lexer {
 };
 
 }  // namespace
+
+std::string int_token_text(const Token& t) {
+  return t.big ? integer_bytes_to_decimal(t.int_value < 0, t.text) : std::to_string(t.int_value);
+}
 
 std::string_view token_name(Tok kind) {
   switch (kind) {

@@ -30,7 +30,7 @@ enum class Tok : uint8_t {
   Keyword,       // `name:` (label definition or map/keyword-list key); text = name
   QuotedKeyword, // `"text":` (map key); text = decoded bytes
   FunRef,        // dotted name '/' digits, verbatim: fact/1, io.print/1
-  Int,           // value in `int_value`
+  Int,           // value in `int_value` (`big`: beyond int64)
   Float,         // value in `float_value`
   Atom,          // `:name` or `:"text"`; text = the atom's name
   String,        // `"text"`; text = decoded bytes
@@ -50,9 +50,16 @@ struct Token {
   SourcePos pos;
   std::string text;
   int64_t int_value = 0;
+  // Int beyond int64: `text` holds the magnitude (bytes, little-endian) and
+  // int_value saturates to INT64_MAX or INT64_MIN, the sign, so every range
+  // check on int_value rejects it.
+  bool big = false;
   double float_value = 0;
   std::string_view spelling;  // the source text of the token, for messages
 };
+
+// An Int token's value in decimal (big ones too), for messages.
+std::string int_token_text(const Token& t);
 
 // Splits `source` into tokens ending with Tok::End; nullopt + `err` at the
 // first malformed token.

@@ -27,6 +27,7 @@ std::string_view kind_noun(Literal::Kind k) {
     case Literal::Kind::Tuple: return "a tuple";
     case Literal::Kind::Map: return "a map";
     case Literal::Kind::Binary: return "a binary";
+    case Literal::Kind::BigInt: return "an integer";
   }
   return "a literal";
 }
@@ -40,9 +41,14 @@ Literal::Kind kind_of_encoding(ByteTermType t) {
     case T::List8: case T::List16: case T::List32: return Literal::Kind::List;
     case T::Tuple8: case T::Tuple16: case T::Tuple32: return Literal::Kind::Tuple;
     case T::Map8: case T::Map16: case T::Map32: return Literal::Kind::Map;
+    case T::BigInt: return Literal::Kind::BigInt;
     default: return Literal::Kind::Binary;
   }
 }
+
+// Int and BigInt are one kind of value (integers) in two ranges.
+bool is_integer_kind(Literal::Kind k) { return k == Literal::Kind::Int || k == Literal::Kind::BigInt; }
+bool same_kind(Literal::Kind a, Literal::Kind b) { return a == b || (is_integer_kind(a) && is_integer_kind(b)); }
 
 class LiteralParser {
  public:
@@ -61,10 +67,13 @@ class LiteralParser {
     const Token& t = cur_.next();
     switch (t.kind) {
       case Tok::Int:
-        if (t.int_value < INT32_MIN || t.int_value > INT32_MAX) {
-          return fail(err_, t.pos, fmt::format("integer {} does not fit a literal (int32); use load", t.int_value));
+        // int32 literals, or bigint (type 18) beyond the small range.
+        lit = t.big ? Literal::big_integer(t.int_value < 0, t.text) : Literal::integer(t.int_value);
+        if (lit.kind == Literal::Kind::Int && (lit.i < INT32_MIN || lit.i > INT32_MAX)) {
+          return fail(err_, t.pos,
+                      fmt::format("integer {} has no literal encoding (int32, or bigint outside 48 bits); use load",
+                                  t.int_value));
         }
-        lit = Literal::integer(t.int_value);
         return true;
       case Tok::Float:
         lit = Literal::floating(t.float_value);
@@ -176,7 +185,7 @@ class LiteralParser {
         } else if (t.kind == Tok::Int && t.int_value >= 0 && t.int_value <= 255) {
           bytes += static_cast<char>(t.int_value);
         } else if (t.kind == Tok::Int) {
-          return fail(err_, t.pos, fmt::format("binary element {} is not a byte (0..255)", t.int_value));
+          return fail(err_, t.pos, fmt::format("binary element {} is not a byte (0..255)", int_token_text(t)));
         } else {
           return fail(err_, t.pos, "binary elements are bytes 0..255 or strings, got " + describe_token(t));
         }
@@ -195,19 +204,19 @@ class LiteralParser {
     auto enc = t.kind == Tok::Ident ? encoding_by_name(t.text) : std::nullopt;
     if (!enc) {
       return fail(err_, t.pos,
-                  "expected an encoding after '::' (int8 int16 int32 uint8 float32 float64 atom binary "
+                  "expected an encoding after '::' (int8 int16 int32 uint8 bigint float32 float64 atom binary "
                   "list8/16/32 tuple8/16/32 map8/16/32), got " +
                       describe_token(t));
     }
     lit.encoding = *enc;
     if (effective_encoding(lit) == *enc) return true;
     std::string_view name = byte_term_type_name(static_cast<uint8_t>(*enc));
-    if (kind_of_encoding(*enc) != lit.kind) {
+    if (!same_kind(kind_of_encoding(*enc), lit.kind)) {
       return fail(err_, start.pos, fmt::format("{} cannot be stored as {}", kind_noun(lit.kind), name));
     }
     std::string what;
     switch (lit.kind) {
-      case Literal::Kind::Int: what = std::to_string(lit.i); break;
+      case Literal::Kind::Int: case Literal::Kind::BigInt: what = integer_literal_text(lit); break;
       case Literal::Kind::Float: return fail(err_, start.pos, fmt::format("{} is not exact in float32", format_float(lit.f)));
       case Literal::Kind::Map: what = fmt::format("a map of {} entries", lit.items.size() / 2); break;
       default: what = fmt::format("{} of {} elements", kind_noun(lit.kind), lit.items.size()); break;
@@ -239,7 +248,7 @@ bool keyword_keys(const Literal& map) {
 
 void format_into(std::string& out, const Literal& lit) {
   switch (lit.kind) {
-    case Literal::Kind::Int: out += std::to_string(lit.i); break;
+    case Literal::Kind::Int: case Literal::Kind::BigInt: out += integer_literal_text(lit); break;
     case Literal::Kind::Float: out += format_float(lit.f); break;
     case Literal::Kind::Atom: out += format_atom(lit.text); break;
     case Literal::Kind::Binary: append_binary_text(out, lit.text); break;

@@ -357,7 +357,7 @@ class Parser {
     FieldKind k = op.fields[field];
     if (!field_fits(k, t.int_value)) {
       bool is_signed16 = k == FieldKind::I16;
-      return fail_at(t, fmt::format("{} value {} does not fit {} (use load or {})", op.name, t.int_value,
+      return fail_at(t, fmt::format("{} value {} does not fit {} (use load or {})", op.name, int_token_text(t),
                                     is_signed16 ? "int16" : "uint16", is_signed16 ? "loadu" : "loadi"));
     }
     in.imm[field] = static_cast<uint32_t>(t.int_value) & 0xFFFF;
@@ -385,7 +385,7 @@ class Parser {
     if (is_float_type) {
       double d = v.kind == Tok::Float ? v.float_value : static_cast<double>(v.int_value);
       if (v.kind == Tok::Int && (v.int_value > (int64_t{1} << 53) || v.int_value < -(int64_t{1} << 53))) {
-        return fail_at(v, fmt::format("{} is not exact as a float (write it as a float literal)", v.int_value));
+        return fail_at(v, fmt::format("{} is not exact as a float (write it as a float literal)", int_token_text(v)));
       }
       if (!wide) {
         if (!fits_float32_exactly(d)) {
@@ -399,16 +399,13 @@ class Parser {
     }
     int64_t x = v.int_value;
     if (wide) {
-      if (!fits_small_integer(x)) {
-        return fail_at(v, fmt::format("load64 int value {} does not fit a small integer ({}..{})", x, kSmallIntegerMin,
-                                      kSmallIntegerMax));
-      }
+      if (v.big) return fail_at(v, fmt::format("load64 int value {} does not fit int64 (use load)", int_token_text(v)));
       in.value = static_cast<uint64_t>(x);
       return true;
     }
     bool ok = name == "int" ? (x >= INT32_MIN && x <= INT32_MAX) : (x >= 0 && x <= UINT32_MAX);
     if (!ok) {
-      return fail_at(v, fmt::format("load32 {} value {} does not fit {} (use load)", name, x,
+      return fail_at(v, fmt::format("load32 {} value {} does not fit {} (use load)", name, int_token_text(v),
                                     name == "int" ? "int32" : "uint32"));
     }
     in.value = static_cast<uint64_t>(x) & 0xFFFFFFFFu;
@@ -453,9 +450,10 @@ class Parser {
       in.has_reg[0] = true;
       if (!reg(in.regs[0], FieldKind::RD, op)) return false;
       if (!cur_.accept(Tok::Comma)) return fail_at(cur_.peek(), "expected ',' and a literal; usage: load dst, LITERAL");
-      // Plain numbers load inline, so they may exceed what a literal holds.
+      // Plain numbers load inline, so they may exceed what a literal holds;
+      // integers beyond int64 are bigint literals (loadc).
       bool annotated = cur_.peek(1).kind == Tok::DoubleColon;
-      if (cur_.at(Tok::Int) && !annotated) {
+      if (cur_.at(Tok::Int) && !cur_.peek().big && !annotated) {
         in.load_value = ParsedInstr::LoadValue::Int;
         in.literal.pos = cur_.peek().pos;
         in.load_int = cur_.next().int_value;

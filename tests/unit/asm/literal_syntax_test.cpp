@@ -103,12 +103,41 @@ TEST(LiteralSyntax, EncodingAnnotations) {
   EXPECT_EQ(parse_ok("%{a: 1}::map16").encoding, ByteTermType::Map16);
 }
 
+TEST(LiteralSyntax, IntegersOfAnySize) {
+  // Outside the small range an integer is a bigint literal, in every base.
+  const Literal big = parse_ok("99999999999999999999");
+  EXPECT_EQ(big.kind, Literal::Kind::BigInt);
+  EXPECT_EQ(big.encoding, ByteTermType::BigInt);
+  EXPECT_EQ(integer_literal_text(big), "99999999999999999999");
+  EXPECT_EQ(parse_ok("0x5_6bc7_5E2D_630F_FFFF"), big);
+  EXPECT_EQ(parse_ok("0o12_657_072_742_654_303_777_777"), big);
+  EXPECT_EQ(parse_ok("0b1010110101111000111010111100010110101100011000011111111111111111111"), big);
+  EXPECT_EQ(parse_ok("-99999999999999999999").negative, true);
+  EXPECT_EQ(parse_ok("99999999999999999999::bigint"), big);  // the canonical annotation
+  // int64 values beyond 48 bits, and the edges of the small range.
+  EXPECT_EQ(parse_ok("140737488355328").kind, Literal::Kind::BigInt);
+  EXPECT_EQ(parse_ok("-140737488355329").kind, Literal::Kind::BigInt);
+  EXPECT_EQ(parse_ok("-9223372036854775808"), Literal::integer(INT64_MIN));
+  EXPECT_EQ(parse_ok("0x00000000000000000000000000000000000000000000000000007F"), num(127));  // leading zeros
+  // Printing reads back to the same literal, in decimal.
+  for (const char* text : {"340282366920938463463374607431768211456", "-340282366920938463463374607431768211455",
+                           "140737488355328", "-140737488355329", "{18446744073709551616, [-18446744073709551616]}"}) {
+    EXPECT_EQ(asm_text::format_literal(parse_ok(text)), text);
+  }
+}
+
 TEST(LiteralSyntax, Errors) {
-  EXPECT_EQ(parse_err("3000000000"), "col 1: integer 3000000000 does not fit a literal (int32); use load");
+  EXPECT_EQ(parse_err("3000000000"),
+            "col 1: integer 3000000000 has no literal encoding (int32, or bigint outside 48 bits); use load");
+  EXPECT_EQ(parse_err("-140737488355328"),
+            "col 1: integer -140737488355328 has no literal encoding (int32, or bigint outside 48 bits); use load");
+  EXPECT_EQ(parse_err("5::bigint"), "col 1: 5 does not fit bigint");
+  EXPECT_EQ(parse_err("18446744073709551616::int32"), "col 1: 18446744073709551616 does not fit int32");
+  EXPECT_EQ(parse_err("<<0x100000000000000000>>"), "col 3: binary element 295147905179352825856 is not a byte (0..255)");
   EXPECT_EQ(parse_err("300::int8"), "col 1: 300 does not fit int8");
   EXPECT_EQ(parse_err("0.1::float32"), "col 1: 0.1 is not exact in float32");
   EXPECT_EQ(parse_err("[1]::tuple8"), "col 1: a list cannot be stored as tuple8");
-  EXPECT_EQ(parse_err("1::int64"), "col 4: expected an encoding after '::' (int8 int16 int32 uint8 float32 float64 "
+  EXPECT_EQ(parse_err("1::int64"), "col 4: expected an encoding after '::' (int8 int16 int32 uint8 bigint float32 float64 "
                                    "atom binary list8/16/32 tuple8/16/32 map8/16/32), got name 'int64'");
   EXPECT_EQ(parse_err("\"abc"), "col 1: unterminated string (strings end on the same line)");
   EXPECT_EQ(parse_err(R"("a\qb")"), R"(col 3: unknown escape \q (use \n \t \r \\ \" or \xHH))");
@@ -121,7 +150,6 @@ TEST(LiteralSyntax, Errors) {
   EXPECT_EQ(parse_err("<<:a>>"), "col 3: binary elements are bytes 0..255 or strings, got atom ':a'");
   EXPECT_EQ(parse_err("1.5e999"), "col 1: float 1.5e999 is out of range (floats must be finite)");
   EXPECT_EQ(parse_err("12abc"), "col 1: malformed number '12a'");
-  EXPECT_EQ(parse_err("99999999999999999999"), "col 1: integer 99999999999999999999 is out of range");
   EXPECT_EQ(parse_err(":\"a\\x00b\""), "col 1: atom contains a NUL byte");
   EXPECT_EQ(parse_err(":\"" + std::string(256, 'a') + "\""), "col 1: atom is 256 bytes long (at most 255)");
   EXPECT_EQ(parse_err("%{a.b: 1}"), "col 3: keyword key 'a.b:' must be a plain name (quote it: \"a.b\":)");
