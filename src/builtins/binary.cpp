@@ -1,9 +1,9 @@
 // binary: byte strings — concatenation, slicing, conversions.
-#include <charconv>
 #include <cstring>
 
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
 
@@ -33,19 +33,41 @@ Term b_part(lzr_env* env, const Term* a, unsigned) {
   return make_binary(proc(env).heap, bytes_of(a[0]).substr(static_cast<size_t>(start), static_cast<size_t>(len)));
 }
 
-Term b_from_integer(lzr_env* env, const Term* a, unsigned) {
-  if (!is_int(a[0])) return fail(env, kAtom_badarg);
-  return make_binary(proc(env).heap, std::to_string(int_value(a[0])));
+// The base argument of from_integer/2 and to_integer/2: 2..36.
+bool base_arg(Term t, unsigned& base) {
+  if (!is_int(t) || int_value(t) < 2 || int_value(t) > 36) return false;
+  base = static_cast<unsigned>(int_value(t));
+  return true;
 }
 
-Term b_to_integer(lzr_env* env, const Term* a, unsigned) {
-  if (!is_binary(a[0])) return fail(env, kAtom_badarg);
-  std::string_view s = bytes_of(a[0]);
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !fits_small(v)) return fail(env, kAtom_badarg);
-  return make_int(v);
+// Text of an integer in a base (digits above 9 upper case, as Erlang's
+// integer_to_binary/2).
+Term from_integer(lzr_env* env, Term i, unsigned base) {
+  if (!is_integer(i)) return fail(env, kAtom_badarg);
+  std::string text;
+  append_integer(text, i, base);
+  return make_binary(proc(env).heap, text);
+}
+Term b_from_integer(lzr_env* env, const Term* a, unsigned) { return from_integer(env, a[0], 10); }
+Term b_from_integer_base(lzr_env* env, const Term* a, unsigned) {
+  unsigned base;
+  if (!base_arg(a[1], base)) return fail(env, kAtom_badarg);
+  return from_integer(env, a[0], base);
+}
+
+// An optional sign and digits of the base (either case), nothing else.
+Term to_integer(lzr_env* env, Term text, unsigned base) {
+  if (!is_binary(text)) return fail(env, kAtom_badarg);
+  const Term i = parse_integer(proc(env).heap, bytes_of(text), base);
+  if (i == kNil) return fail(env, kAtom_badarg);
+  if (i == kIntegerTooLarge) return fail(env, kAtom_system_limit);
+  return i;
+}
+Term b_to_integer(lzr_env* env, const Term* a, unsigned) { return to_integer(env, a[0], 10); }
+Term b_to_integer_base(lzr_env* env, const Term* a, unsigned) {
+  unsigned base;
+  if (!base_arg(a[1], base)) return fail(env, kAtom_badarg);
+  return to_integer(env, a[0], base);
 }
 
 Term b_from_float(lzr_env* env, const Term* a, unsigned) {
@@ -96,7 +118,8 @@ Term b_to_list(lzr_env* env, const Term* a, unsigned) {
 
 constexpr BuiltinFn kBinary[] = {
     {"concat", 2, b_concat},         {"part", 3, b_part},         {"from_integer", 1, b_from_integer},
-    {"to_integer", 1, b_to_integer}, {"from_float", 1, b_from_float}, {"from_atom", 1, b_from_atom},
+    {"from_integer", 2, b_from_integer_base},                     {"to_integer", 1, b_to_integer},
+    {"to_integer", 2, b_to_integer_base}, {"from_float", 1, b_from_float}, {"from_atom", 1, b_from_atom},
     {"to_atom", 1, b_to_atom},       {"from_list", 1, b_from_list}, {"to_list", 1, b_to_list},
 };
 

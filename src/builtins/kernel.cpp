@@ -1,6 +1,7 @@
 // kernel: errors, type tests, comparisons and inspection.
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
 #include "vm/term_ops.h"
@@ -12,9 +13,9 @@ Term boolean(bool b) { return b ? kTrue : kFalse; }
 
 Term k_error(lzr_env* env, const Term* argv, unsigned) { return fail(env, argv[0]); }
 
-Term k_is_integer(lzr_env*, const Term* a, unsigned) { return boolean(is_int(a[0])); }
+Term k_is_integer(lzr_env*, const Term* a, unsigned) { return boolean(is_integer(a[0])); }
 Term k_is_float(lzr_env*, const Term* a, unsigned) { return boolean(is_float(a[0])); }
-Term k_is_number(lzr_env*, const Term* a, unsigned) { return boolean(is_number(a[0])); }
+Term k_is_number(lzr_env*, const Term* a, unsigned) { return boolean(is_numeric(a[0])); }
 Term k_is_atom(lzr_env*, const Term* a, unsigned) { return boolean(is_atom(a[0])); }
 Term k_is_boolean(lzr_env*, const Term* a, unsigned) { return boolean(a[0] == kTrue || a[0] == kFalse); }
 Term k_is_list(lzr_env*, const Term* a, unsigned) { return boolean(is_list(a[0])); }
@@ -24,9 +25,9 @@ Term k_is_binary(lzr_env*, const Term* a, unsigned) { return boolean(is_binary(a
 Term k_is_function(lzr_env*, const Term* a, unsigned) { return boolean(is_closure(a[0])); }
 
 Term k_abs(lzr_env* env, const Term* a, unsigned) {
-  if (is_int(a[0])) {
-    int64_t v = int_value(a[0]) < 0 ? -int_value(a[0]) : int_value(a[0]);
-    return fits_small(v) ? make_int(v) : fail(env, kAtom_overflow);  // abs(-2^47) does not fit
+  if (is_integer(a[0])) {
+    const bool negative = is_int(a[0]) ? int_value(a[0]) < 0 : bigint_negative(a[0]);
+    return negative ? integer_neg(proc(env), a[0]) : a[0];  // abs(-2^47) is big
   }
   if (is_float(a[0])) return make_float(float_value(a[0]) < 0 ? -float_value(a[0]) : float_value(a[0]));
   return fail(env, kAtom_badarith);

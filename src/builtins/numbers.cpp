@@ -5,38 +5,43 @@
 
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 
 namespace lzr {
 namespace {
 
+// A number as a double: false for a non-number or an integer beyond the
+// float range.
 bool number_arg(Term t, double& out) {
-  if (is_int(t)) out = static_cast<double>(int_value(t));
-  else if (is_float(t)) out = float_value(t);
-  else return false;
-  return true;
+  if (is_float(t)) {
+    out = float_value(t);
+    return true;
+  }
+  return is_integer(t) && integer_to_double(t, out);
 }
 
 Term float_or_badarith(lzr_env* env, double d) {
   return std::isfinite(d) ? make_float(d) : fail(env, kAtom_badarith);
 }
 
-// A float rounded to an integer by `round`; overflow when out of range.
+// A float rounded to an integer by `round` (of any size: every finite
+// float's integral part is exact); an integer stays as it is.
 template <double (*Round)(double)>
 Term to_int(lzr_env* env, const Term* a, unsigned) {
-  if (is_int(a[0])) return a[0];
+  if (is_integer(a[0])) return a[0];
   if (!is_float(a[0])) return fail(env, kAtom_badarg);
-  double r = Round(float_value(a[0]));
-  if (r < static_cast<double>(kSmallIntMin) || r > static_cast<double>(kSmallIntMax)) return fail(env, kAtom_overflow);
-  return make_int(static_cast<int64_t>(r));
+  return integer_from_double(proc(env).heap, Round(float_value(a[0])));
 }
 double round_half_away(double d) { return std::round(d); }
 double trunc_(double d) { return std::trunc(d); }
 double floor_(double d) { return std::floor(d); }
 double ceil_(double d) { return std::ceil(d); }
 
+// The nearest float; badarith beyond the float range.
 Term f_from_integer(lzr_env* env, const Term* a, unsigned) {
+  if (!is_numeric(a[0])) return fail(env, kAtom_badarg);
   double d;
-  if (!number_arg(a[0], d)) return fail(env, kAtom_badarg);
+  if (!number_arg(a[0], d)) return fail(env, kAtom_badarith);
   return make_float(d);
 }
 
