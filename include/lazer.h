@@ -84,7 +84,8 @@ typedef lzr_term (*lzr_native_fn)(lzr_env *env, const lzr_term *argv, unsigned a
 #define LZR_RAISED ((lzr_term)0xFFFF000000000000ull)
 #define lzr_is_raised(t) ((t) == LZR_RAISED)
 
-/* Integers are 48-bit (until big integers exist). */
+/* Integers have any size (up to 2^26 bits); those in this range are small
+ * (immediate words), the others big integers on the heap. */
 #define LZR_INT_MIN (-(INT64_C(1) << 47))
 #define LZR_INT_MAX ((INT64_C(1) << 47) - 1)
 
@@ -128,17 +129,38 @@ LZR_API int lzr_exact_equal(lzr_env *env, lzr_term a, lzr_term b);
 
 /* ------------------------------------------------------------ numbers */
 
-/* The integer v; raises `overflow` outside LZR_INT_MIN..LZR_INT_MAX. */
+/* The integer v (any int64). */
 LZR_API lzr_term lzr_int(lzr_env *env, int64_t v);
-/* 1 and *out = value if t is an integer; 0 otherwise (*out untouched). */
+/* 1 and *out = value if t is an integer that fits int64; 0 otherwise (*out
+ * untouched). */
 LZR_API int lzr_get_int64(lzr_env *env, lzr_term t, int64_t *out);
 /* As lzr_get_int64, and 0 also when the value does not fit an int. */
 LZR_API int lzr_get_int(lzr_env *env, lzr_term t, int *out);
+/* An integer of any size from decimal text: an optional '-' or '+', then
+ * one or more digits, nothing else (len bytes, no NUL needed). Raises
+ * `badarg` for other text, `system_limit` past 2^26 bits. */
+LZR_API lzr_term lzr_int_from_decimal(lzr_env *env, const char *text, size_t len);
+/* An integer from its sign (0 = positive, else negative) and magnitude:
+ * len bytes, least significant first (high zero bytes allowed). Raises
+ * `system_limit` past 2^26 bits. */
+LZR_API lzr_term lzr_int_from_bytes(lzr_env *env, int negative, const unsigned char *magnitude, size_t len);
+/* If t is an integer: *negative = 1 or 0 and *len = bytes of its
+ * magnitude (0 for zero; no high zero byte). With magnitude non-NULL, the
+ * bytes (least significant first) are written there if capacity >= *len,
+ * else it returns 0. Returns 0 if t is not an integer. Any out pointer
+ * may be NULL. */
+LZR_API int lzr_get_int_bytes(lzr_env *env, lzr_term t, int *negative, unsigned char *magnitude,
+                              size_t capacity, size_t *len);
+/* If t is an integer: *len = length of its decimal text (a '-' included);
+ * with buf non-NULL the text and a NUL are written there if capacity >
+ * *len, else it returns 0. Returns 0 if t is not an integer. */
+LZR_API int lzr_get_int_decimal(lzr_env *env, lzr_term t, char *buf, size_t capacity, size_t *len);
 /* The float d; raises `badarith` for NaN or an infinity (the VM has none). */
 LZR_API lzr_term lzr_float(lzr_env *env, double d);
 /* 1 if t is a float. */
 LZR_API int lzr_get_float(lzr_env *env, lzr_term t, double *out);
-/* 1 if t is an integer or a float (converted to double). */
+/* 1 if t is an integer (converted to the nearest double) or a float; 0
+ * also for an integer beyond the float range. */
 LZR_API int lzr_get_number(lzr_env *env, lzr_term t, double *out);
 
 /* ------------------------------------------------------------ atoms */

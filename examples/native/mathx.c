@@ -15,8 +15,8 @@ LZR_NATIVE lzr_term gcd(lzr_env *env, const lzr_term *argv, unsigned argc) {
     a = b;
     b = r;
   }
-  /* gcd(-2^47, 0) is 2^47, one past the largest integer: lzr_int raises
-   * `overflow` and returns LZR_RAISED, which we return as it is. */
+  /* Arguments beyond int64 failed lzr_get_int64 above (badarg); every
+   * int64 result is a term (gcd(-2^47, 0) = 2^47 is a big integer). */
   return lzr_int(env, a);
 }
 
@@ -33,8 +33,8 @@ LZR_NATIVE lzr_term divmod(lzr_env *env, const lzr_term *argv, unsigned argc) {
     q -= 1;
     r += b;
   }
-  /* -2^47 div -1 overflows: if lzr_int raises, lzr_tuple2 passes
-   * LZR_RAISED on instead of building a tuple. */
+  /* -2^47 div -1 = 2^47: lzr_int makes it a big integer. (Had a builder
+   * raised, lzr_tuple2 would pass LZR_RAISED on instead of a tuple.) */
   return lzr_tuple2(env, lzr_int(env, q), lzr_int(env, r));
 }
 

@@ -2,10 +2,12 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "api/api_env.h"
 #include "vm/atoms.h"
+#include "vm/bigint.h"
 #include "vm/builders.h"
 
 using namespace lzr;
@@ -15,21 +17,55 @@ extern "C" {
 
 // ---- numbers ----
 
-lzr_term lzr_int(lzr_env* env, int64_t v) {
-  return fits_small(v) ? make_int(v) : raise(proc(env), kAtom_overflow);
-}
+lzr_term lzr_int(lzr_env* env, int64_t v) { return make_integer(heap(env), v); }
 
 int lzr_get_int64(lzr_env*, lzr_term t, int64_t* out) {
-  if (!is_int(t)) return 0;
-  if (out) *out = int_value(t);
+  int64_t v;
+  if (!is_integer(t) || !integer_to_int64(t, v)) return 0;
+  if (out) *out = v;
   return 1;
 }
 
-int lzr_get_int(lzr_env*, lzr_term t, int* out) {
-  if (!is_int(t)) return 0;
-  const int64_t v = int_value(t);
-  if (v < INT_MIN || v > INT_MAX) return 0;
+int lzr_get_int(lzr_env* env, lzr_term t, int* out) {
+  int64_t v;
+  if (!lzr_get_int64(env, t, &v) || v < INT_MIN || v > INT_MAX) return 0;
   if (out) *out = static_cast<int>(v);
+  return 1;
+}
+
+lzr_term lzr_int_from_decimal(lzr_env* env, const char* text, size_t len) {
+  if (!text && len > 0) return raise(proc(env), kAtom_badarg);
+  const Term t = parse_integer(heap(env), std::string_view(text ? text : "", len), 10);
+  if (t == kNil) return raise(proc(env), kAtom_badarg);
+  if (t == kIntegerTooLarge) return raise(proc(env), kAtom_system_limit);
+  return t;
+}
+
+lzr_term lzr_int_from_bytes(lzr_env* env, int negative, const unsigned char* magnitude, size_t len) {
+  if (!magnitude && len > 0) return raise(proc(env), kAtom_badarg);
+  const Term t = integer_from_bytes(heap_allocator(heap(env)), negative != 0, magnitude, len);
+  return t == kIntegerTooLarge ? raise(proc(env), kAtom_system_limit) : t;
+}
+
+int lzr_get_int_bytes(lzr_env*, lzr_term t, int* negative, unsigned char* magnitude, size_t capacity, size_t* len) {
+  if (!is_integer(t)) return 0;
+  const size_t n = integer_magnitude_bytes(t, nullptr);
+  if (len) *len = n;
+  if (negative) *negative = is_int(t) ? int_value(t) < 0 : bigint_negative(t);
+  if (!magnitude) return 1;
+  if (capacity < n) return 0;
+  integer_magnitude_bytes(t, magnitude);
+  return 1;
+}
+
+int lzr_get_int_decimal(lzr_env*, lzr_term t, char* buf, size_t capacity, size_t* len) {
+  if (!is_integer(t)) return 0;
+  std::string text;
+  append_integer(text, t, 10);
+  if (len) *len = text.size();
+  if (!buf) return 1;
+  if (capacity < text.size() + 1) return 0;
+  std::memcpy(buf, text.c_str(), text.size() + 1);
   return 1;
 }
 
@@ -44,15 +80,11 @@ int lzr_get_float(lzr_env*, lzr_term t, double* out) {
 }
 
 int lzr_get_number(lzr_env*, lzr_term t, double* out) {
-  if (is_float(t)) {
-    if (out) *out = float_value(t);
-    return 1;
-  }
-  if (is_int(t)) {
-    if (out) *out = static_cast<double>(int_value(t));
-    return 1;
-  }
-  return 0;
+  double d;
+  if (is_float(t)) d = float_value(t);
+  else if (!is_integer(t) || !integer_to_double(t, d)) return 0;  // beyond the float range
+  if (out) *out = d;
+  return 1;
 }
 
 // ---- atoms ----

@@ -7,7 +7,7 @@ using namespace lzr;
 extern "C" {
 
 lzr_type lzr_type_of(lzr_env*, lzr_term t) {
-  if (is_int(t)) return LZR_TYPE_INTEGER;
+  if (is_integer(t)) return LZR_TYPE_INTEGER;
   if (is_float(t)) return LZR_TYPE_FLOAT;
   if (is_atom(t)) return LZR_TYPE_ATOM;
   if (is_list(t)) return LZR_TYPE_LIST;
@@ -20,9 +20,9 @@ lzr_type lzr_type_of(lzr_env*, lzr_term t) {
   return LZR_TYPE_NONE;
 }
 
-int lzr_is_integer(lzr_env*, lzr_term t) { return is_int(t); }
+int lzr_is_integer(lzr_env*, lzr_term t) { return is_integer(t); }
 int lzr_is_float(lzr_env*, lzr_term t) { return is_float(t); }
-int lzr_is_number(lzr_env*, lzr_term t) { return is_number(t); }
+int lzr_is_number(lzr_env*, lzr_term t) { return is_numeric(t); }
 int lzr_is_atom(lzr_env*, lzr_term t) { return is_atom(t); }
 int lzr_is_list(lzr_env*, lzr_term t) { return is_list(t); }
 int lzr_is_nil(lzr_env*, lzr_term t) { return is_nil(t); }

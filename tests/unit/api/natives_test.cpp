@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "api_test_util.h"
 
@@ -12,12 +13,17 @@ namespace {
 // h.fail(:what): builds or raises according to `what`.
 lzr_term fail_with(lzr_env* env, const lzr_term* argv, unsigned argc) {
   lzr_term what = argv[0];
-  if (lzr_atom_is(env, what, "int_overflow")) return lzr_int(env, LZR_INT_MAX + 1);
+  if (lzr_atom_is(env, what, "bad_decimal")) return lzr_int_from_decimal(env, "1e5", 3);
+  if (lzr_atom_is(env, what, "huge_int")) {  // 2^(2^26): one bit past the limit
+    std::vector<unsigned char> bytes((size_t{1} << 23) + 1, 0);
+    bytes.back() = 1;
+    return lzr_int_from_bytes(env, 0, bytes.data(), bytes.size());
+  }
   if (lzr_atom_is(env, what, "nan")) return lzr_float(env, NAN);
   if (lzr_atom_is(env, what, "long_atom")) return lzr_atom(env, std::string(300, 'x').c_str());
   if (lzr_atom_is(env, what, "badmap")) return lzr_map_put(env, lzr_int(env, 7), what, what);
   if (lzr_atom_is(env, what, "nested")) {
-    const lzr_term items[] = {what, lzr_tuple2(env, what, lzr_int(env, INT64_MIN))};
+    const lzr_term items[] = {what, lzr_tuple2(env, what, lzr_int_from_decimal(env, "0x10", 4))};
     return lzr_list(env, items, 2);
   }
   if (lzr_atom_is(env, what, "atom")) return lzr_raise_atom(env, "custom");
@@ -82,11 +88,12 @@ struct Natives : VmFixture {
 };
 
 TEST_F(Natives, RaisesFromBuildersAndRaiseCalls) {
-  EXPECT_EQ(fail("int_overflow"), ":overflow");
+  EXPECT_EQ(fail("bad_decimal"), ":badarg");
+  EXPECT_EQ(fail("huge_int"), ":system_limit");
   EXPECT_EQ(fail("nan"), ":badarith");
   EXPECT_EQ(fail("long_atom"), ":system_limit");
   EXPECT_EQ(fail("badmap"), "{:badmap, 7}");
-  EXPECT_EQ(fail("nested"), ":overflow") << "a raised element travels through the builders";
+  EXPECT_EQ(fail("nested"), ":badarg") << "a raised element travels through the builders";
   EXPECT_EQ(fail("atom"), ":custom");
   EXPECT_EQ(fail("term"), "{:term, \"why\"}");
   EXPECT_EQ(fail("tagged"), "{:badkey, 5}");

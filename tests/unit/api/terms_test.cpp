@@ -56,9 +56,19 @@ TEST_F(Terms, Integers) {
   ASSERT_TRUE(lzr_get_int64(env, min, &v));
   EXPECT_EQ(v, LZR_INT_MIN);
   EXPECT_EQ(text(lzr_int(env, -7)), "-7");
-  EXPECT_EQ(lzr_int(env, LZR_INT_MAX + 1), LZR_RAISED);
-  EXPECT_EQ(lzr_int(env, LZR_INT_MIN - 1), LZR_RAISED);
-  EXPECT_EQ(lzr_int(env, INT64_MAX), LZR_RAISED);
+  // Beyond the small range lzr_int makes big integers; every int64 reads back.
+  for (int64_t big : {LZR_INT_MAX + 1, LZR_INT_MIN - 1, INT64_MAX, INT64_MIN}) {
+    const lzr_term t = lzr_int(env, big);
+    ASSERT_NE(t, LZR_RAISED);
+    EXPECT_TRUE(lzr_is_integer(env, t));
+    EXPECT_TRUE(lzr_is_number(env, t));
+    EXPECT_EQ(lzr_type_of(env, t), LZR_TYPE_INTEGER);
+    ASSERT_TRUE(lzr_get_int64(env, t, &v));
+    EXPECT_EQ(v, big);
+    EXPECT_EQ(text(t), std::to_string(big));
+  }
+  EXPECT_EQ(lzr_compare(env, lzr_int(env, INT64_MAX), lzr_int(env, INT64_MAX)), 0);
+  EXPECT_EQ(lzr_compare(env, lzr_int(env, INT64_MIN), lzr_int(env, LZR_INT_MIN)), -1);
   EXPECT_FALSE(lzr_get_int64(env, lzr_float(env, 1.0), &v));
   EXPECT_FALSE(lzr_get_int64(env, LZR_RAISED, &v));
 
@@ -69,6 +79,83 @@ TEST_F(Terms, Integers) {
   EXPECT_FALSE(lzr_get_int(env, lzr_int(env, 2147483648LL), &small)) << "does not fit an int";
   EXPECT_EQ(small, 5) << "left untouched";
   EXPECT_FALSE(lzr_get_int(env, lzr_atom(env, "x"), &small));
+  EXPECT_FALSE(lzr_get_int(env, lzr_int(env, INT64_MAX), &small));
+}
+
+TEST_F(Terms, IntegersOfAnySize) {
+  // 2^64 and -(2^128 - 1): beyond int64, so lzr_get_int64 says no.
+  const char* two64 = "18446744073709551616";
+  lzr_term big = lzr_int_from_decimal(env, two64, std::strlen(two64));
+  EXPECT_EQ(text(big), two64);
+  int64_t v = 7;
+  EXPECT_FALSE(lzr_get_int64(env, big, &v));
+  EXPECT_EQ(v, 7) << "left untouched";
+  EXPECT_TRUE(lzr_is_integer(env, big));
+  double d = 0;
+  ASSERT_TRUE(lzr_get_number(env, big, &d));
+  EXPECT_EQ(d, 18446744073709551616.0);
+
+  // Bytes: the magnitude, least significant first.
+  int negative = -1;
+  size_t len = 0;
+  unsigned char buf[32] = {};
+  ASSERT_TRUE(lzr_get_int_bytes(env, big, &negative, buf, sizeof buf, &len));
+  EXPECT_EQ(negative, 0);
+  ASSERT_EQ(len, 9u);
+  EXPECT_EQ(buf[8], 1);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(buf[i], 0) << i;
+  EXPECT_FALSE(lzr_get_int_bytes(env, big, nullptr, buf, 8, &len)) << "8 bytes cannot hold 2^64";
+  EXPECT_EQ(len, 9u) << "the length needed is still reported";
+  ASSERT_TRUE(lzr_get_int_bytes(env, big, nullptr, nullptr, 0, &len));
+  EXPECT_EQ(len, 9u);
+
+  unsigned char ones[16];
+  std::memset(ones, 0xFF, sizeof ones);
+  lzr_term m = lzr_int_from_bytes(env, 1, ones, sizeof ones);
+  EXPECT_EQ(text(m), "-340282366920938463463374607431768211455");
+  ASSERT_TRUE(lzr_get_int_bytes(env, m, &negative, buf, sizeof buf, &len));
+  EXPECT_EQ(negative, 1);
+  EXPECT_EQ(len, 16u);
+  // Canonical: small values come back small, high zero bytes are ignored.
+  const unsigned char five[] = {5, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  lzr_term f = lzr_int_from_bytes(env, 1, five, sizeof five);
+  ASSERT_TRUE(lzr_get_int64(env, f, &v));
+  EXPECT_EQ(v, -5);
+  EXPECT_EQ(f, lzr_int(env, -5)) << "a small integer, word for word";
+  EXPECT_EQ(lzr_int_from_bytes(env, 0, nullptr, 0), lzr_int(env, 0));
+  ASSERT_TRUE(lzr_get_int_bytes(env, lzr_int(env, 0), &negative, buf, 0, &len));
+  EXPECT_EQ(len, 0u);
+  EXPECT_EQ(lzr_compare(env, lzr_int_from_decimal(env, "-18446744073709551616", 21), lzr_int(env, INT64_MIN)), -1);
+
+  // Decimal text back, snprintf-style.
+  char out[64];
+  ASSERT_TRUE(lzr_get_int_decimal(env, m, nullptr, 0, &len));
+  EXPECT_EQ(len, 40u);
+  EXPECT_FALSE(lzr_get_int_decimal(env, m, out, 40, &len)) << "no room for the NUL";
+  ASSERT_TRUE(lzr_get_int_decimal(env, m, out, 41, &len));
+  EXPECT_STREQ(out, "-340282366920938463463374607431768211455");
+  ASSERT_TRUE(lzr_get_int_decimal(env, lzr_int(env, -42), out, sizeof out, nullptr));
+  EXPECT_STREQ(out, "-42");
+  EXPECT_FALSE(lzr_get_int_decimal(env, lzr_float(env, 1.0), out, sizeof out, &len));
+  EXPECT_FALSE(lzr_get_int_bytes(env, lzr_atom(env, "x"), &negative, buf, sizeof buf, &len));
+
+  // Text: an optional sign and digits, nothing else.
+  EXPECT_EQ(text(lzr_int_from_decimal(env, "+0012", 5)), "12");
+  EXPECT_EQ(lzr_int_from_decimal(env, "12a", 3), LZR_RAISED);  // badarg (natives_test checks the terms)
+  EXPECT_EQ(lzr_int_from_decimal(env, "-", 1), LZR_RAISED);
+  EXPECT_EQ(lzr_int_from_decimal(env, "", 0), LZR_RAISED);
+  EXPECT_EQ(lzr_int_from_decimal(env, nullptr, 3), LZR_RAISED);
+  EXPECT_EQ(lzr_int_from_bytes(env, 0, nullptr, 3), LZR_RAISED);
+  // The size limit: 2^26 bits.
+  std::vector<unsigned char> huge((size_t{1} << 23) + 1, 0);
+  huge.back() = 1;
+  EXPECT_EQ(lzr_int_from_bytes(env, 0, huge.data(), huge.size()), LZR_RAISED);  // system_limit
+  huge.pop_back();
+  huge.back() = 0x80;  // exactly 2^26 bits: allowed
+  lzr_term largest = lzr_int_from_bytes(env, 0, huge.data(), huge.size());
+  ASSERT_NE(largest, LZR_RAISED);
+  ASSERT_TRUE(lzr_get_int_bytes(env, largest, nullptr, nullptr, 0, &len));
+  EXPECT_EQ(len, size_t{1} << 23);
 }
 
 TEST_F(Terms, Floats) {
@@ -240,7 +327,7 @@ TEST_F(Terms, RaisedInputsStayRaised) {
   EXPECT_EQ(lzr_map_remove(env, lzr_map_new(env), r), LZR_RAISED);
   lzr_term v = 0;
   EXPECT_FALSE(lzr_map_get(env, lzr_map_new(env), r, &v));
-  EXPECT_TRUE(lzr_is_raised(lzr_tuple2(env, lzr_int(env, LZR_INT_MAX + 1), x)));
+  EXPECT_TRUE(lzr_is_raised(lzr_tuple2(env, lzr_int_from_decimal(env, "x", 1), x)));
 }
 
 TEST_F(Terms, Comparison) {
