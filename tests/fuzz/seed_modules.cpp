@@ -1,5 +1,5 @@
 // Seed corpus: small valid modules covering every opcode, every literal type
-// and both module types, so mutations start from files that get deep into
+// (bigints included) and both module types, so mutations start from files that get deep into
 // the reader and the verifier.
 #include "seed_modules.h"
 
@@ -46,6 +46,15 @@ std::vector<uint8_t> every_literal_type() {
   b.lit(with(Literal::map({Literal::integer(1), Literal::integer(2)}), ByteTermType::Map16));
   b.lit(with(Literal::map({}), ByteTermType::Map32));
   b.lit(with(Literal::integer(5), ByteTermType::I32));
+  // bigint (type 18): just outside the small range both ways, beyond int64,
+  // and inside containers and as a map key.
+  b.lit(Literal::integer(int64_t{1} << 47));
+  b.lit(Literal::integer(-(int64_t{1} << 47) - 1));
+  b.lit(Literal::integer(INT64_MIN));
+  const Literal two128 = Literal::big_integer(false, std::string(16, '\0') + "\x01");
+  b.lit(two128);
+  b.lit(Literal::list({Literal::big_integer(true, std::string(9, '\xFF')), Literal::integer(3)}));
+  b.lit(Literal::map({two128, Literal::atom("big")}));
   b.func("main", 0);
   for (uint16_t k = 0; k < b.m.literals.size(); ++k) b.emit(Op::op_loadc, {X(k % 32), k});
   b.ret();
@@ -88,6 +97,20 @@ std::vector<uint8_t> closures() {
   return write_module(b.m);
 }
 
+// load64 int beyond the small range (a big integer made at load time) and
+// arithmetic that leaves the small range.
+std::vector<uint8_t> big_integers() {
+  ModuleBuilder b("bigints");
+  b.func("main", 0);
+  b.emit(Op::op_load64, {X(0), 1}).emit(0xFFFFFFFF).emit(0x7FFFFFFF);  // INT64_MAX
+  b.emit(Op::op_load64, {X(1), 1}).emit(0).emit(0x8000);               // 2^47
+  b.emit(Op::op_mul, {X(0), X(0), X(1)});
+  b.emit(Op::op_shl, {X(0), X(0), X(1)});
+  b.emit(Op::op_neg, {X(0), X(0)});
+  b.ret();
+  return write_module(b.m);
+}
+
 std::vector<uint8_t> native() {
   ModuleFile m;
   m.type = ModuleType::Native;
@@ -106,6 +129,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"every_literal_type", every_literal_type()},
       {"loop_and_calls", loop_and_calls()},
       {"closures", closures()},
+      {"big_integers", big_integers()},
       {"native", native()},
   };
 }

@@ -104,6 +104,12 @@ class Generator {
     using T = ByteTermType;
     switch (pick(0, depth < 3 ? 7 : 3)) {
       case 0: {
+        if (chance(4)) {  // a bigint: 7 to 24 magnitude bytes, the top one non-zero (beyond 48 bits)
+          std::string magnitude;
+          for (int k = pick(7, 24); k > 0; --k) magnitude += static_cast<char>(pick(0, 255));
+          magnitude.back() = static_cast<char>(pick(1, 255));
+          return Literal::big_integer(chance(2), magnitude);
+        }
         int64_t v = chance(2) ? pick(-300, 300) : static_cast<int32_t>(bits32());
         return encoded(Literal::integer(v), {T::I8, T::U8, T::I16, T::I32});
       }
@@ -218,8 +224,9 @@ class Generator {
         case FieldKind::T64: {
           uint32_t type = static_cast<uint32_t>(pick(0, 1));
           in.raw[i] = type;
-          if (type == 1) {
-            in.value = static_cast<uint64_t>(static_cast<int64_t>(uint64_t{bits32()} << 32 | bits32()) >> 16);
+          if (type == 1) {  // any int64: a small integer half the time, else beyond 48 bits too
+            in.value = uint64_t{bits32()} << 32 | bits32();
+            if (chance(2)) in.value = static_cast<uint64_t>(static_cast<int64_t>(in.value) >> 16);
           } else {
             do in.value = uint64_t{bits32()} << 32 | bits32(); while (!std::isfinite(std::bit_cast<double>(in.value)));
           }
