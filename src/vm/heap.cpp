@@ -153,7 +153,7 @@ Heap::Heap(size_t initial_words) {
   nursery_words_ = min_words_;
   old_limit_words_ = kMinOldLimitWords;
   next_block_words_ = min_words_;
-  push_block(new_block(min_words_, min_words_));
+  push_block(new_block(2 * min_words_, min_words_));  // room to overflow in place (reset_nursery)
   note_peak(held_words());
 }
 
@@ -360,7 +360,11 @@ void Heap::collect_major(const GcRoots& roots) {
   const size_t live = static_cast<size_t>(to.top - to.start);
   if (old_.start) free_block(old_);
   old_ = to;
-  old_limit_words_ = std::max(kMinOldLimitWords, 2 * live);
+  // At least two nurseries of room: when survivors die soon after their
+  // promotion (big integers replaced at every step), the old generation
+  // fills with them at one promotion per minor collection, and a limit of
+  // twice the live data would make every other collection major.
+  old_limit_words_ = std::max({kMinOldLimitWords, 2 * live, 2 * nursery_words_});
   note_peak(held_before + live);
   // A major collection says nothing about how long young data lives: the
   // nursery keeps its size (but still covers half the stack).
@@ -386,17 +390,21 @@ void Heap::size_nursery(size_t survivors, size_t stack_words) {
 
 // Empties the young generation: the biggest young block that can hold the
 // nursery is reused (its pages are already touched), the others are freed.
+// The nursery block reserves twice the nursery, so the allocations between
+// "full" and the next safe point extend it in place: no block is mapped and
+// unmapped per collection (an unmap costs a TLB shootdown), and the pages
+// stay touched for the next round.
 void Heap::reset_nursery() {
   Block keep = {};
   for (uint32_t i = 0; i < num_blocks_; ++i) {
     const Block& b = blocks_[i];
-    if (!keep.start && b.reserved >= nursery_words_ && b.reserved <= 4 * nursery_words_) {
+    if (!keep.start && b.reserved >= 2 * nursery_words_ && b.reserved <= 8 * nursery_words_) {
       keep = b;
     } else {
       keep_or_free(b);
     }
   }
-  if (!keep.start) keep = take_to_space(nursery_words_);
+  if (!keep.start) keep = take_to_space(2 * nursery_words_);
   keep.top = keep.start;
   keep.limit = keep.start + nursery_words_;
   num_blocks_ = 0;

@@ -197,6 +197,41 @@ TEST(Heap, RepeatedCollectionsKeepDataAndFollowTheSizingPolicy) {
   EXPECT_GE(heap.stats().peak_words, 2 * nursery);
 }
 
+TEST(Heap, AFullNurseryOverflowsInItsOwnBlock) {
+  Heap heap(4096);
+  heap.set_stress(false);
+  Term x[32] = {};
+  heap.collect(x_roots(x, 0));  // the nursery block as every collection leaves it
+  Term* first = heap.alloc(4096 - 8);
+  EXPECT_FALSE(heap.gc_requested());
+  Term* next = heap.alloc(100);  // past the nursery: a collection is requested...
+  EXPECT_TRUE(heap.gc_requested());
+  EXPECT_EQ(next, first + 4096 - 8) << "...and the nursery block takes the overflow: no new block";
+}
+
+// Survivors that die right after their promotion (big integers replaced at
+// every step, as in pidigits): the old generation has room for a few
+// nurseries' promotions, so major collections stay rare.
+TEST(Heap, ShortLivedSurvivorsDoNotMakeEveryCollectionMajor) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  // Three live "numbers" of 16K words (beyond the old generation's 64K-word
+  // minimum together), one replaced per step.
+  const size_t bytes = 8 * 16 * 1024;
+  for (int round = 0; round < 1000; ++round) {
+    uint8_t* data;
+    x[round % 3] = alloc_binary(heap, bytes, data);
+    std::memset(data, round, bytes);
+    if (heap.gc_requested()) heap.collect(x_roots(x, 0b111));
+  }
+  const HeapStats& st = heap.stats();
+  EXPECT_GT(st.collections, 20u);
+  EXPECT_LT(st.major_collections * 4, st.collections) << st.major_collections << " of " << st.collections;
+  EXPECT_GE(heap.old_limit_words(), 2 * heap.nursery_words());
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(binary_size(x[k]), bytes);
+}
+
 TEST(Heap, MinorCollectionsPromoteSurvivorsAndLeaveOldObjectsInPlace) {
   Heap heap(1024);
   Term x[32] = {};
