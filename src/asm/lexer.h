@@ -58,9 +58,6 @@ struct Token {
   std::string_view spelling;  // the source text of the token, for messages
 };
 
-// An Int token's value in decimal (big ones too), for messages.
-std::string int_token_text(const Token& t);
-
 // Splits `source` into tokens ending with Tok::End; nullopt + `err` at the
 // first malformed token.
 std::optional<std::vector<Token>> tokenize(std::string_view source, SyntaxError& err);
@@ -70,5 +67,8 @@ std::optional<std::vector<Token>> tokenize(std::string_view source, SyntaxError&
 bool is_plain_name(std::string_view text);   // name usable as :atom and keyword key
 bool is_dotted_name(std::string_view text);  // plain names joined by '.'
 bool is_bare_function_ref(std::string_view text);  // dotted name '/' digits
+
+// An Int token's value in decimal (big ones too), for messages.
+std::string int_token_text(const Token& t);
 
 }  // namespace lzr::asm_text
