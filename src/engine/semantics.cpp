@@ -60,9 +60,8 @@ Term small_arith(Process& p, ArithOp op, int64_t x, int64_t y) {
   }
 }
 
-Term float_arith(Process& p, ArithOp op, Term a, Term b) {
-  double x, y;
-  if (!as_double(a, x) || !as_double(b, y)) return raise(p, kAtom_badarith);
+// Inlined into arith(): two floats are nbody's every operation.
+[[gnu::always_inline]] inline Term float_arith(Process& p, ArithOp op, double x, double y) {
   switch (op) {
     case ArithOp::Add: return float_result(p, x + y);
     case ArithOp::Sub: return float_result(p, x - y);
@@ -119,15 +118,25 @@ Term bitwise(Process& p, ArithOp op, Term a, Term b) {
   return raise(p, kAtom_badarg);
 }
 
+// Integers of any size, or a mix of a float and an integer (converted to
+// the nearest float first), or anything else (badarith).
+Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
+  if (is_integer(a) && is_integer(b)) return big_arith(p, op, a, b);
+  if (!is_numeric(a) || !is_numeric(b)) return raise(p, kAtom_badarith);
+  double x, y;
+  if (!as_double(a, x) || !as_double(b, y)) return raise(p, kAtom_badarith);
+  return float_arith(p, op, x, y);
+}
+
 }  // namespace
 
 Term arith(Process& p, ArithOp op, Term a, Term b) {
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub: case ArithOp::Mul: case ArithOp::Div: case ArithOp::Mod:
+      // The common kinds first: two small integers, two floats.
       if (is_int(a) && is_int(b)) return small_arith(p, op, int_value(a), int_value(b));
-      if (is_integer(a) && is_integer(b)) return big_arith(p, op, a, b);
-      if (!is_numeric(a) || !is_numeric(b)) return raise(p, kAtom_badarith);
-      return float_arith(p, op, a, b);
+      if (is_float(a) && is_float(b)) return float_arith(p, op, float_value(a), float_value(b));
+      return mixed_arith(p, op, a, b);
     case ArithOp::Shr: case ArithOp::Shl:
       return shift(p, op, a, b);
     case ArithOp::Xor: case ArithOp::And: case ArithOp::Or:

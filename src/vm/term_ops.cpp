@@ -317,10 +317,9 @@ bool exact_equal(Term a, Term b) {
 
 bool equal_slow(Term a, Term b) {
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, false) == 0;
-  if (!is_pointer(a) && !is_pointer(b)) return false;
   if (!is_pointer(a) || tag_of(a) != tag_of(b)) {
     // Only a big integer and a float differ in tag yet may be equal.
-    return is_numeric(a) && is_numeric(b) && compare_numbers(a, b, false) == 0;
+    return (is_float(a) || is_float(b)) && is_numeric(a) && is_numeric(b) && compare_numbers(a, b, false) == 0;
   }
   return equal_walk(a, b, false);
 }
