@@ -1,0 +1,15 @@
+# Factorial of 20,000 (77,338 digits) by a loop of multiplications, printed
+# in decimal: big-by-small multiplication, then one long conversion to text.
+import sys
+
+sys.set_int_max_str_digits(0)  # Python 3.11+ refuses long conversions by default
+
+
+def factorial(n):
+    p = 1
+    for k in range(2, n + 1):
+        p *= k
+    return p
+
+
+print(factorial(20000))
