@@ -60,8 +60,7 @@ Term small_arith(Process& p, ArithOp op, int64_t x, int64_t y) {
   }
 }
 
-// Inlined into arith(): two floats are nbody's every operation.
-[[gnu::always_inline]] inline Term float_arith(Process& p, ArithOp op, double x, double y) {
+Term float_arith(Process& p, ArithOp op, double x, double y) {
   switch (op) {
     case ArithOp::Add: return float_result(p, x + y);
     case ArithOp::Sub: return float_result(p, x - y);
@@ -128,12 +127,10 @@ Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
   return float_arith(p, op, x, y);
 }
 
-}  // namespace
-
-Term arith(Process& p, ArithOp op, Term a, Term b) {
+// The whole definition of the arithmetic and bitwise instructions.
+[[gnu::noinline]] Term arith_all(Process& p, ArithOp op, Term a, Term b) {
   switch (op) {
     case ArithOp::Add: case ArithOp::Sub: case ArithOp::Mul: case ArithOp::Div: case ArithOp::Mod:
-      // The common kinds first: two small integers, two floats.
       if (is_int(a) && is_int(b)) return small_arith(p, op, int_value(a), int_value(b));
       if (is_float(a) && is_float(b)) return float_arith(p, op, float_value(a), float_value(b));
       return mixed_arith(p, op, a, b);
@@ -143,6 +140,54 @@ Term arith(Process& p, ArithOp op, Term a, Term b) {
       return bitwise(p, op, a, b);
   }
   return raise(p, kAtom_badarg);
+}
+
+}  // namespace
+
+// The portable engine's generic arithmetic comes here every time: the
+// common cases (two small integers with a small result, two floats with a
+// finite result, but float mod) are answered without a call, so without a
+// stack frame; everything else, errors and big results included, goes to
+// arith_all(), which decides every case on its own.
+Term arith(Process& p, ArithOp op, Term a, Term b) {
+  if (is_int(a) && is_int(b)) {
+    const int64_t x = int_value(a), y = int_value(b);
+    int64_t r;
+    switch (op) {
+      case ArithOp::Add: r = x + y; break;  // 48-bit operands: no int64 overflow
+      case ArithOp::Sub: r = x - y; break;
+      case ArithOp::Mul:
+        if (__builtin_mul_overflow(x, y, &r)) return arith_all(p, op, a, b);
+        break;
+      case ArithOp::Div:
+        if (y == 0) return arith_all(p, op, a, b);
+        r = floor_div(x, y);
+        break;
+      case ArithOp::Mod:
+        if (y == 0) return arith_all(p, op, a, b);
+        return make_int(floor_mod(x, y));
+      default: return arith_all(p, op, a, b);
+    }
+    if (fits_small(r)) return make_int(r);
+    return arith_all(p, op, a, b);  // a big result
+  }
+  if (is_float(a) && is_float(b)) {
+    const double x = float_value(a), y = float_value(b);
+    double r;
+    switch (op) {
+      case ArithOp::Add: r = x + y; break;
+      case ArithOp::Sub: r = x - y; break;
+      case ArithOp::Mul: r = x * y; break;
+      case ArithOp::Div:
+        if (y == 0.0) return arith_all(p, op, a, b);
+        r = x / y;
+        break;
+      default: return arith_all(p, op, a, b);
+    }
+    if (std::isfinite(r)) return make_float(r);
+    return arith_all(p, op, a, b);  // raises badarith
+  }
+  return arith_all(p, op, a, b);
 }
 
 Term op_not(Process& p, Term a) {
