@@ -1,12 +1,12 @@
 %% N-queens: counts every placement of n non-attacking queens on an n x n
 %% board by backtracking over bit masks (occupied columns and both diagonal
-%% directions, one bit per column). Argument: n (default 13).
+%% directions, one bit per column). Argument: n (default 14).
 -module(queens).
 -export([main/0, main/1]).
 
 main() -> main([]).
 main(Args) ->
-    N = size_arg(Args, 13),
+    N = size_arg(Args, 14),
     io:format("~b~n", [solve(0, 0, 0, (1 bsl N) - 1)]).
 
 size_arg([], Default) -> Default;

@@ -1,11 +1,11 @@
 -- N-queens: counts every placement of n non-attacking queens on an n x n
 -- board by backtracking over bit masks (occupied columns and both diagonal
--- directions, one bit per column). Argument: n (default 13).
+-- directions, one bit per column). Argument: n (default 14).
 --
 -- Lua 5.4 has integer bit operators; LuaJIT has the bit library instead
 -- (and cannot parse the operators), so each gets its own solve, the same
 -- function in its own notation.
-local n = tonumber(arg and arg[1]) or 13
+local n = tonumber(arg and arg[1]) or 14
 
 local solve
 if bit then

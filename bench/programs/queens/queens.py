@@ -1,6 +1,6 @@
 # N-queens: counts every placement of n non-attacking queens on an n x n
 # board by backtracking over bit masks (occupied columns and both diagonal
-# directions, one bit per column). Argument: n (default 13).
+# directions, one bit per column). Argument: n (default 14).
 import sys
 
 
@@ -15,5 +15,5 @@ def solve(cols, left, right, all_):
     return count
 
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 13
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 14
 print(solve(0, 0, 0, (1 << n) - 1))
