@@ -1,11 +1,12 @@
-%% JSON codec: builds n records (maps with integer, string, boolean, null, list
-%% and nested map values; some strings hold quotes to escape), encodes the
-%% list to JSON text, decodes it by recursive descent, encodes the result
+%% JSON codec: n messages, each a record (a map with integer, string,
+%% boolean, null, list and nested map values; some strings hold quotes to
+%% escape) encoded to JSON text, decoded by recursive descent and encoded
 %% again. The encoder pushes the text byte by byte onto a list (integers by
 %% a hand-written digit loop, map keys in sorted order), made a binary at
-%% the end; the decoder matches its way along the binary. Prints the length
-%% of the text, 1 if the second encoding equals the first, and the sums of
-%% the decoded ids and scores. Argument: n (default 50000).
+%% the end; the decoder walks the binary by position (binary:at,
+%% binary:part). Prints the total length of the texts, 1 if every second
+%% encoding equals the first, and the sums of the decoded ids and scores.
+%% Argument: n (default 50000).
 -module(json_codec).
 -export([main/0, main/1]).
 
@@ -14,18 +15,19 @@
 main() -> main([]).
 main(Args) ->
     N = size_arg(Args, 50000),
-    Text = encode_document(build(N, [])),
-    {Decoded, <<>>} = parse(Text),
-    Again = encode_document(Decoded),
-    {Ids, Scores} = sum_fields(Decoded, 0, 0),
-    Same = case Again =:= Text of true -> 1; false -> 0 end,
-    io:format("~b~n~b~n~b~n~b~n", [byte_size(Text), Same, Ids, Scores]).
+    {Total, Same, Ids, Scores} = messages(0, N, 0, 1, 0, 0),
+    io:format("~b~n~b~n~b~n~b~n", [Total, Same, Ids, Scores]).
 
 size_arg([], Default) -> Default;
 size_arg([A | _], _) -> list_to_integer(atom_to_list(A)).
 
-build(0, Records) -> Records;
-build(I, Records) -> build(I - 1, [record(I - 1) | Records]).
+messages(N, N, Total, Same, Ids, Scores) -> {Total, Same, Ids, Scores};
+messages(I, N, Total, Same0, Ids, Scores) ->
+    Text = encode_document(record(I)),
+    {Decoded, _} = parse(Text, 0),
+    Same = case encode_document(Decoded) =:= Text of true -> Same0; false -> 0 end,
+    messages(I + 1, N, Total + byte_size(Text), Same, Ids + maps:get(<<"id">>, Decoded),
+             Scores + maps:get(<<"score">>, Decoded)).
 
 record(I) ->
     Digits = integer_to_binary(I),
@@ -43,10 +45,6 @@ record(I) ->
 
 take(_, 0) -> [];
 take([H | T], K) -> [H | take(T, K - 1)].
-
-sum_fields([], Ids, Scores) -> {Ids, Scores};
-sum_fields([R | Rest], Ids, Scores) ->
-    sum_fields(Rest, Ids + maps:get(<<"id">>, R), Scores + maps:get(<<"score">>, R)).
 
 reverse([], Acc) -> Acc;
 reverse([H | T], Acc) -> reverse(T, [H | Acc]).
@@ -98,47 +96,69 @@ encode_pair({K, V}, Out) -> encode(V, [$: | encode_string(K, Out)]).
 
 %% ---------------------------------------------------------------- decoder
 
-%% Each parser returns {Value, the rest of the text}.
-parse(<<${, Rest/binary>>) -> parse_object(Rest);
-parse(<<$[, Rest/binary>>) -> parse_array(Rest);
-parse(<<$", Rest/binary>>) -> parse_string(Rest);
-parse(<<"true", Rest/binary>>) -> {true, Rest};
-parse(<<"false", Rest/binary>>) -> {false, Rest};
-parse(<<"null", Rest/binary>>) -> {null, Rest};
-parse(<<$-, Rest/binary>>) -> {I, Rest1} = parse_digits(Rest, 0), {-I, Rest1};
-parse(Text) -> parse_digits(Text, 0).
-
-parse_digits(<<C, Rest/binary>>, I) when C >= $0, C =< $9 -> parse_digits(Rest, I * 10 + (C - $0));
-parse_digits(Rest, I) -> {I, Rest}.
-
-%% The text just after the opening quote: a plain string is a part of it.
-parse_string(Text) -> scan_string(Text, 0, Text).
-
-scan_string(<<$", _/binary>>, Len, Text) ->
-    <<S:Len/binary, $", Rest/binary>> = Text,
-    {S, Rest};
-scan_string(<<$\\, _/binary>>, _, Text) -> parse_escaped(Text, []);
-scan_string(<<_, More/binary>>, Len, Text) -> scan_string(More, Len + 1, Text).
-
-parse_escaped(<<$", Rest/binary>>, Bytes) -> {list_to_binary(reverse(Bytes, [])), Rest};
-parse_escaped(<<$\\, C, Rest/binary>>, Bytes) -> parse_escaped(Rest, [C | Bytes]);
-parse_escaped(<<C, Rest/binary>>, Bytes) -> parse_escaped(Rest, [C | Bytes]).
-
-parse_array(<<$], Rest/binary>>) -> {[], Rest};
-parse_array(Text) -> array_items(Text, []).
-
-array_items(Text, Items) ->
-    case parse(Text) of
-        {Item, <<$,, Rest/binary>>} -> array_items(Rest, [Item | Items]);
-        {Item, <<$], Rest/binary>>} -> {reverse([Item | Items], []), Rest}
+%% Each parser takes the text and a position and returns {Value, the
+%% position after it}.
+parse(Text, Pos) ->
+    case binary:at(Text, Pos) of
+        ${ -> parse_object(Text, Pos + 1);
+        $[ -> parse_array(Text, Pos + 1);
+        $" -> parse_string(Text, Pos + 1);
+        $t -> {true, Pos + 4};
+        $f -> {false, Pos + 5};
+        $n -> {null, Pos + 4};
+        $- -> {I, After} = parse_digits(Text, Pos + 1, 0), {-I, After};
+        _ -> parse_digits(Text, Pos, 0)
     end.
 
-parse_object(<<$}, Rest/binary>>) -> {#{}, Rest};
-parse_object(Text) -> object_pairs(Text, #{}).
+parse_digits(Text, Pos, I) when Pos < byte_size(Text) ->
+    C = binary:at(Text, Pos),
+    if C >= $0, C =< $9 -> parse_digits(Text, Pos + 1, I * 10 + (C - $0));
+       true -> {I, Pos}
+    end;
+parse_digits(_, Pos, I) -> {I, Pos}.
 
-object_pairs(<<$", Text/binary>>, Obj) ->
-    {Key, <<$:, Text1/binary>>} = parse_string(Text),
-    case parse(Text1) of
-        {Value, <<$,, Rest/binary>>} -> object_pairs(Rest, Obj#{Key => Value});
-        {Value, <<$}, Rest/binary>>} -> {Obj#{Key => Value}, Rest}
+%% Pos is just after the opening quote: a plain string is a part of the text.
+parse_string(Text, Pos) -> scan_string(Text, Pos, Pos).
+
+scan_string(Text, Start, I) ->
+    case binary:at(Text, I) of
+        $" -> {binary:part(Text, Start, I - Start), I + 1};
+        $\\ -> parse_escaped(Text, Start, []);
+        _ -> scan_string(Text, Start, I + 1)
+    end.
+
+parse_escaped(Text, I, Bytes) ->
+    case binary:at(Text, I) of
+        $" -> {list_to_binary(reverse(Bytes, [])), I + 1};
+        $\\ -> parse_escaped(Text, I + 2, [binary:at(Text, I + 1) | Bytes]);
+        C -> parse_escaped(Text, I + 1, [C | Bytes])
+    end.
+
+parse_array(Text, Pos) ->
+    case binary:at(Text, Pos) of
+        $] -> {[], Pos + 1};
+        _ -> array_items(Text, Pos, [])
+    end.
+
+array_items(Text, Pos0, Items) ->
+    {Item, Pos} = parse(Text, Pos0),
+    case binary:at(Text, Pos) of
+        $, -> array_items(Text, Pos + 1, [Item | Items]);
+        $] -> {reverse([Item | Items], []), Pos + 1}
+    end.
+
+parse_object(Text, Pos) ->
+    case binary:at(Text, Pos) of
+        $} -> {#{}, Pos + 1};
+        _ -> object_pairs(Text, Pos, #{})
+    end.
+
+%% Pos is at the key's opening quote.
+object_pairs(Text, Pos0, Obj0) ->
+    {Key, Pos1} = parse_string(Text, Pos0 + 1),
+    {Value, Pos} = parse(Text, Pos1 + 1),
+    Obj = Obj0#{Key => Value},
+    case binary:at(Text, Pos) of
+        $, -> object_pairs(Text, Pos + 1, Obj);
+        $} -> {Obj, Pos + 1}
     end.

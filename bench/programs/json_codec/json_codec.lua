@@ -1,11 +1,11 @@
--- JSON codec: builds n records (tables with integer, string, boolean, null,
--- array and nested object values; some strings hold quotes to escape),
--- encodes the list to JSON text, decodes it by recursive descent, encodes
--- the result again. The encoder emits byte by byte into an array of byte
+-- JSON codec: n messages, each a record (a table with integer, string,
+-- boolean, null, array and nested object values; some strings hold quotes
+-- to escape) encoded to JSON text, decoded by recursive descent and
+-- encoded again. The encoder emits byte by byte into an array of byte
 -- values (integers by a hand-written digit loop, object keys in sorted
 -- order), made a string at the end; the decoder walks the string by
--- position. Prints the length of the text, 1 if the second encoding
--- equals the first, and the sums of the decoded ids and scores.
+-- position. Prints the total length of the texts, 1 if every second
+-- encoding equals the first, and the sums of the decoded ids and scores.
 -- Arrays are {n = count, ...} tables (so an empty one is not an object),
 -- null the unique table NULL. Argument: n (default 50000).
 local n = tonumber(arg and arg[1]) or 50000
@@ -181,14 +181,13 @@ function parse(text, pos)
   return parse_integer(text, pos)
 end
 
-local records = {n = n}
-for i = 0, n - 1 do records[i + 1] = record(i) end
-local text = encode_document(records)
-local decoded = parse(text, 1)
-local again = encode_document(decoded)
-local ids, scores = 0, 0
-for k = 1, decoded.n do
-  ids = ids + decoded[k].id
-  scores = scores + decoded[k].score
+local total, same, ids, scores = 0, 1, 0, 0
+for i = 0, n - 1 do
+  local text = encode_document(record(i))
+  local decoded = parse(text, 1)
+  if encode_document(decoded) ~= text then same = 0 end
+  total = total + #text
+  ids = ids + decoded.id
+  scores = scores + decoded.score
 end
-print(string.format("%d\n%d\n%d\n%d", #text, again == text and 1 or 0, ids, scores))
+print(string.format("%d\n%d\n%d\n%d", total, same, ids, scores))
