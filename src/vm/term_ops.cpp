@@ -272,10 +272,16 @@ bool equal_walk(Term a, Term b, bool exact) {
       case BoxKind::HamtCollision:  // k0, v0, k1, v1, ...
         for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 0});
         break;
-      case BoxKind::HamtNode:  // bitmap, then (key, value) pairs
-        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 1});
-        if (ox[1] != oy[1]) return false;
+      case BoxKind::MapHamt:    // count, then the root node
+      case BoxKind::HamtNode: {  // datamap, nodemap, (key, value) pairs, children
+        const MapTrieNode nx = map_trie_node(ox), ny = map_trie_node(oy);
+        for (const Term* w = ox + 1; w < nx.kv(); ++w) {  // count and bitmaps: equal bitmaps, equal layout
+          if (*w != oy[w - ox]) return false;
+        }
+        for (size_t i = nx.children; i-- > 0;) todo.push({nx.kids()[i], ny.kids()[i], p.exact});
+        for (size_t i = 2 * nx.pairs; i-- > 0;) todo.push({nx.kv()[i], ny.kv()[i], p.exact || i % 2 == 0});
         break;
+      }
       default:
         if (static_cast<uint8_t>(header_kind(ox[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
           if (std::memcmp(ox + 1, oy + 1, n * sizeof(Term)) != 0) return false;
