@@ -119,36 +119,67 @@ Term write_flat(Alloc& alloc, const Term* keys, const Term* values, size_t n) {
 
 // ---- trie nodes ----
 
+// Population counts: a trie step takes several. std::popcount compiles to a
+// dozen instructions on baseline x86-64, which has no POPCNT, so the hot
+// trie functions come in two versions, P = use the instruction, and the
+// public functions pick one by what the CPU has (once).
+template <bool P>
+inline size_t count(uint32_t x) {
+#if defined(__x86_64__)
+  if constexpr (P) {
+    uint32_t n;
+    asm("popcntl %1, %0" : "=r"(n) : "r"(x) : "cc");
+    return n;
+  }
+#endif
+  return static_cast<size_t>(std::popcount(x));
+}
+
+bool cpu_has_popcnt() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt");
+#else
+  return false;
+#endif
+}
+bool g_use_popcnt = cpu_has_popcnt();
+
 // A trie node read in place: the root (inside the MapHamt object, after the
 // count) or a HamtNode.
 struct Node {
   const Term* object;  // header word
   const Term* bm;      // datamap word; nodemap follows, then the pairs, then the children
   uint32_t datamap, nodemap;
+  size_t npairs, nkids;
 
-  size_t pairs() const { return static_cast<size_t>(std::popcount(datamap)); }
-  size_t children() const { return static_cast<size_t>(std::popcount(nodemap)); }
+  size_t pairs() const { return npairs; }
+  size_t children() const { return nkids; }
   const Term* kv() const { return bm + 2; }
-  const Term* kids() const { return bm + 2 + 2 * pairs(); }
-  size_t words() const { return 2 + 2 * pairs() + children(); }  // from the datamap word on
+  const Term* kids() const { return bm + 2 + 2 * npairs; }
+  size_t words() const { return 2 + 2 * npairs + nkids; }  // from the datamap word on
 };
 
 inline uint32_t bitmap_of(Term word) { return static_cast<uint32_t>(word); }  // an int term's low 32 bits
-inline size_t index_below(uint32_t map, uint32_t bit) { return static_cast<size_t>(std::popcount(map & (bit - 1))); }
+template <bool P>
+inline size_t index_below(uint32_t map, uint32_t bit) { return count<P>(map & (bit - 1)); }
 
+template <bool P>
 inline Node read_node(const Term* object) {
   const Term* bm = object + (header_kind(object[0]) == BoxKind::MapHamt ? 2 : 1);
-  return Node{object, bm, bitmap_of(bm[0]), bitmap_of(bm[1])};
+  const uint32_t datamap = bitmap_of(bm[0]), nodemap = bitmap_of(bm[1]);
+  return Node{object, bm, datamap, nodemap, count<P>(datamap), count<P>(nodemap)};
 }
-inline Node read_node(Term node) { return read_node(boxed_ptr(node)); }
+template <bool P>
+inline Node read_node(Term node) { return read_node<P>(boxed_ptr(node)); }
 
 // Allocates a node with the given bitmaps and writes its header, bitmaps
 // and, for a root, a count to be fixed by the caller. Returns the datamap
 // word's address (pairs at +2, children after them).
-template <typename Alloc>
+template <bool P, typename Alloc>
 Term* new_node(Alloc& alloc, bool root, uint32_t datamap, uint32_t nodemap) {
   const size_t head = root ? 2 : 1;
-  const size_t words = 2 + 2 * static_cast<size_t>(std::popcount(datamap)) + static_cast<size_t>(std::popcount(nodemap));
+  const size_t words = 2 + 2 * count<P>(datamap) + count<P>(nodemap);
   Term* p = alloc(head + words);
   p[0] = make_header(root ? BoxKind::MapHamt : BoxKind::HamtNode, head - 1 + words);
   if (root) p[1] = make_int(0);
@@ -168,10 +199,11 @@ Term with_word(Heap& heap, const Node& n, size_t offset, Term word) {
 }
 
 // A copy of `n` with the pair for `bit` added.
+template <bool P>
 Term with_pair(Heap& heap, const Node& n, bool root, uint32_t bit, Term key, Term value) {
-  const size_t i = index_below(n.datamap, bit), pairs = n.pairs();
+  const size_t i = index_below<P>(n.datamap, bit), pairs = n.pairs();
   HeapAlloc alloc{heap};
-  Term* bm = new_node(alloc, root, n.datamap | bit, n.nodemap);
+  Term* bm = new_node<P>(alloc, root, n.datamap | bit, n.nodemap);
   Term* kv = bm + 2;
   std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
   kv[2 * i] = key;
@@ -181,10 +213,11 @@ Term with_pair(Heap& heap, const Node& n, bool root, uint32_t bit, Term key, Ter
 }
 
 // A copy of `n` without the pair for `bit`.
+template <bool P>
 Term without_pair(Heap& heap, const Node& n, bool root, uint32_t bit) {
-  const size_t i = index_below(n.datamap, bit), pairs = n.pairs();
+  const size_t i = index_below<P>(n.datamap, bit), pairs = n.pairs();
   HeapAlloc alloc{heap};
-  Term* bm = new_node(alloc, root, n.datamap & ~bit, n.nodemap);
+  Term* bm = new_node<P>(alloc, root, n.datamap & ~bit, n.nodemap);
   Term* kv = bm + 2;
   std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
   std::memcpy(kv + 2 * i, n.kv() + 2 * i + 2, (2 * (pairs - i - 1) + n.children()) * sizeof(Term));
@@ -192,11 +225,12 @@ Term without_pair(Heap& heap, const Node& n, bool root, uint32_t bit) {
 }
 
 // A copy of `n` where the pair for `bit` became the sub-node `child`.
+template <bool P>
 Term pair_to_child(Heap& heap, const Node& n, bool root, uint32_t bit, Term child) {
-  const size_t i = index_below(n.datamap, bit), j = index_below(n.nodemap, bit);
+  const size_t i = index_below<P>(n.datamap, bit), j = index_below<P>(n.nodemap, bit);
   const size_t pairs = n.pairs(), children = n.children();
   HeapAlloc alloc{heap};
-  Term* bm = new_node(alloc, root, n.datamap & ~bit, n.nodemap | bit);
+  Term* bm = new_node<P>(alloc, root, n.datamap & ~bit, n.nodemap | bit);
   Term* kv = bm + 2;
   std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
   std::memcpy(kv + 2 * i, n.kv() + 2 * i + 2, 2 * (pairs - i - 1) * sizeof(Term));
@@ -208,11 +242,12 @@ Term pair_to_child(Heap& heap, const Node& n, bool root, uint32_t bit, Term chil
 }
 
 // A copy of `n` where the sub-node for `bit` became the pair key => value.
+template <bool P>
 Term child_to_pair(Heap& heap, const Node& n, bool root, uint32_t bit, Term key, Term value) {
-  const size_t i = index_below(n.datamap, bit), j = index_below(n.nodemap, bit);
+  const size_t i = index_below<P>(n.datamap, bit), j = index_below<P>(n.nodemap, bit);
   const size_t pairs = n.pairs(), children = n.children();
   HeapAlloc alloc{heap};
-  Term* bm = new_node(alloc, root, n.datamap | bit, n.nodemap & ~bit);
+  Term* bm = new_node<P>(alloc, root, n.datamap | bit, n.nodemap & ~bit);
   Term* kv = bm + 2;
   std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
   kv[2 * i] = key;
@@ -271,7 +306,7 @@ Term build_node(Alloc& alloc, const Term* kv, const KeyRef* refs, size_t n, unsi
     }
     i = j;
   }
-  Term* bm = new_node(alloc, root, datamap, nodemap);
+  Term* bm = new_node<false>(alloc, root, datamap, nodemap);
   Term* out = bm + 2;
   for (size_t i = 0; i < n;) {
     const unsigned c = chunk(refs[i].hash, level);
@@ -355,6 +390,7 @@ Term build_map(Alloc& alloc, const Term* kv, size_t n) {
 // ---- put ----
 
 // The smallest subtree at `level` holding two distinct keys.
+template <bool P>
 Term pair_subtree(Heap& heap, Term k1, Term v1, uint32_t h1, Term k2, Term v2, uint32_t h2, unsigned level) {
   if (level == kCollisionLevel) {
     if (key_less(k2, k1)) {
@@ -369,8 +405,8 @@ Term pair_subtree(Heap& heap, Term k1, Term v1, uint32_t h1, Term k2, Term v2, u
   const unsigned c1 = chunk(h1, level), c2 = chunk(h2, level);
   HeapAlloc alloc{heap};
   if (c1 == c2) {
-    const Term child = pair_subtree(heap, k1, v1, h1, k2, v2, h2, level + 1);
-    Term* bm = new_node(alloc, false, 0, uint32_t{1} << c1);
+    const Term child = pair_subtree<P>(heap, k1, v1, h1, k2, v2, h2, level + 1);
+    Term* bm = new_node<P>(alloc, false, 0, uint32_t{1} << c1);
     bm[2] = child;
     return node_term(bm, false);
   }
@@ -378,7 +414,7 @@ Term pair_subtree(Heap& heap, Term k1, Term v1, uint32_t h1, Term k2, Term v2, u
     std::swap(k1, k2);
     std::swap(v1, v2);
   }
-  Term* bm = new_node(alloc, false, (uint32_t{1} << c1) | (uint32_t{1} << c2), 0);
+  Term* bm = new_node<P>(alloc, false, (uint32_t{1} << c1) | (uint32_t{1} << c2), 0);
   bm[2] = k1, bm[3] = v1, bm[4] = k2, bm[5] = v2;
   return node_term(bm, false);
 }
@@ -396,27 +432,28 @@ Term collision_put(Heap& heap, Term node, Term key, Term value, bool& added) {
 
 // Path copying: returns `node` itself when nothing changes. A new root keeps
 // the old count; map_put fixes it.
+template <bool P>
 Term node_put(Heap& heap, Term node, bool root, Term key, Term value, uint32_t hash, unsigned level, bool& added) {
-  const Node n = read_node(node);
+  const Node n = read_node<P>(node);
   const uint32_t bit = uint32_t{1} << chunk(hash, level);
   if (n.datamap & bit) {
-    const size_t i = index_below(n.datamap, bit);
+    const size_t i = index_below<P>(n.datamap, bit);
     const Term ek = n.kv()[2 * i], ev = n.kv()[2 * i + 1];
     if (same_key(ek, key)) return ev == value ? node : with_word(heap, n, 2 + 2 * i + 1, value);
     added = true;
-    const Term sub = pair_subtree(heap, ek, ev, key_hash(ek), key, value, hash, level + 1);
-    return pair_to_child(heap, n, root, bit, sub);
+    const Term sub = pair_subtree<P>(heap, ek, ev, key_hash(ek), key, value, hash, level + 1);
+    return pair_to_child<P>(heap, n, root, bit, sub);
   }
   if (n.nodemap & bit) {
-    const size_t j = index_below(n.nodemap, bit);
+    const size_t j = index_below<P>(n.nodemap, bit);
     const Term child = n.kids()[j];
     const Term new_child = box_kind(child) == BoxKind::HamtCollision
                                ? collision_put(heap, child, key, value, added)
-                               : node_put(heap, child, false, key, value, hash, level + 1, added);
+                               : node_put<P>(heap, child, false, key, value, hash, level + 1, added);
     return new_child == child ? node : with_word(heap, n, 2 + 2 * n.pairs() + j, new_child);
   }
   added = true;
-  return with_pair(heap, n, root, bit, key, value);
+  return with_pair<P>(heap, n, root, bit, key, value);
 }
 
 // ---- remove ----
@@ -442,31 +479,53 @@ Removal collision_remove(Heap& heap, Term node, Term key) {
 }
 
 // The root never answers kInline: a map's root always exists.
+template <bool P>
 Removal node_remove(Heap& heap, Term node, bool root, Term key, uint32_t hash, unsigned level) {
-  const Node n = read_node(node);
+  const Node n = read_node<P>(node);
   const uint32_t bit = uint32_t{1} << chunk(hash, level);
   if (n.datamap & bit) {
-    const size_t i = index_below(n.datamap, bit);
+    const size_t i = index_below<P>(n.datamap, bit);
     if (!same_key(n.kv()[2 * i], key)) return {Removal::kAbsent};
     if (!root && n.pairs() == 2 && n.children() == 0) {
       const Term* other = n.kv() + 2 * (1 - i);
       return {Removal::kInline, other[0], other[1]};
     }
-    return {Removal::kNode, without_pair(heap, n, root, bit)};
+    return {Removal::kNode, without_pair<P>(heap, n, root, bit)};
   }
   if (!(n.nodemap & bit)) return {Removal::kAbsent};
-  const size_t j = index_below(n.nodemap, bit);
+  const size_t j = index_below<P>(n.nodemap, bit);
   const Term child = n.kids()[j];
   const Removal r = box_kind(child) == BoxKind::HamtCollision ? collision_remove(heap, child, key)
-                                                             : node_remove(heap, child, false, key, hash, level + 1);
+                                                             : node_remove<P>(heap, child, false, key, hash, level + 1);
   switch (r.kind) {
     case Removal::kAbsent: return r;
     case Removal::kInline:
       if (!root && n.pairs() == 0 && n.children() == 1) return r;  // this node only led there: the entry moves up
-      return {Removal::kNode, child_to_pair(heap, n, root, bit, r.a, r.b)};
+      return {Removal::kNode, child_to_pair<P>(heap, n, root, bit, r.a, r.b)};
     case Removal::kNode: return {Removal::kNode, with_word(heap, n, 2 + 2 * n.pairs() + j, r.a)};
   }
   return {Removal::kAbsent};
+}
+
+template <bool P>
+const Term* trie_find(const Term* map_object, Term key) {
+  const uint32_t hash = key_hash(key);
+  const Term* bm = map_object + 2;
+  for (unsigned level = 0;; ++level) {
+    const uint32_t datamap = bitmap_of(bm[0]), nodemap = bitmap_of(bm[1]);
+    const uint32_t bit = uint32_t{1} << chunk(hash, level);
+    if (datamap & bit) {
+      const Term* e = bm + 2 + 2 * index_below<P>(datamap, bit);
+      return same_key(e[0], key) ? e + 1 : nullptr;
+    }
+    if (!(nodemap & bit)) return nullptr;
+    const Term* child = boxed_ptr(bm[2 + 2 * count<P>(datamap) + index_below<P>(nodemap, bit)]);
+    if (header_kind(child[0]) == BoxKind::HamtCollision) {
+      const size_t i = kv_index(child + 1, header_words(child[0]) / 2, key);
+      return i == kNotFound ? nullptr : child + 2 + 2 * i;
+    }
+    bm = child + 1;
+  }
 }
 
 void append_sorted(std::vector<Term>& kv, std::vector<std::pair<Term, Term>>& entries) {
@@ -487,6 +546,12 @@ Term map_empty() { return make_boxed(g_empty_map); }
 
 void set_map_key_hash_for_testing(uint32_t (*hash)(Term key)) { g_key_hash = hash ? hash : hash_term; }
 
+bool set_map_popcnt_for_testing(bool use) {
+  const bool before = g_use_popcnt;
+  g_use_popcnt = use && cpu_has_popcnt();
+  return before;
+}
+
 size_t map_size(Term map) {
   const Term* o = boxed_ptr(map);
   if (header_kind(o[0]) == BoxKind::MapFlat) return header_words(o[0]) / 2;
@@ -499,23 +564,7 @@ const Term* map_find(Term map, Term key) {
     const size_t i = kv_index(o + 1, header_words(o[0]) / 2, key);
     return i == kNotFound ? nullptr : o + 2 + 2 * i;
   }
-  const uint32_t hash = key_hash(key);
-  const Term* bm = o + 2;
-  for (unsigned level = 0;; ++level) {
-    const uint32_t datamap = bitmap_of(bm[0]), nodemap = bitmap_of(bm[1]);
-    const uint32_t bit = uint32_t{1} << chunk(hash, level);
-    if (datamap & bit) {
-      const Term* e = bm + 2 + 2 * index_below(datamap, bit);
-      return same_key(e[0], key) ? e + 1 : nullptr;
-    }
-    if (!(nodemap & bit)) return nullptr;
-    const Term* child = boxed_ptr(bm[2 + 2 * std::popcount(datamap) + index_below(nodemap, bit)]);
-    if (header_kind(child[0]) == BoxKind::HamtCollision) {
-      const size_t i = kv_index(child + 1, header_words(child[0]) / 2, key);
-      return i == kNotFound ? nullptr : child + 2 + 2 * i;
-    }
-    bm = child + 1;
-  }
+  return g_use_popcnt ? trie_find<true>(o, key) : trie_find<false>(o, key);
 }
 
 Term map_put(Heap& heap, Term map, Term key, Term value) {
@@ -534,7 +583,9 @@ Term map_put(Heap& heap, Term map, Term key, Term value) {
     return build_map(alloc, pairs, n + 1);
   }
   bool added = false;
-  const Term result = node_put(heap, map, true, key, value, key_hash(key), 0, added);
+  const uint32_t hash = key_hash(key);
+  const Term result = g_use_popcnt ? node_put<true>(heap, map, true, key, value, hash, 0, added)
+                                   : node_put<false>(heap, map, true, key, value, hash, 0, added);
   if (result == map) return map;
   boxed_ptr(result)[1] = make_int(int_value(o[1]) + (added ? 1 : 0));
   return result;
@@ -565,7 +616,9 @@ Term map_remove(Heap& heap, Term map, Term key) {
     HeapAlloc alloc{heap};
     return write_flat(alloc, keys, values, count - 1);
   }
-  const Removal r = node_remove(heap, map, true, key, key_hash(key), 0);
+  const uint32_t hash = key_hash(key);
+  const Removal r = g_use_popcnt ? node_remove<true>(heap, map, true, key, hash, 0)
+                                 : node_remove<false>(heap, map, true, key, hash, 0);
   if (r.kind == Removal::kAbsent) return map;
   boxed_ptr(r.a)[1] = make_int(static_cast<int64_t>(count - 1));
   return r.a;
@@ -593,7 +646,7 @@ void map_entries(Term map, std::vector<Term>& kv) {
       kv.insert(kv.end(), node + 1, node + 1 + header_words(node[0]));
       continue;
     }
-    const Node n = read_node(node);
+    const Node n = read_node<false>(node);
     kv.insert(kv.end(), n.kv(), n.kv() + 2 * n.pairs());
     for (size_t j = n.children(); j-- > 0;) nodes.push(boxed_ptr(n.kids()[j]));
   }
@@ -625,7 +678,7 @@ void map_for_each_sorted(Term map, const std::function<void(Term key, Term value
 }
 
 MapTrieNode map_trie_node(const Term* object) {
-  const Node n = read_node(object);
+  const Node n = read_node<false>(object);
   return MapTrieNode{n.bm, n.pairs(), n.children()};
 }
 

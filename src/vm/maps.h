@@ -63,5 +63,8 @@ MapTrieNode map_trie_node(const Term* object);
 // hash_term), to force collisions. A map must only be used under the hash
 // it was built with.
 void set_map_key_hash_for_testing(uint32_t (*hash)(Term key));
+// Tests only: whether the trie code uses the CPU's POPCNT instruction (when
+// it has one; false: the portable bit count). Returns the previous setting.
+bool set_map_popcnt_for_testing(bool use);
 
 }  // namespace lzr

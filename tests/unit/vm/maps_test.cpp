@@ -218,6 +218,33 @@ TEST_F(Maps, ModelWhereEveryKeyCollides) { run_model(*this, collide_all, 60, 150
 TEST_F(Maps, ModelWithCollisionsAtTheBottom) { run_model(*this, low_two_bits, 120, 2000, 3); }
 TEST_F(Maps, ModelWithDeepChains) { run_model(*this, top_six_bits, 150, 2000, 4); }
 
+// The trie code has a version using the CPU's POPCNT and a portable one;
+// the tests above run the one this CPU picks, these the portable one.
+struct PortableBitCount {
+  PortableBitCount() : before(set_map_popcnt_for_testing(false)) {}
+  ~PortableBitCount() { set_map_popcnt_for_testing(before); }
+  bool before;
+};
+TEST_F(Maps, ModelWithThePortableBitCount) {
+  PortableBitCount portable;
+  run_model(*this, hash_term, 200, 3000, 5);
+  run_model(*this, low_two_bits, 120, 2000, 6);
+}
+TEST_F(Maps, BothBitCountsBuildTheSameMaps) {
+  std::vector<Term> kv;
+  Term hw = map_empty(), sw = map_empty();
+  for (int k = 0; k < 3000; ++k) {
+    hw = map_put(heap, hw, I(k * 31), I(k));
+    PortableBitCount portable;
+    sw = map_put(heap, sw, I(k * 31), I(k));
+  }
+  EXPECT_TRUE(exact_equal(hw, sw));
+  PortableBitCount portable;
+  for (int k = 0; k < 3000; ++k) ASSERT_EQ(*map_find(hw, I(k * 31)), I(k));
+  for (int k = 0; k < 3000; k += 2) sw = map_remove(heap, sw, I(k * 31));
+  EXPECT_EQ(check_map(sw), 1500u);
+}
+
 TEST_F(Maps, OneMillionPutsAndGets) {
   constexpr int64_t kKeys = 1'000'000;
   Term m = map_empty();
