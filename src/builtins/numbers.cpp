@@ -5,6 +5,7 @@
 
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
+#include "vm/libm.h"
 
 namespace lzr {
 namespace {
@@ -29,10 +30,10 @@ Term to_int(lzr_env* env, const Term* a, unsigned) {
   if (r < static_cast<double>(kSmallIntMin) || r > static_cast<double>(kSmallIntMax)) return fail(env, kAtom_overflow);
   return make_int(static_cast<int64_t>(r));
 }
-double round_half_away(double d) { return std::round(d); }
-double trunc_(double d) { return std::trunc(d); }
-double floor_(double d) { return std::floor(d); }
-double ceil_(double d) { return std::ceil(d); }
+double round_half_away(double d) { return libm::round(d); }
+double trunc_(double d) { return libm::trunc(d); }
+double floor_(double d) { return libm::floor(d); }
+double ceil_(double d) { return libm::ceil(d); }
 
 Term f_from_integer(lzr_env* env, const Term* a, unsigned) {
   double d;
@@ -46,16 +47,16 @@ Term unary(lzr_env* env, const Term* a, unsigned) {
   if (!number_arg(a[0], d)) return fail(env, kAtom_badarith);
   return float_or_badarith(env, F(d));
 }
-double sqrt_(double d) { return std::sqrt(d); }
-double sin_(double d) { return std::sin(d); }
-double cos_(double d) { return std::cos(d); }
-double exp_(double d) { return std::exp(d); }
-double log_(double d) { return std::log(d); }
+double sqrt_(double d) { return libm::sqrt(d); }
+double sin_(double d) { return libm::sin(d); }
+double cos_(double d) { return libm::cos(d); }
+double exp_(double d) { return libm::exp(d); }
+double log_(double d) { return libm::log(d); }
 
 Term m_pow(lzr_env* env, const Term* a, unsigned) {
   double x, y;
   if (!number_arg(a[0], x) || !number_arg(a[1], y)) return fail(env, kAtom_badarith);
-  return float_or_badarith(env, std::pow(x, y));
+  return float_or_badarith(env, libm::pow(x, y));
 }
 Term m_pi(lzr_env*, const Term*, unsigned) { return make_float(std::numbers::pi); }
 

@@ -309,7 +309,11 @@ void Heap::collect(const GcRoots& roots) {
   blocks_[num_blocks_ - 1].top = top_;
   const size_t young = used_words() - old_words();
   const bool fits = old_.start && old_.top + young <= old_.start + old_.reserved;
-  const bool due = old_words() + young > old_limit_words_;
+  // Due when the old generation would pass its limit with what this minor
+  // collection is expected to promote (the last one's survival rate; a
+  // nursery full of short-lived data promotes little of it).
+  const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
+  const bool due = old_words() + expected > old_limit_words_;
   if (!fits || due || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
@@ -324,6 +328,7 @@ void Heap::collect(const GcRoots& roots) {
   old_.top = copier.top();
 
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
+  survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
   note_peak(held_words());
   size_nursery(survivors, roots.stack.size());
   reset_nursery();
@@ -357,7 +362,10 @@ void Heap::collect_major(const GcRoots& roots) {
   old_ = to;
   old_limit_words_ = std::max(kMinOldLimitWords, 2 * live);
   note_peak(held_before + live);
-  size_nursery(0, roots.stack.size());
+  // A major collection says nothing about how long young data lives: the
+  // nursery keeps its size (but still covers half the stack).
+  nursery_words_ = std::clamp(std::max(nursery_words_, roots.stack.size() / 2), min_words_,
+                              std::max(min_words_, kMaxNurseryWords));
   reset_nursery();
   stats_.collections++;
   stats_.major_collections++;

@@ -21,8 +21,10 @@
 // collection keeps more than a quarter of it and halves when it keeps less
 // than 1/32, between the initial size and kMaxNurseryWords; it is also never
 // smaller than half the stack, so scanning the stack stays a fraction of the
-// work. A major collection runs when the old generation has doubled since
-// the last one, so each live word is copied O(1) times per word promoted.
+// work. A major collection runs when the old generation would have doubled
+// since the last one with what the minor collection is expected to promote
+// (at the last one's survival rate), so each live word is copied O(1) times
+// per word promoted.
 #pragma once
 
 #include <cstddef>
@@ -137,6 +139,7 @@ class Heap {
   size_t min_words_;          // the nursery never shrinks below this
   size_t nursery_words_;      // see "Sizing" above
   size_t old_limit_words_;    // a collection with the old generation past this is major
+  double survival_ = 1.0;     // fraction of the young words the last minor collection kept
   size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
   bool stress_major_ = false; // stress mode alternates minor and major collections
   HeapStats stats_;

@@ -234,6 +234,50 @@ TEST(Heap, MajorCollectionRunsWhenTheOldGenerationDoubles) {
   EXPECT_EQ(list_length(x[0]), 1000);
 }
 
+// A major collection is due when the old generation would pass its limit
+// with what the minor collection is expected to promote (the last one's
+// survival rate), not with the whole young generation: a nursery full of
+// short-lived data (path-copied map nodes, say) promotes almost nothing.
+TEST(Heap, ShortLivedYoungDataDoesNotForceAMajorCollection) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 20000);  // 40K live words
+  heap.collect_major(x_roots(x, 1));
+  const size_t limit = heap.old_limit_words();
+  ASSERT_EQ(limit, 80000u);
+  heap.alloc(30000);  // garbage: teaches the heap that young data dies
+  heap.collect(x_roots(x, 1));
+  const uint64_t majors = heap.stats().major_collections;
+  heap.alloc(60000);  // old 40K + young 60K passes the limit, but none of it survives
+  heap.collect(x_roots(x, 1));
+  EXPECT_EQ(heap.stats().major_collections, majors);
+  EXPECT_EQ(heap.old_words(), 40000u);
+  EXPECT_EQ(list_length(x[0]), 20000);
+  // Young data that does survive brings the major collection back.
+  x[1] = count_list(heap, 30000);
+  heap.collect(x_roots(x, 0b11));
+  x[2] = count_list(heap, 30000);
+  heap.collect(x_roots(x, 0b111));
+  EXPECT_GT(heap.stats().major_collections, majors);
+  EXPECT_EQ(list_length(x[2]), 30000);
+}
+
+TEST(Heap, MajorCollectionKeepsTheNurserySize) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 5000);
+  heap.collect(x_roots(x, 1));
+  x[1] = count_list(heap, 5000);
+  heap.collect(x_roots(x, 0b11));
+  const size_t nursery = heap.nursery_words();
+  ASSERT_GT(nursery, 1024u);
+  heap.collect_major(x_roots(x, 0b11));
+  EXPECT_EQ(heap.nursery_words(), nursery);
+  EXPECT_EQ(list_length(x[1]), 5000);
+}
+
 TEST(Heap, MinorCollectionKeepsADeepStackAsRoots) {
   Heap heap(1024);
   std::vector<Term> stack(10000);
