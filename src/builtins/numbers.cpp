@@ -6,6 +6,7 @@
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
 #include "vm/bigint.h"
+#include "vm/libm.h"
 
 namespace lzr {
 namespace {
@@ -32,10 +33,10 @@ Term to_int(lzr_env* env, const Term* a, unsigned) {
   if (!is_float(a[0])) return fail(env, kAtom_badarg);
   return integer_from_double(proc(env).heap, Round(float_value(a[0])));
 }
-double round_half_away(double d) { return std::round(d); }
-double trunc_(double d) { return std::trunc(d); }
-double floor_(double d) { return std::floor(d); }
-double ceil_(double d) { return std::ceil(d); }
+double round_half_away(double d) { return libm::round(d); }
+double trunc_(double d) { return libm::trunc(d); }
+double floor_(double d) { return libm::floor(d); }
+double ceil_(double d) { return libm::ceil(d); }
 
 // The nearest float; badarith beyond the float range.
 Term f_from_integer(lzr_env* env, const Term* a, unsigned) {
@@ -51,16 +52,16 @@ Term unary(lzr_env* env, const Term* a, unsigned) {
   if (!number_arg(a[0], d)) return fail(env, kAtom_badarith);
   return float_or_badarith(env, F(d));
 }
-double sqrt_(double d) { return std::sqrt(d); }
-double sin_(double d) { return std::sin(d); }
-double cos_(double d) { return std::cos(d); }
-double exp_(double d) { return std::exp(d); }
-double log_(double d) { return std::log(d); }
+double sqrt_(double d) { return libm::sqrt(d); }
+double sin_(double d) { return libm::sin(d); }
+double cos_(double d) { return libm::cos(d); }
+double exp_(double d) { return libm::exp(d); }
+double log_(double d) { return libm::log(d); }
 
 Term m_pow(lzr_env* env, const Term* a, unsigned) {
   double x, y;
   if (!number_arg(a[0], x) || !number_arg(a[1], y)) return fail(env, kAtom_badarith);
-  return float_or_badarith(env, std::pow(x, y));
+  return float_or_badarith(env, libm::pow(x, y));
 }
 Term m_pi(lzr_env*, const Term*, unsigned) { return make_float(std::numbers::pi); }
 

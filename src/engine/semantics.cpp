@@ -5,6 +5,7 @@
 #include "vm/atoms.h"
 #include "vm/bigint.h"
 #include "vm/builders.h"
+#include "vm/libm.h"
 #include "vm/maps.h"
 #include "vm/term_ops.h"
 
@@ -70,7 +71,7 @@ Term float_arith(Process& p, ArithOp op, double x, double y) {
       return float_result(p, x / y);
     default: {
       if (y == 0.0) return raise(p, kAtom_badarith);
-      double r = std::fmod(x, y);
+      double r = libm::fmod(x, y);
       if (r != 0.0 && ((r < 0) != (y < 0))) r += y;
       return float_result(p, r);
     }

@@ -1,13 +1,22 @@
-// Flat maps and HAMTs (docs/terms.md, "Maps").
+// Flat maps and CHAMP tries (docs/terms.md, "Maps").
 //
 // Object layouts (term.h):
-//   MapFlat        header, k0, v0, k1, v1, ...          keys sorted by compare_exact
-//   MapHamt        header, count (int), root (HamtNode)
-//   HamtNode       header, bitmap (int), then per set bit, lowest first:
-//                  (key, value) or (kHamtSubnode, child node)
-//   HamtCollision  header, k0, v0, ...                  same 32-bit hash, sorted
-// Level L of the trie indexes by hash bits 5L..5L+4; level 6 has only bits
-// 30..31 left, so a sub-node below level 6 is a collision node.
+//   MapFlat        header, k0, v0, k1, v1, ...     keys sorted by compare_exact (map key order)
+//   MapHamt        header, count (int), then a trie node's payload: the root
+//   HamtNode       header, datamap (int), nodemap (int), k0, v0, ..., child0, child1, ...
+//   HamtCollision  header, k0, v0, ...             same 32-bit hash, sorted by compare_exact
+//
+// A trie node is a CHAMP node (Steindorfer & Vinju, "Optimizing Hash-Array
+// Mapped Tries for Fast and Lean Immutable JVM Collections"): bit c of
+// `datamap` says hash chunk c holds one key/value pair inline, bit c of
+// `nodemap` that it leads to a sub-node (one word, the boxed child); the
+// pairs come first, then the children, each in chunk order. Level L indexes
+// by hash bits 5L..5L+4; level 6 has only bits 30..31 left, so a sub-node of
+// a level-6 node is a collision node.
+//
+// Canonical shape: a sub-node exists only where at least two keys share its
+// hash prefix (a subtree reduced to one entry moves up into its parent), so
+// a map's shape depends only on its set of keys.
 #include "vm/maps.h"
 
 #include <algorithm>
@@ -108,6 +117,148 @@ Term write_flat(Alloc& alloc, const Term* keys, const Term* values, size_t n) {
   return make_boxed(p);
 }
 
+// ---- trie nodes ----
+
+// Population counts: a trie step takes several. std::popcount compiles to a
+// dozen instructions on baseline x86-64, which has no POPCNT, so the hot
+// trie functions come in two versions, P = use the instruction, and the
+// public functions pick one by what the CPU has (once).
+template <bool P>
+inline size_t count(uint32_t x) {
+#if defined(__x86_64__)
+  if constexpr (P) {
+    uint32_t n;
+    asm("popcntl %1, %0" : "=r"(n) : "r"(x) : "cc");
+    return n;
+  }
+#endif
+  return static_cast<size_t>(std::popcount(x));
+}
+
+bool cpu_has_popcnt() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt");
+#else
+  return false;
+#endif
+}
+bool g_use_popcnt = cpu_has_popcnt();
+
+// A trie node read in place: the root (inside the MapHamt object, after the
+// count) or a HamtNode.
+struct Node {
+  const Term* object;  // header word
+  const Term* bm;      // datamap word; nodemap follows, then the pairs, then the children
+  uint32_t datamap, nodemap;
+  size_t npairs, nkids;
+
+  size_t pairs() const { return npairs; }
+  size_t children() const { return nkids; }
+  const Term* kv() const { return bm + 2; }
+  const Term* kids() const { return bm + 2 + 2 * npairs; }
+  size_t words() const { return 2 + 2 * npairs + nkids; }  // from the datamap word on
+};
+
+inline uint32_t bitmap_of(Term word) { return static_cast<uint32_t>(word); }  // an int term's low 32 bits
+template <bool P>
+inline size_t index_below(uint32_t map, uint32_t bit) { return count<P>(map & (bit - 1)); }
+
+template <bool P>
+inline Node read_node(const Term* object) {
+  const Term* bm = object + (header_kind(object[0]) == BoxKind::MapHamt ? 2 : 1);
+  const uint32_t datamap = bitmap_of(bm[0]), nodemap = bitmap_of(bm[1]);
+  return Node{object, bm, datamap, nodemap, count<P>(datamap), count<P>(nodemap)};
+}
+template <bool P>
+inline Node read_node(Term node) { return read_node<P>(boxed_ptr(node)); }
+
+// Allocates a node with the given bitmaps and writes its header, bitmaps
+// and, for a root, a count to be fixed by the caller. Returns the datamap
+// word's address (pairs at +2, children after them).
+template <bool P, typename Alloc>
+Term* new_node(Alloc& alloc, bool root, uint32_t datamap, uint32_t nodemap) {
+  const size_t head = root ? 2 : 1;
+  const size_t words = 2 + 2 * count<P>(datamap) + count<P>(nodemap);
+  Term* p = alloc(head + words);
+  p[0] = make_header(root ? BoxKind::MapHamt : BoxKind::HamtNode, head - 1 + words);
+  if (root) p[1] = make_int(0);
+  p[head] = make_int(datamap);
+  p[head + 1] = make_int(nodemap);
+  return p + head;
+}
+inline Term node_term(Term* bm, bool root) { return make_boxed(bm - (root ? 2 : 1)); }
+
+// A copy of `n` with one word (at `offset` from the datamap word) replaced.
+Term with_word(Heap& heap, const Node& n, size_t offset, Term word) {
+  const size_t total = static_cast<size_t>(n.bm - n.object) + n.words();
+  Term* p = heap.alloc(total);
+  std::memcpy(p, n.object, total * sizeof(Term));
+  p[(n.bm - n.object) + offset] = word;
+  return make_boxed(p);
+}
+
+// A copy of `n` with the pair for `bit` added.
+template <bool P>
+Term with_pair(Heap& heap, const Node& n, bool root, uint32_t bit, Term key, Term value) {
+  const size_t i = index_below<P>(n.datamap, bit), pairs = n.pairs();
+  HeapAlloc alloc{heap};
+  Term* bm = new_node<P>(alloc, root, n.datamap | bit, n.nodemap);
+  Term* kv = bm + 2;
+  std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
+  kv[2 * i] = key;
+  kv[2 * i + 1] = value;
+  std::memcpy(kv + 2 * i + 2, n.kv() + 2 * i, (2 * (pairs - i) + n.children()) * sizeof(Term));
+  return node_term(bm, root);
+}
+
+// A copy of `n` without the pair for `bit`.
+template <bool P>
+Term without_pair(Heap& heap, const Node& n, bool root, uint32_t bit) {
+  const size_t i = index_below<P>(n.datamap, bit), pairs = n.pairs();
+  HeapAlloc alloc{heap};
+  Term* bm = new_node<P>(alloc, root, n.datamap & ~bit, n.nodemap);
+  Term* kv = bm + 2;
+  std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
+  std::memcpy(kv + 2 * i, n.kv() + 2 * i + 2, (2 * (pairs - i - 1) + n.children()) * sizeof(Term));
+  return node_term(bm, root);
+}
+
+// A copy of `n` where the pair for `bit` became the sub-node `child`.
+template <bool P>
+Term pair_to_child(Heap& heap, const Node& n, bool root, uint32_t bit, Term child) {
+  const size_t i = index_below<P>(n.datamap, bit), j = index_below<P>(n.nodemap, bit);
+  const size_t pairs = n.pairs(), children = n.children();
+  HeapAlloc alloc{heap};
+  Term* bm = new_node<P>(alloc, root, n.datamap & ~bit, n.nodemap | bit);
+  Term* kv = bm + 2;
+  std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
+  std::memcpy(kv + 2 * i, n.kv() + 2 * i + 2, 2 * (pairs - i - 1) * sizeof(Term));
+  Term* kids = kv + 2 * (pairs - 1);
+  std::memcpy(kids, n.kids(), j * sizeof(Term));
+  kids[j] = child;
+  std::memcpy(kids + j + 1, n.kids() + j, (children - j) * sizeof(Term));
+  return node_term(bm, root);
+}
+
+// A copy of `n` where the sub-node for `bit` became the pair key => value.
+template <bool P>
+Term child_to_pair(Heap& heap, const Node& n, bool root, uint32_t bit, Term key, Term value) {
+  const size_t i = index_below<P>(n.datamap, bit), j = index_below<P>(n.nodemap, bit);
+  const size_t pairs = n.pairs(), children = n.children();
+  HeapAlloc alloc{heap};
+  Term* bm = new_node<P>(alloc, root, n.datamap | bit, n.nodemap & ~bit);
+  Term* kv = bm + 2;
+  std::memcpy(kv, n.kv(), 2 * i * sizeof(Term));
+  kv[2 * i] = key;
+  kv[2 * i + 1] = value;
+  std::memcpy(kv + 2 * i + 2, n.kv() + 2 * i, 2 * (pairs - i) * sizeof(Term));
+  Term* kids = kv + 2 * (pairs + 1);
+  std::memcpy(kids, n.kids(), j * sizeof(Term));
+  std::memcpy(kids + j, n.kids() + j + 1, (children - j - 1) * sizeof(Term));
+  return node_term(bm, root);
+}
+
 // ---- building from pairs ----
 
 struct KeyRef {
@@ -134,31 +285,42 @@ Term build_collision(Alloc& alloc, const Term* kv, const KeyRef* refs, size_t n)
 }
 
 // refs: distinct keys in trie order, all sharing the hash chunks of the
-// levels above `level`. Recursion depth is at most kCollisionLevel.
+// levels above `level`. Children are built before their parent (every
+// object is built after the objects it points to). Recursion depth is at
+// most kCollisionLevel.
 template <typename Alloc>
-Term build_node(Alloc& alloc, const Term* kv, const KeyRef* refs, size_t n, unsigned level) {
-  uint32_t bitmap = 0;
-  for (size_t i = 0; i < n; ++i) bitmap |= 1u << chunk(refs[i].hash, level);
-  const size_t entries = static_cast<size_t>(std::popcount(bitmap));
-  Term* p = alloc(2 + 2 * entries);
-  p[0] = make_header(BoxKind::HamtNode, 1 + 2 * entries);
-  p[1] = make_int(bitmap);
-  Term* e = p + 2;
-  for (size_t i = 0; i < n; e += 2) {
+Term build_node(Alloc& alloc, const Term* kv, const KeyRef* refs, size_t n, unsigned level, bool root) {
+  uint32_t datamap = 0, nodemap = 0;
+  Term kids[32];
+  size_t children = 0;
+  for (size_t i = 0; i < n;) {
     const unsigned c = chunk(refs[i].hash, level);
     size_t j = i + 1;
     while (j < n && chunk(refs[j].hash, level) == c) ++j;
     if (j - i == 1) {
-      e[0] = kv[2 * refs[i].index];
-      e[1] = kv[2 * refs[i].index + 1];
+      datamap |= uint32_t{1} << c;
     } else {
-      e[0] = kHamtSubnode;
-      e[1] = level + 1 == kCollisionLevel ? build_collision(alloc, kv, refs + i, j - i)
-                                          : build_node(alloc, kv, refs + i, j - i, level + 1);
+      nodemap |= uint32_t{1} << c;
+      kids[children++] = level + 1 == kCollisionLevel ? build_collision(alloc, kv, refs + i, j - i)
+                                                      : build_node(alloc, kv, refs + i, j - i, level + 1, false);
     }
     i = j;
   }
-  return make_boxed(p);
+  Term* bm = new_node<false>(alloc, root, datamap, nodemap);
+  Term* out = bm + 2;
+  for (size_t i = 0; i < n;) {
+    const unsigned c = chunk(refs[i].hash, level);
+    size_t j = i + 1;
+    while (j < n && chunk(refs[j].hash, level) == c) ++j;
+    if (j - i == 1) {
+      *out++ = kv[2 * refs[i].index];
+      *out++ = kv[2 * refs[i].index + 1];
+    }
+    i = j;
+  }
+  std::memcpy(out, kids, children * sizeof(Term));
+  if (root) bm[-1] = make_int(static_cast<int64_t>(n));
+  return node_term(bm, root);
 }
 
 // Up to kMapFlatMax pairs: insertion into a small sorted array.
@@ -222,48 +384,13 @@ Term build_map(Alloc& alloc, const Term* kv, size_t n) {
     }
     return write_flat(alloc, keys, values, m);
   }
-  const Term root = build_node(alloc, kv, refs.data(), m, 0);
-  Term* p = alloc(3);
-  p[0] = make_header(BoxKind::MapHamt, 2);
-  p[1] = make_int(static_cast<int64_t>(m));
-  p[2] = root;
-  return make_boxed(p);
+  return build_node(alloc, kv, refs.data(), m, 0, true);
 }
 
-// ---- HAMT nodes ----
-
-inline uint32_t node_bitmap(const Term* node) { return static_cast<uint32_t>(int_value(node[1])); }
-inline size_t entry_count(const Term* node) { return header_words(node[0]) / 2; }
-
-Term node_with_entry(Heap& heap, const Term* node, size_t n, size_t i, Term key, Term value) {
-  Term* p = heap.alloc(2 + 2 * n);
-  std::memcpy(p, node, (2 + 2 * n) * sizeof(Term));
-  p[2 + 2 * i] = key;
-  p[3 + 2 * i] = value;
-  return make_boxed(p);
-}
-
-Term node_with_inserted(Heap& heap, const Term* node, size_t n, size_t i, uint32_t bitmap, Term key, Term value) {
-  Term* p = heap.alloc(4 + 2 * n);
-  p[0] = make_header(BoxKind::HamtNode, 3 + 2 * n);
-  p[1] = make_int(bitmap);
-  std::memcpy(p + 2, node + 2, 2 * i * sizeof(Term));
-  p[2 + 2 * i] = key;
-  p[3 + 2 * i] = value;
-  std::memcpy(p + 4 + 2 * i, node + 2 + 2 * i, 2 * (n - i) * sizeof(Term));
-  return make_boxed(p);
-}
-
-Term node_without(Heap& heap, const Term* node, size_t n, size_t i, uint32_t bitmap) {
-  Term* p = heap.alloc(2 * n);
-  p[0] = make_header(BoxKind::HamtNode, 2 * n - 1);
-  p[1] = make_int(bitmap);
-  std::memcpy(p + 2, node + 2, 2 * i * sizeof(Term));
-  std::memcpy(p + 2 + 2 * i, node + 4 + 2 * i, 2 * (n - i - 1) * sizeof(Term));
-  return make_boxed(p);
-}
+// ---- put ----
 
 // The smallest subtree at `level` holding two distinct keys.
+template <bool P>
 Term pair_subtree(Heap& heap, Term k1, Term v1, uint32_t h1, Term k2, Term v2, uint32_t h2, unsigned level) {
   if (level == kCollisionLevel) {
     if (key_less(k2, k1)) {
@@ -276,23 +403,20 @@ Term pair_subtree(Heap& heap, Term k1, Term v1, uint32_t h1, Term k2, Term v2, u
     return make_boxed(p);
   }
   const unsigned c1 = chunk(h1, level), c2 = chunk(h2, level);
+  HeapAlloc alloc{heap};
   if (c1 == c2) {
-    const Term child = pair_subtree(heap, k1, v1, h1, k2, v2, h2, level + 1);
-    Term* p = heap.alloc(4);
-    p[0] = make_header(BoxKind::HamtNode, 3);
-    p[1] = make_int(uint32_t{1} << c1);
-    p[2] = kHamtSubnode, p[3] = child;
-    return make_boxed(p);
+    const Term child = pair_subtree<P>(heap, k1, v1, h1, k2, v2, h2, level + 1);
+    Term* bm = new_node<P>(alloc, false, 0, uint32_t{1} << c1);
+    bm[2] = child;
+    return node_term(bm, false);
   }
   if (c2 < c1) {
     std::swap(k1, k2);
     std::swap(v1, v2);
   }
-  Term* p = heap.alloc(6);
-  p[0] = make_header(BoxKind::HamtNode, 5);
-  p[1] = make_int((uint32_t{1} << c1) | (uint32_t{1} << c2));
-  p[2] = k1, p[3] = v1, p[4] = k2, p[5] = v2;
-  return make_boxed(p);
+  Term* bm = new_node<P>(alloc, false, (uint32_t{1} << c1) | (uint32_t{1} << c2), 0);
+  bm[2] = k1, bm[3] = v1, bm[4] = k2, bm[5] = v2;
+  return node_term(bm, false);
 }
 
 Term collision_put(Heap& heap, Term node, Term key, Term value, bool& added) {
@@ -306,28 +430,33 @@ Term collision_put(Heap& heap, Term node, Term key, Term value, bool& added) {
   return kv_with_inserted(heap, BoxKind::HamtCollision, kv, n, kv_lower_bound(kv, n, key), key, value);
 }
 
-// Path copying: returns `node` itself when nothing changes.
-Term node_put(Heap& heap, Term node, Term key, Term value, uint32_t hash, unsigned level, bool& added) {
-  const Term* o = boxed_ptr(node);
-  const uint32_t bitmap = node_bitmap(o);
+// Path copying: returns `node` itself when nothing changes. A new root keeps
+// the old count; map_put fixes it.
+template <bool P>
+Term node_put(Heap& heap, Term node, bool root, Term key, Term value, uint32_t hash, unsigned level, bool& added) {
+  const Node n = read_node<P>(node);
   const uint32_t bit = uint32_t{1} << chunk(hash, level);
-  const size_t n = entry_count(o);
-  const size_t i = static_cast<size_t>(std::popcount(bitmap & (bit - 1)));
-  if (!(bitmap & bit)) {
+  if (n.datamap & bit) {
+    const size_t i = index_below<P>(n.datamap, bit);
+    const Term ek = n.kv()[2 * i], ev = n.kv()[2 * i + 1];
+    if (same_key(ek, key)) return ev == value ? node : with_word(heap, n, 2 + 2 * i + 1, value);
     added = true;
-    return node_with_inserted(heap, o, n, i, bitmap | bit, key, value);
+    const Term sub = pair_subtree<P>(heap, ek, ev, key_hash(ek), key, value, hash, level + 1);
+    return pair_to_child<P>(heap, n, root, bit, sub);
   }
-  const Term ek = o[2 + 2 * i], ev = o[3 + 2 * i];
-  if (ek == kHamtSubnode) {
-    const Term child = box_kind(ev) == BoxKind::HamtCollision ? collision_put(heap, ev, key, value, added)
-                                                             : node_put(heap, ev, key, value, hash, level + 1, added);
-    return child == ev ? node : node_with_entry(heap, o, n, i, kHamtSubnode, child);
+  if (n.nodemap & bit) {
+    const size_t j = index_below<P>(n.nodemap, bit);
+    const Term child = n.kids()[j];
+    const Term new_child = box_kind(child) == BoxKind::HamtCollision
+                               ? collision_put(heap, child, key, value, added)
+                               : node_put<P>(heap, child, false, key, value, hash, level + 1, added);
+    return new_child == child ? node : with_word(heap, n, 2 + 2 * n.pairs() + j, new_child);
   }
-  if (same_key(ek, key)) return ev == value ? node : node_with_entry(heap, o, n, i, ek, value);
   added = true;
-  const Term sub = pair_subtree(heap, ek, ev, key_hash(ek), key, value, hash, level + 1);
-  return node_with_entry(heap, o, n, i, kHamtSubnode, sub);
+  return with_pair<P>(heap, n, root, bit, key, value);
 }
+
+// ---- remove ----
 
 // What removing a key did to a subtree: nothing (absent), shrank it to a
 // single key/value the parent must hold inline (keeping the trie minimal),
@@ -349,31 +478,54 @@ Removal collision_remove(Heap& heap, Term node, Term key) {
   return {Removal::kAbsent};
 }
 
-Removal node_remove(Heap& heap, Term node, Term key, uint32_t hash, unsigned level) {
-  const Term* o = boxed_ptr(node);
-  const uint32_t bitmap = node_bitmap(o);
+// The root never answers kInline: a map's root always exists.
+template <bool P>
+Removal node_remove(Heap& heap, Term node, bool root, Term key, uint32_t hash, unsigned level) {
+  const Node n = read_node<P>(node);
   const uint32_t bit = uint32_t{1} << chunk(hash, level);
-  if (!(bitmap & bit)) return {Removal::kAbsent};
-  const size_t n = entry_count(o);
-  const size_t i = static_cast<size_t>(std::popcount(bitmap & (bit - 1)));
-  const Term ek = o[2 + 2 * i], ev = o[3 + 2 * i];
-  if (ek == kHamtSubnode) {
-    const Removal r = box_kind(ev) == BoxKind::HamtCollision ? collision_remove(heap, ev, key)
-                                                            : node_remove(heap, ev, key, hash, level + 1);
-    switch (r.kind) {
-      case Removal::kAbsent: return r;
-      case Removal::kInline:
-        if (level > 0 && n == 1) return r;  // this node only led there: the entry moves up
-        return {Removal::kNode, node_with_entry(heap, o, n, i, r.a, r.b)};
-      case Removal::kNode: return {Removal::kNode, node_with_entry(heap, o, n, i, kHamtSubnode, r.a)};
+  if (n.datamap & bit) {
+    const size_t i = index_below<P>(n.datamap, bit);
+    if (!same_key(n.kv()[2 * i], key)) return {Removal::kAbsent};
+    if (!root && n.pairs() == 2 && n.children() == 0) {
+      const Term* other = n.kv() + 2 * (1 - i);
+      return {Removal::kInline, other[0], other[1]};
     }
+    return {Removal::kNode, without_pair<P>(heap, n, root, bit)};
   }
-  if (!same_key(ek, key)) return {Removal::kAbsent};
-  if (level > 0 && n == 2) {
-    const Term* other = o + 2 + 2 * (1 - i);
-    if (other[0] != kHamtSubnode) return {Removal::kInline, other[0], other[1]};
+  if (!(n.nodemap & bit)) return {Removal::kAbsent};
+  const size_t j = index_below<P>(n.nodemap, bit);
+  const Term child = n.kids()[j];
+  const Removal r = box_kind(child) == BoxKind::HamtCollision ? collision_remove(heap, child, key)
+                                                             : node_remove<P>(heap, child, false, key, hash, level + 1);
+  switch (r.kind) {
+    case Removal::kAbsent: return r;
+    case Removal::kInline:
+      if (!root && n.pairs() == 0 && n.children() == 1) return r;  // this node only led there: the entry moves up
+      return {Removal::kNode, child_to_pair<P>(heap, n, root, bit, r.a, r.b)};
+    case Removal::kNode: return {Removal::kNode, with_word(heap, n, 2 + 2 * n.pairs() + j, r.a)};
   }
-  return {Removal::kNode, node_without(heap, o, n, i, bitmap & ~bit)};
+  return {Removal::kAbsent};
+}
+
+template <bool P>
+const Term* trie_find(const Term* map_object, Term key) {
+  const uint32_t hash = key_hash(key);
+  const Term* bm = map_object + 2;
+  for (unsigned level = 0;; ++level) {
+    const uint32_t datamap = bitmap_of(bm[0]), nodemap = bitmap_of(bm[1]);
+    const uint32_t bit = uint32_t{1} << chunk(hash, level);
+    if (datamap & bit) {
+      const Term* e = bm + 2 + 2 * index_below<P>(datamap, bit);
+      return same_key(e[0], key) ? e + 1 : nullptr;
+    }
+    if (!(nodemap & bit)) return nullptr;
+    const Term* child = boxed_ptr(bm[2 + 2 * count<P>(datamap) + index_below<P>(nodemap, bit)]);
+    if (header_kind(child[0]) == BoxKind::HamtCollision) {
+      const size_t i = kv_index(child + 1, header_words(child[0]) / 2, key);
+      return i == kNotFound ? nullptr : child + 2 + 2 * i;
+    }
+    bm = child + 1;
+  }
 }
 
 void append_sorted(std::vector<Term>& kv, std::vector<std::pair<Term, Term>>& entries) {
@@ -394,6 +546,12 @@ Term map_empty() { return make_boxed(g_empty_map); }
 
 void set_map_key_hash_for_testing(uint32_t (*hash)(Term key)) { g_key_hash = hash ? hash : hash_term; }
 
+bool set_map_popcnt_for_testing(bool use) {
+  const bool before = g_use_popcnt;
+  g_use_popcnt = use && cpu_has_popcnt();
+  return before;
+}
+
 size_t map_size(Term map) {
   const Term* o = boxed_ptr(map);
   if (header_kind(o[0]) == BoxKind::MapFlat) return header_words(o[0]) / 2;
@@ -406,20 +564,7 @@ const Term* map_find(Term map, Term key) {
     const size_t i = kv_index(o + 1, header_words(o[0]) / 2, key);
     return i == kNotFound ? nullptr : o + 2 + 2 * i;
   }
-  const uint32_t hash = key_hash(key);
-  const Term* node = boxed_ptr(o[2]);
-  for (unsigned level = 0;; ++level) {
-    const uint32_t bitmap = node_bitmap(node);
-    const uint32_t bit = uint32_t{1} << chunk(hash, level);
-    if (!(bitmap & bit)) return nullptr;
-    const Term* e = node + 2 + 2 * std::popcount(bitmap & (bit - 1));
-    if (e[0] != kHamtSubnode) return same_key(e[0], key) ? e + 1 : nullptr;
-    node = boxed_ptr(e[1]);
-    if (header_kind(node[0]) == BoxKind::HamtCollision) {
-      const size_t i = kv_index(node + 1, header_words(node[0]) / 2, key);
-      return i == kNotFound ? nullptr : node + 2 + 2 * i;
-    }
-  }
+  return g_use_popcnt ? trie_find<true>(o, key) : trie_find<false>(o, key);
 }
 
 Term map_put(Heap& heap, Term map, Term key, Term value) {
@@ -437,15 +582,13 @@ Term map_put(Heap& heap, Term map, Term key, Term value) {
     HeapAlloc alloc{heap};
     return build_map(alloc, pairs, n + 1);
   }
-  const Term root = o[2];
   bool added = false;
-  const Term new_root = node_put(heap, root, key, value, key_hash(key), 0, added);
-  if (new_root == root) return map;
-  Term* p = heap.alloc(3);
-  p[0] = o[0];
-  p[1] = make_int(int_value(o[1]) + (added ? 1 : 0));
-  p[2] = new_root;
-  return make_boxed(p);
+  const uint32_t hash = key_hash(key);
+  const Term result = g_use_popcnt ? node_put<true>(heap, map, true, key, value, hash, 0, added)
+                                   : node_put<false>(heap, map, true, key, value, hash, 0, added);
+  if (result == map) return map;
+  boxed_ptr(result)[1] = make_int(int_value(o[1]) + (added ? 1 : 0));
+  return result;
 }
 
 Term map_remove(Heap& heap, Term map, Term key) {
@@ -460,26 +603,25 @@ Term map_remove(Heap& heap, Term map, Term key) {
   const size_t count = static_cast<size_t>(int_value(o[1]));
   if (count - 1 <= kMapFlatMax) {
     // Back to a flat map: the shape stays canonical for its size.
+    if (!map_find(map, key)) return map;
     std::vector<Term> kv;
     map_sorted_entries(map, kv);
     const size_t i = kv_index(kv.data(), count, key);
-    if (i == kNotFound) return map;
-    kv.erase(kv.begin() + static_cast<ptrdiff_t>(2 * i), kv.begin() + static_cast<ptrdiff_t>(2 * i + 2));
     Term keys[kMapFlatMax], values[kMapFlatMax];
-    for (size_t k = 0; k + 1 < count; ++k) {
-      keys[k] = kv[2 * k];
-      values[k] = kv[2 * k + 1];
+    for (size_t k = 0, m = 0; k < count; ++k) {
+      if (k == i) continue;
+      keys[m] = kv[2 * k];
+      values[m++] = kv[2 * k + 1];
     }
     HeapAlloc alloc{heap};
     return write_flat(alloc, keys, values, count - 1);
   }
-  const Removal r = node_remove(heap, o[2], key, key_hash(key), 0);
+  const uint32_t hash = key_hash(key);
+  const Removal r = g_use_popcnt ? node_remove<true>(heap, map, true, key, hash, 0)
+                                 : node_remove<false>(heap, map, true, key, hash, 0);
   if (r.kind == Removal::kAbsent) return map;
-  Term* p = heap.alloc(3);
-  p[0] = o[0];
-  p[1] = make_int(static_cast<int64_t>(count - 1));
-  p[2] = r.a;  // the root never answers kInline (that needs level > 0)
-  return make_boxed(p);
+  boxed_ptr(r.a)[1] = make_int(static_cast<int64_t>(count - 1));
+  return r.a;
 }
 
 Term map_from_pairs(Heap& heap, const Term* kv, size_t n) {
@@ -496,23 +638,17 @@ void map_entries(Term map, std::vector<Term>& kv) {
     return;
   }
   kv.reserve(kv.size() + 2 * static_cast<size_t>(int_value(o[1])));
-  WorkStack<const Term*, 16> nodes;  // trie depth is at most 8
-  nodes.push(boxed_ptr(o[2]));
+  WorkStack<const Term*, 64> nodes;
+  nodes.push(o);
   while (!nodes.empty()) {
     const Term* node = nodes.pop();
-    const size_t words = header_words(node[0]);
     if (header_kind(node[0]) == BoxKind::HamtCollision) {
-      kv.insert(kv.end(), node + 1, node + 1 + words);
+      kv.insert(kv.end(), node + 1, node + 1 + header_words(node[0]));
       continue;
     }
-    for (const Term* e = node + 2; e < node + 1 + words; e += 2) {
-      if (e[0] == kHamtSubnode) {
-        nodes.push(boxed_ptr(e[1]));
-      } else {
-        kv.push_back(e[0]);
-        kv.push_back(e[1]);
-      }
-    }
+    const Node n = read_node<false>(node);
+    kv.insert(kv.end(), n.kv(), n.kv() + 2 * n.pairs());
+    for (size_t j = n.children(); j-- > 0;) nodes.push(boxed_ptr(n.kids()[j]));
   }
 }
 
@@ -539,6 +675,11 @@ void map_for_each_sorted(Term map, const std::function<void(Term key, Term value
   std::vector<Term> kv;
   map_sorted_entries(map, kv);
   for (size_t i = 0; i < kv.size(); i += 2) fn(kv[i], kv[i + 1]);
+}
+
+MapTrieNode map_trie_node(const Term* object) {
+  const Node n = read_node<false>(object);
+  return MapTrieNode{n.bm, n.pairs(), n.children()};
 }
 
 }  // namespace lzr

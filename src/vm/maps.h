@@ -1,12 +1,13 @@
 // Immutable maps: flat sorted arrays up to kMapFlatMax entries, persistent
-// hash-array-mapped tries (HAMT, 32-way, 5 hash bits a level) beyond.
+// hash tries with CHAMP nodes (32-way, 5 hash bits a level) beyond.
 // All functions allocate through Heap::alloc and never collect.
 //
-// Every map has one canonical shape for its set of entries (docs/terms.md,
+// Every map has one canonical shape for its set of keys (docs/terms.md,
 // "Maps"): flat iff it has at most kMapFlatMax entries, flat entries and
-// collision-node entries sorted by compare_exact of the keys, and a HAMT is
-// the minimal trie of its keys' hashes. exact_equal and hash_term rely on
-// this, so build maps only through these functions.
+// collision-node entries sorted by compare_exact of the keys (map key
+// order), and a trie is the minimal trie of its keys' hashes with each
+// node's pairs and children in chunk order. exact_equal and hash_term rely
+// on this, so build maps only through these functions.
 #pragma once
 
 #include <cstddef>
@@ -40,15 +41,30 @@ Term map_remove(Heap& heap, Term map, Term key);  // unchanged map (same term) w
 // Builds a map from n key/value pairs (later duplicates win).
 Term map_from_pairs(Heap& heap, const Term* kv, size_t n);
 Term map_from_pairs(WordAllocator alloc, const Term* kv, size_t n);
-// Visits entries in exact term order of keys (sorted; HAMT maps are sorted on the fly).
+// Visits entries in map key order (compare_exact; trie maps are sorted on the fly).
 void map_for_each_sorted(Term map, const std::function<void(Term key, Term value)>& fn);
-// Appends k0, v0, k1, v1, ... to `kv`: in storage order / in exact key order.
+// Appends k0, v0, k1, v1, ... to `kv`: in storage order / in map key order.
 void map_entries(Term map, std::vector<Term>& kv);
 void map_sorted_entries(Term map, std::vector<Term>& kv);
+
+// A trie node's parts (a MapHamt object, whose root node follows its count,
+// or a HamtNode): the datamap word (the nodemap follows), then `pairs`
+// key/value pairs, then `children` sub-node pointers. For structural walks
+// (exact_equal) that must tell keys from values.
+struct MapTrieNode {
+  const Term* bitmaps;
+  size_t pairs, children;
+  const Term* kv() const { return bitmaps + 2; }
+  const Term* kids() const { return bitmaps + 2 + 2 * pairs; }
+};
+MapTrieNode map_trie_node(const Term* object);
 
 // Tests only: replaces the key hash the maps use (nullptr restores
 // hash_term), to force collisions. A map must only be used under the hash
 // it was built with.
 void set_map_key_hash_for_testing(uint32_t (*hash)(Term key));
+// Tests only: whether the trie code uses the CPU's POPCNT instruction (when
+// it has one; false: the portable bit count). Returns the previous setting.
+bool set_map_popcnt_for_testing(bool use);
 
 }  // namespace lzr

@@ -6,7 +6,7 @@
 //   0x0000..0xFFF8  float (finite doubles only; the VM never creates NaN/inf)
 //   0xFFF9          small integer, 48-bit two's complement payload
 //   0xFFFA          atom, payload = atom index
-//   0xFFFB          special constant: nil ([]) = 0, HAMT sub-node marker = 1
+//   0xFFFB          special constant: nil ([]) = 0
 //   0xFFFC          cons pointer (2 words: head, tail)
 //   0xFFFD          boxed pointer (header word, then payload)
 //   0xFFFE          GC forwarding word (never a live term)
@@ -34,7 +34,6 @@ constexpr uint64_t kTagForward = uint64_t{0xFFFE} << kTagShift;
 constexpr uint64_t kTagHeader = uint64_t{0xFFFF} << kTagShift;
 
 constexpr Term kNil = kTagSpecial | 0;
-constexpr Term kHamtSubnode = kTagSpecial | 1;  // key slot marking a sub-node entry
 
 constexpr int64_t kSmallIntMin = -(int64_t{1} << 47);
 constexpr int64_t kSmallIntMax = (int64_t{1} << 47) - 1;
@@ -76,10 +75,10 @@ inline Term cons_tail(Term t) { return cons_ptr(t)[1]; }
 // kinds from kFirstRawKind on hold raw bytes that GC copies but never scans.
 enum class BoxKind : uint8_t {
   Tuple = 0,          // payload: elements
-  MapFlat = 1,        // payload: k0, v0, k1, v1, ... sorted by key (term order)
-  MapHamt = 2,        // payload: count (int term), root node (boxed HamtNode)
-  HamtNode = 3,       // payload: bitmap (int term), then per set bit (key, value) or (kHamtSubnode, node)
-  HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash)
+  MapFlat = 1,        // payload: k0, v0, k1, v1, ... sorted by key (map key order)
+  MapHamt = 2,        // payload: count (int term), then the root trie node's payload (as HamtNode)
+  HamtNode = 3,       // payload: datamap, nodemap (int terms), key/value pairs, then child nodes (CHAMP)
+  HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash), sorted
   Closure = 5,        // payload: raw FunctionInfo*, then upvalues
   Binary = 16,        // payload: byte length (raw), then bytes
   BigPos = 17,        // big integer >= 2^47: payload = magnitude limbs, least

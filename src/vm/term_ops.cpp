@@ -92,26 +92,28 @@ Rank rank_of(Term t) {
 template <typename T>
 int three_way(T x, T y) { return x < y ? -1 : (y < x ? 1 : 0); }
 
-// A big integer against any number: integers by value, floats exactly by
-// value (Erlang's rule; no conversion of the integer to a float).
+// A big integer against any number: integers by value, a float by exact
+// value (Erlang's rule: the integer is never rounded to a float), and in
+// map key order (exact) every integer before every float.
 int compare_with_big(Term a, Term b, bool exact) {
   if (is_integer(a) && is_integer(b)) return compare_integers(a, b);
   const bool a_int = is_integer(a);
-  const int c = a_int ? compare_integer_float(a, float_value(b)) : -compare_integer_float(b, float_value(a));
-  if (c != 0 || !exact) return c;
-  return a_int ? -1 : 1;  // exactly: an integer before an equal float
+  if (exact) return a_int ? -1 : 1;
+  return a_int ? compare_integer_float(a, float_value(b)) : -compare_integer_float(b, float_value(a));
 }
 
+// exact: map key order (Erlang's): every integer before every float, so an
+// integer and a float never compare equal.
 int compare_numbers(Term a, Term b, bool exact) {
   const bool a_int = is_int(a), b_int = is_int(b);
   if (a_int && b_int) return three_way(int_value(a), int_value(b));
   if (is_bigint(a) || is_bigint(b)) return compare_with_big(a, b, exact);
+  if (exact && a_int != b_int) return a_int ? -1 : 1;
   // Small integers have 48 bits, so they convert to double exactly.
   const double x = a_int ? static_cast<double>(int_value(a)) : float_value(a);
   const double y = b_int ? static_cast<double>(int_value(b)) : float_value(b);
   const int c = three_way(x, y);
   if (c != 0 || !exact) return c;
-  if (a_int != b_int) return a_int ? -1 : 1;
   // Equal floats differ exactly only as -0.0 and 0.0.
   return three_way(!std::signbit(x), !std::signbit(y));
 }
@@ -151,12 +153,13 @@ int compare_binaries(Term a, Term b) {
 
 struct PendingCompare {
   Term a, b;
-  bool exact;  // compare exactly (compare_exact, or a map key position)
+  bool exact;  // in map key order (compare_exact, or inside a map key)
 };
 using CompareStack = WorkStack<PendingCompare>;
 
-// Maps: by size, then all keys in exact order (compared exactly), then the
-// values in that key order.
+// Maps: by size, then all keys in map key order (compared in that order:
+// integers before floats at any depth), then the values in that key order.
+// Flat maps store their keys in that order already.
 int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
   const size_t n = map_size(a);
   if (int c = three_way(n, map_size(b))) return c;
@@ -292,10 +295,16 @@ bool equal_walk(Term a, Term b, bool exact) {
       case BoxKind::HamtCollision:  // k0, v0, k1, v1, ...
         for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 0});
         break;
-      case BoxKind::HamtNode:  // bitmap, then (key, value) pairs
-        for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i], p.exact || i % 2 == 1});
-        if (ox[1] != oy[1]) return false;
+      case BoxKind::MapHamt:    // count, then the root node
+      case BoxKind::HamtNode: {  // datamap, nodemap, (key, value) pairs, children
+        const MapTrieNode nx = map_trie_node(ox), ny = map_trie_node(oy);
+        for (const Term* w = ox + 1; w < nx.kv(); ++w) {  // count and bitmaps: equal bitmaps, equal layout
+          if (*w != oy[w - ox]) return false;
+        }
+        for (size_t i = nx.children; i-- > 0;) todo.push({nx.kids()[i], ny.kids()[i], p.exact});
+        for (size_t i = 2 * nx.pairs; i-- > 0;) todo.push({nx.kv()[i], ny.kv()[i], p.exact || i % 2 == 0});
         break;
+      }
       default:
         if (static_cast<uint8_t>(header_kind(ox[0])) >= static_cast<uint8_t>(kFirstRawKind)) {
           if (std::memcmp(ox + 1, oy + 1, n * sizeof(Term)) != 0) return false;

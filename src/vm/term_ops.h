@@ -14,8 +14,8 @@ class AtomTable;
 // Erlang term order: number < atom < function < tuple < map < nil < list < binary.
 // Numbers compare by value (1 == 1.0 compares equal here). Returns <0, 0, >0.
 // Atoms order by text; functions by module, name and arity, then upvalues;
-// tuples by size, then elements; maps by size, then keys in exact order
-// (compared exactly), then values; lists element by element; binaries
+// tuples by size, then elements; maps by size, then keys in map key order
+// (compare_exact), then values in that order; lists element by element; binaries
 // bytewise, a prefix first.
 int compare(Term a, Term b);
 // Structural equality with numbers by value: the `eq`/`ne` instructions.
@@ -23,9 +23,10 @@ int compare(Term a, Term b);
 bool equal_slow(Term a, Term b);
 inline bool equal(Term a, Term b) { return a == b || equal_slow(a, b); }
 
-// Exact order: like compare, but an integer sorts before an equal float (and
-// -0.0 before 0.0), so it is a total order consistent with exact_equal. Used
-// for map keys.
+// Map key order (Erlang's): like compare, except that every integer sorts
+// before every float (1 < 2 < 0.5 < 1.0), at any depth inside tuples, lists
+// and maps, and -0.0 before 0.0. A total order consistent with exact_equal.
+// Flat maps store their keys in this order; maps compare and print in it.
 int compare_exact(Term a, Term b);
 // Exact equality (Erlang =:=): 1 and 1.0 differ, and so do 0.0 and -0.0.
 // Map keys use this.

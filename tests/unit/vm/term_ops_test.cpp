@@ -44,11 +44,15 @@ TEST_F(TermOps, TypesFollowErlangTermOrder) {
   const std::vector<Term> ascending = {
       I(-5), F(0.5), I(1000), atom("zzz"), make_closure(heap, fn_a, {}), tuple({}), tuple({I(1)}),
       map({}), map({I(1), I(2)}), kNil, list({I(1)}), bin(""), bin("a")};
+  // Map key order is the same across types; only integers move before floats.
+  std::vector<Term> ascending_keys = ascending;
+  std::swap(ascending_keys[1], ascending_keys[2]);  // 1000 before 0.5
   for (size_t i = 0; i < ascending.size(); ++i) {
     for (size_t j = 0; j < ascending.size(); ++j) {
       EXPECT_EQ(sign(compare(ascending[i], ascending[j])), sign(static_cast<int>(i) - static_cast<int>(j)))
           << str(ascending[i]) << " vs " << str(ascending[j]);
-      EXPECT_EQ(sign(compare_exact(ascending[i], ascending[j])), sign(static_cast<int>(i) - static_cast<int>(j)));
+      EXPECT_EQ(sign(compare_exact(ascending_keys[i], ascending_keys[j])), sign(static_cast<int>(i) - static_cast<int>(j)))
+          << str(ascending_keys[i]) << " vs " << str(ascending_keys[j]);
     }
   }
 }
@@ -61,7 +65,12 @@ TEST_F(TermOps, NumbersCompareByValueAcrossIntAndFloat) {
   EXPECT_GT(compare_exact(F(1.0), I(1)), 0);
   EXPECT_LT(compare(I(1), F(1.5)), 0);
   EXPECT_GT(compare(I(2), F(1.5)), 0);
-  EXPECT_LT(compare_exact(F(0.5), I(1)), 0);  // exactness only breaks value ties
+  // Map key order (Erlang's): every integer before every float.
+  EXPECT_GT(compare_exact(F(0.5), I(1)), 0);
+  EXPECT_GT(compare_exact(F(-1e300), I(kSmallIntMax)), 0);
+  EXPECT_LT(compare_exact(I(2), F(1.0)), 0);
+  EXPECT_LT(compare_exact(F(1.0), F(2.0)), 0);
+  EXPECT_LT(compare_exact(I(-3), I(2)), 0);
 
   const int64_t max = kSmallIntMax;  // 2^47 - 1
   EXPECT_EQ(compare(I(max), F(static_cast<double>(max))), 0);
@@ -113,6 +122,37 @@ TEST_F(TermOps, CompoundOrder) {
   EXPECT_EQ(compare(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {F(1.0)})), 0);
   EXPECT_TRUE(exact_equal(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_a, {I(1)})));
   EXPECT_FALSE(exact_equal(make_closure(heap, fn_a, {I(1)}), make_closure(heap, fn_b, {I(1)})));
+}
+
+// Erlang: maps compare by size, then keys in map key order (integers before
+// floats, at any depth), then values in that order; #{1.0 => a} < #{2 => a}
+// is false because 2 sorts before 1.0 as a key.
+TEST_F(TermOps, MapsCompareKeysInMapKeyOrder) {
+  const Term a = atom("a"), x = atom("x");
+  EXPECT_GT(compare(map({F(1.0), a}), map({I(2), a})), 0);
+  EXPECT_LT(compare(map({I(3), a}), map({F(2.0), a})), 0);
+  EXPECT_LT(compare(map({I(1), x}), map({F(1.0), x})), 0);
+  EXPECT_GT(compare(map({tuple({F(1.0)}), a}), map({tuple({I(2)}), a})), 0);        // inside a tuple key
+  EXPECT_GT(compare(map({list({F(1.0)}), a}), map({list({I(2)}), a})), 0);          // inside a list key
+  EXPECT_GT(compare(map({map({F(1.0), x}), a}), map({map({I(2), x}), a})), 0);      // inside a map key
+  EXPECT_GT(compare(map({tuple({I(1), F(2.0)}), x}), map({tuple({I(1), I(3)}), x})), 0);
+  EXPECT_GT(compare(map({I(1), a, F(2.0), a}), map({I(1), a, I(3), a})), 0);
+  EXPECT_GT(compare(map({atom("a"), I(1)}), map({F(1.0), I(1)})), 0);  // numbers before atoms still
+  // Values compare by value in term order, and inside keys in map key order.
+  EXPECT_LT(compare(map({I(1), F(1.0)}), map({I(1), I(2)})), 0);
+  EXPECT_EQ(compare(map({I(1), I(2)}), map({I(1), F(2.0)})), 0);
+  EXPECT_LT(compare(map({map({I(1), I(2)}), a}), map({map({I(1), F(1.0)}), a})), 0);
+  // Large maps (tries) too.
+  std::vector<Term> ints, floats;
+  for (int i = 0; i < 40; ++i) {
+    ints.insert(ints.end(), {I(i), a});
+    floats.insert(floats.end(), {F(i), a});
+  }
+  EXPECT_LT(compare(map(ints), map(floats)), 0);
+  floats[0] = I(-1);  // keys -1, 1.0 .. 39.0 against 0 .. 39: -1 < 0 decides
+  EXPECT_GT(compare(map(ints), map(floats)), 0);
+  floats[0] = I(1000);  // 1000, 1.0 .. 39.0: 0 < 1000 decides
+  EXPECT_LT(compare(map(ints), map(floats)), 0);
 }
 
 TEST_F(TermOps, HamtMapsCompareInKeyOrder) {

@@ -1,0 +1,2 @@
+-- Start-up floor: print one integer.
+print(string.format("%d", 42))

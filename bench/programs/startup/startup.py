@@ -1,0 +1,2 @@
+# Start-up floor: print one integer.
+print(42)

@@ -1,0 +1,51 @@
+// src/vm/libm.h: the math library loaded on first use, and the exact ceil
+// the lzr binary carries instead of libm's.
+#include "vm/libm.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace lzr {
+namespace {
+
+// Same value and same sign (0.0 and -0.0 differ).
+void expect_same(double expected, double got, double input) {
+  EXPECT_EQ(std::bit_cast<uint64_t>(expected), std::bit_cast<uint64_t>(got)) << "input " << input;
+}
+
+TEST(Libm, CeilWithoutLibmMatchesCeilExactly) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double cases[] = {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.0, 0x1p-1074, -0x1p-1074, 0.9999999999999999,
+                          -0.9999999999999999, 0x1p52 - 0.5, -(0x1p52 - 0.5), 0x1p52, 0x1p52 + 1, -0x1p52, 0x1p63,
+                          -0x1p63, 1e300, -1e300, inf, -inf, 123456789.000001, -123456789.000001};
+  for (double x : cases) expect_same(std::ceil(x), libm::ceil_without_libm(x), x);
+  for (int i = -2000; i <= 2000; ++i) {
+    const double x = i / 7.0;
+    expect_same(std::ceil(x), libm::ceil_without_libm(x), x);
+  }
+  EXPECT_TRUE(std::isnan(libm::ceil_without_libm(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST(Libm, LazyFunctionsAreTheLibraryFunctions) {
+  for (double x : {-2.5, -0.5, 0.0, 0.25, 1.0, 3.75, 100.0}) {
+    expect_same(std::sin(x), libm::sin(x), x);
+    expect_same(std::cos(x), libm::cos(x), x);
+    expect_same(std::exp(x), libm::exp(x), x);
+    expect_same(std::round(x), libm::round(x), x);
+    expect_same(std::trunc(x), libm::trunc(x), x);
+    expect_same(std::floor(x), libm::floor(x), x);
+    expect_same(std::ceil(x), libm::ceil(x), x);
+    expect_same(std::fmod(x, 0.75), libm::fmod(x, 0.75), x);
+    expect_same(std::pow(x, 3.0), libm::pow(x, 3.0), x);
+    if (x > 0) {
+      expect_same(std::log(x), libm::log(x), x);
+      expect_same(std::sqrt(x), libm::sqrt(x), x);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lzr
