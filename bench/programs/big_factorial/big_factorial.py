@@ -1,5 +1,6 @@
 # Factorial of 20,000 (77,338 digits) by a loop of multiplications, printed
 # in decimal: big-by-small multiplication, then one long conversion to text.
+# Argument: n (default 20000).
 import sys
 
 sys.set_int_max_str_digits(0)  # Python 3.11+ refuses long conversions by default
@@ -12,4 +13,4 @@ def factorial(n):
     return p
 
 
-print(factorial(20000))
+print(factorial(int(sys.argv[1]) if len(sys.argv) > 1 else 20000))

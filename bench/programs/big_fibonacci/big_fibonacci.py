@@ -1,5 +1,6 @@
 # The 100,000th Fibonacci number (20,899 digits) by a loop of additions,
 # printed in decimal: big-integer addition and allocation.
+# Argument: n (default 100000).
 import sys
 
 sys.set_int_max_str_digits(0)  # Python 3.11+ refuses long conversions by default
@@ -12,4 +13,4 @@ def fibonacci(n):
     return a
 
 
-print(fibonacci(100000))
+print(fibonacci(int(sys.argv[1]) if len(sys.argv) > 1 else 100000))

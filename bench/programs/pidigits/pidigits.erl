@@ -1,9 +1,14 @@
 %% pidigits (the Benchmarks Game): the first 10,000 digits of pi by Gibbons'
 %% unbounded spigot, 10 a line: big-integer multiply, add and divide.
+%% Argument: the number of digits, a multiple of 10 (default 10000).
 -module(pidigits).
--export([main/0]).
+-export([main/0, main/1]).
 
-main() -> digits(10000, 0, 0, 0, 1, 1, 0).
+main() -> main([]).
+main(Args) -> digits(size_arg(Args, 10000), 0, 0, 0, 1, 1, 0).
+
+size_arg([], Default) -> Default;
+size_arg([A | _], _) -> list_to_integer(atom_to_list(A)).
 
 digits(N, I, _K, _Acc, _Den, _Num, _Line) when I >= N -> ok;
 digits(N, I, K, Acc, Den, Num, Line) ->

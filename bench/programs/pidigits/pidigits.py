@@ -1,5 +1,9 @@
 # pidigits (the Benchmarks Game): the first 10,000 digits of pi by Gibbons'
 # unbounded spigot, 10 a line: big-integer multiply, add and divide.
+# Argument: the number of digits, a multiple of 10 (default 10000).
+import sys
+
+
 def pidigits(n):
     k, acc, den, num, i, line = 0, 0, 1, 1, 0, 0
     while i < n:
@@ -22,4 +26,4 @@ def pidigits(n):
             line = 0
 
 
-pidigits(10000)
+pidigits(int(sys.argv[1]) if len(sys.argv) > 1 else 10000)
