@@ -28,6 +28,23 @@ struct Module {
   std::vector<std::unique_ptr<uint8_t[]>> side;  // constructor operand tables
   void* native_library = nullptr;   // dlopen handle of a native module
 
+  // The line table (docs/bytecode.md): from `word` on, code is on `line`.
+  struct LineRun {
+    uint32_t word;
+    uint32_t line;
+  };
+  std::vector<LineRun> lines;
+  Term file_location = kNil;  // immortal {:file, "NAME"} (a trace's location), [] without a line table
+  // The innermost active catch of each instruction, as runs over internal
+  // indices: from `first` on (to the next run) an exception goes to
+  // code[handler] and ends the catch in Y slot `slot`; handler < 0: none.
+  struct CatchRun {
+    uint32_t first;
+    int32_t handler;
+    uint8_t slot;
+  };
+  std::vector<CatchRun> catches;
+
   Module();
   ~Module();
   Module(const Module&) = delete;
@@ -38,6 +55,13 @@ struct Module {
   // The bytecode function whose code contains `pc` (nullptr if none).
   const FunctionInfo* function_at(const Insn* pc) const;
   uint32_t file_offset(const Insn* pc) const;
+  // The handler of the innermost catch active at `pc` (code this module
+  // owns) and that catch's Y slot; nullptr when none is.
+  const Insn* handler_at(const Insn* pc, uint8_t& slot) const;
+  // The source line of the code word at file offset `word`, or 0.
+  uint32_t line_of(uint32_t word) const;
+  // The source file name (a binary) or [] without a line table.
+  Term file_name() const;
 };
 
 }  // namespace lzr

@@ -8,7 +8,10 @@
 // counting loops shaped like the step_ back edges. Every program runs on
 // both engines, normally and under GC stress; value and stack trace must
 // agree. Jumps only go forward and loops have bounded counts, so every
-// program ends (most of them with a value, many with an error).
+// program ends (most of them with a value, many with an error). Some code
+// runs inside try blocks, and exceptions of every class (raised, thrown by
+// built-ins, from two calls down, or an instruction's error) are caught
+// there: the caught class, reason and trace end up in the result.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -33,7 +36,7 @@ class Generator {
   explicit Generator(uint32_t seed) : rng_(seed) {}
 
   std::string program() {
-    std::string s = "func main/0 frame=4\n";
+    std::string s = "func main/0 frame=5\n";  // y4: the catch slot of try blocks
     for (int r = 0; r < kRegs; ++r) s += load(r);
     const int n = pick(4, 20);
     std::vector<int> pending;  // labels jumped to, placed further down
@@ -112,6 +115,8 @@ class Generator {
     static const std::vector<std::string> by_constant = {"add", "sub", "mul", "div", "mod", "add", "sub", "shl", "shr"};
     static const std::vector<std::string> compares = {"eq", "ne", "lt", "gt", "lte", "gte"};
     const int k = any_x();
+    if (!in_try_ && pick(0, 5) == 0) return try_block();
+    if (in_try_ && pick(0, 3) == 0) return raise();
     switch (pick(0, 15)) {
       case 0: return load(reg());
       case 1: case 2: {  // a constant right before its use: the fused forms
@@ -180,6 +185,55 @@ class Generator {
     }
   }
 
+  // try y4, H around a few statements; the handler keeps {class, reason,
+  // trace} in a Y register. Labels jumped to inside the block are placed
+  // inside it (paths must agree on the active catches).
+  std::string try_block() {
+    const int id = ++tries_;
+    const std::string h = "H" + std::to_string(id), j = "J" + std::to_string(id);
+    std::string s = "  try y4, " + h + "\n";
+    in_try_ = true;
+    std::vector<int> pending;
+    for (int n = pick(1, 4); n > 0; --n) {
+      if (!pending.empty() && pick(0, 2) == 0) {
+        s += "L" + std::to_string(pending.back()) + ":\n";
+        pending.pop_back();
+      }
+      s += statement(pending);
+    }
+    for (int label : pending) s += "L" + std::to_string(label) + ":\n";
+    in_try_ = false;
+    const int y = pick(8, 11);
+    s += "  tryend y4\n  jmp " + j + "\n" + h + ":\n  tuple x0, {x0, x1, x2}\n  mov " + name(y) + ", x0\n" + j + ":\n";
+    kind_[y] = Kind::Other;
+    return s + reload_x();
+  }
+
+  // An exception of a random class (now and then not a class: badarg),
+  // from raise, a built-in, or a function two calls down.
+  std::string raise() {
+    static const std::vector<std::string> classes = {":error", ":throw", ":exit", ":bad"};
+    static const std::vector<std::string> reasons = {":r", "{1, 2}", "[3]", "7"};
+    const std::string reason = "  load x1, " + one_of(reasons) + "\n";
+    switch (pick(0, 2)) {
+      case 0:
+        return "  load x0, " + one_of(classes) + "\n" + reason + (pick(0, 3) ? "  list x2, []\n" : "  load x2, [:given]\n") +
+               "  raise x0, x1, x2\n";
+      case 1: {
+        static const std::vector<std::string> builtins = {"kernel.throw/1", "kernel.exit/1", "kernel.error/1"};
+        std::string s = reason + "  mov x0, x1\n  call x0, " + one_of(builtins) + "\n";
+        return s + reload_x();
+      }
+      default: {
+        if (helpers_.find("func thrower/2") == std::string::npos)
+          helpers_ += "func thrower/2 frame=1\n  mov y0, x1\n  call x0, thrower2/2\n  ret x0\n"
+                      "func thrower2/2\n  list x2, []\n  raise x0, x1, x2\n";
+        std::string s = "  load x0, " + one_of(classes) + "\n" + reason + "  call x0, thrower/2\n";
+        return s + reload_x();
+      }
+    }
+  }
+
   // After a call every X register is clobbered: reload them all.
   std::string reload_x() {
     std::string s;
@@ -225,14 +279,15 @@ class Generator {
 
   std::mt19937 rng_;
   Kind kind_[kRegs] = {};
-  int labels_ = 0, loops_ = 0;
+  int labels_ = 0, loops_ = 0, tries_ = 0;
+  bool in_try_ = false;
   std::string helpers_;
 };
 
 TEST(EnginesAgree, OnRandomPrograms) {
   if (!engine_available(EngineKind::Asm)) GTEST_SKIP() << "the assembler engine is not built on this machine";
   constexpr size_t kStack = size_t{1} << 16;
-  int values = 0, errors = 0;
+  int values = 0, errors = 0, caught = 0;
   for (uint32_t seed = 1; seed <= 500; ++seed) {
     Generator g(seed);
     const std::string source = g.program();
@@ -240,6 +295,7 @@ TEST(EnginesAgree, OnRandomPrograms) {
     ASSERT_EQ(ref.value.rfind("assembly failed", 0), std::string::npos) << ref.value << "\n" << source;
     ASSERT_EQ(ref.value.rfind("load failed", 0), std::string::npos) << ref.value << "\n" << source;
     (ref.value.rfind("error: ", 0) == 0 ? errors : values)++;
+    if (ref.value.find("[{:t, ") != std::string::npos) ++caught;  // a trace reached the result
     for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
       for (bool stress : {false, true}) {
         const Outcome o = run(source, engine, stress, kStack);
@@ -250,11 +306,12 @@ TEST(EnginesAgree, OnRandomPrograms) {
       }
     }
   }
-  // The mix stays useful: both endings common (with these seeds 77 of the
-  // 500 programs return a value; the errors are spread over badarg,
-  // badarith, overflow and badindex, in main and in the loops).
+  // The mix stays useful: both endings common (the errors are spread over
+  // badarg, badarith, overflow and badindex, in main and in the loops), and
+  // many return a value holding a caught exception's trace.
   EXPECT_GT(values, 50);
   EXPECT_GT(errors, 50);
+  EXPECT_GT(caught, 30);  // 46 with these seeds
 }
 
 }  // namespace
