@@ -20,18 +20,6 @@ bool is_proper_list(Term t) {
   return t == kNil;
 }
 
-Term pair(Heap& heap, Term a, Term b) {
-  const Term elems[] = {a, b};
-  return make_tuple(heap, elems);
-}
-
-Term location(Heap& heap, const Module& m, uint32_t word) {
-  if (m.lines.empty()) return make_cons_cell(heap, pair(heap, kAtom_offset, make_int(word)), kNil);
-  const uint32_t line = m.line_of(word);
-  const Term second = line ? pair(heap, kAtom_line, make_int(line)) : pair(heap, kAtom_offset, make_int(word));
-  return make_cons_cell(heap, m.file_location, make_cons_cell(heap, second, kNil));
-}
-
 // Gives the stack pages from `from` to `to` back to the OS: they hold
 // nothing live (the collector scans the stack up to p.sp only) and read as
 // zeros when touched again.
@@ -50,26 +38,31 @@ Term op_raise(Process& p, Term cls, Term reason, Term trace) {
 }
 
 Term capture_trace(Process& p, const Insn* pc, const Term* fp) {
-  struct Frame {
-    const Module* module;
-    const FunctionInfo* fn;
-    uint32_t word;
-  } frames[kTraceDepth];
+  // The entries are immortal and cached per instruction (Module::trace_entry),
+  // and deep recursion repeats one: only the list is built here.
+  Term entries[kTraceDepth];
   unsigned n = 0;
+  const Insn* last = nullptr;
+  Module* module = nullptr;
   for (const Insn* at = pc; at && n < kTraceDepth;) {
-    if (const Module* m = p.vm->module_of(at))
-      if (const FunctionInfo* fn = m->function_at(at)) frames[n++] = {m, fn, m->file_offset(at)};
+    if (at == last) {
+      entries[n] = entries[n - 1];
+      ++n;
+    } else {
+      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (module) entries[n++] = module->trace_entry(at);  // pending calls are always in some module's code
+      last = at;
+    }
     at = reinterpret_cast<const Insn*>(fp[kFrameRetPc]);
     fp = reinterpret_cast<const Term*>(fp[kFrameCallerFp]);
   }
-  Term trace = kNil;
-  for (unsigned i = n; i-- > 0;) {
-    const Frame& f = frames[i];
-    const Term entry[] = {f.fn->module_atom, f.fn->name_atom, make_int(f.fn->arity),
-                          location(p.heap, *f.module, f.word)};
-    trace = make_cons_cell(p.heap, make_tuple(p.heap, entry), trace);
+  if (n == 0) return kNil;
+  Term* cells = p.heap.alloc(2 * n);
+  for (unsigned i = 0; i < n; ++i) {
+    cells[2 * i] = entries[i];
+    cells[2 * i + 1] = i + 1 < n ? make_cons(cells + 2 * i + 2) : kNil;
   }
-  return trace;
+  return make_cons(cells);
 }
 
 const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
@@ -78,13 +71,14 @@ const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
   const Insn* handler = nullptr;
   const Module* module = nullptr;
   uint8_t slot = 0;
+  bool wants_trace = true;
   Term* frame = fp;
   const Insn* looked_up = nullptr;  // deep recursion repeats one pending call: look it up once
   for (const Insn* at = pc; at;) {
     if (at != looked_up) {
       looked_up = at;
-      module = p.vm->module_of(at);
-      if (module && (handler = module->handler_at(at, slot))) break;
+      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (module && (handler = module->handler_at(at, slot, wants_trace))) break;
     }
     at = reinterpret_cast<const Insn*>(frame[kFrameRetPc]);
     if (at) frame = reinterpret_cast<Term*>(frame[kFrameCallerFp]);
@@ -94,7 +88,8 @@ const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
     p.fp = fp;
     return nullptr;
   }
-  const Term trace = p.error_trace == kNil ? capture_trace(p, pc, fp) : p.error_trace;
+  // A handler that cannot read x2 does not get a trace built for it.
+  const Term trace = p.error_trace != kNil ? p.error_trace : wants_trace ? capture_trace(p, pc, fp) : kNil;
   Term* const old_top = p.sp;
   p.fp = frame;
   p.sp = frame + module->function_at(handler)->frame;

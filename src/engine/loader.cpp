@@ -152,12 +152,14 @@ void build_catch_runs(Module& m, const ModuleFile& f, const std::vector<int32_t>
       if (index_of[begin + w] < 0) continue;  // not an instruction start
       int32_t handler = -1;
       uint8_t slot = 0;
+      bool trace = false;
       if (states[w] && !states[w]->empty()) {
         handler = index_of[states[w]->back().handler];
         slot = states[w]->back().slot;
+        trace = handler_reads_trace(f, states[w]->back().handler);
       }
       if (!m.catches.empty() && m.catches.back().handler == handler && m.catches.back().slot == slot) continue;
-      m.catches.push_back({static_cast<uint32_t>(index_of[begin + w]), handler, slot});
+      m.catches.push_back({static_cast<uint32_t>(index_of[begin + w]), handler, slot, trace});
     }
   }
 }
@@ -190,6 +192,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
     fi.module = &m;
     fi.code = &m.code[index_of[e.entry]];
     fi.file_entry = e.entry;
+    m.by_code.push_back(&fi);
   }
 
   size_t current = 0;  // the function instruction k belongs to

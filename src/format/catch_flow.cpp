@@ -132,4 +132,45 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
   return true;
 }
 
+bool handler_reads_trace(const ModuleFile& m, size_t word) {
+  constexpr Reg kX2{RegKind::X, 2};
+  const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
+  for (size_t pc = word; pc < m.code.size();) {
+    const uint32_t w = m.code[pc];
+    const OpInfo& op = op_info(w & 0xFF);
+    const Op code = static_cast<Op>(op.code);
+    const unsigned len = instruction_words(m, pc);
+    if (len == 0) return true;
+    bool writes = false;
+    for (int i = 0; i < 4; ++i) {
+      const FieldKind k = op.fields[i];
+      if (is_jump(k) && code != Op::op_try) return true;  // a branch: do not follow
+      if (!is_reg(k)) continue;
+      const uint32_t raw = field_raw(w, op, i);
+      if ((is_r(k) ? decode_r(raw) : decode_r6(raw)) != kX2) continue;
+      // mov's destination is read too when it moves elsewhere (swap form)
+      const bool read = !is_written(k) || (k == FieldKind::RM && field_raw(w, op, 2) != raw);
+      if (read) return true;
+      writes = true;
+    }
+    for (size_t e = pc + 1 + fixed_extra_words(op.extra); e < pc + len; ++e)  // push words (unused operands are x0)
+      for (int i = 0; i < 4; ++i)
+        if (decode_r6(field_raw(m.code[e], push, i)) == kX2) return true;
+    switch (code) {
+      case Op::op_call: case Op::op_tcall: {  // reads the arguments, then clobbers every X register
+        const uint32_t lit = field_raw(w, op, 1);
+        if (lit >= m.literals.size()) return true;
+        auto ref = parse_function_ref(m.literals[lit].text);
+        return !ref || ref->arity > 2;
+      }
+      case Op::op_apply: return true;  // the arity is not known here
+      case Op::op_ret: case Op::op_raise: return false;  // x2 was not among the operands
+      default: break;
+    }
+    if (writes) return false;
+    pc += len;
+  }
+  return true;
+}
+
 }  // namespace lzr

@@ -2,6 +2,7 @@
 // here once, at load time, and are never copied or collected.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@ class LiteralArena {
   // Materialises `lit` (atoms interned in `atoms`); nullopt + `err` if an
   // atom cannot be interned (table full) or an integer does not fit.
   std::optional<Term> materialize(const Literal& lit, AtomTable& atoms, std::string& err);
+  // An immortal tuple / list cell of terms that are immortal themselves
+  // (immediates or arena terms): the module's cached stack trace entries.
+  Term tuple(std::initializer_list<Term> elems);
+  Term cons(Term head, Term tail);
   size_t words() const;
 
  private:
