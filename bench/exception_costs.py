@@ -50,9 +50,9 @@ def variants():
         "raise_base": (edit(raise_lzs, ("  load x0, :bottom\n  call x0, kernel.error/1\n", "")),
                        edit(raise_erl, ("-module(raise_deep)", "-module(raise_base)"),
                             ("deep(0) -> erlang:error(bottom);", "deep(0) -> 0;"))),
-        "raise_trace": (edit(raise_lzs, ("caught:\n  loadi x2, 1\n", "caught:\n  size x2, x2\n")),
+        "raise_trace": (edit(raise_lzs, ("caught:\n  add y3, y3, y4\n", "caught:\n  size x2, x2\n  add y3, y3, x2\n")),
                         edit(raise_erl, ("-module(raise_deep)", "-module(raise_trace)"),
-                             ("error:bottom -> Count + 1", "error:bottom:St -> Count + length(St)"))),
+                             ("error:bottom -> Caught + 1", "error:bottom:St -> Caught + length(St)"))),
     }
 
 

@@ -1,6 +1,7 @@
 /* peak_rss FD PROGRAM [ARGS...]: runs PROGRAM, then writes
- * "<peak RSS in KiB> <wait status>" to file descriptor FD and exits with
- * PROGRAM's exit code (128 + signal if a signal ended it).
+ * "<peak RSS in KiB> <wait status> <user CPU in µs> <system CPU in µs>" to
+ * file descriptor FD and exits with PROGRAM's exit code (128 + signal if a
+ * signal ended it).
  *
  * bench/run starts every benchmark through this small process: a child
  * forked straight from the Python runner would inherit the runner's RSS as
@@ -37,7 +38,9 @@ int main(int argc, char **argv) {
     perror("peak_rss: wait4");
     return 125;
   }
-  dprintf(report_fd, "%ld %d\n", usage.ru_maxrss, status);
+  dprintf(report_fd, "%ld %d %lld %lld\n", usage.ru_maxrss, status,
+          (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec,
+          (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec);
   close(report_fd);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);

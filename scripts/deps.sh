@@ -2,7 +2,8 @@
 # Installs the Debian packages Lazer builds with, if any is missing.
 # Usage: scripts/deps.sh [--bench]   (--bench adds the peers: lua5.4 luajit erlang-base python3)
 set -euo pipefail
-pkgs=(clang cmake ninja-build libasmjit-dev libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev)
+# python3 and valgrind: the over-fitting guard (bench/guard) that ctest runs on the release build.
+pkgs=(clang cmake ninja-build libasmjit-dev libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev python3 valgrind)
 if [[ "${1:-}" == "--bench" ]]; then pkgs+=(lua5.4 luajit erlang-base python3); fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -133,9 +133,17 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
 }
 
 bool handler_reads_trace(const ModuleFile& m, size_t word) {
+  // Is x2 live at `word`? A search over the paths from there, each ending
+  // where x2 is written, a call clobbers it, or the function returns.
   constexpr Reg kX2{RegKind::X, 2};
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
-  for (size_t pc = word; pc < m.code.size();) {
+  std::vector<bool> seen(m.code.size(), false);
+  std::vector<size_t> work = {word};
+  while (!work.empty()) {
+    const size_t pc = work.back();
+    work.pop_back();
+    if (pc >= m.code.size() || seen[pc]) continue;
+    seen[pc] = true;
     const uint32_t w = m.code[pc];
     const OpInfo& op = op_info(w & 0xFF);
     const Op code = static_cast<Op>(op.code);
@@ -144,13 +152,11 @@ bool handler_reads_trace(const ModuleFile& m, size_t word) {
     bool writes = false;
     for (int i = 0; i < 4; ++i) {
       const FieldKind k = op.fields[i];
-      if (is_jump(k) && code != Op::op_try) return true;  // a branch: do not follow
       if (!is_reg(k)) continue;
       const uint32_t raw = field_raw(w, op, i);
       if ((is_r(k) ? decode_r(raw) : decode_r6(raw)) != kX2) continue;
       // mov's destination is read too when it moves elsewhere (swap form)
-      const bool read = !is_written(k) || (k == FieldKind::RM && field_raw(w, op, 2) != raw);
-      if (read) return true;
+      if (!is_written(k) || (k == FieldKind::RM && field_raw(w, op, 2) != raw)) return true;
       writes = true;
     }
     for (size_t e = pc + 1 + fixed_extra_words(op.extra); e < pc + len; ++e)  // push words (unused operands are x0)
@@ -159,18 +165,22 @@ bool handler_reads_trace(const ModuleFile& m, size_t word) {
     switch (code) {
       case Op::op_call: case Op::op_tcall: {  // reads the arguments, then clobbers every X register
         const uint32_t lit = field_raw(w, op, 1);
-        if (lit >= m.literals.size()) return true;
-        auto ref = parse_function_ref(m.literals[lit].text);
-        return !ref || ref->arity > 2;
+        auto ref = lit < m.literals.size() ? parse_function_ref(m.literals[lit].text) : std::nullopt;
+        if (!ref || ref->arity > 2) return true;
+        continue;
       }
-      case Op::op_apply: return true;  // the arity is not known here
-      case Op::op_ret: case Op::op_raise: return false;  // x2 was not among the operands
+      case Op::op_apply: return true;  // its arity is not known here
+      case Op::op_ret: case Op::op_raise: continue;  // x2 was not among the operands
       default: break;
     }
-    if (writes) return false;
-    pc += len;
+    if (writes) continue;
+    for (int i = 0; i < 4; ++i) {  // a try's handler starts with x2 written: not followed
+      if (is_jump(op.fields[i]) && code != Op::op_try)
+        work.push_back(static_cast<size_t>(static_cast<int64_t>(pc) + len + field_value(w, op, i)));
+    }
+    if (code != Op::op_jmp) work.push_back(pc + len);
   }
-  return true;
+  return false;
 }
 
 }  // namespace lzr

@@ -45,10 +45,9 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
                 CatchFlowProblem& problem, const WordName& where = {});
 
 // Whether the handler at `word` may read x2 (the stack trace) before
-// writing it: false only when the straight-line code from there writes x2,
-// returns, raises without it or calls (clobbering it) before any read, any
-// branch or any other way of reading it. The engines skip building the
-// trace for a handler that cannot see it.
+// writing it on some path (x2's liveness there; a path ends where x2 is
+// written, a call clobbers it, or the function returns or raises). The
+// engines skip building the trace for a handler that cannot see it.
 bool handler_reads_trace(const ModuleFile& m, size_t word);
 
 }  // namespace lzr

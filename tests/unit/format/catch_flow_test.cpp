@@ -64,13 +64,18 @@ TEST(CatchFlow, HandlerReadsTrace) {
   EXPECT_TRUE(reads_trace({insn(Op::op_mov, {X(2), X(0), X(3)}), ret_x0}));   // swap: x2's old value moves to x3
   EXPECT_FALSE(reads_trace({insn(Op::op_raise, {X(0), X(1), X(3)})}));
   EXPECT_TRUE(reads_trace({insn(Op::op_raise, {X(0), X(1), X(2)})}));          // a re-raise
-  EXPECT_TRUE(reads_trace({insn(Op::op_jmp, {0}), ret_x0}));                   // branches are not followed
-  EXPECT_TRUE(reads_trace({insn(Op::op_eq, {X6(0), X6(1), 0}), ret_x0}));
+  // Branches are followed, both ways; loops end the search.
+  EXPECT_FALSE(reads_trace({insn(Op::op_jmp, {0}), ret_x0}));
+  EXPECT_FALSE(reads_trace({insn(Op::op_eq, {X6(0), X6(1), 1}), ret_x0, insn(Op::op_loadi, {X(2), 0}), ret_x0}));
+  EXPECT_TRUE(reads_trace({insn(Op::op_eq, {X6(0), X6(1), 1}), ret_x0, insn(Op::op_ret, {X(2)})}));
+  EXPECT_TRUE(reads_trace({insn(Op::op_jmp, {1}), ret_x0, insn(Op::op_ret, {X(2)})}));
+  EXPECT_FALSE(reads_trace({insn(Op::op_loadi, {X(0), 1}), insn(Op::op_lt, {X6(0), X6(1), -2}), ret_x0}));
   EXPECT_TRUE(reads_trace({insn(Op::op_apply, {X(0), X(0)}), ret_x0}));       // any arity
   EXPECT_FALSE(reads_trace({insn(Op::op_call, {X(0), kG2}), ret_x0}));  // x0, x1 in; then clobbered
   EXPECT_TRUE(reads_trace({insn(Op::op_call, {X(0), kH3}), ret_x0}));   // x2 is an argument
   EXPECT_FALSE(reads_trace({insn(Op::op_call, {X(2), kG2}), ret_x0}));  // the result lands in x2
-  // A catch inside the handler: scanning goes on past the try.
+  // A catch inside the handler: the search goes on past the try (its own
+  // handler starts with x2 written).
   EXPECT_FALSE(reads_trace({insn(Op::op_try, {Y(1), 2}), insn(Op::op_loadi, {X(2), 1}), insn(Op::op_tryend, {Y(1)}),
                             ret_x0}));
 }
