@@ -310,9 +310,13 @@ LZR_API lzr_status lzr_vm_call(lzr_vm *vm, const char *module, const char *funct
 /* The last failure as one line ("" after a success). Valid until the next
  * lzr_vm_* call. */
 LZR_API const char *lzr_vm_message(const lzr_vm *vm);
-/* After LZR_ERROR: "mod.fun/2 @ 14" lines, innermost first, each ending in
- * '\n' ("" otherwise). */
+/* After LZR_ERROR: lines like "mod.fun/2 (mod.lzs:14)", innermost first,
+ * each ending in '\n' ("" otherwise); "(word 14)" for a module without a
+ * line table, "(N times)" after a line for N frames at the same place. */
 LZR_API const char *lzr_vm_stack_trace(const lzr_vm *vm);
+/* After LZR_ERROR: the exception's class, "error", "throw" or "exit" (""
+ * otherwise). lzr_vm_message() starts with "throw: " or "exit: " for those. */
+LZR_API const char *lzr_vm_error_class(const lzr_vm *vm);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -24,6 +24,7 @@ struct lzr_vm {
   bool running = false;  // inside lzr_vm_call: a native must not re-enter
   std::string message;
   std::string trace;
+  std::string error_class;  // after LZR_ERROR: "error", "throw" or "exit"
 
   lzr_vm() {
     register_builtins(vm);
@@ -34,11 +35,13 @@ struct lzr_vm {
   lzr_status fail(lzr_status status, std::string text) {
     message = std::move(text);
     trace.clear();
+    error_class.clear();
     return status;
   }
   lzr_status succeed() {
     message.clear();
     trace.clear();
+    error_class.clear();
     return LZR_OK;
   }
 };
@@ -195,10 +198,14 @@ lzr_status lzr_vm_call(lzr_vm* vm, const char* module, const char* function, con
       return vm->succeed();
     }
     std::string trace;
-    for (const TraceEntry& e : stack_trace(p)) trace += format_trace_entry(p, e) + "\n";
+    for (const TraceLine& line : exception_trace(p))
+      trace += line.where + (line.count > 1 ? " (" + std::to_string(line.count) + " times)\n" : "\n");
     p.reset_stack();
     if (result) *result = p.error;
-    lzr_status status = vm->fail(LZR_ERROR, term_to_string(p.error, vm->vm.atoms));
+    const std::string cls = exception_class_name(p);
+    lzr_status status =
+        vm->fail(LZR_ERROR, (cls == "error" ? "" : cls + ": ") + term_to_string(p.error, vm->vm.atoms));
+    vm->error_class = cls;
     vm->trace = std::move(trace);
     return status;
   });
@@ -207,5 +214,7 @@ lzr_status lzr_vm_call(lzr_vm* vm, const char* module, const char* function, con
 const char* lzr_vm_message(const lzr_vm* vm) { return vm ? vm->message.c_str() : ""; }
 
 const char* lzr_vm_stack_trace(const lzr_vm* vm) { return vm ? vm->trace.c_str() : ""; }
+
+const char* lzr_vm_error_class(const lzr_vm* vm) { return vm ? vm->error_class.c_str() : ""; }
 
 }  // extern "C"

@@ -12,6 +12,7 @@
 
 #include "asm/instr.h"
 #include "asm/parser.h"
+#include "format/catch_flow.h"
 #include "format/verifier.h"
 
 namespace lzr {
@@ -38,9 +39,16 @@ struct FunctionDecl {
   unsigned upvals = 0;
 };
 
+// `file` without its folders: the line table's default file name.
+std::string_view base_name(std::string_view file) {
+  const size_t slash = file.find_last_of("/\\");
+  return slash == std::string_view::npos ? file : file.substr(slash + 1);
+}
+
 class Assembler {
  public:
-  Assembler(ParsedModule& pm, std::string_view file) : pm_(pm), file_(file) {}
+  Assembler(ParsedModule& pm, std::string_view file, const AssembleOptions& options)
+      : pm_(pm), file_(file), options_(options) {}
 
   // Throws AsmFailure; the caller turns it into "file:line:col: message".
   ModuleFile run() {
@@ -58,15 +66,64 @@ class Assembler {
       out_.functions.push_back(FunctionEntry{name_indices_[f], static_cast<uint8_t>(decls_[f].arity),
                                              static_cast<uint8_t>(decls_[f].frame),
                                              static_cast<uint8_t>(decls_[f].upvals), 0, base});
+      for (const auto& [offset, in] : placed_) lines_.push_back({base + offset, in});
+      placed_.clear();
       base += static_cast<uint32_t>(words.size());
       out_.code.insert(out_.code.end(), words.begin(), words.end());
     }
     out_.literals = std::move(pool_);
+    check_catches();
+    if (options_.line_table && !pm_.no_lines) out_.lines = line_table();
     return std::move(out_);
+  }
+
+  // The verifier's catch rules (format/catch_flow.h), reported at the source
+  // line: they are about how the program uses try and tryend.
+  void check_catches() {
+    bool any = false;
+    for (const auto& [word, in] : lines_) {
+      const auto op = static_cast<Op>(out_.code[word] & 0xFF);
+      any = any || op == Op::op_try || op == Op::op_tryend;
+    }
+    if (!any) return;
+    std::unordered_map<size_t, const ParsedInstr*> at;
+    for (const auto& [word, in] : lines_) at.emplace(word, in);
+    auto where = [&](size_t word) {
+      auto it = at.find(word);
+      return it == at.end() ? fmt::format("word {}", word) : fmt::format("line {}", it->second->pos.line);
+    };
+    for (size_t k = 0; k < out_.functions.size(); ++k) {
+      std::vector<std::optional<CatchStack>> states;
+      CatchFlowProblem problem;
+      if (catch_flow(out_, k, states, problem, where)) continue;
+      auto it = at.find(problem.word);
+      fail(it == at.end() ? SourcePos{1, 1} : it->second->pos, problem.problem);
+    }
   }
 
  private:
   [[noreturn]] void fail(SourcePos pos, std::string message) { throw AsmFailure{pos, std::move(message)}; }
+
+  // With .line directives the table is exactly their marks; otherwise an
+  // entry starts wherever an instruction's source line differs from the
+  // previous instruction's. Empty code gets no table.
+  std::optional<LineTable> line_table() {
+    if (lines_.empty()) return std::nullopt;
+    LineTable t;
+    t.file = pm_.file ? *pm_.file : std::string(base_name(file_));
+    if (t.file.empty() || t.file.size() > 255 || atom_text_problem(t.file)) {
+      fail(SourcePos{1, 1}, fmt::format("cannot name the line table's file after '{}'; add a .file \"NAME\" line", file_));
+    }
+    for (const auto& [word, in] : lines_) {
+      if (pm_.explicit_lines) {
+        if (in->line_mark) t.entries.push_back({word, *in->line_mark});
+      } else if (t.entries.empty() || t.entries.back().line != in->pos.line) {
+        t.entries.push_back({word, in->pos.line});
+      }
+    }
+    if (t.entries.empty()) return std::nullopt;  // unreachable: explicit mode has a mark on some instruction
+    return t;
+  }
 
   uint16_t intern(const Literal& lit, SourcePos pos) {
     std::string key = literal_key(lit);
@@ -177,9 +234,9 @@ class Assembler {
     code.reserve(pf.code.size());
     for (const ParsedInstr& pin : pf.code) code.push_back(build(pin, pf));
     Op last = static_cast<Op>(code.back().op);
-    if (last != Op::op_ret && last != Op::op_tcall && last != Op::op_jmp) {
+    if (last != Op::op_ret && last != Op::op_tcall && last != Op::op_jmp && last != Op::op_raise) {
       fail(pf.code.back().pos, "function " + function_label(pf, decl) +
-                                   " must end with ret, tcall or jmp (execution cannot run past its end)");
+                                   " must end with ret, tcall, jmp or raise (execution cannot run past its end)");
     }
     std::vector<uint32_t> masks = computed_regmasks(code, decl.arity);
     for (size_t i = 0; i < code.size(); ++i) {
@@ -294,13 +351,23 @@ class Assembler {
     JumpOutOfRange bad;
     if (!layout_function(code, words, bad)) {
       const ParsedInstr& at = pf.code[bad.index];
+      if (static_cast<Op>(at.op) == Op::op_try)
+        fail(at.label_pos, fmt::format("try handler '{}' is {} words away; try reaches -32768..32767", at.label, bad.offset));
       fail(at.label_pos, fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607", at.label, bad.offset));
+    }
+    uint32_t offset = 0;  // where each instruction landed, for the line table
+    for (size_t i = 0; i < code.size(); ++i) {
+      placed_.push_back({offset, &pf.code[i]});
+      offset += instr_words(code[i]);
     }
     return words;
   }
 
   ParsedModule& pm_;
   std::string_view file_;
+  AssembleOptions options_;
+  std::vector<std::pair<uint32_t, const ParsedInstr*>> placed_;  // this function's instructions by offset
+  std::vector<std::pair<uint32_t, const ParsedInstr*>> lines_;   // every instruction by word
   std::vector<Literal> pool_;
   std::unordered_map<std::string, uint16_t> pool_index_;
   size_t declared_ = 0;
@@ -313,7 +380,8 @@ class Assembler {
 
 }  // namespace
 
-std::optional<ModuleFile> assemble(std::string_view source, std::string_view file, std::string& error) {
+std::optional<ModuleFile> assemble(std::string_view source, std::string_view file, std::string& error,
+                                   const AssembleOptions& options) {
   SyntaxError serr;
   auto parsed = parse_source(source, serr);
   if (!parsed) {
@@ -322,7 +390,7 @@ std::optional<ModuleFile> assemble(std::string_view source, std::string_view fil
   }
   std::optional<ModuleFile> module;
   try {
-    module = Assembler(*parsed, file).run();
+    module = Assembler(*parsed, file, options).run();
   } catch (const AsmFailure& f) {
     error = fmt::format("{}:{}:{}: {}", file, f.pos.line, f.pos.col, f.message);
     return std::nullopt;

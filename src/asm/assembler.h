@@ -9,11 +9,19 @@
 
 namespace lzr {
 
-// Assembles `source`; `file` names it in error messages ("file:line:col: msg")
-// and its stem is the default module name. On failure returns nullopt and
-// sets `error` to one line describing the first problem found. The result
-// has passed verify_module.
-std::optional<ModuleFile> assemble(std::string_view source, std::string_view file, std::string& error);
+struct AssembleOptions {
+  // Write the line table (docs/assembly.md, "Line table"); `lzr asm --strip`
+  // turns it off. `.nolines` in the source turns it off too.
+  bool line_table = true;
+};
+
+// Assembles `source`; `file` names it in error messages ("file:line:col: msg"),
+// its stem is the default module name and its name without folders the
+// line table's default file name. On failure returns nullopt and sets
+// `error` to one line describing the first problem found. The result has
+// passed verify_module.
+std::optional<ModuleFile> assemble(std::string_view source, std::string_view file, std::string& error,
+                                   const AssembleOptions& options = {});
 
 // Text that assemble() turns back into exactly the same module (same bytes
 // from write_module). The module must be a script that verify_module

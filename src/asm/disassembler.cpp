@@ -55,6 +55,14 @@ class Disassembler {
     decide_pool();
     std::string out;
     out += "module " + module_name_text() + "\n";
+    if (m_.lines) {
+      out += ".file ";
+      append_quoted(out, m_.lines->file);
+      out += "\n";
+      for (const LineEntry& e : m_.lines->entries) line_at_.emplace(static_cast<uint32_t>(e.word), e.line);
+    } else if (!m_.code.empty()) {  // the assembler writes no table for empty code anyway
+      out += ".nolines\n";
+    }
     if (print_pool_) {
       out += "\n.pool\n";
       for (size_t k = 0; k < m_.literals.size(); ++k) out += fmt::format(".lit {} {}\n", k, format_literal(m_.literals[k]));
@@ -205,6 +213,7 @@ class Disassembler {
     out += fmt::format("\nfunc {} frame={} upvals={}\n", name, e.frame, e.upvals);
     std::vector<uint32_t> computed = computed_regmasks(fn.code, e.arity);
     for (size_t i = 0; i < fn.code.size(); ++i) {
+      if (auto line = line_at_.find(fn.addr[i]); line != line_at_.end()) out += fmt::format("  .line {}\n", line->second);
       if (labels_.count(fn.addr[i])) out += fmt::format("L{}:\n", fn.addr[i]);
       out += "  " + instruction_text(fn, i);
       const Instr& in = fn.code[i];
@@ -222,7 +231,7 @@ class Disassembler {
       uint32_t raw = in.raw[f];
       switch (k) {
         case FieldKind::NONE: case FieldKind::Z8: case FieldKind::Z16: break;
-        case FieldKind::RD: case FieldKind::RS: case FieldKind::RM:
+        case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::RY:
           // mov's pos operand is implied when it equals dst.
           if (static_cast<Op>(in.op) == Op::op_mov && f == 2 && raw == in.raw[0]) break;
           operands.push_back(reg_name(decode_r(raw)));
@@ -235,7 +244,7 @@ class Disassembler {
         case FieldKind::SIZE: operands.push_back(collection_text(in)); break;
         case FieldKind::T32: operands.push_back(load32_text(raw, static_cast<uint32_t>(in.value))); break;
         case FieldKind::T64: operands.push_back(load64_text(raw, in.value)); break;
-        case FieldKind::J12: case FieldKind::J24: operands.push_back(fmt::format("L{}", fn.addr[static_cast<size_t>(in.target)])); break;
+        case FieldKind::J12: case FieldKind::J16: case FieldKind::J24: operands.push_back(fmt::format("L{}", fn.addr[static_cast<size_t>(in.target)])); break;
       }
     }
     if (info.extra == Extra::RegmaskUpvals && !in.elems.empty()) operands.push_back(element_list(in, "[", "]"));
@@ -283,6 +292,7 @@ class Disassembler {
   const ModuleFile& m_;
   std::vector<DecodedFunction> fns_;
   std::set<uint32_t> labels_;
+  std::map<uint32_t, int64_t> line_at_;  // line table entries: word -> line
   std::unordered_map<std::string, size_t> first_index_;
   bool print_pool_ = false;
 };

@@ -21,7 +21,13 @@ struct Flow {
   bool clobbers = false;   // a call: every X register is garbage afterwards
   bool falls_through = true;
   int32_t target = -1;
+  // try: its handler, entered after an exception with x0..x2 (class,
+  // reason, trace) written and every other X register dead. No X value
+  // flows along this edge, so liveness ignores it.
+  int32_t handler = -1;
 };
+
+constexpr uint32_t kHandlerDefined = 0b111;  // x0, x1, x2 at a handler
 
 Flow flow_of(const Instr& in) {
   const OpInfo& info = in.info();
@@ -45,14 +51,18 @@ Flow flow_of(const Instr& in) {
     Reg r = decode_r6(e);
     if (r.kind == RegKind::X) f.use |= 1u << r.index;
   }
+  f.target = in.target;
   switch (static_cast<Op>(in.op)) {
     case Op::op_call: f.use |= first_n(in.call_arity); f.clobbers = true; break;
     case Op::op_apply: f.use = kAllX; f.clobbers = true; break;  // arity unknown statically
     case Op::op_tcall: f.use |= first_n(in.call_arity); f.falls_through = false; break;
-    case Op::op_ret: case Op::op_jmp: f.falls_through = false; break;
+    case Op::op_ret: case Op::op_jmp: case Op::op_raise: f.falls_through = false; break;
+    case Op::op_try:  // the handler is reached by a raise, not from here: see Flow::handler
+      f.handler = in.target;
+      f.target = -1;
+      break;
     default: break;
   }
-  f.target = in.target;
   return f;
 }
 
@@ -153,7 +163,7 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
       target_addr = static_cast<uint32_t>(addr[static_cast<size_t>(in.target)]);
       int64_t from = static_cast<int64_t>(addr[i]) + (in.relaxed ? 2 : instr_words(in));
       int64_t offset = static_cast<int64_t>(target_addr) - from;
-      if (!field_fits(jmp.fields[0], offset)) {
+      if (!field_fits(in.info().fields[1] == FieldKind::J16 ? FieldKind::J16 : jmp.fields[0], offset)) {  // try: 16 bits
         bad = JumpOutOfRange{i, offset};
         return false;
       }
@@ -205,6 +215,13 @@ std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned
       };
       if (f.falls_through && i + 1 < n) flow_into(i + 1);
       if (valid_target(f)) flow_into(static_cast<size_t>(f.target));
+      if (f.handler >= 0 && static_cast<size_t>(f.handler) < n) {
+        const auto h = static_cast<size_t>(f.handler);
+        if ((def_in[h] | kHandlerDefined) != def_in[h]) {
+          def_in[h] |= kHandlerDefined;
+          changed = true;
+        }
+      }
     }
   }
 

@@ -124,7 +124,7 @@ class Lexer {
           t.text = plain_name();
           return true;
         }
-        return fail(here(), "unexpected '.' (directives are .pool and .lit; floats need a leading digit)");
+        return fail(here(), "unexpected '.' (directives are .pool, .lit, .file, .line and .nolines; floats need a leading digit)");
       default: break;
     }
     if (is_digit(c) || (c == '-' && is_digit(peek(1)))) return number(t);

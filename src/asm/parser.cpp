@@ -66,7 +66,8 @@ std::string field_usage(const OpInfo& op, int i) {
       return static_cast<Op>(op.code) == Op::op_list ? "[a, b, ...]" : "{a, b, ...}";
     case FieldKind::T32: return "int|uint|float, VALUE";
     case FieldKind::T64: return "float|int, VALUE";
-    case FieldKind::J12: case FieldKind::J24: return "label";
+    case FieldKind::J12: case FieldKind::J16: case FieldKind::J24: return "label";
+    case FieldKind::RY: return "y";
     default: return "";
   }
 }
@@ -102,9 +103,14 @@ class Parser {
   std::optional<ParsedModule> run() {
     for (;;) {
       while (cur_.accept(Tok::Newline)) {}
-      if (cur_.at(Tok::End)) return std::move(module_);
+      if (cur_.at(Tok::End)) break;
       if (!line()) return std::nullopt;
     }
+    if (pending_line_) {
+      fail(pending_line_pos_, fmt::format(".line {} has no instruction after it", *pending_line_));
+      return std::nullopt;
+    }
+    return std::move(module_);
   }
 
  private:
@@ -174,7 +180,47 @@ class Parser {
       module_.pool.push_back(std::move(*lit));
       return end_of_line("the literal");
     }
-    return fail_at(t, "unknown directive ." + t.text + " (expected .pool or .lit)");
+    if (t.text == "file") return file_directive(t);
+    if (t.text == "line") return line_directive(t);
+    if (t.text == "nolines") {
+      if (!module_.functions.empty()) return fail_at(t, ".nolines must come before the first func");
+      if (module_.no_lines) return fail_at(t, ".nolines appears twice");
+      if (module_.file) return fail_at(t, ".nolines and .file cannot both appear (.nolines: no line table)");
+      if (module_.explicit_lines || pending_line_)
+        return fail_at(t, ".nolines and .line cannot both appear (.nolines: no line table)");
+      module_.no_lines = true;
+      return end_of_line(".nolines");
+    }
+    return fail_at(t, "unknown directive ." + t.text + " (expected .pool, .lit, .file, .line or .nolines)");
+  }
+
+  // .file "NAME": the source file the line table names.
+  bool file_directive(const Token& t) {
+    if (!module_.functions.empty()) return fail_at(t, ".file must come before the first func");
+    if (module_.file) return fail_at(t, ".file appears twice");
+    if (module_.no_lines) return fail_at(t, ".nolines and .file cannot both appear (.nolines: no line table)");
+    const Token& name = cur_.next();
+    if (name.kind != Tok::String) return fail_at(name, "expected the file name as a string (.file \"prog.lzs\"), got " + describe_token(name));
+    if (name.text.empty()) return fail_at(name, "the file name must not be empty");
+    if (name.text.size() > 255) return fail_at(name, "the file name is longer than 255 bytes");
+    if (auto problem = atom_text_problem(name.text)) return fail_at(name, "the file name " + *problem);
+    module_.file = name.text;
+    return end_of_line("the file name");
+  }
+
+  // .line N: the next instruction starts source line N (and the lines of
+  // the module come from .line directives only).
+  bool line_directive(const Token& t) {
+    if (module_.no_lines) return fail_at(t, ".nolines and .line cannot both appear (.nolines: no line table)");
+    if (pending_line_)
+      return fail_at(t, fmt::format(".line follows .line {} with no instruction between them", *pending_line_));
+    const Token& n = cur_.next();
+    if (n.kind != Tok::Int || n.int_value < 1 || n.int_value > kMaxLine)
+      return fail_at(n, fmt::format("expected a line number 1..{} after .line, got {}", kMaxLine, describe_token(n)));
+    pending_line_ = n.int_value;
+    pending_line_pos_ = t.pos;
+    module_.explicit_lines = true;
+    return end_of_line("the line number");
   }
 
   bool module_line() {
@@ -267,6 +313,9 @@ class Parser {
     out.reg = *r;
     if (is_r6(kind) && r->kind == RegKind::U) {
       return fail_at(t, fmt::format("{} takes x or y registers here, not upvalue {}", op.name, t.text));
+    }
+    if (kind == FieldKind::RY && r->kind != RegKind::Y) {
+      return fail_at(t, fmt::format("{} takes a y slot here (the catch's slot), not {}", op.name, t.text));
     }
     if (is_written(kind) && r->kind == RegKind::U) {
       return fail_at(t, fmt::format("upvalue {} is read-only ({} writes this operand)", t.text, op.name));
@@ -464,7 +513,7 @@ class Parser {
       } else if (!literal_operand(in.literal)) {
         return false;
       }
-      fn->code.push_back(std::move(in));
+      push_instruction(*fn, std::move(in));
       return end_of_line("the operands of load");
     }
     auto code = op_by_name(mn.text);
@@ -517,13 +566,21 @@ class Parser {
       if (t.kind == Tok::Comma) return fail_at(t, "too many operands; usage: " + usage(op));
       return fail_at(t, "unexpected " + describe_token(t) + " after the operands; usage: " + usage(op));
     }
-    fn->code.push_back(std::move(in));
+    push_instruction(*fn, std::move(in));
     return end_of_line("the operands");
+  }
+
+  void push_instruction(ParsedFunction& fn, ParsedInstr in) {
+    in.line_mark = pending_line_;
+    pending_line_.reset();
+    fn.code.push_back(std::move(in));
   }
 
   TokenCursor cur_;
   SyntaxError& err_;
   ParsedModule module_;
+  std::optional<int64_t> pending_line_;  // a .line waiting for its instruction
+  SourcePos pending_line_pos_;
 };
 
 }  // namespace

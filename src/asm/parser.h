@@ -44,6 +44,7 @@ struct ParsedInstr {
   std::string label;               // jump target
   SourcePos label_pos;
   std::optional<uint32_t> live;    // live=MASK override
+  std::optional<int64_t> line_mark;  // a `.line N` right before it: line N starts here
 };
 
 struct LabelDef {
@@ -72,6 +73,10 @@ struct ParsedModule {
   bool has_pool = false;
   std::vector<Literal> pool;
   std::vector<ParsedFunction> functions;
+  // Line table directives (docs/assembly.md, "Line table").
+  std::optional<std::string> file;  // .file "NAME"
+  bool no_lines = false;            // .nolines
+  bool explicit_lines = false;      // some instruction has a .line mark
 };
 
 std::optional<ParsedModule> parse_source(std::string_view source, SyntaxError& err);

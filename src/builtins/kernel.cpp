@@ -12,6 +12,8 @@ namespace {
 Term boolean(bool b) { return b ? kTrue : kFalse; }
 
 Term k_error(lzr_env* env, const Term* argv, unsigned) { return fail(env, argv[0]); }
+Term k_throw(lzr_env* env, const Term* argv, unsigned) { return raise_class(proc(env), kAtom_throw, argv[0]); }
+Term k_exit(lzr_env* env, const Term* argv, unsigned) { return raise_class(proc(env), kAtom_exit, argv[0]); }
 
 Term k_is_integer(lzr_env*, const Term* a, unsigned) { return boolean(is_integer(a[0])); }
 Term k_is_float(lzr_env*, const Term* a, unsigned) { return boolean(is_float(a[0])); }
@@ -46,7 +48,8 @@ Term k_inspect(lzr_env* env, const Term* a, unsigned) {
 Term k_hash(lzr_env*, const Term* a, unsigned) { return make_int(hash_term(a[0])); }
 
 constexpr BuiltinFn kKernel[] = {
-    {"error", 1, k_error},           {"is_integer", 1, k_is_integer}, {"is_float", 1, k_is_float},
+    {"error", 1, k_error},           {"throw", 1, k_throw},           {"exit", 1, k_exit},
+    {"is_integer", 1, k_is_integer}, {"is_float", 1, k_is_float},
     {"is_number", 1, k_is_number},   {"is_atom", 1, k_is_atom},       {"is_boolean", 1, k_is_boolean},
     {"is_list", 1, k_is_list},       {"is_tuple", 1, k_is_tuple},     {"is_map", 1, k_is_map},
     {"is_binary", 1, k_is_binary},   {"is_function", 1, k_is_function}, {"abs", 1, k_abs},

@@ -12,6 +12,7 @@ namespace {
 struct AsmOptions {
   std::string input;
   std::string output;
+  bool strip = false;
 };
 
 std::string default_output(const std::string& input) {
@@ -22,7 +23,9 @@ std::string default_output(const std::string& input) {
 void run_asm(const AsmOptions& o) {
   std::string source, error;
   if (!read_file(o.input, source, error)) fail_command(1, error);
-  auto module = assemble(source, o.input, error);
+  AssembleOptions options;
+  options.line_table = !o.strip;
+  auto module = assemble(source, o.input, error, options);
   if (!module) fail_command(1, error);
   std::vector<uint8_t> bytes = write_module(*module);
   std::string out = o.output.empty() ? default_output(o.input) : o.output;
@@ -38,6 +41,8 @@ void add_asm_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("asm", "Assemble a .lzs text file into a .lzr module");
   cmd->add_option("file", opts->input, "Assembly source (.lzs)")->required();
   cmd->add_option("-o,--output", opts->output, "Module file to write (default: FILE with .lzr instead of .lzs)");
+  cmd->add_flag("--strip", opts->strip,
+                "Leave out the line table (stack traces then give code-word offsets instead of file:line)");
   cmd->footer("Errors are reported as FILE:LINE:COL: message (exit status 1). Syntax: docs/assembly.md.");
   cmd->callback([opts] { run_asm(*opts); });
 }

@@ -51,7 +51,7 @@ std::vector<std::string> split_path(const char* value) {
 // one entry repeated (stack_trace counts those).
 void append_trace(std::string& msg, const Process& p) {
   constexpr size_t kMaxTraceLines = 40;
-  std::vector<TraceEntry> trace = stack_trace(p);
+  std::vector<TraceLine> trace = exception_trace(p);
   for (size_t i = 0; i < trace.size(); ++i) {
     if (i == kMaxTraceLines) {
       uint64_t frames = 0;
@@ -59,7 +59,7 @@ void append_trace(std::string& msg, const Process& p) {
       msg += "\n  ... " + std::to_string(frames) + " more frames";
       break;
     }
-    msg += "\n  in " + format_trace_entry(p, trace[i]);
+    msg += "\n  in " + trace[i].where;
     if (trace[i].count > 1) msg += " (" + std::to_string(trace[i].count) + " times)";
   }
 }
@@ -118,7 +118,7 @@ void run(const RunOptions& o) {
                  static_cast<unsigned long long>(hs.words_copied), hs.peak_words * 8.0 / (1 << 20));
   }
   if (result == kRaised) {
-    std::string msg = "lzr: error: " + term_to_string(p.error, vm.atoms);
+    std::string msg = "lzr: " + exception_class_name(p) + ": " + term_to_string(p.error, vm.atoms);
     append_trace(msg, p);
     p.reset_stack();
     fail(1, msg);

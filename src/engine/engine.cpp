@@ -4,7 +4,9 @@
 #include "engine/semantics.h"
 #include "vm/atoms.h"
 #include "vm/module.h"
+#include "format/message_text.h"
 #include "vm/native_env.h"
+#include "vm/printer.h"
 #include "vm/vm.h"
 
 namespace lzr {
@@ -56,6 +58,7 @@ Term execute(Process& p, const FunctionInfo* fn, std::span<const Term> args, Eng
   }
   // The bottom frame: a null return address tells `ret` to leave the engine.
   Term* fp = p.sp + kFrameHeaderWords;
+  p.error_trace = kNil;
   if (fp + fn->frame > p.stack_limit) return raise(p, kAtom_stack_overflow);
   fp[kFrameRetPc] = 0;
   fp[kFrameCallerFp] = reinterpret_cast<Term>(p.fp);
@@ -91,10 +94,76 @@ std::vector<TraceEntry> stack_trace(const Process& p) {
   return out;
 }
 
+namespace {
+
+std::string binary_text(Term t) {
+  return std::string(reinterpret_cast<const char*>(binary_bytes(t)), binary_size(t));
+}
+
+std::string where(const std::string& file, uint64_t line, uint64_t word) {
+  if (file.empty()) return "(word " + std::to_string(word) + ")";
+  if (line == 0) return "(" + printable(file) + ", word " + std::to_string(word) + ")";
+  return "(" + printable(file) + ":" + std::to_string(line) + ")";
+}
+
+// One entry of a stack trace term as text: "m.f/2 (x.lzs:3)" when it has
+// the shape capture_trace builds; otherwise the term as printed.
+std::string format_trace_term_entry(const AtomTable& atoms, Term e) {
+  if (is_tuple(e) && tuple_arity(e) == 4) {
+    const Term* t = tuple_elems(e);
+    if (is_atom(t[0]) && is_atom(t[1]) && is_int(t[2]) && atoms.contains(t[0]) && atoms.contains(t[1])) {
+      std::string file;
+      uint64_t line = 0, word = 0;
+      bool located = false;
+      for (Term l = t[3]; is_cons(l); l = cons_tail(l)) {
+        const Term kv = cons_head(l);
+        if (!is_tuple(kv) || tuple_arity(kv) != 2) continue;
+        const Term k = tuple_elems(kv)[0], v = tuple_elems(kv)[1];
+        if (k == kAtom_file && is_binary(v)) file = binary_text(v);
+        else if (k == kAtom_line && is_int(v) && int_value(v) > 0) line = static_cast<uint64_t>(int_value(v));
+        else if (k == kAtom_offset && is_int(v) && int_value(v) >= 0) word = static_cast<uint64_t>(int_value(v));
+        else continue;
+        located = true;
+      }
+      std::string text = std::string(atoms.text(t[0])) + "." + std::string(atoms.text(t[1])) + "/" +
+                         std::to_string(int_value(t[2]));
+      if (located) text += " " + where(file, line, word);
+      return text;
+    }
+  }
+  return term_to_string(e, atoms);
+}
+
+}  // namespace
+
 std::string format_trace_entry(const Process& p, const TraceEntry& e) {
   const AtomTable& atoms = p.vm->atoms;
+  const Module* m = e.fn->module;
+  std::string file;
+  uint64_t line = 0;
+  if (m && !m->lines.empty()) {
+    file = binary_text(m->file_name());
+    line = m->line_of(e.offset);
+  }
   return std::string(atoms.text(e.fn->module_atom)) + "." + std::string(atoms.text(e.fn->name_atom)) + "/" +
-         std::to_string(e.fn->arity) + " @ " + std::to_string(e.offset);
+         std::to_string(e.fn->arity) + " " + where(file, line, e.offset);
+}
+
+std::string exception_class_name(const Process& p) {
+  if (p.error_class == kAtom_throw) return "throw";
+  if (p.error_class == kAtom_exit) return "exit";
+  return "error";
+}
+
+std::vector<TraceLine> exception_trace(const Process& p) {
+  std::vector<TraceLine> out;
+  if (p.error_trace != kNil) {
+    for (Term l = p.error_trace; is_cons(l); l = cons_tail(l))
+      out.push_back({format_trace_term_entry(p.vm->atoms, cons_head(l)), 1});
+    return out;
+  }
+  for (const TraceEntry& e : stack_trace(p)) out.push_back({format_trace_entry(p, e), e.count});
+  return out;
 }
 
 }  // namespace lzr

@@ -37,6 +37,20 @@ struct TraceEntry {
 // Consecutive frames at the same instruction (deep recursion: a stack
 // overflow leaves millions) make one entry with their count.
 std::vector<TraceEntry> stack_trace(const Process& p);
-std::string format_trace_entry(const Process& p, const TraceEntry& e);  // "mod.fun/2 @ 14"
+// "mod.fun/2 (fib.lzs:12)"; without a line for the instruction "mod.fun/2
+// (fib.lzs, word 14)", without a line table "mod.fun/2 (word 14)".
+std::string format_trace_entry(const Process& p, const TraceEntry& e);
+
+// After execute() returned kRaised: the exception's class as text
+// ("error", "throw" or "exit") and its trace as lines like
+// format_trace_entry's, innermost first. The trace is the one a `raise`
+// gave, if any (a re-raise keeps where the exception first happened),
+// else the frames left on the stack, consecutive repeats counted.
+struct TraceLine {
+  std::string where;
+  uint64_t count = 1;
+};
+std::string exception_class_name(const Process& p);
+std::vector<TraceLine> exception_trace(const Process& p);
 
 }  // namespace lzr

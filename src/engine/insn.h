@@ -45,6 +45,9 @@ namespace lzr {
   I(shr) I(shl) I(xor_) I(and_) I(or_)                              \
   I(add_xxx) I(sub_xxx) I(mul_xxx)                                  \
   I(jmp)         /* goto u.target                                  */ \
+  I(try_)        /* Y[a] = catch tag (u.target: its handler)        */ \
+  I(tryend)      /* Y[a] = []                                      */ \
+  I(raise)       /* raise class a, reason b, trace c               */ \
   /* Specialised forms picked by the loader; the portable engine runs   \
      most as the generic instruction named in the comment               \
      (docs/asm-engine.md).                                              */ \

@@ -10,6 +10,7 @@
 
 #include "asm/assembler.h"
 #include "engine/insn.h"
+#include "format/catch_flow.h"
 #include "format/message_text.h"
 #include "format/opcodes.h"
 #include "format/verifier.h"
@@ -135,6 +136,34 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
   in.u.target = fn->code;
 }
 
+// m.catches from the verifier's catch analysis: where the innermost active
+// catch changes, a run starts (an instruction no path reaches has none).
+void build_catch_runs(Module& m, const ModuleFile& f, const std::vector<int32_t>& index_of) {
+  bool any_try = false;
+  for (uint32_t w : m.file_offsets)
+    if ((f.code[w] & 0xFF) == static_cast<uint8_t>(Op::op_try)) any_try = true;
+  if (!any_try) return;
+  for (size_t k = 0; k < f.functions.size(); ++k) {
+    std::vector<std::optional<CatchStack>> states;
+    CatchFlowProblem problem;
+    catch_flow(f, k, states, problem);  // verified: succeeds
+    const uint32_t begin = f.functions[k].entry;
+    for (size_t w = 0; w < states.size(); ++w) {
+      if (index_of[begin + w] < 0) continue;  // not an instruction start
+      int32_t handler = -1;
+      uint8_t slot = 0;
+      bool trace = false;
+      if (states[w] && !states[w]->empty()) {
+        handler = index_of[states[w]->back().handler];
+        slot = states[w]->back().slot;
+        trace = handler_reads_trace(f, states[w]->back().handler);
+      }
+      if (!m.catches.empty() && m.catches.back().handler == handler && m.catches.back().slot == slot) continue;
+      m.catches.push_back({static_cast<uint32_t>(index_of[begin + w]), handler, slot, trace});
+    }
+  }
+}
+
 // Translates verified code into m.code. Calls into other modules are left
 // in `pending`; everything else is bound here.
 bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::string_view file,
@@ -163,6 +192,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
     fi.module = &m;
     fi.code = &m.code[index_of[e.entry]];
     fi.file_entry = e.entry;
+    m.by_code.push_back(&fi);
   }
 
   size_t current = 0;  // the function instruction k belongs to
@@ -297,11 +327,27 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.op = IOp::jmp;
         in.u.target = jump_target(val(0));
         break;
+      case Op::op_try:
+        in.op = IOp::try_;
+        in.a = r_operand(raw(0));
+        in.u.target = jump_target(val(1));  // the handler (handler_at finds it from the tables)
+        break;
+      case Op::op_tryend:
+        in.op = IOp::tryend;
+        in.a = r_operand(raw(0));
+        break;
+      case Op::op_raise:
+        in.op = IOp::raise;
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        in.c = r_operand(raw(2));
+        break;
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
         return false;
     }
   }
+  build_catch_runs(m, f, index_of);
   return true;
 }
 
@@ -557,6 +603,18 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
       return nullptr;
     }
     m->literals.push_back(*t);
+  }
+  if (f.lines) {
+    std::string why;
+    auto location = m->literal_arena.materialize(
+        Literal::tuple({Literal::atom("file"), Literal::binary(f.lines->file)}), s.vm.atoms, why);
+    if (!location) {
+      err.message = label + ": line table: " + why;
+      return nullptr;
+    }
+    m->file_location = *location;
+    for (const LineEntry& e : f.lines->entries)  // verified: words and lines fit 32 bits
+      m->lines.push_back({static_cast<uint32_t>(e.word), static_cast<uint32_t>(e.line)});
   }
   std::vector<PendingCall> pending;
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;

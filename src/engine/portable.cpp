@@ -8,6 +8,7 @@
 //     byte (kind << 5 | index) as base[kind][index].
 //   * After any collection the running closure may have moved: reload base[2].
 #include "engine/engine.h"
+#include "engine/exceptions.h"
 #include "engine/insn.h"
 #include "engine/semantics.h"
 #include "vm/atoms.h"
@@ -78,7 +79,7 @@ Term run_portable(Process& p, const Insn* entry) {
     const unsigned frame_ = (frame);                                      \
     Term* nfp_ = p.sp + kFrameHeaderWords;                                \
     if (LZR_UNLIKELY(nfp_ + frame_ > p.stack_limit)) {                    \
-      p.error = kAtom_stack_overflow;                                     \
+      raise(p, kAtom_stack_overflow);                                     \
       goto raised;                                                        \
     }                                                                     \
     nfp_[kFrameRetPc] = reinterpret_cast<Term>(pc);                       \
@@ -153,7 +154,7 @@ L_tcall: {
   // Reuse this frame: its return address and caller stay; Y slots restart.
   const unsigned frame = pc->b;
   if (LZR_UNLIKELY(fp + frame > p.stack_limit)) {
-    p.error = kAtom_stack_overflow;
+    raise(p, kAtom_stack_overflow);
     goto raised;
   }
   fp[kFrameClosure] = kNil;
@@ -362,10 +363,28 @@ L_jmp:
   pc = pc->u.target;
   DISPATCH();
 
-raised:
-  p.error_pc = pc;
-  p.fp = fp;
-  return kRaised;
+// A catch is only a marker in its slot: the handler comes from the
+// module's tables (exceptions.h), so try and tryend are a store each.
+L_try_:
+  fp[operand_index(pc->a)] = kCatchTag;
+  NEXT();
+L_tryend:
+  fp[operand_index(pc->a)] = kNil;
+  NEXT();
+L_raise:
+  op_raise(p, OPND(pc->a), OPND(pc->b), OPND(pc->c));
+  goto raised;
+
+// pc raised: continue at the innermost catch's handler, or leave.
+raised: {
+  const Insn* handler = unwind(p, pc, fp);
+  if (!handler) return kRaised;  // unwind left p.fp and p.error_pc for stack_trace()
+  fp = p.fp;
+  base[1] = fp;
+  base[2] = closure_upvals(fp[kFrameClosure]);
+  pc = handler;
+  DISPATCH();
+}
 
 done:
   p.fp = fp;

@@ -34,7 +34,9 @@ void append_magnitude_digits(std::string& out, const uint64_t* limbs, size_t n, 
   // wants room for the digits of the largest n-limb number plus one.
   auto scratch = std::make_unique_for_overwrite<mp_limb_t[]>(n + 1);
   std::memcpy(scratch.get(), limbs, n * sizeof(mp_limb_t));
-  const size_t bound = static_cast<size_t>(64.0 * static_cast<double>(n) / std::log2(static_cast<double>(base))) + 3;
+  // At most 64n / floor(log2 base) digits (an integer bound: std::log2 would
+  // need libm, which lzr loads only on first use).
+  const size_t bound = 64 * n / (static_cast<size_t>(std::bit_width(base)) - 1) + 3;
   const size_t start = out.size();
   out.resize(start + bound);
   auto* digits = reinterpret_cast<unsigned char*>(out.data() + start);

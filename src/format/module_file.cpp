@@ -71,6 +71,11 @@ class Reader {
 
   std::optional<Literal> literal(unsigned depth);
 
+  // A reader of the same bytes that stops at `end` (offsets stay absolute).
+  Reader bounded(size_t end) const { return Reader(bytes_.substr(0, end), pos_, file_, err_); }
+  void skip_to(size_t pos) { pos_ = pos; }
+  uint8_t byte_at(size_t pos) const { return static_cast<uint8_t>(bytes_[pos]); }
+
  private:
   bool container(Literal& lit, uint8_t type, size_t type_pos, unsigned depth);
   bool bigint(Literal& lit, size_t type_pos);
@@ -208,6 +213,72 @@ bool Reader::container(Literal& lit, uint8_t type, size_t type_pos, unsigned dep
   return true;
 }
 
+// LEB128 numbers of the line table: at most 5 bytes, 32 bits, shortest
+// form only (so that writing a read table back gives the same bytes).
+std::optional<int64_t> read_leb(Reader& r, size_t entry, std::string_view what, bool is_signed) {
+  const size_t start = r.pos();
+  uint64_t value = 0;
+  unsigned shift = 0;
+  for (size_t n = 1;; ++n) {
+    if (r.left() == 0) return r.fail_none(start, fmt::format("line table entry {}: truncated {}", entry, what));
+    const auto byte = static_cast<uint8_t>(r.take(1));
+    value |= uint64_t{byte & 0x7Fu} << shift;
+    shift += 7;
+    if (byte & 0x80) {
+      if (n == 5) return r.fail_none(start, fmt::format("line table entry {}: {} does not fit 32 bits", entry, what));
+      continue;
+    }
+    int64_t v = static_cast<int64_t>(value);
+    if (is_signed && shift < 64 && (byte & 0x40)) v -= int64_t{1} << shift;  // sign-extend
+    const bool fits = is_signed ? v >= INT32_MIN && v <= INT32_MAX : v <= UINT32_MAX;
+    if (!fits) return r.fail_none(start, fmt::format("line table entry {}: {} does not fit 32 bits", entry, what));
+    // Shortest form: the last byte must carry information the one before
+    // could not (unsigned: a non-zero group; signed: a group that is not
+    // just the previous byte's sign extended).
+    const bool shortest = n == 1 || (is_signed ? !((byte == 0 && !(r.byte_at(r.pos() - 2) & 0x40)) ||
+                                                   (byte == 0x7F && (r.byte_at(r.pos() - 2) & 0x40)))
+                                               : byte != 0);
+    if (!shortest)
+      return r.fail_none(start, fmt::format("line table entry {}: {} is not in its shortest form", entry, what));
+    return v;
+  }
+}
+
+// The debug section after the function table: kind, size, payload. Only
+// the line table (kind 1) is defined, at most once, and nothing follows it.
+bool read_debug_section(Reader& r, ModuleFile& m) {
+  const size_t kind_pos = r.pos();
+  if (!r.need(5, "debug section header")) return false;
+  const auto kind = static_cast<uint8_t>(r.take(1));
+  if (kind != kLineTableSection)
+    return r.fail(kind_pos, fmt::format("unknown debug section kind {} ({} = line table)", kind, kLineTableSection));
+  const auto size = static_cast<size_t>(r.take(4));
+  if (!r.need(size, "line table")) return false;
+  const size_t end = r.pos() + size;
+  Reader t = r.bounded(end);
+  LineTable table;
+  if (!t.need(1, "line table file name length")) return false;
+  const auto name_len = static_cast<size_t>(t.take(1));
+  if (!t.need(name_len, "line table file name")) return false;
+  table.file = std::string(t.take_bytes(name_len));
+  uint64_t word = 0;
+  int64_t line = 0;
+  while (t.left() > 0) {
+    const size_t k = table.entries.size();
+    auto word_delta = read_leb(t, k, "word delta", false);
+    if (!word_delta) return false;
+    auto line_delta = read_leb(t, k, "line delta", true);
+    if (!line_delta) return false;
+    word += static_cast<uint64_t>(*word_delta);
+    line += *line_delta;
+    table.entries.push_back({word, line});
+  }
+  m.lines = std::move(table);
+  r.skip_to(end);
+  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} after the line table", count_of(r.left(), "unexpected byte")));
+  return true;
+}
+
 bool read_script(Reader& r, ModuleFile& m) {
   const size_t counts_pos = r.pos();
   if (!r.need(6, "script header")) return false;
@@ -238,8 +309,8 @@ bool read_script(Reader& r, ModuleFile& m) {
     f.reserved = static_cast<uint8_t>(r.take(1));
     f.entry = static_cast<uint32_t>(r.take(4));
   }
-  if (r.left() > 0) return r.fail(r.pos(), fmt::format("{} after the function table", count_of(r.left(), "unexpected byte")));
-  return true;
+  if (r.left() == 0) return true;
+  return read_debug_section(r, m);
 }
 
 bool read_native(Reader& r, ModuleFile& m) {
@@ -274,6 +345,41 @@ bool read_native(Reader& r, ModuleFile& m) {
 
 void put_le(std::vector<uint8_t>& out, uint64_t v, unsigned n) {
   for (unsigned k = 0; k < n; ++k) out.push_back(static_cast<uint8_t>(v >> (8 * k)));
+}
+
+void put_uleb(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t byte = v & 0x7F;
+    v >>= 7;
+    out.push_back(static_cast<uint8_t>(byte | (v ? 0x80 : 0)));
+  } while (v);
+}
+
+void put_sleb(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    const uint8_t byte = v & 0x7F;
+    v >>= 7;  // arithmetic
+    const bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
+    out.push_back(static_cast<uint8_t>(byte | (done ? 0 : 0x80)));
+    if (done) return;
+  }
+}
+
+// The line table's payload: file name, then the entries as deltas.
+std::vector<uint8_t> line_table_payload(const LineTable& t, std::vector<size_t>* entry_starts = nullptr) {
+  std::vector<uint8_t> out;
+  out.push_back(static_cast<uint8_t>(t.file.size()));
+  out.insert(out.end(), t.file.begin(), t.file.end());
+  uint64_t word = 0;
+  int64_t line = 0;
+  for (const LineEntry& e : t.entries) {
+    if (entry_starts) entry_starts->push_back(out.size());
+    put_uleb(out, e.word - word);
+    put_sleb(out, e.line - line);
+    word = e.word;
+    line = e.line;
+  }
+  return out;
 }
 
 }  // namespace
@@ -371,6 +477,29 @@ std::vector<uint8_t> write_module(const ModuleFile& m) {
     out.push_back(f.reserved);
     put_le(out, f.entry, 4);
   }
+  if (m.lines) {
+    std::vector<uint8_t> payload = line_table_payload(*m.lines);
+    out.push_back(kLineTableSection);
+    put_le(out, payload.size(), 4);
+    out.insert(out.end(), payload.begin(), payload.end());
+  }
+  return out;
+}
+
+std::vector<size_t> line_table_offsets(const ModuleFile& m) {
+  if (m.type != ModuleType::Script || !m.lines) return {};
+  size_t at = 4 + 6;
+  std::vector<uint8_t> scratch;
+  for (const Literal& lit : m.literals) {
+    scratch.clear();
+    encode_literal(lit, scratch);
+    at += scratch.size();
+  }
+  at += 4 * m.code.size() + 4 + kFunctionEntryBytes * m.functions.size() + 5;  // + section kind and size
+  std::vector<size_t> starts;
+  line_table_payload(*m.lines, &starts);
+  std::vector<size_t> out = {at};
+  for (size_t s : starts) out.push_back(at + s);
   return out;
 }
 

@@ -24,6 +24,26 @@ struct FunctionEntry {
   uint32_t entry = 0;    // code-word offset
 };
 
+// The optional debug section of a script module: which source line each
+// stretch of code came from (docs/bytecode.md, "Line table"). Entry k says
+// that the instructions from `word` up to the next entry's word (the last:
+// to the end of the code) are on `line`. Stored as read: the verifier
+// checks the values (words increase, are instruction starts, lines
+// 1..kMaxLine), the reader only the encoding.
+struct LineEntry {
+  uint64_t word = 0;
+  int64_t line = 0;
+  bool operator==(const LineEntry&) const = default;
+};
+struct LineTable {
+  std::string file;  // source file name (atom text rules, non-empty)
+  std::vector<LineEntry> entries;
+  bool operator==(const LineTable&) const = default;
+};
+constexpr int64_t kMaxLine = INT32_MAX;
+// Debug section kinds (one byte before the section's size).
+constexpr uint8_t kLineTableSection = 1;
+
 struct ModuleFile {
   ModuleType type = ModuleType::Script;
   // Script
@@ -31,6 +51,7 @@ struct ModuleFile {
   std::vector<uint32_t> code;
   uint16_t module_name = 0;  // literal index of an atom
   std::vector<FunctionEntry> functions;
+  std::optional<LineTable> lines;  // optional debug section
   // Native
   std::string native_name;               // module atom
   std::string native_libpath;
@@ -53,6 +74,12 @@ std::optional<ModuleFile> read_module(std::string_view bytes, std::string_view f
 // <= 255 bytes, no NUL inside native strings. write_module(read_module(x))
 // reproduces x byte for byte.
 std::vector<uint8_t> write_module(const ModuleFile& m);
+
+// Byte offsets that write_module gives the line table's parts, for error
+// messages about a table built in memory or read from a file (the reader
+// keeps what it read, so both agree): the file-name length byte, then each
+// entry's first byte. Empty when the module has no line table.
+std::vector<size_t> line_table_offsets(const ModuleFile& m);
 
 // ByteTerm codec (used by read_module / write_module, exposed for tests).
 // decode_literal advances `pos`; on failure fills `err` (with byte offset).

@@ -25,6 +25,7 @@ constexpr unsigned kNumOpcodes = 0 LZR_OPCODES(LZR_OP_COUNT_ONE);
 enum class FieldKind : uint8_t {
   NONE,
   RD, RS, RM,      // 8-bit R operand: written / read / read+written
+  RY,              // 8-bit R operand that must name a Y slot (written: try, tryend)
   R6D, R6S,        // 6-bit R6 operand: written / read
   Z8, Z16,         // must-be-zero padding
   I16, U16,        // immediates
@@ -32,7 +33,7 @@ enum class FieldKind : uint8_t {
   FUN,             // literal index of an atom naming a function
   SIZE,            // constructor element count
   T32, T64,        // load32 / load64 value type
-  J12, J24,        // signed jump offsets in words
+  J12, J16, J24,   // signed jump offsets in words
 };
 
 // Words that follow the code word.
@@ -49,18 +50,22 @@ enum class Extra : uint8_t {
 constexpr unsigned field_bits(FieldKind k) {
   switch (k) {
     case FieldKind::NONE: return 0;
-    case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::Z8: return 8;
+    case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::RY: case FieldKind::Z8: return 8;
     case FieldKind::R6D: case FieldKind::R6S: return 6;
     case FieldKind::J12: return 12;
     case FieldKind::J24: return 24;
     default: return 16;
   }
 }
-constexpr bool is_r(FieldKind k) { return k == FieldKind::RD || k == FieldKind::RS || k == FieldKind::RM; }
+constexpr bool is_r(FieldKind k) {
+  return k == FieldKind::RD || k == FieldKind::RS || k == FieldKind::RM || k == FieldKind::RY;
+}
 constexpr bool is_r6(FieldKind k) { return k == FieldKind::R6D || k == FieldKind::R6S; }
 constexpr bool is_reg(FieldKind k) { return is_r(k) || is_r6(k); }
-constexpr bool is_written(FieldKind k) { return k == FieldKind::RD || k == FieldKind::RM || k == FieldKind::R6D; }
-constexpr bool is_jump(FieldKind k) { return k == FieldKind::J12 || k == FieldKind::J24; }
+constexpr bool is_written(FieldKind k) {
+  return k == FieldKind::RD || k == FieldKind::RM || k == FieldKind::R6D || k == FieldKind::RY;
+}
+constexpr bool is_jump(FieldKind k) { return k == FieldKind::J12 || k == FieldKind::J16 || k == FieldKind::J24; }
 constexpr bool is_signed(FieldKind k) { return k == FieldKind::I16 || is_jump(k); }
 
 struct OpInfo {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "format/catch_flow.h"
 #include "format/opcodes.h"
 #include "format/message_text.h"
 
@@ -36,7 +37,7 @@ int field_index(const OpInfo& op, FieldKind kind) {
 
 bool ends_function(uint8_t opcode) {
   return opcode == static_cast<uint8_t>(Op::op_ret) || opcode == static_cast<uint8_t>(Op::op_tcall) ||
-         opcode == static_cast<uint8_t>(Op::op_jmp);
+         opcode == static_cast<uint8_t>(Op::op_jmp) || opcode == static_cast<uint8_t>(Op::op_raise);
 }
 
 std::string reg_name(Reg r) {
@@ -77,7 +78,7 @@ class Verifier {
 
   bool run() {
     if (m_.type == ModuleType::Native) return native();
-    return module_name() && function_table() && code();
+    return module_name() && function_table() && code() && line_table();
   }
 
  private:
@@ -164,6 +165,7 @@ class Verifier {
   };
 
   bool code() {
+    starts_.assign(m_.code.size(), false);
     for (size_t k = 0; k < m_.functions.size(); ++k) {
       size_t end = k + 1 < m_.functions.size() ? m_.functions[k + 1].entry : m_.code.size();
       if (!function_code(k, m_.functions[k].entry, end)) return false;
@@ -194,13 +196,15 @@ class Verifier {
         if (is_jump(op.fields[i])) jumps.push_back({pc, &op, static_cast<int64_t>(pc) + len + field_value(word, op, i)});
       }
       starts[pc - begin] = true;
+      starts_[pc] = true;
       last = pc;
       pc += len;
     }
     const OpInfo& last_op = op_info(m_.code[last] & 0xFF);
     if (!ends_function(last_op.code))
       return fail_insn(last, last_op,
-                       fmt::format("function {} falls through its end (its last instruction must be ret, tcall or jmp)",
+                       fmt::format("function {} falls through its end (its last instruction must be ret, tcall, jmp "
+                                   "or raise)",
                                    label(k)));
     for (const Jump& jump : jumps) {
       if (jump.target < static_cast<int64_t>(begin) || jump.target >= static_cast<int64_t>(end))
@@ -209,6 +213,39 @@ class Verifier {
                                      begin, end - 1));
       if (!starts[jump.target - begin])
         return fail_insn(jump.pc, *jump.op, fmt::format("jump target {} is not an instruction start", jump.target));
+    }
+    std::vector<std::optional<CatchStack>> catches;
+    CatchFlowProblem problem;
+    if (!catch_flow(m_, k, catches, problem))
+      return fail_insn(problem.word, op_info(m_.code[problem.word] & 0xFF), problem.problem);
+    return true;
+  }
+
+  // ---- the debug section ----
+  bool line_table() {
+    if (!m_.lines) return true;
+    const LineTable& t = *m_.lines;
+    const std::vector<size_t> at = line_table_offsets(m_);
+    auto fail_byte = [&](size_t byte, std::string_view problem) {
+      return fail(fmt::format("byte {}", byte), problem);
+    };
+    if (t.file.empty()) return fail_byte(at[0], "line table file name must not be empty");
+    if (t.file.size() > 255) return fail_byte(at[0], "line table file name is longer than 255 bytes");
+    if (auto p = atom_text_problem(t.file)) return fail_byte(at[0], "line table file name " + *p);
+    if (t.entries.empty()) return fail_byte(at[0], "line table has no entries");
+    for (size_t k = 0; k < t.entries.size(); ++k) {
+      const LineEntry& e = t.entries[k];
+      const std::string entry = fmt::format("line table entry {}: ", k);
+      if (k > 0 && e.word <= t.entries[k - 1].word)
+        return fail_byte(at[k + 1], fmt::format("{}word {} is not after entry {}'s word {} (words must increase)", entry,
+                                                e.word, k - 1, t.entries[k - 1].word));
+      if (e.word >= m_.code.size())
+        return fail_byte(at[k + 1], fmt::format("{}word {} is outside the code ({})", entry, e.word,
+                                                count_of(m_.code.size(), "word")));
+      if (!starts_[e.word])
+        return fail_byte(at[k + 1], fmt::format("{}word {} is not an instruction start", entry, e.word));
+      if (e.line < 1 || e.line > kMaxLine)
+        return fail_byte(at[k + 1], fmt::format("{}line {} is out of range (1..{})", entry, e.line, kMaxLine));
     }
     return true;
   }
@@ -232,6 +269,8 @@ class Verifier {
       Reg r = decode_r(raw);
       if (r.kind == RegKind::Invalid)
         return fail_insn(pc, op, fmt::format("operand {} (0x{:02X}) has register type 3 (invalid)", i + 1, raw));
+      if (kind == FieldKind::RY && r.kind != RegKind::Y)
+        return fail_insn(pc, op, fmt::format("operand {} must be a Y slot, not {}", i + 1, reg_name(r)));
       return reg(pc, op, r, is_written(kind), "");
     }
     if (is_r6(kind)) return reg(pc, op, decode_r6(raw), is_written(kind), "");
@@ -332,6 +371,7 @@ class Verifier {
   LoadError& err_;
   std::map<std::pair<std::string, unsigned>, size_t> functions_;  // name/arity -> index
   const FunctionEntry* fn_ = nullptr;  // function being checked
+  std::vector<bool> starts_;           // instruction starts of the whole code
   unsigned pushed_ = 0;                // values the current instruction's push words carry
 };
 

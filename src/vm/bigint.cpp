@@ -152,7 +152,10 @@ bool integer_to_double(Term t, double& out) {
     if (off) top |= d[at + 1] << (64 - off);
     bool sticky = off && (d[at] & ((uint64_t{1} << off) - 1)) != 0;
     for (size_t k = 0; k < at && !sticky; ++k) sticky = d[k] != 0;
-    r = std::ldexp(static_cast<double>(top | (sticky ? 1 : 0)), static_cast<int>(shift));
+    // shift <= 961: 2^shift is a normal double, and scaling by it is exact
+    // (or infinite); std::ldexp would need libm (src/vm/libm.h).
+    const double scale = std::bit_cast<double>(static_cast<uint64_t>(shift + 1023) << 52);
+    r = static_cast<double>(top | (sticky ? 1 : 0)) * scale;
   }
   if (!std::isfinite(r)) return false;
   out = v.negative() ? -r : r;
@@ -161,10 +164,11 @@ bool integer_to_double(Term t, double& out) {
 
 Term integer_from_double(Heap& heap, double d) {
   if (std::fabs(d) < 0x1p63) return make_integer(heap, static_cast<int64_t>(d));
-  // |d| = m * 2^e with m a 53-bit integer and e >= 11.
-  int exp;
-  const double frac = std::frexp(std::fabs(d), &exp);
-  const uint64_t m = static_cast<uint64_t>(std::ldexp(frac, 53));
+  // |d| = m * 2^(exp - 53) with m a 53-bit integer and exp (the bit length)
+  // >= 64, read from the bits of a normal double (std::frexp needs libm).
+  const uint64_t bits = std::bit_cast<uint64_t>(std::fabs(d));
+  const int exp = static_cast<int>(bits >> 52) - 1022;
+  const uint64_t m = (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1} << 52);
   const unsigned shift = static_cast<unsigned>(exp - 53);
   const size_t n = (static_cast<size_t>(exp) + 63) / 64;
   IntegerBuilder b(heap, n);

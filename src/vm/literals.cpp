@@ -54,6 +54,21 @@ Term LiteralArena::integer(int64_t v) {
   return make_integer(arena, v < 0, &magnitude, 1);
 }
 
+Term LiteralArena::tuple(std::initializer_list<Term> elems) {
+  Term* o = alloc(1 + elems.size());
+  o[0] = make_header(BoxKind::Tuple, elems.size());
+  size_t i = 1;
+  for (Term t : elems) o[i++] = t;
+  return make_boxed(o);
+}
+
+Term LiteralArena::cons(Term head, Term tail) {
+  Term* cell = alloc(2);
+  cell[0] = head;
+  cell[1] = tail;
+  return make_cons(cell);
+}
+
 std::optional<Term> LiteralArena::materialize(const Literal& lit, AtomTable& atoms, std::string& err) {
   const WordAllocator arena{this, [](void* self, size_t words) { return static_cast<LiteralArena*>(self)->alloc(words); }};
   Term result = kNil;

@@ -2,6 +2,7 @@
 // here once, at load time, and are never copied or collected.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ class LiteralArena {
   // The integer v: small, or an immortal big integer in this arena
   // (load64 values beyond the small range).
   Term integer(int64_t v);
+  // An immortal tuple / list cell of terms that are immortal themselves
+  // (immediates or arena terms): the module's cached stack trace entries.
+  Term tuple(std::initializer_list<Term> elems);
+  Term cons(Term head, Term tail);
   size_t words() const;
 
  private:

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/insn.h"
+#include "vm/atoms.h"
 
 namespace lzr {
 
@@ -24,15 +25,52 @@ bool Module::owns_code(const Insn* pc) const { return code && pc >= code.get() &
 
 const FunctionInfo* Module::function_at(const Insn* pc) const {
   if (!owns_code(pc)) return nullptr;
-  // Functions are laid out in entry order; the last one starting at or before pc.
-  const FunctionInfo* best = nullptr;
-  for (const FunctionInfo& f : functions)
-    if (f.code && f.code <= pc && (!best || f.code > best->code)) best = &f;
-  return best;
+  // The last function starting at or before pc.
+  auto after = std::upper_bound(by_code.begin(), by_code.end(), pc,
+                                [](const Insn* p, const FunctionInfo* f) { return p < f->code; });
+  return after == by_code.begin() ? nullptr : *(after - 1);
 }
 
 uint32_t Module::file_offset(const Insn* pc) const {
   return owns_code(pc) ? file_offsets[static_cast<size_t>(pc - code.get())] : 0;
+}
+
+const Insn* Module::handler_at(const Insn* pc, uint8_t& slot, bool& trace) const {
+  if (catches.empty() || !owns_code(pc)) return nullptr;
+  const auto index = static_cast<uint32_t>(pc - code.get());
+  auto after = std::upper_bound(catches.begin(), catches.end(), index,
+                                [](uint32_t i, const CatchRun& r) { return i < r.first; });
+  if (after == catches.begin() || (after - 1)->handler < 0) return nullptr;
+  slot = (after - 1)->slot;
+  trace = (after - 1)->trace;
+  return &code[static_cast<size_t>((after - 1)->handler)];
+}
+
+uint32_t Module::line_of(uint32_t word) const {
+  auto after = std::upper_bound(lines.begin(), lines.end(), word,
+                                [](uint32_t w, const LineRun& r) { return w < r.word; });
+  return after == lines.begin() ? 0 : (after - 1)->line;
+}
+
+Term Module::file_name() const { return is_tuple(file_location) ? tuple_elems(file_location)[1] : kNil; }
+
+Term Module::trace_entry(const Insn* pc) {
+  const auto index = static_cast<uint32_t>(pc - code.get());
+  if (auto it = trace_entries.find(index); it != trace_entries.end()) return it->second;
+  const FunctionInfo* fn = function_at(pc);
+  const uint32_t word = file_offsets[index];
+  Term location;
+  if (lines.empty()) {
+    location = literal_arena.cons(literal_arena.tuple({kAtom_offset, make_int(word)}), kNil);
+  } else {
+    const uint32_t line = line_of(word);
+    const Term second = line ? literal_arena.tuple({kAtom_line, make_int(line)})
+                             : literal_arena.tuple({kAtom_offset, make_int(word)});
+    location = literal_arena.cons(file_location, literal_arena.cons(second, kNil));
+  }
+  const Term entry = literal_arena.tuple({fn->module_atom, fn->name_atom, make_int(fn->arity), location});
+  trace_entries.emplace(index, entry);
+  return entry;
 }
 
 }  // namespace lzr

@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "vm/function_info.h"
@@ -28,16 +29,52 @@ struct Module {
   std::vector<std::unique_ptr<uint8_t[]>> side;  // constructor operand tables
   void* native_library = nullptr;   // dlopen handle of a native module
 
+  // The line table (docs/bytecode.md): from `word` on, code is on `line`.
+  struct LineRun {
+    uint32_t word;
+    uint32_t line;
+  };
+  std::vector<LineRun> lines;
+  Term file_location = kNil;  // immortal {:file, "NAME"} (a trace's location), [] without a line table
+  // The innermost active catch of each instruction, as runs over internal
+  // indices: from `first` on (to the next run) an exception goes to
+  // code[handler] and ends the catch in Y slot `slot`; handler < 0: none.
+  struct CatchRun {
+    uint32_t first;
+    int32_t handler;
+    uint8_t slot;
+    bool trace;  // the handler may read x2: build the stack trace
+  };
+  std::vector<CatchRun> catches;
+  // Stack trace entries {module, function, arity, location} already built
+  // for an instruction (immortal, in the literal arena), by internal index:
+  // a trace through the same call sites again allocates only its list.
+  std::unordered_map<uint32_t, Term> trace_entries;
+
   Module();
   ~Module();
   Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
 
   const FunctionInfo* find(Term name_atom, unsigned arity) const;
+  // Bytecode functions in code order (function_at's binary search; a
+  // deque's indexing is slow); filled by the loader.
+  std::vector<const FunctionInfo*> by_code;
   bool owns_code(const Insn* pc) const;
   // The bytecode function whose code contains `pc` (nullptr if none).
   const FunctionInfo* function_at(const Insn* pc) const;
   uint32_t file_offset(const Insn* pc) const;
+  // The handler of the innermost catch active at `pc` (code this module
+  // owns), that catch's Y slot and whether the handler may read the stack
+  // trace; nullptr when no catch is active there.
+  const Insn* handler_at(const Insn* pc, uint8_t& slot, bool& trace) const;
+  // The source line of the code word at file offset `word`, or 0.
+  uint32_t line_of(uint32_t word) const;
+  // The source file name (a binary) or [] without a line table.
+  Term file_name() const;
+  // {module, function, arity, location} for the instruction `pc` of this
+  // module's code (see engine/exceptions.h), built once, then cached.
+  Term trace_entry(const Insn* pc);
 };
 
 }  // namespace lzr

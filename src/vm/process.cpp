@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstdio>
 
+#include "vm/atoms.h"
 #include "vm/builders.h"
 #include "vm/raise.h"
 #include "vm/vm.h"
@@ -36,20 +37,23 @@ void Process::collect(uint32_t x_live) {
   roots.x = x;
   roots.x_live = x_live;
   roots.stack = std::span<Term>(stack_base, sp);
-  Term* extra[] = {&error};
+  Term* extra[] = {&error, &error_trace};
   roots.extra = std::span<Term*>(extra);
   heap.collect(roots);
 }
 
-Term raise(Process& p, Term reason) {
+Term raise_class(Process& p, Term cls, Term reason, Term trace) {
   p.error = reason;
+  p.error_class = cls;
+  p.error_trace = trace;
   return kRaised;
 }
 
+Term raise(Process& p, Term reason) { return raise_class(p, kAtom_error, reason); }
+
 Term raise_tagged(Process& p, Term tag, Term value) {
   Term elems[2] = {tag, value};
-  p.error = make_tuple(p.heap, elems);
-  return kRaised;
+  return raise(p, make_tuple(p.heap, elems));
 }
 
 void Process::reset_stack() {

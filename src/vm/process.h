@@ -37,7 +37,12 @@ struct Process {
   Term* stack_limit = nullptr;   // calls fail with stack_overflow past this
   Heap heap;
   VM* vm;
-  Term error = kNil;             // the error being raised
+  // The exception being raised (docs/engines.md, "Exceptions"): its class
+  // (:error, :throw or :exit), reason, and the stack trace a `raise` gave
+  // ([]: none; the unwinder captures one).
+  Term error = kNil;
+  Term error_class = kNil;
+  Term error_trace = kNil;
   const Insn* error_pc = nullptr;  // instruction that raised it
 
   size_t stack_reserved_bytes = 0;

@@ -9,7 +9,11 @@ namespace lzr {
 
 constexpr Term kRaised = kTagHeader;
 
-Term raise(Process& p, Term reason);                   // returns kRaised
+// Each returns kRaised. raise and raise_tagged raise class :error.
+Term raise(Process& p, Term reason);
 Term raise_tagged(Process& p, Term tag, Term value);   // raises {tag, value}
+// `cls` is :error, :throw or :exit; `trace` a stack trace to keep ([]: the
+// unwinder captures a fresh one).
+Term raise_class(Process& p, Term cls, Term reason, Term trace = kNil);
 
 }  // namespace lzr

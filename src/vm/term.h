@@ -6,7 +6,7 @@
 //   0x0000..0xFFF8  float (finite doubles only; the VM never creates NaN/inf)
 //   0xFFF9          small integer, 48-bit two's complement payload
 //   0xFFFA          atom, payload = atom index
-//   0xFFFB          special constant: nil ([]) = 0
+//   0xFFFB          special constant: nil ([]) = 0, catch = 2
 //   0xFFFC          cons pointer (2 words: head, tail)
 //   0xFFFD          boxed pointer (header word, then payload)
 //   0xFFFE          GC forwarding word (never a live term)
@@ -34,6 +34,10 @@ constexpr uint64_t kTagForward = uint64_t{0xFFFE} << kTagShift;
 constexpr uint64_t kTagHeader = uint64_t{0xFFFF} << kTagShift;
 
 constexpr Term kNil = kTagSpecial | 0;
+// What `try yI` stores in its slot. It carries nothing: where an exception
+// goes is decided by the loader's handler tables, and the verifier keeps an
+// active catch's slot unreadable, so the value never reaches a program.
+constexpr Term kCatchTag = kTagSpecial | 2;
 
 constexpr int64_t kSmallIntMin = -(int64_t{1} << 47);
 constexpr int64_t kSmallIntMax = (int64_t{1} << 47) - 1;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "vm/atoms.h"
@@ -35,6 +36,7 @@ class VM {
   }
   // The module whose internal code contains `pc`, if any.
   const Module* module_of(const void* pc) const;
+  Module* module_of(const void* pc) { return const_cast<Module*>(std::as_const(*this).module_of(pc)); }
 
   Term atom(std::string_view text);  // interns; aborts only if the table is full
 

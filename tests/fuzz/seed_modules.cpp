@@ -108,6 +108,30 @@ std::vector<uint8_t> big_integers() {
   b.emit(Op::op_shl, {X(0), X(0), X(1)});
   b.emit(Op::op_neg, {X(0), X(0)});
   b.ret();
+// Nested catches over calls, a handler that catches again and one that
+// re-raises, and a line table with multi-byte deltas: mutations reach the
+// catch analysis and the debug section's reader.
+std::vector<uint8_t> catches() {
+  ModuleBuilder b("catches");
+  b.func("main", 0, 3);
+  b.emit(Op::op_try, {Y(0), 8});                        // 0 -> 9
+  b.emit(Op::op_try, {Y(1), 4});                        // 1 -> 6
+  b.emit(Op::op_loadi, {X(0), 7});                      // 2
+  b.emit(Op::op_call, {Y(2), b.atom("thrower/1")});     // 3
+  b.emit(Op::op_tryend, {Y(1)});                        // 4
+  b.emit(Op::op_jmp, {0});                              // 5 -> 6
+  b.emit(Op::op_tryend, {Y(0)});                        // 6: inner handler and the join
+  b.emit(Op::op_mov, {X(0), Y(2), X(0)});               // 7
+  b.ret();                                              // 8
+  b.emit(Op::op_try, {Y(1), 1});                        // 9: outer handler, catching again -> 11
+  b.emit(Op::op_raise, {X(0), X(1), X(2)});             // 10
+  b.emit(Op::op_tuple, {X(0), 3}).emit(0x7).emit(push({X6(0), X6(1), X6(2)}));  // 11
+  b.ret();                                              // 14
+  b.func("thrower", 1);
+  b.emit(Op::op_loadc, {X(1), b.atom("throw")});        // 15
+  b.emit(Op::op_list, {X(2), 0}).emit(0x3);             // 16
+  b.emit(Op::op_raise, {X(1), X(0), X(2)});             // 18
+  b.m.lines = LineTable{"catches.lzs", {{0, 3}, {3, 300}, {9, 2}, {15, 100000}, {18, 99999}}};
   return write_module(b.m);
 }
 
@@ -130,6 +154,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"loop_and_calls", loop_and_calls()},
       {"closures", closures()},
       {"big_integers", big_integers()},
+      {"catches", catches()},
       {"native", native()},
   };
 }

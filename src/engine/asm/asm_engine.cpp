@@ -56,13 +56,25 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
   e.dispatch();
 
-  asmjit::Label epilogue = a.newLabel();
+  asmjit::Label epilogue = a.newLabel(), uncaught = a.newLabel();
   a.bind(e.exit_overflow);
   a.mov(x86::rdi, kProc);
   e.call(&h_stack_overflow);
+  // kPc raised: go on at the innermost catch's handler (its frame is in
+  // p.fp), or leave with the frames in place for stack_trace().
   a.bind(e.exit_raised);
-  a.mov(e.proc(kErrorPcOffset), kPc);
-  a.mov(e.proc(kFpOffset), kFp);  // frames stay for stack_trace()
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kPc);
+  a.mov(x86::rdx, kFp);
+  e.call(&h_unwind);
+  a.test(x86::rax, x86::rax);
+  a.jz(uncaught);
+  a.mov(kPc, x86::rax);
+  a.mov(kFp, e.proc(kFpOffset));
+  a.mov(kUpv, imm(kUpvalueBias));
+  a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
+  e.dispatch();
+  a.bind(uncaught);
   a.mov(x86::rax, imm(kRaised));
   a.jmp(epilogue);
   a.bind(e.exit_done);
@@ -93,6 +105,7 @@ Engine* build() {
   emit_arith(e);
   emit_compare(e);
   emit_terms(e);
+  emit_exceptions(e);
   e.flush_cold();
 
   for (unsigned i = 0; i < kNumIOps; ++i) {

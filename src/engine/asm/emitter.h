@@ -21,7 +21,8 @@ class Emitter {
   x86::Assembler& a;
   bool bmi2;  // rorx available (else mov + rol)
   std::array<asmjit::Label, kNumIOps> op_labels;
-  asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction
+  asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction: unwind
+                                // to a handler or leave the engine
   asmjit::Label exit_overflow;  // raise stack_overflow at pc
   asmjit::Label exit_done;      // the bottom frame returned rax
   asmjit::Label do_ret;         // return rax from the current frame
@@ -114,5 +115,6 @@ void emit_calls(Emitter& e);    // call call_native tcall tcall_native apply ret
 void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
+void emit_exceptions(Emitter& e);  // try_ tryend raise
 
 }  // namespace lzr::asm_engine

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "engine/exceptions.h"
 #include "engine/semantics.h"
 #include "vm/atoms.h"
 #include "vm/maps.h"
@@ -39,5 +40,9 @@ Term* h_collect(Process* p, uint64_t mask, uint64_t dst, Term* fp) noexcept {
   p->collect(live);
   return closure_upvals(fp[kFrameClosure]);
 }
+
+Term h_raise(Process* p, Term cls, Term reason, Term trace) noexcept { return op_raise(*p, cls, reason, trace); }
+
+const Insn* h_unwind(Process* p, const Insn* pc, Term* fp) noexcept { return unwind(*p, pc, fp); }
 
 }  // namespace lzr::asm_engine

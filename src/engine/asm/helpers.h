@@ -33,5 +33,11 @@ Term* h_alloc(Process* p, uint64_t words) noexcept;
 // `mask` live, plus X[dst] if `dst` is an X operand byte. Returns the running
 // closure's new upvalue base (the closure may have moved).
 Term* h_collect(Process* p, uint64_t mask, uint64_t dst, Term* fp) noexcept;
+// The `raise` instruction (exceptions.h op_raise); always kRaised.
+Term h_raise(Process* p, Term cls, Term reason, Term trace) noexcept;
+// The error exit: unwind() from the raising instruction `pc` in frame `fp`.
+// Returns the handler to continue at (p->fp is then its frame), or nullptr
+// when nothing catches (the engine returns kRaised).
+const Insn* h_unwind(Process* p, const Insn* pc, Term* fp) noexcept;
 
 }  // namespace lzr::asm_engine

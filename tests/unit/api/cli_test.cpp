@@ -66,7 +66,7 @@ TEST_F(Cli, NativeErrorEndsTheRunWithTermAndStack) {
     RunResult r = lzr({"run", "--engine=" + engine, dir.file("p.lzs")});
     EXPECT_EQ(r.status, 1) << engine;
     EXPECT_EQ(r.out, "\"before\"\n") << engine;
-    EXPECT_EQ(r.err, "lzr: error: {:oops, 42}\n  in p.go/0 @ 5\n  in p.main/0 @ 2\n") << engine;
+    EXPECT_EQ(r.err, "lzr: error: {:oops, 42}\n  in p.go/0 (p.lzs:8)\n  in p.main/0 (p.lzs:4)\n") << engine;
   }
 }
 
@@ -127,7 +127,7 @@ TEST_F(Cli, EmbedExampleRuns) {
   EXPECT_EQ(r.out,
             "area of {:square, 7}\n  = 49\n"
             "area of {:circle, 0.5}\n  = 0.7853981633974483\n"
-            "area of {:triangle, 3}\n  error: {:unknown_shape, {:triangle, 3}}\n  stack:\nshapes.area/1 @ 12\n"
+            "area of {:triangle, 3}\n  error: {:unknown_shape, {:triangle, 3}}\n  stack:\nshapes.area/1 (shapes.lzs:17)\n"
             "1 call(s) failed\n");
   EXPECT_EQ(r.err, "");
 }

@@ -94,12 +94,32 @@ TEST_F(Embed, ErrorsWithTermTextAndTrace) {
   ASSERT_EQ(lzr_vm_call(vm, "m", "f", &arg, 1, &r), LZR_ERROR);
   EXPECT_EQ(text(r), ":badarith");
   EXPECT_STREQ(lzr_vm_message(vm), ":badarith");
-  EXPECT_STREQ(lzr_vm_stack_trace(vm), "m.g/1 @ 3\nm.f/1 @ 0\n");
+  EXPECT_STREQ(lzr_vm_stack_trace(vm), "m.g/1 (test.lzs:7)\nm.f/1 (test.lzs:3)\n");
+  EXPECT_STREQ(lzr_vm_error_class(vm), "error");
   // The VM stays usable after an error.
   lzr_term two = lzr_int(env, 2);
   ASSERT_EQ(lzr_vm_call(vm, "m", "f", &two, 1, &r), LZR_ERROR);
   load_source(kAdder);
   EXPECT_EQ(text(call_ok("adder", "add", {two, two})), "4");
+}
+
+TEST_F(Embed, ThrowsAndExitsSayTheirClass) {
+  load_source("module c\nfunc t/1\n  call x0, kernel.throw/1\n  ret x0\nfunc e/1\n  call x0, kernel.exit/1\n  ret x0\n"
+              "func caught/1 frame=1\n  try y0, h\n  call x0, kernel.exit/1\n  tryend y0\n  ret x0\nh:\n  ret x1\n");
+  lzr_term arg = lzr_atom(env, "ball"), r = 0;
+  ASSERT_EQ(lzr_vm_call(vm, "c", "t", &arg, 1, &r), LZR_ERROR);
+  EXPECT_EQ(text(r), ":ball");
+  EXPECT_STREQ(lzr_vm_message(vm), "throw: :ball");
+  EXPECT_STREQ(lzr_vm_error_class(vm), "throw");
+  EXPECT_STREQ(lzr_vm_stack_trace(vm), "c.t/1 (test.lzs:3)\n");
+  ASSERT_EQ(lzr_vm_call(vm, "c", "e", &arg, 1, &r), LZR_ERROR);
+  EXPECT_STREQ(lzr_vm_message(vm), "exit: :ball");
+  EXPECT_STREQ(lzr_vm_error_class(vm), "exit");
+  // Caught inside the call: a plain success.
+  ASSERT_EQ(lzr_vm_call(vm, "c", "caught", &arg, 1, &r), LZR_OK);
+  EXPECT_EQ(text(r), ":ball");
+  EXPECT_STREQ(lzr_vm_error_class(vm), "");
+  EXPECT_STREQ(lzr_vm_error_class(nullptr), "");
 }
 
 TEST_F(Embed, UndefinedAndBadCalls) {

@@ -24,7 +24,7 @@ const ErrorCase kCases[] = {
     {"SingleLessThan", in_func("  loadc x0, <1>"), "t.lzs:2:13: unexpected '<' (binaries are written <<1, 2>>)"},
     {"SingleGreaterThan", in_func("  loadc x0, >"), "t.lzs:2:13: unexpected '>'"},
     {"LeadingDot", in_func("  loadc x0, .5"),
-     "t.lzs:2:13: unexpected '.' (directives are .pool and .lit; floats need a leading digit)"},
+     "t.lzs:2:13: unexpected '.' (directives are .pool, .lit, .file, .line and .nolines; floats need a leading digit)"},
     {"UnexpectedCharacter", in_func("  loadc x0, $"), "t.lzs:2:13: unexpected '$'"},
     {"UnexpectedByte", in_func("  loadc x0, \x01"), "t.lzs:2:13: unexpected byte 0x01"},
     {"JunkAfterArity", in_func("  call x0, f/1a"), "t.lzs:2:15: unexpected 'a' after function arity"},
@@ -53,7 +53,30 @@ const ErrorCase kCases[] = {
     {"PoolTwice", ".pool\n.pool\n", "t.lzs:2:1: .pool appears twice"},
     {"LitWithoutPool", ".lit 0 :a\n", "t.lzs:1:1: .lit belongs in the .pool block (after .pool, before the first func)"},
     {"LitOutOfOrder", ".pool\n.lit 0 :a\n.lit 2 :b\n", "t.lzs:3:6: expected .lit 1 (pool entries are numbered from 0, in order)"},
-    {"UnknownDirective", ".data\n", "t.lzs:1:1: unknown directive .data (expected .pool or .lit)"},
+    {"UnknownDirective", ".data\n", "t.lzs:1:1: unknown directive .data (expected .pool, .lit, .file, .line or .nolines)"},
+    // ---- line table directives ----
+    {"FileAfterFunc", in_func("  ret x0") + ".file \"a.lzs\"\n", "t.lzs:4:1: .file must come before the first func"},
+    {"FileTwice", ".file \"a\"\n.file \"b\"\n", "t.lzs:2:1: .file appears twice"},
+    {"FileAfterNolines", ".nolines\n.file \"a\"\n", "t.lzs:2:1: .nolines and .file cannot both appear (.nolines: no line table)"},
+    {"FileNotAString", ".file a.lzs\n", "t.lzs:1:7: expected the file name as a string (.file \"prog.lzs\"), got name 'a.lzs'"},
+    {"FileNameEmpty", ".file \"\"\n", "t.lzs:1:7: the file name must not be empty"},
+    {"FileNameTooLong", ".file \"" + std::string(256, 'a') + "\"\n", "t.lzs:1:7: the file name is longer than 255 bytes"},
+    {"FileNameNotUtf8", ".file \"\\xFF\"\n", "t.lzs:1:7: the file name is not valid UTF-8"},
+    {"FileNameWithNul", ".file \"a\\x00\"\n", "t.lzs:1:7: the file name contains a NUL byte"},
+    {"JunkAfterFile", ".file \"a\" 5\n", "t.lzs:1:11: unexpected integer '5' after the file name"},
+    {"NolinesAfterFunc", in_func("  ret x0") + ".nolines\n", "t.lzs:4:1: .nolines must come before the first func"},
+    {"NolinesTwice", ".nolines\n.nolines\n", "t.lzs:2:1: .nolines appears twice"},
+    {"NolinesAfterFile", ".file \"a\"\n.nolines\n", "t.lzs:2:1: .nolines and .file cannot both appear (.nolines: no line table)"},
+    {"NolinesAfterLine", ".line 3\n.nolines\n", "t.lzs:2:1: .nolines and .line cannot both appear (.nolines: no line table)"},
+    {"LineAfterNolines", ".nolines\nfunc f/0\n.line 3\n  ret x0\n",
+     "t.lzs:3:1: .nolines and .line cannot both appear (.nolines: no line table)"},
+    {"LineAfterLine", "func f/0\n.line 3\n.line 4\n  ret x0\n", "t.lzs:3:1: .line follows .line 3 with no instruction between them"},
+    {"LineZero", "func f/0\n.line 0\n  ret x0\n", "t.lzs:2:7: expected a line number 1..2147483647 after .line, got integer '0'"},
+    {"LineTooLarge", "func f/0\n.line 2147483648\n  ret x0\n",
+     "t.lzs:2:7: expected a line number 1..2147483647 after .line, got integer '2147483648'"},
+    {"LineNotANumber", "func f/0\n.line x\n  ret x0\n", "t.lzs:2:7: expected a line number 1..2147483647 after .line, got name 'x'"},
+    {"JunkAfterLine", "func f/0\n.line 3 4\n  ret x0\n", "t.lzs:2:9: unexpected integer '4' after the line number"},
+    {"LineAtTheEnd", in_func("  ret x0") + ".line 9\n", "t.lzs:4:1: .line 9 has no instruction after it"},
     {"JunkAfterLit", ".pool\n.lit 0 :a :b\n", "t.lzs:2:11: unexpected atom ':b' after the literal"},
     {"ModuleTwice", "module a\nmodule b\n", "t.lzs:2:1: module appears twice"},
     {"ModuleAfterFunc", "func f/0\n  ret x0\nmodule a\n", "t.lzs:3:1: module must come before .pool and the first func"},
@@ -83,6 +106,9 @@ const ErrorCase kCases[] = {
     {"UpvalueInConstructor", in_func("  tuple x0, {u0}"), "t.lzs:2:14: tuple takes x or y registers here, not upvalue u0"},
     {"WriteToUpvalue", in_func("  add u0, x1, x2"), "t.lzs:2:7: upvalue u0 is read-only (add writes this operand)"},
     {"MovIntoUpvalue", in_func("  mov x0, x1, u2"), "t.lzs:2:15: upvalue u2 is read-only (mov writes this operand)"},
+    {"TryInAnXRegister", in_func("  try x0, h\nh:"), "t.lzs:2:7: try takes a y slot here (the catch's slot), not x0"},
+    {"TryendOfAnUpvalue", in_func("  tryend u0"), "t.lzs:2:10: tryend takes a y slot here (the catch's slot), not u0"},
+    {"TryWithoutHandler", in_func("  try y0"), "t.lzs:2:9: expected ',' and more operands, got end of line; usage: try y, label"},
     {"MissingOperand", in_func("  add x0, x1"),
      "t.lzs:2:13: expected ',' and more operands, got end of line; usage: add dst, src, src"},
     {"TooManyOperands", in_func("  not x0, x1, x2"), "t.lzs:2:13: too many operands; usage: not dst, src"},
@@ -143,7 +169,20 @@ const ErrorCase kCases[] = {
     {"EmptyFunction", "func f/0\nfunc g/0\n  ret x0\n", "t.lzs:1:1: function f/0 has no instructions"},
     {"LabelAtEnd", "func f/0\n  ret x0\nend:\n", "t.lzs:3:1: label 'end' has no instruction after it"},
     {"FallsThroughEnd", "func f/0\n  loadi x0, 1\n",
-     "t.lzs:2:3: function f/0 must end with ret, tcall or jmp (execution cannot run past its end)"},
+     "t.lzs:2:3: function f/0 must end with ret, tcall, jmp or raise (execution cannot run past its end)"},
+    {"ReturnInsideTry", "func f/0 frame=1\n  try y0, h\n  ret x0\nh:\n  ret x0\n",
+     "t.lzs:3:3: return while y0 holds an active catch (end it with tryend first)"},
+    {"ActiveCatchSlotRead", "func f/0 frame=1\n  try y0, h\n  mov x0, y0\n  tryend y0\nh:\n  ret x0\n",
+     "t.lzs:3:3: y0 holds an active catch (only tryend y0 may use it)"},
+    {"TryOfAnActiveSlot", "func f/0 frame=1\n  try y0, h\n  try y0, h\nh:\n  ret x0\n",
+     "t.lzs:3:3: y0 already holds an active catch"},
+    {"TryendWithoutTry", "func f/0 frame=1\n  tryend y0\n  ret x0\n", "t.lzs:2:3: y0 holds no active catch"},
+    {"TryendOfTheOuterCatch", "func f/0 frame=2\n  try y0, h\n  try y1, h1\n  tryend y0\nh1:\n  tryend y0\nh:\n  ret x0\n",
+     "t.lzs:4:3: y0 is not the innermost active catch (y1 is)"},
+    {"TailCallInsideTry", "func f/0 frame=1\n  try y0, h\n  tcall f/0\nh:\n  ret x0\n",
+     "t.lzs:3:3: tail call while y0 holds an active catch (end it with tryend first)"},
+    {"CatchOnOneBranchOnly", "func f/0 frame=1\n  eq x0, x1, skip\n  try y0, h\nskip:\n  tryend y0\nh:\n  ret x0\n",
+     "t.lzs:5:3: reached with active catches y0 (handler line 7) from line 3 but none from line 2"},
     {"LiteralBetweenInt32AndBigint", in_func("  loadc x0, 3000000000"),
      "t.lzs:2:13: integer 3000000000 has no literal encoding (int32, or bigint outside 48 bits); use load"},
     {"NotAFunctionReference", in_func("  call x0, :foo"),
@@ -193,6 +232,21 @@ TEST(AssemblerErrorLarge, ConstructorTooLarge) {
   for (int k = 0; k < 65536; ++k) regs += k ? ", x1" : "x1";
   EXPECT_EQ(test::asm_error(in_func("  tuple x0, {" + regs + "}")),
             "t.lzs:2:13: tuple of 65536 elements exceeds the size field (65535)");
+}
+
+TEST(AssemblerErrorLarge, TryHandlerTooFar) {
+  // try's handler offset has 16 bits: try is never relaxed (it is not a branch).
+  std::string src = "func f/0 frame=1\n  try y0, far\n  tryend y0\n";
+  for (int k = 0; k < 32768; ++k) src += "  loadi x0, 1\n";
+  src += "far:\n  ret x0\n";
+  EXPECT_EQ(test::asm_error(src), "t.lzs:2:11: try handler 'far' is 32769 words away; try reaches -32768..32767");
+}
+
+TEST(AssemblerErrorLarge, LineTableFileFromTheFileName) {
+  EXPECT_EQ(test::asm_error("module m\nfunc f/0\n  ret x0\n", "dir/"),
+            "dir/:1:1: cannot name the line table's file after 'dir/'; add a .file \"NAME\" line");
+  EXPECT_EQ(test::asm_ok("module m\n.file \"m.ex\"\nfunc f/0\n  ret x0\n", "dir/").lines->file, "m.ex");
+  EXPECT_EQ(test::asm_ok("module m\n.nolines\nfunc f/0\n  ret x0\n", "dir/").lines, std::nullopt);
 }
 
 TEST(AssemblerErrorLarge, ModuleNameFromFile) {

@@ -170,6 +170,20 @@ void form_UnaryAndBinary() {
   }
 }
 
+void form_Exceptions() {
+  covered().insert("try");
+  covered().insert("tryend");
+  // try y3, h: the handler offset counts from the word after the try (16 bits at bit 16).
+  EXPECT_EQ(code_of("  try y3, h\n  tryend y3\n  ret x0\nh:\n  ret x1\n"),
+            (Words{40 | y(3) << 8 | 2u << 16, w3(41, y(3), 0), ret_x0, w3(1, x(1), 0)}));
+  // A handler before the try: a negative offset.
+  EXPECT_EQ(code_of("h:\n  ret x1\n  try y0, h\n  tryend y0\n  ret x0\n"),
+            (Words{w3(1, x(1), 0), 40 | y(0) << 8 | 0xFFFEu << 16, w3(41, y(0), 0), ret_x0}));
+  expect_words("raise", "raise x0, y1, u2", {w3(42, x(0), y(1), u(2))});
+  // raise ends a function like ret.
+  EXPECT_EQ(code_of("  raise x1, x2, x3\n"), (Words{w3(42, x(1), x(2), x(3))}));
+}
+
 void form_LabelsOnInstructionLines() {
   EXPECT_EQ(code_of("start: loadi x0, 1\n  jmp start\n"), (Words{w3(10, 0, 1), 33 | 0xFFFFFEu << 8}));
 }
@@ -185,6 +199,7 @@ TEST(InstructionForms, CompareJumps) { form_CompareJumps(); }
 TEST(InstructionForms, Jmp) { form_Jmp(); }
 TEST(InstructionForms, UnaryAndBinary) { form_UnaryAndBinary(); }
 TEST(InstructionForms, LabelsOnInstructionLines) { form_LabelsOnInstructionLines(); }
+TEST(InstructionForms, Exceptions) { form_Exceptions(); }
 
 // Every opcode in the table except push has an instruction-form check. Runs
 // every check itself, so it holds however the tests are scheduled (ctest runs
@@ -202,6 +217,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_Jmp();
   form_UnaryAndBinary();
   form_LabelsOnInstructionLines();
+  form_Exceptions();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

@@ -99,7 +99,7 @@ TEST(PoolRoundTrip, RegmasksThatDifferFromLiveness) {
 }
 
 TEST(PoolRoundTrip, MovForms) {
-  ModuleFile m = test::asm_ok("module t\nfunc f/2\n  mov x0, x1\n  mov x0, x1, y0\n  ret x0\n");
+  ModuleFile m = test::asm_ok("module t\n.nolines\nfunc f/2\n  mov x0, x1\n  mov x0, x1, y0\n  ret x0\n");
   std::string text = test::expect_round_trip(m);
   EXPECT_NE(text.find("  mov x0, x1\n  mov x0, x1, y0\n"), std::string::npos) << text;
 }

@@ -51,11 +51,13 @@ class Generator {
     }
     remote_ = add(m, Literal::atom("io.print/1"));
     shuffle_pool(m);
+    std::vector<uint32_t> starts;  // every instruction's word
     for (size_t f = 0; f < m.functions.size(); ++f) {
       m.functions[f].entry = static_cast<uint32_t>(m.code.size());
-      std::vector<uint32_t> words = function_code(m, m.functions[f]);
+      std::vector<uint32_t> words = function_code(m, m.functions[f], starts);
       m.code.insert(m.code.end(), words.begin(), words.end());
     }
+    if (!chance(3)) m.lines = line_table(starts);
     return m;
   }
 
@@ -167,7 +169,26 @@ class Generator {
     return ok[static_cast<size_t>(pick(0, static_cast<int>(ok.size()) - 1))];
   }
 
-  std::vector<uint32_t> function_code(const ModuleFile& m, const FunctionEntry& f) {
+  // A line table over some of the instruction starts: any lines, repeats
+  // and gaps included (words before the first entry have no line).
+  LineTable line_table(const std::vector<uint32_t>& starts) {
+    const char* files[] = {"m.lzs", "src/a b.lzs", "\xC3\xA9t\xC3\xA9.ex", "q\"uote\\.lzs", "\x01"};
+    LineTable t;
+    t.file = files[pick(0, 4)];
+    int64_t line = pick(1, 50);
+    for (uint32_t w : starts) {
+      if (!t.entries.empty() && chance(2)) continue;
+      if (t.entries.empty() && w > 0 && chance(4)) continue;
+      line = chance(5) ? pick(1, 2000000000) : std::max<int64_t>(1, line + pick(-3, 5));
+      t.entries.push_back({w, line});
+    }
+    return t;
+  }
+
+  // The function's words; its instructions' words go to `starts`. A
+  // function with a frame may open with a catch around a few
+  // instructions: try yS, h; ...; tryend yS; h: the random body.
+  std::vector<uint32_t> function_code(const ModuleFile& m, const FunctionEntry& f, std::vector<uint32_t>& starts) {
     std::vector<Instr> code;
     int n = pick(1, 12);
     for (int k = 0; k < n; ++k) {
@@ -175,16 +196,69 @@ class Generator {
       bool last = k == n - 1;
       for (;;) {
         Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
-        if (op == Op::op_push) continue;
-        if (last && op != Op::op_ret && op != Op::op_tcall && op != Op::op_jmp) continue;
+        if (op == Op::op_push || op == Op::op_try || op == Op::op_tryend) continue;
+        if (last && op != Op::op_ret && op != Op::op_tcall && op != Op::op_jmp && op != Op::op_raise) continue;
         if (fill(m, f, op, in, n)) break;
       }
       code.push_back(std::move(in));
     }
+    if (f.frame > 0 && chance(3)) code = with_catch(m, f, std::move(code));
     std::vector<uint32_t> words;
     asm_text::JumpOutOfRange bad;
     EXPECT_TRUE(asm_text::layout_function(code, words, bad));
+    uint32_t at = static_cast<uint32_t>(m.code.size());
+    for (const Instr& in : code) {
+      starts.push_back(at);
+      at += asm_text::instr_words(in);
+    }
     return words;
+  }
+
+  static bool names_slot(const Instr& in, uint8_t slot) {
+    const OpInfo& info = in.info();
+    for (int i = 0; i < 4; ++i) {
+      if (is_r(info.fields[i]) && decode_r(in.raw[i]) == Reg{RegKind::Y, slot}) return true;
+      if (is_r6(info.fields[i]) && decode_r6(in.raw[i]) == Reg{RegKind::Y, slot}) return true;
+    }
+    for (uint8_t e : in.elems)
+      if (decode_r6(e) == Reg{RegKind::Y, slot}) return true;
+    return false;
+  }
+
+  std::vector<Instr> with_catch(const ModuleFile& m, const FunctionEntry& f, std::vector<Instr> body) {
+    const auto slot = static_cast<uint8_t>(pick(0, f.frame - 1));
+    std::vector<Instr> inside;
+    for (int k = pick(0, 3); k > 0; --k) {
+      Instr in;
+      for (;;) {
+        Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
+        const OpInfo& info = op_info(static_cast<uint8_t>(op));
+        bool jumps = false;
+        for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
+        if (jumps || op == Op::op_push || op == Op::op_ret || op == Op::op_tcall || op == Op::op_raise ||
+            op == Op::op_tryend)
+          continue;
+        if (fill(m, f, op, in, 1) && !names_slot(in, slot)) break;
+      }
+      inside.push_back(std::move(in));
+    }
+    const auto skip = static_cast<int32_t>(inside.size() + 2);  // body[0], the handler, after try, inside, tryend
+    std::vector<Instr> code;
+    Instr open;
+    open.op = static_cast<uint8_t>(Op::op_try);
+    open.raw[0] = encode_r({RegKind::Y, slot});
+    open.target = skip;
+    code.push_back(open);
+    for (Instr& in : inside) code.push_back(std::move(in));
+    Instr close;
+    close.op = static_cast<uint8_t>(Op::op_tryend);
+    close.raw[0] = encode_r({RegKind::Y, slot});
+    code.push_back(close);
+    for (Instr& in : body) {
+      if (in.target >= 0) in.target += skip;
+      code.push_back(std::move(in));
+    }
+    return code;
   }
 
   bool fill(const ModuleFile& m, const FunctionEntry& f, Op op, Instr& in, int n) {
@@ -233,6 +307,7 @@ class Generator {
           break;
         }
         case FieldKind::J12: case FieldKind::J24: in.target = pick(0, n - 1); break;
+        case FieldKind::RY: case FieldKind::J16: return false;  // try, tryend: with_catch() places them
         default: break;
       }
     }
@@ -260,7 +335,8 @@ TEST(RandomModules, RoundTripByteForByte) {
     ASSERT_TRUE(read) << "seed " << seed << ": " << err.message;
     std::string text = test::expect_round_trip(*read, "seed " + std::to_string(seed));
     for (const char* feature : {"\n.pool\n", " live=0x", ", #", "func #", "module #", "::", "  fn ", "  apply ",
-                                "  map ", "  load64 ", "  eq ", "  jmp ", "  tcall ", "\"/"}) {
+                                "  map ", "  load64 ", "  eq ", "  jmp ", "  tcall ", "\"/", "  try ", "  raise ",
+                                "  .line ", "\n.nolines\n", "\n.file \"\\x01\"\n"}) {
       if (text.find(feature) != std::string::npos) ++seen[feature];
     }
     if (HasFailure()) break;
@@ -268,7 +344,7 @@ TEST(RandomModules, RoundTripByteForByte) {
   }
   EXPECT_EQ(verified, 400);
   for (auto [feature, count] : seen) EXPECT_GE(count, 10) << "'" << feature << "' rarely printed";
-  EXPECT_EQ(seen.size(), 14u) << "a feature never appeared";
+  EXPECT_EQ(seen.size(), 19u) << "a feature never appeared";
 }
 
 }  // namespace

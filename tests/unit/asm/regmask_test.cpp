@@ -52,6 +52,35 @@ TEST(Regmask, NeverWrittenRegistersAreLeftOut) {
             (Masks{0x1}));
 }
 
+TEST(Regmask, AHandlerStartsWithClassReasonAndTraceOnly) {
+  // In the handler x0..x2 are written by the exception and every other X
+  // register is dead, whatever the try region held: x4 (live in the
+  // region) is no root there, x1 and x2 are.
+  EXPECT_EQ(masks("func f/0 frame=1\n"
+                  "  loadi x4, 1\n"
+                  "  try y0, h\n"
+                  "  tuple x3, {x4}\n"
+                  "  add x0, x3, x4\n"
+                  "  tryend y0\n"
+                  "  ret x0\n"
+                  "h:\n"
+                  "  tuple x0, {x0}\n"
+                  "  add x0, x1, x2\n"
+                  "  add x0, x0, x4\n"
+                  "  ret x0\n"),
+            (Masks{0x10, 0x6}));
+}
+
+TEST(Regmask, RaiseEndsThePath) {
+  // Nothing after a raise runs: x1 is not kept for the unreachable add.
+  EXPECT_EQ(masks("func f/2\n"
+                  "  tuple x2, {x0}\n"
+                  "  raise x2, x0, x0\n"
+                  "  add x0, x1, x1\n"
+                  "  ret x0\n"),
+            (Masks{0x1}));
+}
+
 TEST(Regmask, AcrossBranches) {
   // x1 is live on one path, x0 and x2 on the other (x2 is written here).
   EXPECT_EQ(masks("func f/1\n"

@@ -111,13 +111,23 @@ TEST_F(LzrCommand, DisPrintsTextThatReassembles) {
   ASSERT_EQ(lzr("asm prog.lzs").status, 0);
   Result r = lzr("dis prog.lzr");
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, "module prog\n\nfunc main/0 frame=0 upvals=0\n  loadc x0, {1, \"two\"}\n  ret x0\n");
+  EXPECT_EQ(r.out, "module prog\n.file \"prog.lzs\"\n\nfunc main/0 frame=0 upvals=0\n  .line 2\n  loadc x0, {1, \"two\"}\n"
+                   "  .line 3\n  ret x0\n");
   EXPECT_EQ(lzr("dis prog.lzr -o back.lzs").status, 0);
   EXPECT_EQ(slurp(dir_ / "back.lzs"), r.out);
   EXPECT_EQ(lzr("asm back.lzs -o back.lzr").status, 0);
   EXPECT_EQ(slurp(dir_ / "back.lzr"), slurp(dir_ / "prog.lzr"));
   // A .lzs is assembled first.
   EXPECT_EQ(lzr("dis prog.lzs").out, r.out);
+  // --strip leaves the line table out; dis says so, and that reassembles too.
+  ASSERT_EQ(lzr("asm --strip prog.lzs -o stripped.lzr").status, 0);
+  EXPECT_LT(slurp(dir_ / "stripped.lzr").size(), slurp(dir_ / "prog.lzr").size());
+  Result stripped = lzr("dis stripped.lzr -o stripped.lzs");
+  EXPECT_EQ(stripped.status, 0) << stripped.err;
+  EXPECT_EQ(slurp(dir_ / "stripped.lzs"),
+            "module prog\n.nolines\n\nfunc main/0 frame=0 upvals=0\n  loadc x0, {1, \"two\"}\n  ret x0\n");
+  EXPECT_EQ(lzr("asm stripped.lzs -o again.lzr").status, 0);
+  EXPECT_EQ(slurp(dir_ / "again.lzr"), slurp(dir_ / "stripped.lzr"));
 }
 
 TEST_F(LzrCommand, DisRejectsBadModules) {

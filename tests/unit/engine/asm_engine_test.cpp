@@ -177,9 +177,9 @@ TEST_F(AsmEngine, DeepRecursionRaisesStackOverflow) {
   EXPECT_EQ(o.value, "error: :stack_overflow");
   // The failing call, then every pending call (repeats counted in one entry).
   ASSERT_EQ(o.trace.size(), 2u);
-  EXPECT_EQ(o.trace[0].rfind("t.down/1 @ 6 x", 0), 0u) << o.trace[0];
-  EXPECT_GT(std::stoul(o.trace[0].substr(o.trace[0].find('x') + 1)), 1000u) << o.trace[0];
-  EXPECT_EQ(o.trace[1], "t.main/0 @ 1 x1");
+  EXPECT_EQ(o.trace[0].rfind("t.down/1 (t.lzs:9) x", 0), 0u) << o.trace[0];
+  EXPECT_GT(std::stoul(o.trace[0].substr(o.trace[0].find(") x") + 3)), 1000u) << o.trace[0];
+  EXPECT_EQ(o.trace[1], "t.main/0 (t.lzs:3) x1");
 
   // Through apply: a closure calling itself via its own upvalue.
   const std::string applies =
@@ -202,7 +202,7 @@ TEST_F(AsmEngine, ErrorsKeepTheirStackTrace) {
       "func b/1\n  loadi x1, 5\n  get x0, x0, x1\n  ret x0\n";
   Outcome o = agree(src);
   EXPECT_EQ(o.value, "error: {:badindex, 5}");
-  EXPECT_EQ(o.trace, (std::vector<std::string>{"t.b/1 @ 7 x1", "t.a/0 @ 4 x1", "t.main/0 @ 1 x1"}));
+  EXPECT_EQ(o.trace, (std::vector<std::string>{"t.b/1 (t.lzs:11) x1", "t.a/0 (t.lzs:7) x1", "t.main/0 (t.lzs:3) x1"}));
   EXPECT_EQ(agree("func main/0\n  loadi x1, 3\n  apply x0, x1\n  ret x0\n").value, "error: {:badfun, 3}");
   EXPECT_EQ(agree("func main/0\n  loadi x0, 3\n  call x0, kernel.error/1\n  ret x0\n").value, "error: 3");
   EXPECT_EQ(agree("func main/0\n  loadi x0, 3\n  tcall kernel.error/1\n").value, "error: 3");

@@ -14,7 +14,10 @@
 // program runs on both engines, normally and under GC stress; value and
 // stack trace must agree. Jumps only go forward and loops have bounded
 // counts, so every program ends (most of them with a value, many with an
-// error).
+// error). Some code runs inside try blocks, and exceptions of every class
+// (raised, thrown by built-ins, from two calls down, or an instruction's
+// error) are caught there: the caught class, reason and trace end up in
+// the result.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -51,7 +54,8 @@ class Generator {
   }
 
   std::string program() {
-    std::string s = hoisted_ ? "func main/0 frame=6\n" : "func main/0 frame=4\n";
+    // The last Y slot is the catch slot of try blocks (catch_slot()).
+    std::string s = hoisted_ ? "func main/0 frame=7\n" : "func main/0 frame=5\n";
     for (const Constant& c : constants_) s += "  loadi " + c.reg + ", " + c.value + "\n";
     for (int r = 0; r < kRegs; ++r) s += load(r);
     const int n = pick(4, 20);
@@ -91,6 +95,8 @@ class Generator {
     return pick(0, 3) == 0 ? pick(8, 11) : pick(0, 7);
   }
   int any_x() { return pick(0, 7); }
+  // The Y slot try blocks use: after the ones statements and constants use.
+  std::string catch_slot() const { return hoisted_ ? "y6" : "y4"; }
   bool numeric(int r) const { return kind_[r] == Kind::Int || kind_[r] == Kind::Float; }
 
   // `load r, v` with a value that is mostly a number.
@@ -140,6 +146,8 @@ class Generator {
     static const std::vector<std::string> by_constant = {"add", "sub", "mul", "div", "mod", "add", "sub", "shl", "shr"};
     static const std::vector<std::string> compares = {"eq", "ne", "lt", "gt", "lte", "gte"};
     const int k = any_x();
+    if (!in_try_ && pick(0, 5) == 0) return try_block();
+    if (in_try_ && pick(0, 3) == 0) return raise();
     switch (pick(0, 15)) {
       case 0: return load(reg());
       case 1: case 2: {  // a constant right before its use (the fused forms), or a hoisted one
@@ -214,6 +222,56 @@ class Generator {
     }
   }
 
+  // try yC, H around a few statements (yC: catch_slot()); the handler
+  // keeps {class, reason, trace} in a Y register. Labels jumped to inside
+  // the block are placed inside it (paths must agree on the active catches).
+  std::string try_block() {
+    const int id = ++tries_;
+    const std::string h = "H" + std::to_string(id), j = "J" + std::to_string(id);
+    std::string s = "  try " + catch_slot() + ", " + h + "\n";
+    in_try_ = true;
+    std::vector<int> pending;
+    for (int n = pick(1, 4); n > 0; --n) {
+      if (!pending.empty() && pick(0, 2) == 0) {
+        s += "L" + std::to_string(pending.back()) + ":\n";
+        pending.pop_back();
+      }
+      s += statement(pending);
+    }
+    for (int label : pending) s += "L" + std::to_string(label) + ":\n";
+    in_try_ = false;
+    const int y = pick(8, 11);
+    s += "  tryend " + catch_slot() + "\n  jmp " + j + "\n" + h + ":\n  tuple x0, {x0, x1, x2}\n  mov " + name(y) +
+         ", x0\n" + j + ":\n";
+    kind_[y] = Kind::Other;
+    return s + reload_x();
+  }
+
+  // An exception of a random class (now and then not a class: badarg),
+  // from raise, a built-in, or a function two calls down.
+  std::string raise() {
+    static const std::vector<std::string> classes = {":error", ":throw", ":exit", ":bad"};
+    static const std::vector<std::string> reasons = {":r", "{1, 2}", "[3]", "7"};
+    const std::string reason = "  load x1, " + one_of(reasons) + "\n";
+    switch (pick(0, 2)) {
+      case 0:
+        return "  load x0, " + one_of(classes) + "\n" + reason + (pick(0, 3) ? "  list x2, []\n" : "  load x2, [:given]\n") +
+               "  raise x0, x1, x2\n";
+      case 1: {
+        static const std::vector<std::string> builtins = {"kernel.throw/1", "kernel.exit/1", "kernel.error/1"};
+        std::string s = reason + "  mov x0, x1\n  call x0, " + one_of(builtins) + "\n";
+        return s + reload_x();
+      }
+      default: {
+        if (helpers_.find("func thrower/2") == std::string::npos)
+          helpers_ += "func thrower/2 frame=1\n  mov y0, x1\n  call x0, thrower2/2\n  ret x0\n"
+                      "func thrower2/2\n  list x2, []\n  raise x0, x1, x2\n";
+        std::string s = "  load x0, " + one_of(classes) + "\n" + reason + "  call x0, thrower/2\n";
+        return s + reload_x();
+      }
+    }
+  }
+
   // After a call every X register is clobbered: reload them all, the
   // hoisted constants first (so none is loaded right before its use).
   std::string reload_x() {
@@ -277,13 +335,15 @@ class Generator {
   bool hoisted_;
   std::vector<Constant> constants_;  // empty unless hoisted_
   Kind kind_[kRegs] = {};
-  int labels_ = 0, loops_ = 0;
+  int labels_ = 0, loops_ = 0, tries_ = 0;
+  bool in_try_ = false;
   std::string helpers_;
 };
 
 // Runs 500 programs of one style on both engines, normally and under GC
-// stress; returns how many ended with a value and how many with an error.
-void expect_engines_agree(Style style, int& values, int& errors) {
+// stress; returns how many ended with a value, how many with an error and
+// how many returned a value holding a caught exception's trace.
+void expect_engines_agree(Style style, int& values, int& errors, int& caught) {
   constexpr size_t kStack = size_t{1} << 16;
   for (uint32_t seed = 1; seed <= 500; ++seed) {
     Generator g(seed, style);
@@ -292,6 +352,7 @@ void expect_engines_agree(Style style, int& values, int& errors) {
     ASSERT_EQ(ref.value.rfind("assembly failed", 0), std::string::npos) << ref.value << "\n" << source;
     ASSERT_EQ(ref.value.rfind("load failed", 0), std::string::npos) << ref.value << "\n" << source;
     (ref.value.rfind("error: ", 0) == 0 ? errors : values)++;
+    if (ref.value.find("[{:t, ") != std::string::npos) ++caught;  // a trace reached the result
     for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
       for (bool stress : {false, true}) {
         const Outcome o = run(source, engine, stress, kStack);
@@ -306,21 +367,23 @@ void expect_engines_agree(Style style, int& values, int& errors) {
 
 TEST(EnginesAgree, OnRandomPrograms) {
   if (!engine_available(EngineKind::Asm)) GTEST_SKIP() << "the assembler engine is not built on this machine";
-  int values = 0, errors = 0;
-  expect_engines_agree(Style::kConstantsAtUse, values, errors);
-  // The mix stays useful: both endings common (with these seeds 77 of the
-  // 500 programs return a value; the errors are spread over badarg,
-  // badarith, system_limit and badindex, in main and in the loops).
+  int values = 0, errors = 0, caught = 0;
+  expect_engines_agree(Style::kConstantsAtUse, values, errors, caught);
+  // The mix stays useful: both endings common (the errors are spread over
+  // badarg, badarith, system_limit and badindex, in main and in the loops),
+  // and many programs return a value holding a caught exception's trace.
   EXPECT_GT(values, 50);
   EXPECT_GT(errors, 50);
+  EXPECT_GT(caught, 30);
 }
 
 TEST(EnginesAgree, OnRandomProgramsWithHoistedConstants) {
   if (!engine_available(EngineKind::Asm)) GTEST_SKIP() << "the assembler engine is not built on this machine";
-  int values = 0, errors = 0;
-  expect_engines_agree(Style::kHoistedConstants, values, errors);
+  int values = 0, errors = 0, caught = 0;
+  expect_engines_agree(Style::kHoistedConstants, values, errors, caught);
   EXPECT_GT(values, 50);
   EXPECT_GT(errors, 50);
+  EXPECT_GT(caught, 30);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // differential_test.cpp).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +64,22 @@ inline Outcome run(const std::string& source, EngineKind engine, bool stress, si
   out.collections = p.heap.stats().collections;
   p.reset_stack();
   return out;
+}
+
+// Runs `source` on both engines, normally and under GC stress, and checks
+// (gtest expectations) that all four outcomes equal the portable engine's
+// normal one, which it returns.
+inline Outcome run_everywhere(const std::string& source, size_t stack_words = size_t{1} << 20) {
+  Outcome ref = run(source, EngineKind::Portable, false, stack_words);
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    for (bool stress : {false, true}) {
+      Outcome o = run(source, engine, stress, stack_words);
+      EXPECT_EQ(o.value, ref.value) << engine_name(engine) << (stress ? " with GC stress" : "") << "\n" << source;
+      EXPECT_EQ(o.trace, ref.trace) << engine_name(engine) << (stress ? " with GC stress" : "") << "\n" << source;
+    }
+  }
+  return ref;
 }
 
 }  // namespace lzr::testing_support

@@ -190,7 +190,7 @@ TEST_F(LoaderTest, RuntimeErrorKeepsTheCallStackForTheTrace) {
   for (EngineKind e : {EngineKind::Portable, EngineKind::Asm}) {
     if (!engine_available(e)) continue;
     EXPECT_EQ(run(m, "go", {}, e), "error: :badarith") << engine_name(e);
-    EXPECT_EQ(last_trace_, (std::vector<std::string>{"app.inner/1 @ 4", "app.go/0 @ 1"})) << engine_name(e);
+    EXPECT_EQ(last_trace_, (std::vector<std::string>{"app.inner/1 (app.lzs:8)", "app.go/0 (app.lzs:4)"})) << engine_name(e);
   }
 }
 

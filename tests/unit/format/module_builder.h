@@ -138,6 +138,13 @@ inline ModuleBuilder every_opcode_module() {
   b.func("helper", 1).ret();
   b.func("clo", 1, 0, 2);
   b.emit(Op::op_add, {X(0), X(0), U(1)}).emit(Op::op_add, {X(0), X(0), U(0)}).ret();
+  b.func("catcher", 1, 1);                                            // 66
+  b.emit(Op::op_try, {Y(0), 3});                                      // 66 -> handler 70
+  b.emit(Op::op_call, {X(0), b.atom("helper/1")});                    // 67
+  b.emit(Op::op_tryend, {Y(0)});                                      // 68
+  b.ret();                                                            // 69
+  b.emit(Op::op_raise, {X(0), X(1), X(2)});                           // 70: re-raise
+  b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }
 

@@ -61,6 +61,10 @@ const std::vector<SpecRow> kSpec = {
     {"apply", 37, "ret:R fun:R _:8", Extra::None},
     {"type", 38, "dst:R src:R _:8", Extra::None},
     {"size", 39, "dst:R src:R _:8", Extra::None},
+    // issue 12: exceptions
+    {"try", 40, "slot:R handler:16", Extra::None},
+    {"tryend", 41, "slot:R _:16", Extra::None},
+    {"raise", 42, "class:R reason:R trace:R", Extra::None},
 };
 
 struct SpecField {
@@ -135,10 +139,12 @@ TEST(Opcodes, FieldPlacementMatchesDesign) {
       }
       if (f.name == "jump") EXPECT_EQ(k, FieldKind::J12);
       if (f.name == "offset") EXPECT_EQ(k, FieldKind::J24);
+      if (f.name == "handler") EXPECT_EQ(k, FieldKind::J16);
+      if (f.name == "slot") EXPECT_EQ(k, FieldKind::RY);
       if (f.name == "size") EXPECT_EQ(k, FieldKind::SIZE);
       if (f.name == "type") EXPECT_EQ(k, row.code == 13 ? FieldKind::T32 : FieldKind::T64);
       if (f.name == "value" && f.width == "16") EXPECT_EQ(k, row.code == 10 ? FieldKind::I16 : FieldKind::U16);
-      const bool written = f.name == "dst" || f.name == "ret" || f.name == "pos";
+      const bool written = f.name == "dst" || f.name == "ret" || f.name == "pos" || f.name == "slot";
       if (is_reg(k)) EXPECT_EQ(is_written(k), written);
     }
     EXPECT_EQ(bit, 32u);
@@ -212,7 +218,7 @@ TEST(Opcodes, NamesLookUpTheirCodes) {
 }
 
 TEST(Opcodes, UnassignedCodesAreInvalid) {
-  for (unsigned code = 40; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 43; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
 }
 
 TEST(Opcodes, RegisterOperandEncodings) {

@@ -392,14 +392,14 @@ TEST(VerifyRejects, FallThroughTheFunctionEnd) {
   ModuleBuilder b;
   b.func("main", 0).emit(Op::op_loadi, {X(0), 1});
   EXPECT_EQ(verify_error(b.m),
-            "f.lzr: word 0: loadi: function main/0 falls through its end (its last instruction must be ret, tcall or jmp)");
+            "f.lzr: word 0: loadi: function main/0 falls through its end (its last instruction must be ret, tcall, jmp or raise)");
 }
 TEST(VerifyRejects, ConditionalJumpAtTheEndFallsThrough) {
   ModuleBuilder b;
   b.func("main", 0).ret().emit(Op::op_eq, {X6(0), X6(1), -2});
   b.func("g", 0).ret();
   EXPECT_EQ(verify_error(b.m),
-            "f.lzr: word 1: eq: function main/0 falls through its end (its last instruction must be ret, tcall or jmp)");
+            "f.lzr: word 1: eq: function main/0 falls through its end (its last instruction must be ret, tcall, jmp or raise)");
 }
 TEST(VerifyRejects, JumpOutsideTheFunction) {
   ModuleBuilder b;
@@ -422,6 +422,131 @@ TEST(VerifyRejects, JumpIntoAPushWord) {
   ModuleBuilder b;
   b.func("main", 0).emit(Op::op_jmp, {2}).emit(Op::op_tuple, {X(0), 1}).emit(0).emit(push({X6(0)})).ret();
   EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: jmp: jump target 3 is not an instruction start");
+}
+
+// ---- catches: try, tryend, raise ----
+
+// f/0 frame=2 whose code is `words`, then `ret x0`.
+ModuleBuilder catching(std::initializer_list<uint32_t> words) {
+  ModuleBuilder b;
+  b.func("f", 0, 2);
+  for (uint32_t w : words) b.emit(w);
+  b.ret();
+  return b;
+}
+
+TEST(VerifyCatches, AcceptsNestedCatchesAndARaiseThatEndsAFunction) {
+  ModuleBuilder b;
+  b.func("f", 0, 2);
+  b.emit(Op::op_try, {Y(0), 6});                 // 0 -> 7
+  b.emit(Op::op_try, {Y(1), 3});                 // 1 -> 5
+  b.emit(Op::op_call, {X(0), b.atom("f/0")});    // 2
+  b.emit(Op::op_tryend, {Y(1)});                 // 3
+  b.emit(Op::op_jmp, {0});                       // 4 -> 5
+  b.emit(Op::op_tryend, {Y(0)});                 // 5: the inner handler and the end of both
+  b.ret();                                       // 6
+  b.emit(Op::op_raise, {X(0), X(1), X(2)});      // 7: the outer handler re-raises
+  EXPECT_EQ(verify_error(b.m), "");
+}
+TEST(VerifyCatches, AcceptsAHandlerThatCatchesAgain) {
+  ModuleBuilder b;
+  b.func("f", 0, 1);
+  b.emit(Op::op_try, {Y(0), 2});                 // 0 -> 3
+  b.emit(Op::op_tryend, {Y(0)});                 // 1
+  b.ret();                                       // 2
+  b.emit(Op::op_try, {Y(0), 2});                 // 3: the same slot, free again -> 6
+  b.emit(Op::op_tryend, {Y(0)});                 // 4
+  b.ret();                                       // 5
+  b.emit(Op::op_mov, {X(0), Y(0), X(0)}).ret();  // 6: the ended slot reads as []
+  EXPECT_EQ(verify_error(b.m), "");
+}
+TEST(VerifyCatches, SlotMustBeAYSlot) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {X(0), 0})}).m), "f.lzr: word 0: try: operand 1 must be a Y slot, not x0");
+  EXPECT_EQ(verify_error(catching({insn(Op::op_tryend, {U(0)})}).m),
+            "f.lzr: word 0: tryend: operand 1 must be a Y slot, not u0");
+}
+TEST(VerifyCatches, SlotMustBeInTheFrame) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {Y(2), 0})}).m), "f.lzr: word 0: try: y2 is outside the frame (frame 2)");
+}
+TEST(VerifyCatches, TryendPaddingMustBeZero) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_tryend, {Y(0), 1})}).m),
+            "f.lzr: word 0: tryend: unused bits 16-31 must be zero");
+}
+TEST(VerifyCatches, HandlerOutsideTheFunction) {
+  ModuleBuilder b = catching({insn(Op::op_try, {Y(0), 5})});
+  b.func("g", 0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: try: jump target 6 is outside function f/0 (words 0-1)");
+}
+TEST(VerifyCatches, HandlerInsideAnInstruction) {
+  ModuleBuilder b;
+  b.func("f", 0, 1).emit(Op::op_try, {Y(0), 1}).emit(Op::op_load32, {X(0), 0}).emit(0).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: try: jump target 2 is not an instruction start");
+}
+TEST(VerifyCatches, TryOfAnActiveSlot) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {Y(0), 1}), insn(Op::op_try, {Y(0), 0})}).m),
+            "f.lzr: word 1: try: y0 already holds an active catch");
+}
+TEST(VerifyCatches, TryendWithoutTry) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_tryend, {Y(1)})}).m), "f.lzr: word 0: tryend: y1 holds no active catch");
+}
+TEST(VerifyCatches, TryendOfAnOuterCatch) {
+  ModuleBuilder b = catching({insn(Op::op_try, {Y(0), 4}), insn(Op::op_try, {Y(1), 2}), insn(Op::op_tryend, {Y(0)})});
+  b.ret().ret();  // 4, 5: the handlers
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 2: tryend: y0 is not the innermost active catch (y1 is)");
+}
+TEST(VerifyCatches, ReadingAnActiveSlot) {
+  // Copying the marker out would let it reach data: rejected.
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {Y(0), 1}), insn(Op::op_mov, {X(0), Y(0), X(0)})}).m),
+            "f.lzr: word 1: mov: y0 holds an active catch (only tryend y0 may use it)");
+}
+TEST(VerifyCatches, WritingAnActiveSlot) {
+  ModuleBuilder b = catching({insn(Op::op_try, {Y(1), 1})});
+  b.m.code.insert(b.m.code.begin() + 1, insn(Op::op_call, {Y(1), b.atom("f/0")}));
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: call: y1 holds an active catch (only tryend y1 may use it)");
+}
+TEST(VerifyCatches, ActiveSlotInAPushWord) {
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {Y(1), 3}), insn(Op::op_tuple, {X(0), 2}), 0,
+                                   push({X6(0), Y6(1)})}).m),
+            "f.lzr: word 1: tuple: y1 holds an active catch (only tryend y1 may use it)");
+}
+TEST(VerifyCatches, ReturnWithAnActiveCatch) {
+  ModuleBuilder b = catching({insn(Op::op_try, {Y(0), 1})});
+  b.ret();  // 2: the handler
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: ret: return while y0 holds an active catch (end it with tryend first)");
+}
+TEST(VerifyCatches, TailCallWithAnActiveCatch) {
+  // A tail call replaces the frame that holds the catch: rejected, not
+  // silently ended (docs/bytecode.md, "Catches").
+  ModuleBuilder b;
+  b.func("f", 0, 1).emit(Op::op_try, {Y(0), 1}).emit(Op::op_tcall, {0, b.atom("f/0")}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: tcall: tail call while y0 holds an active catch (end it with tryend first)");
+}
+TEST(VerifyCatches, PathsThatDisagreeOnTheActiveCatches) {
+  // A catch opened on one branch only.
+  EXPECT_EQ(verify_error(catching({insn(Op::op_eq, {X6(0), X6(1), 1}), insn(Op::op_try, {Y(0), 1}),
+                                   insn(Op::op_tryend, {Y(0)})}).m),
+            "f.lzr: word 2: tryend: reached with active catches y0 (handler word 3) from word 1 but none from word 0");
+}
+TEST(VerifyCatches, PathsThatDisagreeOnTheHandler) {
+  // Two tries of the same slot with different handlers meet: the handler
+  // must be known from the instruction alone.
+  ModuleBuilder b = catching({insn(Op::op_eq, {X6(0), X6(1), 2}), insn(Op::op_try, {Y(0), 3}), insn(Op::op_jmp, {1}),
+                              insn(Op::op_try, {Y(0), 2}), insn(Op::op_tryend, {Y(0)})});
+  b.ret();  // 6: the second try's handler (5 is the first's)
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: word 4: tryend: reached with active catches y0 (handler word 6) from word 3 but y0 (handler "
+            "word 5) from word 2");
+}
+TEST(VerifyCatches, HandlerReachedFromInsideItsOwnCatch) {
+  // Jumping to the handler from inside the region would arrive with the
+  // catch still active.
+  EXPECT_EQ(verify_error(catching({insn(Op::op_try, {Y(0), 1}), insn(Op::op_jmp, {0}), insn(Op::op_tryend, {Y(0)})}).m),
+            "f.lzr: word 2: tryend: reached with active catches y0 (handler word 2) from word 1 but none from word 0");
+}
+TEST(VerifyCatches, RaiseEndsAFunction) {
+  ModuleBuilder b;
+  b.func("f", 0).emit(Op::op_raise, {X(0), X(1), X(2)});
+  EXPECT_EQ(verify_error(b.m), "");
 }
 
 // ---- native modules ----

@@ -1,0 +1,110 @@
+#include "engine/exceptions.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vm/atoms.h"
+#include "vm/builders.h"
+#include "vm/module.h"
+#include "vm/raise.h"
+#include "vm/vm.h"
+
+namespace lzr {
+
+namespace {
+
+bool is_class(Term t) { return t == kAtom_error || t == kAtom_throw || t == kAtom_exit; }
+
+bool is_proper_list(Term t) {
+  while (is_cons(t)) t = cons_tail(t);
+  return t == kNil;
+}
+
+// Gives the stack pages from `from` to `to` back to the OS: they hold
+// nothing live (the collector scans the stack up to p.sp only) and read as
+// zeros when touched again.
+void release_stack(Term* from, Term* to) {
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(from) + page - 1) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(to) & ~(page - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
+}  // namespace
+
+Term op_raise(Process& p, Term cls, Term reason, Term trace) {
+  if (!is_class(cls) || !is_proper_list(trace)) return raise(p, kAtom_badarg);
+  return raise_class(p, cls, reason, trace);
+}
+
+Term capture_trace(Process& p, const Insn* pc, const Term* fp) {
+  // The entries are immortal and cached per instruction (Module::trace_entry),
+  // and deep recursion repeats one: only the list is built here.
+  Term entries[kTraceDepth];
+  unsigned n = 0;
+  const Insn* last = nullptr;
+  Module* module = nullptr;
+  for (const Insn* at = pc; at && n < kTraceDepth;) {
+    if (at == last) {
+      entries[n] = entries[n - 1];
+      ++n;
+    } else {
+      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (module) entries[n++] = module->trace_entry(at);  // pending calls are always in some module's code
+      last = at;
+    }
+    at = reinterpret_cast<const Insn*>(fp[kFrameRetPc]);
+    fp = reinterpret_cast<const Term*>(fp[kFrameCallerFp]);
+  }
+  if (n == 0) return kNil;
+  Term* cells = p.heap.alloc(2 * n);
+  for (unsigned i = 0; i < n; ++i) {
+    cells[2 * i] = entries[i];
+    cells[2 * i + 1] = i + 1 < n ? make_cons(cells + 2 * i + 2) : kNil;
+  }
+  return make_cons(cells);
+}
+
+const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
+  // The innermost catch: the raising frame's, else the one of the nearest
+  // frame below whose pending call is inside a try.
+  const Insn* handler = nullptr;
+  const Module* module = nullptr;
+  uint8_t slot = 0;
+  bool wants_trace = true;
+  Term* frame = fp;
+  const Insn* looked_up = nullptr;  // deep recursion repeats one pending call: look it up once
+  for (const Insn* at = pc; at;) {
+    if (at != looked_up) {
+      looked_up = at;
+      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (module && (handler = module->handler_at(at, slot, wants_trace))) break;
+    }
+    at = reinterpret_cast<const Insn*>(frame[kFrameRetPc]);
+    if (at) frame = reinterpret_cast<Term*>(frame[kFrameCallerFp]);
+  }
+  if (!handler) {
+    p.error_pc = pc;
+    p.fp = fp;
+    return nullptr;
+  }
+  // A handler that cannot read x2 does not get a trace built for it.
+  const Term trace = p.error_trace != kNil ? p.error_trace : wants_trace ? capture_trace(p, pc, fp) : kNil;
+  Term* const old_top = p.sp;
+  p.fp = frame;
+  p.sp = frame + module->function_at(handler)->frame;
+  frame[slot] = kNil;  // the catch ends
+  p.x[0] = p.error_class == kNil ? kAtom_error : p.error_class;  // a native may return kRaised without raising
+  p.x[1] = p.error;
+  p.x[2] = trace;
+  for (unsigned i = 3; i < kNumX; ++i) p.x[i] = kNil;
+  p.error = kNil;
+  p.error_class = kNil;
+  p.error_trace = kNil;
+  p.error_pc = nullptr;
+  if (p.heap.gc_requested() || p.heap.stress()) p.collect(0b111);
+  if (static_cast<size_t>(old_top - p.sp) * sizeof(Term) >= kReleaseStackBytes) release_stack(p.sp, old_top);
+  return handler;
+}
+
+}  // namespace lzr
