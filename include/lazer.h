@@ -259,6 +259,11 @@ LZR_API void lzr_vm_free(lzr_vm *vm);
 
 /* Appends a folder to the module search path (searched in order). */
 LZR_API void lzr_vm_add_path(lzr_vm *vm, const char *dir);
+/* Allows native libraries from a folder (and its subfolders). A native
+ * module may open a library only from its own folder (a relative path
+ * without "..") or from a folder allowed here: opening a library runs its
+ * code (docs/security.md). */
+LZR_API void lzr_vm_add_native_path(lzr_vm *vm, const char *dir);
 /* "asm" or "portable" (the default is the fastest built). LZR_BAD_CALL if
  * unknown or not built here. */
 LZR_API lzr_status lzr_vm_set_engine(lzr_vm *vm, const char *engine);

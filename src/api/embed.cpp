@@ -78,6 +78,10 @@ void lzr_vm_add_path(lzr_vm* vm, const char* dir) {
   if (vm && dir && *dir) vm->vm.search_path.emplace_back(dir);
 }
 
+void lzr_vm_add_native_path(lzr_vm* vm, const char* dir) {
+  if (vm && dir && *dir) vm->vm.native_path.emplace_back(dir);
+}
+
 lzr_status lzr_vm_set_engine(lzr_vm* vm, const char* engine) {
   return guarded(vm, [&] {
     auto kind = engine ? parse_engine(engine) : std::nullopt;

@@ -83,7 +83,7 @@ TEST_F(Embed, LoadErrorsAreOneLine) {
   EXPECT_EQ(msg.rfind("m.lzs:3:", 0), 0u) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   ASSERT_EQ(lzr_vm_load_file(vm, "/no/such/file.lzr"), LZR_LOAD_ERROR);
-  EXPECT_STREQ(lzr_vm_message(vm), "/no/such/file.lzr: cannot read file: No such file or directory");
+  EXPECT_STREQ(lzr_vm_message(vm), "/no/such/file.lzr: cannot read: No such file or directory");
   ASSERT_EQ(lzr_vm_load_image(vm, nullptr, 0, nullptr), LZR_LOAD_ERROR);
   EXPECT_EQ(std::string(lzr_vm_message(vm)).rfind("<memory>: byte 0: ", 0), 0u) << lzr_vm_message(vm);
 }
