@@ -164,7 +164,7 @@ TEST_F(NativeModules, AbsolutePathInsideTheModuleFolderNeedsNoPermission) {
 TEST_F(NativeModules, RelativePathCannotLeaveTheModuleFolder) {
   fs::create_directories(dir.path / "mods");
   fs::create_symlink(kLibrary, dir.path / "libtn.so");
-  for (const std::string lib : {"../libtn.so", "x/../../libtn.so", "./.."}) {
+  for (const char* lib : {"../libtn.so", "x/../../libtn.so", "./.."}) {
     std::string path = module({"one_arg/1"}, lib, "mods/tn.lzr");
     ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR) << lib;
     EXPECT_EQ(std::string(lzr_vm_message(vm)),
