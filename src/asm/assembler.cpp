@@ -12,6 +12,7 @@
 
 #include "asm/instr.h"
 #include "asm/parser.h"
+#include "format/message_text.h"
 #include "format/verifier.h"
 
 namespace lzr {
@@ -109,7 +110,8 @@ class Assembler {
       size_t dot = stem.rfind('.');
       if (dot != std::string_view::npos && dot > 0) stem = stem.substr(0, dot);
       if (stem.empty() || atom_text_problem(stem)) {
-        fail(SourcePos{1, 1}, fmt::format("cannot name the module after the file '{}'; add a `module NAME` line", file_));
+        fail(SourcePos{1, 1}, fmt::format("cannot name the module after the file '{}'; add a `module NAME` line",
+                                          printable_path(file_)));
       }
       name = std::string(stem);
     }
@@ -126,12 +128,12 @@ class Assembler {
       FunctionDecl d;
       d.name = pf.name_pool >= 0 ? pool_atom(pf.name_pool, pf.name_pos, "a function name") : pf.name;
       if (d.name.find('.') != std::string::npos || d.name.empty()) {
-        fail(pf.name_pos, "function name '" + d.name + "' must be non-empty and cannot contain '.'");
+        fail(pf.name_pos, "function name '" + printable(d.name) + "' must be non-empty and cannot contain '.'");
       }
       d.arity = pf.arity;
       auto [it, fresh] = seen.emplace(std::make_pair(d.name, d.arity), f);
       if (!fresh) {
-        fail(pf.name_pos, fmt::format("function {}/{} is already defined at line {}", d.name, d.arity,
+        fail(pf.name_pos, fmt::format("function {}/{} is already defined at line {}", printable(d.name), d.arity,
                                       pm_.functions[it->second].pos.line));
       }
       d.frame = slots_used(pf, RegKind::Y, pf.frame, "frame");
@@ -163,7 +165,7 @@ class Assembler {
   }
 
   std::string function_label(const ParsedFunction& pf, const FunctionDecl& d) {
-    return fmt::format("{}/{}", d.name, d.arity);
+    return fmt::format("{}/{}", printable(d.name), d.arity);
   }
 
   std::vector<uint32_t> assemble_function(const ParsedFunction& pf, const FunctionDecl& decl) {
@@ -261,27 +263,28 @@ class Assembler {
     const LiteralOperand& lo = pin.literal;
     std::string text = lo.pool_index >= 0 ? pool_atom(lo.pool_index, lo.pos, "a function reference") : lo.literal->text;
     auto ref = parse_function_ref(text);
-    if (!ref) fail(lo.pos, "'" + text + "' is not a function reference (name/arity or mod.name/arity)");
+    if (!ref) fail(lo.pos, "'" + printable(text) + "' is not a function reference (name/arity or mod.name/arity)");
     in.call_arity = static_cast<int32_t>(ref->arity);
     Op code = static_cast<Op>(op.code);
     const FunctionDecl* target = nullptr;
     if (ref->module.empty() || ref->module == module_text_) {
       auto it = by_key_.find({ref->name, ref->arity});
       if (it == by_key_.end()) {
-        fail(lo.pos, fmt::format("{} of undefined function {}/{} (no such func in this module)", op.name, ref->name,
+        fail(lo.pos, fmt::format("{} of undefined function {}/{} (no such func in this module)", op.name, printable(ref->name),
                                  ref->arity));
       }
       target = &decls_[it->second];
     }
     if (code == Op::op_fn) {
-      if (!target) fail(lo.pos, "fn needs a function of this module, not " + text);
+      if (!target) fail(lo.pos, "fn needs a function of this module, not " + printable(text));
       if (pin.elems.size() != target->upvals) {
-        fail(lo.pos, fmt::format("fn {} captures {} values but {}/{} has upvals={} (write fn dst, {}, [r1, r2, ...])", text,
-                         pin.elems.size(), target->name, target->arity, target->upvals, text));
+        fail(lo.pos, fmt::format("fn {} captures {} values but {}/{} has upvals={} (write fn dst, {}, [r1, r2, ...])",
+                                 printable(text), pin.elems.size(), printable(target->name), target->arity,
+                                 target->upvals, printable(text)));
       }
     } else if (target && target->upvals > 0) {
       fail(lo.pos, fmt::format("{}/{} has upvals={}: it runs only as a closure (fn + apply), not through {}",
-                               target->name, target->arity, target->upvals, op.name));
+                               printable(target->name), target->arity, target->upvals, op.name));
     }
     if (lo.pool_index >= 0) return static_cast<uint16_t>(lo.pool_index);
     return intern(*lo.literal, lo.pos);

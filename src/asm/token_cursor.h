@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "asm/lexer.h"
+#include "format/message_text.h"
 
 namespace lzr::asm_text {
 
@@ -42,7 +43,7 @@ inline std::string describe_token(const Token& t) {
     case Tok::LParen: case Tok::RParen: case Tok::PercentBrace: case Tok::LtLt: case Tok::GtGt:
     case Tok::Arrow: case Tok::Pipe: case Tok::Slash: case Tok::DoubleColon: case Tok::Equals:
       return std::string(token_name(t.kind));
-    default: return std::string(token_name(t.kind)) + " '" + std::string(t.spelling) + "'";
+    default: return std::string(token_name(t.kind)) + " '" + printable_path(t.spelling) + "'";  // raw bytes escaped
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine/insn.h"
 #include "engine/semantics.h"
+#include "format/message_text.h"
 #include "vm/atoms.h"
 #include "vm/module.h"
 #include "vm/native_env.h"
@@ -92,8 +93,9 @@ std::vector<TraceEntry> stack_trace(const Process& p) {
 }
 
 std::string format_trace_entry(const Process& p, const TraceEntry& e) {
+  // Names come from modules: escaped, so a trace line cannot forge another.
   const AtomTable& atoms = p.vm->atoms;
-  return std::string(atoms.text(e.fn->module_atom)) + "." + std::string(atoms.text(e.fn->name_atom)) + "/" +
+  return printable(std::string(atoms.text(e.fn->module_atom)) + "." + std::string(atoms.text(e.fn->name_atom))) + "/" +
          std::to_string(e.fn->arity) + " @ " + std::to_string(e.offset);
 }
 
