@@ -1,5 +1,6 @@
-// Read position over a token vector, shared by the literal and statement
-// parsers. Reading past the end keeps returning the End token.
+// Read position over a token vector (one line, or a whole literal text),
+// shared by the literal and statement parsers. Reading past the end keeps
+// returning the last token (Newline or End).
 #pragma once
 
 #include <string>
@@ -29,6 +30,8 @@ class TokenCursor {
     next();
     return true;
   }
+  // Back to the first token (the vector was refilled with the next line).
+  void rewind() { i_ = 0; }
 
  private:
   const std::vector<Token>& tokens_;
