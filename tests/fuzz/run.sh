@@ -10,7 +10,10 @@
 # assembled (module files, for the loader fuzzer). Fails if the fuzzer finds
 # a crash, a sanitizer report, a timeout or a broken invariant; the
 # reproducer is kept in the work directory printed at the end, and the last
-# line says how many inputs ran clean.
+# line says how many inputs ran clean. LZR_FUZZ_MAX_LEN caps an input's
+# bytes (default 65536); LZR_FUZZ_FLAGS adds libFuzzer flags (e.g.
+# -entropic=0: the assembler fuzzer has so many coverage features that the
+# entropic scheduler's bookkeeping takes most of its time).
 set -euo pipefail
 
 if [[ $# -lt 2 || $# -gt 3 ]]; then
@@ -47,7 +50,8 @@ fi
 
 echo "fuzzing for ${seconds}s in $work"
 status=0
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 "${dict[@]}" \
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="${LZR_FUZZ_MAX_LEN:-65536}" "${dict[@]}" \
+  ${LZR_FUZZ_FLAGS:-} \
   -print_final_stats=1 -artifact_prefix="$work/" "$corpus" >"$work/fuzz.log" 2>&1 || status=$?
 tail -n 15 "$work/fuzz.log"
 if [[ $status -ne 0 ]]; then
