@@ -3,6 +3,7 @@
 // library it would open, and refuses one the trust rules do not allow
 // (engine/native_library.h) — without opening it.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ bool describe(const ModuleFile& m, const std::string& file, const std::vector<st
   NativeLibraryChoice lib = choose_native_library(m, file, native_path);
   if (!lib.problem.empty()) {
     error = printable_path(file) + ": " + lib.problem;
+    return false;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(lib.path, ec)) {
+    error = printable_path(file) + ": native library " + printable_path(lib.path) + " does not exist";
     return false;
   }
   std::string functions;

@@ -145,6 +145,10 @@ TEST_F(Cli, NativeLibraryOutsideTheAllowedFoldersFailsTheRunAndTheCheck) {
 TEST_F(Cli, CheckReportsARelativeLibraryAndRefusesOneThatLeavesTheFolder) {
   write_native_module(dir.file("tn.lzr"), "tn", "libtn.so", {"one_arg/1", "count_args/2"});
   RunResult r = lzr({"check", dir.file("tn.lzr")}, {});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("tn.lzr") + ": native library " + dir.file("libtn.so") + " does not exist\n");
+  fs::create_symlink(kLibrary, dir.file("libtn.so"));
+  r = lzr({"check", dir.file("tn.lzr")}, {});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, dir.file("tn.lzr") + ": ok: native module tn loads " + dir.file("libtn.so") +
                        " (one_arg/1, count_args/2)\n");
