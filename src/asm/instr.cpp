@@ -275,15 +275,18 @@ std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned
     work.push_back(static_cast<uint32_t>(j));
   };
 
-  // Backward: X registers live on entry to each instruction. Predecessors
-  // (fall-through and jumps) as compressed lists.
-  std::vector<uint32_t> pred_start(n + 1, 0), preds;
-  for (size_t i = 0; i < n; ++i) for_each_successor(i, [&](size_t j) { ++pred_start[j + 1]; });
-  for (size_t i = 0; i < n; ++i) pred_start[i + 1] += pred_start[i];
-  preds.resize(pred_start[n]);
+  // Backward: X registers live on entry to each instruction. Predecessors:
+  // the instruction before, if it falls through, and the jumps to it (as
+  // compressed lists; most instructions have none).
+  std::vector<uint32_t> jump_start(n + 1, 0), jumps_to;
+  for (size_t i = 0; i < n; ++i)
+    if (valid_target(flow[i])) ++jump_start[static_cast<size_t>(flow[i].target) + 1];
+  for (size_t i = 0; i < n; ++i) jump_start[i + 1] += jump_start[i];
+  jumps_to.resize(jump_start[n]);
   {
-    std::vector<uint32_t> fill(pred_start.begin(), pred_start.end() - 1);
-    for (size_t i = 0; i < n; ++i) for_each_successor(i, [&](size_t j) { preds[fill[j]++] = static_cast<uint32_t>(i); });
+    std::vector<uint32_t> fill(jump_start.begin(), jump_start.end() - 1);
+    for (size_t i = 0; i < n; ++i)
+      if (valid_target(flow[i])) jumps_to[fill[static_cast<size_t>(flow[i].target)]++] = static_cast<uint32_t>(i);
   }
   std::vector<uint32_t> live_in(n, 0);
   auto live_out = [&](size_t i) {
@@ -300,9 +303,11 @@ std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned
     const uint32_t in = f.use | (live_out(i) & ~(f.def | (f.clobbers ? kAllX : 0)));
     if (in == live_in[i]) continue;
     live_in[i] = in;
-    for (uint32_t k = pred_start[i]; k < pred_start[i + 1]; ++k) enqueue(preds[k]);
+    if (i > 0 && flow[i - 1].falls_through) enqueue(i - 1);
+    for (uint32_t k = jump_start[i]; k < jump_start[i + 1]; ++k) enqueue(jumps_to[k]);
   }
-  std::vector<uint32_t>().swap(preds);
+  std::vector<uint32_t>().swap(jump_start);
+  std::vector<uint32_t>().swap(jumps_to);
 
   // Forward: X registers that hold a value written on some path here.
   std::vector<uint32_t> def_in(n, 0), def_out(n, 0);
