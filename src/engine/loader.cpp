@@ -515,7 +515,7 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   return added;
 }
 
-Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label, std::vector<PendingCall>& pending,
+Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label, std::vector<PendingCall>& calls,
                    LoadError& err) {
   auto m = std::make_unique<Module>();
   m->file = label;
@@ -534,6 +534,7 @@ Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label
     }
     m->literals.push_back(*t);
   }
+  std::vector<PendingCall> pending;
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;
   fuse_constant_loads(*m);
   fuse_loop_heads(*m);
@@ -541,6 +542,7 @@ Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label
   fuse_move_pairs(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
+  calls = std::move(pending);  // link() binds them
   return added;
 }
 
