@@ -166,7 +166,8 @@ LZR_API int lzr_get_number(lzr_env *env, lzr_term t, double *out);
 /* ------------------------------------------------------------ atoms */
 
 /* The atom with this UTF-8 text (at most 255 bytes); raises `system_limit`
- * if the text is too long or the atom table is full. */
+ * if the text is too long or the atom table is full, `badarg` if it is not
+ * valid UTF-8 or holds a NUL byte (the loader's atom rules). */
 LZR_API lzr_term lzr_atom(lzr_env *env, const char *text);
 LZR_API lzr_term lzr_atom_n(lzr_env *env, const char *text, size_t len);
 /* 1 and the atom's text if t is an atom. The text is not NUL-terminated and
@@ -183,7 +184,10 @@ LZR_API int lzr_get_bool(lzr_env *env, lzr_term t, int *out);
 LZR_API lzr_term lzr_binary(lzr_env *env, const void *bytes, size_t len);
 /* A binary holding a C string's bytes (without the NUL). */
 LZR_API lzr_term lzr_string(lzr_env *env, const char *text);
-/* A binary of len bytes to fill in through *data before the native returns. */
+/* A binary of len bytes to fill in through *data before the native returns.
+ * Raises `badarg` if data is NULL, `system_limit` if no binary can be that
+ * long. Every builder taking a count raises `system_limit` for a count no
+ * term can hold, before reading any element. */
 LZR_API lzr_term lzr_binary_alloc(lzr_env *env, size_t len, unsigned char **data);
 /* 1 and the bytes if t is a binary (the pointer follows the GC rule). */
 LZR_API int lzr_get_binary(lzr_env *env, lzr_term t, const unsigned char **data, size_t *len);
@@ -233,7 +237,7 @@ LZR_API int lzr_map_iterate(lzr_env *env, lzr_term map, lzr_map_visitor visit, v
 
 /* Writes t as Lazer prints it (`{:ok, [1, 2]}`) into buf, snprintf-style:
  * at most size-1 characters and a NUL (nothing when size is 0). Returns the
- * length of the whole text. */
+ * length of the whole text. A NULL buf only measures. */
 LZR_API size_t lzr_to_text(lzr_env *env, lzr_term t, char *buf, size_t size);
 
 /* ------------------------------------------------------------ raising */
@@ -281,6 +285,11 @@ LZR_API void lzr_vm_free(lzr_vm *vm);
 
 /* Appends a folder to the module search path (searched in order). */
 LZR_API void lzr_vm_add_path(lzr_vm *vm, const char *dir);
+/* Allows native libraries from a folder (and its subfolders). A native
+ * module may open a library only from its own folder (a relative path
+ * without "..") or from a folder allowed here: opening a library runs its
+ * code (docs/security.md). */
+LZR_API void lzr_vm_add_native_path(lzr_vm *vm, const char *dir);
 /* "asm" or "portable" (the default is the fastest built). LZR_BAD_CALL if
  * unknown or not built here. */
 LZR_API lzr_status lzr_vm_set_engine(lzr_vm *vm, const char *engine);

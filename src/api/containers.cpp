@@ -22,6 +22,7 @@ lzr_term lzr_cons(lzr_env* env, lzr_term head, lzr_term tail) {
 
 lzr_term lzr_list(lzr_env* env, const lzr_term* items, size_t n) {
   if (n > 0 && !items) return raise(proc(env), kAtom_badarg);
+  if (n > kMaxPayloadWords / 2) return raise(proc(env), kAtom_system_limit);  // two words a cell
   if (any_raised(items, n)) return kRaised;
   return make_list(heap(env), std::span<const Term>(items, n));
 }
@@ -45,6 +46,7 @@ int lzr_get_list_length(lzr_env*, lzr_term t, size_t* len) {
 
 lzr_term lzr_tuple(lzr_env* env, const lzr_term* elems, size_t n) {
   if (n > 0 && !elems) return raise(proc(env), kAtom_badarg);
+  if (n > kMaxPayloadWords) return raise(proc(env), kAtom_system_limit);
   if (any_raised(elems, n)) return kRaised;
   return make_tuple(heap(env), std::span<const Term>(elems, n));
 }
@@ -72,6 +74,7 @@ lzr_term lzr_map_new(lzr_env*) { return map_empty(); }
 
 lzr_term lzr_map_from_pairs(lzr_env* env, const lzr_term* kv, size_t n) {
   if (n > 0 && !kv) return raise(proc(env), kAtom_badarg);
+  if (n > kMaxPayloadWords / 2) return raise(proc(env), kAtom_system_limit);  // 2n terms
   if (any_raised(kv, 2 * n)) return kRaised;
   return map_from_pairs(heap(env), kv, n);
 }

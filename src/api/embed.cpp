@@ -10,6 +10,8 @@
 #include "builtins/builtins.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
+#include "format/literal.h"
+#include "format/message_text.h"
 #include "format/verifier.h"
 #include "vm/atoms.h"
 #include "vm/printer.h"
@@ -81,6 +83,10 @@ void lzr_vm_add_path(lzr_vm* vm, const char* dir) {
   if (vm && dir && *dir) vm->vm.search_path.emplace_back(dir);
 }
 
+void lzr_vm_add_native_path(lzr_vm* vm, const char* dir) {
+  if (vm && dir && *dir) vm->vm.native_path.emplace_back(dir);
+}
+
 lzr_status lzr_vm_set_engine(lzr_vm* vm, const char* engine) {
   return guarded(vm, [&] {
     auto kind = engine ? parse_engine(engine) : std::nullopt;
@@ -131,10 +137,13 @@ lzr_status lzr_vm_load_source(lzr_vm* vm, const char* text, size_t len, const ch
 
 lzr_status lzr_vm_define_module(lzr_vm* vm, const char* name, const lzr_native_def* fns, size_t n) {
   return guarded(vm, [&] {
+    // Names become atoms: they follow the loader's atom rules, and are
+    // escaped in messages.
     auto bad = [&](const std::string& what) {
-      return vm->fail(LZR_BAD_CALL, std::string("lzr_vm_define_module ") + (name ? name : "(null)") + ": " + what);
+      return vm->fail(LZR_BAD_CALL, "lzr_vm_define_module " + (name ? printable(name) : std::string("(null)")) + ": " + what);
     };
-    if (!name || !*name || std::strlen(name) > kMaxAtomLength) return bad("the name must have 1 to 255 bytes");
+    if (!name || !*name) return bad("the name must have 1 to 255 bytes");
+    if (auto problem = atom_text_problem(name)) return bad("the name " + *problem);
     if (n > 0 && !fns) return bad("no functions");
     if (vm->vm.atoms.find(name) && vm->vm.find_module(*vm->vm.atoms.find(name)))
       return bad("a module with this name is already loaded");
@@ -142,13 +151,15 @@ lzr_status lzr_vm_define_module(lzr_vm* vm, const char* name, const lzr_native_d
     for (size_t i = 0; i < n; ++i) {
       const lzr_native_def& d = fns[i];
       const std::string label = "function " + std::to_string(i);
-      if (!d.name || !*d.name || std::strlen(d.name) > kMaxAtomLength) return bad(label + ": the name must have 1 to 255 bytes");
-      if (std::strchr(d.name, '.') || std::strchr(d.name, '/')) return bad(label + " (" + d.name + "): a name cannot contain '.' or '/'");
-      if (d.arity > kMaxArity) return bad(label + " (" + d.name + "): arity " + std::to_string(d.arity) + " is above 32");
-      if (!d.fn) return bad(label + " (" + d.name + "): no C function");
+      if (!d.name || !*d.name) return bad(label + ": the name must have 1 to 255 bytes");
+      const std::string shown = label + " (" + printable(d.name) + ")";
+      if (auto problem = atom_text_problem(d.name)) return bad(shown + ": the name " + *problem);
+      if (std::strchr(d.name, '.') || std::strchr(d.name, '/')) return bad(shown + ": a name cannot contain '.' or '/'");
+      if (d.arity > kMaxArity) return bad(shown + ": arity " + std::to_string(d.arity) + " is above 32");
+      if (!d.fn) return bad(shown + ": no C function");
       for (const BuiltinFn& e : defs)
         if (e.arity == d.arity && std::strcmp(e.name, d.name) == 0)
-          return bad(label + ": " + d.name + "/" + std::to_string(d.arity) + " is defined twice");
+          return bad(label + ": " + printable(d.name) + "/" + std::to_string(d.arity) + " is defined twice");
       defs.push_back({d.name, d.arity, d.fn});
     }
     add_builtin_module(vm->vm, name, defs);

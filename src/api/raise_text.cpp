@@ -36,7 +36,7 @@ size_t lzr_to_text(lzr_env* env, lzr_term t, char* buf, size_t size) {
   } catch (...) {  // out of memory: report nothing rather than unwind into C
     text.clear();
   }
-  if (size > 0) {
+  if (size > 0 && buf) {  // no buffer: only the length is asked for
     const size_t n = text.size() < size - 1 ? text.size() : size - 1;
     std::memcpy(buf, text.data(), n);
     buf[n] = '\0';

@@ -91,8 +91,9 @@ int lzr_get_number(lzr_env*, lzr_term t, double* out) {
 
 lzr_term lzr_atom_n(lzr_env* env, const char* text, size_t len) {
   if (!text) return raise(proc(env), kAtom_badarg);
-  auto atom = atoms(env).intern(std::string_view(text, len));
-  return atom ? *atom : raise(proc(env), kAtom_system_limit);
+  Term reason;
+  auto atom = atoms(env).intern_checked(std::string_view(text, len), reason);
+  return atom ? *atom : raise(proc(env), reason);
 }
 
 lzr_term lzr_atom(lzr_env* env, const char* text) {
@@ -123,6 +124,7 @@ int lzr_get_bool(lzr_env*, lzr_term t, int* out) {
 
 lzr_term lzr_binary(lzr_env* env, const void* bytes, size_t len) {
   if (!bytes && len > 0) return raise(proc(env), kAtom_badarg);
+  if (len > kMaxBinaryBytes) return raise(proc(env), kAtom_system_limit);
   return make_binary(heap(env), std::string_view(static_cast<const char*>(bytes), len));
 }
 
@@ -132,9 +134,11 @@ lzr_term lzr_string(lzr_env* env, const char* text) {
 }
 
 lzr_term lzr_binary_alloc(lzr_env* env, size_t len, unsigned char** data) {
+  if (!data) return raise(proc(env), kAtom_badarg);  // the bytes could never be filled in
+  if (len > kMaxBinaryBytes) return raise(proc(env), kAtom_system_limit);
   uint8_t* bytes = nullptr;
   const Term t = alloc_binary(heap(env), len, bytes);
-  if (data) *data = bytes;
+  *data = bytes;
   return t;
 }
 

@@ -6,6 +6,7 @@
 
 #include <bit>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "asm/instr.h"
 #include "asm/parser.h"
 #include "format/catch_flow.h"
+#include "format/message_text.h"
 #include "format/verifier.h"
 
 namespace lzr {
@@ -52,6 +54,7 @@ class Assembler {
 
   // Throws AsmFailure; the caller turns it into "file:line:col: message".
   ModuleFile run() {
+    value_pool_.assign(pm_.values.size(), -1);
     for (const Literal& lit : pm_.pool) {
       pool_index_.emplace(literal_key(lit), static_cast<uint16_t>(pool_.size()));
       pool_.push_back(lit);
@@ -116,7 +119,7 @@ class Assembler {
     }
     for (const auto& [word, in] : lines_) {
       if (pm_.explicit_lines) {
-        if (in->line_mark) t.entries.push_back({word, *in->line_mark});
+        if (in->line_mark) t.entries.push_back({word, in->line_mark});
       } else if (t.entries.empty() || t.entries.back().line != in->pos.line) {
         t.entries.push_back({word, in->pos.line});
       }
@@ -134,6 +137,13 @@ class Assembler {
     pool_index_.emplace(std::move(key), index);
     pool_.push_back(lit);
     return index;
+  }
+
+  // A literal written out in an instruction (its index in pm_.values).
+  uint16_t intern_value(uint32_t value, SourcePos pos) {
+    int32_t& index = value_pool_[value];
+    if (index < 0) index = intern(pm_.values[value], pos);
+    return static_cast<uint16_t>(index);
   }
 
   const Literal& pool_entry(int64_t index, SourcePos pos) {
@@ -166,7 +176,8 @@ class Assembler {
       size_t dot = stem.rfind('.');
       if (dot != std::string_view::npos && dot > 0) stem = stem.substr(0, dot);
       if (stem.empty() || atom_text_problem(stem)) {
-        fail(SourcePos{1, 1}, fmt::format("cannot name the module after the file '{}'; add a `module NAME` line", file_));
+        fail(SourcePos{1, 1}, fmt::format("cannot name the module after the file '{}'; add a `module NAME` line",
+                                          printable_path(file_)));
       }
       name = std::string(stem);
     }
@@ -183,12 +194,12 @@ class Assembler {
       FunctionDecl d;
       d.name = pf.name_pool >= 0 ? pool_atom(pf.name_pool, pf.name_pos, "a function name") : pf.name;
       if (d.name.find('.') != std::string::npos || d.name.empty()) {
-        fail(pf.name_pos, "function name '" + d.name + "' must be non-empty and cannot contain '.'");
+        fail(pf.name_pos, "function name '" + printable(d.name) + "' must be non-empty and cannot contain '.'");
       }
       d.arity = pf.arity;
       auto [it, fresh] = seen.emplace(std::make_pair(d.name, d.arity), f);
       if (!fresh) {
-        fail(pf.name_pos, fmt::format("function {}/{} is already defined at line {}", d.name, d.arity,
+        fail(pf.name_pos, fmt::format("function {}/{} is already defined at line {}", printable(d.name), d.arity,
                                       pm_.functions[it->second].pos.line));
       }
       d.frame = slots_used(pf, RegKind::Y, pf.frame, "frame");
@@ -202,34 +213,39 @@ class Assembler {
   // every use fits it.
   unsigned slots_used(const ParsedFunction& pf, RegKind kind, std::optional<unsigned> declared, std::string_view what) {
     unsigned needed = 0;
-    auto check = [&](const RegOperand& r) {
+    auto check = [&](const ParsedInstr& in, const RegOperand& r) {
       if (r.reg.kind != kind) return;
       if (declared && r.reg.index >= *declared) {
-        fail(r.pos, fmt::format("{}{} is outside the function's {} ({}={})", kind == RegKind::Y ? 'y' : 'u',
+        fail(in.at(r.col), fmt::format("{}{} is outside the function's {} ({}={})", kind == RegKind::Y ? 'y' : 'u',
                                 r.reg.index, kind == RegKind::Y ? "frame" : "upvalues", what, *declared));
       }
       needed = std::max(needed, r.reg.index + 1u);
     };
     for (const ParsedInstr& in : pf.code) {
       for (int i = 0; i < 4; ++i) {
-        if (in.has_reg[i]) check(in.regs[i]);
+        if (in.has_reg[i]) check(in, in.regs[i]);
       }
-      for (const RegOperand& r : in.elems) check(r);
+      for (const RegOperand& r : pf.elems_of(in)) check(in, r);
     }
     return declared ? *declared : needed;
   }
 
   std::string function_label(const ParsedFunction& pf, const FunctionDecl& d) {
-    return fmt::format("{}/{}", d.name, d.arity);
+    return fmt::format("{}/{}", printable(d.name), d.arity);
   }
 
   std::vector<uint32_t> assemble_function(const ParsedFunction& pf, const FunctionDecl& decl) {
     name_indices_.push_back(pf.name_pool >= 0 ? static_cast<uint16_t>(pf.name_pool)
                                               : intern(Literal::atom(decl.name), pf.name_pos));
     if (pf.code.empty()) fail(pf.pos, "function " + function_label(pf, decl) + " has no instructions");
+    // The first such label written (the table is in first-mention order).
+    const LabelDef* dangling = nullptr;
     for (const LabelDef& l : pf.labels) {
-      if (l.index == pf.code.size()) fail(l.pos, "label '" + l.name + "' has no instruction after it");
+      if (l.defined && l.index == pf.code.size() &&
+          (!dangling || std::tie(l.pos.line, l.pos.col) < std::tie(dangling->pos.line, dangling->pos.col)))
+        dangling = &l;
     }
+    if (dangling) fail(dangling->pos, "label '" + dangling->name + "' has no instruction after it");
     std::vector<Instr> code;
     code.reserve(pf.code.size());
     for (const ParsedInstr& pin : pf.code) code.push_back(build(pin, pf));
@@ -240,7 +256,7 @@ class Assembler {
     }
     std::vector<uint32_t> masks = computed_regmasks(code, decl.arity);
     for (size_t i = 0; i < code.size(); ++i) {
-      if (allocates(code[i].info())) code[i].regmask = pf.code[i].live ? *pf.code[i].live : masks[i];
+      if (allocates(code[i].info())) code[i].regmask = pf.code[i].has_live ? pf.code[i].live : masks[i];
     }
     return layout(code, pf);
   }
@@ -258,26 +274,27 @@ class Assembler {
       if (pin.has_reg[i]) {
         in.raw[i] = is_r(k) ? encode_r(pin.regs[i].reg) : encode_r6(pin.regs[i].reg);
       } else if (k == FieldKind::LIT) {
-        in.raw[i] = literal_index(pin.literal);
+        in.raw[i] = literal_index(pin);
       } else if (k == FieldKind::FUN) {
         in.raw[i] = function_target(in, pin, op);
       } else if (is_jump(k)) {
         in.target = label_index(pin, pf);
-      } else {
-        in.raw[i] = pin.imm[i];
+      } else if (is_immediate(k)) {
+        in.raw[i] = pin.imm;
       }
     }
-    for (const RegOperand& r : pin.elems) in.elems.push_back(static_cast<uint8_t>(encode_r6(r.reg)));
+    for (const RegOperand& r : pf.elems_of(pin)) in.elems.push_back(static_cast<uint8_t>(encode_r6(r.reg)));
     in.value = pin.value;
     return in;
   }
 
-  uint16_t literal_index(const LiteralOperand& lo) {
-    if (lo.pool_index >= 0) {
-      pool_entry(lo.pool_index, lo.pos);
-      return static_cast<uint16_t>(lo.pool_index);
+  uint16_t literal_index(const ParsedInstr& pin) {
+    const LiteralOperand& lo = pin.literal;
+    if (lo.is_pool) {
+      pool_entry(lo.index, pin.at(lo.col));
+      return static_cast<uint16_t>(lo.index);
     }
-    return intern(*lo.literal, lo.pos);
+    return intern_value(lo.index, pin.at(lo.col));
   }
 
   void choose_load(Instr& in, const ParsedInstr& pin) {
@@ -289,7 +306,7 @@ class Assembler {
     };
     using LV = ParsedInstr::LoadValue;
     if (pin.load_value == LV::Int) {
-      int64_t v = pin.load_int;
+      int64_t v = pin.load_int();
       if (v >= INT16_MIN && v <= INT16_MAX) return set(Op::op_loadi, static_cast<uint32_t>(v) & 0xFFFF, 0);
       if (v >= 0 && v <= UINT16_MAX) return set(Op::op_loadu, static_cast<uint32_t>(v), 0);
       if (v >= INT32_MIN && v <= INT32_MAX) {
@@ -299,7 +316,7 @@ class Assembler {
       return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Int64), static_cast<uint64_t>(v));
     }
     if (pin.load_value == LV::Float) {
-      double d = pin.load_float;
+      double d = pin.load_float();
       Literal probe = Literal::floating(d);
       if (probe.encoding == ByteTermType::F32) {
         return set(Op::op_load32, static_cast<uint32_t>(Load32Type::Float32),
@@ -307,43 +324,45 @@ class Assembler {
       }
       return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Float64), std::bit_cast<uint64_t>(d));
     }
-    set(Op::op_loadc, literal_index(pin.literal), 0);
+    set(Op::op_loadc, literal_index(pin), 0);
   }
 
   uint16_t function_target(Instr& in, const ParsedInstr& pin, const OpInfo& op) {
     const LiteralOperand& lo = pin.literal;
-    std::string text = lo.pool_index >= 0 ? pool_atom(lo.pool_index, lo.pos, "a function reference") : lo.literal->text;
+    const SourcePos pos = pin.at(lo.col);
+    std::string text = lo.is_pool ? pool_atom(lo.index, pos, "a function reference") : pm_.values[lo.index].text;
     auto ref = parse_function_ref(text);
-    if (!ref) fail(lo.pos, "'" + text + "' is not a function reference (name/arity or mod.name/arity)");
+    if (!ref) fail(pos, "'" + printable(text) + "' is not a function reference (name/arity or mod.name/arity)");
     in.call_arity = static_cast<int32_t>(ref->arity);
     Op code = static_cast<Op>(op.code);
     const FunctionDecl* target = nullptr;
     if (ref->module.empty() || ref->module == module_text_) {
       auto it = by_key_.find({ref->name, ref->arity});
       if (it == by_key_.end()) {
-        fail(lo.pos, fmt::format("{} of undefined function {}/{} (no such func in this module)", op.name, ref->name,
+        fail(pos, fmt::format("{} of undefined function {}/{} (no such func in this module)", op.name, printable(ref->name),
                                  ref->arity));
       }
       target = &decls_[it->second];
     }
     if (code == Op::op_fn) {
-      if (!target) fail(lo.pos, "fn needs a function of this module, not " + text);
-      if (pin.elems.size() != target->upvals) {
-        fail(lo.pos, fmt::format("fn {} captures {} values but {}/{} has upvals={} (write fn dst, {}, [r1, r2, ...])", text,
-                         pin.elems.size(), target->name, target->arity, target->upvals, text));
+      if (!target) fail(pos, "fn needs a function of this module, not " + printable(text));
+      if (pin.elems_count != target->upvals) {
+        fail(pos, fmt::format("fn {} captures {} values but {}/{} has upvals={} (write fn dst, {}, [r1, r2, ...])",
+                                 printable(text), pin.elems_count, printable(target->name), target->arity,
+                                 target->upvals, printable(text)));
       }
     } else if (target && target->upvals > 0) {
-      fail(lo.pos, fmt::format("{}/{} has upvals={}: it runs only as a closure (fn + apply), not through {}",
-                               target->name, target->arity, target->upvals, op.name));
+      fail(pos, fmt::format("{}/{} has upvals={}: it runs only as a closure (fn + apply), not through {}",
+                               printable(target->name), target->arity, target->upvals, op.name));
     }
-    if (lo.pool_index >= 0) return static_cast<uint16_t>(lo.pool_index);
-    return intern(*lo.literal, lo.pos);
+    if (lo.is_pool) return static_cast<uint16_t>(lo.index);
+    return intern_value(lo.index, pos);
   }
 
   int32_t label_index(const ParsedInstr& pin, const ParsedFunction& pf) {
-    auto it = pf.label_by_name.find(pin.label);
-    if (it != pf.label_by_name.end()) return static_cast<int32_t>(pf.labels[it->second].index);
-    fail(pin.label_pos, "unknown label '" + pin.label + "' (labels are local to their function)");
+    const LabelDef& l = pf.labels[pin.label];
+    if (l.defined) return static_cast<int32_t>(l.index);
+    fail(pin.at(pin.label_col), "unknown label '" + l.name + "' (labels are local to their function)");
   }
 
   std::vector<uint32_t> layout(std::vector<Instr>& code, const ParsedFunction& pf) {
@@ -352,8 +371,10 @@ class Assembler {
     if (!layout_function(code, words, bad)) {
       const ParsedInstr& at = pf.code[bad.index];
       if (static_cast<Op>(at.op) == Op::op_try)
-        fail(at.label_pos, fmt::format("try handler '{}' is {} words away; try reaches -32768..32767", at.label, bad.offset));
-      fail(at.label_pos, fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607", at.label, bad.offset));
+        fail(at.at(at.label_col), fmt::format("try handler '{}' is {} words away; try reaches -32768..32767",
+                                              pf.labels[at.label].name, bad.offset));
+      fail(at.at(at.label_col), fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607",
+                                            pf.labels[at.label].name, bad.offset));
     }
     uint32_t offset = 0;  // where each instruction landed, for the line table
     for (size_t i = 0; i < code.size(); ++i) {
@@ -372,6 +393,7 @@ class Assembler {
   std::unordered_map<std::string, uint16_t> pool_index_;
   size_t declared_ = 0;
   std::string module_text_;
+  std::vector<int32_t> value_pool_;  // pm_.values index -> pool index (-1: not yet used)
   std::vector<FunctionDecl> decls_;
   std::map<std::pair<std::string, unsigned>, size_t> by_key_;
   std::vector<uint16_t> name_indices_;

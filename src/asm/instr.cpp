@@ -2,6 +2,9 @@
 // field kinds in opcodes.def.
 #include "asm/instr.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace lzr::asm_text {
 
 namespace {
@@ -65,6 +68,67 @@ Flow flow_of(const Instr& in) {
   }
   return f;
 }
+
+// A compare-jump that fits its 12-bit offset so far.
+struct ShortJump {
+  uint32_t at;      // its instruction
+  uint32_t target;  // its target's instruction
+  int64_t offset;   // in words, with the relaxations applied so far
+};
+
+// The short jumps whose span contains the end of instruction r (where a
+// relaxation at r adds a word): forward ones with at <= r < target, or
+// backward ones with target <= r < at. A tree over the jumps in instruction
+// order keeps the largest target (forward) or the smallest (backward) of
+// each subtree among jumps still short, so stab() visits only what it
+// reports, plus O(log n) nodes per report.
+class SpanIndex {
+ public:
+  SpanIndex(const std::vector<ShortJump>& jumps, bool forward) : forward_(forward) {
+    at_.reserve(jumps.size());
+    for (const ShortJump& j : jumps) at_.push_back(j.at);
+    while (size_ < jumps.size()) size_ *= 2;
+    key_.assign(2 * size_, kGone);
+    for (size_t k = 0; k < jumps.size(); ++k) key_[size_ + k] = key_of(jumps[k].target);
+    for (size_t node = size_ - 1; node >= 1; --node) key_[node] = std::max(key_[2 * node], key_[2 * node + 1]);
+  }
+
+  void remove(size_t k) {
+    size_t node = size_ + k;
+    key_[node] = kGone;
+    for (node /= 2; node >= 1; node /= 2) key_[node] = std::max(key_[2 * node], key_[2 * node + 1]);
+  }
+
+  // Calls hit(k) for each jump k still here whose span contains r's end;
+  // hit may remove k.
+  template <typename F>
+  void stab(uint32_t r, F&& hit) {
+    const size_t split = static_cast<size_t>(std::upper_bound(at_.begin(), at_.end(), r) - at_.begin());
+    // Forward: at <= r (k < split) and target > r. Backward: at > r and
+    // target <= r, i.e. -target > -(r + 1).
+    const int64_t above = forward_ ? int64_t{r} : -(int64_t{r} + 1);
+    if (forward_) visit(1, 0, size_, 0, split, above, hit);
+    else visit(1, 0, size_, split, at_.size(), above, hit);
+  }
+
+ private:
+  static constexpr int64_t kGone = INT64_MIN;
+  int64_t key_of(uint32_t target) const { return forward_ ? int64_t{target} : -int64_t{target}; }
+
+  template <typename F>
+  void visit(size_t node, size_t lo, size_t hi, size_t from, size_t to, int64_t above, F& hit) {
+    if (hi <= from || lo >= to || key_[node] <= above) return;
+    if (hi - lo == 1) return hit(lo);
+    const size_t mid = (lo + hi) / 2;
+    visit(2 * node, lo, mid, from, to, above, hit);
+    visit(2 * node + 1, mid, hi, from, to, above, hit);
+  }
+
+  bool forward_;
+  std::vector<uint32_t> at_;
+  size_t size_ = 1;
+  std::vector<int64_t> key_;  // 1-based heap layout, leaves from size_
+};
 
 }  // namespace
 
@@ -137,22 +201,46 @@ void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vec
 }
 
 bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, JumpOutOfRange& bad) {
-  // Relaxing only ever grows code, so the loop reaches a fixed point.
-  std::vector<uint64_t> addr(code.size() + 1);
-  const OpInfo& compare = op_info(static_cast<uint8_t>(Op::op_eq));
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < code.size(); ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
-    for (size_t i = 0; i < code.size(); ++i) {
-      Instr& in = code[i];
-      if (!is_compare_jump(in.info()) || in.relaxed || in.target < 0) continue;
-      int64_t offset = static_cast<int64_t>(addr[static_cast<size_t>(in.target)]) - static_cast<int64_t>(addr[i] + 1);
-      if (!field_fits(compare.fields[2], offset)) {
-        in.relaxed = true;
-        changed = true;
-      }
-    }
+  // Relaxing only ever grows code, so the least set of relaxed jumps is a
+  // fixed point reached by relaxing any jump out of range, in any order. A
+  // worklist does it in time linear in the work done: each relaxation
+  // updates the offsets of the short jumps whose span it lengthens (found
+  // through a SpanIndex), and only those can go out of range because of it.
+  const size_t n = code.size();
+  std::vector<uint64_t> addr(n + 1);
+  for (size_t i = 0; i < n; ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
+  const FieldKind short_reach = op_info(static_cast<uint8_t>(Op::op_eq)).fields[2];
+  std::vector<ShortJump> forward, backward;  // in instruction order
+  for (size_t i = 0; i < n; ++i) {
+    const Instr& in = code[i];
+    if (!is_compare_jump(in.info()) || in.relaxed || in.target < 0) continue;
+    const auto t = static_cast<size_t>(in.target);
+    const int64_t offset = static_cast<int64_t>(addr[t]) - static_cast<int64_t>(addr[i] + 1);
+    (t > i ? forward : backward).push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(t), offset});
   }
+  SpanIndex forward_index(forward, true), backward_index(backward, false);
+  std::vector<uint32_t> relaxed;  // relaxations whose growth is not yet in the offsets
+  auto check = [&](std::vector<ShortJump>& jumps, SpanIndex& index, size_t k) {
+    if (field_fits(short_reach, jumps[k].offset)) return;
+    code[jumps[k].at].relaxed = true;
+    index.remove(k);
+    relaxed.push_back(jumps[k].at);
+  };
+  for (size_t k = 0; k < forward.size(); ++k) check(forward, forward_index, k);
+  for (size_t k = 0; k < backward.size(); ++k) check(backward, backward_index, k);
+  while (!relaxed.empty()) {
+    const uint32_t r = relaxed.back();  // one word more after instruction r
+    relaxed.pop_back();
+    forward_index.stab(r, [&](size_t k) {
+      ++forward[k].offset;
+      check(forward, forward_index, k);
+    });
+    backward_index.stab(r, [&](size_t k) {
+      --backward[k].offset;
+      check(backward, backward_index, k);
+    });
+  }
+  for (size_t i = 0; i < n; ++i) addr[i + 1] = addr[i] + instr_words(code[i]);
   const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
   words.clear();
   words.reserve(addr.back());
@@ -173,61 +261,87 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
   return true;
 }
 
+// Both analyses below are worklists: an instruction is looked at again only
+// when what flows into it changed, and each of its X masks only grows (32
+// bits), so the work is linear in the code whatever shape its jumps take
+// (passes over the whole function, repeated until nothing changes, take a
+// pass per step of a staircase of loops).
 std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity) {
-  size_t n = code.size();
+  const size_t n = code.size();
   std::vector<Flow> flow;
   flow.reserve(n);
   for (const Instr& in : code) flow.push_back(flow_of(in));
   auto valid_target = [&](const Flow& f) { return f.target >= 0 && static_cast<size_t>(f.target) < n; };
+  auto for_each_successor = [&](size_t i, auto&& visit) {
+    const Flow& f = flow[i];
+    if (f.falls_through && i + 1 < n) visit(i + 1);
+    if (valid_target(f)) visit(static_cast<size_t>(f.target));
+  };
+  std::vector<uint32_t> work;
+  std::vector<bool> queued(n, true);
+  auto enqueue = [&](size_t j) {
+    if (queued[j]) return;
+    queued[j] = true;
+    work.push_back(static_cast<uint32_t>(j));
+  };
 
-  // Backward: X registers live on entry to each instruction.
-  std::vector<uint32_t> live_in(n, 0), live_out(n, 0);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = n; i-- > 0;) {
-      const Flow& f = flow[i];
-      uint32_t out = 0;
-      if (f.falls_through && i + 1 < n) out |= live_in[i + 1];
-      if (valid_target(f)) out |= live_in[static_cast<size_t>(f.target)];
-      uint32_t in = f.use | (out & ~(f.def | (f.clobbers ? kAllX : 0)));
-      live_out[i] = out;
-      if (in != live_in[i]) {
-        live_in[i] = in;
-        changed = true;
-      }
-    }
+  // Backward: X registers live on entry to each instruction. Predecessors:
+  // the instruction before, if it falls through, and the jumps to it (as
+  // compressed lists; most instructions have none).
+  std::vector<uint32_t> jump_start(n + 1, 0), jumps_to;
+  for (size_t i = 0; i < n; ++i)
+    if (valid_target(flow[i])) ++jump_start[static_cast<size_t>(flow[i].target) + 1];
+  for (size_t i = 0; i < n; ++i) jump_start[i + 1] += jump_start[i];
+  jumps_to.resize(jump_start[n]);
+  {
+    std::vector<uint32_t> fill(jump_start.begin(), jump_start.end() - 1);
+    for (size_t i = 0; i < n; ++i)
+      if (valid_target(flow[i])) jumps_to[fill[static_cast<size_t>(flow[i].target)]++] = static_cast<uint32_t>(i);
   }
+  std::vector<uint32_t> live_in(n, 0);
+  auto live_out = [&](size_t i) {
+    uint32_t out = 0;
+    for_each_successor(i, [&](size_t j) { out |= live_in[j]; });
+    return out;
+  };
+  for (size_t i = 0; i < n; ++i) work.push_back(static_cast<uint32_t>(i));  // the last is looked at first
+  while (!work.empty()) {
+    const size_t i = work.back();
+    work.pop_back();
+    queued[i] = false;
+    const Flow& f = flow[i];
+    const uint32_t in = f.use | (live_out(i) & ~(f.def | (f.clobbers ? kAllX : 0)));
+    if (in == live_in[i]) continue;
+    live_in[i] = in;
+    if (i > 0 && flow[i - 1].falls_through) enqueue(i - 1);
+    for (uint32_t k = jump_start[i]; k < jump_start[i + 1]; ++k) enqueue(jumps_to[k]);
+  }
+  std::vector<uint32_t>().swap(jump_start);
+  std::vector<uint32_t>().swap(jumps_to);
 
   // Forward: X registers that hold a value written on some path here.
   std::vector<uint32_t> def_in(n, 0), def_out(n, 0);
   if (n > 0) def_in[0] = first_n(static_cast<int>(arity));
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < n; ++i) {
-      const Flow& f = flow[i];
-      def_out[i] = (f.clobbers ? 0 : def_in[i]) | f.def;
-      auto flow_into = [&](size_t j) {
-        uint32_t merged = def_in[j] | def_out[i];
-        if (merged != def_in[j]) {
-          def_in[j] = merged;
-          changed = true;
-        }
-      };
-      if (f.falls_through && i + 1 < n) flow_into(i + 1);
-      if (valid_target(f)) flow_into(static_cast<size_t>(f.target));
-      if (f.handler >= 0 && static_cast<size_t>(f.handler) < n) {
-        const auto h = static_cast<size_t>(f.handler);
-        if ((def_in[h] | kHandlerDefined) != def_in[h]) {
-          def_in[h] |= kHandlerDefined;
-          changed = true;
-        }
-      }
-    }
+  std::fill(queued.begin(), queued.end(), true);
+  for (size_t i = n; i-- > 0;) work.push_back(static_cast<uint32_t>(i));  // the first is looked at first
+  auto flow_into = [&](size_t j, uint32_t defined) {
+    if ((def_in[j] | defined) == def_in[j]) return;
+    def_in[j] |= defined;
+    enqueue(j);
+  };
+  while (!work.empty()) {
+    const size_t i = work.back();
+    work.pop_back();
+    queued[i] = false;
+    const Flow& f = flow[i];
+    def_out[i] = (f.clobbers ? 0 : def_in[i]) | f.def;
+    for_each_successor(i, [&](size_t j) { flow_into(j, def_out[i]); });
+    if (f.handler >= 0 && static_cast<size_t>(f.handler) < n) flow_into(static_cast<size_t>(f.handler), kHandlerDefined);
   }
 
   std::vector<uint32_t> masks(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    if (allocates(code[i].info())) masks[i] = live_out[i] & def_out[i] & ~flow[i].def;
+    if (allocates(code[i].info())) masks[i] = live_out(i) & def_out[i] & ~flow[i].def;
   }
   return masks;
 }

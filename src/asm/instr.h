@@ -13,7 +13,6 @@
 namespace lzr::asm_text {
 
 struct Instr {
-  uint8_t op = 0;
   // Field values as encoded: registers in their R / R6 form, immediates as
   // unsigned bit patterns. Jump fields are computed from `target` at layout.
   std::array<uint32_t, 4> raw{};
@@ -22,6 +21,7 @@ struct Instr {
   uint32_t regmask = 0;        // allocating instructions
   int32_t target = -1;         // jumps: index of the target instruction
   int32_t call_arity = -1;     // call / tcall: arguments passed in X0..
+  uint8_t op = 0;              // (after the wider fields: one per line of a function, kept small)
   bool relaxed = false;        // compare-jump emitted as inverted compare + jmp
 
   const OpInfo& info() const { return op_info(op); }

@@ -36,23 +36,23 @@ std::string describe_char(char c) {
 
 class Lexer {
  public:
-  Lexer(std::string_view src, SyntaxError& err) : src_(src), err_(err) {}
+  explicit Lexer(std::string_view src) : src_(src) {}
 
-  std::optional<std::vector<Token>> run() {
-    std::vector<Token> out;
+  // Appends the tokens up to and including the next Newline (or End).
+  bool line(std::vector<Token>& out, SyntaxError& err) {
+    err_ = &err;
     for (;;) {
       skip_blanks();
-      Token t;
+      Token& t = out.emplace_back();
       t.pos = here();
       size_t start = i_;
       if (i_ >= src_.size()) {
         t.kind = Tok::End;
-        out.push_back(std::move(t));
-        return out;
+        return true;
       }
-      if (!next_token(t)) return std::nullopt;
+      if (!next_token(t)) return false;
       t.spelling = src_.substr(start, i_ - start);
-      out.push_back(std::move(t));
+      if (t.kind == Tok::Newline) return true;
     }
   }
 
@@ -64,7 +64,7 @@ class Lexer {
   void advance(size_t n = 1) { i_ += n; }
 
   bool fail(SourcePos pos, std::string message) {
-    err_ = SyntaxError{pos, std::move(message)};
+    *err_ = SyntaxError{pos, std::move(message)};
     return false;
   }
 
@@ -349,7 +349,7 @@ class Lexer {
   }
 
   std::string_view src_;
-  SyntaxError& err_;
+  SyntaxError* err_ = nullptr;
   size_t i_ = 0;
   uint32_t line_ = 1;
   size_t line_start_ = 0;
@@ -394,8 +394,26 @@ std::string_view token_name(Tok kind) {
   return "token";
 }
 
+class LineLexer::Impl : public Lexer {
+ public:
+  using Lexer::Lexer;
+};
+
+LineLexer::LineLexer(std::string_view source) : impl_(std::make_unique<Impl>(source)) {}
+LineLexer::~LineLexer() = default;
+
+bool LineLexer::next_line(std::vector<Token>& out, SyntaxError& err) {
+  out.clear();
+  return impl_->line(out, err);
+}
+
 std::optional<std::vector<Token>> tokenize(std::string_view source, SyntaxError& err) {
-  return Lexer(source, err).run();
+  Lexer lexer(source);
+  std::vector<Token> out;
+  do {
+    if (!lexer.line(out, err)) return std::nullopt;
+  } while (out.back().kind != Tok::End);
+  return out;
 }
 
 bool is_plain_name(std::string_view text) { return is_identifier(text); }

@@ -1,9 +1,11 @@
 // Tokens of the text assembly (docs/assembly.md, "Lexical structure").
-// The lexer works a whole source at once and stops at the first malformed
-// token; every token carries its 1-based line and byte column.
+// The lexer works one line at a time (every statement fits on one line), so
+// a large source never exists as tokens all at once, and stops at the first
+// malformed token; every token carries its 1-based line and byte column.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,8 +60,25 @@ struct Token {
   std::string_view spelling;  // the source text of the token, for messages
 };
 
-// Splits `source` into tokens ending with Tok::End; nullopt + `err` at the
-// first malformed token.
+// Reads `source` line by line.
+class LineLexer {
+ public:
+  explicit LineLexer(std::string_view source);
+  ~LineLexer();
+  LineLexer(const LineLexer&) = delete;
+  LineLexer& operator=(const LineLexer&) = delete;
+  // Replaces `out` with the next line's tokens, which end with Tok::Newline,
+  // or with Tok::End on the last line (then every later call gives just
+  // End). False + `err` at a malformed token.
+  bool next_line(std::vector<Token>& out, SyntaxError& err);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits all of `source` into tokens ending with Tok::End; nullopt + `err`
+// at the first malformed token.
 std::optional<std::vector<Token>> tokenize(std::string_view source, SyntaxError& err);
 
 // Lexical classes shared with the disassembler, which must print names that

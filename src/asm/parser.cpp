@@ -96,20 +96,35 @@ std::string allocating_names() {
   return out;
 }
 
+// ParsedInstr keeps one immediate per instruction.
+constexpr bool at_most_one_immediate() {
+  for (const OpInfo& op : kOpTable) {
+    int n = 0;
+    for (FieldKind k : op.fields) n += is_immediate(k) ? 1 : 0;
+    if (n > 1) return false;
+  }
+  return true;
+}
+static_assert(at_most_one_immediate(), "an opcode has two immediate fields: give ParsedInstr an imm per field");
+
 class Parser {
  public:
-  Parser(const std::vector<Token>& tokens, SyntaxError& err) : cur_(tokens), err_(err) {}
+  Parser(std::string_view source, SyntaxError& err) : lexer_(source), cur_(line_), err_(err) {}
 
+  // One line at a time: its tokens exist only while it is parsed.
   std::optional<ParsedModule> run() {
     for (;;) {
-      while (cur_.accept(Tok::Newline)) {}
+      if (!lexer_.next_line(line_, err_)) return std::nullopt;
+      cur_.rewind();
+      if (cur_.at(Tok::Newline)) continue;
       if (cur_.at(Tok::End)) break;
       if (!line()) return std::nullopt;
     }
     if (pending_line_) {
-      fail(pending_line_pos_, fmt::format(".line {} has no instruction after it", *pending_line_));
+      fail(pending_line_pos_, fmt::format(".line {} has no instruction after it", pending_line_));
       return std::nullopt;
     }
+    seal_current();
     return std::move(module_);
   }
 
@@ -143,17 +158,34 @@ class Parser {
     return fail_at(t, "expected an instruction, a label, func or module, got " + describe_token(t));
   }
 
+  // A function's lines are all read: its tables take no more room than they
+  // hold (a large file keeps every function until it is assembled).
+  void seal_current() {
+    if (ParsedFunction* fn = current()) {
+      fn->code.shrink_to_fit();
+      fn->elems.shrink_to_fit();
+    }
+  }
+
+  // The entry of label `name` in fn's table, made on first mention (a jump
+  // may come before the definition).
+  size_t label_entry(ParsedFunction& fn, const std::string& name) {
+    auto [it, fresh] = fn.label_by_name.emplace(name, fn.labels.size());
+    if (fresh) fn.labels.push_back(LabelDef{name, {}, 0, false});
+    return it->second;
+  }
+
   bool label() {
     const Token& t = cur_.next();
     ParsedFunction* fn = current();
     if (!fn) return fail_at(t, "label '" + t.text + "' outside a function (labels belong to the func above them)");
     if (!is_plain_name(t.text)) return fail_at(t, "label name '" + t.text + "' must be a plain name (letters, digits, _)");
     if (looks_like_register(t.text)) return fail_at(t, "label name '" + t.text + "' looks like a register");
-    auto [it, fresh] = fn->label_by_name.emplace(t.text, fn->labels.size());
-    if (!fresh) {
-      return fail_at(t, fmt::format("label '{}' is already defined at line {}", t.text, fn->labels[it->second].pos.line));
-    }
-    fn->labels.push_back(LabelDef{t.text, t.pos, fn->code.size()});
+    LabelDef& def = fn->labels[label_entry(*fn, t.text)];
+    if (def.defined) return fail_at(t, fmt::format("label '{}' is already defined at line {}", t.text, def.pos.line));
+    def.pos = t.pos;
+    def.index = fn->code.size();
+    def.defined = true;
     return true;
   }
 
@@ -213,11 +245,11 @@ class Parser {
   bool line_directive(const Token& t) {
     if (module_.no_lines) return fail_at(t, ".nolines and .line cannot both appear (.nolines: no line table)");
     if (pending_line_)
-      return fail_at(t, fmt::format(".line follows .line {} with no instruction between them", *pending_line_));
+      return fail_at(t, fmt::format(".line follows .line {} with no instruction between them", pending_line_));
     const Token& n = cur_.next();
     if (n.kind != Tok::Int || n.int_value < 1 || n.int_value > kMaxLine)
       return fail_at(n, fmt::format("expected a line number 1..{} after .line, got {}", kMaxLine, describe_token(n)));
-    pending_line_ = n.int_value;
+    pending_line_ = static_cast<uint32_t>(n.int_value);
     pending_line_pos_ = t.pos;
     module_.explicit_lines = true;
     return end_of_line("the line number");
@@ -292,6 +324,7 @@ class Parser {
       *slot = static_cast<unsigned>(v.int_value);
       (opt.text == "frame" ? fn.frame_pos : fn.upvals_pos) = v.pos;
     }
+    seal_current();
     module_.functions.push_back(std::move(fn));
     return end_of_line("the func header");
   }
@@ -300,7 +333,7 @@ class Parser {
 
   bool reg(RegOperand& out, FieldKind kind, const OpInfo& op) {
     const Token& t = cur_.next();
-    out.pos = t.pos;
+    out.col = t.pos.col;
     if (t.kind != Tok::Ident || !looks_like_register(t.text)) {
       return fail_at(t, "expected a register (x0..x31, y0..y31, u0..u31), got " + describe_token(t));
     }
@@ -329,12 +362,15 @@ class Parser {
     return fail_at(t, "expected ',' and more operands, got " + describe_token(t) + "; usage: " + usage(op));
   }
 
-  bool reg_list(std::vector<RegOperand>& out, Tok close, const OpInfo& op) {
+  // Appends to fn's elements; in.elems_count counts them.
+  bool reg_list(ParsedInstr& in, Tok close, const OpInfo& op) {
+    std::vector<RegOperand>& out = current()->elems;
     if (cur_.accept(close)) return true;
     for (;;) {
       RegOperand r;
       if (!reg(r, FieldKind::R6S, op)) return false;
       out.push_back(r);
+      ++in.elems_count;
       if (cur_.accept(Tok::Comma)) continue;
       if (cur_.accept(close)) return true;
       return fail_at(cur_.peek(), fmt::format("expected ',' or {}, got {}", token_name(close), describe_token(cur_.peek())));
@@ -344,6 +380,7 @@ class Parser {
   bool collection(ParsedInstr& in, int field, const OpInfo& op) {
     const Token& open = cur_.next();
     size_t count;
+    in.elems_begin = static_cast<uint32_t>(current()->elems.size());
     if (op.extra == Extra::RegmaskPairs) {
       if (open.kind != Tok::PercentBrace) return fail_at(open, "expected %{k => v, ...}; usage: " + usage(op));
       if (!cur_.accept(Tok::RBrace)) {
@@ -352,48 +389,64 @@ class Parser {
           if (!reg(k, FieldKind::R6S, op)) return false;
           if (!cur_.accept(Tok::Arrow)) return fail_at(cur_.peek(), "expected '=>' after the key register");
           if (!reg(v, FieldKind::R6S, op)) return false;
-          in.elems.push_back(k);
-          in.elems.push_back(v);
+          current()->elems.push_back(k);
+          current()->elems.push_back(v);
+          in.elems_count += 2;
           if (cur_.accept(Tok::Comma)) continue;
           if (cur_.accept(Tok::RBrace)) break;
           return fail_at(cur_.peek(), "expected ',' or '}', got " + describe_token(cur_.peek()));
         }
       }
-      count = in.elems.size() / 2;
+      count = in.elems_count / 2;
     } else {
       bool is_list = static_cast<Op>(op.code) == Op::op_list;
       Tok want = is_list ? Tok::LBracket : Tok::LBrace;
       if (open.kind != want) return fail_at(open, fmt::format("expected {}; usage: {}", token_name(want), usage(op)));
-      if (!reg_list(in.elems, is_list ? Tok::RBracket : Tok::RBrace, op)) return false;
-      count = in.elems.size();
+      if (!reg_list(in, is_list ? Tok::RBracket : Tok::RBrace, op)) return false;
+      count = in.elems_count;
     }
     if (!field_fits(FieldKind::SIZE, static_cast<int64_t>(count))) {
       return fail_at(open, fmt::format("{} of {} elements exceeds the size field (65535)", op.name, count));
     }
-    in.imm[field] = static_cast<uint32_t>(count);
+    in.imm = static_cast<uint32_t>(count);
     return true;
   }
 
+  // Index of `lit` in module_.values; equal literals (same encoded bytes)
+  // share one entry.
+  uint32_t value_index(Literal lit) {
+    std::vector<uint8_t> bytes;
+    encode_literal(lit, bytes);
+    auto [it, fresh] = value_by_key_.emplace(std::string(bytes.begin(), bytes.end()),
+                                             static_cast<uint32_t>(module_.values.size()));
+    if (fresh) module_.values.push_back(std::move(lit));
+    return it->second;
+  }
+
   bool literal_operand(LiteralOperand& out) {
-    out.pos = cur_.peek().pos;
+    out.col = cur_.peek().pos.col;
     if (cur_.at(Tok::PoolRef)) {
-      out.pool_index = cur_.next().int_value;
+      out.is_pool = true;
+      out.index = static_cast<uint32_t>(cur_.next().int_value);  // the lexer keeps it below 2^32
       return true;
     }
-    out.literal = parse_literal(cur_, err_);
-    return out.literal.has_value();
+    auto lit = parse_literal(cur_, err_);
+    if (!lit) return false;
+    out.index = value_index(std::move(*lit));
+    return true;
   }
 
   bool function_target(LiteralOperand& out, const OpInfo& op) {
     const Token& t = cur_.next();
-    out.pos = t.pos;
+    out.col = t.pos.col;
     if (t.kind == Tok::PoolRef) {
-      out.pool_index = t.int_value;
+      out.is_pool = true;
+      out.index = static_cast<uint32_t>(t.int_value);
       return true;
     }
     if (t.kind == Tok::FunRef || t.kind == Tok::Atom) {
       if (auto problem = atom_text_problem(t.text)) return fail_at(t, "function reference " + *problem);
-      out.literal = Literal::atom(t.text);
+      out.index = value_index(Literal::atom(t.text));
       return true;
     }
     return fail_at(t, fmt::format("expected a function (name/arity or mod.name/arity), got {}; usage: {}",
@@ -409,7 +462,7 @@ class Parser {
       return fail_at(t, fmt::format("{} value {} does not fit {} (use load or {})", op.name, int_token_text(t),
                                     is_signed16 ? "int16" : "uint16", is_signed16 ? "loadu" : "loadi"));
     }
-    in.imm[field] = static_cast<uint32_t>(t.int_value) & 0xFFFF;
+    in.imm = static_cast<uint32_t>(t.int_value) & 0xFFFF;
     return true;
   }
 
@@ -423,7 +476,7 @@ class Parser {
     if (!wide) code = name == "int" ? 0 : name == "uint" ? 1 : name == "float" ? 2 : -1;
     if (wide) code = name == "float" ? 0 : name == "int" ? 1 : -1;
     if (code < 0) return fail_at(type, fmt::format("{} type must be {}, got {}", op.name, types, describe_token(type)));
-    in.imm[field] = static_cast<uint32_t>(code);
+    in.imm = static_cast<uint32_t>(code);
     if (!comma(op)) return false;
     const Token& v = cur_.next();
     bool is_float_type = name == "float";
@@ -466,8 +519,8 @@ class Parser {
     if (t.kind != Tok::Ident || !is_plain_name(t.text) || looks_like_register(t.text)) {
       return fail_at(t, "expected a label, got " + describe_token(t) + "; usage: " + usage(op));
     }
-    in.label = t.text;
-    in.label_pos = t.pos;
+    in.label = static_cast<uint32_t>(label_entry(*current(), t.text));
+    in.label_col = t.pos.col;
     return true;
   }
 
@@ -482,6 +535,7 @@ class Parser {
     if (v.kind != Tok::Int || v.int_value < 0 || v.int_value > UINT32_MAX) {
       return fail_at(v, "live= needs a 32-bit mask (live=0x5 keeps x0 and x2)");
     }
+    in.has_live = true;
     in.live = static_cast<uint32_t>(v.int_value);
     return true;
   }
@@ -504,12 +558,12 @@ class Parser {
       bool annotated = cur_.peek(1).kind == Tok::DoubleColon;
       if (cur_.at(Tok::Int) && !cur_.peek().big && !annotated) {
         in.load_value = ParsedInstr::LoadValue::Int;
-        in.literal.pos = cur_.peek().pos;
-        in.load_int = cur_.next().int_value;
+        in.literal.col = cur_.peek().pos.col;
+        in.value = static_cast<uint64_t>(cur_.next().int_value);
       } else if (cur_.at(Tok::Float) && !annotated) {
         in.load_value = ParsedInstr::LoadValue::Float;
-        in.literal.pos = cur_.peek().pos;
-        in.load_float = cur_.next().float_value;
+        in.literal.col = cur_.peek().pos.col;
+        in.value = std::bit_cast<uint64_t>(cur_.next().float_value);
       } else if (!literal_operand(in.literal)) {
         return false;
       }
@@ -556,7 +610,8 @@ class Parser {
       const Token& open = cur_.next();
       if (open.kind != Tok::LBracket) return fail_at(open, "expected [captured registers]; usage: " + usage(op));
       in.has_capture_list = true;
-      if (!reg_list(in.elems, Tok::RBracket, op)) return false;
+      in.elems_begin = static_cast<uint32_t>(current()->elems.size());
+      if (!reg_list(in, Tok::RBracket, op)) return false;
     }
     if (cur_.at(Tok::Ident) && cur_.peek().text == "live" && cur_.peek(1).kind == Tok::Equals) {
       if (!live_override(in, op)) return false;
@@ -572,23 +627,24 @@ class Parser {
 
   void push_instruction(ParsedFunction& fn, ParsedInstr in) {
     in.line_mark = pending_line_;
-    pending_line_.reset();
+    pending_line_ = 0;
     fn.code.push_back(std::move(in));
   }
 
+  LineLexer lexer_;
+  std::vector<Token> line_;  // the line being parsed
   TokenCursor cur_;
   SyntaxError& err_;
   ParsedModule module_;
-  std::optional<int64_t> pending_line_;  // a .line waiting for its instruction
+  std::unordered_map<std::string, uint32_t> value_by_key_;  // encoded literal -> index in module_.values
+  uint32_t pending_line_ = 0;  // a .line waiting for its instruction (0: none)
   SourcePos pending_line_pos_;
 };
 
 }  // namespace
 
 std::optional<ParsedModule> parse_source(std::string_view source, SyntaxError& err) {
-  auto tokens = tokenize(source, err);
-  if (!tokens) return std::nullopt;
-  return Parser(*tokens, err).run();
+  return Parser(source, err).run();
 }
 
 }  // namespace lzr::asm_text

@@ -1,11 +1,13 @@
-// Read position over a token vector, shared by the literal and statement
-// parsers. Reading past the end keeps returning the End token.
+// Read position over a token vector (one line, or a whole literal text),
+// shared by the literal and statement parsers. Reading past the end keeps
+// returning the last token (Newline or End).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "asm/lexer.h"
+#include "format/message_text.h"
 
 namespace lzr::asm_text {
 
@@ -28,6 +30,8 @@ class TokenCursor {
     next();
     return true;
   }
+  // Back to the first token (the vector was refilled with the next line).
+  void rewind() { i_ = 0; }
 
  private:
   const std::vector<Token>& tokens_;
@@ -42,7 +46,7 @@ inline std::string describe_token(const Token& t) {
     case Tok::LParen: case Tok::RParen: case Tok::PercentBrace: case Tok::LtLt: case Tok::GtGt:
     case Tok::Arrow: case Tok::Pipe: case Tok::Slash: case Tok::DoubleColon: case Tok::Equals:
       return std::string(token_name(t.kind));
-    default: return std::string(token_name(t.kind)) + " '" + std::string(t.spelling) + "'";
+    default: return std::string(token_name(t.kind)) + " '" + printable_path(t.spelling) + "'";  // raw bytes escaped
   }
 }
 

@@ -82,9 +82,9 @@ Term b_from_atom(lzr_env* env, const Term* a, unsigned) {
 
 Term b_to_atom(lzr_env* env, const Term* a, unsigned) {
   if (!is_binary(a[0])) return fail(env, kAtom_badarg);
-  auto atom = proc(env).vm->atoms.intern(bytes_of(a[0]));
-  if (!atom) return fail(env, kAtom_system_limit);
-  return *atom;
+  Term reason;
+  auto atom = proc(env).vm->atoms.intern_checked(bytes_of(a[0]), reason);
+  return atom ? *atom : fail(env, reason);
 }
 
 // A list of byte values (0..255) as a binary.

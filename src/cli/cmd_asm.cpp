@@ -4,6 +4,8 @@
 #include "asm/assembler.h"
 #include "cli/commands.h"
 #include "cli/module_input.h"
+#include "format/message_text.h"
+#include "sys/files.h"
 
 namespace lzr::cli {
 
@@ -21,6 +23,8 @@ std::string default_output(const std::string& input) {
 }
 
 void run_asm(const AsmOptions& o) {
+  const std::string out = o.output.empty() ? default_output(o.input) : o.output;
+  if (same_file(out, o.input)) fail_command(1, printable_path(out) + ": is the input; choose another output (-o)");
   std::string source, error;
   if (!read_file(o.input, source, error)) fail_command(1, error);
   AssembleOptions options;
@@ -28,7 +32,6 @@ void run_asm(const AsmOptions& o) {
   auto module = assemble(source, o.input, error, options);
   if (!module) fail_command(1, error);
   std::vector<uint8_t> bytes = write_module(*module);
-  std::string out = o.output.empty() ? default_output(o.input) : o.output;
   if (!write_file(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), error)) {
     fail_command(1, error);
   }

@@ -6,6 +6,8 @@
 #include "asm/assembler.h"
 #include "cli/commands.h"
 #include "cli/module_input.h"
+#include "format/message_text.h"
+#include "sys/files.h"
 
 namespace lzr::cli {
 
@@ -17,13 +19,16 @@ struct DisOptions {
 };
 
 void run_dis(const DisOptions& o) {
+  const bool to_stdout = o.output.empty() || o.output == "-";
+  if (!to_stdout && same_file(o.output, o.input))
+    fail_command(1, printable_path(o.output) + ": is the input; choose another output (-o)");
   std::string error, text;
   auto module = load_module_input(o.input, error);
   if (!module) fail_command(1, error);
   if (!disassemble(*module, o.input, text, error)) fail_command(1, error);
-  if (o.output.empty() || o.output == "-") {
+  if (to_stdout) {
     std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    flush_stdout();
     return;
   }
   if (!write_file(o.output, text, error)) fail_command(1, error);

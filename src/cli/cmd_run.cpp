@@ -9,8 +9,10 @@
 
 #include "builtins/builtins.h"
 #include "cli/commands.h"
+#include "cli/module_input.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
+#include "format/message_text.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
 #include "vm/vm.h"
@@ -25,21 +27,8 @@ struct RunOptions {
   bool stats = false;
   bool gc_stress = false;
   size_t stack_mib = 1024;
+  std::vector<std::string> native_path;
 };
-
-std::vector<std::string> split_path(const char* value) {
-  std::vector<std::string> out;
-  if (!value) return out;
-  std::string s(value);
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t colon = s.find(':', start);
-    if (colon == std::string::npos) colon = s.size();
-    if (colon > start) out.push_back(s.substr(start, colon - start));
-    start = colon + 1;
-  }
-  return out;
-}
 
 [[noreturn]] void fail(int code, const std::string& message) {
   std::fflush(stdout);
@@ -80,7 +69,8 @@ void run(const RunOptions& o) {
   register_builtins(vm);
   std::filesystem::path file(o.file);
   vm.search_path.push_back(file.has_parent_path() ? file.parent_path().string() : ".");
-  for (auto& dir : split_path(std::getenv("LZR_PATH"))) vm.search_path.push_back(dir);
+  for (auto& dir : path_list(std::getenv("LZR_PATH"))) vm.search_path.push_back(dir);
+  vm.native_path = native_path(o.native_path);
 
   auto t0 = std::chrono::steady_clock::now();
   LoadError err;
@@ -94,11 +84,11 @@ void run(const RunOptions& o) {
   if (!entry) {
     if (main0) {
       const size_t n = o.args.size();
-      fail(1, o.file + ": main/0 takes no arguments, but " + std::to_string(n) + (n == 1 ? " was" : " were") + " given");
+      fail(1, printable_path(o.file) + ": main/0 takes no arguments, but " + std::to_string(n) + (n == 1 ? " was" : " were") + " given");
     }
-    fail(1, o.file + ": module " + m->name + " has no main/0 or main/1");
+    fail(1, printable_path(o.file) + ": module " + printable(m->name) + " has no main/0 or main/1");
   }
-  if (entry->upvals > 0) fail(1, o.file + ": main/" + std::to_string(entry->arity) + " needs a closure (upvals > 0)");
+  if (entry->upvals > 0) fail(1, printable_path(o.file) + ": main/" + std::to_string(entry->arity) + " needs a closure (upvals > 0)");
 
   Process p(vm, vo.stack_words);
   std::vector<Term> argv;
@@ -109,7 +99,7 @@ void run(const RunOptions& o) {
   }
   Term result = execute(p, entry, argv, engine);
   auto t2 = std::chrono::steady_clock::now();
-  std::fflush(stdout);
+  flush_stdout();
   if (o.stats) {
     auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
     const HeapStats& hs = p.heap.stats();
@@ -134,6 +124,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("file", opts->file, "Module to run (.lzr, or .lzs assembled in memory)")->required();
   cmd->add_option("--engine", opts->engine, "Engine: asm (default on x86-64) or portable");
   cmd->add_flag("--stats", opts->stats, "Print load/run time and GC statistics to stderr");
+  cmd->add_option("--native-path", opts->native_path,
+                  "A folder native libraries may be loaded from, besides each native module's own folder "
+                  "(repeatable; LZR_NATIVE_PATH adds more)")
+      ->allow_extra_args(false);
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
                   "Stack per process in MiB of address space; deeper recursion raises stack_overflow")
@@ -142,7 +136,8 @@ void add_run_command(CLI::App& app) {
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".
   cmd->prefix_command();
   cmd->footer("Arguments after FILE are passed to main/1 as a list of binaries.\n"
-              "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_GC_STRESS=1.");
+              "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_NATIVE_PATH (folders native\n"
+              "libraries may come from, ':'-separated), LZR_GC_STRESS=1.");
   cmd->callback([opts, cmd] {
     opts->args = cmd->remaining();
     run(*opts);

@@ -1,19 +1,20 @@
 // lzr: the Lazer command line. Each subcommand registers itself from its own
-// file (commands.h); this file only parses and maps errors to exit codes:
-// 0 ok, 1 bad input or failed program, 2 usage.
+// file (commands.h); this file only parses, maps errors to exit codes (0 ok,
+// 1 bad input or failed program, 2 usage) and checks that standard output
+// was written.
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/module_input.h"
 
 namespace {
 
 // Keep in step with project(lazer VERSION ...) in CMakeLists.txt.
 constexpr const char* kVersion = "lzr 0.1.0";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   CLI::App app{"Lazer: a small, fast VM for an Erlang/Elixir-style language", "lzr"};
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
@@ -33,4 +34,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int status = run_command(argc, argv);
+  // Output that never reached standard output (a full disk, /dev/full, a
+  // closed pipe) is a failure, not a success with the output lost. A
+  // command that failed already has said so.
+  lzr::cli::flush_stdout();
+  if (std::ferror(stdout) && status == 0) {
+    const int error = lzr::cli::stdout_errno();
+    std::fprintf(stderr, "lzr: cannot write standard output: %s\n", error ? std::strerror(error) : "write error");
+    status = 1;
+  }
+  return status;
 }

@@ -3,39 +3,28 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdlib>
 
 #include <CLI/CLI.hpp>
 
 #include "asm/assembler.h"
+#include "format/message_text.h"
 #include "format/verifier.h"
+#include "sys/files.h"
 
 namespace lzr::cli {
 
 bool read_file(const std::string& path, std::string& bytes, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read: " + std::strerror(errno);
+  if (auto problem = read_regular_file(path, bytes)) {
+    error = printable_path(path) + ": " + *problem;
     return false;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    error = path + ": cannot read: " + std::strerror(errno);
-    return false;
-  }
-  bytes = std::move(buf).str();
   return true;
 }
 
 bool write_file(const std::string& path, std::string_view bytes, std::string& error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (out) out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (out) out.flush();
-  if (!out) {
-    error = path + ": cannot write: " + std::strerror(errno);
+  if (auto problem = write_file_replacing(path, bytes)) {
+    error = printable_path(path) + ": " + *problem;
     return false;
   }
   return true;
@@ -56,8 +45,37 @@ std::optional<ModuleFile> load_module_input(const std::string& path, std::string
   return module;
 }
 
+std::vector<std::string> path_list(const char* value) {
+  std::vector<std::string> out;
+  if (!value) return out;
+  std::string_view s(value);
+  while (!s.empty()) {
+    const size_t colon = s.find(':');
+    if (colon != 0) out.emplace_back(s.substr(0, colon));
+    if (colon == std::string_view::npos) break;
+    s.remove_prefix(colon + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> native_path(const std::vector<std::string>& options) {
+  std::vector<std::string> out = options;
+  for (std::string& dir : path_list(std::getenv("LZR_NATIVE_PATH"))) out.push_back(std::move(dir));
+  return out;
+}
+
+namespace {
+int g_stdout_errno = 0;
+}  // namespace
+
+void flush_stdout() {
+  if (std::fflush(stdout) != 0 && g_stdout_errno == 0) g_stdout_errno = errno;
+}
+
+int stdout_errno() { return g_stdout_errno; }
+
 void fail_command(int code, const std::string& message) {
-  std::fflush(stdout);
+  flush_stdout();
   std::fprintf(stderr, "%s\n", message.c_str());
   throw CLI::RuntimeError(code);
 }

@@ -2,6 +2,7 @@
 
 #include "engine/insn.h"
 #include "engine/semantics.h"
+#include "format/message_text.h"
 #include "vm/atoms.h"
 #include "vm/module.h"
 #include "format/message_text.h"
@@ -125,7 +126,7 @@ std::string format_trace_term_entry(const AtomTable& atoms, Term e) {
         else continue;
         located = true;
       }
-      std::string text = std::string(atoms.text(t[0])) + "." + std::string(atoms.text(t[1])) + "/" +
+      std::string text = printable(std::string(atoms.text(t[0])) + "." + std::string(atoms.text(t[1]))) + "/" +
                          std::to_string(int_value(t[2]));
       if (located) text += " " + where(file, line, word);
       return text;
@@ -137,6 +138,7 @@ std::string format_trace_term_entry(const AtomTable& atoms, Term e) {
 }  // namespace
 
 std::string format_trace_entry(const Process& p, const TraceEntry& e) {
+  // Names come from modules: escaped, so a trace line cannot forge another.
   const AtomTable& atoms = p.vm->atoms;
   const Module* m = e.fn->module;
   std::string file;
@@ -145,7 +147,7 @@ std::string format_trace_entry(const Process& p, const TraceEntry& e) {
     file = binary_text(m->file_name());
     line = m->line_of(e.offset);
   }
-  return std::string(atoms.text(e.fn->module_atom)) + "." + std::string(atoms.text(e.fn->name_atom)) + "/" +
+  return printable(std::string(atoms.text(e.fn->module_atom)) + "." + std::string(atoms.text(e.fn->name_atom))) + "/" +
          std::to_string(e.fn->arity) + " " + where(file, line, e.offset);
 }
 

@@ -5,15 +5,16 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 
 #include "asm/assembler.h"
 #include "engine/insn.h"
 #include "format/catch_flow.h"
+#include "engine/native_library.h"
 #include "format/message_text.h"
 #include "format/opcodes.h"
 #include "format/verifier.h"
+#include "sys/files.h"
 #include "vm/atoms.h"
 
 namespace lzr {
@@ -32,13 +33,10 @@ struct PendingCall {
 struct LoadSession {
   VM& vm;
   std::vector<Term> added;
-  bool failed = false;
 };
 
-Module* load_named(LoadSession& s, std::string_view name, LoadError& err);
-
 std::string word_error(std::string_view file, uint32_t word, const std::string& what) {
-  return std::string(file) + ": word " + std::to_string(word) + ": " + what;
+  return printable_path(file) + ": word " + std::to_string(word) + ": " + what;
 }
 
 uint8_t r_operand(uint32_t raw) {
@@ -494,50 +492,21 @@ void fuse_loop_steps(Module& m) {
   }
 }
 
-std::string read_file(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// ---- loading: read, verify, translate and register modules, then link ----
 
-// Binds calls into other modules, loading them as needed.
-bool link(LoadSession& s, Module& m, std::vector<PendingCall>& pending, LoadError& err) {
-  for (const PendingCall& pc : pending) {
-    // Names come from the module: escaped so the message stays one line.
-    std::string name = printable(pc.target.module + "." + pc.target.name) + "/" + std::to_string(pc.target.arity);
-    Module* target = load_named(s, pc.target.module, err);
-    if (!target) {
-      err.message = word_error(m.file, pc.word, "call to " + name + ": " + err.message);
-      return false;
-    }
-    auto atom = s.vm.atoms.find(pc.target.name);
-    const FunctionInfo* fn = atom ? target->find(*atom, pc.target.arity) : nullptr;
-    if (!fn) {
-      err.message = word_error(m.file, pc.word, "call to undefined function " + name);
-      return false;
-    }
-    if (fn->upvals > 0) {
-      err.message = word_error(m.file, pc.word, "call to " + name + ", which needs a closure (upvals > 0)");
-      return false;
-    }
-    set_call_target(m.code[pc.insn], fn);
-  }
-  return true;
-}
-
-std::string folder_of(const std::string& label) {
-  fs::path p(label);
-  return p.has_parent_path() ? p.parent_path().string() : std::string(".");
-}
+// A module of this load whose calls into other modules are not bound yet.
+struct Unlinked {
+  Module* module;
+  std::vector<PendingCall> pending;
+  size_t next = 0;  // pending[next] is the call being bound
+};
 
 // dlerror() text usually repeats the path it was given; drop that prefix.
 std::string dl_reason(const std::string& path) {
   const char* why = dlerror();
   std::string text = why ? why : "unknown error";
   if (text.compare(0, path.size() + 2, path + ": ") == 0) text.erase(0, path.size() + 2);
-  return text;
+  return printable_path(text);
 }
 
 // dlsym(handle, ...) also searches the library's dependencies (libc...), so
@@ -555,15 +524,20 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   m->name = f.native_name;
   m->file = label;
   if (s.vm.find_module(s.vm.atom(m->name))) {
-    err.message = label + ": module " + printable(m->name) + " is already loaded";
+    err.message = printable_path(label) + ": module " + printable(m->name) + " is already loaded";
     return nullptr;
   }
   m->name_atom = s.vm.atom(m->name);
-  fs::path lib(f.native_libpath);
-  if (lib.is_relative()) lib = fs::path(folder_of(label)) / lib;
-  void* handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // Opening a library runs its code: only where the user allowed it.
+  const NativeLibraryChoice lib = choose_native_library(f, label, s.vm.native_path);
+  if (!lib.problem.empty()) {
+    err.message = printable_path(label) + ": " + lib.problem;
+    return nullptr;
+  }
+  const std::string shown = printable_path(lib.path);
+  void* handle = dlopen(lib.path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
-    err.message = label + ": cannot load native library " + lib.string() + ": " + dl_reason(lib.string());
+    err.message = printable_path(label) + ": cannot load native library " + shown + ": " + dl_reason(lib.path);
     return nullptr;
   }
   m->native_library = handle;  // ~Module closes it, also when this load fails
@@ -571,7 +545,8 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
     auto ref = parse_function_ref(entry);  // the verifier checked the form
     void* sym = dlsym(handle, ref->name.c_str());
     if (!sym || !defined_in(handle, sym)) {
-      err.message = label + ": native library " + lib.string() + " has no symbol " + printable(ref->name) + " (for " + printable(entry) + ")";
+      err.message = printable_path(label) + ": native library " + shown + " has no symbol " + printable(ref->name) +
+                    " (for " + printable(entry) + ")";
       return nullptr;
     }
     FunctionInfo& fi = m->functions.emplace_back();
@@ -586,12 +561,13 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   return added;
 }
 
-Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& label, LoadError& err) {
+Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label, std::vector<PendingCall>& calls,
+                   LoadError& err) {
   auto m = std::make_unique<Module>();
   m->file = label;
   m->name = f.name();
   if (s.vm.find_module(s.vm.atom(m->name))) {
-    err.message = label + ": module " + printable(m->name) + " is already loaded";
+    err.message = printable_path(label) + ": module " + printable(m->name) + " is already loaded";
     return nullptr;
   }
   m->name_atom = s.vm.atom(m->name);
@@ -599,7 +575,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
     std::string why;
     auto t = m->literal_arena.materialize(f.literals[i], s.vm.atoms, why);
     if (!t) {
-      err.message = label + ": literal " + std::to_string(i) + ": " + why;
+      err.message = printable_path(label) + ": literal " + std::to_string(i) + ": " + why;
       return nullptr;
     }
     m->literals.push_back(*t);
@@ -624,21 +600,23 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   fuse_move_pairs(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
-  if (!link(s, *added, pending, err)) return nullptr;
+  calls = std::move(pending);  // link() binds them
   return added;
 }
 
-Module* load_parsed(LoadSession& s, const ModuleFile& f, const std::string& label, LoadError& err) {
+// Verifies and registers one module. A script's calls into other modules
+// are left in `pending` for link().
+Module* add_parsed(LoadSession& s, const ModuleFile& f, const std::string& label, std::vector<PendingCall>& pending,
+                   LoadError& err) {
   if (!verify_module(f, label, err)) return nullptr;
   if (f.type == ModuleType::Native) return load_native(s, f, label, err);
-  return load_script(s, f, label, err);
+  return add_script(s, f, label, pending, err);
 }
 
-Module* load_path(LoadSession& s, const std::string& path, LoadError& err) {
-  bool ok = false;
-  std::string bytes = read_file(path, ok);
-  if (!ok) {
-    err.message = path + ": cannot read file: " + std::strerror(errno);
+Module* add_path(LoadSession& s, const std::string& path, std::vector<PendingCall>& pending, LoadError& err) {
+  std::string bytes;
+  if (auto problem = read_regular_file(path, bytes)) {
+    err.message = printable_path(path) + ": " + *problem;
     return nullptr;
   }
   if (fs::path(path).extension() == ".lzs") {
@@ -648,40 +626,132 @@ Module* load_path(LoadSession& s, const std::string& path, LoadError& err) {
       err.message = why;
       return nullptr;
     }
-    return load_parsed(s, *f, path, err);
+    return add_parsed(s, *f, path, pending, err);
   }
   auto f = read_module(bytes, path, err);
   if (!f) return nullptr;
-  return load_parsed(s, *f, path, err);
+  return add_parsed(s, *f, path, pending, err);
 }
 
-Module* load_named(LoadSession& s, std::string_view name, LoadError& err) {
+// Module names become file names on the search path (NAME.lzr): a name
+// that could name a file elsewhere is never looked up.
+std::optional<std::string> unsafe_module_name(std::string_view name) {
+  if (name.find('/') != std::string_view::npos) return "contains '/'";
+  if (name.find('\\') != std::string_view::npos) return "contains '\\'";
+  if (name.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  if (name.find("..") != std::string_view::npos) return "contains '..'";
+  return std::nullopt;
+}
+
+// The module `name`: loaded already, or found on the search path and added
+// (its own calls left in `pending`).
+Module* find_or_add_named(LoadSession& s, std::string_view name, std::vector<PendingCall>& pending, LoadError& err) {
   if (auto atom = s.vm.atoms.find(name))
     if (Module* m = s.vm.find_module(*atom)) return m;
+  if (auto why = unsafe_module_name(name)) {
+    err.message = "module name " + printable(name) + " " + *why + ", so no module file can have it";
+    return nullptr;
+  }
   for (const std::string& dir : s.vm.search_path) {
     for (const char* ext : {".lzr", ".lzs"}) {
-      fs::path p = fs::path(dir) / (std::string(name) + ext);
+      const std::string path = (fs::path(dir) / (std::string(name) + ext)).string();
+      if (auto problem = not_regular_file_problem(path)) {
+        err.message = printable_path(path) + ": " + *problem;
+        return nullptr;
+      }
       std::error_code ec;
-      if (!fs::is_regular_file(p, ec)) continue;
-      Module* m = load_path(s, p.string(), err);
+      if (!fs::is_regular_file(path, ec)) continue;
+      Module* m = add_path(s, path, pending, err);
       if (m && m->name != name) {
-        err.message = p.string() + ": defines module " + printable(m->name) + ", expected " + printable(name);
+        err.message = printable_path(path) + ": defines module " + printable(m->name) + ", expected " + printable(name);
         return nullptr;
       }
       return m;
     }
   }
   std::string where;
-  for (const std::string& dir : s.vm.search_path) where += (where.empty() ? "" : ":") + dir;
+  for (const std::string& dir : s.vm.search_path) where += (where.empty() ? "" : ":") + printable_path(dir);
   err.message = "module " + printable(name) + " not found (searched " + (where.empty() ? "nothing" : where) + ")";
   return nullptr;
 }
 
-// Runs one top-level load; on failure unloads every module it added.
+// "mod.fun/2", escaped: names come from the module.
+std::string callee_name(const PendingCall& pc) {
+  return printable(pc.target.module + "." + pc.target.name) + "/" + std::to_string(pc.target.arity);
+}
+
+// "FILE: word W: call to mod.fun/2": the call `u` is binding.
+std::string call_site(const Unlinked& u) {
+  const PendingCall& pc = u.pending[u.next];
+  return word_error(u.module->file, pc.word, "call to " + callee_name(pc));
+}
+
+// `what` went wrong binding the innermost call of `chain`: the message names
+// the calls that led there, outermost first. A long chain shows its ends
+// only, so the message does not grow with the chain.
+std::string chained(const std::vector<Unlinked>& chain, const std::string& what) {
+  constexpr size_t kEnds = 8;
+  const size_t outer = chain.size() - 1;
+  std::string out;
+  for (size_t i = 0; i < outer; ++i) {
+    if (outer > 2 * kEnds && i >= kEnds && i < outer - kEnds) {
+      if (i == kEnds) out += "... " + count_of(outer - 2 * kEnds, "more call") + " ...: ";
+      continue;
+    }
+    out += call_site(chain[i]) + ": ";
+  }
+  return out + what;
+}
+
+// Binds the calls of `root` into other modules, loading each module from
+// the search path when first called, and linking it before going on (depth
+// first, in call order). The chain of modules being linked is an explicit
+// stack, so a chain of any length needs no C++ stack per module.
+bool link(LoadSession& s, Module* root, std::vector<PendingCall> pending, LoadError& err) {
+  std::vector<Unlinked> chain;
+  if (!pending.empty()) chain.push_back({root, std::move(pending)});
+  while (!chain.empty()) {
+    Unlinked& u = chain.back();
+    if (u.next == u.pending.size()) {
+      chain.pop_back();
+      continue;
+    }
+    const PendingCall& pc = u.pending[u.next];
+    std::vector<PendingCall> callee_calls;
+    Module* target = find_or_add_named(s, pc.target.module, callee_calls, err);
+    if (!target) {
+      err.message = chained(chain, call_site(u) + ": " + err.message);
+      return false;
+    }
+    if (!callee_calls.empty()) {  // link the new module first; this call binds when we are back
+      chain.push_back({target, std::move(callee_calls)});
+      continue;
+    }
+    auto atom = s.vm.atoms.find(pc.target.name);
+    const FunctionInfo* fn = atom ? target->find(*atom, pc.target.arity) : nullptr;
+    if (!fn) {
+      err.message = chained(chain, word_error(u.module->file, pc.word, "call to undefined function " + callee_name(pc)));
+      return false;
+    }
+    if (fn->upvals > 0) {
+      err.message = chained(chain, word_error(u.module->file, pc.word,
+                                              "call to " + callee_name(pc) + ", which needs a closure (upvals > 0)"));
+      return false;
+    }
+    set_call_target(u.module->code[pc.insn], fn);
+    ++u.next;
+  }
+  return true;
+}
+
+// Runs one top-level load: `add` registers the first module, link() the
+// rest. On failure unloads every module the load added.
 template <typename F>
-Module* transaction(VM& vm, LoadError& err, F&& body) {
+Module* transaction(VM& vm, LoadError& err, F&& add) {
   LoadSession s{vm, {}};
-  Module* m = body(s);
+  std::vector<PendingCall> pending;
+  Module* m = add(s, pending);
+  if (m && !link(s, m, std::move(pending), err)) m = nullptr;
   if (!m) {
     for (auto it = s.added.rbegin(); it != s.added.rend(); ++it) vm.remove_module(*it);
   }
@@ -691,18 +761,22 @@ Module* transaction(VM& vm, LoadError& err, F&& body) {
 }  // namespace
 
 Module* load_module_file(VM& vm, const std::string& path, LoadError& err) {
-  return transaction(vm, err, [&](LoadSession& s) { return load_path(s, path, err); });
+  return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) {
+    return add_path(s, path, pending, err);
+  });
 }
 
 Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& label, LoadError& err) {
-  return transaction(vm, err, [&](LoadSession& s) -> Module* {
+  return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) -> Module* {
     auto f = read_module(bytes, label, err);
-    return f ? load_parsed(s, *f, label, err) : nullptr;
+    return f ? add_parsed(s, *f, label, pending, err) : nullptr;
   });
 }
 
 Module* load_module_named(VM& vm, std::string_view name, LoadError& err) {
-  return transaction(vm, err, [&](LoadSession& s) { return load_named(s, name, err); });
+  return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) {
+    return find_or_add_named(s, name, pending, err);
+  });
 }
 
 }  // namespace lzr

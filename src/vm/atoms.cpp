@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "format/literal.h"
 #include "vm/term_ops.h"
 
 namespace lzr {
@@ -38,6 +39,16 @@ std::optional<Term> AtomTable::intern(std::string_view text) {
   names_.push_back(stored);
   index_.emplace(stored, index);
   return make_atom(index);
+}
+
+std::optional<Term> AtomTable::intern_checked(std::string_view text, Term& reason) {
+  reason = kAtom_system_limit;
+  if (text.size() > kMaxAtomLength) return std::nullopt;
+  if (atom_text_problem(text)) {
+    reason = kAtom_badarg;
+    return std::nullopt;
+  }
+  return intern(text);
 }
 
 std::string_view AtomTable::store(std::string_view text) {

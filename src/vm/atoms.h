@@ -39,7 +39,13 @@ class AtomTable {
   AtomTable(const AtomTable&) = delete;  // names_ and index_ view into text_chunks_
   AtomTable& operator=(const AtomTable&) = delete;
   // Interns `text`; nullopt when the table is full or the text is too long.
+  // For texts the loader or the VM itself vouches for.
   std::optional<Term> intern(std::string_view text);
+  // Interns text made at run time (binary.to_atom, lzr_atom_n): it must
+  // follow the loader's atom rules (format/literal.h: valid UTF-8, no NUL).
+  // nullopt and `reason` = :system_limit for over 255 bytes or a full
+  // table, :badarg for text that breaks the rules.
+  std::optional<Term> intern_checked(std::string_view text, Term& reason);
   std::optional<Term> find(std::string_view text) const;
   // `atom` must come from this table (contains() checks).
   std::string_view text(Term atom) const { return names_[atom_index(atom)]; }

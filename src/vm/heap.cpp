@@ -265,6 +265,7 @@ void Heap::set_stress(bool on) {
 }
 
 Term* Heap::alloc_slow(size_t words) {
+  if (words > kMaxAllocWords) out_of_memory(words);  // mapped_bytes(words) would wrap around
   gc_requested_ = true;
   Block& current = blocks_[num_blocks_ - 1];
   Term* const reserve_end = current.start + current.reserved;

@@ -60,7 +60,7 @@ class Heap {
   Heap& operator=(const Heap&) = delete;
 
   // Returns `words` uninitialised words; never fails (aborts only if the OS
-  // refuses memory) and never collects. An inline fast path elsewhere (the
+  // refuses memory, or for more than kMaxAllocWords) and never collects. An inline fast path elsewhere (the
   // assembler engine) must do exactly this: bump top_ if end_ allows, else
   // call the slow path.
   Term* alloc(size_t words) {
@@ -107,6 +107,10 @@ class Heap {
   size_t old_limit_words() const { return old_limit_words_; }
 
   static constexpr size_t kMaxNurseryWords = size_t{1} << 20;  // 8 MiB
+  // The largest object: a header and kMaxPayloadWords. Callers building
+  // from untrusted sizes check against it first (raising system_limit); a
+  // larger request could not even be sized in bytes without overflow.
+  static constexpr size_t kMaxAllocWords = kMaxPayloadWords + 1;
 
   // Addresses the assembler engine reads and writes directly.
   static constexpr size_t top_offset();

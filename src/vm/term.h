@@ -97,6 +97,9 @@ constexpr Term make_header(BoxKind kind, uint64_t words) { return kTagHeader | (
 constexpr bool is_header(Term w) { return tag_of(w) == kTagHeader; }
 constexpr BoxKind header_kind(Term h) { return static_cast<BoxKind>(h & 0xFF); }
 constexpr uint64_t header_words(Term h) { return (h & kPayloadMask) >> 8; }
+// The most payload words a header can count (40 bits): no object is larger,
+// and a length or count that would need more is a `system_limit`.
+constexpr uint64_t kMaxPayloadWords = (uint64_t{1} << 40) - 1;
 inline BoxKind box_kind(Term t) { return header_kind(boxed_ptr(t)[0]); }
 inline bool is_box_of(Term t, BoxKind k) { return is_boxed(t) && box_kind(t) == k; }
 
@@ -124,6 +127,7 @@ inline Term* tuple_elems(Term t) { return boxed_ptr(t) + 1; }
 
 inline uint64_t binary_size(Term t) { return boxed_ptr(t)[1]; }
 inline const uint8_t* binary_bytes(Term t) { return reinterpret_cast<const uint8_t*>(boxed_ptr(t) + 2); }
-constexpr uint64_t binary_words(uint64_t bytes) { return 1 + (bytes + 7) / 8; }
+constexpr uint64_t binary_words(uint64_t bytes) { return 1 + (bytes + 7) / 8; }  // bytes <= kMaxBinaryBytes
+constexpr uint64_t kMaxBinaryBytes = (kMaxPayloadWords - 1) * 8;
 
 }  // namespace lzr

@@ -1,5 +1,5 @@
-// The virtual machine: atoms, loaded modules, the module search path and
-// run-time options. Loading and running live in src/engine.
+// The virtual machine: atoms, loaded modules, the module search path, the
+// native-library path and run-time options. Loading and running live in src/engine.
 #pragma once
 
 #include <memory>
@@ -26,6 +26,9 @@ class VM {
   AtomTable atoms;
   VmOptions options;
   std::vector<std::string> search_path;
+  // Folders native libraries may come from besides the module's own folder
+  // (engine/native_library.h).
+  std::vector<std::string> native_path;
 
   Module* find_module(Term name_atom) const;
   Module* add_module(std::unique_ptr<Module> m);

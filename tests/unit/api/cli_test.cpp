@@ -1,5 +1,7 @@
 // Natives through the `lzr` binary: `lzr native`, `lzr run` of programs
 // calling native modules (errors, GC stress), and the two examples.
+#include <sys/stat.h>
+
 #include <string>
 
 #include "api_test_util.h"
@@ -12,9 +14,14 @@ const std::string kLibrary = LZR_TEST_NATIVES;
 const std::string kExampleNatives = LZR_EXAMPLE_NATIVE_DIR;
 const std::string kSource = LZR_SOURCE_DIR;
 
+// The test library's folder (the build tree), allowed as native path.
+const std::string kAllowLibrary = "LZR_NATIVE_PATH=" + fs::path(kLibrary).parent_path().string();
+
 struct Cli : ::testing::Test {
   TempDir dir;
-  RunResult lzr(std::vector<std::string> args, std::vector<std::string> env = {}) {
+  // Runs lzr with the test library's folder allowed (kAllowLibrary) unless
+  // `env` says otherwise.
+  RunResult lzr(std::vector<std::string> args, std::vector<std::string> env = {kAllowLibrary}) {
     args.insert(args.begin(), kLzr);
     return run_program(args, env);
   }
@@ -99,11 +106,95 @@ TEST_F(Cli, BigNativeAllocationUnderGcStress) {
              "  ret x0\n");
   for (const std::string& engine : engines()) {
     for (const char* stress : {"0", "1"}) {
-      RunResult r = lzr({"run", "--engine=" + engine, dir.file("p.lzs")}, {std::string("LZR_GC_STRESS=") + stress});
+      RunResult r = lzr({"run", "--engine=" + engine, dir.file("p.lzs")}, {kAllowLibrary, std::string("LZR_GC_STRESS=") + stress});
       EXPECT_EQ(r.status, 0) << engine << " stress " << stress << ": " << r.err;
       EXPECT_EQ(r.out, "\"early bird\"\n1000001\n201000\n\"early bird\"\n999999\n") << engine << " stress " << stress;
     }
   }
+}
+
+// ---- trust rules and data safety of native modules (docs/security.md) ----
+
+TEST_F(Cli, NativeLibraryOutsideTheAllowedFoldersFailsTheRunAndTheCheck) {
+  write_native_module(dir.file("tn.lzr"), "tn", kLibrary, {"one_arg/1"});
+  write_text(dir.file("p.lzs"), "func main/0\n  loadi x0, 5\n  call x0, tn.one_arg/1\n  ret x0\n");
+  const std::string refused = ": native library " + kLibrary +
+                              " is outside the module's folder and the native path (allow its folder with "
+                              "--native-path or LZR_NATIVE_PATH)\n";
+  RunResult r = lzr({"run", dir.file("p.lzs")}, {});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("p.lzs") + ": word 1: call to tn.one_arg/1: " + dir.file("tn.lzr") + refused);
+  r = lzr({"check", dir.file("tn.lzr")}, {});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, dir.file("tn.lzr") + refused);
+
+  // Consent by option or by environment.
+  const std::string folder = fs::path(kLibrary).parent_path().string();
+  r = lzr({"run", "--native-path", folder, dir.file("p.lzs")}, {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = lzr({"run", dir.file("p.lzs")}, {"LZR_NATIVE_PATH=/nowhere::" + folder});
+  EXPECT_EQ(r.status, 0) << r.err;
+  // lzr check says what would be loaded, and loads nothing.
+  r = lzr({"check", "--native-path", folder, dir.file("tn.lzr"), dir.file("p.lzs")}, {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, dir.file("tn.lzr") + ": ok: native module tn loads " + kLibrary + " (one_arg/1)\n" + dir.file("p.lzs") +
+                       ": ok\n");
+}
+
+TEST_F(Cli, CheckReportsARelativeLibraryAndRefusesOneThatLeavesTheFolder) {
+  write_native_module(dir.file("tn.lzr"), "tn", "libtn.so", {"one_arg/1", "count_args/2"});
+  RunResult r = lzr({"check", dir.file("tn.lzr")}, {});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("tn.lzr") + ": native library " + dir.file("libtn.so") + " does not exist\n");
+  fs::create_symlink(kLibrary, dir.file("libtn.so"));
+  r = lzr({"check", dir.file("tn.lzr")}, {});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, dir.file("tn.lzr") + ": ok: native module tn loads " + dir.file("libtn.so") +
+                       " (one_arg/1, count_args/2)\n");
+  write_native_module(dir.file("tn.lzr"), "tn", "../../lib/libc.so.6", {"abort/0"});
+  r = lzr({"check", dir.file("tn.lzr")}, {});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("tn.lzr") +
+                       ": native library path ../../lib/libc.so.6 leaves the module's folder (a relative library "
+                       "path cannot contain '..')\n");
+}
+
+TEST_F(Cli, FifoLibraryDoesNotBlockTheRun) {
+  ASSERT_EQ(mkfifo(dir.file("libfifo.so").c_str(), 0600), 0);
+  write_native_module(dir.file("tn.lzr"), "tn", "libfifo.so", {"f/0"});
+  write_text(dir.file("p.lzs"), "func main/0\n  call x0, tn.f/0\n  ret x0\n");
+  // `timeout` turns a hang into exit 124 instead of a stuck test.
+  RunResult r = run_program({"/usr/bin/timeout", "20", kLzr, "run", dir.file("p.lzs")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("p.lzs") + ": word 0: call to tn.f/0: " + dir.file("tn.lzr") + ": native library " +
+                       dir.file("libfifo.so") + " is a FIFO, not a regular file\n");
+}
+
+TEST_F(Cli, NativeCommandNeverOverwritesItsLibrary) {
+  fs::copy_file(kLibrary, dir.file("libn.so"));
+  const std::string before = read_text(dir.file("libn.so"));
+  // Relative, as stored (it resolves against the output's folder)...
+  RunResult r = lzr({"native", "n", "libn.so", "one_arg/1", "-o", dir.file("libn.so")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("libn.so") + ": is the native library the module names; choose another output (-o)\n");
+  // ... absolute, and through another name for the same file.
+  fs::create_hard_link(dir.file("libn.so"), dir.file("alias.so"));
+  r = lzr({"native", "n", dir.file("libn.so"), "one_arg/1", "-o", dir.file("alias.so"), "--check"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(read_text(dir.file("libn.so")), before);
+}
+
+TEST_F(Cli, FailedNativeCheckKeepsTheExistingFile) {
+  write_text(dir.file("notes.lzr"), "precious");
+  RunResult r = lzr({"native", "tn", kLibrary, "nope/1", "-o", dir.file("notes.lzr"), "--check"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, dir.file("notes.lzr") + ": native library " + kLibrary + " has no symbol nope (for nope/1)\n");
+  EXPECT_EQ(read_text(dir.file("notes.lzr")), "precious");
+  // A check that passes replaces it.
+  r = lzr({"native", "tn", kLibrary, "one_arg/1", "-o", dir.file("notes.lzr"), "--check"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_text(dir.file("notes.lzr")).substr(0, 4), std::string("LZR\x00", 4));
 }
 
 // examples/native: demo.lzs against the modules the build wrote with `lzr native`.

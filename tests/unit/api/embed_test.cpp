@@ -83,7 +83,7 @@ TEST_F(Embed, LoadErrorsAreOneLine) {
   EXPECT_EQ(msg.rfind("m.lzs:3:", 0), 0u) << msg;
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   ASSERT_EQ(lzr_vm_load_file(vm, "/no/such/file.lzr"), LZR_LOAD_ERROR);
-  EXPECT_STREQ(lzr_vm_message(vm), "/no/such/file.lzr: cannot read file: No such file or directory");
+  EXPECT_STREQ(lzr_vm_message(vm), "/no/such/file.lzr: cannot read: No such file or directory");
   ASSERT_EQ(lzr_vm_load_image(vm, nullptr, 0, nullptr), LZR_LOAD_ERROR);
   EXPECT_EQ(std::string(lzr_vm_message(vm)).rfind("<memory>: byte 0: ", 0), 0u) << lzr_vm_message(vm);
 }
@@ -186,6 +186,23 @@ TEST_F(Embed, DefineModuleChecksItsInput) {
   EXPECT_EQ(lzr_vm_define_module(vm, "", ok, 2), LZR_BAD_CALL);
   EXPECT_EQ(lzr_vm_define_module(vm, "h2", nullptr, 1), LZR_BAD_CALL);
   EXPECT_EQ(lzr_vm_define_module(vm, "h2", nullptr, 0), LZR_OK) << "an empty module is fine";
+}
+
+// Names become atoms, so they follow the loader's atom rules; messages
+// escape them.
+TEST_F(Embed, DefineModuleNamesFollowTheAtomRules) {
+  auto fn = [](lzr_env* env, const lzr_term*, unsigned) { return lzr_nil(env); };
+  const lzr_native_def ok[] = {{"f", 0, fn}};
+  EXPECT_EQ(lzr_vm_define_module(vm, "bad\xFF", ok, 1), LZR_BAD_CALL);
+  EXPECT_STREQ(lzr_vm_message(vm), "lzr_vm_define_module bad\\xFF: the name is not valid UTF-8");
+  EXPECT_EQ(lzr_vm_define_module(vm, std::string(256, 'm').c_str(), ok, 1), LZR_BAD_CALL);
+  const lzr_native_def surrogate[] = {{"\xED\xA0\x80", 0, fn}};
+  EXPECT_EQ(lzr_vm_define_module(vm, "h", surrogate, 1), LZR_BAD_CALL);
+  EXPECT_STREQ(lzr_vm_message(vm), "lzr_vm_define_module h: function 0 (\\xED\\xA0\\x80): the name is not valid UTF-8");
+  const lzr_native_def twice[] = {{"a\nlzr: error: forged", 0, fn}, {"a\nlzr: error: forged", 0, fn}};
+  EXPECT_EQ(lzr_vm_define_module(vm, "h\nx", twice, 2), LZR_BAD_CALL);
+  EXPECT_STREQ(lzr_vm_message(vm), "lzr_vm_define_module h\\nx: function 1: a\\nlzr: error: forged/0 is defined twice");
+  EXPECT_EQ(lzr_vm_define_module(vm, "caf\xC3\xA9", ok, 1), LZR_OK) << lzr_vm_message(vm);
 }
 
 TEST_F(Embed, Engines) {

@@ -3,6 +3,9 @@
 // natives/test_natives.c, loaded into this test executable (which exports
 // the lzr_* functions it calls).
 #include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
 
 #include <string>
 
@@ -15,6 +18,12 @@ const std::string kLibrary = LZR_TEST_NATIVES;
 
 struct NativeModules : VmFixture {
   TempDir dir;
+  // The test library lives in the build tree: allowed explicitly, as a host
+  // must (the tests of the trust rules use VMs without this).
+  void SetUp() override {
+    VmFixture::SetUp();
+    lzr_vm_add_native_path(vm, fs::path(kLibrary).parent_path().c_str());
+  }
   // Writes tn.lzr (or `file`) into the temp folder; returns its path.
   std::string module(const std::vector<std::string>& fns, const std::string& lib = kLibrary,
                      const std::string& file = "tn.lzr", const std::string& name = "tn") {
@@ -106,6 +115,88 @@ TEST_F(NativeModules, MalformedFunctionEntryIsRejectedBeforeDlopen) {
   std::string msg = lzr_vm_message(vm);
   EXPECT_EQ(msg.find(path + ": "), 0u) << msg;
   EXPECT_NE(msg.find("\"one_arg\" is not name/arity"), std::string::npos) << msg;
+}
+
+// ---- the trust rules (docs/security.md): which libraries a module may open ----
+
+// The path of the C library this process runs with.
+std::string libc_path() {
+  Dl_info info;
+  EXPECT_NE(dladdr(reinterpret_cast<void*>(&abort), &info), 0);
+  return info.dli_fname;
+}
+
+TEST_F(NativeModules, AbsoluteLibraryOutsideTheAllowedFoldersIsRefused) {
+  // A module naming the system's C library to bind abort/0.
+  const std::string libc = libc_path();
+  std::string path = module({"abort/0"}, libc);
+  ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR);
+  EXPECT_EQ(std::string(lzr_vm_message(vm)),
+            path + ": native library " + libc +
+                " is outside the module's folder and the native path (allow its folder with --native-path or "
+                "LZR_NATIVE_PATH)");
+  // "/allowed/../elsewhere" is judged where it leads.
+  fs::create_directories(dir.path / "mods");
+  fs::create_directories(dir.path / "allowed");
+  fs::create_directories(dir.path / "other");
+  fs::create_symlink(kLibrary, dir.path / "other" / "libtn.so");
+  lzr_vm_add_native_path(vm, (dir.path / "allowed").c_str());
+  path = module({"one_arg/1"}, (dir.path / "allowed/../other/libtn.so").string(), "mods/tn.lzr");
+  ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR);
+  EXPECT_EQ(std::string(lzr_vm_message(vm)),
+            path + ": native library " + (dir.path / "other/libtn.so").string() +
+                " is outside the module's folder and the native path (allow its folder with --native-path or "
+                "LZR_NATIVE_PATH)");
+  // Allowing the folder (or a folder above it) lets it load.
+  lzr_vm_add_native_path(vm, dir.file("other/").c_str());
+  EXPECT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_OK) << lzr_vm_message(vm);
+}
+
+TEST_F(NativeModules, AbsolutePathInsideTheModuleFolderNeedsNoPermission) {
+  fs::create_directories(dir.path / "lib");
+  fs::create_symlink(kLibrary, dir.path / "lib" / "libtn.so");
+  lzr_vm* fresh = lzr_vm_new();  // no native path at all
+  std::string path = module({"one_arg/1"}, dir.file("lib/libtn.so"));
+  EXPECT_EQ(lzr_vm_load_file(fresh, path.c_str()), LZR_OK) << lzr_vm_message(fresh);
+  lzr_vm_free(fresh);
+}
+
+TEST_F(NativeModules, RelativePathCannotLeaveTheModuleFolder) {
+  fs::create_directories(dir.path / "mods");
+  fs::create_symlink(kLibrary, dir.path / "libtn.so");
+  for (const char* lib : {"../libtn.so", "x/../../libtn.so", "./.."}) {
+    std::string path = module({"one_arg/1"}, lib, "mods/tn.lzr");
+    ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR) << lib;
+    EXPECT_EQ(std::string(lzr_vm_message(vm)),
+              path + ": native library path " + lib + " leaves the module's folder (a relative library path cannot contain '..')");
+  }
+}
+
+TEST_F(NativeModules, LibraryThatIsNotARegularFileIsRefusedWithoutOpeningIt) {
+  // A FIFO would block dlopen() forever; a directory or a device is no library.
+  ASSERT_EQ(mkfifo(dir.file("libfifo.so").c_str(), 0600), 0);
+  fs::create_directories(dir.path / "libdir.so");
+  struct Case {
+    std::string lib, shown, what;
+  };
+  for (const Case& c : {Case{"libfifo.so", dir.file("libfifo.so"), "a FIFO"},
+                        Case{"libdir.so", dir.file("libdir.so"), "a directory"},
+                        Case{"/dev/zero", "/dev/zero", "a character device"}}) {
+    if (c.lib == "/dev/zero") lzr_vm_add_native_path(vm, "/dev");
+    std::string path = module({"one_arg/1"}, c.lib);
+    ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR) << c.lib;
+    EXPECT_EQ(std::string(lzr_vm_message(vm)), path + ": native library " + c.shown + " is " + c.what + ", not a regular file");
+  }
+}
+
+TEST_F(NativeModules, LibraryPathWithANewlineStaysOnOneLine) {
+  // A path that would print a second, forged "lzr: error:" line.
+  fs::create_directories(dir.path / "x\nlzr: error: forged");
+  std::string path = module({"one_arg/1"}, "x\nlzr: error: forged/libnone.so");
+  ASSERT_EQ(lzr_vm_load_file(vm, path.c_str()), LZR_LOAD_ERROR);
+  const std::string msg = lzr_vm_message(vm);
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  EXPECT_EQ(msg, path + ": cannot load native library " + dir.file("") + "x\\nlzr: error: forged/libnone.so: cannot open shared object file: No such file or directory");
 }
 
 // build_big(n) allocates n list cells, a map of n/5 + 1000 entries and more,

@@ -1,6 +1,7 @@
 // Every term function of the C API, through the env of an embedded VM (the
 // same functions a native calls).
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -10,7 +11,19 @@
 namespace lzr_test {
 namespace {
 
-using Terms = VmFixture;
+struct Terms : VmFixture {
+  // What building `t` raised: lzr_vm_call names the error of an argument
+  // that is LZR_RAISED.
+  std::string raised(lzr_term t) {
+    EXPECT_EQ(t, LZR_RAISED);
+    lzr_term r = 0;
+    EXPECT_EQ(lzr_vm_call(vm, "kernel", "is_integer", &t, 1, &r), LZR_BAD_CALL);
+    const std::string m = lzr_vm_message(vm);
+    const std::string mark = "(building it failed: ";
+    const size_t at = m.find(mark);
+    return at == std::string::npos ? "(not raised: " + m + ")" : m.substr(at + mark.size(), m.size() - at - mark.size() - 1);
+  }
+};
 
 TEST_F(Terms, TypeOfEveryKind) {
   load_source("module f\nfunc id/1\n  ret x0\nfunc make/0\n  fn x0, id/1\n  ret x0\n");
@@ -186,7 +199,6 @@ TEST_F(Terms, Atoms) {
   EXPECT_FALSE(lzr_atom_is(env, lzr_string(env, "ok"), "ok"));
   EXPECT_FALSE(lzr_get_atom(env, lzr_int(env, 1), &s, &len));
   EXPECT_EQ(text(lzr_atom(env, "two words")), ":\"two words\"");
-  EXPECT_EQ(text(lzr_atom_n(env, "a\0b", 3)), ":\"a\\x00b\"");
   EXPECT_NE(lzr_atom(env, std::string(255, 'a').c_str()), LZR_RAISED);
   EXPECT_EQ(lzr_atom(env, std::string(256, 'a').c_str()), LZR_RAISED);
   EXPECT_EQ(lzr_atom(env, nullptr), LZR_RAISED);
@@ -219,6 +231,54 @@ TEST_F(Terms, Binaries) {
   std::memcpy(out, "hello", 5);
   EXPECT_EQ(text(filled), "\"hello\"");
   EXPECT_FALSE(lzr_get_binary(env, lzr_atom(env, "hello"), &data, &len));
+}
+
+// Atoms made at run time follow the loader's rules (valid UTF-8, no NUL,
+// at most 255 bytes), so every atom prints as text that reads back.
+TEST_F(Terms, AtomTextFollowsTheLoaderRules) {
+  for (const std::string& bad : {std::string("a\0b", 3), std::string("\xFF\xFE"), std::string("\xED\xA0\x80"),
+                                std::string("\xC0\x80"), std::string("ok\xE2\x82")}) {
+    EXPECT_EQ(raised(lzr_atom_n(env, bad.data(), bad.size())), ":badarg") << text(lzr_binary(env, bad.data(), bad.size()));
+  }
+  EXPECT_EQ(raised(lzr_atom(env, std::string(256, 'a').c_str())), ":system_limit");
+  EXPECT_EQ(raised(lzr_atom(env, (std::string(255, 'a') + "\xFF").c_str())), ":system_limit") << "length first";
+  EXPECT_EQ(text(lzr_atom(env, "h\xC3\xA9llo")), ":\"h\xC3\xA9llo\"");
+}
+
+TEST_F(Terms, BinaryToAtomFollowsTheLoaderRules) {
+  lzr_term r = 0;
+  for (const std::string& bad : {std::string(1, '\0'), std::string("\xFF\xFE"), std::string("\xED\xB0\x80")}) {
+    lzr_term arg = lzr_binary(env, bad.data(), bad.size());
+    ASSERT_EQ(lzr_vm_call(vm, "binary", "to_atom", &arg, 1, &r), LZR_ERROR);
+    EXPECT_EQ(text(r), ":badarg");
+  }
+  lzr_term long_text = lzr_string(env, std::string(256, 'x').c_str());
+  ASSERT_EQ(lzr_vm_call(vm, "binary", "to_atom", &long_text, 1, &r), LZR_ERROR);
+  EXPECT_EQ(text(r), ":system_limit");
+  lzr_term fine = lzr_string(env, "caf\xC3\xA9");
+  ASSERT_EQ(lzr_vm_call(vm, "binary", "to_atom", &fine, 1, &r), LZR_OK);
+  EXPECT_EQ(r, lzr_atom(env, "caf\xC3\xA9"));
+}
+
+// Every length and pointer the documentation promises to check.
+TEST_F(Terms, LengthsAndPointersAreChecked) {
+  unsigned char* out = nullptr;
+  EXPECT_EQ(raised(lzr_binary_alloc(env, SIZE_MAX, &out)), ":system_limit");
+  EXPECT_EQ(raised(lzr_binary_alloc(env, SIZE_MAX - 8, &out)), ":system_limit");
+  EXPECT_EQ(raised(lzr_binary_alloc(env, size_t{1} << 43, &out)), ":system_limit") << "past a header's 40-bit count";
+  EXPECT_EQ(out, nullptr);
+  EXPECT_EQ(raised(lzr_binary_alloc(env, 5, nullptr)), ":badarg");
+  EXPECT_EQ(raised(lzr_binary(env, "x", SIZE_MAX)), ":system_limit");
+  const lzr_term items[2] = {lzr_int(env, 1), lzr_int(env, 2)};
+  // The count is checked before any element is read.
+  EXPECT_EQ(raised(lzr_tuple(env, items, SIZE_MAX)), ":system_limit");
+  EXPECT_EQ(raised(lzr_list(env, items, SIZE_MAX / 2 + 1)), ":system_limit");
+  EXPECT_EQ(raised(lzr_map_from_pairs(env, items, SIZE_MAX / 2 + 1)), ":system_limit");
+  EXPECT_EQ(raised(lzr_raise_badarity(env, nullptr, 2)), ":badarg");
+  EXPECT_EQ(raised(lzr_raise_atom(env, nullptr)), ":badarg");
+  EXPECT_EQ(raised(lzr_raise_tagged(env, nullptr, items[0])), ":badarg");
+  // A NULL text buffer only measures.
+  EXPECT_EQ(lzr_to_text(env, items[0], nullptr, 16), 1u);
 }
 
 TEST_F(Terms, Lists) {

@@ -1,6 +1,8 @@
 // Loading, linking and executing modules through the engine API.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -149,6 +151,85 @@ TEST_F(LoaderTest, LinkErrorsEscapeNamesAndStayOneLine) {
   EXPECT_EQ(err.message, main + ": word 0: call to undefined function binary.pa\\n/3");
 }
 
+// Loading recursed once per module (load, link, load the callee, ...), about
+// 1.8 KB of C++ stack each: a chain of 5,000 modules that call the next
+// overflowed an 8 MiB stack. The load now runs in a thread with 1 MiB.
+TEST_F(LoaderTest, LongChainOfModulesLoadsWithoutDeepCxxRecursion) {
+  constexpr int kModules = 3000;
+  for (int i = 0; i < kModules; ++i) {
+    const std::string name = "m" + std::to_string(i);
+    write(name + ".lzs", i + 1 < kModules
+                             ? "module " + name + "\nfunc f/0\n  call x0, m" + std::to_string(i + 1) + ".f/0\n  ret x0\n"
+                             : "module " + name + "\nfunc f/0\n  loadi x0, 7\n  ret x0\n");
+  }
+  Module* m = nullptr;
+  LoadError err;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t{1} << 20);
+  struct Job {
+    VM& vm;
+    std::string path;
+    Module*& m;
+    LoadError& err;
+  } job{vm_, (dir_ / "m0.lzs").string(), m, err};
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(&thread, &attr, [](void* p) -> void* {
+    auto* j = static_cast<Job*>(p);
+    j->m = load_module_file(j->vm, j->path, j->err);
+    return nullptr;
+  }, &job), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "f", {}), "7");
+  EXPECT_TRUE(vm_.find_module(vm_.atom("m2999")));
+}
+
+TEST_F(LoaderTest, ErrorAtTheEndOfALongChainNamesItsEnds) {
+  constexpr int kModules = 40;
+  for (int i = 0; i < kModules; ++i)
+    write("c" + std::to_string(i) + ".lzs",
+          "module c" + std::to_string(i) + "\nfunc f/0\n  call x0, c" + std::to_string(i + 1) + ".f/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, (dir_ / "c0.lzs").string(), err));
+  std::string want;
+  auto site = [&](int i) {
+    return (dir_ / ("c" + std::to_string(i) + ".lzs")).string() + ": word 0: call to c" + std::to_string(i + 1) + ".f/0: ";
+  };
+  for (int i = 0; i < 8; ++i) want += site(i);
+  want += "... 23 more calls ...: ";
+  for (int i = 31; i < kModules; ++i) want += site(i);
+  want += "module c40 not found (searched " + dir_.string() + ")";
+  EXPECT_EQ(err.message, want);
+}
+
+// A module name is a file name on the search path: one that names a path
+// (absolute, or climbing out with ..) would load a file from any folder.
+TEST_F(LoaderTest, ModuleNamesThatNamePathsAreLoadErrors) {
+  const fs::path other = dir_ / "other";
+  fs::create_directories(other);
+  const std::string abs = (other / "y").string();
+  write("other/y.lzs", "module :\"" + abs + "\"\nfunc f/0\n  loadi x0, 1\n  ret x0\n");
+  write("other/z.lzs", "module :\"../other/z\"\nfunc f/0\n  loadi x0, 1\n  ret x0\n");
+  for (const std::string& name : {abs, std::string("../other/z")}) {
+    std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, :\"" + name + ".f/0\"\n  ret x0\n");
+    LoadError err;
+    EXPECT_FALSE(load_module_file(vm_, main, err)) << name;
+    EXPECT_EQ(err.message, main + ": word 0: call to " + name + ".f/0: module name " + name +
+                               " contains '/', so no module file can have it");
+  }
+  // Hosts name modules too (lzr_vm_call). Names are escaped in the message.
+  const std::pair<const char*, const char*> named[] = {
+      {"..", "module name .. contains '..'"}, {"a..b", "module name a..b contains '..'"},
+      {"a\\b", "module name a\\\\b contains '\\'"}, {"/etc/passwd", "module name /etc/passwd contains '/'"}};
+  for (auto [name, want] : named) {
+    LoadError err;
+    EXPECT_FALSE(load_module_named(vm_, name, err)) << name;
+    EXPECT_EQ(err.message, std::string(want) + ", so no module file can have it");
+  }
+}
+
 TEST_F(LoaderTest, FileDefiningAnotherModuleNameIsRejected) {
   write("dep.lzs", "module other\nfunc f/0\n  ret x0\n");
   std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, dep.f/0\n  ret x0\n");
@@ -177,7 +258,7 @@ TEST_F(LoaderTest, UnreadableFileIsReported) {
   LoadError err;
   std::string missing = (dir_ / "missing.lzr").string();
   EXPECT_FALSE(load_module_file(vm_, missing, err));
-  EXPECT_EQ(err.message, missing + ": cannot read file: No such file or directory");
+  EXPECT_EQ(err.message, missing + ": cannot read: No such file or directory");
 }
 
 TEST_F(LoaderTest, RuntimeErrorKeepsTheCallStackForTheTrace) {

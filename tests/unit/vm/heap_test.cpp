@@ -47,6 +47,22 @@ TEST(Heap, BumpAllocatesUntilFullThenRequestsGc) {
   EXPECT_FALSE(heap.owns(reinterpret_cast<Term*>(&local)));
 }
 
+// A request whose size in bytes does not fit 64 bits was once served by a
+// one-page block (the byte count wrapped around): 2^61 + 1 words is 8 bytes
+// after the wrap. Past the largest object (Heap::kMaxAllocWords) a request
+// is out of memory, whatever the OS would say.
+TEST(HeapDeathTest, RequestsPastTheLargestObjectAreRefused) {
+  for (size_t words : {(size_t{1} << 61) + 1, SIZE_MAX - 8, Heap::kMaxAllocWords + 1}) {
+    EXPECT_DEATH(
+        {
+          Heap heap(1024);
+          Term* p = heap.alloc(words);
+          p[words - 1] = 0;  // what a binary's padding store would do
+        },
+        "out of memory") << words;
+  }
+}
+
 TEST(Heap, HotFieldOffsetsMatchTheObject) {
   Heap heap(1024);
   heap.set_stress(false);
