@@ -7,12 +7,14 @@
 // tag in the low 16 bits, where adding or subtracting the shifted right
 // operand (low bits zero) leaves it; one rotation back re-tags the result.
 //
-// Fast paths: small-int add/sub/mul/div/mod/and/or/xor and float
-// add/sub/mul/div. Everything else (mixed int/float, booleans, shifts,
-// overflow, errors) goes to arith(), the reference definition.
+// Fast paths: small-int add/sub/mul/div/mod/and/or/xor/shl/shr, float and
+// mixed integer/float add/sub/mul/div, neg and not. Everything else
+// (booleans, float mod, overflow, errors) goes to arith(), the reference
+// definition.
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
+#include "vm/atoms.h"
 
 namespace lzr::asm_engine {
 
@@ -63,6 +65,63 @@ x86::Gp rhs_shifted(x86::Assembler& a, const Operand& rhs, const RhsHint& hint) 
 
 void to_rsi(x86::Assembler& a, x86::Gp r) {
   if (r.id() != x86::rsi.id()) a.mov(x86::rsi, r);
+}
+
+// r = r shifted arithmetically right by rcx (> 0; counts above 63 shift
+// by 63, as arith() does), where r holds a small integer's payload << 16.
+// Re-tags it. Clobbers rcx, rdx.
+void shift_right(x86::Assembler& a, x86::Gp r) {
+  a.mov(x86::edx, 63);
+  a.cmp(x86::rcx, x86::rdx);
+  a.cmova(x86::rcx, x86::rdx);
+  a.sar(r, x86::cl);
+  a.and_(r, -65536);  // the payload's bits shifted into the tag's place
+  a.or_(r, kIntTag16);
+  a.ror(r, 16);
+}
+
+// shl / shr of small integers r10 by r11 into rax: a shift the other way
+// for a negative count. A left shift keeps its value only if shifting the
+// result back gives the operand again, else `slow` (where arith() raises
+// overflow); counts of 48 and more go to `slow` too (0 << n is 0 there).
+// Clobbers rcx, rdx, rsi.
+void shift(Emitter& e, ArithOp op, Label slow) {
+  x86::Assembler& a = e.a;
+  Label other_way = a.newLabel(), done = a.newLabel();
+  a.mov(x86::rcx, x86::r11);
+  a.shl(x86::rcx, 64 - kTagShift);
+  a.sar(x86::rcx, 64 - kTagShift);  // the count n
+  a.mov(x86::rax, x86::r10);
+  a.shl(x86::rax, 64 - kTagShift);  // the value << 16
+  auto left = [&a, slow] {          // by rcx >= 0
+    a.cmp(x86::rcx, kTagShift - 1);
+    a.ja(slow);
+    a.mov(x86::rdx, x86::rax);
+    a.shl(x86::rax, x86::cl);
+    a.mov(x86::rsi, x86::rax);
+    a.sar(x86::rsi, x86::cl);
+    a.cmp(x86::rsi, x86::rdx);
+    a.jne(slow);
+    a.or_(x86::rax, kIntTag16);
+    a.ror(x86::rax, 16);
+  };
+  a.test(x86::rcx, x86::rcx);
+  if (op == ArithOp::Shr) {
+    a.jle(other_way);
+    shift_right(a, x86::rax);
+    a.jmp(done);
+    a.bind(other_way);  // shr by n <= 0: shl by -n
+    a.neg(x86::rcx);
+    left();
+  } else {
+    a.js(other_way);
+    left();
+    a.jmp(done);
+    a.bind(other_way);
+    a.neg(x86::rcx);
+    shift_right(a, x86::rax);
+  }
+  a.bind(done);
 }
 
 // Integer fast path: lhs and rhs (registers or X slots, not rax/rsi) are
@@ -136,8 +195,8 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
       a.emit(x86::Inst::kIdXor, x86::rax, rhs);  // the tags cancel
       make_int(a, x86::rax);
       break;
-    default:
-      a.jmp(slow);  // shifts: rare, and their count rules live in arith()
+    case ArithOp::Shl: case ArithOp::Shr:
+      shift(e, op, slow);
       break;
   }
 }
@@ -146,18 +205,14 @@ bool has_float_path(ArithOp op) {
   return op == ArithOp::Add || op == ArithOp::Sub || op == ArithOp::Mul || op == ArithOp::Div;
 }
 
-// Float fast path on r10, r11: both floats (t < 0xFFF9 << 48, unsigned); a
-// non-finite result (overflow, division by zero) goes to `slow`, where
-// arith() raises badarith.
+// Float fast path on r10, r11: two numbers, not both small integers (those
+// took the integer path), the integer one converted exactly as arith()'s
+// as_double does; a non-finite result (overflow, division by zero) goes to
+// `slow`, where arith() raises badarith, as it does for non-numbers.
 void float_op(Emitter& e, ArithOp op, Label slow) {
   x86::Assembler& a = e.a;
-  a.mov(x86::rcx, imm(kTagInt));
-  a.cmp(x86::r10, x86::rcx);
-  a.jae(slow);
-  a.cmp(x86::r11, x86::rcx);
-  a.jae(slow);
-  a.movq(x86::xmm0, x86::r10);
-  a.movq(x86::xmm1, x86::r11);
+  e.load_number(x86::xmm0, x86::r10, x86::rcx, slow);
+  e.load_number(x86::xmm1, x86::r11, x86::rcx, slow);
   switch (op) {
     case ArithOp::Add: a.addsd(x86::xmm0, x86::xmm1); break;
     case ArithOp::Sub: a.subsd(x86::xmm0, x86::xmm1); break;
@@ -264,16 +319,76 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   });
 }
 
-// a = f(b) through a helper taking (Process*, Term) that may raise.
+// Calls helper(p, r10) (neg, not), stores its result, next.
 template <typename F>
-void emit_unary_helper(Emitter& e, IOp iop, F* helper) {
-  e.begin(iop);
-  e.load_operand(x86::rsi, kInsnB);
+void unary_slow_path(Emitter& e, F* helper) {
+  e.a.mov(x86::rsi, x86::r10);
   e.a.mov(x86::rdi, kProc);
   e.call(helper);
   e.check_raised(x86::rax);
   e.store_operand(kInsnA, x86::rax);
   e.next();
+}
+
+// neg: a small integer negated as its payload << 16 (jo: only -2^47 has no
+// negation in 48 bits; op_neg raises overflow), a float by its sign bit.
+void emit_neg(Emitter& e) {
+  x86::Assembler& a = e.a;
+  Label not_int = a.newLabel(), slow = a.newLabel();
+  e.begin(IOp::neg);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, not_int);  // rax = the payload
+  a.shl(x86::rax, 64 - kTagShift);
+  a.neg(x86::rax);
+  a.jo(slow);
+  a.or_(x86::rax, kIntTag16);
+  a.ror(x86::rax, 16);
+  e.store_operand(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, not_int, slow] {
+    x86::Assembler& a = e.a;
+    a.bind(not_int);
+    a.mov(x86::rax, imm(kTagInt));
+    a.cmp(x86::r10, x86::rax);
+    a.jae(slow);  // not a float
+    a.btc(x86::r10, 63);  // -0.0 and 0.0 swap too, as in C++
+    a.mov(x86::rax, x86::r10);
+    e.store_operand(kInsnA, x86::rax);
+    e.next();
+    a.bind(slow);
+    unary_slow_path(e, &h_neg);
+  });
+}
+
+// not: a small integer's complement flips its payload bits only; true and
+// false swap.
+void emit_not(Emitter& e) {
+  x86::Assembler& a = e.a;
+  Label not_int = a.newLabel(), slow = a.newLabel();
+  e.begin(IOp::not_);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, not_int);
+  a.mov(x86::rax, imm(kPayloadMask));
+  a.xor_(x86::rax, x86::r10);
+  e.store_operand(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, not_int, slow] {
+    x86::Assembler& a = e.a;
+    Label store = a.newLabel();
+    a.bind(not_int);
+    a.mov(x86::rax, imm(kFalse));
+    a.mov(x86::rcx, imm(kTrue));
+    a.cmp(x86::r10, x86::rcx);
+    a.je(store);
+    a.cmp(x86::r10, x86::rax);
+    a.jne(slow);
+    a.mov(x86::rax, x86::rcx);
+    a.bind(store);
+    e.store_operand(kInsnA, x86::rax);
+    e.next();
+    a.bind(slow);
+    unary_slow_path(e, &h_not);
+  });
 }
 
 }  // namespace
@@ -300,8 +415,8 @@ void emit_arith(Emitter& e) {
   emit_fused_binary(e, IOp::load_add_any, ArithOp::Add, true);
   emit_fused_binary(e, IOp::load_sub_any, ArithOp::Sub, true);
   emit_fused_binary(e, IOp::load_mul_any, ArithOp::Mul, true);
-  emit_unary_helper(e, IOp::not_, &h_not);
-  emit_unary_helper(e, IOp::neg, &h_neg);
+  emit_not(e);
+  emit_neg(e);
 }
 
 }  // namespace lzr::asm_engine

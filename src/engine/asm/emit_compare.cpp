@@ -1,8 +1,9 @@
 // Compare-and-jump. Small integers compare as their payloads shifted left by
-// 16 (signed); two floats compare with ucomisd (the VM has no NaN, so
-// "unordered" never happens). eq/ne also decide without a call when the
-// words are identical or either side is an atom or nil (interned: equal only
-// if identical). Everything else asks compare_holds(), the reference.
+// 16 (signed); two floats, or a float and a small integer, compare with
+// ucomisd (the VM has no NaN, so "unordered" never happens). eq/ne also
+// decide without a call when the words are identical or either side is an
+// atom or nil (interned: equal only if identical). Everything else asks
+// compare_holds(), the reference.
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
@@ -71,14 +72,10 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
       jump_if_interned(a, x86::r10, differ);
       jump_if_interned(a, x86::r11, differ);
     }
-    // Two floats?
-    a.mov(x86::rcx, imm(kTagInt));
-    a.cmp(x86::r10, x86::rcx);
-    a.jae(slow);
-    a.cmp(x86::r11, x86::rcx);
-    a.jae(slow);
-    a.movq(x86::xmm0, x86::r10);
-    a.movq(x86::xmm1, x86::r11);
+    // Two numbers, one a float at least: compared as doubles, exactly as
+    // compare_numbers does (48-bit integers convert exactly; -0.0 == 0).
+    e.load_number(x86::xmm0, x86::r10, x86::rcx, slow);
+    e.load_number(x86::xmm1, x86::r11, x86::rcx, slow);
     a.ucomisd(x86::xmm0, x86::xmm1);
     jump_if(a, op, false, taken);
     a.bind(fails);

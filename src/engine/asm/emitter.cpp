@@ -143,6 +143,36 @@ void Emitter::rotate_tag_low(x86::Gp dst, x86::Gp src) {
   }
 }
 
+void Emitter::untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other) {
+  a.mov(dst, imm(tag));
+  a.xor_(dst, t);
+  a.cmp(dst, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+  a.jae(other);
+}
+
+// Floats are the words below kTagInt; small integers convert with cvtsi2sd
+// (the xorps breaks its false dependency on dst's previous value).
+void Emitter::load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other) {
+  asmjit::Label is_float = a.newLabel(), done = a.newLabel();
+  a.mov(scratch, imm(kTagInt));
+  a.cmp(t, scratch);
+  a.jb(is_float);
+  jump_unless_int(t, scratch, other);
+  a.shl(scratch, 64 - kTagShift);
+  a.sar(scratch, 64 - kTagShift);
+  a.xorps(dst, dst);
+  a.cvtsi2sd(dst, scratch);
+  a.jmp(done);
+  a.bind(is_float);
+  a.movq(dst, t);
+  a.bind(done);
+}
+
+void Emitter::tag_non_negative_int(x86::Gp dst, x86::Gp value) {
+  if (dst.id() != value.id()) a.mov(dst, value);
+  a.sub(dst, kIntBias);
+}
+
 void Emitter::check_raised(x86::Gp t) {
   a.mov(x86::rcx, t);
   a.shr(x86::rcx, kTagShift);
@@ -198,19 +228,29 @@ void Emitter::safe_point_then_next(MaskFrom from, uint32_t immediate) {
   });
 }
 
-// rsi = words. Returns the object in rax.
-void Emitter::alloc_words_in_rsi() {
+// rsi = words. Returns the object in rax. h_alloc never collects, so the
+// kept registers' pointers stay valid.
+void Emitter::alloc_words_in_rsi(std::initializer_list<x86::Gp> keep) {
   asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  std::vector<x86::Gp> saved(keep);
+  if (saved.size() > static_cast<size_t>(kSpillSlots)) {
+    std::fprintf(stderr, "lzr: assembler engine: alloc_words_in_rsi keeps more registers than there are spill slots\n");
+    std::abort();
+  }
   a.mov(x86::rax, proc(kHeapTop));
   a.lea(x86::rdx, x86::ptr(x86::rax, x86::rsi, 3));
   a.cmp(x86::rdx, proc(kHeapEnd));
   a.ja(slow);
   a.mov(proc(kHeapTop), x86::rdx);
   a.bind(done);
-  cold([this, slow, done] {
+  cold([this, slow, done, saved] {
     a.bind(slow);
+    for (size_t i = 0; i < saved.size(); ++i)
+      a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 8 * static_cast<int32_t>(i)), saved[i]);
     a.mov(x86::rdi, kProc);
     call(&h_alloc);
+    for (size_t i = 0; i < saved.size(); ++i)
+      a.mov(saved[i], x86::qword_ptr(x86::rsp, kSpillSlot + 8 * static_cast<int32_t>(i)));
     a.jmp(done);
   });
 }

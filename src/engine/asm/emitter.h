@@ -7,6 +7,7 @@
 
 #include <array>
 #include <functional>
+#include <initializer_list>
 #include <vector>
 
 #include "engine/insn.h"
@@ -74,6 +75,16 @@ class Emitter {
   // such values compare like their payloads, and adding or subtracting a
   // payload << 16 keeps the tag in place.
   void rotate_tag_low(x86::Gp dst, x86::Gp src);
+  // dst = the object or cell `t` points to when `t` carries the pointer tag
+  // `tag` (kTagBoxed, kTagCons); else a jump to `other`. One xor both
+  // tests and untags: the result is below 2^48 exactly for that tag.
+  void untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other);
+  // dst = `t` as a double when it is a float or a small integer (converted
+  // exactly: 48 bits fit a double), else a jump to `other`. Clobbers scratch.
+  void load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other);
+  // dst = the small integer of the non-negative value in `value` (< 2^47):
+  // value - bias. dst may be value.
+  void tag_non_negative_int(x86::Gp dst, x86::Gp value);
   // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
   void check_raised(x86::Gp t);
   // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.
@@ -97,8 +108,10 @@ class Emitter {
   void flush_cold();
 
   // Bump-allocates `words` (a register or constant already in rsi) into rax.
-  // Clobbers rdx and, on the slow path, caller-saved registers.
-  void alloc_words_in_rsi();
+  // Clobbers rdx and, on the slow path, caller-saved registers except the
+  // ones named in `keep` (at most kSpillSlots; not rax, rdx, rsi), which the
+  // slow path saves in the spill slots around its call.
+  void alloc_words_in_rsi(std::initializer_list<x86::Gp> keep = {});
 
  private:
   std::vector<std::function<void()>> cold_;

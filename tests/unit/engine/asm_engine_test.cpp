@@ -8,6 +8,7 @@
 // the expectation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -451,6 +452,357 @@ TEST_F(AsmEngine, MovePairs) {
          "  call x0, sq/1\n  mov x1, y1\n  mov x2, y0\n  tuple x0, {x0, x1, x2}\n  ret x0\n"
          "func sq/1\n  mul x0, x0, x0\n  loadi x1, 99\n  loadi x2, 98\n  ret x0\n",
          "{9, 4, 3}");
+}
+
+// The generic routines' fast paths, with the operands where a compiler
+// keeps them: `op x0, A, B` with the right operand in a register loaded
+// earlier (no fused constant form), both in Y slots, both read as a
+// closure's upvalues, and a mix of an X and a Y operand. With `b` empty the
+// instruction is unary (`op x0, A`).
+std::vector<std::string> operand_kind_programs(const std::string& op, const std::string& a, const std::string& b = "") {
+  const bool unary = b.empty();
+  const std::string ops_x = unary ? "x3" : "x1, x3";
+  const std::string ops_y = unary ? "y0" : "y0, y1";
+  const std::string ops_u = unary ? "u0" : "u0, u1";
+  const std::string load_b = unary ? "" : "  load x2, " + b + "\n";
+  return {
+      "func main/0\n  load x1, " + a + "\n" + load_b + "  mov x3, " + (unary ? "x1" : "x2") + "\n  " + op +
+          " x0, " + ops_x + "\n  ret x0\n",
+      "func main/0 frame=3\n  load y0, " + a + "\n" + (unary ? "" : "  load y1, " + b + "\n") + "  " + op +
+          " y2, " + ops_y + "\n  mov x0, y2\n  ret x0\n",
+      "func main/0\n  load x1, " + a + "\n" + load_b + "  fn x3, f/0, [x1" + (unary ? "" : ", x2") +
+          "]\n  apply x0, x3\n  ret x0\nfunc f/0 upvals=" + (unary ? "1" : "2") + "\n  " + op + " x0, " + ops_u +
+          "\n  ret x0\n",
+      unary ? "func main/0\n  load x0, " + a + "\n  mov x1, x0\n  " + op + " x0, x1\n  ret x0\n"
+            : "func main/0 frame=1\n  load x1, " + a + "\n  load y0, " + b + "\n  " + op + " x0, x1, y0\n  ret x0\n",
+  };
+}
+
+// Sixteen entries is the largest flat map; one more makes a hash trie.
+std::string map_of(int entries) {
+  std::string m = "%{";
+  for (int i = 0; i < entries; ++i) m += (i ? ", " : "") + std::to_string(i) + " => " + std::to_string(10 * i);
+  return m + "}";
+}
+
+TEST_F(AsmEngine, GetAnyContainerWithIndexInAnyOperand) {
+  struct Case {
+    std::string container, index, want;
+  } cases[] = {
+      // tuples
+      {"{5, 6, 7}", "0", "5"},
+      {"{5, 6, 7}", "2", "7"},
+      {"{5, 6, 7}", "3", "error: {:badindex, 3}"},
+      {"{5, 6, 7}", "-1", "error: {:badindex, -1}"},
+      {"{}", "0", "error: {:badindex, 0}"},
+      // lists: the head, the n-th element, and every way to run off
+      {"[4, 5, 6]", "0", "4"},
+      {"[4, 5, 6]", "1", "5"},
+      {"[4, 5, 6]", "2", "6"},
+      {"[4, 5, 6]", "3", "error: {:badindex, 3}"},
+      {"[4, 5, 6]", "-1", "error: {:badindex, -1}"},
+      {"[4, 5, 6]", num(kMax), "error: {:badindex, " + num(kMax) + "}"},
+      {"[4, 5, 6]", num(kMin), "error: {:badindex, " + num(kMin) + "}"},
+      {"[4, 5, 6]", "1.0", "error: :badarg"},
+      {"[4, 5, 6]", ":a", "error: :badarg"},
+      {"[]", "0", "error: {:badindex, 0}"},
+      // flat maps: immediate keys by exact equality, others through the helper
+      {"%{a: 1, b: 2}", ":b", "2"},
+      {"%{a: 1, b: 2}", ":a", "1"},
+      {"%{a: 1, b: 2}", ":c", "error: {:badkey, :c}"},
+      {"%{}", ":a", "error: {:badkey, :a}"},
+      {"%{1 => :i, 1.0 => :f}", "1", ":i"},
+      {"%{1 => :i, 1.0 => :f}", "1.0", ":f"},
+      {"%{1 => :i}", "1.0", "error: {:badkey, 1.0}"},
+      {"%{0.0 => :z}", "-0.0", "error: {:badkey, -0.0}"},
+      {"%{-0.0 => :n, 0.0 => :z}", "-0.0", ":n"},
+      {"%{[] => :none, :a => 1}", "[]", ":none"},
+      {"%{{1} => :t, :a => 1}", "{1}", ":t"},
+      {"%{[1] => :l}", "[1]", ":l"},
+      {"%{\"k\" => :b}", "\"k\"", ":b"},
+      {"%{\"k\" => :b}", "\"j\"", "error: {:badkey, \"j\"}"},
+      {map_of(16), "15", "150"},
+      {map_of(16), "16", "error: {:badkey, 16}"},
+      {map_of(17), "16", "160"},
+      {map_of(17), "17", "error: {:badkey, 17}"},
+      // binaries
+      {"\"AB\"", "0", "65"},
+      {"\"AB\"", "1", "66"},
+      {"\"A\\xFF\"", "1", "255"},
+      {"\"AB\"", "2", "error: {:badindex, 2}"},
+      {"\"AB\"", "-1", "error: {:badindex, -1}"},
+      {"\"AB\"", "1.0", "error: :badarg"},
+      {"\"\"", "0", "error: {:badindex, 0}"},
+      // no container
+      {":a", "0", "error: :badarg"},
+      {"7", "0", "error: :badarg"},
+      {"1.5", "0", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs("get", c.container, c.index)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, DropAnyContainerWithIndexInAnyOperand) {
+  struct Case {
+    std::string container, index, want;
+  } cases[] = {
+      {"[4, 5, 6]", "0", "[4, 5, 6]"},
+      {"[4, 5, 6]", "1", "[5, 6]"},
+      {"[4, 5, 6]", "3", "[]"},
+      {"[4, 5, 6]", "4", "error: {:badindex, 4}"},
+      {"[4, 5, 6]", "-1", "error: {:badindex, -1}"},
+      {"[4, 5, 6]", num(kMin), "error: {:badindex, " + num(kMin) + "}"},
+      {"[4, 5, 6]", "1.0", "error: :badarg"},
+      {"[4, 5, 6]", "[]", "error: :badarg"},
+      {"[]", "0", "[]"},
+      {"[]", "1", "error: {:badindex, 1}"},
+      {"{5, 6, 7}", "0", "{6, 7}"},
+      {"{5, 6, 7}", "1", "{5, 7}"},
+      {"{5, 6, 7}", "3", "error: {:badindex, 3}"},
+      {"{5}", "0", "{}"},
+      {"%{a: 1, b: 2}", ":a", "%{b: 2}"},
+      {"%{a: 1}", ":c", "%{a: 1}"},
+      {"\"ABC\"", "1", "\"BC\""},
+      {"\"ABC\"", "3", "\"\""},
+      {"\"ABC\"", "4", "error: {:badindex, 4}"},
+      {":a", "0", "error: :badarg"},
+      {"7", "0", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs("drop", c.container, c.index)) expect(prog, c.want);
+}
+
+// Improper lists (built with cons: no literal spells them): walks stop at
+// the first tail that is not a cell.
+TEST_F(AsmEngine, ImproperListsInGetDropAndSize) {
+  // x1 = [4, 5 | :t]
+  const std::string build = "  loadc x1, :t\n  loadi x4, 5\n  cons x1, x4, x1\n  loadi x4, 4\n  cons x1, x4, x1\n";
+  struct Case {
+    std::string op, index, want;
+  } cases[] = {
+      {"get", "0", "4"},   {"get", "1", "5"},   {"get", "2", "error: {:badindex, 2}"},
+      {"get", "3", "error: {:badindex, 3}"},    {"drop", "1", "[5 | :t]"},
+      {"drop", "2", ":t"}, {"drop", "3", "error: {:badindex, 3}"},
+  };
+  for (const Case& c : cases) {
+    expect("func main/0\n" + build + "  load x2, " + c.index + "\n  mov x3, x2\n  " + c.op + " x0, x1, x3\n  ret x0\n",
+           c.want);
+    expect("func main/0 frame=2\n" + build + "  mov y0, x1\n  load y1, " + c.index + "\n  " + c.op +
+               " x0, y0, y1\n  ret x0\n",
+           c.want);
+  }
+  expect("func main/0\n" + build + "  size x0, x1\n  ret x0\n", "error: :badarg");
+  expect("func main/0\n" + build + "  type x0, x1\n  ret x0\n", ":list");
+}
+
+TEST_F(AsmEngine, PutOnTuplesAndMapsWithOperandsInRegisters) {
+  struct Case {
+    std::string container, key, value, want;
+  } cases[] = {
+      {"{5, 6, 7}", "0", ":a", "{:a, 6, 7}"},
+      {"{5, 6, 7}", "2", "{}", "{5, 6, {}}"},
+      {"{5}", "0", "1.5", "{1.5}"},
+      {"{5, 6, 7}", "3", ":a", "error: {:badindex, 3}"},
+      {"{5, 6, 7}", "-1", ":a", "error: {:badindex, -1}"},
+      {"{5, 6, 7}", "1.0", ":a", "error: :badarg"},
+      {"{}", "0", ":a", "error: {:badindex, 0}"},
+      {"%{a: 1, b: 2}", ":a", "5", "%{a: 5, b: 2}"},
+      {"%{a: 1, b: 2}", ":b", "2", "%{a: 1, b: 2}"},
+      {"%{a: 1, b: 2}", ":c", "3", "%{a: 1, b: 2, c: 3}"},
+      {"%{1 => :i, 1.0 => :f}", "1.0", ":g", "%{1 => :i, 1.0 => :g}"},
+      {"%{1 => :i}", "1.0", ":f", "%{1 => :i, 1.0 => :f}"},
+      {"%{0.0 => :z}", "-0.0", ":n", "%{-0.0 => :n, 0.0 => :z}"},
+      {"%{{1} => :t}", "{1}", ":u", "%{{1} => :u}"},
+      {"%{}", ":a", "1", "%{a: 1}"},
+      {map_of(16), "3", "0", map_of(16).replace(map_of(16).find("3 => 30"), 7, "3 => 0")},
+      {"[4, 5, 6]", "1", ":x", "[4, :x, 6]"},
+      {"[]", "0", ":x", "error: {:badindex, 0}"},
+      {":a", "0", ":x", "error: :badarg"},
+  };
+  for (const Case& c : cases) {
+    // The original container stays as it was.
+    const std::string tail = "  tuple x0, {x4, x1}\n  ret x0\n";
+    const std::string want = c.want.rfind("error", 0) == 0 ? c.want : "{" + c.want + ", " + c.container + "}";
+    expect("func main/0\n  load x1, " + c.container + "\n  load x2, " + c.key + "\n  load x3, " + c.value +
+               "\n  mov x5, x2\n  put x4, x1, x5, x3\n" + tail,
+           want);
+    expect("func main/0 frame=4\n  load y0, " + c.container + "\n  load y1, " + c.key + "\n  load y2, " + c.value +
+               "\n  put y3, y0, y1, y2\n  mov x4, y3\n  mov x1, y0\n" + tail,
+           want);
+  }
+}
+
+// Puts in a loop allocate enough to fill the heap's blocks: the inline
+// allocation's slow path must keep the container, index and value.
+TEST_F(AsmEngine, PutsAcrossHeapBlocks) {
+  // step(N, T, M): T's element N mod 10 += N, M's key :k += 1.
+  auto program = [](int n) {
+    return "func main/0\n  load x0, " + std::to_string(n) +
+           "\n  loadc x1, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}\n"
+           "  loadc x2, %{j: 0, k: 0}\n  tcall step/3\n"
+           "func step/3\n  loadi x3, 0\n  loadi x4, 1\n  loadi x5, 10\n  loadc x9, :k\n"
+           "loop:\n  eq x0, x3, done\n  mod x6, x0, x5\n  get x7, x1, x6\n  add x7, x7, x0\n  put x1, x1, x6, x7\n"
+           "  get x7, x2, x9\n  add x7, x7, x4\n  put x2, x2, x9, x7\n  sub x0, x0, x4\n  jmp loop\n"
+           "done:\n  tuple x0, {x1, x2}\n  ret x0\n";
+  };
+  auto want = [](int n) {
+    std::string w = "{{";
+    for (int r = 0; r < 10; ++r) {
+      int64_t sum = 0;
+      for (int64_t i = 1; i <= n; ++i)
+        if (i % 10 == r) sum += i;
+      w += (r ? ", " : "") + num(sum);
+    }
+    return w + "}, %{j: 0, k: " + std::to_string(n) + "}}";
+  };
+  expect(program(300), want(300));  // both engines, with and without GC stress
+  // Enough to fill several blocks (no stress: that would collect 120000 times).
+  Outcome o = run(program(60000), EngineKind::Asm, false, size_t{1} << 20);
+  EXPECT_EQ(o.value, want(60000));
+  EXPECT_GT(o.collections, 0u);
+}
+
+// shl/shr by counts in registers, against the definition in
+// docs/bytecode.md: a negative count shifts the other way, right shifts
+// floor and saturate at 63, a left shift out of 48 bits raises overflow.
+TEST_F(AsmEngine, ShiftsAgainstTheirDefinition) {
+  auto shl = [](int64_t v, int64_t n) -> std::string {
+    if (n <= 0) return num(v >> std::min<int64_t>(-n, 63));
+    if (v == 0) return "0";
+    if (n >= 48) return "error: :overflow";
+    const __int128 r = static_cast<__int128>(v) * (static_cast<__int128>(1) << n);
+    return r < kMin || r > kMax ? "error: :overflow" : num(static_cast<int64_t>(r));
+  };
+  const int64_t values[] = {0, 1, -1, 5, -5, 12345, -12345, kMax, kMin, int64_t{1} << 46, -(int64_t{1} << 46)};
+  const int64_t counts[] = {0, 1, 2, 3, 15, 16, 17, 30, 46, 47, 48, 49, 63, 64, 100, -1, -2, -16, -46, -47, -48, -63,
+                            -64, -100, kMax, kMin, kMin + 1};
+  for (int64_t v : values) {
+    for (int64_t n : counts) {
+      expect(operand_kind_programs("shl", num(v), num(n))[0], shl(v, n));
+      expect(operand_kind_programs("shr", num(v), num(n))[0], n == kMin ? shl(v, kMax) : shl(v, -n));
+    }
+  }
+  for (const std::string& prog : operand_kind_programs("shl", "3", "4")) expect(prog, "48");
+  for (const std::string& prog : operand_kind_programs("shr", "-9", "1")) expect(prog, "-5");
+  for (const std::string& prog : operand_kind_programs("shl", "1.0", "1")) expect(prog, "error: :badarith");
+  for (const std::string& prog : operand_kind_programs("shr", "8", "1.0")) expect(prog, "error: :badarith");
+  for (const std::string& prog : operand_kind_programs("shl", ":a", "1")) expect(prog, "error: :badarith");
+}
+
+TEST_F(AsmEngine, NegAndNot) {
+  struct Case {
+    std::string op, operand, want;
+  } cases[] = {
+      {"neg", "0", "0"},
+      {"neg", "5", "-5"},
+      {"neg", "-5", "5"},
+      {"neg", num(kMax), num(-kMax)},
+      {"neg", num(kMin + 1), num(kMax)},
+      {"neg", num(kMin), "error: :overflow"},
+      {"neg", "1.5", "-1.5"},
+      {"neg", "0.0", "-0.0"},
+      {"neg", "-0.0", "0.0"},
+      {"neg", "-1.0e308", "1.0e308"},
+      {"neg", "5.0e-324", "-5.0e-324"},
+      {"neg", ":a", "error: :badarith"},
+      {"neg", "[]", "error: :badarith"},
+      {"neg", "{1}", "error: :badarith"},
+      {"not", "0", "-1"},
+      {"not", "-1", "0"},
+      {"not", "5", "-6"},
+      {"not", num(kMax), num(kMin)},
+      {"not", num(kMin), num(kMax)},
+      {"not", "true", "false"},
+      {"not", "false", "true"},
+      {"not", ":a", "error: :badarg"},
+      {"not", "1.0", "error: :badarg"},
+      {"not", "[]", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs(c.op, c.operand)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, MixedNumbersInAnyOperand) {
+  struct Case {
+    const char *op, *a, *b, *want;
+  } cases[] = {
+      {"add", "1", "0.5", "1.5"},
+      {"add", "0.5", "1", "1.5"},
+      {"add", "-0.0", "0", "0.0"},
+      {"add", "0", "-0.0", "0.0"},
+      {"sub", "-0.0", "0", "-0.0"},
+      {"sub", "0", "0.0", "0.0"},
+      {"mul", "0", "-1.5", "-0.0"},
+      {"mul", "-3", "0.5", "-1.5"},
+      {"mul", "140737488355327", "1.0", "140737488355327.0"},
+      {"mul", "-140737488355328", "1.0e300", "error: :badarith"},
+      {"div", "1", "4.0", "0.25"},
+      {"div", "1.0", "4", "0.25"},
+      {"div", "1", "0.0", "error: :badarith"},
+      {"div", "1.5", "0", "error: :badarith"},
+      {"div", "0", "-0.0", "error: :badarith"},
+      {"div", "5.0e-324", "2", "0.0"},
+      {"mod", "7", "2.5", "2.0"},
+      {"add", "1", ":a", "error: :badarith"},
+      {"add", "1.5", "[]", "error: :badarith"},
+      {"sub", "{}", "1.5", "error: :badarith"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs(c.op, c.a, c.b)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, MixedNumberCompares) {
+  struct Case {
+    std::string a, op, b;
+    bool holds;
+  } cases[] = {
+      {"1", "lt", "1.5", true},   {"1.5", "lt", "1", false},   {"2", "gt", "1.5", true},
+      {"3", "gte", "3.0", true},  {"3.0", "lte", "3", true},   {"2", "ne", "2.0", false},
+      {"2", "eq", "2.0", true},   {"0", "eq", "-0.0", true},   {"-0.0", "eq", "0", true},
+      {"0", "lt", "-0.0", false}, {"-0.0", "gt", "0", false},  {"-1", "lt", "-0.5", true},
+      {num(kMax), "lt", "140737488355327.5", true},            {num(kMin), "gt", "-140737488355328.5", true},
+      {num(kMax), "eq", "140737488355327.0", true},            {"1", "lt", ":a", true},
+      {"1.5", "gt", "[]", false}, {"1", "eq", "{1}", false},
+  };
+  for (const Case& c : cases) {
+    const std::string want = c.holds ? ":yes" : ":no";
+    const std::string tail = "  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n  ret x0\n";
+    expect("func main/0\n  load x1, " + c.a + "\n  load x2, " + c.b + "\n  mov x3, x2\n  " + c.op + " x1, x3, yes\n" + tail,
+           want);
+    expect("func main/0 frame=2\n  load y0, " + c.a + "\n  load y1, " + c.b + "\n  " + c.op + " y0, y1, yes\n" + tail,
+           want);
+  }
+}
+
+TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
+  struct Case {
+    std::string term, size, type;
+  } cases[] = {
+      {"{}", "0", ":tuple"},
+      {"{1, 2, 3}", "3", ":tuple"},
+      {"%{}", "0", ":map"},
+      {"%{:a => 1, :b => 2}", "2", ":map"},
+      {map_of(16), "16", ":map"},
+      {map_of(17), "17", ":map"},
+      {"\"\"", "0", ":binary"},
+      {"\"abc\"", "3", ":binary"},
+      {"[]", "0", ":list"},
+      {"[1]", "1", ":list"},
+      {"[1, 2, 3]", "3", ":list"},
+      {":a", "error: :badarg", ":atom"},
+      {"true", "error: :badarg", ":atom"},
+      {"7", "error: :badarg", ":integer"},
+      {num(kMin), "error: :badarg", ":integer"},
+      {"1.5", "error: :badarg", ":float"},
+      {"-0.0", "error: :badarg", ":float"},
+      {"-1.0e308", "error: :badarg", ":float"},
+  };
+  for (const Case& c : cases) {
+    for (const std::string& prog : operand_kind_programs("size", c.term)) expect(prog, c.size);
+    for (const std::string& prog : operand_kind_programs("type", c.term)) expect(prog, c.type);
+  }
+  expect("func main/0\n  fn x1, f/0\n  type x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", ":function");
+  expect("func main/0\n  fn x1, f/0\n  size x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", "error: :badarg");
 }
 
 }  // namespace
