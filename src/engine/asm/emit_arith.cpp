@@ -211,8 +211,7 @@ bool has_float_path(ArithOp op) {
 // `slow`, where arith() raises badarith, as it does for non-numbers.
 void float_op(Emitter& e, ArithOp op, Label slow) {
   x86::Assembler& a = e.a;
-  e.load_number(x86::xmm0, x86::r10, x86::rcx, slow);
-  e.load_number(x86::xmm1, x86::r11, x86::rcx, slow);
+  e.load_numbers(slow);
   switch (op) {
     case ArithOp::Add: a.addsd(x86::xmm0, x86::xmm1); break;
     case ArithOp::Sub: a.subsd(x86::xmm0, x86::xmm1); break;
@@ -220,10 +219,7 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
     default: a.divsd(x86::xmm0, x86::xmm1); break;
   }
   a.movq(x86::rax, x86::xmm0);
-  a.lea(x86::rcx, x86::ptr(x86::rax, x86::rax));  // drop the sign
-  a.mov(x86::rdx, imm(kNonFiniteShifted));
-  a.cmp(x86::rcx, x86::rdx);
-  a.jae(slow);
+  e.jump_if_non_finite(slow);
 }
 
 // a = b op c.

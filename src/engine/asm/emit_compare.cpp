@@ -26,13 +26,14 @@ void jump_if(x86::Assembler& a, CmpOp op, bool is_signed, Label target) {
   }
 }
 
-// Jumps to `target` if `t` is an atom or a special constant (nil).
+// Jumps to `target` if `t` is an atom or a special constant (nil): their
+// tags 0xFFFA and 0xFFFB are the two with the top 15 bits 0x7FFD.
 void jump_if_interned(x86::Assembler& a, x86::Gp t, Label target) {
+  static_assert((kAtomTag16 >> 1) == ((kAtomTag16 + 1) >> 1) && (kAtomTag16 & 1) == 0);
   a.mov(x86::rcx, t);
-  a.shr(x86::rcx, kTagShift);
-  a.sub(x86::ecx, kAtomTag16);
-  a.cmp(x86::ecx, 1);
-  a.jbe(target);
+  a.shr(x86::rcx, kTagShift + 1);
+  a.cmp(x86::ecx, kAtomTag16 >> 1);
+  a.je(target);
 }
 
 // Compares small integers r10, r11 (anything else: `not_int`) and jumps to
@@ -69,13 +70,12 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
       Label differ = op == CmpOp::Ne ? taken : fails;
       a.cmp(x86::r10, x86::r11);
       a.je(op == CmpOp::Eq ? taken : fails);
+      jump_if_interned(a, x86::r11, differ);  // the right operand is more often the constant
       jump_if_interned(a, x86::r10, differ);
-      jump_if_interned(a, x86::r11, differ);
     }
     // Two numbers, one a float at least: compared as doubles, exactly as
     // compare_numbers does (48-bit integers convert exactly; -0.0 == 0).
-    e.load_number(x86::xmm0, x86::r10, x86::rcx, slow);
-    e.load_number(x86::xmm1, x86::r11, x86::rcx, slow);
+    e.load_numbers(slow);
     a.ucomisd(x86::xmm0, x86::xmm1);
     jump_if(a, op, false, taken);
     a.bind(fails);

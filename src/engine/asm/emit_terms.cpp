@@ -52,9 +52,10 @@ void list_nth_fast(Emitter& e, Label slow) {
   x86::Assembler& a = e.a;
   Label walk = a.newLabel(), head = a.newLabel();
   e.untag_or_jump(x86::rsi, x86::r10, kTagCons, slow);
-  non_negative_index(e, slow);
-  a.test(x86::rdx, x86::rdx);
-  a.jz(head);
+  a.mov(x86::rcx, imm(make_int(0)));
+  a.cmp(x86::r11, x86::rcx);
+  a.je(head);                 // the head: the most common index
+  non_negative_index(e, slow);  // rdx > 0 now
   a.mov(x86::r8, imm(kTagCons));
   a.bind(walk);
   a.mov(x86::rsi, x86::qword_ptr(x86::rsi, 8));  // the tail

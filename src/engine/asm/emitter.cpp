@@ -20,6 +20,7 @@ Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
 }
 
 void Emitter::begin(IOp op) {
+  current_ = op;
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(op_labels[static_cast<unsigned>(op)]);
 }
@@ -168,6 +169,46 @@ void Emitter::load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Labe
   a.bind(done);
 }
 
+void Emitter::load_numbers(asmjit::Label other) {
+  asmjit::Label mixed = a.newLabel(), loaded = a.newLabel();
+  a.mov(x86::rcx, imm(kTagInt));
+  a.cmp(x86::r10, x86::rcx);
+  a.jae(mixed);
+  a.cmp(x86::r11, x86::rcx);
+  a.jae(mixed);
+  a.movq(x86::xmm0, x86::r10);
+  a.movq(x86::xmm1, x86::r11);
+  a.bind(loaded);
+  cold([this, mixed, loaded, other] {
+    // One of them is no float (rcx is still kTagInt): convert the integer
+    // one (or both), testing nothing twice.
+    asmjit::Label left_float = a.newLabel();
+    auto convert = [this, other](x86::Xmm dst, x86::Gp t) {
+      jump_unless_int(t, x86::rcx, other);
+      a.shl(x86::rcx, 64 - kTagShift);
+      a.sar(x86::rcx, 64 - kTagShift);
+      a.xorps(dst, dst);
+      a.cvtsi2sd(dst, x86::rcx);
+    };
+    a.bind(mixed);
+    a.cmp(x86::r10, x86::rcx);
+    a.jb(left_float);
+    convert(x86::xmm0, x86::r10);
+    load_number(x86::xmm1, x86::r11, x86::rcx, other);
+    a.jmp(loaded);
+    a.bind(left_float);  // so the right one is not
+    a.movq(x86::xmm0, x86::r10);
+    convert(x86::xmm1, x86::r11);
+    a.jmp(loaded);
+  });
+}
+
+void Emitter::jump_if_non_finite(asmjit::Label non_finite) {
+  a.lea(x86::rcx, x86::ptr(x86::rax, x86::rax));  // drop the sign
+  a.cmp(x86::rcx, x86::qword_ptr(x86::rsp, kNonFiniteSlot));
+  a.jae(non_finite);
+}
+
 void Emitter::tag_non_negative_int(x86::Gp dst, x86::Gp value) {
   if (dst.id() != value.id()) a.mov(dst, value);
   a.sub(dst, kIntBias);
@@ -198,8 +239,13 @@ void Emitter::fill_y_slots_then_dispatch(asmjit::Label fill) {
 void Emitter::flush_cold() {
   // A cold body may queue further cold code.
   for (size_t i = 0; i < cold_.size(); ++i) {
-    auto body = std::move(cold_[i]);
-    body();
+    ColdBody cold = std::move(cold_[i]);
+    current_ = cold.owner;
+    if (cold_starts.empty() || cold_starts.back().second != cold.owner) {
+      cold_starts.emplace_back(a.newLabel(), cold.owner);
+      a.bind(cold_starts.back().first);
+    }
+    cold.body();
   }
   cold_.clear();
 }

@@ -82,6 +82,14 @@ class Emitter {
   // dst = `t` as a double when it is a float or a small integer (converted
   // exactly: 48 bits fit a double), else a jump to `other`. Clobbers scratch.
   void load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other);
+  // xmm0, xmm1 = r10, r11 as doubles when both are numbers (not both small
+  // integers: those have their own paths), else a jump to `other`. Two
+  // floats take the short way; a small integer among them is converted out
+  // of line. Clobbers rcx.
+  void load_numbers(asmjit::Label other);
+  // Jumps to `non_finite` if the double in rax (its bits) is an infinity or
+  // a NaN. Clobbers rcx.
+  void jump_if_non_finite(asmjit::Label non_finite);
   // dst = the small integer of the non-negative value in `value` (< 2^47):
   // value - bias. dst may be value.
   void tag_non_negative_int(x86::Gp dst, x86::Gp value);
@@ -104,8 +112,10 @@ class Emitter {
 
   // Emits `body` later, after every routine, keeping slow paths out of the
   // hot code. `body` must end with a jump.
-  void cold(std::function<void()> body) { cold_.push_back(std::move(body)); }
+  void cold(std::function<void()> body) { cold_.push_back({std::move(body), current_}); }
   void flush_cold();
+  // Where each routine's cold code starts (for LZR_ASM_LISTING's table).
+  std::vector<std::pair<asmjit::Label, IOp>> cold_starts;
 
   // Bump-allocates `words` (a register or constant already in rsi) into rax.
   // Clobbers rdx and, on the slow path, caller-saved registers except the
@@ -114,7 +124,12 @@ class Emitter {
   void alloc_words_in_rsi(std::initializer_list<x86::Gp> keep = {});
 
  private:
-  std::vector<std::function<void()>> cold_;
+  struct ColdBody {
+    std::function<void()> body;
+    IOp owner;  // the routine that queued it
+  };
+  std::vector<ColdBody> cold_;
+  IOp current_ = IOp::mov;  // the routine being emitted
 };
 
 // Routine emitters, grouped by file.

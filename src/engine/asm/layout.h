@@ -39,7 +39,9 @@ inline constexpr int32_t kIntLimitSlot = 8;   // the constant 2^48 (small-intege
 // (the allocator's) keeps up to kSpillSlots scratch registers here.
 inline constexpr int32_t kSpillSlot = 16;
 inline constexpr int32_t kSpillSlots = 3;
-inline constexpr int32_t kFrameReserve = kSpillSlot + 8 * kSpillSlots;
+// The constant kNonFiniteShifted (the float fast paths' result check).
+inline constexpr int32_t kNonFiniteSlot = kSpillSlot + 8 * kSpillSlots;
+inline constexpr int32_t kFrameReserve = kNonFiniteSlot + 16;  // + 8: alignment
 static_assert((8 + 6 * 8 + kFrameReserve) % 16 == 0, "return address + pushes + reserve keep rsp aligned");
 
 // ---- Process ----
