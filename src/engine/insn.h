@@ -77,7 +77,14 @@ namespace lzr {
      in place (xi = xi +- c) right before a loop_ form whose head compares \
      xi with xb: the whole back edge of a counting loop, the compare named  \
      as "xi op xb"; bytes 4..7 hold +-c << 16 (as load_x; loader.cpp)     */ \
-  I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)
+  I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)  \
+  /* Forms for an operand register known to hold a constant on every path \
+     (known_operands.cpp); they keep the instruction's operands:           \
+     eq/ne whose b holds an atom or nil: equal exactly when identical    */ \
+  I(eq_atom) I(ne_atom)  /* (as eq, ne)                                 */ \
+  /* div/mod whose c holds an integer 2..2^17: u = ceil(2^64 / it),        \
+     bytes 5..7 hold it (as div, mod)                                    */ \
+  I(div_k) I(mod_k)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,
@@ -115,12 +122,17 @@ struct Insn {
     const FunctionInfo* fn;  // call_native, tcall_native
     const CtorInfo* ctor;    // tuple, list, map, fn
     uint32_t mask;           // put, cons
-    uint64_t reciprocal;     // div, mod right after load_div/load_mod:
-                             // ceil(2^64 / divisor), loader.cpp
+    uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
+                             // div_k, mod_k: ceil(2^64 / divisor)
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");
 inline void set_fused_imm(Insn& in, int32_t v) { std::memcpy(&in.c, &v, sizeof v); }
+// div_k, mod_k: the divisor (below 2^24) in bytes 5..7, d and pad.
+inline void set_known_divisor(Insn& in, uint32_t d) {
+  in.d = static_cast<uint8_t>(d);
+  in.pad = static_cast<uint16_t>(d >> 8);
+}
 static_assert(offsetof(Insn, u) == 8);
 
 }  // namespace lzr

@@ -10,6 +10,7 @@
 
 #include "asm/assembler.h"
 #include "engine/insn.h"
+#include "engine/known_operands.h"
 #include "format/message_text.h"
 #include "format/opcodes.h"
 #include "format/verifier.h"
@@ -339,16 +340,6 @@ IOp fused_load(const Insn& load, const Insn& next) {
   }
 }
 
-// Division by a constant 2 <= d <= 2^17 as a multiplication: with
-// M = ceil(2^64 / d) = (2^64 + e) / d, 0 <= e < d, the high word of u * M is
-// floor(u / d) for every 0 <= u < 2^47, since u * e < 2^64 keeps the error
-// below the gap to the next multiple of d. A negative dividend n uses
-// floor(n / d) = ~floor(~n / d), and ~n < 2^47 for any small integer.
-uint64_t division_reciprocal(int64_t d) {
-  const unsigned __int128 one = static_cast<unsigned __int128>(1) << 64;
-  return static_cast<uint64_t>((one + static_cast<unsigned __int128>(d) - 1) / static_cast<unsigned __int128>(d));
-}
-
 // A function never ends with load_x (its last instruction is ret, tcall or
 // jmp), so the next instruction is always in the same function.
 void fuse_constant_loads(Module& m) {
@@ -564,6 +555,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   fuse_loop_heads(*m);
   fuse_loop_steps(*m);
   fuse_move_pairs(*m);
+  specialise_known_operands(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

@@ -274,7 +274,9 @@ L_fn: {
     DISPATCH();                                                         \
   }                                                                     \
   NEXT();
+L_eq_atom:  // known-operand forms (known_operands.cpp) run as the generic instruction
   LZR_COMPARE(eq, Eq)
+L_ne_atom:
   LZR_COMPARE(ne, Ne)
   LZR_COMPARE(lt, Lt)
   LZR_COMPARE(gt, Gt)
@@ -323,7 +325,9 @@ L_size:
   LZR_ARITH(add, Add)
   LZR_ARITH(sub, Sub)
   LZR_ARITH(mul, Mul)
+L_div_k:
   LZR_ARITH(div, Div)
+L_mod_k:
   LZR_ARITH(mod, Mod)
   LZR_ARITH(shr, Shr)
   LZR_ARITH(shl, Shl)

@@ -11,6 +11,8 @@
 // mixed integer/float add/sub/mul/div, neg and not. Everything else
 // (booleans, float mod, overflow, errors) goes to arith(), the reference
 // definition.
+#include <functional>
+
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
@@ -253,6 +255,56 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
   });
 }
 
+// The floored quotient or remainder of the small integer whose payload is
+// in rax by a constant divisor d > 1, with `reciprocal` = ceil(2^64 / d)
+// (known_operands.cpp, division_reciprocal): ~mulhi(~n, M) for n < 0 and
+// mulhi(n, M) otherwise, so neither idiv nor a fix-up branch is needed. The
+// quotient always fits; the remainder is in [0, d). `divisor_to_rsi` loads
+// d (mod only). Returns the register holding the tagged result. Clobbers
+// rax, rcx, rdx, rsi, r8.
+x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
+                           const std::function<void()>& divisor_to_rsi) {
+  x86::Assembler& a = e.a;
+  a.shl(x86::rax, 64 - kTagShift);
+  a.sar(x86::rax, 64 - kTagShift);  // n
+  if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
+  a.mov(x86::rcx, x86::rax);
+  a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
+  a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
+  a.mul(reciprocal);
+  a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
+  if (op == ArithOp::Mod) {
+    divisor_to_rsi();
+    a.imul(x86::rdx, x86::rsi);
+    a.sub(x86::r8, x86::rdx);
+    a.sub(x86::r8, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
+    return x86::r8;
+  }
+  make_int(a, x86::rdx);
+  return x86::rdx;
+}
+
+// div_k / mod_k (known_operands.cpp): a = b div/mod c where c is known to
+// hold d, 2 <= d <= 2^17 (bytes 5..7), u = ceil(2^64 / d): a small-integer
+// b is divided by the reciprocal; anything else runs the generic routine.
+void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+  x86::Assembler& a = e.a;
+  Label slow = a.newLabel();
+  e.begin(iop);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, slow);
+  x86::Gp result = divide_by_constant(e, op, e.insn_u(), [&a] {
+    a.mov(x86::esi, x86::dword_ptr(kPc, kInsnC));
+    a.shr(x86::esi, 8);  // bytes 5..7
+  });
+  e.store_operand(kInsnA, result);
+  e.next();
+  e.cold([&e, slow, generic] {
+    e.a.bind(slow);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
+  });
+}
+
 // load_add .. load_mod: X[a] = integer constant (u), then the next
 // instruction, X[a'] = X[b'] op X[a] (X-only; for div/mod the loader only
 // fuses a positive constant), when its fast path applies; otherwise the
@@ -273,29 +325,10 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   }
   e.jump_unless_int(x86::r10, x86::rax, plain);  // rax = its payload
   if (op == ArithOp::Div || op == ArithOp::Mod) {
-    // A divisor d > 1 (its value, not shifted, in the immediate) and the
-    // next instruction's u holding ceil(2^64 / d): the floored quotient is
-    // ~mulhi(~n, M) for n < 0 and mulhi(n, M) otherwise (loader.cpp,
-    // division_reciprocal), so neither idiv nor a fix-up branch is needed.
-    // The quotient always fits; the remainder is in [0, d).
-    a.shl(x86::rax, 64 - kTagShift);
-    a.sar(x86::rax, 64 - kTagShift);  // n
-    if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
-    a.mov(x86::rcx, x86::rax);
-    a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
-    a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
-    a.mul(x86::qword_ptr(kPc, kInsnSize + kInsnU));
-    a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
-    if (op == ArithOp::Mod) {
-      a.movsxd(x86::rsi, e.insn_imm());
-      a.imul(x86::rdx, x86::rsi);
-      a.sub(x86::r8, x86::rdx);
-      a.sub(x86::r8, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
-      result = x86::r8;
-    } else {
-      make_int(a, x86::rdx);
-      result = x86::rdx;
-    }
+    // The divisor d > 1: its value, not shifted, in the immediate; the
+    // next instruction's u holds ceil(2^64 / d).
+    result = divide_by_constant(e, op, x86::qword_ptr(kPc, kInsnSize + kInsnU),
+                                [&e] { e.a.movsxd(x86::rsi, e.insn_imm()); });
   } else {
     RhsHint hint;
     hint.shifted = e.insn_imm();
@@ -413,6 +446,8 @@ void emit_arith(Emitter& e) {
   emit_fused_binary(e, IOp::load_mul_any, ArithOp::Mul, true);
   emit_not(e);
   emit_neg(e);
+  emit_known_divisor(e, IOp::div_k, ArithOp::Div, IOp::div);
+  emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
 }
 
 }  // namespace lzr::asm_engine

@@ -91,6 +91,20 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
   });
 }
 
+// eq_atom / ne_atom (known_operands.cpp): b holds an atom or nil, which
+// equals only itself: one compare of the words.
+void emit_compare_atom(Emitter& e, IOp iop, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label taken = a.newLabel();
+  e.begin(iop);
+  e.load_operand_pair(false, kInsnA, kInsnB);
+  a.cmp(x86::r10, x86::r11);
+  jump_if(a, op, true, taken);
+  e.next();
+  a.bind(taken);
+  e.jump_to_target();
+}
+
 // load_eq .. load_gte: X[a] = integer constant (u), then the next
 // instruction (compare X[a'] with X[a], jump to its target) when X[a'] is a
 // small integer; otherwise the next instruction runs on its own.
@@ -212,6 +226,8 @@ void emit_compare(Emitter& e) {
   emit_step(e, IOp::step_gt, CmpOp::Gt);
   emit_step(e, IOp::step_lte, CmpOp::Lte);
   emit_step(e, IOp::step_gte, CmpOp::Gte);
+  emit_compare_atom(e, IOp::eq_atom, CmpOp::Eq);
+  emit_compare_atom(e, IOp::ne_atom, CmpOp::Ne);
 }
 
 }  // namespace lzr::asm_engine

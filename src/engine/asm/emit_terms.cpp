@@ -147,32 +147,40 @@ void emit_get(Emitter& e, IOp iop, bool x_only) {
   });
 }
 
-// drop: a list's tail after r11 cells in line (every step checked to be a
-// cons cell; index 0 keeps any list, nil included). It allocates nothing,
-// so it needs no safe point. Tuples, maps, binaries and errors go through
+// drop: a list's tail (index 1) in line, after r11 cells out of line (every
+// step checked to be a cons cell; index 0 keeps any list, nil included). It
+// allocates nothing, so it needs no safe point. Tuples, maps, binaries and errors go through
 // op_drop, then the safe point (drop has no regmask: all X live).
 void emit_drop(Emitter& e) {
   x86::Assembler& a = e.a;
-  Label walk = a.newLabel(), zero = a.newLabel(), slow = a.newLabel();
+  Label not_one = a.newLabel(), zero = a.newLabel(), slow = a.newLabel();
   e.begin(IOp::drop);
   e.load_operand_pair(false, kInsnB, kInsnC);
-  non_negative_index(e, slow);
-  a.mov(x86::rax, x86::r10);
-  a.test(x86::rdx, x86::rdx);
-  a.jz(zero);
-  a.mov(x86::r8, imm(kTagCons));
-  a.bind(walk);
-  a.mov(x86::rsi, x86::rax);
-  a.xor_(x86::rsi, x86::r8);
-  a.cmp(x86::rsi, x86::qword_ptr(x86::rsp, kIntLimitSlot));
-  a.jae(slow);
+  a.mov(x86::rcx, imm(make_int(1)));  // the tail: the most common index
+  a.cmp(x86::r11, x86::rcx);
+  a.jne(not_one);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagCons, slow);
   a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
-  a.dec(x86::rdx);
-  a.jnz(walk);
   e.store_a_then_next(false);
-  e.cold([&e, zero, slow] {
+  e.cold([&e, not_one, zero, slow] {
     x86::Assembler& a = e.a;
-    Label is_list = a.newLabel();
+    Label is_list = a.newLabel(), walk = a.newLabel();
+    a.bind(not_one);
+    non_negative_index(e, slow);
+    a.mov(x86::rax, x86::r10);
+    a.test(x86::rdx, x86::rdx);
+    a.jz(zero);
+    a.mov(x86::r8, imm(kTagCons));
+    a.bind(walk);
+    a.mov(x86::rsi, x86::rax);
+    a.xor_(x86::rsi, x86::r8);
+    a.cmp(x86::rsi, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+    a.jae(slow);
+    a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
+    a.dec(x86::rdx);
+    a.jnz(walk);
+    e.store_a_then_next(false);
+
     a.bind(zero);  // drop 0 of a list (cons or nil) is the list itself
     a.mov(x86::rcx, imm(kNil));
     a.cmp(x86::r10, x86::rcx);

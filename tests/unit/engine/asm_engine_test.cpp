@@ -805,5 +805,82 @@ TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
   expect("func main/0\n  fn x1, f/0\n  size x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", "error: :badarg");
 }
 
+// Divisors and atoms held in registers loaded once (known_operands.cpp's
+// forms div_k, mod_k, eq_atom, ne_atom): exact floored results over the
+// whole small-integer range, every kind of left operand, and the generic
+// instruction whenever the fast path does not apply.
+TEST_F(AsmEngine, KnownDivisorsInRegisters) {
+  auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
+  for (int64_t d : {2, 3, 7, 10, 641, 32767, 65536, 131072}) {
+    // The divisor in x9 and in y0, loaded once; the dividends loaded into x0.
+    std::string body = "func main/0 frame=1\n  load x9, " + num(d) + "\n  mov y0, x9\n  loadc x3, []\n";
+    std::string want;
+    std::vector<int64_t> dividends = {0, 1, -1, kMax, kMin, kMax - 1, kMin + 1, d, -d, d - 1, 1 - d, d + 1, -d - 1};
+    for (int64_t m : {kMax / d, kMin / d, int64_t{-987654321}})
+      for (int64_t off : {-1, 0, 1})
+        if (m * d + off >= kMin && m * d + off <= kMax) dividends.push_back(m * d + off);
+    for (int64_t n : dividends) {
+      body += "  load x0, " + num(n) + "\n  div x2, x0, x9\n  cons x3, x2, x3\n  mod x2, x0, y0\n  cons x3, x2, x3\n";
+      const int64_t q = floor_div(n, d);
+      want = num(n - q * d) + ", " + num(q) + (want.empty() ? "" : ", ") + want;
+    }
+    expect(body + "  mov x0, x3\n  ret x0\n", "[" + want + "]");
+  }
+  // Dividends the fast path leaves to the generic instruction.
+  struct Case {
+    const char *dividend, *op, *want;
+  } cases[] = {
+      {"7.5", "div", "2.5"},    {"-7.5", "mod", "1.5"}, {":a", "div", "error: :badarith"},
+      {"[]", "mod", "error: :badarith"}, {"{1}", "div", "error: :badarith"},
+  };
+  for (const Case& c : cases)
+    expect(std::string("func main/0 frame=1\n  loadi y0, 3\n  load x1, ") + c.dividend + "\n  " + c.op +
+               " x0, x1, y0\n  ret x0\n",
+           c.want);
+}
+
+TEST_F(AsmEngine, ComparesWithAtomsInRegisters) {
+  struct Case {
+    std::string left, right;
+    bool equal;
+  } cases[] = {
+      {":a", ":a", true},  {":b", ":a", false}, {"[]", ":a", false}, {"1", ":a", false},    {"1.5", ":a", false},
+      {"{:a}", ":a", false}, {"[:a]", ":a", false}, {"\"a\"", ":a", false}, {"[]", "[]", true}, {"[1]", "[]", false},
+      {"{}", "[]", false}, {"0", "[]", false}, {"-0.0", "[]", false}, {"true", "true", true}, {"false", "true", false},
+  };
+  for (const Case& c : cases) {
+    for (const char* op : {"eq", "ne"}) {
+      const bool holds = (std::string(op) == "eq") == c.equal;
+      const std::string tail = "  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n  ret x0\n";
+      // The constant in a Y slot kept across a call, on either side.
+      expect("func main/0 frame=1\n  load y0, " + c.right + "\n  load x0, " + c.left + "\n  call x0, id/1\n  " + op +
+                 " x0, y0, yes\n" + tail + "func id/1\n  ret x0\n",
+             holds ? ":yes" : ":no");
+      expect("func main/0\n  load x1, " + c.right + "\n  load x0, " + c.left + "\n  mov x2, x0\n  " + op +
+                 " x1, x2, yes\n" + tail,
+             holds ? ":yes" : ":no");
+    }
+  }
+}
+
+// A safe point may set a register outside the instruction's live mask to
+// []: after it nothing is known about that register, so under GC stress
+// both engines see [] (and divide by it) where a stale constant would not.
+TEST_F(AsmEngine, SafePointsForgetRegistersOutsideTheirMask) {
+  const std::string src =
+      "func main/0\n  loadi x1, 3\n  loadc x2, :k\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n"
+      "  eq x2, x4, nil\n  div x0, x0, x1\n  ret x0\nnil:\n  loadc x0, :forgotten\n  ret x0\n";
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(src, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
+    EXPECT_EQ(run(src, engine, true, size_t{1} << 20).value, ":forgotten") << engine_name(engine);
+  }
+  const std::string divides =
+      "func main/0\n  loadi x1, 3\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n  div x0, x0, x1\n  ret x0\n";
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(divides, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
+    EXPECT_EQ(run(divides, engine, true, size_t{1} << 20).value, "error: :badarith") << engine_name(engine);
+  }
+}
+
 }  // namespace
 }  // namespace lzr

@@ -258,5 +258,65 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
   EXPECT_EQ(run(m, "one", {make_int(-7)}, EngineKind::Asm), "-3");
 }
 
+// Names of the internal forms of the instructions of name/arity in `m`.
+std::string forms_of(VM& vm, Module* m, const char* name, unsigned arity, size_t count) {
+  const FunctionInfo* fn = m->find(vm.atom(name), arity);
+  std::string out;
+  for (size_t k = 0; fn && k < count; ++k) out += std::string(k ? " " : "") + iop_name(fn->code[k].op);
+  return out;
+}
+
+// Registers known to hold a constant on every path (known_operands.cpp):
+// compares with an atom or nil and divisions by small integers get their
+// forms; anything that may change the register (a call, a safe point whose
+// mask leaves it out, a different constant on another path, a write in a
+// loop) keeps the generic instruction.
+TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("known.lzs",
+      "module known\n"
+      // Constants in Y slots across calls, and nil in every Y slot at entry.
+      "func ys/1 frame=3\n  loadc y0, :stop\n  loadi x1, 7\n  mov y1, x1\n"
+      "loop:\n  eq x0, y0, done\n  call x0, id/1\n  div x0, x0, y1\n  eq y2, x0, done\n  lt x0, y1, done\n"
+      "  jmp loop\n"
+      "done:\n  ret x0\n"
+      // X registers: forgotten after a call; the swap-move moves what is known.
+      "func xs/1\n  loadi x1, 3\n  loadc x2, :a\n  mov x3, x2, x4\n  mod x5, x0, x1\n  eq x3, x0, out\n"
+      "  eq x0, x4, out\n  call x0, id/1\n  mod x0, x0, x1\n  eq x0, x2, out\nout:\n  ret x0\n"
+      // Paths that agree, paths that do not.
+      "func join/2\n  eq x0, x1, other\n  loadi x2, 5\n  loadi x3, 6\n  jmp both\nother:\n  loadi x2, 5\n"
+      "  loadi x3, 9\nboth:\n  div x4, x0, x2\n  div x5, x0, x3\n  ret x4\n"
+      // A register written in the loop is not known at its head.
+      "func loop/2\n  loadi x2, 4\n  loadi x3, 1\nhead:\n  div x4, x0, x2\n  eq x0, x3, out\n"
+      "  loadi x2, 8\n  sub x0, x0, x3\n  jmp head\nout:\n  ret x4\n"
+      // Safe points: a register outside the mask may become [].
+      "func gc/1\n  loadi x1, 3\n  loadi x2, 5\n  tuple x3, {x0} live=0x5\n  div x4, x0, x1\n  div x5, x0, x2\n"
+      "  ret x5\n"
+      // Divisors out of the form's range; the fused load keeps its form.
+      "func range/1\n  loadi x1, 1\n  load x2, 200000\n  loadi x3, -3\n  div x4, x0, x1\n  div x4, x0, x2\n"
+      "  div x4, x0, x3\n  loadi x1, 5\n  div x4, x0, x1\n  ret x4\n"
+      "func id/1\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom call div_k eq_atom lt jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom eq_xx call mod eq_xx ret_x");
+  EXPECT_EQ(m->find(vm_.atom("xs"), 1)->code[4].a, 0);  // eq x0, x3: the atom moved to the right
+  EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div eq_xx load_x sub_xxx jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div div_k ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div div div load_div div ret_x");
+  // The forms compute what the generic instructions do, on both engines.
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    EXPECT_EQ(run(m, "ys", {make_int(700)}, engine), "2") << engine_name(engine);
+    EXPECT_EQ(run(m, "ys", {make_int(-7)}, engine), "-1") << engine_name(engine);
+    EXPECT_EQ(run(m, "xs", {make_int(-10)}, engine), "2") << engine_name(engine);
+    EXPECT_EQ(run(m, "join", {make_int(60), make_int(60)}, engine), "12") << engine_name(engine);
+    EXPECT_EQ(run(m, "join", {make_int(-61), make_int(0)}, engine), "-13") << engine_name(engine);
+    EXPECT_EQ(run(m, "loop", {make_int(3), make_int(0)}, engine), "0") << engine_name(engine);
+    EXPECT_EQ(run(m, "gc", {make_int(11)}, engine), "2") << engine_name(engine);
+  }
+}
+
 }  // namespace
 }  // namespace lzr
