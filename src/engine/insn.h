@@ -84,7 +84,50 @@ namespace lzr {
   I(eq_atom) I(ne_atom)  /* (as eq, ne)                                 */ \
   /* div/mod whose c holds an integer 2..2^17: u = ceil(2^64 / it),        \
      bytes 5..7 hold it (as div, mod)                                    */ \
-  I(div_k) I(mod_k)
+  I(div_k) I(mod_k)                                                     \
+  LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
+
+// Operand-kind variants: `generic` with its register operands of the kinds
+// named (x or y, in the order a, b, c; all-x forms of add, sub, mul, get
+// and the compares are listed above). The loader picks one when every
+// register operand has the kind it names (loader.cpp, pick_kind_variants),
+// so its routine reaches them without testing their kinds; the portable
+// engine runs it as `generic` (each group is placed at its label there).
+//   V(I, generic, kinds, name)
+#define LZR_KIND_VARIANTS_3(V, I, op)                                      \
+  V(I, op, xxy, op##_xxy) V(I, op, xyx, op##_xyx) V(I, op, xyy, op##_xyy) \
+  V(I, op, yxx, op##_yxx) V(I, op, yxy, op##_yxy) V(I, op, yyx, op##_yyx) \
+  V(I, op, yyy, op##_yyy)
+#define LZR_KIND_VARIANTS_2(V, I, op) \
+  V(I, op, xy, op##_xy) V(I, op, yx, op##_yx) V(I, op, yy, op##_yy)
+#define LZR_KIND_VARIANTS_ADD(V, I) LZR_KIND_VARIANTS_3(V, I, add)
+#define LZR_KIND_VARIANTS_SUB(V, I) LZR_KIND_VARIANTS_3(V, I, sub)
+#define LZR_KIND_VARIANTS_MUL(V, I) LZR_KIND_VARIANTS_3(V, I, mul)
+#define LZR_KIND_VARIANTS_DIV(V, I) V(I, div, xxx, div_xxx)
+#define LZR_KIND_VARIANTS_MOD(V, I) V(I, mod, xxx, mod_xxx)
+#define LZR_KIND_VARIANTS_SHR(V, I) V(I, shr, xxx, shr_xxx)
+#define LZR_KIND_VARIANTS_SHL(V, I) V(I, shl, xxx, shl_xxx)
+#define LZR_KIND_VARIANTS_XOR(V, I) V(I, xor_, xxx, xor_xxx)
+#define LZR_KIND_VARIANTS_AND(V, I) V(I, and_, xxx, and_xxx)
+#define LZR_KIND_VARIANTS_OR(V, I) V(I, or_, xxx, or_xxx)
+#define LZR_KIND_VARIANTS_GET(V, I) LZR_KIND_VARIANTS_3(V, I, get)
+#define LZR_KIND_VARIANTS_DROP(V, I) V(I, drop, xxx, drop_xxx) LZR_KIND_VARIANTS_3(V, I, drop)
+#define LZR_KIND_VARIANTS_CONS(V, I) V(I, cons, xxx, cons_xxx) LZR_KIND_VARIANTS_3(V, I, cons)
+#define LZR_KIND_VARIANTS_EQ(V, I) LZR_KIND_VARIANTS_2(V, I, eq)
+#define LZR_KIND_VARIANTS_NE(V, I) LZR_KIND_VARIANTS_2(V, I, ne)
+#define LZR_KIND_VARIANTS_LT(V, I) LZR_KIND_VARIANTS_2(V, I, lt)
+#define LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_2(V, I, gt)
+#define LZR_KIND_VARIANTS_LTE(V, I) LZR_KIND_VARIANTS_2(V, I, lte)
+#define LZR_KIND_VARIANTS_GTE(V, I) LZR_KIND_VARIANTS_2(V, I, gte)
+#define LZR_KIND_VARIANTS(V, I)                                                               \
+  LZR_KIND_VARIANTS_ADD(V, I) LZR_KIND_VARIANTS_SUB(V, I) LZR_KIND_VARIANTS_MUL(V, I)         \
+  LZR_KIND_VARIANTS_DIV(V, I) LZR_KIND_VARIANTS_MOD(V, I) LZR_KIND_VARIANTS_SHR(V, I)         \
+  LZR_KIND_VARIANTS_SHL(V, I) LZR_KIND_VARIANTS_XOR(V, I) LZR_KIND_VARIANTS_AND(V, I)         \
+  LZR_KIND_VARIANTS_OR(V, I) LZR_KIND_VARIANTS_GET(V, I) LZR_KIND_VARIANTS_DROP(V, I)         \
+  LZR_KIND_VARIANTS_CONS(V, I) LZR_KIND_VARIANTS_EQ(V, I) LZR_KIND_VARIANTS_NE(V, I)          \
+  LZR_KIND_VARIANTS_LT(V, I) LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_LTE(V, I)           \
+  LZR_KIND_VARIANTS_GTE(V, I)
+#define LZR_KIND_VARIANT_AS_IOP(I, generic, kinds, name) I(name)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,

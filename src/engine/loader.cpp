@@ -390,6 +390,38 @@ void fuse_move_pairs(Module& m) {
   }
 }
 
+// Operand-kind variants (insn.h): an instruction whose register operands
+// are all X registers or Y slots gets the variant naming their kinds, if
+// there is one. Runs last: the other passes look for the generic forms.
+void pick_kind_variants(Module& m) {
+  struct Variant {
+    IOp generic;
+    const char* kinds;
+    IOp variant;
+  };
+#define LZR_VARIANT_ENTRY(I, generic, kinds, name) {IOp::generic, #kinds, IOp::name},
+  static const Variant variants[] = {LZR_KIND_VARIANTS(LZR_VARIANT_ENTRY, _)};
+#undef LZR_VARIANT_ENTRY
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const bool compare = in.op >= IOp::eq && in.op <= IOp::gte;
+    char kinds[4] = {};
+    const uint8_t ops[3] = {in.a, in.b, in.c};
+    bool plain = true;
+    for (int i = 0; i < (compare ? 2 : 3) && plain; ++i) {
+      if (operand_kind(ops[i]) > kOperandY) plain = false;
+      kinds[i] = operand_kind(ops[i]) == kOperandX ? 'x' : 'y';
+    }
+    if (!plain) continue;
+    for (const Variant& v : variants) {
+      if (v.generic == in.op && std::strcmp(v.kinds, kinds) == 0) {
+        in.op = v.variant;
+        break;
+      }
+    }
+  }
+}
+
 // The compare that holds for (y, x) exactly when `op` holds for (x, y).
 IOp swap_compare(IOp op) {
   switch (op) {
@@ -556,6 +588,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   fuse_loop_steps(*m);
   fuse_move_pairs(*m);
   specialise_known_operands(*m);
+  pick_kind_variants(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

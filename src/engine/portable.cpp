@@ -93,6 +93,9 @@ Term run_portable(Process& p, const Insn* entry) {
     DISPATCH();                                                           \
   } while (0)
 
+// Operand-kind variants (insn.h) run as their generic instruction.
+#define LZR_VARIANT_LABEL(I, generic, kinds, name) L_##name:
+
   DISPATCH();
 
 L_mov:
@@ -199,6 +202,7 @@ L_apply: {
   ENTER(fn->frame, fn->code, f);
 }
 
+  LZR_KIND_VARIANTS_GET(LZR_VARIANT_LABEL, _)
 L_get:
   STORE(OPND(pc->a), op_get(p, OPND(pc->b), OPND(pc->c)));
   NEXT();
@@ -212,6 +216,7 @@ L_get_xxx: {
   STORE(X[pc->a], op_get(p, t, i));
   NEXT();
 }
+  LZR_KIND_VARIANTS_DROP(LZR_VARIANT_LABEL, _)
 L_drop:
   STORE(OPND(pc->a), op_drop(p, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);  // drop has no regmask: every X register stays live
@@ -220,6 +225,7 @@ L_put:
   STORE(OPND(pc->a), op_put(p, OPND(pc->b), OPND(pc->c), OPND(pc->d)));
   GC_POINT(pc->u.mask, pc->a);
   NEXT();
+  LZR_KIND_VARIANTS_CONS(LZR_VARIANT_LABEL, _)
 L_cons: {
   Term* cell = p.heap.alloc(2);
   cell[0] = OPND(pc->b);
@@ -275,12 +281,18 @@ L_fn: {
   }                                                                     \
   NEXT();
 L_eq_atom:  // known-operand forms (known_operands.cpp) run as the generic instruction
+  LZR_KIND_VARIANTS_EQ(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(eq, Eq)
 L_ne_atom:
+  LZR_KIND_VARIANTS_NE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(ne, Ne)
+  LZR_KIND_VARIANTS_LT(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(lt, Lt)
+  LZR_KIND_VARIANTS_GT(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(gt, Gt)
+  LZR_KIND_VARIANTS_LTE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(lte, Lte)
+  LZR_KIND_VARIANTS_GTE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(gte, Gte)
 #undef LZR_COMPARE
 
@@ -322,17 +334,27 @@ L_size:
   L_##name:                                                            \
   STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \
   NEXT();
+  LZR_KIND_VARIANTS_ADD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(add, Add)
+  LZR_KIND_VARIANTS_SUB(LZR_VARIANT_LABEL, _)
   LZR_ARITH(sub, Sub)
+  LZR_KIND_VARIANTS_MUL(LZR_VARIANT_LABEL, _)
   LZR_ARITH(mul, Mul)
 L_div_k:
+  LZR_KIND_VARIANTS_DIV(LZR_VARIANT_LABEL, _)
   LZR_ARITH(div, Div)
 L_mod_k:
+  LZR_KIND_VARIANTS_MOD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(mod, Mod)
+  LZR_KIND_VARIANTS_SHR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(shr, Shr)
+  LZR_KIND_VARIANTS_SHL(LZR_VARIANT_LABEL, _)
   LZR_ARITH(shl, Shl)
+  LZR_KIND_VARIANTS_XOR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(xor_, Xor)
+  LZR_KIND_VARIANTS_AND(LZR_VARIANT_LABEL, _)
   LZR_ARITH(and_, And)
+  LZR_KIND_VARIANTS_OR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(or_, Or)
 #undef LZR_ARITH
 
@@ -368,6 +390,7 @@ done:
   p.fp = fp;
   return result;
 
+#undef LZR_VARIANT_LABEL
 #undef OPND
 #undef DISPATCH
 #undef NEXT

@@ -224,13 +224,13 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
   e.jump_if_non_finite(slow);
 }
 
-// a = b op c.
-void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
+// a = b op c, the operands of the kinds given.
+void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_int = a.newLabel(), slow = a.newLabel();
-  auto store = [&e, x_only] { e.store_a_then_next(x_only); };
+  auto store = [&e, kinds] { e.store_a_then_next(kinds.a); };
   e.begin(iop);
-  e.load_operand_pair(x_only, kInsnB, kInsnC);
+  e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
   e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
   RhsHint hint;
   hint.payload = x86::rdx;
@@ -423,19 +423,34 @@ void emit_not(Emitter& e) {
 }  // namespace
 
 void emit_arith(Emitter& e) {
-  emit_binary(e, IOp::add, ArithOp::Add, false);
-  emit_binary(e, IOp::sub, ArithOp::Sub, false);
-  emit_binary(e, IOp::mul, ArithOp::Mul, false);
-  emit_binary(e, IOp::div, ArithOp::Div, false);
-  emit_binary(e, IOp::mod, ArithOp::Mod, false);
-  emit_binary(e, IOp::shr, ArithOp::Shr, false);
-  emit_binary(e, IOp::shl, ArithOp::Shl, false);
-  emit_binary(e, IOp::xor_, ArithOp::Xor, false);
-  emit_binary(e, IOp::and_, ArithOp::And, false);
-  emit_binary(e, IOp::or_, ArithOp::Or, false);
-  emit_binary(e, IOp::add_xxx, ArithOp::Add, true);
-  emit_binary(e, IOp::sub_xxx, ArithOp::Sub, true);
-  emit_binary(e, IOp::mul_xxx, ArithOp::Mul, true);
+  const Emitter::Kinds any = Emitter::kAnyKinds, x = Emitter::kAllX;
+  emit_binary(e, IOp::add, ArithOp::Add, any);
+  emit_binary(e, IOp::sub, ArithOp::Sub, any);
+  emit_binary(e, IOp::mul, ArithOp::Mul, any);
+  emit_binary(e, IOp::div, ArithOp::Div, any);
+  emit_binary(e, IOp::mod, ArithOp::Mod, any);
+  emit_binary(e, IOp::shr, ArithOp::Shr, any);
+  emit_binary(e, IOp::shl, ArithOp::Shl, any);
+  emit_binary(e, IOp::xor_, ArithOp::Xor, any);
+  emit_binary(e, IOp::and_, ArithOp::And, any);
+  emit_binary(e, IOp::or_, ArithOp::Or, any);
+  emit_binary(e, IOp::add_xxx, ArithOp::Add, x);
+  emit_binary(e, IOp::sub_xxx, ArithOp::Sub, x);
+  emit_binary(e, IOp::mul_xxx, ArithOp::Mul, x);
+  // Operand-kind variants (insn.h).
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_binary(e, IOp::name, ArithOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_ADD(LZR_EMIT_VARIANT, Add)
+  LZR_KIND_VARIANTS_SUB(LZR_EMIT_VARIANT, Sub)
+  LZR_KIND_VARIANTS_MUL(LZR_EMIT_VARIANT, Mul)
+  LZR_KIND_VARIANTS_DIV(LZR_EMIT_VARIANT, Div)
+  LZR_KIND_VARIANTS_MOD(LZR_EMIT_VARIANT, Mod)
+  LZR_KIND_VARIANTS_SHR(LZR_EMIT_VARIANT, Shr)
+  LZR_KIND_VARIANTS_SHL(LZR_EMIT_VARIANT, Shl)
+  LZR_KIND_VARIANTS_XOR(LZR_EMIT_VARIANT, Xor)
+  LZR_KIND_VARIANTS_AND(LZR_EMIT_VARIANT, And)
+  LZR_KIND_VARIANTS_OR(LZR_EMIT_VARIANT, Or)
+#undef LZR_EMIT_VARIANT
   emit_fused_binary(e, IOp::load_add, ArithOp::Add);
   emit_fused_binary(e, IOp::load_sub, ArithOp::Sub);
   emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);

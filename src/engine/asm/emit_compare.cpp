@@ -51,12 +51,12 @@ void int_compare(Emitter& e, CmpOp op, Label taken, Label not_int) {
   jump_if(a, op, true, taken);
 }
 
-void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
+void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel(), not_int = a.newLabel(), slow = a.newLabel();
   const bool equality = op == CmpOp::Eq || op == CmpOp::Ne;
   e.begin(iop);
-  e.load_operand_pair(x_only, kInsnA, kInsnB);
+  e.load_pair(kinds.a, kInsnA, kinds.b, kInsnB);
   int_compare(e, op, taken, not_int);
   e.next();
   a.bind(taken);
@@ -97,7 +97,7 @@ void emit_compare_atom(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel();
   e.begin(iop);
-  e.load_operand_pair(false, kInsnA, kInsnB);
+  e.load_pair(Emitter::Kind::Any, kInsnA, Emitter::Kind::Any, kInsnB);
   a.cmp(x86::r10, x86::r11);
   jump_if(a, op, true, taken);
   e.next();
@@ -196,18 +196,29 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
 }  // namespace
 
 void emit_compare(Emitter& e) {
-  emit_compare_op(e, IOp::eq, CmpOp::Eq, false);
-  emit_compare_op(e, IOp::ne, CmpOp::Ne, false);
-  emit_compare_op(e, IOp::lt, CmpOp::Lt, false);
-  emit_compare_op(e, IOp::gt, CmpOp::Gt, false);
-  emit_compare_op(e, IOp::lte, CmpOp::Lte, false);
-  emit_compare_op(e, IOp::gte, CmpOp::Gte, false);
-  emit_compare_op(e, IOp::eq_xx, CmpOp::Eq, true);
-  emit_compare_op(e, IOp::ne_xx, CmpOp::Ne, true);
-  emit_compare_op(e, IOp::lt_xx, CmpOp::Lt, true);
-  emit_compare_op(e, IOp::gt_xx, CmpOp::Gt, true);
-  emit_compare_op(e, IOp::lte_xx, CmpOp::Lte, true);
-  emit_compare_op(e, IOp::gte_xx, CmpOp::Gte, true);
+  const Emitter::Kinds any = Emitter::kAnyKinds, x = Emitter::kAllX;
+  emit_compare_op(e, IOp::eq, CmpOp::Eq, any);
+  emit_compare_op(e, IOp::ne, CmpOp::Ne, any);
+  emit_compare_op(e, IOp::lt, CmpOp::Lt, any);
+  emit_compare_op(e, IOp::gt, CmpOp::Gt, any);
+  emit_compare_op(e, IOp::lte, CmpOp::Lte, any);
+  emit_compare_op(e, IOp::gte, CmpOp::Gte, any);
+  emit_compare_op(e, IOp::eq_xx, CmpOp::Eq, x);
+  emit_compare_op(e, IOp::ne_xx, CmpOp::Ne, x);
+  emit_compare_op(e, IOp::lt_xx, CmpOp::Lt, x);
+  emit_compare_op(e, IOp::gt_xx, CmpOp::Gt, x);
+  emit_compare_op(e, IOp::lte_xx, CmpOp::Lte, x);
+  emit_compare_op(e, IOp::gte_xx, CmpOp::Gte, x);
+  // Operand-kind variants (insn.h).
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_compare_op(e, IOp::name, CmpOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_EQ(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_NE(LZR_EMIT_VARIANT, Ne)
+  LZR_KIND_VARIANTS_LT(LZR_EMIT_VARIANT, Lt)
+  LZR_KIND_VARIANTS_GT(LZR_EMIT_VARIANT, Gt)
+  LZR_KIND_VARIANTS_LTE(LZR_EMIT_VARIANT, Lte)
+  LZR_KIND_VARIANTS_GTE(LZR_EMIT_VARIANT, Gte)
+#undef LZR_EMIT_VARIANT
   emit_fused_compare(e, IOp::load_eq, CmpOp::Eq);
   emit_fused_compare(e, IOp::load_ne, CmpOp::Ne);
   emit_fused_compare(e, IOp::load_lt, CmpOp::Lt);

@@ -106,12 +106,12 @@ void flat_map_find(Emitter& e, x86::Gp key, Label slow) {
 // get: tuple elements in line; out of line list elements (a walk), the value
 // of an immediate key in a flat map (a linear scan) and binary bytes. Every
 // other container, key or index, and every error, goes through op_get.
-void emit_get(Emitter& e, IOp iop, bool x_only) {
+void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_boxed = a.newLabel(), not_tuple = a.newLabel(), slow = a.newLabel();
-  auto store = [&e, x_only] { e.store_a_then_next(x_only); };
+  auto store = [&e, kinds] { e.store_a_then_next(kinds.a); };
   e.begin(iop);
-  e.load_operand_pair(x_only, kInsnB, kInsnC);
+  e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
   tuple_get_fast(e, not_boxed, not_tuple, slow);
   store();
   e.cold([&e, not_boxed, not_tuple, slow, store] {
@@ -151,18 +151,18 @@ void emit_get(Emitter& e, IOp iop, bool x_only) {
 // step checked to be a cons cell; index 0 keeps any list, nil included). It
 // allocates nothing, so it needs no safe point. Tuples, maps, binaries and errors go through
 // op_drop, then the safe point (drop has no regmask: all X live).
-void emit_drop(Emitter& e) {
+void emit_drop(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_one = a.newLabel(), zero = a.newLabel(), slow = a.newLabel();
-  e.begin(IOp::drop);
-  e.load_operand_pair(false, kInsnB, kInsnC);
+  e.begin(iop);
+  e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
   a.mov(x86::rcx, imm(make_int(1)));  // the tail: the most common index
   a.cmp(x86::r11, x86::rcx);
   a.jne(not_one);
   e.untag_or_jump(x86::rsi, x86::r10, kTagCons, slow);
   a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
-  e.store_a_then_next(false);
-  e.cold([&e, not_one, zero, slow] {
+  e.store_a_then_next(kinds.a);
+  e.cold([&e, kinds, not_one, zero, slow] {
     x86::Assembler& a = e.a;
     Label is_list = a.newLabel(), walk = a.newLabel();
     a.bind(not_one);
@@ -179,7 +179,7 @@ void emit_drop(Emitter& e) {
     a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
     a.dec(x86::rdx);
     a.jnz(walk);
-    e.store_a_then_next(false);
+    e.store_a_then_next(kinds.a);
 
     a.bind(zero);  // drop 0 of a list (cons or nil) is the list itself
     a.mov(x86::rcx, imm(kNil));
@@ -187,7 +187,7 @@ void emit_drop(Emitter& e) {
     a.je(is_list);
     e.untag_or_jump(x86::rsi, x86::r10, kTagCons, slow);
     a.bind(is_list);
-    e.store_a_then_next(false);
+    e.store_a_then_next(kinds.a);
 
     a.bind(slow);
     a.mov(x86::rdi, kProc);
@@ -195,7 +195,7 @@ void emit_drop(Emitter& e) {
     a.mov(x86::rdx, x86::r11);
     e.call(&h_drop);
     e.check_raised(x86::rax);
-    e.store_operand(kInsnA, x86::rax);
+    e.store_as(kInsnA, x86::rax, kinds.a);
     e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);  // drop has no regmask
   });
 }
@@ -441,6 +441,23 @@ void emit_fused_access(Emitter& e, IOp iop, bool drop) {
   e.next();
 }
 
+// cons: a cell by bump allocation, then the safe point.
+void emit_cons(Emitter& e, IOp iop, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  e.begin(iop);
+  a.mov(x86::esi, 2);
+  e.alloc_words_in_rsi();
+  a.mov(x86::r9, x86::rax);
+  e.load_as(x86::rax, kInsnB, kinds.b);
+  a.mov(x86::qword_ptr(x86::r9), x86::rax);
+  e.load_as(x86::rax, kInsnC, kinds.c);
+  a.mov(x86::qword_ptr(x86::r9, 8), x86::rax);
+  a.mov(x86::rax, imm(kTagCons));
+  a.or_(x86::rax, x86::r9);
+  e.store_as(kInsnA, x86::rax, kinds.a);
+  e.safe_point_then_next(Emitter::MaskFrom::InsnU);
+}
+
 // Header word of a boxed object: kTagHeader | words << 8 | kind, with the
 // word count in `words` (clobbered).
 void make_header(x86::Assembler& a, x86::Gp words, BoxKind kind) {
@@ -493,26 +510,21 @@ void store_boxed_then_safe_point(Emitter& e, x86::Gp object, uint64_t tag) {
 void emit_terms(Emitter& e) {
   x86::Assembler& a = e.a;
 
-  emit_get(e, IOp::get, false);
-  emit_get(e, IOp::get_xxx, true);
+  emit_get(e, IOp::get, Emitter::kAnyKinds);
+  emit_get(e, IOp::get_xxx, Emitter::kAllX);
   emit_fused_access(e, IOp::load_get, false);
   emit_fused_access(e, IOp::load_drop, true);
 
-  emit_drop(e);
+  emit_drop(e, IOp::drop, Emitter::kAnyKinds);
+  // Operand-kind variants (insn.h).
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) I(e, IOp::name, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_GET(LZR_EMIT_VARIANT, emit_get)
+  LZR_KIND_VARIANTS_DROP(LZR_EMIT_VARIANT, emit_drop)
+  LZR_KIND_VARIANTS_CONS(LZR_EMIT_VARIANT, emit_cons)
+#undef LZR_EMIT_VARIANT
   emit_put(e);
 
-  e.begin(IOp::cons);
-  a.mov(x86::esi, 2);
-  e.alloc_words_in_rsi();
-  a.mov(x86::r9, x86::rax);
-  e.load_operand(x86::rax, kInsnB);
-  a.mov(x86::qword_ptr(x86::r9), x86::rax);
-  e.load_operand(x86::rax, kInsnC);
-  a.mov(x86::qword_ptr(x86::r9, 8), x86::rax);
-  a.mov(x86::rax, imm(kTagCons));
-  a.or_(x86::rax, x86::r9);
-  e.store_operand(kInsnA, x86::rax);
-  e.safe_point_then_next(Emitter::MaskFrom::InsnU);
+  emit_cons(e, IOp::cons, Emitter::kAnyKinds);
 
   e.begin(IOp::tuple);
   alloc_for_ctor(e, 1, 1);

@@ -77,19 +77,41 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
   load_operand_reg(dst, x86::rcx);
 }
 
-void Emitter::load_operand_pair(bool x_only, int32_t first, int32_t second) {
-  if (x_only) {
-    load_x(x86::r10, first);
-    load_x(x86::r11, second);
-  } else {
-    load_operand(x86::r10, first);
-    load_operand(x86::r11, second);
+Emitter::Kinds Emitter::kinds_named(const char* kinds) {
+  Kind k[3] = {Kind::Any, Kind::Any, Kind::Any};
+  for (int i = 0; i < 3 && kinds[i]; ++i) k[i] = kinds[i] == 'x' ? Kind::X : Kind::Y;
+  return {k[0], k[1], k[2]};
+}
+
+void Emitter::load_as(x86::Gp dst, int32_t field, Kind k) {
+  switch (k) {
+    case Kind::X: load_x(dst, field); break;
+    case Kind::Y:
+      a.movzx(x86::ecx, insn_byte(field));
+      a.mov(dst, y_slot(x86::rcx));
+      break;
+    case Kind::Any: load_operand(dst, field); break;
   }
 }
 
-void Emitter::store_a_then_next(bool x_only) {
-  if (x_only) store_x(kInsnA, x86::rax);
-  else store_operand(kInsnA, x86::rax);
+void Emitter::store_as(int32_t field, x86::Gp value, Kind k) {
+  switch (k) {
+    case Kind::X: store_x(field, value); break;
+    case Kind::Y:
+      a.movzx(x86::ecx, insn_byte(field));
+      a.mov(y_slot(x86::rcx), value);
+      break;
+    case Kind::Any: store_operand(field, value); break;
+  }
+}
+
+void Emitter::load_pair(Kind k1, int32_t first, Kind k2, int32_t second) {
+  load_as(x86::r10, first, k1);
+  load_as(x86::r11, second, k2);
+}
+
+void Emitter::store_a_then_next(Kind k) {
+  store_as(kInsnA, x86::rax, k);
   next();
 }
 

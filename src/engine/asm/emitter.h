@@ -56,11 +56,26 @@ class Emitter {
   void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
-  // r10, r11 = the operands at [kPc + first], [kPc + second]: X-only
-  // forms read X slots directly, the others resolve any operand kind.
-  void load_operand_pair(bool x_only, int32_t first, int32_t second);
-  // Stores rax into operand A (as load_operand_pair reads), then next().
-  void store_a_then_next(bool x_only);
+  // How a routine reaches an operand: through the kind its form guarantees
+  // (the loader's _xxx forms and kind variants, insn.h), or Any, tested at
+  // run time.
+  enum class Kind : uint8_t { X, Y, Any };
+  struct Kinds {
+    Kind a, b, c;
+  };
+  static constexpr Kinds kAnyKinds{Kind::Any, Kind::Any, Kind::Any};
+  static constexpr Kinds kAllX{Kind::X, Kind::X, Kind::X};
+  // The kinds a variant's name lists ("xyx": a in X, b in Y, c in X).
+  static Kinds kinds_named(const char* kinds);
+  // dst = the operand at [kPc + field], of kind k. Clobbers rcx.
+  void load_as(x86::Gp dst, int32_t field, Kind k);
+  // Stores `value` into the operand at [kPc + field], of kind k (X or Y,
+  // never written U). Clobbers rcx.
+  void store_as(int32_t field, x86::Gp value, Kind k);
+  // r10, r11 = the operands at [kPc + first], [kPc + second].
+  void load_pair(Kind k1, int32_t first, Kind k2, int32_t second);
+  // Stores rax into operand A, of kind k, then next().
+  void store_a_then_next(Kind k);
   // Jumps to the instruction in u.target (taken branches, jmp).
   void jump_to_target();
   // X[a] = u: the constant load a fused load_* / step_ form stands for;

@@ -882,5 +882,51 @@ TEST_F(AsmEngine, SafePointsForgetRegistersOutsideTheirMask) {
   }
 }
 
+// The operand-kind variants (insn.h): every combination of X registers and
+// Y slots for the destination and both operands, on fast and slow paths.
+TEST_F(AsmEngine, EveryCombinationOfOperandKinds) {
+  struct Case {
+    const char *op, *b, *c, *want;
+  } cases[] = {
+      {"add", "40", "2", "42"},        {"add", "140737488355327", "1", "error: :overflow"},
+      {"add", "1.5", "2", "3.5"},      {"sub", "40", "2", "38"},
+      {"sub", "1", ":a", "error: :badarith"}, {"mul", "6", "7", "42"},
+      {"mul", "0.5", "0.5", "0.25"},   {"div", "-7", "2", "-4"},
+      {"div", "7", "0", "error: :badarith"}, {"mod", "-7", "2", "1"},
+      {"shl", "3", "4", "48"},         {"shr", "-9", "1", "-5"},
+      {"and", "12", "10", "8"},        {"or", "12", "10", "14"},
+      {"xor", "true", "false", "true"}, {"xor", "12", "10", "6"},
+      {"get", "{5, 6, 7}", "1", "6"},  {"get", "[5, 6, 7]", "2", "7"},
+      {"get", "{5}", "1", "error: {:badindex, 1}"}, {"drop", "[5, 6, 7]", "1", "[6, 7]"},
+      {"drop", "[5, 6, 7]", "2", "[7]"}, {"drop", "{5, 6}", "0", "{6}"},
+      {"cons", "1", "[2]", "[1, 2]"},  {"cons", "{}", "3", "[{} | 3]"},
+  };
+  for (const Case& c : cases) {
+    for (int kinds = 0; kinds < 8; ++kinds) {
+      // Bit 2: the destination is y2, bit 1: b is y0, bit 0: c is y1.
+      const std::string dst = kinds & 4 ? "y2" : "x3", b = kinds & 2 ? "y0" : "x1", cc = kinds & 1 ? "y1" : "x2";
+      const std::string src = "func main/0 frame=3\n  load " + b + ", " + c.b + "\n  load " + cc + ", " + c.c + "\n  " +
+                              c.op + " " + dst + ", " + b + ", " + cc + "\n  mov x0, " + dst + "\n  ret x0\n";
+      expect(src, c.want);
+    }
+  }
+  struct Compare {
+    const char *op, *a, *b;
+    bool holds;
+  } compares[] = {
+      {"eq", "1", "1", true},  {"eq", "1", "1.0", true}, {"ne", ":a", ":b", true}, {"lt", "1", "2", true},
+      {"lt", "2.5", "1", false}, {"gt", ":a", "1", true}, {"lte", "[]", "[]", true}, {"gte", "{1}", "{2}", false},
+  };
+  for (const Compare& c : compares) {
+    for (int kinds = 0; kinds < 4; ++kinds) {
+      const std::string a = kinds & 2 ? "y0" : "x1", b = kinds & 1 ? "y1" : "x2";
+      const std::string src = "func main/0 frame=2\n  load " + a + ", " + c.a + "\n  load " + b + ", " + c.b + "\n  " +
+                              c.op + " " + a + ", " + b + ", yes\n  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n"
+                              "  ret x0\n";
+      expect(src, c.holds ? ":yes" : ":no");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lzr

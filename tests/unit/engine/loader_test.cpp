@@ -244,13 +244,13 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
       "  mov x0, x2\n  mov x1, x0\n  ret x1\n"),
       err);
   ASSERT_TRUE(m) << err.message;
-  EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod add_xxx step_gte add_xxx loop_gte");
+  EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod_xxx add_xxx step_gte add_xxx loop_gte");
   EXPECT_EQ(forms(m, "down", 2, 4), "gt_xx step_lt sub_xxx loop_gt");
   EXPECT_EQ(m->find(vm_.atom("down"), 2)->code[1].b, 1);  // the other compared register
   EXPECT_EQ(forms(m, "arg", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "other", 3, 4), "gte_xx load_add add_xxx loop_gte");
-  EXPECT_EQ(forms(m, "one", 1, 4), "load_x div load_div div");
-  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get load_drop drop load_x get_xxx");
+  EXPECT_EQ(forms(m, "one", 1, 4), "load_x div_xxx load_div div_xxx");
+  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get_yxx load_drop drop_xxx load_x get_xxx");
   EXPECT_EQ(forms(m, "moves", 3, 8), "mov2_xy mov_xy mov_xy mov2_yx mov_yx mov2_xx mov_xx ret_x");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}), "57");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
@@ -298,13 +298,13 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
       "func id/1\n  ret x0\n"),
       err);
   ASSERT_TRUE(m) << err.message;
-  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom call div_k eq_atom lt jmp ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom eq_xx call mod eq_xx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom call div_k eq_atom lt_xy jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom eq_xx call mod_xxx eq_xx ret_x");
   EXPECT_EQ(m->find(vm_.atom("xs"), 1)->code[4].a, 0);  // eq x0, x3: the atom moved to the right
-  EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div eq_xx load_x sub_xxx jmp ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div div_k ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div div div load_div div ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div_xxx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xxx jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_xxx div_k ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
   // The forms compute what the generic instructions do, on both engines.
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
     if (!engine_available(engine)) continue;
@@ -316,6 +316,25 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
     EXPECT_EQ(run(m, "loop", {make_int(3), make_int(0)}, engine), "0") << engine_name(engine);
     EXPECT_EQ(run(m, "gc", {make_int(11)}, engine), "2") << engine_name(engine);
   }
+}
+
+// Generic instructions whose register operands are all X registers or Y
+// slots get the variant naming their kinds; an upvalue keeps the generic
+// form.
+TEST_F(LoaderTest, PicksOperandKindVariants) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("kinds.lzs",
+      "module kinds\n"
+      "func main/1 frame=3\n  mov y0, x0\n  add y1, y0, x0\n  sub x1, x0, y1\n  mul y2, y1, y0\n"
+      "  cons y2, x1, y2\n  get x2, y2, x1\n  drop y2, y2, x1\n  lt y0, x2, out\n  ne y1, y0, out\n"
+      "  and x3, x1, x2\n  fn x4, f/1, [x3]\n  mov x0, y2\n  apply x0, x4\nout:\n  ret x0\n"
+      "func f/1 upvals=1\n  add x0, x0, u0\n  or x0, x0, x0\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "main", 1, 15),
+            "mov_xy add_yyx sub_xxy mul_yyy cons_yxy get_xyx drop_yyx lt_yx ne_yy and_xxx fn mov_yx apply ret_x "
+            "add");
+  EXPECT_EQ(forms_of(vm_, m, "f", 1, 3), "add or_xxx ret_x");  // u0: the generic add
 }
 
 }  // namespace
