@@ -85,11 +85,18 @@ namespace lzr {
   /* div/mod whose c holds an integer 2..2^17: u = ceil(2^64 / it),        \
      bytes 5..7 hold it (as div, mod)                                    */ \
   I(div_k) I(mod_k)                                                     \
+  /* get whose index c holds 0: a list's head first, then a tuple's first \
+     element (as get); drop whose index c holds 1: a list's tail (as drop) */ \
+  I(hd) I(tl)                                                           \
+  /* X[a] = X[b] op K, c holding the small integer K: u = K << 16 (add,  \
+     sub), K (mul) (as add_xxx, sub_xxx, mul_xxx)                       */ \
+  I(add_xk) I(sub_xk) I(mul_xk)                                         \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds
-// named (x or y, in the order a, b, c; all-x forms of add, sub, mul, get
-// and the compares are listed above). The loader picks one when every
+// named (x or y, in the order a, b, c, or a, b for the compares, eq_atom
+// and ne_atom; all-x forms of add, sub, mul, get and the compares are
+// listed above). The loader picks one when every
 // register operand has the kind it names (loader.cpp, pick_kind_variants),
 // so its routine reaches them without testing their kinds; the portable
 // engine runs it as `generic` (each group is placed at its label there).
@@ -119,6 +126,15 @@ namespace lzr {
 #define LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_2(V, I, gt)
 #define LZR_KIND_VARIANTS_LTE(V, I) LZR_KIND_VARIANTS_2(V, I, lte)
 #define LZR_KIND_VARIANTS_GTE(V, I) LZR_KIND_VARIANTS_2(V, I, gte)
+// Known-operand forms (known_operands.cpp). The portable engine runs the
+// all-x ones as the all-x form they came from (eq_xx, ne_xx, get_xxx).
+#define LZR_KIND_VARIANTS_EQ_ATOM_X(V, I) V(I, eq_atom, xx, eq_atom_xx)
+#define LZR_KIND_VARIANTS_EQ_ATOM(V, I) LZR_KIND_VARIANTS_2(V, I, eq_atom)
+#define LZR_KIND_VARIANTS_NE_ATOM_X(V, I) V(I, ne_atom, xx, ne_atom_xx)
+#define LZR_KIND_VARIANTS_NE_ATOM(V, I) LZR_KIND_VARIANTS_2(V, I, ne_atom)
+#define LZR_KIND_VARIANTS_HD_X(V, I) V(I, hd, xxx, hd_xxx)
+#define LZR_KIND_VARIANTS_HD(V, I) LZR_KIND_VARIANTS_3(V, I, hd)
+#define LZR_KIND_VARIANTS_TL(V, I) V(I, tl, xxx, tl_xxx) LZR_KIND_VARIANTS_3(V, I, tl)
 #define LZR_KIND_VARIANTS(V, I)                                                               \
   LZR_KIND_VARIANTS_ADD(V, I) LZR_KIND_VARIANTS_SUB(V, I) LZR_KIND_VARIANTS_MUL(V, I)         \
   LZR_KIND_VARIANTS_DIV(V, I) LZR_KIND_VARIANTS_MOD(V, I) LZR_KIND_VARIANTS_SHR(V, I)         \
@@ -126,7 +142,9 @@ namespace lzr {
   LZR_KIND_VARIANTS_OR(V, I) LZR_KIND_VARIANTS_GET(V, I) LZR_KIND_VARIANTS_DROP(V, I)         \
   LZR_KIND_VARIANTS_CONS(V, I) LZR_KIND_VARIANTS_EQ(V, I) LZR_KIND_VARIANTS_NE(V, I)          \
   LZR_KIND_VARIANTS_LT(V, I) LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_LTE(V, I)           \
-  LZR_KIND_VARIANTS_GTE(V, I)
+  LZR_KIND_VARIANTS_GTE(V, I) LZR_KIND_VARIANTS_EQ_ATOM_X(V, I) LZR_KIND_VARIANTS_EQ_ATOM(V, I) \
+  LZR_KIND_VARIANTS_NE_ATOM_X(V, I) LZR_KIND_VARIANTS_NE_ATOM(V, I) LZR_KIND_VARIANTS_HD_X(V, I)   \
+  LZR_KIND_VARIANTS_HD(V, I) LZR_KIND_VARIANTS_TL(V, I)
 #define LZR_KIND_VARIANT_AS_IOP(I, generic, kinds, name) I(name)
 
 enum class IOp : uint16_t {
@@ -167,6 +185,7 @@ struct Insn {
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
                              // div_k, mod_k: ceil(2^64 / divisor)
+    int64_t constant;        // add_xk, sub_xk: K << 16; mul_xk: K
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");

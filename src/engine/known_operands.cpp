@@ -218,6 +218,19 @@ void rewrite(Insn& in, const State& s) {
       in.op = eq ? IOp::eq_atom : IOp::ne_atom;
       return;
     }
+    case IOp::get: case IOp::get_xxx:
+      if (s.holds(in.c, v) && v == make_int(0)) in.op = IOp::hd;
+      return;
+    case IOp::drop:
+      if (s.holds(in.c, v) && v == make_int(1)) in.op = IOp::tl;
+      return;
+    case IOp::add_xxx: case IOp::sub_xxx: case IOp::mul_xxx: {
+      if (!s.holds(in.c, v) || !is_int(v)) return;
+      const int64_t k = int_value(v);
+      in.op = in.op == IOp::add_xxx ? IOp::add_xk : in.op == IOp::sub_xxx ? IOp::sub_xk : IOp::mul_xk;
+      in.u.constant = in.op == IOp::mul_xk ? k : static_cast<int64_t>(static_cast<uint64_t>(k) << 16);
+      return;
+    }
     case IOp::div: case IOp::mod: {
       if (!s.holds(in.c, v) || !is_int(v) || int_value(v) < 2 || int_value(v) > (1 << 17)) return;
       const int64_t d = int_value(v);

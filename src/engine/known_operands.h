@@ -5,8 +5,9 @@
 // dataflow over each function's internal code finds, before every
 // instruction, the registers that hold a known constant on every path
 // there; an instruction that compares with an atom or nil held that way,
-// or divides by a small integer held that way, becomes a form that uses
-// the fact (insn.h, docs/asm-engine.md). The register still holds the
+// indexes a list's head or tail, or adds, subtracts, multiplies or divides
+// by a small integer held that way, becomes a form that uses the fact
+// (insn.h, docs/asm-engine.md). The register still holds the
 // constant: every form keeps its instruction's operands, and the portable
 // engine runs it as the generic instruction.
 #pragma once

@@ -404,7 +404,8 @@ void pick_kind_variants(Module& m) {
 #undef LZR_VARIANT_ENTRY
   for (size_t k = 0; k < m.code_size; ++k) {
     Insn& in = m.code[k];
-    const bool compare = in.op >= IOp::eq && in.op <= IOp::gte;
+    // Compares have two register operands.
+    const bool compare = (in.op >= IOp::eq && in.op <= IOp::gte) || in.op == IOp::eq_atom || in.op == IOp::ne_atom;
     char kinds[4] = {};
     const uint8_t ops[3] = {in.a, in.b, in.c};
     bool plain = true;

@@ -203,9 +203,12 @@ L_apply: {
 }
 
   LZR_KIND_VARIANTS_GET(LZR_VARIANT_LABEL, _)
+  LZR_KIND_VARIANTS_HD(LZR_VARIANT_LABEL, _)
+L_hd:  // known-operand form: the index register holds 0
 L_get:
   STORE(OPND(pc->a), op_get(p, OPND(pc->b), OPND(pc->c)));
   NEXT();
+  LZR_KIND_VARIANTS_HD_X(LZR_VARIANT_LABEL, _)
 L_get_xxx: {
   Term t = X[pc->b], i = X[pc->c];
   // Fast path: tuple element with an in-range small-integer index.
@@ -217,6 +220,8 @@ L_get_xxx: {
   NEXT();
 }
   LZR_KIND_VARIANTS_DROP(LZR_VARIANT_LABEL, _)
+  LZR_KIND_VARIANTS_TL(LZR_VARIANT_LABEL, _)
+L_tl:  // known-operand form: the index register holds 1
 L_drop:
   STORE(OPND(pc->a), op_drop(p, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);  // drop has no regmask: every X register stays live
@@ -280,9 +285,11 @@ L_fn: {
     DISPATCH();                                                         \
   }                                                                     \
   NEXT();
+  LZR_KIND_VARIANTS_EQ_ATOM(LZR_VARIANT_LABEL, _)
 L_eq_atom:  // known-operand forms (known_operands.cpp) run as the generic instruction
   LZR_KIND_VARIANTS_EQ(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(eq, Eq)
+  LZR_KIND_VARIANTS_NE_ATOM(LZR_VARIANT_LABEL, _)
 L_ne_atom:
   LZR_KIND_VARIANTS_NE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(ne, Ne)
@@ -309,7 +316,9 @@ L_ne_atom:
     }                                                                                    \
     NEXT();                                                                              \
   }
+  LZR_KIND_VARIANTS_EQ_ATOM_X(LZR_VARIANT_LABEL, _)
   LZR_COMPARE_XX(eq, Eq, ==)
+  LZR_KIND_VARIANTS_NE_ATOM_X(LZR_VARIANT_LABEL, _)
   LZR_COMPARE_XX(ne, Ne, !=)
   LZR_COMPARE_XX(lt, Lt, <)
   LZR_COMPARE_XX(gt, Gt, >)
@@ -372,8 +381,11 @@ L_mod_k:
     STORE(X[pc->a], arith(p, ArithOp::aop, a, b));                         \
     NEXT();                                                                \
   }
+L_add_xk:  // known-operand forms: c holds the constant
   LZR_ARITH_XXX(add, Add, __builtin_add_overflow)
+L_sub_xk:
   LZR_ARITH_XXX(sub, Sub, __builtin_sub_overflow)
+L_mul_xk:
   LZR_ARITH_XXX(mul, Mul, __builtin_mul_overflow)
 #undef LZR_ARITH_XXX
 

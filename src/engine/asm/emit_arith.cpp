@@ -305,6 +305,37 @@ void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   });
 }
 
+// add_xk / sub_xk / mul_xk (known_operands.cpp): X[a] = X[b] op K where
+// X[c] holds the small integer K and u holds K << 16 (add, sub) or K
+// (mul), so the constant needs neither a load nor a tag test. A b that is
+// no small integer, and overflow, run the generic _xxx routine.
+void emit_known_constant(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+  x86::Assembler& a = e.a;
+  Label slow = a.newLabel();
+  e.begin(iop);
+  e.load_x(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, slow);
+  if (op == ArithOp::Mul) {
+    a.mov(x86::rax, x86::r10);
+    a.shl(x86::rax, 64 - kTagShift);
+    a.imul(x86::rax, e.insn_u());
+    a.jo(slow);
+    a.or_(x86::rax, kIntTag16);
+  } else {
+    e.rotate_tag_low(x86::rax, x86::r10);  // payload << 16 | tag
+    if (op == ArithOp::Add) a.add(x86::rax, e.insn_u());
+    else a.sub(x86::rax, e.insn_u());
+    a.jo(slow);
+  }
+  a.ror(x86::rax, 16);
+  e.store_x(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, slow, generic] {
+    e.a.bind(slow);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
+  });
+}
+
 // load_add .. load_mod: X[a] = integer constant (u), then the next
 // instruction, X[a'] = X[b'] op X[a] (X-only; for div/mod the loader only
 // fuses a positive constant), when its fast path applies; otherwise the
@@ -461,6 +492,9 @@ void emit_arith(Emitter& e) {
   emit_fused_binary(e, IOp::load_mul_any, ArithOp::Mul, true);
   emit_not(e);
   emit_neg(e);
+  emit_known_constant(e, IOp::add_xk, ArithOp::Add, IOp::add_xxx);
+  emit_known_constant(e, IOp::sub_xk, ArithOp::Sub, IOp::sub_xxx);
+  emit_known_constant(e, IOp::mul_xk, ArithOp::Mul, IOp::mul_xxx);
   emit_known_divisor(e, IOp::div_k, ArithOp::Div, IOp::div);
   emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
 }

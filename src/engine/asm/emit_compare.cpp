@@ -93,11 +93,11 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
 
 // eq_atom / ne_atom (known_operands.cpp): b holds an atom or nil, which
 // equals only itself: one compare of the words.
-void emit_compare_atom(Emitter& e, IOp iop, CmpOp op) {
+void emit_compare_atom(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel();
   e.begin(iop);
-  e.load_pair(Emitter::Kind::Any, kInsnA, Emitter::Kind::Any, kInsnB);
+  e.load_pair(kinds.a, kInsnA, kinds.b, kInsnB);
   a.cmp(x86::r10, x86::r11);
   jump_if(a, op, true, taken);
   e.next();
@@ -237,8 +237,15 @@ void emit_compare(Emitter& e) {
   emit_step(e, IOp::step_gt, CmpOp::Gt);
   emit_step(e, IOp::step_lte, CmpOp::Lte);
   emit_step(e, IOp::step_gte, CmpOp::Gte);
-  emit_compare_atom(e, IOp::eq_atom, CmpOp::Eq);
-  emit_compare_atom(e, IOp::ne_atom, CmpOp::Ne);
+  emit_compare_atom(e, IOp::eq_atom, CmpOp::Eq, any);
+  emit_compare_atom(e, IOp::ne_atom, CmpOp::Ne, any);
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_compare_atom(e, IOp::name, CmpOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_EQ_ATOM_X(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_EQ_ATOM(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_NE_ATOM_X(LZR_EMIT_VARIANT, Ne)
+  LZR_KIND_VARIANTS_NE_ATOM(LZR_EMIT_VARIANT, Ne)
+#undef LZR_EMIT_VARIANT
 }
 
 }  // namespace lzr::asm_engine

@@ -200,6 +200,49 @@ void emit_drop(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   });
 }
 
+// hd (known_operands.cpp: the index register c holds 0): a list's head,
+// then a tuple's first element; anything else runs the generic get.
+void emit_hd(Emitter& e, IOp iop, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  Label not_cons = a.newLabel(), generic = a.newLabel();
+  e.begin(iop);
+  e.load_as(x86::r10, kInsnB, kinds.b);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagCons, not_cons);
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi));
+  e.store_a_then_next(kinds.a);
+  e.cold([&e, kinds, not_cons, generic] {
+    x86::Assembler& a = e.a;
+    a.bind(not_cons);
+    e.untag_or_jump(x86::rsi, x86::r10, kTagBoxed, generic);
+    a.mov(x86::rcx, x86::qword_ptr(x86::rsi));
+    a.test(x86::cl, x86::cl);  // a tuple (kind 0) of arity > 0
+    a.jnz(generic);
+    a.shl(x86::rcx, 64 - kTagShift);
+    a.shr(x86::rcx, 64 - kTagShift + 8);
+    a.jz(generic);
+    a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
+    e.store_a_then_next(kinds.a);
+    a.bind(generic);
+    a.jmp(e.op_labels[static_cast<unsigned>(IOp::get)]);
+  });
+}
+
+// tl (known_operands.cpp: the index register c holds 1): a list's tail;
+// anything else runs the generic drop.
+void emit_tl(Emitter& e, IOp iop, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  Label generic = a.newLabel();
+  e.begin(iop);
+  e.load_as(x86::r10, kInsnB, kinds.b);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagCons, generic);
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
+  e.store_a_then_next(kinds.a);
+  e.cold([&e, generic] {
+    e.a.bind(generic);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(IOp::drop)]);
+  });
+}
+
 // Copies `words` (rcx, > 0) words from [r9 + 8] .. to [rax + 8] ..,
 // highest first. Clobbers rcx, rdx.
 void copy_words_after_header(x86::Assembler& a) {
@@ -521,7 +564,12 @@ void emit_terms(Emitter& e) {
   LZR_KIND_VARIANTS_GET(LZR_EMIT_VARIANT, emit_get)
   LZR_KIND_VARIANTS_DROP(LZR_EMIT_VARIANT, emit_drop)
   LZR_KIND_VARIANTS_CONS(LZR_EMIT_VARIANT, emit_cons)
+  LZR_KIND_VARIANTS_HD_X(LZR_EMIT_VARIANT, emit_hd)
+  LZR_KIND_VARIANTS_HD(LZR_EMIT_VARIANT, emit_hd)
+  LZR_KIND_VARIANTS_TL(LZR_EMIT_VARIANT, emit_tl)
 #undef LZR_EMIT_VARIANT
+  emit_hd(e, IOp::hd, Emitter::kAnyKinds);
+  emit_tl(e, IOp::tl, Emitter::kAnyKinds);
   emit_put(e);
 
   emit_cons(e, IOp::cons, Emitter::kAnyKinds);

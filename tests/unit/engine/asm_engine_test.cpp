@@ -928,5 +928,62 @@ TEST_F(AsmEngine, EveryCombinationOfOperandKinds) {
   }
 }
 
+// Indexes and constants held in registers loaded once: hd (get with 0),
+// tl (drop with 1), add_xk/sub_xk/mul_xk, on every container and value and
+// at every boundary, the constant register in X or in Y.
+TEST_F(AsmEngine, KnownIndexesAndConstantsInRegisters) {
+  struct Access {
+    const char *op, *container, *want;
+  } accesses[] = {
+      {"get", "[4, 5]", "4"},        {"get", "{7, 8}", "7"},       {"get", "{}", "error: {:badindex, 0}"},
+      {"get", "[]", "error: {:badindex, 0}"}, {"get", "%{0 => :z}", ":z"}, {"get", "\"AB\"", "65"},
+      {"get", ":a", "error: :badarg"}, {"get", "1.5", "error: :badarg"},
+      {"drop", "[4, 5]", "[5]"},     {"drop", "[4]", "[]"},        {"drop", "[]", "error: {:badindex, 1}"},
+      {"drop", "{7, 8}", "{7}"},     {"drop", "\"AB\"", "\"B\""},   {"drop", "%{1 => :one}", "%{}"},
+      {"drop", "7", "error: :badarg"},
+  };
+  for (const Access& c : accesses) {
+    const char* index = std::string(c.op) == "get" ? "0" : "1";
+    // X index register loaded before a loop head; Y index slot across a call.
+    expect(std::string("func main/0\n  loadi x9, ") + index + "\n  load x1, " + c.container +
+               "\n  jmp go\ngo:\n  " + c.op + " x0, x1, x9\n  ret x0\n",
+           c.want);
+    expect(std::string("func main/0 frame=2\n  loadi y0, ") + index + "\n  load x0, " + c.container +
+               "\n  call x0, id/1\n  " + c.op + " y1, x0, y0\n  mov x0, y1\n  ret x0\nfunc id/1\n  ret x0\n",
+           c.want);
+  }
+  struct Arith {
+    std::string op, b, k, want;
+  } ariths[] = {
+      {"add", "40", "2", "42"},
+      {"add", num(kMax - 5), "5", num(kMax)},
+      {"add", num(kMax - 5), "6", "error: :overflow"},
+      {"add", num(kMin), num(kMax), "-1"},
+      {"add", "1.5", "2", "3.5"},
+      {"add", ":a", "2", "error: :badarith"},
+      {"sub", "40", "2", "38"},
+      {"sub", num(kMin + 2), "2", num(kMin)},
+      {"sub", num(kMin + 2), "3", "error: :overflow"},
+      {"sub", "0", num(kMin), "error: :overflow"},
+      {"sub", "-1", num(kMin), num(kMax)},
+      {"mul", "6", "7", "42"},
+      {"mul", "-6", "-7", "42"},
+      {"mul", num(int64_t{1} << 46), "2", "error: :overflow"},
+      {"mul", num(-(int64_t{1} << 46)), "2", num(kMin)},
+      {"mul", num(kMin), "-1", "error: :overflow"},
+      {"mul", "3", num(kMax), "error: :overflow"},
+      {"mul", "0", num(kMax), "0"},
+      {"mul", "2.5", "2", "5.0"},
+      {"mul", "[]", "2", "error: :badarith"},
+  };
+  for (const Arith& c : ariths) {
+    // The constant in x9, loaded once, read in a loop body (the head is
+    // reached from two places).
+    expect("func main/0\n  load x9, " + c.k + "\n  load x1, " + c.b + "\n  loadi x2, 0\nhead:\n  loadi x3, 1\n  eq x2, x3, done\n  " + c.op +
+               " x0, x1, x9\n  mov x2, x3\n  jmp head\ndone:\n  ret x0\n",
+           c.want);
+  }
+}
+
 }  // namespace
 }  // namespace lzr

@@ -295,14 +295,20 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
       // Divisors out of the form's range; the fused load keeps its form.
       "func range/1\n  loadi x1, 1\n  load x2, 200000\n  loadi x3, -3\n  div x4, x0, x1\n  div x4, x0, x2\n"
       "  div x4, x0, x3\n  loadi x1, 5\n  div x4, x0, x1\n  ret x4\n"
+      // List heads and tails, constants added, subtracted, multiplied.
+      "func walk/2 frame=1\n  loadi x7, 0\n  loadi x8, 1\n  loadi y0, 3\nloop:\n  get x2, x0, x7\n"
+      "  drop x0, x0, x8\n  add x1, x1, x2\n  sub x1, x1, x8\n  mul x1, x1, x8\n  drop x3, x0, x7\n"
+      "  get x4, x0, x8\n  mul x1, x1, y0\n  ne x0, x7, loop\n  ret x1\n"
       "func id/1\n  ret x0\n"),
       err);
   ASSERT_TRUE(m) << err.message;
-  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom call div_k eq_atom lt_xy jmp ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom eq_xx call mod_xxx eq_xx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "walk", 2, 13),
+            "load_x load_x load hd_xxx tl_xxx add_xxx sub_xk mul_xk drop_xxx get_xxx mul_xxy ne_xx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom_xy call div_k eq_atom_xy lt_xy jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom_xx eq_xx call mod_xxx eq_xx ret_x");
   EXPECT_EQ(m->find(vm_.atom("xs"), 1)->code[4].a, 0);  // eq x0, x3: the atom moved to the right
   EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div_xxx ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xxx jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp ret_x");
   EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_xxx div_k ret_x");
   EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
   // The forms compute what the generic instructions do, on both engines.
