@@ -31,25 +31,48 @@ namespace {
 // X register i is slot i, Y slot i is slot 32 + i: the operand byte itself.
 constexpr unsigned kSlots = 64;
 
+// The distinct constants a function loads; states name them by index, so
+// a state is a few words to copy.
+class Pool {
+ public:
+  static constexpr uint8_t kFull = 0xFF;
+  uint8_t index_of(Term t) {
+    for (size_t i = 0; i < terms_.size(); ++i)
+      if (terms_[i] == t) return static_cast<uint8_t>(i);
+    if (terms_.size() == kFull) return kFull;  // more constants than that: not tracked
+    terms_.push_back(t);
+    return static_cast<uint8_t>(terms_.size() - 1);
+  }
+  Term term(uint8_t index) const { return terms_[index]; }
+
+ private:
+  std::vector<Term> terms_;
+};
+
 struct State {
   bool reached = false;
-  uint64_t known = 0;  // bit s: slot s holds value[s]
-  std::array<Term, kSlots> value{};
+  uint64_t known = 0;  // bit s: slot s holds the pool's constant value[s]
+  std::array<uint8_t, kSlots> value{};
 
-  bool holds(uint8_t operand, Term& out) const {
+  bool holds(uint8_t operand, Term& out, const Pool& pool) const {
     if (operand >= kSlots || !(known >> operand & 1)) return false;  // upvalues: not tracked
-    out = value[operand];
+    out = pool.term(value[operand]);
     return true;
   }
-  void set(uint8_t operand, Term v) {
+  void set(uint8_t operand, Term v, Pool& pool) {
+    const uint8_t index = pool.index_of(v);
+    if (index == Pool::kFull) return forget(operand);
     known |= uint64_t{1} << operand;
-    value[operand] = v;
+    value[operand] = index;
   }
   void forget(uint8_t operand) { known &= ~(uint64_t{1} << operand); }
   void copy(uint8_t to, uint8_t from) {
-    Term v;
-    if (holds(from, v)) set(to, v);
-    else forget(to);
+    if (from < kSlots && (known >> from & 1)) {
+      known |= uint64_t{1} << to;
+      value[to] = value[from];
+    } else {
+      forget(to);
+    }
   }
   void forget_x_except(uint32_t live) { known &= ~(uint64_t{0xFFFFFFFF} & ~uint64_t{live}); }
 
@@ -81,7 +104,7 @@ uint32_t safe_point_mask(const Insn& in) {
 // Applies `in` to `s`. Returns false for an instruction the pass does not
 // know (the function is then left alone). `falls_through` and `jumps` say
 // where control goes next.
-bool transfer(const Insn& in, State& s, bool& falls_through, bool& jumps) {
+bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& jumps) {
   falls_through = true;
   jumps = false;
   switch (in.op) {
@@ -90,11 +113,14 @@ bool transfer(const Insn& in, State& s, bool& falls_through, bool& jumps) {
       s.copy(in.a, in.b);
       return true;
     case IOp::swap: {
-      State before = s;
+      const State before = s;
       s.copy(in.a, in.b);
-      Term v;
-      if (before.holds(in.a, v)) s.set(in.c, v);
-      else s.forget(in.c);
+      if (in.a < kSlots && (before.known >> in.a & 1)) {
+        s.known |= uint64_t{1} << in.c;
+        s.value[in.c] = before.value[in.a];
+      } else {
+        s.forget(in.c);
+      }
       return true;
     }
     case IOp::load: case IOp::load_x:
@@ -106,7 +132,7 @@ bool transfer(const Insn& in, State& s, bool& falls_through, bool& jumps) {
       // run on its own: either way it follows with the constant loaded. A
       // step_ form that does not store its constant leaves the function's
       // body for its head, where nothing about X is known.
-      s.set(in.a, in.u.term);
+      s.set(in.a, in.u.term, pool);
       return true;
     case IOp::ret: case IOp::ret_x: case IOp::tcall: case IOp::tcall_native: case IOp::tcall_self:
     case IOp::loop_eq: case IOp::loop_ne: case IOp::loop_lt: case IOp::loop_gt: case IOp::loop_lte: case IOp::loop_gte:
@@ -175,11 +201,11 @@ std::vector<bool> fused_into_others(const Module& m) {
 
 // The states before each instruction of the function at [begin, end), or
 // an empty vector when it holds an instruction the pass does not know.
-std::vector<State> analyse(const Module& m, size_t begin, size_t end, unsigned frame) {
+std::vector<State> analyse(const Module& m, size_t begin, size_t end, unsigned frame, Pool& pool) {
   std::vector<State> before(end - begin);
   State entry;
   entry.reached = true;
-  for (unsigned y = 0; y < frame && y < 32; ++y) entry.set(static_cast<uint8_t>(32 + y), kNil);
+  for (unsigned y = 0; y < frame && y < 32; ++y) entry.set(static_cast<uint8_t>(32 + y), kNil, pool);
   before[0] = entry;
   std::vector<size_t> work{begin};
   std::vector<bool> queued(end - begin, false);
@@ -191,7 +217,7 @@ std::vector<State> analyse(const Module& m, size_t begin, size_t end, unsigned f
     const Insn& in = m.code[k];
     State after = before[k - begin];
     bool falls_through, jumps;
-    if (!transfer(in, after, falls_through, jumps)) return {};
+    if (!transfer(in, after, pool, falls_through, jumps)) return {};
     auto flow_to = [&](size_t target) {
       if (target < begin || target >= end) return false;  // the verifier keeps jumps inside
       if (before[target - begin].meet(after) && !queued[target - begin]) {
@@ -206,33 +232,34 @@ std::vector<State> analyse(const Module& m, size_t begin, size_t end, unsigned f
   return before;
 }
 
-void rewrite(Insn& in, const State& s) {
-  Term v;
+void rewrite(Insn& in, const State& state, const Pool& pool) {
+  Term v;  // the constant a register holds, when `holds` says it does
+  auto holds = [&state, &pool](uint8_t operand, Term& out) { return state.holds(operand, out, pool); };
   switch (in.op) {
     case IOp::eq: case IOp::ne: case IOp::eq_xx: case IOp::ne_xx: {
       const bool eq = in.op == IOp::eq || in.op == IOp::eq_xx;
-      if (!s.holds(in.b, v) || !is_interned(v)) {
-        if (!s.holds(in.a, v) || !is_interned(v)) return;
+      if (!holds(in.b, v) || !is_interned(v)) {
+        if (!holds(in.a, v) || !is_interned(v)) return;
         std::swap(in.a, in.b);  // equality is symmetric
       }
       in.op = eq ? IOp::eq_atom : IOp::ne_atom;
       return;
     }
     case IOp::get: case IOp::get_xxx:
-      if (s.holds(in.c, v) && v == make_int(0)) in.op = IOp::hd;
+      if (holds(in.c, v) && v == make_int(0)) in.op = IOp::hd;
       return;
     case IOp::drop:
-      if (s.holds(in.c, v) && v == make_int(1)) in.op = IOp::tl;
+      if (holds(in.c, v) && v == make_int(1)) in.op = IOp::tl;
       return;
     case IOp::add_xxx: case IOp::sub_xxx: case IOp::mul_xxx: {
-      if (!s.holds(in.c, v) || !is_int(v)) return;
+      if (!holds(in.c, v) || !is_int(v)) return;
       const int64_t k = int_value(v);
       in.op = in.op == IOp::add_xxx ? IOp::add_xk : in.op == IOp::sub_xxx ? IOp::sub_xk : IOp::mul_xk;
       in.u.constant = in.op == IOp::mul_xk ? k : static_cast<int64_t>(static_cast<uint64_t>(k) << 16);
       return;
     }
     case IOp::div: case IOp::mod: {
-      if (!s.holds(in.c, v) || !is_int(v) || int_value(v) < 2 || int_value(v) > (1 << 17)) return;
+      if (!holds(in.c, v) || !is_int(v) || int_value(v) < 2 || int_value(v) > (1 << 17)) return;
       const int64_t d = int_value(v);
       in.op = in.op == IOp::div ? IOp::div_k : IOp::mod_k;
       in.u.reciprocal = division_reciprocal(d);
@@ -267,10 +294,11 @@ void specialise_known_operands(Module& m) {
     const size_t begin = static_cast<size_t>(fns[i]->code - m.code.get());
     const size_t end = i + 1 < fns.size() ? static_cast<size_t>(fns[i + 1]->code - m.code.get()) : m.code_size;
     if (begin >= end) continue;
-    const std::vector<State> before = analyse(m, begin, end, fns[i]->frame);
+    Pool pool;
+    const std::vector<State> before = analyse(m, begin, end, fns[i]->frame, pool);
     if (before.empty()) continue;
     for (size_t k = begin; k < end; ++k)
-      if (before[k - begin].reached && !fused[k]) rewrite(m.code[k], before[k - begin]);
+      if (before[k - begin].reached && !fused[k]) rewrite(m.code[k], before[k - begin], pool);
   }
 }
 

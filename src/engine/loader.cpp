@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -394,32 +395,38 @@ void fuse_move_pairs(Module& m) {
 // are all X registers or Y slots gets the variant naming their kinds, if
 // there is one. Runs last: the other passes look for the generic forms.
 void pick_kind_variants(Module& m) {
-  struct Variant {
-    IOp generic;
-    const char* kinds;
-    IOp variant;
-  };
-#define LZR_VARIANT_ENTRY(I, generic, kinds, name) {IOp::generic, #kinds, IOp::name},
-  static const Variant variants[] = {LZR_KIND_VARIANTS(LZR_VARIANT_ENTRY, _)};
+  // variant[generic][kinds]: kinds has bit i set when operand i is a Y slot
+  // (operands a, b, c; a and b for two-operand instructions).
+  struct Table {
+    std::array<std::array<IOp, 8>, kNumIOps> variant;
+    std::array<uint8_t, kNumIOps> operands{};  // 0: no variants
+    Table() {
+      for (auto& row : variant) row.fill(IOp::mov);  // mov: none
+      auto add = [this](IOp generic, const char* kinds, IOp name) {
+        unsigned bits = 0, n = 0;
+        for (; kinds[n]; ++n) bits |= (kinds[n] == 'y' ? 1u : 0u) << n;
+        variant[static_cast<unsigned>(generic)][bits] = name;
+        operands[static_cast<unsigned>(generic)] = static_cast<uint8_t>(n);
+      };
+#define LZR_VARIANT_ENTRY(I, generic, kinds, name) add(IOp::generic, #kinds, IOp::name);
+      LZR_KIND_VARIANTS(LZR_VARIANT_ENTRY, _)
 #undef LZR_VARIANT_ENTRY
+    }
+  };
+  static const Table table;
   for (size_t k = 0; k < m.code_size; ++k) {
     Insn& in = m.code[k];
-    // Compares have two register operands.
-    const bool compare = (in.op >= IOp::eq && in.op <= IOp::gte) || in.op == IOp::eq_atom || in.op == IOp::ne_atom;
-    char kinds[4] = {};
+    const unsigned n = table.operands[static_cast<unsigned>(in.op)];
+    if (n == 0) continue;
     const uint8_t ops[3] = {in.a, in.b, in.c};
+    unsigned bits = 0;
     bool plain = true;
-    for (int i = 0; i < (compare ? 2 : 3) && plain; ++i) {
-      if (operand_kind(ops[i]) > kOperandY) plain = false;
-      kinds[i] = operand_kind(ops[i]) == kOperandX ? 'x' : 'y';
+    for (unsigned i = 0; i < n; ++i) {
+      plain = plain && operand_kind(ops[i]) <= kOperandY;
+      bits |= (operand_kind(ops[i]) == kOperandY ? 1u : 0u) << i;
     }
-    if (!plain) continue;
-    for (const Variant& v : variants) {
-      if (v.generic == in.op && std::strcmp(v.kinds, kinds) == 0) {
-        in.op = v.variant;
-        break;
-      }
-    }
+    const IOp v = table.variant[static_cast<unsigned>(in.op)][bits];
+    if (plain && v != IOp::mov) in.op = v;
   }
 }
 
