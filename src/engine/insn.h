@@ -91,6 +91,15 @@ namespace lzr {
   /* X[a] = X[b] op K, c holding the small integer K: u = K << 16 (add,  \
      sub), K (mul) (as add_xxx, sub_xxx, mul_xxx)                       */ \
   I(add_xk) I(sub_xk) I(mul_xk)                                         \
+  /* Pairs (loader.cpp, fuse_pairs): this instruction and the next in one \
+     dispatch; the next one stays in place for jumps and slow paths.      \
+     hd_xxx then tl_xxx of the same list (or tl then hd), the first not     \
+     writing the list's register (as hd_xxx / tl_xxx)                    */ \
+  I(hdtl_xx) I(tlhd_xx)                                                 \
+  /* add_xk / sub_xk, then an X-only compare of its result with X[d], the \
+     compare named as "result op X[d]" (as add_xxx / sub_xxx)            */ \
+  I(addk_eq) I(addk_ne) I(addk_lt) I(addk_gt) I(addk_lte) I(addk_gte)    \
+  I(subk_eq) I(subk_ne) I(subk_lt) I(subk_gt) I(subk_lte) I(subk_gte)    \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds

@@ -430,6 +430,42 @@ void pick_kind_variants(Module& m) {
   }
 }
 
+// The compare that holds for (y, x) exactly when `op` holds for (x, y), of
+// the six listed from `first` in the order eq, ne, lt, gt, lte, gte.
+unsigned swapped_compare(unsigned i) {
+  static const unsigned swapped[] = {0, 1, 3, 2, 5, 4};
+  return swapped[i];
+}
+
+// Pairs the loader fuses into one dispatch (insn.h), after the known-operand
+// forms and the kind variants exist: a list's head and tail taken from the
+// same register, and a constant step (add_xk, sub_xk) followed by a compare
+// of its result with another X register, the shape of a counting loop
+// closed by a jump. The second instruction stays in place. Pairs do not
+// overlap.
+void fuse_pairs(Module& m) {
+  static_assert(static_cast<unsigned>(IOp::gte_xx) - static_cast<unsigned>(IOp::eq_xx) == 5 &&
+                static_cast<unsigned>(IOp::addk_gte) - static_cast<unsigned>(IOp::addk_eq) == 5 &&
+                static_cast<unsigned>(IOp::subk_gte) - static_cast<unsigned>(IOp::subk_eq) == 5);
+  for (size_t k = 0; k + 1 < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const Insn& next = m.code[k + 1];
+    if ((in.op == IOp::hd_xxx && next.op == IOp::tl_xxx) || (in.op == IOp::tl_xxx && next.op == IOp::hd_xxx)) {
+      if (next.b != in.b || in.a == in.b) continue;  // the second must read the same list
+      in.op = in.op == IOp::hd_xxx ? IOp::hdtl_xx : IOp::tlhd_xx;
+      ++k;
+      continue;
+    }
+    if (in.op != IOp::add_xk && in.op != IOp::sub_xk) continue;
+    const unsigned cmp = static_cast<unsigned>(next.op) - static_cast<unsigned>(IOp::eq_xx);
+    if (cmp > 5 || next.a == next.b || (next.a != in.a && next.b != in.a)) continue;
+    const unsigned named = next.a == in.a ? cmp : swapped_compare(cmp);
+    in.d = next.a == in.a ? next.b : next.a;
+    in.op = static_cast<IOp>(static_cast<unsigned>(in.op == IOp::add_xk ? IOp::addk_eq : IOp::subk_eq) + named);
+    ++k;
+  }
+}
+
 // The compare that holds for (y, x) exactly when `op` holds for (x, y).
 IOp swap_compare(IOp op) {
   switch (op) {
@@ -597,6 +633,7 @@ Module* load_script(LoadSession& s, const ModuleFile& f, const std::string& labe
   fuse_move_pairs(*m);
   specialise_known_operands(*m);
   pick_kind_variants(*m);
+  fuse_pairs(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   if (!link(s, *added, pending, err)) return nullptr;

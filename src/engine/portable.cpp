@@ -209,6 +209,7 @@ L_get:
   STORE(OPND(pc->a), op_get(p, OPND(pc->b), OPND(pc->c)));
   NEXT();
   LZR_KIND_VARIANTS_HD_X(LZR_VARIANT_LABEL, _)
+L_hdtl_xx:  // the pair runs as its first instruction; the second follows
 L_get_xxx: {
   Term t = X[pc->b], i = X[pc->c];
   // Fast path: tuple element with an in-range small-integer index.
@@ -221,6 +222,7 @@ L_get_xxx: {
 }
   LZR_KIND_VARIANTS_DROP(LZR_VARIANT_LABEL, _)
   LZR_KIND_VARIANTS_TL(LZR_VARIANT_LABEL, _)
+L_tlhd_xx:
 L_tl:  // known-operand form: the index register holds 1
 L_drop:
   STORE(OPND(pc->a), op_drop(p, OPND(pc->b), OPND(pc->c)));
@@ -382,8 +384,10 @@ L_mod_k:
     NEXT();                                                                \
   }
 L_add_xk:  // known-operand forms: c holds the constant
+L_addk_eq: L_addk_ne: L_addk_lt: L_addk_gt: L_addk_lte: L_addk_gte:  // pairs: the add, then the compare
   LZR_ARITH_XXX(add, Add, __builtin_add_overflow)
 L_sub_xk:
+L_subk_eq: L_subk_ne: L_subk_lt: L_subk_gt: L_subk_lte: L_subk_gte:
   LZR_ARITH_XXX(sub, Sub, __builtin_sub_overflow)
 L_mul_xk:
   LZR_ARITH_XXX(mul, Mul, __builtin_mul_overflow)

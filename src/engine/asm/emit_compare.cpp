@@ -193,6 +193,43 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
+// addk_<cmp> / subk_<cmp> (loader.cpp, fuse_pairs): at k, X[a] = X[b] +- K
+// (add_xk / sub_xk, u = K << 16); at k + 1, an X-only compare of X[a] with
+// X[d], named here as "X[a] <cmp> X[d]". Both run here while the sum is in
+// a register; a b that is no small integer, and overflow, run k's generic
+// routine, and an X[d] that is no small integer runs the compare alone
+// after the store.
+void emit_step_compare(Emitter& e, IOp iop, bool subtract, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel(), compare_alone = a.newLabel(), taken = a.newLabel();
+  e.begin(iop);
+  e.load_x(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, plain);
+  e.rotate_tag_low(x86::rax, x86::r10);  // payload << 16 | tag
+  if (subtract) a.sub(x86::rax, e.insn_u());
+  else a.add(x86::rax, e.insn_u());
+  a.jo(plain);
+  a.mov(x86::rdx, x86::rax);
+  a.ror(x86::rdx, 16);
+  e.store_x(kInsnA, x86::rdx);
+  e.load_x(x86::r11, kInsnD);
+  e.jump_unless_int(x86::r11, x86::rcx, compare_alone);
+  e.rotate_tag_low(x86::rsi, x86::r11);  // equal tags: compares the payloads
+  a.cmp(x86::rax, x86::rsi);
+  jump_if(a, op, true, taken);
+  e.next(2);
+  a.bind(taken);
+  a.mov(kPc, x86::qword_ptr(kPc, kInsnSize + kInsnU));
+  e.dispatch();
+  e.cold([&e, plain, compare_alone, subtract] {
+    x86::Assembler& a = e.a;
+    a.bind(compare_alone);
+    e.next();
+    a.bind(plain);
+    a.jmp(e.op_labels[static_cast<unsigned>(subtract ? IOp::sub_xxx : IOp::add_xxx)]);
+  });
+}
+
 }  // namespace
 
 void emit_compare(Emitter& e) {
@@ -237,6 +274,11 @@ void emit_compare(Emitter& e) {
   emit_step(e, IOp::step_gt, CmpOp::Gt);
   emit_step(e, IOp::step_lte, CmpOp::Lte);
   emit_step(e, IOp::step_gte, CmpOp::Gte);
+  const CmpOp compares[] = {CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Gt, CmpOp::Lte, CmpOp::Gte};
+  for (unsigned i = 0; i < 6; ++i) {
+    emit_step_compare(e, static_cast<IOp>(static_cast<unsigned>(IOp::addk_eq) + i), false, compares[i]);
+    emit_step_compare(e, static_cast<IOp>(static_cast<unsigned>(IOp::subk_eq) + i), true, compares[i]);
+  }
   emit_compare_atom(e, IOp::eq_atom, CmpOp::Eq, any);
   emit_compare_atom(e, IOp::ne_atom, CmpOp::Ne, any);
 #define LZR_EMIT_VARIANT(I, generic, kinds, name) \

@@ -243,6 +243,27 @@ void emit_tl(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   });
 }
 
+// hdtl_xx / tlhd_xx (loader.cpp, fuse_pairs): hd_xxx and tl_xxx of the
+// same list X[b], in either order, in one dispatch: one cons test, both
+// stores in the instructions' order. Anything but a cons cell runs the
+// first instruction's own routine (the second follows on its own).
+void emit_head_tail_pair(Emitter& e, IOp iop, bool head_first) {
+  x86::Assembler& a = e.a;
+  Label alone = a.newLabel();
+  e.begin(iop);
+  e.load_x(x86::r10, kInsnB);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagCons, alone);
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, head_first ? 0 : 8));
+  a.mov(x86::rdx, x86::qword_ptr(x86::rsi, head_first ? 8 : 0));
+  e.store_x(kInsnA, x86::rax);
+  e.store_x(kInsnSize + kInsnA, x86::rdx);
+  e.next(2);
+  e.cold([&e, alone, head_first] {
+    e.a.bind(alone);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(head_first ? IOp::hd_xxx : IOp::tl_xxx)]);
+  });
+}
+
 // Copies `words` (rcx, > 0) words from [r9 + 8] .. to [rax + 8] ..,
 // highest first. Clobbers rcx, rdx.
 void copy_words_after_header(x86::Assembler& a) {
@@ -568,6 +589,8 @@ void emit_terms(Emitter& e) {
   LZR_KIND_VARIANTS_HD(LZR_EMIT_VARIANT, emit_hd)
   LZR_KIND_VARIANTS_TL(LZR_EMIT_VARIANT, emit_tl)
 #undef LZR_EMIT_VARIANT
+  emit_head_tail_pair(e, IOp::hdtl_xx, true);
+  emit_head_tail_pair(e, IOp::tlhd_xx, false);
   emit_hd(e, IOp::hd, Emitter::kAnyKinds);
   emit_tl(e, IOp::tl, Emitter::kAnyKinds);
   emit_put(e);

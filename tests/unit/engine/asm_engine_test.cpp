@@ -985,5 +985,62 @@ TEST_F(AsmEngine, KnownIndexesAndConstantsInRegisters) {
   }
 }
 
+// Pairs run in one dispatch (loader.cpp, fuse_pairs): a list's head and
+// tail from one register, in either order, and a constant step followed by
+// a compare of its result. Every fall-back runs the instructions on their
+// own, raising where they would.
+TEST_F(AsmEngine, HeadTailAndStepComparePairs) {
+  struct Case {
+    const char *list, *want;
+  } lists[] = {
+      {"[4, 5, 6]", "{4, [5, 6]}"}, {"[4]", "{4, []}"}, {"{7, 8}", "{7, {7}}"},
+      {"[]", "error: {:badindex, 0}"}, {"\"AB\"", "{65, \"B\"}"}, {":a", "error: :badarg"},
+  };
+  for (const Case& c : lists) {
+    // x7 = 0 and x8 = 1 loaded once: hd then tl, and tl then hd.
+    const std::string head = std::string("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, ") + c.list + "\n  jmp go\ngo:\n";
+    expect(head + "  get x1, x0, x7\n  drop x2, x0, x8\n  tuple x0, {x1, x2}\n  ret x0\n", c.want);
+    const std::string swapped = c.want == std::string("error: {:badindex, 0}") ? "error: {:badindex, 1}" : c.want;
+    expect(head + "  drop x2, x0, x8\n  get x1, x0, x7\n  tuple x0, {x1, x2}\n  ret x0\n", swapped);
+  }
+  // The first writes the list's register: no pair, the second reads the new value.
+  expect("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, [[1, 2], 3]\n  jmp go\ngo:\n  get x0, x0, x7\n"
+         "  drop x0, x0, x8\n  ret x0\n",
+         "[2]");
+  // A jump to the second of a pair runs it alone.
+  expect("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, [1, 2]\n  loadi x1, 9\n  eq x7, x7, second\n"
+         "  get x1, x0, x7\nsecond:\n  drop x2, x0, x8\n  tuple x0, {x1, x2}\n  ret x0\n",
+         "{9, [2]}");
+  // Counting loops closed by a jump: sum(i for i in 0..n) with the step
+  // compared on either side, up and down, and fall-backs.
+  const char* up = "func main/0\n  loadi x1, 1\n  load x2, N\n  loadi x0, 0\n  loadi x3, 0\nloop:\n  add x3, x3, x0\n"
+                   "  add x0, x0, x1\n  CMP\n  ret x3\n";
+  struct Loop {
+    const char *bound, *cmp, *want;
+  } loops[] = {
+      {"100", "lte x0, x2, loop", "5050"}, {"100", "gte x2, x0, loop", "5050"}, {"100", "ne x0, x2, loop", "4950"},
+      {"100", "lt x0, x2, loop", "4950"},  {"100", "gt x2, x0, loop", "4950"},  {"0", "eq x0, x2, loop", "0"},
+      {"100.5", "lt x0, x2, loop", "5050"},  // a float bound: the compare runs alone
+  };
+  for (const Loop& l : loops) {
+    std::string src = up;
+    src.replace(src.find("N"), 1, l.bound);
+    src.replace(src.find("CMP"), 3, l.cmp);
+    expect(src, l.want);
+  }
+  // Down, by sub; the step overflows at the bottom of the range.
+  expect("func main/0\n  loadi x1, 3\n  load x0, 30\n  loadi x2, 0\n  loadi x3, 0\nloop:\n  add x3, x3, x0\n"
+         "  sub x0, x0, x1\n  gt x0, x2, loop\n  tuple x0, {x0, x3}\n  ret x0\n",
+         "{0, 165}");
+  Outcome o = agree("func main/0\n  loadi x1, 1\n  load x0, -140737488355326\n  load x2, 5\nloop:\n"
+                    "  sub x0, x0, x1\n  lt x0, x2, loop\n  ret x0\n");
+  EXPECT_EQ(o.value, "error: :overflow");
+  EXPECT_EQ(o.trace, (std::vector<std::string>{"t.main/0 @ 5 x1"}));  // the sub
+  // A float in the stepped register: the generic add, then the compare.
+  expect("func main/0\n  loadi x1, 1\n  load x0, 0.5\n  loadi x2, 3\nloop:\n  add x0, x0, x1\n  lt x0, x2, loop\n"
+         "  ret x0\n",
+         "3.5");
+}
+
 }  // namespace
 }  // namespace lzr
