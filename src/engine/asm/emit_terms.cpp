@@ -509,9 +509,7 @@ void emit_fused_access(Emitter& e, IOp iop, bool drop) {
 void emit_cons(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   e.begin(iop);
-  a.mov(x86::esi, 2);
-  e.alloc_words_in_rsi();
-  a.mov(x86::r9, x86::rax);
+  e.alloc_fixed(x86::r9, 2);
   e.load_as(x86::rax, kInsnB, kinds.b);
   a.mov(x86::qword_ptr(x86::r9), x86::rax);
   e.load_as(x86::rax, kInsnC, kinds.c);

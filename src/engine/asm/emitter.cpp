@@ -323,4 +323,22 @@ void Emitter::alloc_words_in_rsi(std::initializer_list<x86::Gp> keep) {
   });
 }
 
+void Emitter::alloc_fixed(x86::Gp dst, int32_t words) {
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  a.mov(dst, proc(kHeapTop));
+  a.lea(x86::rdx, x86::ptr(dst, 8 * words));
+  a.cmp(x86::rdx, proc(kHeapEnd));
+  a.ja(slow);
+  a.mov(proc(kHeapTop), x86::rdx);
+  a.bind(done);
+  cold([this, slow, done, dst, words] {
+    a.bind(slow);
+    a.mov(x86::rdi, kProc);
+    a.mov(x86::esi, words);
+    call(&h_alloc);
+    a.mov(dst, x86::rax);
+    a.jmp(done);
+  });
+}
+
 }  // namespace lzr::asm_engine

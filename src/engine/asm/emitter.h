@@ -137,6 +137,9 @@ class Emitter {
   // ones named in `keep` (at most kSpillSlots; not rax, rdx, rsi), which the
   // slow path saves in the spill slots around its call.
   void alloc_words_in_rsi(std::initializer_list<x86::Gp> keep = {});
+  // Bump-allocates a constant number of words into `dst` (not rax, rdx,
+  // rsi). Clobbers rdx and, on the slow path, caller-saved registers.
+  void alloc_fixed(x86::Gp dst, int32_t words);
 
  private:
   struct ColdBody {
