@@ -80,7 +80,84 @@ namespace lzr {
      in place (xi = xi +- c) right before a loop_ form whose head compares \
      xi with xb: the whole back edge of a counting loop, the compare named  \
      as "xi op xb"; bytes 4..7 hold +-c << 16 (as load_x; loader.cpp)     */ \
-  I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)
+  I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)  \
+  /* Forms for an operand register known to hold a constant on every path \
+     (known_operands.cpp); they keep the instruction's operands:           \
+     eq/ne whose b holds an atom or nil: equal exactly when identical    */ \
+  I(eq_atom) I(ne_atom)  /* (as eq, ne)                                 */ \
+  /* div/mod whose c holds an integer 2..2^17: u = ceil(2^64 / it),        \
+     bytes 5..7 hold it (as div, mod)                                    */ \
+  I(div_k) I(mod_k)                                                     \
+  /* get whose index c holds 0: a list's head first, then a tuple's first \
+     element (as get); drop whose index c holds 1: a list's tail (as drop) */ \
+  I(hd) I(tl)                                                           \
+  /* X[a] = X[b] op K, c holding the small integer K: u = K << 16 (add,  \
+     sub), K (mul) (as add_xxx, sub_xxx, mul_xxx)                       */ \
+  I(add_xk) I(sub_xk) I(mul_xk)                                         \
+  /* Pairs (loader.cpp, fuse_pairs): this instruction and the next in one \
+     dispatch; the next one stays in place for jumps and slow paths.      \
+     hd_xxx then tl_xxx of the same list (or tl then hd), the first not     \
+     writing the list's register (as hd_xxx / tl_xxx)                    */ \
+  I(hdtl_xx) I(tlhd_xx)                                                 \
+  /* add_xk / sub_xk, then an X-only compare of its result with X[d], the \
+     compare named as "result op X[d]" (as add_xxx / sub_xxx)            */ \
+  I(addk_eq) I(addk_ne) I(addk_lt) I(addk_gt) I(addk_lte) I(addk_gte)    \
+  I(subk_eq) I(subk_ne) I(subk_lt) I(subk_gt) I(subk_lte) I(subk_gte)    \
+  LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
+
+// Operand-kind variants: `generic` with its register operands of the kinds
+// named (x or y, in the order a, b, c, or a, b for the compares, eq_atom
+// and ne_atom; all-x forms of add, sub, mul, get and the compares are
+// listed above). The loader picks one when every
+// register operand has the kind it names (loader.cpp, pick_kind_variants),
+// so its routine reaches them without testing their kinds; the portable
+// engine runs it as `generic` (each group is placed at its label there).
+//   V(I, generic, kinds, name)
+#define LZR_KIND_VARIANTS_3(V, I, op)                                      \
+  V(I, op, xxy, op##_xxy) V(I, op, xyx, op##_xyx) V(I, op, xyy, op##_xyy) \
+  V(I, op, yxx, op##_yxx) V(I, op, yxy, op##_yxy) V(I, op, yyx, op##_yyx) \
+  V(I, op, yyy, op##_yyy)
+#define LZR_KIND_VARIANTS_2(V, I, op) \
+  V(I, op, xy, op##_xy) V(I, op, yx, op##_yx) V(I, op, yy, op##_yy)
+#define LZR_KIND_VARIANTS_ADD(V, I) LZR_KIND_VARIANTS_3(V, I, add)
+#define LZR_KIND_VARIANTS_SUB(V, I) LZR_KIND_VARIANTS_3(V, I, sub)
+#define LZR_KIND_VARIANTS_MUL(V, I) LZR_KIND_VARIANTS_3(V, I, mul)
+#define LZR_KIND_VARIANTS_DIV(V, I) V(I, div, xxx, div_xxx)
+#define LZR_KIND_VARIANTS_MOD(V, I) V(I, mod, xxx, mod_xxx)
+#define LZR_KIND_VARIANTS_SHR(V, I) V(I, shr, xxx, shr_xxx)
+#define LZR_KIND_VARIANTS_SHL(V, I) V(I, shl, xxx, shl_xxx)
+#define LZR_KIND_VARIANTS_XOR(V, I) V(I, xor_, xxx, xor_xxx)
+#define LZR_KIND_VARIANTS_AND(V, I) V(I, and_, xxx, and_xxx)
+#define LZR_KIND_VARIANTS_OR(V, I) V(I, or_, xxx, or_xxx)
+#define LZR_KIND_VARIANTS_GET(V, I) LZR_KIND_VARIANTS_3(V, I, get)
+#define LZR_KIND_VARIANTS_DROP(V, I) V(I, drop, xxx, drop_xxx) LZR_KIND_VARIANTS_3(V, I, drop)
+#define LZR_KIND_VARIANTS_CONS(V, I) V(I, cons, xxx, cons_xxx) LZR_KIND_VARIANTS_3(V, I, cons)
+#define LZR_KIND_VARIANTS_EQ(V, I) LZR_KIND_VARIANTS_2(V, I, eq)
+#define LZR_KIND_VARIANTS_NE(V, I) LZR_KIND_VARIANTS_2(V, I, ne)
+#define LZR_KIND_VARIANTS_LT(V, I) LZR_KIND_VARIANTS_2(V, I, lt)
+#define LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_2(V, I, gt)
+#define LZR_KIND_VARIANTS_LTE(V, I) LZR_KIND_VARIANTS_2(V, I, lte)
+#define LZR_KIND_VARIANTS_GTE(V, I) LZR_KIND_VARIANTS_2(V, I, gte)
+// Known-operand forms (known_operands.cpp). The portable engine runs the
+// all-x ones as the all-x form they came from (eq_xx, ne_xx, get_xxx).
+#define LZR_KIND_VARIANTS_EQ_ATOM_X(V, I) V(I, eq_atom, xx, eq_atom_xx)
+#define LZR_KIND_VARIANTS_EQ_ATOM(V, I) LZR_KIND_VARIANTS_2(V, I, eq_atom)
+#define LZR_KIND_VARIANTS_NE_ATOM_X(V, I) V(I, ne_atom, xx, ne_atom_xx)
+#define LZR_KIND_VARIANTS_NE_ATOM(V, I) LZR_KIND_VARIANTS_2(V, I, ne_atom)
+#define LZR_KIND_VARIANTS_HD_X(V, I) V(I, hd, xxx, hd_xxx)
+#define LZR_KIND_VARIANTS_HD(V, I) LZR_KIND_VARIANTS_3(V, I, hd)
+#define LZR_KIND_VARIANTS_TL(V, I) V(I, tl, xxx, tl_xxx) LZR_KIND_VARIANTS_3(V, I, tl)
+#define LZR_KIND_VARIANTS(V, I)                                                               \
+  LZR_KIND_VARIANTS_ADD(V, I) LZR_KIND_VARIANTS_SUB(V, I) LZR_KIND_VARIANTS_MUL(V, I)         \
+  LZR_KIND_VARIANTS_DIV(V, I) LZR_KIND_VARIANTS_MOD(V, I) LZR_KIND_VARIANTS_SHR(V, I)         \
+  LZR_KIND_VARIANTS_SHL(V, I) LZR_KIND_VARIANTS_XOR(V, I) LZR_KIND_VARIANTS_AND(V, I)         \
+  LZR_KIND_VARIANTS_OR(V, I) LZR_KIND_VARIANTS_GET(V, I) LZR_KIND_VARIANTS_DROP(V, I)         \
+  LZR_KIND_VARIANTS_CONS(V, I) LZR_KIND_VARIANTS_EQ(V, I) LZR_KIND_VARIANTS_NE(V, I)          \
+  LZR_KIND_VARIANTS_LT(V, I) LZR_KIND_VARIANTS_GT(V, I) LZR_KIND_VARIANTS_LTE(V, I)           \
+  LZR_KIND_VARIANTS_GTE(V, I) LZR_KIND_VARIANTS_EQ_ATOM_X(V, I) LZR_KIND_VARIANTS_EQ_ATOM(V, I) \
+  LZR_KIND_VARIANTS_NE_ATOM_X(V, I) LZR_KIND_VARIANTS_NE_ATOM(V, I) LZR_KIND_VARIANTS_HD_X(V, I)   \
+  LZR_KIND_VARIANTS_HD(V, I) LZR_KIND_VARIANTS_TL(V, I)
+#define LZR_KIND_VARIANT_AS_IOP(I, generic, kinds, name) I(name)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,
@@ -118,12 +195,18 @@ struct Insn {
     const FunctionInfo* fn;  // call_native, tcall_native
     const CtorInfo* ctor;    // tuple, list, map, fn
     uint32_t mask;           // put, cons
-    uint64_t reciprocal;     // div, mod right after load_div/load_mod:
-                             // ceil(2^64 / divisor), loader.cpp
+    uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
+                             // div_k, mod_k: ceil(2^64 / divisor)
+    int64_t constant;        // add_xk, sub_xk: K << 16; mul_xk: K
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");
 inline void set_fused_imm(Insn& in, int32_t v) { std::memcpy(&in.c, &v, sizeof v); }
+// div_k, mod_k: the divisor (below 2^24) in bytes 5..7, d and pad.
+inline void set_known_divisor(Insn& in, uint32_t d) {
+  in.d = static_cast<uint8_t>(d);
+  in.pad = static_cast<uint16_t>(d >> 8);
+}
 static_assert(offsetof(Insn, u) == 8);
 
 }  // namespace lzr

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "engine/insn.h"
 #include "format/catch_flow.h"
 #include "engine/native_library.h"
+#include "engine/known_operands.h"
 #include "format/message_text.h"
 #include "format/opcodes.h"
 #include "format/verifier.h"
@@ -383,16 +385,6 @@ IOp fused_load(const Insn& load, const Insn& next) {
   }
 }
 
-// Division by a constant 2 <= d <= 2^17 as a multiplication: with
-// M = ceil(2^64 / d) = (2^64 + e) / d, 0 <= e < d, the high word of u * M is
-// floor(u / d) for every 0 <= u < 2^47, since u * e < 2^64 keeps the error
-// below the gap to the next multiple of d. A negative dividend n uses
-// floor(n / d) = ~floor(~n / d), and ~n < 2^47 for any small integer.
-uint64_t division_reciprocal(int64_t d) {
-  const unsigned __int128 one = static_cast<unsigned __int128>(1) << 64;
-  return static_cast<uint64_t>((one + static_cast<unsigned __int128>(d) - 1) / static_cast<unsigned __int128>(d));
-}
-
 // A function never ends with load_x (its last instruction is ret, tcall or
 // jmp), so the next instruction is always in the same function.
 void fuse_constant_loads(Module& m) {
@@ -439,6 +431,81 @@ void fuse_move_pairs(Module& m) {
       case IOp::mov_yx: in.op = IOp::mov2_yx; break;
       default: continue;
     }
+    ++k;
+  }
+}
+
+// Operand-kind variants (insn.h): an instruction whose register operands
+// are all X registers or Y slots gets the variant naming their kinds, if
+// there is one. Runs last: the other passes look for the generic forms.
+void pick_kind_variants(Module& m) {
+  // variant[generic][kinds]: kinds has bit i set when operand i is a Y slot
+  // (operands a, b, c; a and b for two-operand instructions).
+  struct Table {
+    std::array<std::array<IOp, 8>, kNumIOps> variant;
+    std::array<uint8_t, kNumIOps> operands{};  // 0: no variants
+    Table() {
+      for (auto& row : variant) row.fill(IOp::mov);  // mov: none
+      auto add = [this](IOp generic, const char* kinds, IOp name) {
+        unsigned bits = 0, n = 0;
+        for (; kinds[n]; ++n) bits |= (kinds[n] == 'y' ? 1u : 0u) << n;
+        variant[static_cast<unsigned>(generic)][bits] = name;
+        operands[static_cast<unsigned>(generic)] = static_cast<uint8_t>(n);
+      };
+#define LZR_VARIANT_ENTRY(I, generic, kinds, name) add(IOp::generic, #kinds, IOp::name);
+      LZR_KIND_VARIANTS(LZR_VARIANT_ENTRY, _)
+#undef LZR_VARIANT_ENTRY
+    }
+  };
+  static const Table table;
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const unsigned n = table.operands[static_cast<unsigned>(in.op)];
+    if (n == 0) continue;
+    const uint8_t ops[3] = {in.a, in.b, in.c};
+    unsigned bits = 0;
+    bool plain = true;
+    for (unsigned i = 0; i < n; ++i) {
+      plain = plain && operand_kind(ops[i]) <= kOperandY;
+      bits |= (operand_kind(ops[i]) == kOperandY ? 1u : 0u) << i;
+    }
+    const IOp v = table.variant[static_cast<unsigned>(in.op)][bits];
+    if (plain && v != IOp::mov) in.op = v;
+  }
+}
+
+// The compare that holds for (y, x) exactly when `op` holds for (x, y), of
+// the six listed from `first` in the order eq, ne, lt, gt, lte, gte.
+unsigned swapped_compare(unsigned i) {
+  static const unsigned swapped[] = {0, 1, 3, 2, 5, 4};
+  return swapped[i];
+}
+
+// Pairs the loader fuses into one dispatch (insn.h), after the known-operand
+// forms and the kind variants exist: a list's head and tail taken from the
+// same register, and a constant step (add_xk, sub_xk) followed by a compare
+// of its result with another X register, the shape of a counting loop
+// closed by a jump. The second instruction stays in place. Pairs do not
+// overlap.
+void fuse_pairs(Module& m) {
+  static_assert(static_cast<unsigned>(IOp::gte_xx) - static_cast<unsigned>(IOp::eq_xx) == 5 &&
+                static_cast<unsigned>(IOp::addk_gte) - static_cast<unsigned>(IOp::addk_eq) == 5 &&
+                static_cast<unsigned>(IOp::subk_gte) - static_cast<unsigned>(IOp::subk_eq) == 5);
+  for (size_t k = 0; k + 1 < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const Insn& next = m.code[k + 1];
+    if ((in.op == IOp::hd_xxx && next.op == IOp::tl_xxx) || (in.op == IOp::tl_xxx && next.op == IOp::hd_xxx)) {
+      if (next.b != in.b || in.a == in.b) continue;  // the second must read the same list
+      in.op = in.op == IOp::hd_xxx ? IOp::hdtl_xx : IOp::tlhd_xx;
+      ++k;
+      continue;
+    }
+    if (in.op != IOp::add_xk && in.op != IOp::sub_xk) continue;
+    const unsigned cmp = static_cast<unsigned>(next.op) - static_cast<unsigned>(IOp::eq_xx);
+    if (cmp > 5 || next.a == next.b || (next.a != in.a && next.b != in.a)) continue;
+    const unsigned named = next.a == in.a ? cmp : swapped_compare(cmp);
+    in.d = next.a == in.a ? next.b : next.a;
+    in.op = static_cast<IOp>(static_cast<unsigned>(in.op == IOp::add_xk ? IOp::addk_eq : IOp::subk_eq) + named);
     ++k;
   }
 }
@@ -598,6 +665,9 @@ Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label
   fuse_loop_heads(*m);
   fuse_loop_steps(*m);
   fuse_move_pairs(*m);
+  specialise_known_operands(*m);
+  pick_kind_variants(*m);
+  fuse_pairs(*m);
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   calls = std::move(pending);  // link() binds them

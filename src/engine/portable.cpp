@@ -94,6 +94,9 @@ Term run_portable(Process& p, const Insn* entry) {
     DISPATCH();                                                           \
   } while (0)
 
+// Operand-kind variants (insn.h) run as their generic instruction.
+#define LZR_VARIANT_LABEL(I, generic, kinds, name) L_##name:
+
   DISPATCH();
 
 L_mov:
@@ -200,9 +203,14 @@ L_apply: {
   ENTER(fn->frame, fn->code, f);
 }
 
+  LZR_KIND_VARIANTS_GET(LZR_VARIANT_LABEL, _)
+  LZR_KIND_VARIANTS_HD(LZR_VARIANT_LABEL, _)
+L_hd:  // known-operand form: the index register holds 0
 L_get:
   STORE(OPND(pc->a), op_get(p, OPND(pc->b), OPND(pc->c)));
   NEXT();
+  LZR_KIND_VARIANTS_HD_X(LZR_VARIANT_LABEL, _)
+L_hdtl_xx:  // the pair runs as its first instruction; the second follows
 L_get_xxx: {
   Term t = X[pc->b], i = X[pc->c];
   // Fast path: tuple element with an in-range small-integer index.
@@ -213,6 +221,10 @@ L_get_xxx: {
   STORE(X[pc->a], op_get(p, t, i));
   NEXT();
 }
+  LZR_KIND_VARIANTS_DROP(LZR_VARIANT_LABEL, _)
+  LZR_KIND_VARIANTS_TL(LZR_VARIANT_LABEL, _)
+L_tlhd_xx:
+L_tl:  // known-operand form: the index register holds 1
 L_drop:
   STORE(OPND(pc->a), op_drop(p, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);  // drop has no regmask: every X register stays live
@@ -221,6 +233,7 @@ L_put:
   STORE(OPND(pc->a), op_put(p, OPND(pc->b), OPND(pc->c), OPND(pc->d)));
   GC_POINT(pc->u.mask, pc->a);
   NEXT();
+  LZR_KIND_VARIANTS_CONS(LZR_VARIANT_LABEL, _)
 L_cons: {
   Term* cell = p.heap.alloc(2);
   cell[0] = OPND(pc->b);
@@ -275,11 +288,21 @@ L_fn: {
     DISPATCH();                                                         \
   }                                                                     \
   NEXT();
+  LZR_KIND_VARIANTS_EQ_ATOM(LZR_VARIANT_LABEL, _)
+L_eq_atom:  // known-operand forms (known_operands.cpp) run as the generic instruction
+  LZR_KIND_VARIANTS_EQ(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(eq, Eq)
+  LZR_KIND_VARIANTS_NE_ATOM(LZR_VARIANT_LABEL, _)
+L_ne_atom:
+  LZR_KIND_VARIANTS_NE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(ne, Ne)
+  LZR_KIND_VARIANTS_LT(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(lt, Lt)
+  LZR_KIND_VARIANTS_GT(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(gt, Gt)
+  LZR_KIND_VARIANTS_LTE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(lte, Lte)
+  LZR_KIND_VARIANTS_GTE(LZR_VARIANT_LABEL, _)
   LZR_COMPARE(gte, Gte)
 #undef LZR_COMPARE
 
@@ -296,7 +319,9 @@ L_fn: {
     }                                                                                    \
     NEXT();                                                                              \
   }
+  LZR_KIND_VARIANTS_EQ_ATOM_X(LZR_VARIANT_LABEL, _)
   LZR_COMPARE_XX(eq, Eq, ==)
+  LZR_KIND_VARIANTS_NE_ATOM_X(LZR_VARIANT_LABEL, _)
   LZR_COMPARE_XX(ne, Ne, !=)
   LZR_COMPARE_XX(lt, Lt, <)
   LZR_COMPARE_XX(gt, Gt, >)
@@ -326,15 +351,27 @@ L_size:
   STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \
   GC_POINT(~0u, pc->a);                                                \
   NEXT();
+  LZR_KIND_VARIANTS_ADD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(add, Add)
+  LZR_KIND_VARIANTS_SUB(LZR_VARIANT_LABEL, _)
   LZR_ARITH(sub, Sub)
+  LZR_KIND_VARIANTS_MUL(LZR_VARIANT_LABEL, _)
   LZR_ARITH(mul, Mul)
+L_div_k:
+  LZR_KIND_VARIANTS_DIV(LZR_VARIANT_LABEL, _)
   LZR_ARITH(div, Div)
+L_mod_k:
+  LZR_KIND_VARIANTS_MOD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(mod, Mod)
+  LZR_KIND_VARIANTS_SHR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(shr, Shr)
+  LZR_KIND_VARIANTS_SHL(LZR_VARIANT_LABEL, _)
   LZR_ARITH(shl, Shl)
+  LZR_KIND_VARIANTS_XOR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(xor_, Xor)
+  LZR_KIND_VARIANTS_AND(LZR_VARIANT_LABEL, _)
   LZR_ARITH(and_, And)
+  LZR_KIND_VARIANTS_OR(LZR_VARIANT_LABEL, _)
   LZR_ARITH(or_, Or)
 #undef LZR_ARITH
 
@@ -354,8 +391,13 @@ L_size:
     GC_POINT(~0u, pc->a);                                                  \
     NEXT();                                                                \
   }
+L_add_xk:  // known-operand forms: c holds the constant
+L_addk_eq: L_addk_ne: L_addk_lt: L_addk_gt: L_addk_lte: L_addk_gte:  // pairs: the add, then the compare
   LZR_ARITH_XXX(add, Add, __builtin_add_overflow)
+L_sub_xk:
+L_subk_eq: L_subk_ne: L_subk_lt: L_subk_gt: L_subk_lte: L_subk_gte:
   LZR_ARITH_XXX(sub, Sub, __builtin_sub_overflow)
+L_mul_xk:
   LZR_ARITH_XXX(mul, Mul, __builtin_mul_overflow)
 #undef LZR_ARITH_XXX
 
@@ -390,6 +432,7 @@ done:
   p.fp = fp;
   return result;
 
+#undef LZR_VARIANT_LABEL
 #undef OPND
 #undef DISPATCH
 #undef NEXT

@@ -47,6 +47,8 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.mov(x86::qword_ptr(x86::rsp, kEnvSlot), x86::rdi);  // lzr_env{p}
   a.mov(x86::rax, imm(kIntLimitValue));
   a.mov(x86::qword_ptr(x86::rsp, kIntLimitSlot), x86::rax);
+  a.mov(x86::rax, imm(kNonFiniteShifted));
+  a.mov(x86::qword_ptr(x86::rsp, kNonFiniteSlot), x86::rax);
   a.mov(kProc, x86::rdi);
   a.mov(kPc, x86::rsi);
   a.mov(kTable, x86::rdx);
@@ -125,6 +127,8 @@ Engine* build() {
   if (want_listing && std::string_view(want_listing) == "1") {
     std::fprintf(stderr, "; %zu bytes at %p\n", code.codeSize(), base);
     for (unsigned i = 0; i < kNumIOps; ++i) std::fprintf(stderr, "; %p %s\n", eng->table[i], iop_name(static_cast<IOp>(i)));
+    for (const auto& [label, owner] : e.cold_starts)
+      std::fprintf(stderr, "; %p %s (cold)\n", bytes + code.labelOffsetFromBase(label), iop_name(owner));
   }
   return eng;
 }

@@ -7,14 +7,17 @@
 // tag in the low 16 bits, where adding or subtracting the shifted right
 // operand (low bits zero) leaves it; one rotation back re-tags the result.
 //
-// Fast paths: small-int add/sub/mul/div/mod/and/or/xor and float
-// add/sub/mul/div. Everything else (mixed int/float, big integers,
-// booleans, shifts, overflow into a big result, errors) goes to arith(),
-// the reference definition, and then to a safe point keeping every X
-// register, since arith() may allocate.
+// Fast paths: small-int add/sub/mul/div/mod/and/or/xor/shl/shr, float and
+// mixed integer/float add/sub/mul/div, neg and not. Everything else (big
+// integers, booleans, float mod, overflow into a big result, errors) goes
+// to arith(), the reference definition, and then to a safe point keeping
+// every X register, since arith() may allocate.
+#include <functional>
+
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
+#include "vm/atoms.h"
 
 namespace lzr::asm_engine {
 
@@ -65,6 +68,63 @@ x86::Gp rhs_shifted(x86::Assembler& a, const Operand& rhs, const RhsHint& hint) 
 
 void to_rsi(x86::Assembler& a, x86::Gp r) {
   if (r.id() != x86::rsi.id()) a.mov(x86::rsi, r);
+}
+
+// r = r shifted arithmetically right by rcx (> 0; counts above 63 shift
+// by 63, as arith() does), where r holds a small integer's payload << 16.
+// Re-tags it. Clobbers rcx, rdx.
+void shift_right(x86::Assembler& a, x86::Gp r) {
+  a.mov(x86::edx, 63);
+  a.cmp(x86::rcx, x86::rdx);
+  a.cmova(x86::rcx, x86::rdx);
+  a.sar(r, x86::cl);
+  a.and_(r, -65536);  // the payload's bits shifted into the tag's place
+  a.or_(r, kIntTag16);
+  a.ror(r, 16);
+}
+
+// shl / shr of small integers r10 by r11 into rax: a shift the other way
+// for a negative count. A left shift keeps its value only if shifting the
+// result back gives the operand again, else `slow` (where arith() raises
+// overflow); counts of 48 and more go to `slow` too (0 << n is 0 there).
+// Clobbers rcx, rdx, rsi.
+void shift(Emitter& e, ArithOp op, Label slow) {
+  x86::Assembler& a = e.a;
+  Label other_way = a.newLabel(), done = a.newLabel();
+  a.mov(x86::rcx, x86::r11);
+  a.shl(x86::rcx, 64 - kTagShift);
+  a.sar(x86::rcx, 64 - kTagShift);  // the count n
+  a.mov(x86::rax, x86::r10);
+  a.shl(x86::rax, 64 - kTagShift);  // the value << 16
+  auto left = [&a, slow] {          // by rcx >= 0
+    a.cmp(x86::rcx, kTagShift - 1);
+    a.ja(slow);
+    a.mov(x86::rdx, x86::rax);
+    a.shl(x86::rax, x86::cl);
+    a.mov(x86::rsi, x86::rax);
+    a.sar(x86::rsi, x86::cl);
+    a.cmp(x86::rsi, x86::rdx);
+    a.jne(slow);
+    a.or_(x86::rax, kIntTag16);
+    a.ror(x86::rax, 16);
+  };
+  a.test(x86::rcx, x86::rcx);
+  if (op == ArithOp::Shr) {
+    a.jle(other_way);
+    shift_right(a, x86::rax);
+    a.jmp(done);
+    a.bind(other_way);  // shr by n <= 0: shl by -n
+    a.neg(x86::rcx);
+    left();
+  } else {
+    a.js(other_way);
+    left();
+    a.jmp(done);
+    a.bind(other_way);
+    a.neg(x86::rcx);
+    shift_right(a, x86::rax);
+  }
+  a.bind(done);
 }
 
 // Integer fast path: lhs and rhs (registers or X slots, not rax/rsi) are
@@ -138,8 +198,8 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
       a.emit(x86::Inst::kIdXor, x86::rax, rhs);  // the tags cancel
       make_int(a, x86::rax);
       break;
-    default:
-      a.jmp(slow);  // shifts: rare, and their count rules live in arith()
+    case ArithOp::Shl: case ArithOp::Shr:
+      shift(e, op, slow);
       break;
   }
 }
@@ -148,18 +208,13 @@ bool has_float_path(ArithOp op) {
   return op == ArithOp::Add || op == ArithOp::Sub || op == ArithOp::Mul || op == ArithOp::Div;
 }
 
-// Float fast path on r10, r11: both floats (t < 0xFFF9 << 48, unsigned); a
-// non-finite result (overflow, division by zero) goes to `slow`, where
-// arith() raises badarith.
+// Float fast path on r10, r11: two numbers, not both small integers (those
+// took the integer path), the integer one converted exactly as arith()'s
+// as_double does; a non-finite result (overflow, division by zero) goes to
+// `slow`, where arith() raises badarith, as it does for non-numbers.
 void float_op(Emitter& e, ArithOp op, Label slow) {
   x86::Assembler& a = e.a;
-  a.mov(x86::rcx, imm(kTagInt));
-  a.cmp(x86::r10, x86::rcx);
-  a.jae(slow);
-  a.cmp(x86::r11, x86::rcx);
-  a.jae(slow);
-  a.movq(x86::xmm0, x86::r10);
-  a.movq(x86::xmm1, x86::r11);
+  e.load_numbers(slow);
   switch (op) {
     case ArithOp::Add: a.addsd(x86::xmm0, x86::xmm1); break;
     case ArithOp::Sub: a.subsd(x86::xmm0, x86::xmm1); break;
@@ -167,26 +222,23 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
     default: a.divsd(x86::xmm0, x86::xmm1); break;
   }
   a.movq(x86::rax, x86::xmm0);
-  a.lea(x86::rcx, x86::ptr(x86::rax, x86::rax));  // drop the sign
-  a.mov(x86::rdx, imm(kNonFiniteShifted));
-  a.cmp(x86::rcx, x86::rdx);
-  a.jae(slow);
+  e.jump_if_non_finite(slow);
 }
 
-// a = b op c.
-void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
+// a = b op c, the operands of the kinds given.
+void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_int = a.newLabel(), slow = a.newLabel();
-  auto store = [&e, x_only] { e.store_a_then_next(x_only); };
+  auto store = [&e, kinds] { e.store_a_then_next(kinds.a); };
   e.begin(iop);
-  e.load_operand_pair(x_only, kInsnB, kInsnC);
+  e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
   e.jump_unless_ints(x86::r10, x86::r11, x86::rcx, x86::rdx, not_int);
   RhsHint hint;
   hint.payload = x86::rdx;
   hint.has_payload = true;
   int_op(e, op, x86::r10, x86::r11, slow, hint);
   store();
-  e.cold([&e, op, not_int, slow, store, x_only] {
+  e.cold([&e, op, not_int, slow, store, kinds] {
     x86::Assembler& a = e.a;
     a.bind(not_int);
     if (has_float_path(op)) {
@@ -200,7 +252,88 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, bool x_only) {
     a.mov(x86::rcx, x86::r11);
     e.call(&h_arith);
     e.check_raised(x86::rax);
-    e.store_a_then_safe_point(x_only);  // the result may be a new big integer
+    e.store_a_then_safe_point(kinds.a);  // the result may be a new big integer
+  });
+}
+
+// The floored quotient or remainder of the small integer whose payload is
+// in rax by a constant divisor d > 1, with `reciprocal` = ceil(2^64 / d)
+// (known_operands.cpp, division_reciprocal): ~mulhi(~n, M) for n < 0 and
+// mulhi(n, M) otherwise, so neither idiv nor a fix-up branch is needed. The
+// quotient always fits; the remainder is in [0, d). `divisor_to_rsi` loads
+// d (mod only). Returns the register holding the tagged result. Clobbers
+// rax, rcx, rdx, rsi, r8.
+x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
+                           const std::function<void()>& divisor_to_rsi) {
+  x86::Assembler& a = e.a;
+  a.shl(x86::rax, 64 - kTagShift);
+  a.sar(x86::rax, 64 - kTagShift);  // n
+  if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
+  a.mov(x86::rcx, x86::rax);
+  a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
+  a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
+  a.mul(reciprocal);
+  a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
+  if (op == ArithOp::Mod) {
+    divisor_to_rsi();
+    a.imul(x86::rdx, x86::rsi);
+    a.sub(x86::r8, x86::rdx);
+    a.sub(x86::r8, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
+    return x86::r8;
+  }
+  make_int(a, x86::rdx);
+  return x86::rdx;
+}
+
+// div_k / mod_k (known_operands.cpp): a = b div/mod c where c is known to
+// hold d, 2 <= d <= 2^17 (bytes 5..7), u = ceil(2^64 / d): a small-integer
+// b is divided by the reciprocal; anything else runs the generic routine.
+void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+  x86::Assembler& a = e.a;
+  Label slow = a.newLabel();
+  e.begin(iop);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, slow);
+  x86::Gp result = divide_by_constant(e, op, e.insn_u(), [&a] {
+    a.mov(x86::esi, x86::dword_ptr(kPc, kInsnC));
+    a.shr(x86::esi, 8);  // bytes 5..7
+  });
+  e.store_operand(kInsnA, result);
+  e.next();
+  e.cold([&e, slow, generic] {
+    e.a.bind(slow);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
+  });
+}
+
+// add_xk / sub_xk / mul_xk (known_operands.cpp): X[a] = X[b] op K where
+// X[c] holds the small integer K and u holds K << 16 (add, sub) or K
+// (mul), so the constant needs neither a load nor a tag test. A b that is
+// no small integer, and overflow, run the generic _xxx routine.
+void emit_known_constant(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+  x86::Assembler& a = e.a;
+  Label slow = a.newLabel();
+  e.begin(iop);
+  e.load_x(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, slow);
+  if (op == ArithOp::Mul) {
+    a.mov(x86::rax, x86::r10);
+    a.shl(x86::rax, 64 - kTagShift);
+    a.imul(x86::rax, e.insn_u());
+    a.jo(slow);
+    a.or_(x86::rax, kIntTag16);
+  } else {
+    e.rotate_tag_low(x86::rax, x86::r10);  // payload << 16 | tag
+    if (op == ArithOp::Add) a.add(x86::rax, e.insn_u());
+    else a.sub(x86::rax, e.insn_u());
+    a.jo(slow);
+  }
+  a.ror(x86::rax, 16);
+  e.store_x(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, slow, generic] {
+    e.a.bind(slow);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
 }
 
@@ -224,29 +357,10 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   }
   e.jump_unless_int(x86::r10, x86::rax, plain);  // rax = its payload
   if (op == ArithOp::Div || op == ArithOp::Mod) {
-    // A divisor d > 1 (its value, not shifted, in the immediate) and the
-    // next instruction's u holding ceil(2^64 / d): the floored quotient is
-    // ~mulhi(~n, M) for n < 0 and mulhi(n, M) otherwise (loader.cpp,
-    // division_reciprocal), so neither idiv nor a fix-up branch is needed.
-    // The quotient always fits; the remainder is in [0, d).
-    a.shl(x86::rax, 64 - kTagShift);
-    a.sar(x86::rax, 64 - kTagShift);  // n
-    if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
-    a.mov(x86::rcx, x86::rax);
-    a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
-    a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
-    a.mul(x86::qword_ptr(kPc, kInsnSize + kInsnU));
-    a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
-    if (op == ArithOp::Mod) {
-      a.movsxd(x86::rsi, e.insn_imm());
-      a.imul(x86::rdx, x86::rsi);
-      a.sub(x86::r8, x86::rdx);
-      a.sub(x86::r8, kIntBias);  // 0 <= remainder < 2^47: tagged = value - bias
-      result = x86::r8;
-    } else {
-      make_int(a, x86::rdx);
-      result = x86::rdx;
-    }
+    // The divisor d > 1: its value, not shifted, in the immediate; the
+    // next instruction's u holds ceil(2^64 / d).
+    result = divide_by_constant(e, op, x86::qword_ptr(kPc, kInsnSize + kInsnU),
+                                [&e] { e.a.movsxd(x86::rsi, e.insn_imm()); });
   } else {
     RhsHint hint;
     hint.shifted = e.insn_imm();
@@ -266,34 +380,110 @@ void emit_fused_binary(Emitter& e, IOp iop, ArithOp op, bool any_next = false) {
   });
 }
 
-// a = f(b) through a helper taking (Process*, Term) that may raise or
-// build a big integer (then a safe point follows).
+// Calls helper(p, r10) (neg, not), stores its result, then a safe point:
+// the helper may have built a big integer.
 template <typename F>
-void emit_unary_helper(Emitter& e, IOp iop, F* helper) {
-  e.begin(iop);
-  e.load_operand(x86::rsi, kInsnB);
+void unary_slow_path(Emitter& e, F* helper) {
+  e.a.mov(x86::rsi, x86::r10);
   e.a.mov(x86::rdi, kProc);
   e.call(helper);
   e.check_raised(x86::rax);
-  e.store_a_then_safe_point(false);
+  e.store_a_then_safe_point(Emitter::Kind::Any);  // the result may be a new big integer
+}
+
+// neg: a small integer negated as its payload << 16 (jo: only -2^47 has no
+// negation in 48 bits; h_neg makes it a big integer), a float by its sign
+// bit.
+void emit_neg(Emitter& e) {
+  x86::Assembler& a = e.a;
+  Label not_int = a.newLabel(), slow = a.newLabel();
+  e.begin(IOp::neg);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, not_int);  // rax = the payload
+  a.shl(x86::rax, 64 - kTagShift);
+  a.neg(x86::rax);
+  a.jo(slow);
+  a.or_(x86::rax, kIntTag16);
+  a.ror(x86::rax, 16);
+  e.store_operand(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, not_int, slow] {
+    x86::Assembler& a = e.a;
+    a.bind(not_int);
+    a.mov(x86::rax, imm(kTagInt));
+    a.cmp(x86::r10, x86::rax);
+    a.jae(slow);  // not a float
+    a.btc(x86::r10, 63);  // -0.0 and 0.0 swap too, as in C++
+    a.mov(x86::rax, x86::r10);
+    e.store_operand(kInsnA, x86::rax);
+    e.next();
+    a.bind(slow);
+    unary_slow_path(e, &h_neg);
+  });
+}
+
+// not: a small integer's complement flips its payload bits only; true and
+// false swap.
+void emit_not(Emitter& e) {
+  x86::Assembler& a = e.a;
+  Label not_int = a.newLabel(), slow = a.newLabel();
+  e.begin(IOp::not_);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, not_int);
+  a.mov(x86::rax, imm(kPayloadMask));
+  a.xor_(x86::rax, x86::r10);
+  e.store_operand(kInsnA, x86::rax);
+  e.next();
+  e.cold([&e, not_int, slow] {
+    x86::Assembler& a = e.a;
+    Label store = a.newLabel();
+    a.bind(not_int);
+    a.mov(x86::rax, imm(kFalse));
+    a.mov(x86::rcx, imm(kTrue));
+    a.cmp(x86::r10, x86::rcx);
+    a.je(store);
+    a.cmp(x86::r10, x86::rax);
+    a.jne(slow);
+    a.mov(x86::rax, x86::rcx);
+    a.bind(store);
+    e.store_operand(kInsnA, x86::rax);
+    e.next();
+    a.bind(slow);
+    unary_slow_path(e, &h_not);
+  });
 }
 
 }  // namespace
 
 void emit_arith(Emitter& e) {
-  emit_binary(e, IOp::add, ArithOp::Add, false);
-  emit_binary(e, IOp::sub, ArithOp::Sub, false);
-  emit_binary(e, IOp::mul, ArithOp::Mul, false);
-  emit_binary(e, IOp::div, ArithOp::Div, false);
-  emit_binary(e, IOp::mod, ArithOp::Mod, false);
-  emit_binary(e, IOp::shr, ArithOp::Shr, false);
-  emit_binary(e, IOp::shl, ArithOp::Shl, false);
-  emit_binary(e, IOp::xor_, ArithOp::Xor, false);
-  emit_binary(e, IOp::and_, ArithOp::And, false);
-  emit_binary(e, IOp::or_, ArithOp::Or, false);
-  emit_binary(e, IOp::add_xxx, ArithOp::Add, true);
-  emit_binary(e, IOp::sub_xxx, ArithOp::Sub, true);
-  emit_binary(e, IOp::mul_xxx, ArithOp::Mul, true);
+  const Emitter::Kinds any = Emitter::kAnyKinds, x = Emitter::kAllX;
+  emit_binary(e, IOp::add, ArithOp::Add, any);
+  emit_binary(e, IOp::sub, ArithOp::Sub, any);
+  emit_binary(e, IOp::mul, ArithOp::Mul, any);
+  emit_binary(e, IOp::div, ArithOp::Div, any);
+  emit_binary(e, IOp::mod, ArithOp::Mod, any);
+  emit_binary(e, IOp::shr, ArithOp::Shr, any);
+  emit_binary(e, IOp::shl, ArithOp::Shl, any);
+  emit_binary(e, IOp::xor_, ArithOp::Xor, any);
+  emit_binary(e, IOp::and_, ArithOp::And, any);
+  emit_binary(e, IOp::or_, ArithOp::Or, any);
+  emit_binary(e, IOp::add_xxx, ArithOp::Add, x);
+  emit_binary(e, IOp::sub_xxx, ArithOp::Sub, x);
+  emit_binary(e, IOp::mul_xxx, ArithOp::Mul, x);
+  // Operand-kind variants (insn.h).
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_binary(e, IOp::name, ArithOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_ADD(LZR_EMIT_VARIANT, Add)
+  LZR_KIND_VARIANTS_SUB(LZR_EMIT_VARIANT, Sub)
+  LZR_KIND_VARIANTS_MUL(LZR_EMIT_VARIANT, Mul)
+  LZR_KIND_VARIANTS_DIV(LZR_EMIT_VARIANT, Div)
+  LZR_KIND_VARIANTS_MOD(LZR_EMIT_VARIANT, Mod)
+  LZR_KIND_VARIANTS_SHR(LZR_EMIT_VARIANT, Shr)
+  LZR_KIND_VARIANTS_SHL(LZR_EMIT_VARIANT, Shl)
+  LZR_KIND_VARIANTS_XOR(LZR_EMIT_VARIANT, Xor)
+  LZR_KIND_VARIANTS_AND(LZR_EMIT_VARIANT, And)
+  LZR_KIND_VARIANTS_OR(LZR_EMIT_VARIANT, Or)
+#undef LZR_EMIT_VARIANT
   emit_fused_binary(e, IOp::load_add, ArithOp::Add);
   emit_fused_binary(e, IOp::load_sub, ArithOp::Sub);
   emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);
@@ -302,8 +492,13 @@ void emit_arith(Emitter& e) {
   emit_fused_binary(e, IOp::load_add_any, ArithOp::Add, true);
   emit_fused_binary(e, IOp::load_sub_any, ArithOp::Sub, true);
   emit_fused_binary(e, IOp::load_mul_any, ArithOp::Mul, true);
-  emit_unary_helper(e, IOp::not_, &h_not);
-  emit_unary_helper(e, IOp::neg, &h_neg);
+  emit_not(e);
+  emit_neg(e);
+  emit_known_constant(e, IOp::add_xk, ArithOp::Add, IOp::add_xxx);
+  emit_known_constant(e, IOp::sub_xk, ArithOp::Sub, IOp::sub_xxx);
+  emit_known_constant(e, IOp::mul_xk, ArithOp::Mul, IOp::mul_xxx);
+  emit_known_divisor(e, IOp::div_k, ArithOp::Div, IOp::div);
+  emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
 }
 
 }  // namespace lzr::asm_engine

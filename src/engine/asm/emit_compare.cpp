@@ -1,8 +1,9 @@
 // Compare-and-jump. Small integers compare as their payloads shifted left by
-// 16 (signed); two floats compare with ucomisd (the VM has no NaN, so
-// "unordered" never happens). eq/ne also decide without a call when the
-// words are identical or either side is an atom or nil (interned: equal only
-// if identical). Everything else asks compare_holds(), the reference.
+// 16 (signed); two floats, or a float and a small integer, compare with
+// ucomisd (the VM has no NaN, so "unordered" never happens). eq/ne also
+// decide without a call when the words are identical or either side is an
+// atom or nil (interned: equal only if identical). Everything else asks
+// compare_holds(), the reference.
 #include "emitter.h"
 #include "engine/semantics.h"
 #include "helpers.h"
@@ -25,13 +26,14 @@ void jump_if(x86::Assembler& a, CmpOp op, bool is_signed, Label target) {
   }
 }
 
-// Jumps to `target` if `t` is an atom or a special constant (nil).
+// Jumps to `target` if `t` is an atom or a special constant (nil): their
+// tags 0xFFFA and 0xFFFB are the two with the top 15 bits 0x7FFD.
 void jump_if_interned(x86::Assembler& a, x86::Gp t, Label target) {
+  static_assert((kAtomTag16 >> 1) == ((kAtomTag16 + 1) >> 1) && (kAtomTag16 & 1) == 0);
   a.mov(x86::rcx, t);
-  a.shr(x86::rcx, kTagShift);
-  a.sub(x86::ecx, kAtomTag16);
-  a.cmp(x86::ecx, 1);
-  a.jbe(target);
+  a.shr(x86::rcx, kTagShift + 1);
+  a.cmp(x86::ecx, kAtomTag16 >> 1);
+  a.je(target);
 }
 
 // Compares small integers r10, r11 (anything else: `not_int`) and jumps to
@@ -49,12 +51,12 @@ void int_compare(Emitter& e, CmpOp op, Label taken, Label not_int) {
   jump_if(a, op, true, taken);
 }
 
-void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
+void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel(), not_int = a.newLabel(), slow = a.newLabel();
   const bool equality = op == CmpOp::Eq || op == CmpOp::Ne;
   e.begin(iop);
-  e.load_operand_pair(x_only, kInsnA, kInsnB);
+  e.load_pair(kinds.a, kInsnA, kinds.b, kInsnB);
   int_compare(e, op, taken, not_int);
   e.next();
   a.bind(taken);
@@ -68,17 +70,12 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
       Label differ = op == CmpOp::Ne ? taken : fails;
       a.cmp(x86::r10, x86::r11);
       a.je(op == CmpOp::Eq ? taken : fails);
+      jump_if_interned(a, x86::r11, differ);  // the right operand is more often the constant
       jump_if_interned(a, x86::r10, differ);
-      jump_if_interned(a, x86::r11, differ);
     }
-    // Two floats?
-    a.mov(x86::rcx, imm(kTagInt));
-    a.cmp(x86::r10, x86::rcx);
-    a.jae(slow);
-    a.cmp(x86::r11, x86::rcx);
-    a.jae(slow);
-    a.movq(x86::xmm0, x86::r10);
-    a.movq(x86::xmm1, x86::r11);
+    // Two numbers, one a float at least: compared as doubles, exactly as
+    // compare_numbers does (48-bit integers convert exactly; -0.0 == 0).
+    e.load_numbers(slow);
     a.ucomisd(x86::xmm0, x86::xmm1);
     jump_if(a, op, false, taken);
     a.bind(fails);
@@ -92,6 +89,20 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, bool x_only) {
     a.jnz(taken);
     e.next();
   });
+}
+
+// eq_atom / ne_atom (known_operands.cpp): b holds an atom or nil, which
+// equals only itself: one compare of the words.
+void emit_compare_atom(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  Label taken = a.newLabel();
+  e.begin(iop);
+  e.load_pair(kinds.a, kInsnA, kinds.b, kInsnB);
+  a.cmp(x86::r10, x86::r11);
+  jump_if(a, op, true, taken);
+  e.next();
+  a.bind(taken);
+  e.jump_to_target();
 }
 
 // load_eq .. load_gte: X[a] = integer constant (u), then the next
@@ -182,21 +193,69 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
+// addk_<cmp> / subk_<cmp> (loader.cpp, fuse_pairs): at k, X[a] = X[b] +- K
+// (add_xk / sub_xk, u = K << 16); at k + 1, an X-only compare of X[a] with
+// X[d], named here as "X[a] <cmp> X[d]". Both run here while the sum is in
+// a register; a b that is no small integer, and overflow, run k's generic
+// routine, and an X[d] that is no small integer runs the compare alone
+// after the store.
+void emit_step_compare(Emitter& e, IOp iop, bool subtract, CmpOp op) {
+  x86::Assembler& a = e.a;
+  Label plain = a.newLabel(), compare_alone = a.newLabel(), taken = a.newLabel();
+  e.begin(iop);
+  e.load_x(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, plain);
+  e.rotate_tag_low(x86::rax, x86::r10);  // payload << 16 | tag
+  if (subtract) a.sub(x86::rax, e.insn_u());
+  else a.add(x86::rax, e.insn_u());
+  a.jo(plain);
+  a.mov(x86::rdx, x86::rax);
+  a.ror(x86::rdx, 16);
+  e.store_x(kInsnA, x86::rdx);
+  e.load_x(x86::r11, kInsnD);
+  e.jump_unless_int(x86::r11, x86::rcx, compare_alone);
+  e.rotate_tag_low(x86::rsi, x86::r11);  // equal tags: compares the payloads
+  a.cmp(x86::rax, x86::rsi);
+  jump_if(a, op, true, taken);
+  e.next(2);
+  a.bind(taken);
+  a.mov(kPc, x86::qword_ptr(kPc, kInsnSize + kInsnU));
+  e.dispatch();
+  e.cold([&e, plain, compare_alone, subtract] {
+    x86::Assembler& a = e.a;
+    a.bind(compare_alone);
+    e.next();
+    a.bind(plain);
+    a.jmp(e.op_labels[static_cast<unsigned>(subtract ? IOp::sub_xxx : IOp::add_xxx)]);
+  });
+}
+
 }  // namespace
 
 void emit_compare(Emitter& e) {
-  emit_compare_op(e, IOp::eq, CmpOp::Eq, false);
-  emit_compare_op(e, IOp::ne, CmpOp::Ne, false);
-  emit_compare_op(e, IOp::lt, CmpOp::Lt, false);
-  emit_compare_op(e, IOp::gt, CmpOp::Gt, false);
-  emit_compare_op(e, IOp::lte, CmpOp::Lte, false);
-  emit_compare_op(e, IOp::gte, CmpOp::Gte, false);
-  emit_compare_op(e, IOp::eq_xx, CmpOp::Eq, true);
-  emit_compare_op(e, IOp::ne_xx, CmpOp::Ne, true);
-  emit_compare_op(e, IOp::lt_xx, CmpOp::Lt, true);
-  emit_compare_op(e, IOp::gt_xx, CmpOp::Gt, true);
-  emit_compare_op(e, IOp::lte_xx, CmpOp::Lte, true);
-  emit_compare_op(e, IOp::gte_xx, CmpOp::Gte, true);
+  const Emitter::Kinds any = Emitter::kAnyKinds, x = Emitter::kAllX;
+  emit_compare_op(e, IOp::eq, CmpOp::Eq, any);
+  emit_compare_op(e, IOp::ne, CmpOp::Ne, any);
+  emit_compare_op(e, IOp::lt, CmpOp::Lt, any);
+  emit_compare_op(e, IOp::gt, CmpOp::Gt, any);
+  emit_compare_op(e, IOp::lte, CmpOp::Lte, any);
+  emit_compare_op(e, IOp::gte, CmpOp::Gte, any);
+  emit_compare_op(e, IOp::eq_xx, CmpOp::Eq, x);
+  emit_compare_op(e, IOp::ne_xx, CmpOp::Ne, x);
+  emit_compare_op(e, IOp::lt_xx, CmpOp::Lt, x);
+  emit_compare_op(e, IOp::gt_xx, CmpOp::Gt, x);
+  emit_compare_op(e, IOp::lte_xx, CmpOp::Lte, x);
+  emit_compare_op(e, IOp::gte_xx, CmpOp::Gte, x);
+  // Operand-kind variants (insn.h).
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_compare_op(e, IOp::name, CmpOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_EQ(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_NE(LZR_EMIT_VARIANT, Ne)
+  LZR_KIND_VARIANTS_LT(LZR_EMIT_VARIANT, Lt)
+  LZR_KIND_VARIANTS_GT(LZR_EMIT_VARIANT, Gt)
+  LZR_KIND_VARIANTS_LTE(LZR_EMIT_VARIANT, Lte)
+  LZR_KIND_VARIANTS_GTE(LZR_EMIT_VARIANT, Gte)
+#undef LZR_EMIT_VARIANT
   emit_fused_compare(e, IOp::load_eq, CmpOp::Eq);
   emit_fused_compare(e, IOp::load_ne, CmpOp::Ne);
   emit_fused_compare(e, IOp::load_lt, CmpOp::Lt);
@@ -215,6 +274,20 @@ void emit_compare(Emitter& e) {
   emit_step(e, IOp::step_gt, CmpOp::Gt);
   emit_step(e, IOp::step_lte, CmpOp::Lte);
   emit_step(e, IOp::step_gte, CmpOp::Gte);
+  const CmpOp compares[] = {CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Gt, CmpOp::Lte, CmpOp::Gte};
+  for (unsigned i = 0; i < 6; ++i) {
+    emit_step_compare(e, static_cast<IOp>(static_cast<unsigned>(IOp::addk_eq) + i), false, compares[i]);
+    emit_step_compare(e, static_cast<IOp>(static_cast<unsigned>(IOp::subk_eq) + i), true, compares[i]);
+  }
+  emit_compare_atom(e, IOp::eq_atom, CmpOp::Eq, any);
+  emit_compare_atom(e, IOp::ne_atom, CmpOp::Ne, any);
+#define LZR_EMIT_VARIANT(I, generic, kinds, name) \
+  emit_compare_atom(e, IOp::name, CmpOp::I, Emitter::kinds_named(#kinds));
+  LZR_KIND_VARIANTS_EQ_ATOM_X(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_EQ_ATOM(LZR_EMIT_VARIANT, Eq)
+  LZR_KIND_VARIANTS_NE_ATOM_X(LZR_EMIT_VARIANT, Ne)
+  LZR_KIND_VARIANTS_NE_ATOM(LZR_EMIT_VARIANT, Ne)
+#undef LZR_EMIT_VARIANT
 }
 
 }  // namespace lzr::asm_engine

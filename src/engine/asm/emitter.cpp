@@ -20,6 +20,7 @@ Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
 }
 
 void Emitter::begin(IOp op) {
+  current_ = op;
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(op_labels[static_cast<unsigned>(op)]);
 }
@@ -76,25 +77,46 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
   load_operand_reg(dst, x86::rcx);
 }
 
-void Emitter::load_operand_pair(bool x_only, int32_t first, int32_t second) {
-  if (x_only) {
-    load_x(x86::r10, first);
-    load_x(x86::r11, second);
-  } else {
-    load_operand(x86::r10, first);
-    load_operand(x86::r11, second);
+Emitter::Kinds Emitter::kinds_named(const char* kinds) {
+  Kind k[3] = {Kind::Any, Kind::Any, Kind::Any};
+  for (int i = 0; i < 3 && kinds[i]; ++i) k[i] = kinds[i] == 'x' ? Kind::X : Kind::Y;
+  return {k[0], k[1], k[2]};
+}
+
+void Emitter::load_as(x86::Gp dst, int32_t field, Kind k) {
+  switch (k) {
+    case Kind::X: load_x(dst, field); break;
+    case Kind::Y:
+      a.movzx(x86::ecx, insn_byte(field));
+      a.mov(dst, y_slot(x86::rcx));
+      break;
+    case Kind::Any: load_operand(dst, field); break;
   }
 }
 
-void Emitter::store_a_then_next(bool x_only) {
-  if (x_only) store_x(kInsnA, x86::rax);
-  else store_operand(kInsnA, x86::rax);
+void Emitter::store_as(int32_t field, x86::Gp value, Kind k) {
+  switch (k) {
+    case Kind::X: store_x(field, value); break;
+    case Kind::Y:
+      a.movzx(x86::ecx, insn_byte(field));
+      a.mov(y_slot(x86::rcx), value);
+      break;
+    case Kind::Any: store_operand(field, value); break;
+  }
+}
+
+void Emitter::load_pair(Kind k1, int32_t first, Kind k2, int32_t second) {
+  load_as(x86::r10, first, k1);
+  load_as(x86::r11, second, k2);
+}
+
+void Emitter::store_a_then_next(Kind k) {
+  store_as(kInsnA, x86::rax, k);
   next();
 }
 
-void Emitter::store_a_then_safe_point(bool x_only) {
-  if (x_only) store_x(kInsnA, x86::rax);
-  else store_operand(kInsnA, x86::rax);
+void Emitter::store_a_then_safe_point(Kind k) {
+  store_as(kInsnA, x86::rax, k);
   safe_point_then_next(MaskFrom::Immediate, ~0u);
 }
 
@@ -149,6 +171,76 @@ void Emitter::rotate_tag_low(x86::Gp dst, x86::Gp src) {
   }
 }
 
+void Emitter::untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other) {
+  a.mov(dst, imm(tag));
+  a.xor_(dst, t);
+  a.cmp(dst, x86::qword_ptr(x86::rsp, kIntLimitSlot));
+  a.jae(other);
+}
+
+// Floats are the words below kTagInt; small integers convert with cvtsi2sd
+// (the xorps breaks its false dependency on dst's previous value).
+void Emitter::load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other) {
+  asmjit::Label is_float = a.newLabel(), done = a.newLabel();
+  a.mov(scratch, imm(kTagInt));
+  a.cmp(t, scratch);
+  a.jb(is_float);
+  jump_unless_int(t, scratch, other);
+  a.shl(scratch, 64 - kTagShift);
+  a.sar(scratch, 64 - kTagShift);
+  a.xorps(dst, dst);
+  a.cvtsi2sd(dst, scratch);
+  a.jmp(done);
+  a.bind(is_float);
+  a.movq(dst, t);
+  a.bind(done);
+}
+
+void Emitter::load_numbers(asmjit::Label other) {
+  asmjit::Label mixed = a.newLabel(), loaded = a.newLabel();
+  a.mov(x86::rcx, imm(kTagInt));
+  a.cmp(x86::r10, x86::rcx);
+  a.jae(mixed);
+  a.cmp(x86::r11, x86::rcx);
+  a.jae(mixed);
+  a.movq(x86::xmm0, x86::r10);
+  a.movq(x86::xmm1, x86::r11);
+  a.bind(loaded);
+  cold([this, mixed, loaded, other] {
+    // One of them is no float (rcx is still kTagInt): convert the integer
+    // one (or both), testing nothing twice.
+    asmjit::Label left_float = a.newLabel();
+    auto convert = [this, other](x86::Xmm dst, x86::Gp t) {
+      jump_unless_int(t, x86::rcx, other);
+      a.shl(x86::rcx, 64 - kTagShift);
+      a.sar(x86::rcx, 64 - kTagShift);
+      a.xorps(dst, dst);
+      a.cvtsi2sd(dst, x86::rcx);
+    };
+    a.bind(mixed);
+    a.cmp(x86::r10, x86::rcx);
+    a.jb(left_float);
+    convert(x86::xmm0, x86::r10);
+    load_number(x86::xmm1, x86::r11, x86::rcx, other);
+    a.jmp(loaded);
+    a.bind(left_float);  // so the right one is not
+    a.movq(x86::xmm0, x86::r10);
+    convert(x86::xmm1, x86::r11);
+    a.jmp(loaded);
+  });
+}
+
+void Emitter::jump_if_non_finite(asmjit::Label non_finite) {
+  a.lea(x86::rcx, x86::ptr(x86::rax, x86::rax));  // drop the sign
+  a.cmp(x86::rcx, x86::qword_ptr(x86::rsp, kNonFiniteSlot));
+  a.jae(non_finite);
+}
+
+void Emitter::tag_non_negative_int(x86::Gp dst, x86::Gp value) {
+  if (dst.id() != value.id()) a.mov(dst, value);
+  a.sub(dst, kIntBias);
+}
+
 void Emitter::check_raised(x86::Gp t) {
   a.mov(x86::rcx, t);
   a.shr(x86::rcx, kTagShift);
@@ -174,8 +266,13 @@ void Emitter::fill_y_slots_then_dispatch(asmjit::Label fill) {
 void Emitter::flush_cold() {
   // A cold body may queue further cold code.
   for (size_t i = 0; i < cold_.size(); ++i) {
-    auto body = std::move(cold_[i]);
-    body();
+    ColdBody cold = std::move(cold_[i]);
+    current_ = cold.owner;
+    if (cold_starts.empty() || cold_starts.back().second != cold.owner) {
+      cold_starts.emplace_back(a.newLabel(), cold.owner);
+      a.bind(cold_starts.back().first);
+    }
+    cold.body();
   }
   cold_.clear();
 }
@@ -204,19 +301,47 @@ void Emitter::safe_point_then_next(MaskFrom from, uint32_t immediate) {
   });
 }
 
-// rsi = words. Returns the object in rax.
-void Emitter::alloc_words_in_rsi() {
+// rsi = words. Returns the object in rax. h_alloc never collects, so the
+// kept registers' pointers stay valid.
+void Emitter::alloc_words_in_rsi(std::initializer_list<x86::Gp> keep) {
   asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  std::vector<x86::Gp> saved(keep);
+  if (saved.size() > static_cast<size_t>(kSpillSlots)) {
+    std::fprintf(stderr, "lzr: assembler engine: alloc_words_in_rsi keeps more registers than there are spill slots\n");
+    std::abort();
+  }
   a.mov(x86::rax, proc(kHeapTop));
   a.lea(x86::rdx, x86::ptr(x86::rax, x86::rsi, 3));
   a.cmp(x86::rdx, proc(kHeapEnd));
   a.ja(slow);
   a.mov(proc(kHeapTop), x86::rdx);
   a.bind(done);
-  cold([this, slow, done] {
+  cold([this, slow, done, saved] {
     a.bind(slow);
+    for (size_t i = 0; i < saved.size(); ++i)
+      a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 8 * static_cast<int32_t>(i)), saved[i]);
     a.mov(x86::rdi, kProc);
     call(&h_alloc);
+    for (size_t i = 0; i < saved.size(); ++i)
+      a.mov(saved[i], x86::qword_ptr(x86::rsp, kSpillSlot + 8 * static_cast<int32_t>(i)));
+    a.jmp(done);
+  });
+}
+
+void Emitter::alloc_fixed(x86::Gp dst, int32_t words) {
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  a.mov(dst, proc(kHeapTop));
+  a.lea(x86::rdx, x86::ptr(dst, 8 * words));
+  a.cmp(x86::rdx, proc(kHeapEnd));
+  a.ja(slow);
+  a.mov(proc(kHeapTop), x86::rdx);
+  a.bind(done);
+  cold([this, slow, done, dst, words] {
+    a.bind(slow);
+    a.mov(x86::rdi, kProc);
+    a.mov(x86::esi, words);
+    call(&h_alloc);
+    a.mov(dst, x86::rax);
     a.jmp(done);
   });
 }

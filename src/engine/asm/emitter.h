@@ -7,6 +7,7 @@
 
 #include <array>
 #include <functional>
+#include <initializer_list>
 #include <vector>
 
 #include "engine/insn.h"
@@ -56,15 +57,30 @@ class Emitter {
   void load_operand_reg(x86::Gp dst, x86::Gp op_byte);
   // Stores `value` into the operand at [kPc + field]. Clobbers rcx.
   void store_operand(int32_t field, x86::Gp value);
-  // r10, r11 = the operands at [kPc + first], [kPc + second]: X-only
-  // forms read X slots directly, the others resolve any operand kind.
-  void load_operand_pair(bool x_only, int32_t first, int32_t second);
-  // Stores rax into operand A (as load_operand_pair reads), then next().
-  void store_a_then_next(bool x_only);
+  // How a routine reaches an operand: through the kind its form guarantees
+  // (the loader's _xxx forms and kind variants, insn.h), or Any, tested at
+  // run time.
+  enum class Kind : uint8_t { X, Y, Any };
+  struct Kinds {
+    Kind a, b, c;
+  };
+  static constexpr Kinds kAnyKinds{Kind::Any, Kind::Any, Kind::Any};
+  static constexpr Kinds kAllX{Kind::X, Kind::X, Kind::X};
+  // The kinds a variant's name lists ("xyx": a in X, b in Y, c in X).
+  static Kinds kinds_named(const char* kinds);
+  // dst = the operand at [kPc + field], of kind k. Clobbers rcx.
+  void load_as(x86::Gp dst, int32_t field, Kind k);
+  // Stores `value` into the operand at [kPc + field], of kind k (X or Y,
+  // never written U). Clobbers rcx.
+  void store_as(int32_t field, x86::Gp value, Kind k);
+  // r10, r11 = the operands at [kPc + first], [kPc + second].
+  void load_pair(Kind k1, int32_t first, Kind k2, int32_t second);
+  // Stores rax into operand A, of kind k, then next().
+  void store_a_then_next(Kind k);
   // The same for a helper that may have allocated (arithmetic building a
   // big integer, which has no regmask): stores rax into operand A, then a
   // safe point keeping every X register, then next().
-  void store_a_then_safe_point(bool x_only);
+  void store_a_then_safe_point(Kind k);
   // Jumps to the instruction in u.target (taken branches, jmp).
   void jump_to_target();
   // X[a] = u: the constant load a fused load_* / step_ form stands for;
@@ -79,6 +95,24 @@ class Emitter {
   // such values compare like their payloads, and adding or subtracting a
   // payload << 16 keeps the tag in place.
   void rotate_tag_low(x86::Gp dst, x86::Gp src);
+  // dst = the object or cell `t` points to when `t` carries the pointer tag
+  // `tag` (kTagBoxed, kTagCons); else a jump to `other`. One xor both
+  // tests and untags: the result is below 2^48 exactly for that tag.
+  void untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other);
+  // dst = `t` as a double when it is a float or a small integer (converted
+  // exactly: 48 bits fit a double), else a jump to `other`. Clobbers scratch.
+  void load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other);
+  // xmm0, xmm1 = r10, r11 as doubles when both are numbers (not both small
+  // integers: those have their own paths), else a jump to `other`. Two
+  // floats take the short way; a small integer among them is converted out
+  // of line. Clobbers rcx.
+  void load_numbers(asmjit::Label other);
+  // Jumps to `non_finite` if the double in rax (its bits) is an infinity or
+  // a NaN. Clobbers rcx.
+  void jump_if_non_finite(asmjit::Label non_finite);
+  // dst = the small integer of the non-negative value in `value` (< 2^47):
+  // value - bias. dst may be value.
+  void tag_non_negative_int(x86::Gp dst, x86::Gp value);
   // Jumps to exit_raised if `t` (a helper's result) is kRaised. Clobbers rcx.
   void check_raised(x86::Gp t);
   // Calls a C++ function; rsp stays 16-byte aligned. Clobbers caller-saved registers.
@@ -98,15 +132,27 @@ class Emitter {
 
   // Emits `body` later, after every routine, keeping slow paths out of the
   // hot code. `body` must end with a jump.
-  void cold(std::function<void()> body) { cold_.push_back(std::move(body)); }
+  void cold(std::function<void()> body) { cold_.push_back({std::move(body), current_}); }
   void flush_cold();
+  // Where each routine's cold code starts (for LZR_ASM_LISTING's table).
+  std::vector<std::pair<asmjit::Label, IOp>> cold_starts;
 
   // Bump-allocates `words` (a register or constant already in rsi) into rax.
-  // Clobbers rdx and, on the slow path, caller-saved registers.
-  void alloc_words_in_rsi();
+  // Clobbers rdx and, on the slow path, caller-saved registers except the
+  // ones named in `keep` (at most kSpillSlots; not rax, rdx, rsi), which the
+  // slow path saves in the spill slots around its call.
+  void alloc_words_in_rsi(std::initializer_list<x86::Gp> keep = {});
+  // Bump-allocates a constant number of words into `dst` (not rax, rdx,
+  // rsi). Clobbers rdx and, on the slow path, caller-saved registers.
+  void alloc_fixed(x86::Gp dst, int32_t words);
 
  private:
-  std::vector<std::function<void()>> cold_;
+  struct ColdBody {
+    std::function<void()> body;
+    IOp owner;  // the routine that queued it
+  };
+  std::vector<ColdBody> cold_;
+  IOp current_ = IOp::mov;  // the routine being emitted
 };
 
 // Routine emitters, grouped by file.

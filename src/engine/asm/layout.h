@@ -35,7 +35,13 @@ inline constexpr x86::Gp kUpv = x86::r15;    // running closure's upvalues (garb
 // may `call` C++ helpers directly.
 inline constexpr int32_t kEnvSlot = 0;        // lzr_env {Process*} handed to natives
 inline constexpr int32_t kIntLimitSlot = 8;   // the constant 2^48 (small-integer test)
-inline constexpr int32_t kFrameReserve = 24;
+// Spill slots: a slow path that calls a helper in the middle of a fast path
+// (the allocator's) keeps up to kSpillSlots scratch registers here.
+inline constexpr int32_t kSpillSlot = 16;
+inline constexpr int32_t kSpillSlots = 3;
+// The constant kNonFiniteShifted (the float fast paths' result check).
+inline constexpr int32_t kNonFiniteSlot = kSpillSlot + 8 * kSpillSlots;
+inline constexpr int32_t kFrameReserve = kNonFiniteSlot + 16;  // + 8: alignment
 static_assert((8 + 6 * 8 + kFrameReserve) % 16 == 0, "return address + pushes + reserve keep rsp aligned");
 
 // ---- Process ----

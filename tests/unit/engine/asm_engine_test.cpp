@@ -6,8 +6,10 @@
 // Every program runs on both engines, normally and with GC stress; all four
 // outcomes (result or error term, stack trace) must be identical and equal
 // the expectation.
+#include <gmp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -462,6 +464,600 @@ TEST_F(AsmEngine, MovePairs) {
          "  call x0, sq/1\n  mov x1, y1\n  mov x2, y0\n  tuple x0, {x0, x1, x2}\n  ret x0\n"
          "func sq/1\n  mul x0, x0, x0\n  loadi x1, 99\n  loadi x2, 98\n  ret x0\n",
          "{9, 4, 3}");
+}
+
+// The generic routines' fast paths, with the operands where a compiler
+// keeps them: `op x0, A, B` with the right operand in a register loaded
+// earlier (no fused constant form), both in Y slots, both read as a
+// closure's upvalues, and a mix of an X and a Y operand. With `b` empty the
+// instruction is unary (`op x0, A`).
+std::vector<std::string> operand_kind_programs(const std::string& op, const std::string& a, const std::string& b = "") {
+  const bool unary = b.empty();
+  const std::string ops_x = unary ? "x3" : "x1, x3";
+  const std::string ops_y = unary ? "y0" : "y0, y1";
+  const std::string ops_u = unary ? "u0" : "u0, u1";
+  const std::string load_b = unary ? "" : "  load x2, " + b + "\n";
+  return {
+      "func main/0\n  load x1, " + a + "\n" + load_b + "  mov x3, " + (unary ? "x1" : "x2") + "\n  " + op +
+          " x0, " + ops_x + "\n  ret x0\n",
+      "func main/0 frame=3\n  load y0, " + a + "\n" + (unary ? "" : "  load y1, " + b + "\n") + "  " + op +
+          " y2, " + ops_y + "\n  mov x0, y2\n  ret x0\n",
+      "func main/0\n  load x1, " + a + "\n" + load_b + "  fn x3, f/0, [x1" + (unary ? "" : ", x2") +
+          "]\n  apply x0, x3\n  ret x0\nfunc f/0 upvals=" + (unary ? "1" : "2") + "\n  " + op + " x0, " + ops_u +
+          "\n  ret x0\n",
+      unary ? "func main/0\n  load x0, " + a + "\n  mov x1, x0\n  " + op + " x0, x1\n  ret x0\n"
+            : "func main/0 frame=1\n  load x1, " + a + "\n  load y0, " + b + "\n  " + op + " x0, x1, y0\n  ret x0\n",
+  };
+}
+
+// Sixteen entries is the largest flat map; one more makes a hash trie.
+std::string map_of(int entries) {
+  std::string m = "%{";
+  for (int i = 0; i < entries; ++i) m += (i ? ", " : "") + std::to_string(i) + " => " + std::to_string(10 * i);
+  return m + "}";
+}
+
+TEST_F(AsmEngine, GetAnyContainerWithIndexInAnyOperand) {
+  struct Case {
+    std::string container, index, want;
+  } cases[] = {
+      // tuples
+      {"{5, 6, 7}", "0", "5"},
+      {"{5, 6, 7}", "2", "7"},
+      {"{5, 6, 7}", "3", "error: {:badindex, 3}"},
+      {"{5, 6, 7}", "-1", "error: {:badindex, -1}"},
+      {"{}", "0", "error: {:badindex, 0}"},
+      // lists: the head, the n-th element, and every way to run off
+      {"[4, 5, 6]", "0", "4"},
+      {"[4, 5, 6]", "1", "5"},
+      {"[4, 5, 6]", "2", "6"},
+      {"[4, 5, 6]", "3", "error: {:badindex, 3}"},
+      {"[4, 5, 6]", "-1", "error: {:badindex, -1}"},
+      {"[4, 5, 6]", num(kMax), "error: {:badindex, " + num(kMax) + "}"},
+      {"[4, 5, 6]", num(kMin), "error: {:badindex, " + num(kMin) + "}"},
+      {"[4, 5, 6]", "1.0", "error: :badarg"},
+      {"[4, 5, 6]", ":a", "error: :badarg"},
+      {"[]", "0", "error: {:badindex, 0}"},
+      // flat maps: immediate keys by exact equality, others through the helper
+      {"%{a: 1, b: 2}", ":b", "2"},
+      {"%{a: 1, b: 2}", ":a", "1"},
+      {"%{a: 1, b: 2}", ":c", "error: {:badkey, :c}"},
+      {"%{}", ":a", "error: {:badkey, :a}"},
+      {"%{1 => :i, 1.0 => :f}", "1", ":i"},
+      {"%{1 => :i, 1.0 => :f}", "1.0", ":f"},
+      {"%{1 => :i}", "1.0", "error: {:badkey, 1.0}"},
+      {"%{0.0 => :z}", "-0.0", "error: {:badkey, -0.0}"},
+      {"%{-0.0 => :n, 0.0 => :z}", "-0.0", ":n"},
+      {"%{[] => :none, :a => 1}", "[]", ":none"},
+      {"%{{1} => :t, :a => 1}", "{1}", ":t"},
+      {"%{[1] => :l}", "[1]", ":l"},
+      {"%{\"k\" => :b}", "\"k\"", ":b"},
+      {"%{\"k\" => :b}", "\"j\"", "error: {:badkey, \"j\"}"},
+      {map_of(16), "15", "150"},
+      {map_of(16), "16", "error: {:badkey, 16}"},
+      {map_of(17), "16", "160"},
+      {map_of(17), "17", "error: {:badkey, 17}"},
+      // binaries
+      {"\"AB\"", "0", "65"},
+      {"\"AB\"", "1", "66"},
+      {"\"A\\xFF\"", "1", "255"},
+      {"\"AB\"", "2", "error: {:badindex, 2}"},
+      {"\"AB\"", "-1", "error: {:badindex, -1}"},
+      {"\"AB\"", "1.0", "error: :badarg"},
+      {"\"\"", "0", "error: {:badindex, 0}"},
+      // no container
+      {":a", "0", "error: :badarg"},
+      {"7", "0", "error: :badarg"},
+      {"1.5", "0", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs("get", c.container, c.index)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, DropAnyContainerWithIndexInAnyOperand) {
+  struct Case {
+    std::string container, index, want;
+  } cases[] = {
+      {"[4, 5, 6]", "0", "[4, 5, 6]"},
+      {"[4, 5, 6]", "1", "[5, 6]"},
+      {"[4, 5, 6]", "3", "[]"},
+      {"[4, 5, 6]", "4", "error: {:badindex, 4}"},
+      {"[4, 5, 6]", "-1", "error: {:badindex, -1}"},
+      {"[4, 5, 6]", num(kMin), "error: {:badindex, " + num(kMin) + "}"},
+      {"[4, 5, 6]", "1.0", "error: :badarg"},
+      {"[4, 5, 6]", "[]", "error: :badarg"},
+      {"[]", "0", "[]"},
+      {"[]", "1", "error: {:badindex, 1}"},
+      {"{5, 6, 7}", "0", "{6, 7}"},
+      {"{5, 6, 7}", "1", "{5, 7}"},
+      {"{5, 6, 7}", "3", "error: {:badindex, 3}"},
+      {"{5}", "0", "{}"},
+      {"%{a: 1, b: 2}", ":a", "%{b: 2}"},
+      {"%{a: 1}", ":c", "%{a: 1}"},
+      {"\"ABC\"", "1", "\"BC\""},
+      {"\"ABC\"", "3", "\"\""},
+      {"\"ABC\"", "4", "error: {:badindex, 4}"},
+      {":a", "0", "error: :badarg"},
+      {"7", "0", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs("drop", c.container, c.index)) expect(prog, c.want);
+}
+
+// Improper lists (built with cons: no literal spells them): walks stop at
+// the first tail that is not a cell.
+TEST_F(AsmEngine, ImproperListsInGetDropAndSize) {
+  // x1 = [4, 5 | :t]
+  const std::string build = "  loadc x1, :t\n  loadi x4, 5\n  cons x1, x4, x1\n  loadi x4, 4\n  cons x1, x4, x1\n";
+  struct Case {
+    std::string op, index, want;
+  } cases[] = {
+      {"get", "0", "4"},   {"get", "1", "5"},   {"get", "2", "error: {:badindex, 2}"},
+      {"get", "3", "error: {:badindex, 3}"},    {"drop", "1", "[5 | :t]"},
+      {"drop", "2", ":t"}, {"drop", "3", "error: {:badindex, 3}"},
+  };
+  for (const Case& c : cases) {
+    expect("func main/0\n" + build + "  load x2, " + c.index + "\n  mov x3, x2\n  " + c.op + " x0, x1, x3\n  ret x0\n",
+           c.want);
+    expect("func main/0 frame=2\n" + build + "  mov y0, x1\n  load y1, " + c.index + "\n  " + c.op +
+               " x0, y0, y1\n  ret x0\n",
+           c.want);
+  }
+  expect("func main/0\n" + build + "  size x0, x1\n  ret x0\n", "error: :badarg");
+  expect("func main/0\n" + build + "  type x0, x1\n  ret x0\n", ":list");
+}
+
+TEST_F(AsmEngine, PutOnTuplesAndMapsWithOperandsInRegisters) {
+  struct Case {
+    std::string container, key, value, want;
+  } cases[] = {
+      {"{5, 6, 7}", "0", ":a", "{:a, 6, 7}"},
+      {"{5, 6, 7}", "2", "{}", "{5, 6, {}}"},
+      {"{5}", "0", "1.5", "{1.5}"},
+      {"{5, 6, 7}", "3", ":a", "error: {:badindex, 3}"},
+      {"{5, 6, 7}", "-1", ":a", "error: {:badindex, -1}"},
+      {"{5, 6, 7}", "1.0", ":a", "error: :badarg"},
+      {"{}", "0", ":a", "error: {:badindex, 0}"},
+      {"%{a: 1, b: 2}", ":a", "5", "%{a: 5, b: 2}"},
+      {"%{a: 1, b: 2}", ":b", "2", "%{a: 1, b: 2}"},
+      {"%{a: 1, b: 2}", ":c", "3", "%{a: 1, b: 2, c: 3}"},
+      {"%{1 => :i, 1.0 => :f}", "1.0", ":g", "%{1 => :i, 1.0 => :g}"},
+      {"%{1 => :i}", "1.0", ":f", "%{1 => :i, 1.0 => :f}"},
+      {"%{0.0 => :z}", "-0.0", ":n", "%{-0.0 => :n, 0.0 => :z}"},
+      {"%{{1} => :t}", "{1}", ":u", "%{{1} => :u}"},
+      {"%{}", ":a", "1", "%{a: 1}"},
+      {map_of(16), "3", "0", map_of(16).replace(map_of(16).find("3 => 30"), 7, "3 => 0")},
+      {"[4, 5, 6]", "1", ":x", "[4, :x, 6]"},
+      {"[]", "0", ":x", "error: {:badindex, 0}"},
+      {":a", "0", ":x", "error: :badarg"},
+  };
+  for (const Case& c : cases) {
+    // The original container stays as it was.
+    const std::string tail = "  tuple x0, {x4, x1}\n  ret x0\n";
+    const std::string want = c.want.rfind("error", 0) == 0 ? c.want : "{" + c.want + ", " + c.container + "}";
+    expect("func main/0\n  load x1, " + c.container + "\n  load x2, " + c.key + "\n  load x3, " + c.value +
+               "\n  mov x5, x2\n  put x4, x1, x5, x3\n" + tail,
+           want);
+    expect("func main/0 frame=4\n  load y0, " + c.container + "\n  load y1, " + c.key + "\n  load y2, " + c.value +
+               "\n  put y3, y0, y1, y2\n  mov x4, y3\n  mov x1, y0\n" + tail,
+           want);
+  }
+}
+
+// Puts in a loop allocate enough to fill the heap's blocks: the inline
+// allocation's slow path must keep the container, index and value.
+TEST_F(AsmEngine, PutsAcrossHeapBlocks) {
+  // step(N, T, M): T's element N mod 10 += N, M's key :k += 1.
+  auto program = [](int n) {
+    return "func main/0\n  load x0, " + std::to_string(n) +
+           "\n  loadc x1, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}\n"
+           "  loadc x2, %{j: 0, k: 0}\n  tcall step/3\n"
+           "func step/3\n  loadi x3, 0\n  loadi x4, 1\n  loadi x5, 10\n  loadc x9, :k\n"
+           "loop:\n  eq x0, x3, done\n  mod x6, x0, x5\n  get x7, x1, x6\n  add x7, x7, x0\n  put x1, x1, x6, x7\n"
+           "  get x7, x2, x9\n  add x7, x7, x4\n  put x2, x2, x9, x7\n  sub x0, x0, x4\n  jmp loop\n"
+           "done:\n  tuple x0, {x1, x2}\n  ret x0\n";
+  };
+  auto want = [](int n) {
+    std::string w = "{{";
+    for (int r = 0; r < 10; ++r) {
+      int64_t sum = 0;
+      for (int64_t i = 1; i <= n; ++i)
+        if (i % 10 == r) sum += i;
+      w += (r ? ", " : "") + num(sum);
+    }
+    return w + "}, %{j: 0, k: " + std::to_string(n) + "}}";
+  };
+  expect(program(300), want(300));  // both engines, with and without GC stress
+  // Enough to fill several blocks (no stress: that would collect 120000 times).
+  Outcome o = run(program(60000), EngineKind::Asm, false, size_t{1} << 20);
+  EXPECT_EQ(o.value, want(60000));
+  EXPECT_GT(o.collections, 0u);
+}
+
+// shl/shr by counts in registers, against the definition in
+// docs/bytecode.md: a negative count shifts the other way, right shifts
+// floor and saturate at 63, a left shift out of 48 bits builds a big
+// integer (GMP computes the expected value), past 2^26 bits system_limit.
+TEST_F(AsmEngine, ShiftsAgainstTheirDefinition) {
+  auto shl = [](int64_t v, int64_t n) -> std::string {
+    if (n <= 0) return num(v >> std::min<int64_t>(-n, 63));
+    if (v == 0) return "0";
+    if (n >= (int64_t{1} << 26)) return "error: :system_limit";
+    mpz_t r;
+    mpz_init_set_si(r, v);
+    mpz_mul_2exp(r, r, static_cast<mp_bitcnt_t>(n));
+    std::string text(mpz_sizeinbase(r, 10) + 2, '\0');
+    mpz_get_str(text.data(), 10, r);
+    mpz_clear(r);
+    return text.c_str();
+  };
+  const int64_t values[] = {0, 1, -1, 5, -5, 12345, -12345, kMax, kMin, int64_t{1} << 46, -(int64_t{1} << 46)};
+  const int64_t counts[] = {0, 1, 2, 3, 15, 16, 17, 30, 46, 47, 48, 49, 63, 64, 100, -1, -2, -16, -46, -47, -48, -63,
+                            -64, -100, kMax, kMin, kMin + 1};
+  for (int64_t v : values) {
+    for (int64_t n : counts) {
+      expect(operand_kind_programs("shl", num(v), num(n))[0], shl(v, n));
+      expect(operand_kind_programs("shr", num(v), num(n))[0], n == kMin ? shl(v, kMax) : shl(v, -n));
+    }
+  }
+  for (const std::string& prog : operand_kind_programs("shl", "3", "4")) expect(prog, "48");
+  for (const std::string& prog : operand_kind_programs("shr", "-9", "1")) expect(prog, "-5");
+  for (const std::string& prog : operand_kind_programs("shl", "1.0", "1")) expect(prog, "error: :badarith");
+  for (const std::string& prog : operand_kind_programs("shr", "8", "1.0")) expect(prog, "error: :badarith");
+  for (const std::string& prog : operand_kind_programs("shl", ":a", "1")) expect(prog, "error: :badarith");
+}
+
+TEST_F(AsmEngine, NegAndNot) {
+  struct Case {
+    std::string op, operand, want;
+  } cases[] = {
+      {"neg", "0", "0"},
+      {"neg", "5", "-5"},
+      {"neg", "-5", "5"},
+      {"neg", num(kMax), num(-kMax)},
+      {"neg", num(kMin + 1), num(kMax)},
+      {"neg", num(kMin), "140737488355328"},
+      {"neg", "1.5", "-1.5"},
+      {"neg", "0.0", "-0.0"},
+      {"neg", "-0.0", "0.0"},
+      {"neg", "-1.0e308", "1.0e308"},
+      {"neg", "5.0e-324", "-5.0e-324"},
+      {"neg", ":a", "error: :badarith"},
+      {"neg", "[]", "error: :badarith"},
+      {"neg", "{1}", "error: :badarith"},
+      {"not", "0", "-1"},
+      {"not", "-1", "0"},
+      {"not", "5", "-6"},
+      {"not", num(kMax), num(kMin)},
+      {"not", num(kMin), num(kMax)},
+      {"not", "true", "false"},
+      {"not", "false", "true"},
+      {"not", ":a", "error: :badarg"},
+      {"not", "1.0", "error: :badarg"},
+      {"not", "[]", "error: :badarg"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs(c.op, c.operand)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, MixedNumbersInAnyOperand) {
+  struct Case {
+    const char *op, *a, *b, *want;
+  } cases[] = {
+      {"add", "1", "0.5", "1.5"},
+      {"add", "0.5", "1", "1.5"},
+      {"add", "-0.0", "0", "0.0"},
+      {"add", "0", "-0.0", "0.0"},
+      {"sub", "-0.0", "0", "-0.0"},
+      {"sub", "0", "0.0", "0.0"},
+      {"mul", "0", "-1.5", "-0.0"},
+      {"mul", "-3", "0.5", "-1.5"},
+      {"mul", "140737488355327", "1.0", "140737488355327.0"},
+      {"mul", "-140737488355328", "1.0e300", "error: :badarith"},
+      {"div", "1", "4.0", "0.25"},
+      {"div", "1.0", "4", "0.25"},
+      {"div", "1", "0.0", "error: :badarith"},
+      {"div", "1.5", "0", "error: :badarith"},
+      {"div", "0", "-0.0", "error: :badarith"},
+      {"div", "5.0e-324", "2", "0.0"},
+      {"mod", "7", "2.5", "2.0"},
+      {"add", "1", ":a", "error: :badarith"},
+      {"add", "1.5", "[]", "error: :badarith"},
+      {"sub", "{}", "1.5", "error: :badarith"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : operand_kind_programs(c.op, c.a, c.b)) expect(prog, c.want);
+}
+
+TEST_F(AsmEngine, MixedNumberCompares) {
+  struct Case {
+    std::string a, op, b;
+    bool holds;
+  } cases[] = {
+      {"1", "lt", "1.5", true},   {"1.5", "lt", "1", false},   {"2", "gt", "1.5", true},
+      {"3", "gte", "3.0", true},  {"3.0", "lte", "3", true},   {"2", "ne", "2.0", false},
+      {"2", "eq", "2.0", true},   {"0", "eq", "-0.0", true},   {"-0.0", "eq", "0", true},
+      {"0", "lt", "-0.0", false}, {"-0.0", "gt", "0", false},  {"-1", "lt", "-0.5", true},
+      {num(kMax), "lt", "140737488355327.5", true},            {num(kMin), "gt", "-140737488355328.5", true},
+      {num(kMax), "eq", "140737488355327.0", true},            {"1", "lt", ":a", true},
+      {"1.5", "gt", "[]", false}, {"1", "eq", "{1}", false},
+  };
+  for (const Case& c : cases) {
+    const std::string want = c.holds ? ":yes" : ":no";
+    const std::string tail = "  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n  ret x0\n";
+    expect("func main/0\n  load x1, " + c.a + "\n  load x2, " + c.b + "\n  mov x3, x2\n  " + c.op + " x1, x3, yes\n" + tail,
+           want);
+    expect("func main/0 frame=2\n  load y0, " + c.a + "\n  load y1, " + c.b + "\n  " + c.op + " y0, y1, yes\n" + tail,
+           want);
+  }
+}
+
+TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
+  struct Case {
+    std::string term, size, type;
+  } cases[] = {
+      {"{}", "0", ":tuple"},
+      {"{1, 2, 3}", "3", ":tuple"},
+      {"%{}", "0", ":map"},
+      {"%{:a => 1, :b => 2}", "2", ":map"},
+      {map_of(16), "16", ":map"},
+      {map_of(17), "17", ":map"},
+      {"\"\"", "0", ":binary"},
+      {"\"abc\"", "3", ":binary"},
+      {"[]", "0", ":list"},
+      {"[1]", "1", ":list"},
+      {"[1, 2, 3]", "3", ":list"},
+      {":a", "error: :badarg", ":atom"},
+      {"true", "error: :badarg", ":atom"},
+      {"7", "error: :badarg", ":integer"},
+      {num(kMin), "error: :badarg", ":integer"},
+      {"1.5", "error: :badarg", ":float"},
+      {"-0.0", "error: :badarg", ":float"},
+      {"-1.0e308", "error: :badarg", ":float"},
+  };
+  for (const Case& c : cases) {
+    for (const std::string& prog : operand_kind_programs("size", c.term)) expect(prog, c.size);
+    for (const std::string& prog : operand_kind_programs("type", c.term)) expect(prog, c.type);
+  }
+  expect("func main/0\n  fn x1, f/0\n  type x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", ":function");
+  expect("func main/0\n  fn x1, f/0\n  size x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", "error: :badarg");
+}
+
+// Divisors and atoms held in registers loaded once (known_operands.cpp's
+// forms div_k, mod_k, eq_atom, ne_atom): exact floored results over the
+// whole small-integer range, every kind of left operand, and the generic
+// instruction whenever the fast path does not apply.
+TEST_F(AsmEngine, KnownDivisorsInRegisters) {
+  auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
+  for (int64_t d : {2, 3, 7, 10, 641, 32767, 65536, 131072}) {
+    // The divisor in x9 and in y0, loaded once; the dividends loaded into x0.
+    std::string body = "func main/0 frame=1\n  load x9, " + num(d) + "\n  mov y0, x9\n  loadc x3, []\n";
+    std::string want;
+    std::vector<int64_t> dividends = {0, 1, -1, kMax, kMin, kMax - 1, kMin + 1, d, -d, d - 1, 1 - d, d + 1, -d - 1};
+    for (int64_t m : {kMax / d, kMin / d, int64_t{-987654321}})
+      for (int64_t off : {-1, 0, 1})
+        if (m * d + off >= kMin && m * d + off <= kMax) dividends.push_back(m * d + off);
+    for (int64_t n : dividends) {
+      body += "  load x0, " + num(n) + "\n  div x2, x0, x9\n  cons x3, x2, x3\n  mod x2, x0, y0\n  cons x3, x2, x3\n";
+      const int64_t q = floor_div(n, d);
+      want = num(n - q * d) + ", " + num(q) + (want.empty() ? "" : ", ") + want;
+    }
+    expect(body + "  mov x0, x3\n  ret x0\n", "[" + want + "]");
+  }
+  // Dividends the fast path leaves to the generic instruction.
+  struct Case {
+    const char *dividend, *op, *want;
+  } cases[] = {
+      {"7.5", "div", "2.5"},    {"-7.5", "mod", "1.5"}, {":a", "div", "error: :badarith"},
+      {"[]", "mod", "error: :badarith"}, {"{1}", "div", "error: :badarith"},
+  };
+  for (const Case& c : cases)
+    expect(std::string("func main/0 frame=1\n  loadi y0, 3\n  load x1, ") + c.dividend + "\n  " + c.op +
+               " x0, x1, y0\n  ret x0\n",
+           c.want);
+}
+
+TEST_F(AsmEngine, ComparesWithAtomsInRegisters) {
+  struct Case {
+    std::string left, right;
+    bool equal;
+  } cases[] = {
+      {":a", ":a", true},  {":b", ":a", false}, {"[]", ":a", false}, {"1", ":a", false},    {"1.5", ":a", false},
+      {"{:a}", ":a", false}, {"[:a]", ":a", false}, {"\"a\"", ":a", false}, {"[]", "[]", true}, {"[1]", "[]", false},
+      {"{}", "[]", false}, {"0", "[]", false}, {"-0.0", "[]", false}, {"true", "true", true}, {"false", "true", false},
+  };
+  for (const Case& c : cases) {
+    for (const char* op : {"eq", "ne"}) {
+      const bool holds = (std::string(op) == "eq") == c.equal;
+      const std::string tail = "  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n  ret x0\n";
+      // The constant in a Y slot kept across a call, on either side.
+      expect("func main/0 frame=1\n  load y0, " + c.right + "\n  load x0, " + c.left + "\n  call x0, id/1\n  " + op +
+                 " x0, y0, yes\n" + tail + "func id/1\n  ret x0\n",
+             holds ? ":yes" : ":no");
+      expect("func main/0\n  load x1, " + c.right + "\n  load x0, " + c.left + "\n  mov x2, x0\n  " + op +
+                 " x1, x2, yes\n" + tail,
+             holds ? ":yes" : ":no");
+    }
+  }
+}
+
+// A safe point may set a register outside the instruction's live mask to
+// []: after it nothing is known about that register, so under GC stress
+// both engines see [] (and divide by it) where a stale constant would not.
+TEST_F(AsmEngine, SafePointsForgetRegistersOutsideTheirMask) {
+  const std::string src =
+      "func main/0\n  loadi x1, 3\n  loadc x2, :k\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n"
+      "  eq x2, x4, nil\n  div x0, x0, x1\n  ret x0\nnil:\n  loadc x0, :forgotten\n  ret x0\n";
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(src, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
+    EXPECT_EQ(run(src, engine, true, size_t{1} << 20).value, ":forgotten") << engine_name(engine);
+  }
+  const std::string divides =
+      "func main/0\n  loadi x1, 3\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n  div x0, x0, x1\n  ret x0\n";
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(divides, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
+    EXPECT_EQ(run(divides, engine, true, size_t{1} << 20).value, "error: :badarith") << engine_name(engine);
+  }
+}
+
+// The operand-kind variants (insn.h): every combination of X registers and
+// Y slots for the destination and both operands, on fast and slow paths.
+TEST_F(AsmEngine, EveryCombinationOfOperandKinds) {
+  struct Case {
+    const char *op, *b, *c, *want;
+  } cases[] = {
+      {"add", "40", "2", "42"},        {"add", "140737488355327", "1", "140737488355328"},
+      {"add", "1.5", "2", "3.5"},      {"sub", "40", "2", "38"},
+      {"sub", "1", ":a", "error: :badarith"}, {"mul", "6", "7", "42"},
+      {"mul", "0.5", "0.5", "0.25"},   {"div", "-7", "2", "-4"},
+      {"div", "7", "0", "error: :badarith"}, {"mod", "-7", "2", "1"},
+      {"shl", "3", "4", "48"},         {"shr", "-9", "1", "-5"},
+      {"and", "12", "10", "8"},        {"or", "12", "10", "14"},
+      {"xor", "true", "false", "true"}, {"xor", "12", "10", "6"},
+      {"get", "{5, 6, 7}", "1", "6"},  {"get", "[5, 6, 7]", "2", "7"},
+      {"get", "{5}", "1", "error: {:badindex, 1}"}, {"drop", "[5, 6, 7]", "1", "[6, 7]"},
+      {"drop", "[5, 6, 7]", "2", "[7]"}, {"drop", "{5, 6}", "0", "{6}"},
+      {"cons", "1", "[2]", "[1, 2]"},  {"cons", "{}", "3", "[{} | 3]"},
+  };
+  for (const Case& c : cases) {
+    for (int kinds = 0; kinds < 8; ++kinds) {
+      // Bit 2: the destination is y2, bit 1: b is y0, bit 0: c is y1.
+      const std::string dst = kinds & 4 ? "y2" : "x3", b = kinds & 2 ? "y0" : "x1", cc = kinds & 1 ? "y1" : "x2";
+      const std::string src = "func main/0 frame=3\n  load " + b + ", " + c.b + "\n  load " + cc + ", " + c.c + "\n  " +
+                              c.op + " " + dst + ", " + b + ", " + cc + "\n  mov x0, " + dst + "\n  ret x0\n";
+      expect(src, c.want);
+    }
+  }
+  struct Compare {
+    const char *op, *a, *b;
+    bool holds;
+  } compares[] = {
+      {"eq", "1", "1", true},  {"eq", "1", "1.0", true}, {"ne", ":a", ":b", true}, {"lt", "1", "2", true},
+      {"lt", "2.5", "1", false}, {"gt", ":a", "1", true}, {"lte", "[]", "[]", true}, {"gte", "{1}", "{2}", false},
+  };
+  for (const Compare& c : compares) {
+    for (int kinds = 0; kinds < 4; ++kinds) {
+      const std::string a = kinds & 2 ? "y0" : "x1", b = kinds & 1 ? "y1" : "x2";
+      const std::string src = "func main/0 frame=2\n  load " + a + ", " + c.a + "\n  load " + b + ", " + c.b + "\n  " +
+                              c.op + " " + a + ", " + b + ", yes\n  loadc x0, :no\n  ret x0\nyes:\n  loadc x0, :yes\n"
+                              "  ret x0\n";
+      expect(src, c.holds ? ":yes" : ":no");
+    }
+  }
+}
+
+// Indexes and constants held in registers loaded once: hd (get with 0),
+// tl (drop with 1), add_xk/sub_xk/mul_xk, on every container and value and
+// at every boundary, the constant register in X or in Y.
+TEST_F(AsmEngine, KnownIndexesAndConstantsInRegisters) {
+  struct Access {
+    const char *op, *container, *want;
+  } accesses[] = {
+      {"get", "[4, 5]", "4"},        {"get", "{7, 8}", "7"},       {"get", "{}", "error: {:badindex, 0}"},
+      {"get", "[]", "error: {:badindex, 0}"}, {"get", "%{0 => :z}", ":z"}, {"get", "\"AB\"", "65"},
+      {"get", ":a", "error: :badarg"}, {"get", "1.5", "error: :badarg"},
+      {"drop", "[4, 5]", "[5]"},     {"drop", "[4]", "[]"},        {"drop", "[]", "error: {:badindex, 1}"},
+      {"drop", "{7, 8}", "{7}"},     {"drop", "\"AB\"", "\"B\""},   {"drop", "%{1 => :one}", "%{}"},
+      {"drop", "7", "error: :badarg"},
+  };
+  for (const Access& c : accesses) {
+    const char* index = std::string(c.op) == "get" ? "0" : "1";
+    // X index register loaded before a loop head; Y index slot across a call.
+    expect(std::string("func main/0\n  loadi x9, ") + index + "\n  load x1, " + c.container +
+               "\n  jmp go\ngo:\n  " + c.op + " x0, x1, x9\n  ret x0\n",
+           c.want);
+    expect(std::string("func main/0 frame=2\n  loadi y0, ") + index + "\n  load x0, " + c.container +
+               "\n  call x0, id/1\n  " + c.op + " y1, x0, y0\n  mov x0, y1\n  ret x0\nfunc id/1\n  ret x0\n",
+           c.want);
+  }
+  struct Arith {
+    std::string op, b, k, want;
+  } ariths[] = {
+      {"add", "40", "2", "42"},
+      {"add", num(kMax - 5), "5", num(kMax)},
+      {"add", num(kMax - 5), "6", "140737488355328"},
+      {"add", num(kMin), num(kMax), "-1"},
+      {"add", "1.5", "2", "3.5"},
+      {"add", ":a", "2", "error: :badarith"},
+      {"sub", "40", "2", "38"},
+      {"sub", num(kMin + 2), "2", num(kMin)},
+      {"sub", num(kMin + 2), "3", "-140737488355329"},
+      {"sub", "0", num(kMin), "140737488355328"},
+      {"sub", "-1", num(kMin), num(kMax)},
+      {"mul", "6", "7", "42"},
+      {"mul", "-6", "-7", "42"},
+      {"mul", num(int64_t{1} << 46), "2", "140737488355328"},
+      {"mul", num(-(int64_t{1} << 46)), "2", num(kMin)},
+      {"mul", num(kMin), "-1", "140737488355328"},
+      {"mul", "3", num(kMax), "422212465065981"},
+      {"mul", "0", num(kMax), "0"},
+      {"mul", "2.5", "2", "5.0"},
+      {"mul", "[]", "2", "error: :badarith"},
+  };
+  for (const Arith& c : ariths) {
+    // The constant in x9, loaded once, read in a loop body (the head is
+    // reached from two places).
+    expect("func main/0\n  load x9, " + c.k + "\n  load x1, " + c.b + "\n  loadi x2, 0\nhead:\n  loadi x3, 1\n  eq x2, x3, done\n  " + c.op +
+               " x0, x1, x9\n  mov x2, x3\n  jmp head\ndone:\n  ret x0\n",
+           c.want);
+  }
+}
+
+// Pairs run in one dispatch (loader.cpp, fuse_pairs): a list's head and
+// tail from one register, in either order, and a constant step followed by
+// a compare of its result. Every fall-back runs the instructions on their
+// own, raising where they would.
+TEST_F(AsmEngine, HeadTailAndStepComparePairs) {
+  struct Case {
+    const char *list, *want;
+  } lists[] = {
+      {"[4, 5, 6]", "{4, [5, 6]}"}, {"[4]", "{4, []}"}, {"{7, 8}", "{7, {7}}"},
+      {"[]", "error: {:badindex, 0}"}, {"\"AB\"", "{65, \"B\"}"}, {":a", "error: :badarg"},
+  };
+  for (const Case& c : lists) {
+    // x7 = 0 and x8 = 1 loaded once: hd then tl, and tl then hd.
+    const std::string head = std::string("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, ") + c.list + "\n  jmp go\ngo:\n";
+    expect(head + "  get x1, x0, x7\n  drop x2, x0, x8\n  tuple x0, {x1, x2}\n  ret x0\n", c.want);
+    const std::string swapped = c.want == std::string("error: {:badindex, 0}") ? "error: {:badindex, 1}" : c.want;
+    expect(head + "  drop x2, x0, x8\n  get x1, x0, x7\n  tuple x0, {x1, x2}\n  ret x0\n", swapped);
+  }
+  // The first writes the list's register: no pair, the second reads the new value.
+  expect("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, [[1, 2], 3]\n  jmp go\ngo:\n  get x0, x0, x7\n"
+         "  drop x0, x0, x8\n  ret x0\n",
+         "[2]");
+  // A jump to the second of a pair runs it alone.
+  expect("func main/0\n  loadi x7, 0\n  loadi x8, 1\n  load x0, [1, 2]\n  loadi x1, 9\n  eq x7, x7, second\n"
+         "  get x1, x0, x7\nsecond:\n  drop x2, x0, x8\n  tuple x0, {x1, x2}\n  ret x0\n",
+         "{9, [2]}");
+  // Counting loops closed by a jump: sum(i for i in 0..n) with the step
+  // compared on either side, up and down, and fall-backs.
+  const char* up = "func main/0\n  loadi x1, 1\n  load x2, N\n  loadi x0, 0\n  loadi x3, 0\nloop:\n  add x3, x3, x0\n"
+                   "  add x0, x0, x1\n  CMP\n  ret x3\n";
+  struct Loop {
+    const char *bound, *cmp, *want;
+  } loops[] = {
+      {"100", "lte x0, x2, loop", "5050"}, {"100", "gte x2, x0, loop", "5050"}, {"100", "ne x0, x2, loop", "4950"},
+      {"100", "lt x0, x2, loop", "4950"},  {"100", "gt x2, x0, loop", "4950"},  {"0", "eq x0, x2, loop", "0"},
+      {"100.5", "lt x0, x2, loop", "5050"},  // a float bound: the compare runs alone
+  };
+  for (const Loop& l : loops) {
+    std::string src = up;
+    src.replace(src.find("N"), 1, l.bound);
+    src.replace(src.find("CMP"), 3, l.cmp);
+    expect(src, l.want);
+  }
+  // Down, by sub; the step leaves the small range at the bottom: the sub
+  // builds big integers and the compare goes on with them.
+  expect("func main/0\n  loadi x1, 3\n  load x0, 30\n  loadi x2, 0\n  loadi x3, 0\nloop:\n  add x3, x3, x0\n"
+         "  sub x0, x0, x1\n  gt x0, x2, loop\n  tuple x0, {x0, x3}\n  ret x0\n",
+         "{0, 165}");
+  expect("func main/0\n  loadi x1, 1\n  load x0, -140737488355326\n  load x2, -140737488355330\nloop:\n"
+         "  sub x0, x0, x1\n  lt x2, x0, loop\n  ret x0\n",
+         "-140737488355330");
+  // A float in the stepped register: the generic add, then the compare.
+  expect("func main/0\n  loadi x1, 1\n  load x0, 0.5\n  loadi x2, 3\nloop:\n  add x0, x0, x1\n  lt x0, x2, loop\n"
+         "  ret x0\n",
+         "3.5");
 }
 
 }  // namespace

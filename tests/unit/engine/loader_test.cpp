@@ -325,18 +325,108 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
       "  mov x0, x2\n  mov x1, x0\n  ret x1\n"),
       err);
   ASSERT_TRUE(m) << err.message;
-  EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod add_xxx step_gte add_xxx loop_gte");
+  EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod_xxx add_xxx step_gte add_xxx loop_gte");
   EXPECT_EQ(forms(m, "down", 2, 4), "gt_xx step_lt sub_xxx loop_gt");
   EXPECT_EQ(m->find(vm_.atom("down"), 2)->code[1].b, 1);  // the other compared register
   EXPECT_EQ(forms(m, "arg", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "other", 3, 4), "gte_xx load_add add_xxx loop_gte");
-  EXPECT_EQ(forms(m, "one", 1, 4), "load_x div load_div div");
-  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get load_drop drop load_x get_xxx");
+  EXPECT_EQ(forms(m, "one", 1, 4), "load_x div_xxx load_div div_xxx");
+  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get_yxx load_drop drop_xxx load_x get_xxx");
   EXPECT_EQ(forms(m, "moves", 3, 8), "mov2_xy mov_xy mov_xy mov2_yx mov_yx mov2_xx mov_xx ret_x");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}), "57");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
   EXPECT_EQ(run(m, "down", {make_int(9), make_int(0)}, EngineKind::Asm), "-1");
   EXPECT_EQ(run(m, "one", {make_int(-7)}, EngineKind::Asm), "-3");
+}
+
+// Names of the internal forms of the instructions of name/arity in `m`.
+std::string forms_of(VM& vm, Module* m, const char* name, unsigned arity, size_t count) {
+  const FunctionInfo* fn = m->find(vm.atom(name), arity);
+  std::string out;
+  for (size_t k = 0; fn && k < count; ++k) out += std::string(k ? " " : "") + iop_name(fn->code[k].op);
+  return out;
+}
+
+// Registers known to hold a constant on every path (known_operands.cpp):
+// compares with an atom or nil and divisions by small integers get their
+// forms; anything that may change the register (a call, a safe point whose
+// mask leaves it out, a different constant on another path, a write in a
+// loop) keeps the generic instruction.
+TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("known.lzs",
+      "module known\n"
+      // Constants in Y slots across calls, and nil in every Y slot at entry.
+      "func ys/1 frame=3\n  loadc y0, :stop\n  loadi x1, 7\n  mov y1, x1\n"
+      "loop:\n  eq x0, y0, done\n  call x0, id/1\n  div x0, x0, y1\n  eq y2, x0, done\n  lt x0, y1, done\n"
+      "  jmp loop\n"
+      "done:\n  ret x0\n"
+      // X registers: forgotten after a call; the swap-move moves what is known.
+      "func xs/1\n  loadi x1, 3\n  loadc x2, :a\n  mov x3, x2, x4\n  mod x5, x0, x1\n  eq x3, x0, out\n"
+      "  eq x0, x4, out\n  call x0, id/1\n  mod x0, x0, x1\n  eq x0, x2, out\nout:\n  ret x0\n"
+      // Paths that agree, paths that do not.
+      "func join/2\n  eq x0, x1, other\n  loadi x2, 5\n  loadi x3, 6\n  jmp both\nother:\n  loadi x2, 5\n"
+      "  loadi x3, 9\nboth:\n  div x4, x0, x2\n  div x5, x0, x3\n  ret x4\n"
+      // A register written in the loop is not known at its head.
+      "func loop/2\n  loadi x2, 4\n  loadi x3, 1\nhead:\n  div x4, x0, x2\n  eq x0, x3, out\n"
+      "  loadi x2, 8\n  sub x0, x0, x3\n  jmp head\nout:\n  ret x4\n"
+      // Safe points: a register outside the mask may become [].
+      "func gc/1\n  loadi x1, 3\n  loadi x2, 5\n  tuple x3, {x0} live=0x5\n  div x4, x0, x1\n  div x5, x0, x2\n"
+      "  ret x5\n"
+      // Divisors out of the form's range; the fused load keeps its form.
+      "func range/1\n  loadi x1, 1\n  load x2, 200000\n  loadi x3, -3\n  div x4, x0, x1\n  div x4, x0, x2\n"
+      "  div x4, x0, x3\n  loadi x1, 5\n  div x4, x0, x1\n  ret x4\n"
+      // List heads and tails, constants added, subtracted, multiplied.
+      "func walk/2 frame=1\n  loadi x7, 0\n  loadi x8, 1\n  loadi y0, 3\nloop:\n  get x2, x0, x7\n"
+      "  drop x0, x0, x8\n  add x1, x1, x2\n  sub x1, x1, x8\n  mul x1, x1, x8\n  drop x3, x0, x7\n"
+      "  get x4, x0, x8\n  mul x1, x1, y0\n  ne x0, x7, loop\n  ret x1\n"
+      // Steps compared, on either side; a compare of two other registers.
+      "func count/2\n  loadi x2, 1\n  mov x3, x2\nloop:\n  add x0, x0, x2\n  lt x0, x1, loop\n  sub x0, x0, x2\n"
+      "  gte x1, x0, loop\n  add x0, x0, x2\n  lt x1, x2, loop\n  ret x0\n"
+      "func id/1\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "count", 2, 9), "load_x mov_xx addk_lt lt_xx subk_lte gte_xx add_xk lt_xx ret_x");
+  EXPECT_EQ(m->find(vm_.atom("count"), 2)->code[2].d, 1);  // compared with x1
+  EXPECT_EQ(forms_of(vm_, m, "walk", 2, 13),
+            "load_x load_x load hdtl_xx tl_xxx add_xxx sub_xk mul_xk drop_xxx get_xxx mul_xxy ne_xx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom_xy call div_k eq_atom_xy lt_xy jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "xs", 1, 10), "load_x load_x swap mod_k eq_atom_xx eq_xx call mod_xxx eq_xx ret_x");
+  EXPECT_EQ(m->find(vm_.atom("xs"), 1)->code[4].a, 0);  // eq x0, x3: the atom moved to the right
+  EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div_xxx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_xxx div_k ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
+  // The forms compute what the generic instructions do, on both engines.
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    EXPECT_EQ(run(m, "ys", {make_int(700)}, engine), "2") << engine_name(engine);
+    EXPECT_EQ(run(m, "ys", {make_int(-7)}, engine), "-1") << engine_name(engine);
+    EXPECT_EQ(run(m, "xs", {make_int(-10)}, engine), "2") << engine_name(engine);
+    EXPECT_EQ(run(m, "join", {make_int(60), make_int(60)}, engine), "12") << engine_name(engine);
+    EXPECT_EQ(run(m, "join", {make_int(-61), make_int(0)}, engine), "-13") << engine_name(engine);
+    EXPECT_EQ(run(m, "loop", {make_int(3), make_int(0)}, engine), "0") << engine_name(engine);
+    EXPECT_EQ(run(m, "gc", {make_int(11)}, engine), "2") << engine_name(engine);
+  }
+}
+
+// Generic instructions whose register operands are all X registers or Y
+// slots get the variant naming their kinds; an upvalue keeps the generic
+// form.
+TEST_F(LoaderTest, PicksOperandKindVariants) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("kinds.lzs",
+      "module kinds\n"
+      "func main/1 frame=3\n  mov y0, x0\n  add y1, y0, x0\n  sub x1, x0, y1\n  mul y2, y1, y0\n"
+      "  cons y2, x1, y2\n  get x2, y2, x1\n  drop y2, y2, x1\n  lt y0, x2, out\n  ne y1, y0, out\n"
+      "  and x3, x1, x2\n  fn x4, f/1, [x3]\n  mov x0, y2\n  apply x0, x4\nout:\n  ret x0\n"
+      "func f/1 upvals=1\n  add x0, x0, u0\n  or x0, x0, x0\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "main", 1, 15),
+            "mov_xy add_yyx sub_xxy mul_yyy cons_yxy get_xyx drop_yyx lt_yx ne_yy and_xxx fn mov_yx apply ret_x "
+            "add");
+  EXPECT_EQ(forms_of(vm_, m, "f", 1, 3), "add or_xxx ret_x");  // u0: the generic add
 }
 
 }  // namespace
