@@ -128,6 +128,8 @@ Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
   return float_arith(p, op, x, y);
 }
 
+}  // namespace
+
 // The whole definition of the arithmetic and bitwise instructions.
 [[gnu::noinline]] Term arith_all(Process& p, ArithOp op, Term a, Term b) {
   switch (op) {
@@ -142,8 +144,6 @@ Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
   }
   return raise(p, kAtom_badarg);
 }
-
-}  // namespace
 
 // The portable engine's generic arithmetic comes here every time: the
 // common cases (two small integers with a small result, two floats with a

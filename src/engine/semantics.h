@@ -15,6 +15,9 @@ enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or }
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Gt, Lte, Gte };
 
 Term arith(Process& p, ArithOp op, Term a, Term b);
+// The same without arith()'s inline common cases: for callers that have
+// already tried those (the asm engine's slow paths).
+Term arith_all(Process& p, ArithOp op, Term a, Term b);
 Term op_not(Process& p, Term a);
 Term op_neg(Process& p, Term a);
 bool compare_holds(CmpOp op, Term a, Term b);

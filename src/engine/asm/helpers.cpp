@@ -11,7 +11,8 @@
 namespace lzr::asm_engine {
 
 Term h_arith(Process* p, uint64_t op, Term a, Term b) noexcept {
-  return arith(*p, static_cast<ArithOp>(op), a, b);
+  // The generated code has tried the common cases in line already.
+  return arith_all(*p, static_cast<ArithOp>(op), a, b);
 }
 uint64_t h_compare(uint64_t op, Term a, Term b) noexcept { return compare_holds(static_cast<CmpOp>(op), a, b); }
 Term h_not(Process* p, Term a) noexcept { return op_not(*p, a); }
