@@ -167,13 +167,29 @@ Term arith(Process& p, ArithOp op, Term a, Term b) {
       case ArithOp::Mod:
         if (y == 0) return arith_all(p, op, a, b);
         return make_int(floor_mod(x, y));
-      default: return arith_all(p, op, a, b);
+      // Bitwise results of 48-bit operands are 48-bit; shifts within the
+      // small range (a count 0..63 right, a left shift that loses no bit).
+      case ArithOp::And: return make_int(x & y);
+      case ArithOp::Or: return make_int(x | y);
+      case ArithOp::Xor: return make_int(x ^ y);
+      case ArithOp::Shr:
+        if (y < 0 || y > 63) return arith_all(p, op, a, b);
+        return make_int(x >> y);
+      case ArithOp::Shl:
+        if (y < 0 || y > 47) return arith_all(p, op, a, b);
+        r = static_cast<int64_t>(static_cast<uint64_t>(x) << y);
+        if ((r >> y) != x) return arith_all(p, op, a, b);  // bits lost: a big result
+        break;
     }
     if (fits_small(r)) return make_int(r);
     return arith_all(p, op, a, b);  // a big result
   }
-  if (is_float(a) && is_float(b)) {
-    const double x = float_value(a), y = float_value(b);
+  // Two floats, or a float and a small integer (48 bits: exact as a
+  // double, the conversion mixed_arith() makes too).
+  const bool a_float = is_float(a), b_float = is_float(b);
+  if ((a_float || is_int(a)) && (b_float || is_int(b))) {
+    const double x = a_float ? float_value(a) : static_cast<double>(int_value(a));
+    const double y = b_float ? float_value(b) : static_cast<double>(int_value(b));
     double r;
     switch (op) {
       case ArithOp::Add: r = x + y; break;
@@ -210,7 +226,16 @@ bool compare_holds(CmpOp op, Term a, Term b) {
     case CmpOp::Ne: return !equal(a, b);
     default: break;
   }
-  int c = compare(a, b);
+  int c;
+  if ((is_int(a) || is_float(a)) && (is_int(b) || is_float(b))) {
+    // Small integers and floats by value, without the term-order walk
+    // (48-bit integers convert to double exactly; no NaN terms).
+    const double x = is_int(a) ? static_cast<double>(int_value(a)) : float_value(a);
+    const double y = is_int(b) ? static_cast<double>(int_value(b)) : float_value(b);
+    c = (x > y) - (x < y);
+  } else {
+    c = compare(a, b);
+  }
   switch (op) {
     case CmpOp::Lt: return c < 0;
     case CmpOp::Gt: return c > 0;
