@@ -170,7 +170,8 @@ void add_run_command(CLI::App& app) {
                   "ends the run with out_of_memory, and a larger single object raises system_limit");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
-                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow")
+                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow "
+                  "(under an address-space limit, less: down to 1 MiB)")
       ->default_val(1024)
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".
