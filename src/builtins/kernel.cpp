@@ -1,4 +1,7 @@
 // kernel: errors, type tests, comparisons and inspection.
+#include <cstring>
+#include <string>
+
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
 #include "vm/bigint.h"
@@ -43,7 +46,13 @@ Term k_compare(lzr_env*, const Term* a, unsigned) {
   return make_int(c < 0 ? -1 : c > 0 ? 1 : 0);
 }
 Term k_inspect(lzr_env* env, const Term* a, unsigned) {
-  return make_binary(proc(env).heap, term_to_string(a[0], proc(env).vm->atoms));
+  const std::string text = term_to_string(a[0], proc(env).vm->atoms);
+  Term* p = alloc_result(env, binary_alloc_words(text.size()));  // a big term prints to a big binary
+  if (!p) return kRaised;
+  uint8_t* data;
+  const Term out = init_binary(p, text.size(), data);
+  if (!text.empty()) std::memcpy(data, text.data(), text.size());
+  return out;
 }
 Term k_hash(lzr_env*, const Term* a, unsigned) { return make_int(hash_term(a[0])); }
 

@@ -39,11 +39,12 @@ constexpr size_t kSpareMaxWords = size_t{64} << 20;  // 512 MiB of address space
 
 size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
 
-// "12 MiB" (rounded up), or "N bytes" below 1 MiB.
+// "12 MiB" (rounded up), or "N bytes" below 1 MiB. Counts words, so that
+// requests past 2^61 words (which no byte count can hold) print right too.
 std::string size_text(size_t words) {
-  const size_t bytes = words * sizeof(Term);
-  if (bytes < (size_t{1} << 20)) return std::to_string(bytes) + " bytes";
-  return std::to_string((bytes + (size_t{1} << 20) - 1) >> 20) + " MiB";
+  constexpr size_t kWordsPerMiB = (size_t{1} << 20) / sizeof(Term);
+  if (words < kWordsPerMiB) return std::to_string(words * sizeof(Term)) + " bytes";
+  return std::to_string(words / kWordsPerMiB + (words % kWordsPerMiB != 0)) + " MiB";
 }
 
 [[noreturn]] void no_block(size_t words) { heap_exhausted("the system refused a heap block of " + size_text(words)); }
@@ -64,7 +65,11 @@ class FromSpace {
  public:
   explicit FromSpace(size_t blocks) {
     if (blocks > kInline) {
-      spilled_.resize(blocks);
+      try {
+        spilled_.resize(blocks);
+      } catch (const std::bad_alloc&) {  // inside a collection nothing can raise
+        heap_exhausted("the system refused memory for a collection's block list");
+      }
       ranges_ = spilled_.data();
     }
   }
