@@ -167,7 +167,8 @@ void add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--max-heap", opts->max_heap,
                   "Largest heap in MiB (or with a unit: 512K, 64M, 2G); a collection that finds more live data "
-                  "ends the run with out_of_memory, and a larger single object raises system_limit");
+                  "ends the run with out_of_memory (status 1), and a larger single object raises system_limit")
+      ->type_name("SIZE");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
                   "Stack per process in MiB of address space; deeper recursion raises stack_overflow "
