@@ -279,7 +279,9 @@ typedef struct lzr_native_def {
   lzr_native_fn fn;
 } lzr_native_def;
 
-/* A new VM with the built-in modules; NULL only if memory runs out. */
+/* A new VM with the built-in modules; NULL only if memory runs out (the
+ * process's stack, at least 1 MiB of address space, or its first heap
+ * block cannot be had). */
 LZR_API lzr_vm *lzr_vm_new(void);
 LZR_API void lzr_vm_free(lzr_vm *vm);
 
@@ -295,6 +297,13 @@ LZR_API void lzr_vm_add_native_path(lzr_vm *vm, const char *dir);
 LZR_API lzr_status lzr_vm_set_engine(lzr_vm *vm, const char *engine);
 /* Collect at every allocation (slow; for testing natives). */
 LZR_API void lzr_vm_set_gc_stress(lzr_vm *vm, int on);
+/* Limits the process heap to `bytes` (0: no limit, the default; otherwise
+ * at least 1 MiB, else LZR_BAD_CALL). A single object larger than that
+ * raises :system_limit in the program; a collection that finds more live
+ * data than that ends the host process: it prints
+ * "lzr: out_of_memory: ..." on stderr and exits with status 1
+ * (docs/security.md). */
+LZR_API lzr_status lzr_vm_set_max_heap(lzr_vm *vm, size_t bytes);
 
 /* Load a module (and the modules it calls, from the search path):
  * from a .lzr or .lzs file; from a .lzr image in memory; from .lzs text in

@@ -103,6 +103,14 @@ void lzr_vm_set_gc_stress(lzr_vm* vm, int on) {
   vm->process->heap.set_stress(on != 0);
 }
 
+lzr_status lzr_vm_set_max_heap(lzr_vm* vm, size_t bytes) {
+  if (!vm) return LZR_BAD_CALL;
+  if (bytes != 0 && bytes < (size_t{1} << 20)) return vm->fail(LZR_BAD_CALL, "lzr_vm_set_max_heap: less than 1 MiB");
+  vm->vm.options.max_heap_words = bytes / sizeof(Term);
+  vm->process->heap.set_max_words(vm->vm.options.max_heap_words);
+  return vm->succeed();
+}
+
 lzr_status lzr_vm_load_file(lzr_vm* vm, const char* path) {
   return guarded(vm, [&] {
     if (!path) return vm->fail(LZR_BAD_CALL, "lzr_vm_load_file: no path");

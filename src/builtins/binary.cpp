@@ -17,8 +17,10 @@ std::string_view bytes_of(Term b) {
 Term b_concat(lzr_env* env, const Term* a, unsigned) {
   if (!is_binary(a[0]) || !is_binary(a[1])) return fail(env, kAtom_badarg);
   size_t n0 = binary_size(a[0]), n1 = binary_size(a[1]);
+  Term* p = alloc_result(env, binary_alloc_words(n0 + n1));
+  if (!p) return kRaised;
   uint8_t* data;
-  Term out = alloc_binary(proc(env).heap, n0 + n1, data);
+  Term out = init_binary(p, n0 + n1, data);
   std::memcpy(data, binary_bytes(a[0]), n0);
   std::memcpy(data + n0, binary_bytes(a[1]), n1);
   return out;
@@ -30,7 +32,12 @@ Term b_part(lzr_env* env, const Term* a, unsigned) {
   int64_t start = int_value(a[1]), len = int_value(a[2]);
   int64_t size = static_cast<int64_t>(binary_size(a[0]));
   if (start < 0 || len < 0 || start > size || len > size - start) return fail(env, kAtom_badarg);
-  return make_binary(proc(env).heap, bytes_of(a[0]).substr(static_cast<size_t>(start), static_cast<size_t>(len)));
+  Term* p = alloc_result(env, binary_alloc_words(static_cast<size_t>(len)));
+  if (!p) return kRaised;
+  uint8_t* data;
+  Term out = init_binary(p, static_cast<size_t>(len), data);
+  std::memcpy(data, binary_bytes(a[0]) + start, static_cast<size_t>(len));
+  return out;
 }
 
 // The base argument of from_integer/2 and to_integer/2: 2..36.
@@ -97,8 +104,10 @@ Term b_from_list(lzr_env* env, const Term* a, unsigned) {
     ++n;
   }
   if (!is_nil(l)) return fail(env, kAtom_badarg);
+  Term* p = alloc_result(env, binary_alloc_words(n));
+  if (!p) return kRaised;
   uint8_t* data;
-  Term out = alloc_binary(proc(env).heap, n, data);
+  Term out = init_binary(p, n, data);
   for (l = a[0]; is_cons(l); l = cons_tail(l)) *data++ = static_cast<uint8_t>(int_value(cons_head(l)));
   return out;
 }
@@ -107,7 +116,8 @@ Term b_to_list(lzr_env* env, const Term* a, unsigned) {
   if (!is_binary(a[0])) return fail(env, kAtom_badarg);
   size_t n = binary_size(a[0]);
   if (n == 0) return kNil;
-  Term* cells = proc(env).heap.alloc(2 * n);
+  Term* cells = alloc_result(env, 2 * n);
+  if (!cells) return kRaised;
   const uint8_t* bytes = binary_bytes(a[0]);  // still valid: allocation never collects
   for (size_t i = 0; i < n; ++i) {
     cells[2 * i] = make_int(bytes[i]);
@@ -117,10 +127,10 @@ Term b_to_list(lzr_env* env, const Term* a, unsigned) {
 }
 
 constexpr BuiltinFn kBinary[] = {
-    {"concat", 2, b_concat},         {"part", 3, b_part},         {"from_integer", 1, b_from_integer},
-    {"from_integer", 2, b_from_integer_base},                     {"to_integer", 1, b_to_integer},
-    {"to_integer", 2, b_to_integer_base}, {"from_float", 1, b_from_float}, {"from_atom", 1, b_from_atom},
-    {"to_atom", 1, b_to_atom},       {"from_list", 1, b_from_list}, {"to_list", 1, b_to_list},
+    {"concat", 2, guarded<b_concat>},         {"part", 3, guarded<b_part>},         {"from_integer", 1, guarded<b_from_integer>},
+    {"from_integer", 2, guarded<b_from_integer_base>},                     {"to_integer", 1, guarded<b_to_integer>},
+    {"to_integer", 2, guarded<b_to_integer_base>}, {"from_float", 1, guarded<b_from_float>}, {"from_atom", 1, guarded<b_from_atom>},
+    {"to_atom", 1, guarded<b_to_atom>},       {"from_list", 1, guarded<b_from_list>}, {"to_list", 1, guarded<b_to_list>},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // natives linked like any other module (docs/builtins.md).
 #pragma once
 
+#include <new>
 #include <span>
 
 #include "vm/raise.h"
@@ -24,6 +25,27 @@ void add_builtin_module(VM& vm, const char* name, std::span<const BuiltinFn> fns
 // Helpers for writing built-ins.
 inline Process& proc(lzr_env* env) { return *env->proc; }
 inline Term fail(lzr_env* env, Term reason) { return raise(*env->proc, reason); }
+
+// Room for a result whose size the program chose (a range, a concatenation,
+// a conversion): nullptr with system_limit raised when the heap cannot take
+// it (Heap::try_alloc); the built-in then returns kRaised.
+inline Term* alloc_result(lzr_env* env, size_t words) {
+  Term* p = proc(env).heap.try_alloc(words);
+  if (!p) fail(env, kAtom_system_limit);
+  return p;
+}
+
+// A built-in as the tables register it: a std::bad_alloc inside (a
+// temporary std::string or std::vector the system refused) becomes
+// system_limit, since no C++ exception may unwind through the engines.
+template <NativeFn F>
+Term guarded(lzr_env* env, const Term* argv, unsigned argc) noexcept {
+  try {
+    return F(env, argv, argc);
+  } catch (const std::bad_alloc&) {
+    return fail(env, kAtom_system_limit);
+  }
+}
 
 void register_io(VM& vm);
 void register_kernel(VM& vm);

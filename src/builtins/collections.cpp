@@ -21,7 +21,8 @@ Term l_reverse(lzr_env* env, const Term* a, unsigned) {
   if (n < 0) return fail(env, kAtom_badarg);
   Term out = kNil;
   if (n == 0) return out;
-  Term* cells = proc(env).heap.alloc(2 * static_cast<size_t>(n));
+  Term* cells = alloc_result(env, 2 * static_cast<size_t>(n));
+  if (!cells) return kRaised;
   for (Term l = a[0]; is_cons(l); l = cons_tail(l), cells += 2) {
     cells[0] = cons_head(l);
     cells[1] = out;
@@ -34,7 +35,8 @@ Term l_append(lzr_env* env, const Term* a, unsigned) {
   int64_t n = list_length(a[0]);
   if (n < 0) return fail(env, kAtom_badarg);
   if (n == 0) return a[1];
-  Term* cells = proc(env).heap.alloc(2 * static_cast<size_t>(n));
+  Term* cells = alloc_result(env, 2 * static_cast<size_t>(n));
+  if (!cells) return kRaised;
   Term l = a[0];
   for (int64_t i = 0; i < n; ++i, l = cons_tail(l)) {
     cells[2 * i] = cons_head(l);
@@ -50,7 +52,8 @@ Term l_seq(lzr_env* env, const Term* a, unsigned) {
   if (to < from) return kNil;
   uint64_t n = static_cast<uint64_t>(to - from) + 1;
   if (n > (uint64_t{1} << 32)) return fail(env, kAtom_system_limit);
-  Term* cells = proc(env).heap.alloc(2 * n);
+  Term* cells = alloc_result(env, 2 * n);  // list.seq(1, 1 bsl 32) asks for 64 GiB at once
+  if (!cells) return kRaised;
   for (uint64_t i = 0; i < n; ++i) {
     cells[2 * i] = make_int(from + static_cast<int64_t>(i));
     cells[2 * i + 1] = i + 1 < n ? make_cons(cells + 2 * i + 2) : kNil;
@@ -66,7 +69,8 @@ Term t_to_list(lzr_env* env, const Term* a, unsigned) {
 Term t_from_list(lzr_env* env, const Term* a, unsigned) {
   int64_t n = list_length(a[0]);
   if (n < 0) return fail(env, kAtom_badarg);
-  Term* o = proc(env).heap.alloc(1 + static_cast<size_t>(n));
+  Term* o = alloc_result(env, 1 + static_cast<size_t>(n));
+  if (!o) return kRaised;
   o[0] = make_header(BoxKind::Tuple, static_cast<uint64_t>(n));
   Term l = a[0];
   for (int64_t i = 0; i < n; ++i, l = cons_tail(l)) o[1 + i] = cons_head(l);
@@ -122,11 +126,11 @@ Term m_get(lzr_env* env, const Term* a, unsigned) {
 }
 Term m_new(lzr_env* env, const Term*, unsigned) { return map_empty(proc(env).heap); }
 
-constexpr BuiltinFn kList[] = {{"reverse", 1, l_reverse}, {"append", 2, l_append}, {"seq", 2, l_seq}};
-constexpr BuiltinFn kTuple[] = {{"to_list", 1, t_to_list}, {"from_list", 1, t_from_list}};
-constexpr BuiltinFn kMap[] = {{"keys", 1, m_keys},         {"values", 1, m_values},   {"to_list", 1, m_to_list},
-                              {"from_list", 1, m_from_list}, {"has_key", 2, m_has_key}, {"get", 3, m_get},
-                              {"new", 0, m_new}};
+constexpr BuiltinFn kList[] = {{"reverse", 1, guarded<l_reverse>}, {"append", 2, guarded<l_append>}, {"seq", 2, guarded<l_seq>}};
+constexpr BuiltinFn kTuple[] = {{"to_list", 1, guarded<t_to_list>}, {"from_list", 1, guarded<t_from_list>}};
+constexpr BuiltinFn kMap[] = {{"keys", 1, guarded<m_keys>},         {"values", 1, guarded<m_values>},   {"to_list", 1, guarded<m_to_list>},
+                              {"from_list", 1, guarded<m_from_list>}, {"has_key", 2, guarded<m_has_key>}, {"get", 3, guarded<m_get>},
+                              {"new", 0, guarded<m_new>}};
 
 }  // namespace
 

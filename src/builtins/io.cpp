@@ -31,9 +31,9 @@ Term io_puts(lzr_env* env, const Term* argv, unsigned) {
 }
 
 constexpr BuiltinFn kIo[] = {
-    {"print", 1, io_print},
-    {"write", 1, io_write},
-    {"puts", 1, io_puts},
+    {"print", 1, guarded<io_print>},
+    {"write", 1, guarded<io_write>},
+    {"puts", 1, guarded<io_puts>},
 };
 
 }  // namespace

@@ -1,4 +1,7 @@
 // kernel: errors, type tests, comparisons and inspection.
+#include <cstring>
+#include <string>
+
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
 #include "vm/bigint.h"
@@ -43,18 +46,24 @@ Term k_compare(lzr_env*, const Term* a, unsigned) {
   return make_int(c < 0 ? -1 : c > 0 ? 1 : 0);
 }
 Term k_inspect(lzr_env* env, const Term* a, unsigned) {
-  return make_binary(proc(env).heap, term_to_string(a[0], proc(env).vm->atoms));
+  const std::string text = term_to_string(a[0], proc(env).vm->atoms);
+  Term* p = alloc_result(env, binary_alloc_words(text.size()));  // a big term prints to a big binary
+  if (!p) return kRaised;
+  uint8_t* data;
+  const Term out = init_binary(p, text.size(), data);
+  if (!text.empty()) std::memcpy(data, text.data(), text.size());
+  return out;
 }
 Term k_hash(lzr_env*, const Term* a, unsigned) { return make_int(hash_term(a[0])); }
 
 constexpr BuiltinFn kKernel[] = {
-    {"error", 1, k_error},           {"throw", 1, k_throw},           {"exit", 1, k_exit},
-    {"is_integer", 1, k_is_integer}, {"is_float", 1, k_is_float},
-    {"is_number", 1, k_is_number},   {"is_atom", 1, k_is_atom},       {"is_boolean", 1, k_is_boolean},
-    {"is_list", 1, k_is_list},       {"is_tuple", 1, k_is_tuple},     {"is_map", 1, k_is_map},
-    {"is_binary", 1, k_is_binary},   {"is_function", 1, k_is_function}, {"abs", 1, k_abs},
-    {"min", 2, k_min},               {"max", 2, k_max},               {"exact_eq", 2, k_exact_eq},
-    {"compare", 2, k_compare},       {"inspect", 1, k_inspect},       {"hash", 1, k_hash},
+    {"error", 1, guarded<k_error>},           {"throw", 1, guarded<k_throw>},           {"exit", 1, guarded<k_exit>},
+    {"is_integer", 1, guarded<k_is_integer>}, {"is_float", 1, guarded<k_is_float>},
+    {"is_number", 1, guarded<k_is_number>},   {"is_atom", 1, guarded<k_is_atom>},       {"is_boolean", 1, guarded<k_is_boolean>},
+    {"is_list", 1, guarded<k_is_list>},       {"is_tuple", 1, guarded<k_is_tuple>},     {"is_map", 1, guarded<k_is_map>},
+    {"is_binary", 1, guarded<k_is_binary>},   {"is_function", 1, guarded<k_is_function>}, {"abs", 1, guarded<k_abs>},
+    {"min", 2, guarded<k_min>},               {"max", 2, guarded<k_max>},               {"exact_eq", 2, guarded<k_exact_eq>},
+    {"compare", 2, guarded<k_compare>},       {"inspect", 1, guarded<k_inspect>},       {"hash", 1, guarded<k_hash>},
 };
 
 }  // namespace

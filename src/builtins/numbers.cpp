@@ -66,12 +66,12 @@ Term m_pow(lzr_env* env, const Term* a, unsigned) {
 Term m_pi(lzr_env*, const Term*, unsigned) { return make_float(std::numbers::pi); }
 
 constexpr BuiltinFn kFloat[] = {
-    {"from_integer", 1, f_from_integer}, {"round", 1, to_int<round_half_away>}, {"trunc", 1, to_int<trunc_>},
-    {"floor", 1, to_int<floor_>},        {"ceil", 1, to_int<ceil_>},
+    {"from_integer", 1, guarded<f_from_integer>}, {"round", 1, guarded<to_int<round_half_away>>}, {"trunc", 1, guarded<to_int<trunc_>>},
+    {"floor", 1, guarded<to_int<floor_>>},        {"ceil", 1, guarded<to_int<ceil_>>},
 };
 constexpr BuiltinFn kMath[] = {
-    {"sqrt", 1, unary<sqrt_>}, {"sin", 1, unary<sin_>}, {"cos", 1, unary<cos_>}, {"exp", 1, unary<exp_>},
-    {"log", 1, unary<log_>},   {"pow", 2, m_pow},       {"pi", 0, m_pi},
+    {"sqrt", 1, guarded<unary<sqrt_>>}, {"sin", 1, guarded<unary<sin_>>}, {"cos", 1, guarded<unary<cos_>>}, {"exp", 1, guarded<unary<exp_>>},
+    {"log", 1, guarded<unary<log_>>},   {"pow", 2, guarded<m_pow>},       {"pi", 0, guarded<m_pi>},
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 // lzr run: load a module (and what it calls), run main/0 or main/1.
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,7 @@ struct RunOptions {
   bool stats = false;
   bool gc_stress = false;
   size_t stack_mib = 1024;
+  std::string max_heap;  // SIZE text; empty: no limit
   std::vector<std::string> native_path;
 };
 
@@ -53,6 +55,34 @@ void append_trace(std::string& msg, const Process& p) {
   }
 }
 
+// --max-heap SIZE: a whole number with an optional unit K, M or G (KiB,
+// MiB, GiB; a trailing "iB" or "B" is allowed); a bare number is MiB, like
+// --stack-size. Returns the size in words, or 0 for text that is not a size.
+size_t parse_heap_size(const std::string& text) {
+  size_t i = 0;
+  uint64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (n > (uint64_t{1} << 40)) return 0;
+    n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
+  }
+  if (i == 0) return 0;
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.size() > 1 && (unit.substr(1) == "IB" || unit.substr(1) == "B")) unit.resize(1);
+  unsigned shift;
+  if (unit.empty() || unit == "M") {
+    shift = 20;
+  } else if (unit == "K") {
+    shift = 10;
+  } else if (unit == "G") {
+    shift = 30;
+  } else {
+    return 0;
+  }
+  if (n > (uint64_t{1} << (60 - shift))) return 0;
+  return static_cast<size_t>((n << shift) / sizeof(Term));
+}
+
 void run(const RunOptions& o) {
   EngineKind engine = default_engine();
   if (!o.engine.empty()) {
@@ -65,6 +95,13 @@ void run(const RunOptions& o) {
   const char* stress = std::getenv("LZR_GC_STRESS");
   vo.gc_stress = o.gc_stress || (stress && std::string(stress) == "1");
   vo.stack_words = o.stack_mib * (size_t{1} << 20) / sizeof(Term);
+  if (!o.max_heap.empty()) {
+    vo.max_heap_words = parse_heap_size(o.max_heap);
+    constexpr size_t kLeastMaxHeapWords = (size_t{1} << 20) / sizeof(Term);
+    if (vo.max_heap_words < kLeastMaxHeapWords) {
+      fail(2, "lzr run: --max-heap '" + o.max_heap + "' is not a size of at least 1 MiB (examples: 64, 512M, 2G)");
+    }
+  }
   VM vm(vo);
   register_builtins(vm);
   std::filesystem::path file(o.file);
@@ -128,9 +165,14 @@ void add_run_command(CLI::App& app) {
                   "A folder native libraries may be loaded from, besides each native module's own folder "
                   "(repeatable; LZR_NATIVE_PATH adds more)")
       ->allow_extra_args(false);
+  cmd->add_option("--max-heap", opts->max_heap,
+                  "Largest heap in MiB (or with a unit: 512K, 64M, 2G); a collection that finds more live data "
+                  "ends the run with out_of_memory (status 1), and a larger single object raises system_limit")
+      ->type_name("SIZE");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
-                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow")
+                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow "
+                  "(under an address-space limit, less: down to 1 MiB)")
       ->default_val(1024)
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.h"
+#include "vm/heap.h"
 #include "cli/module_input.h"
 
 namespace {
@@ -25,6 +27,14 @@ int run_command(int argc, char** argv) {
   lzr::cli::add_native_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const std::bad_alloc& e) {
+    // The assembler, the loader or the start of a run (the stack
+    // reservation) ran out of memory: one line, not an abort. Running
+    // programs end through heap_exhausted or raise system_limit instead.
+    std::fflush(stdout);
+    const lzr::OutOfMemory* detail = dynamic_cast<const lzr::OutOfMemory*>(&e);
+    std::fprintf(stderr, "lzr: error: out of memory%s%s%s\n", detail ? " (" : "", detail ? detail->what() : "", detail ? ")" : "");
+    return 1;
   } catch (const CLI::ParseError& e) {
     std::string name = e.get_name();
     if (name == "RuntimeError") return e.get_exit_code();  // the command printed its own message

@@ -36,9 +36,12 @@ Term make_cons_cell(Heap& heap, Term head, Term tail) {
   return make_cons(cell);
 }
 
-Term alloc_binary(Heap& heap, size_t size, uint8_t*& data) {
+size_t binary_alloc_words(size_t size) { return 1 + binary_words(size); }
+
+Term alloc_binary(Heap& heap, size_t size, uint8_t*& data) { return init_binary(heap.alloc(binary_alloc_words(size)), size, data); }
+
+Term init_binary(Term* p, size_t size, uint8_t*& data) {
   const uint64_t payload = binary_words(size);
-  Term* p = heap.alloc(1 + payload);
   p[0] = make_header(BoxKind::Binary, payload);
   p[1] = size;
   if (payload > 1) p[payload] = 0;  // zero padding keeps the bytes past `size` deterministic

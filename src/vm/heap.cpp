@@ -2,6 +2,7 @@
 #include "vm/heap.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -38,9 +39,23 @@ constexpr size_t kSpareMaxWords = size_t{64} << 20;  // 512 MiB of address space
 
 size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
 
-[[noreturn]] void out_of_memory(size_t words) {
-  std::fprintf(stderr, "lzr: out of memory (heap block of %zu words)\n", words);
-  std::abort();
+// "12 MiB" (rounded up), or "N bytes" below 1 MiB. Counts words, so that
+// requests past 2^61 words (which no byte count can hold) print right too.
+std::string size_text(size_t words) {
+  constexpr size_t kWordsPerMiB = (size_t{1} << 20) / sizeof(Term);
+  if (words < kWordsPerMiB) return std::to_string(words * sizeof(Term)) + " bytes";
+  return std::to_string(words / kWordsPerMiB + (words % kWordsPerMiB != 0)) + " MiB";
+}
+
+[[noreturn]] void no_block(size_t words) { heap_exhausted("the system refused a heap block of " + size_text(words)); }
+
+// Words of physical memory: no single object may be larger.
+size_t physical_words() {
+  static const size_t words = [] {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? static_cast<size_t>(pages) / sizeof(Term) * static_cast<size_t>(page) : SIZE_MAX;
+  }();
+  return words;
 }
 
 // The old blocks' used ranges, sorted, for "does this pointer move?". A heap
@@ -50,7 +65,11 @@ class FromSpace {
  public:
   explicit FromSpace(size_t blocks) {
     if (blocks > kInline) {
-      spilled_.resize(blocks);
+      try {
+        spilled_.resize(blocks);
+      } catch (const std::bad_alloc&) {  // inside a collection nothing can raise
+        heap_exhausted("the system refused memory for a collection's block list");
+      }
       ranges_ = spilled_.data();
     }
   }
@@ -148,12 +167,21 @@ class Copier {
 
 }  // namespace
 
+void heap_exhausted(const std::string& why) {
+  std::fflush(stdout);  // what the program printed so far is not lost
+  std::fprintf(stderr, "lzr: out_of_memory: %s\n", why.c_str());
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
 Heap::Heap(size_t initial_words) {
   min_words_ = std::max(initial_words, kMinHeapWords);
   nursery_words_ = min_words_;
   old_limit_words_ = kMinOldLimitWords;
   next_block_words_ = min_words_;
-  push_block(new_block(2 * min_words_, min_words_));  // room to overflow in place (reset_nursery)
+  const Block first = new_block(2 * min_words_, min_words_);  // room to overflow in place (reset_nursery)
+  if (!first.start) throw OutOfMemory("cannot get the first heap block");
+  push_block(first);
   note_peak(held_words());
 }
 
@@ -169,14 +197,14 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
   if (reserve_words >= kMmapMinWords) {
     void* p = ::mmap(nullptr, mapped_bytes(reserve_words), PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) out_of_memory(reserve_words);
+    if (p == MAP_FAILED) return {};
 #ifdef MADV_HUGEPAGE
     if (reserve_words >= kHugePageMinWords) ::madvise(p, mapped_bytes(reserve_words), MADV_HUGEPAGE);
 #endif
     start = static_cast<Term*>(p);
   } else {
     start = static_cast<Term*>(std::malloc(reserve_words * sizeof(Term)));
-    if (!start) out_of_memory(reserve_words);
+    if (!start) return {};
   }
   return Block{start, start, start + usable_words, reserve_words};
 }
@@ -196,7 +224,9 @@ Heap::Block Heap::take_to_space(size_t reserve_words) {
     if (b.reserved >= reserve_words && b.reserved <= 4 * reserve_words) return Block{b.start, b.start, b.start + b.reserved, b.reserved};
     free_block(b);
   }
-  return new_block(reserve_words, reserve_words);
+  const Block b = new_block(reserve_words, reserve_words);
+  if (!b.start) no_block(reserve_words);
+  return b;
 }
 
 void Heap::keep_or_free(const Block& b) {
@@ -213,7 +243,7 @@ void Heap::grow_block_list() {
   if (num_blocks_ < blocks_capacity_) return;
   blocks_capacity_ = blocks_capacity_ ? blocks_capacity_ * 2 : 4;
   auto* grown = static_cast<Block*>(std::realloc(blocks_, blocks_capacity_ * sizeof(Block)));
-  if (!grown) out_of_memory(blocks_capacity_);
+  if (!grown) heap_exhausted("the system refused memory for the heap's block list");
   blocks_ = grown;
 }
 
@@ -259,13 +289,39 @@ bool Heap::owns(const Term* p) const {
   return false;
 }
 
+void Heap::set_max_words(size_t words) {
+  max_words_ = words;
+  nursery_words_ = std::min(nursery_words_, nursery_cap());
+}
+
+size_t Heap::nursery_cap() const {
+  const size_t cap = max_words_ ? std::min(kMaxNurseryWords, max_words_ / 4) : kMaxNurseryWords;
+  return std::max(min_words_, cap);
+}
+
+Term* Heap::try_alloc(size_t words) {
+  if (words > kMaxAllocWords || (max_words_ && words > max_words_) || words > physical_words()) return nullptr;
+  if (static_cast<size_t>(end_ - top_) >= words) {
+    Term* p = top_;
+    top_ += words;
+    return p;
+  }
+  return alloc_slow(words, true);
+}
+
 void Heap::set_stress(bool on) {
   stress_ = on;
   sync_end();
 }
 
-Term* Heap::alloc_slow(size_t words) {
-  if (words > kMaxAllocWords) out_of_memory(words);  // mapped_bytes(words) would wrap around
+Term* Heap::alloc_slow(size_t words, bool may_fail) {
+  // Beyond kMaxAllocWords mapped_bytes(words) would wrap around; beyond the
+  // maximum heap no collection can make room.
+  if (words > kMaxAllocWords || (max_words_ && words > max_words_)) {
+    if (may_fail) return nullptr;
+    heap_exhausted("an object of " + size_text(words) + " exceeds " +
+                   (max_words_ && words > max_words_ ? "the maximum heap size (" + size_text(max_words_) + ")" : "the largest object size"));
+  }
   gc_requested_ = true;
   Block& current = blocks_[num_blocks_ - 1];
   Term* const reserve_end = current.start + current.reserved;
@@ -279,12 +335,22 @@ Term* Heap::alloc_slow(size_t words) {
   } else if (words >= next_block_words_ / 2) {
     // A large object gets a block of its own; small ones keep filling the current block.
     Block big = new_block(words, words);
+    if (!big.start) {
+      if (may_fail) return nullptr;
+      no_block(words);
+    }
     big.top = big.limit;
     insert_block_below_current(big);
     note_peak(held_words());
     return big.start;
   } else {
-    push_block(new_block(next_block_words_, next_block_words_));
+    Block b = new_block(next_block_words_, next_block_words_);
+    if (!b.start) b = new_block(words, words);  // the doubled size may be what the OS refuses
+    if (!b.start) {
+      if (may_fail) return nullptr;
+      no_block(words);
+    }
+    push_block(b);
     next_block_words_ *= 2;  // keeps the block count logarithmic if no GC comes for a while
     note_peak(held_words());
   }
@@ -314,7 +380,8 @@ void Heap::collect(const GcRoots& roots) {
   // collection is expected to promote (the last one's survival rate; a
   // nursery full of short-lived data promotes little of it).
   const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
-  const bool due = old_words() + expected > old_limit_words_;
+  // With a maximum heap, a full collection decides whether the data fits.
+  const bool due = old_words() + expected > old_limit_words_ || (max_words_ && old_words() + young > max_words_);
   if (!fits || due || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
@@ -351,14 +418,25 @@ void Heap::collect_major(const GcRoots& roots) {
   // The new old generation: room for everything now used (the most that can
   // survive) and for promotions until the next major collection; untouched
   // pages of an mmap'd block cost no memory.
+  // The to-space is mapped before anything moves: a collection cannot fail
+  // half way. If the OS refuses the generous size, the most that can
+  // survive (`used`) will do; if it refuses that too, the run ends.
   const size_t reserve = std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
   Block to = new_block(reserve, reserve);
+  if (!to.start) {
+    const size_t least = std::max(used, kMmapMinWords);
+    to = new_block(least, least);
+    if (!to.start) heap_exhausted("the system refused " + size_text(least) + " for a collection's to-space");
+  }
   Copier copier(from, to.start);
   copy_roots(copier, roots);
   copier.scan_from(to.start);
   to.top = copier.top();
 
   const size_t live = static_cast<size_t>(to.top - to.start);
+  if (max_words_ && live > max_words_) {
+    heap_exhausted("the live heap exceeds the maximum heap size (" + size_text(max_words_) + ")");
+  }
   if (old_.start) free_block(old_);
   old_ = to;
   // At least two nurseries of room: when survivors die soon after their
@@ -369,8 +447,7 @@ void Heap::collect_major(const GcRoots& roots) {
   note_peak(held_before + live);
   // A major collection says nothing about how long young data lives: the
   // nursery keeps its size (but still covers half the stack).
-  nursery_words_ = std::clamp(std::max(nursery_words_, roots.stack.size() / 2), min_words_,
-                              std::max(min_words_, kMaxNurseryWords));
+  nursery_words_ = std::clamp(std::max(nursery_words_, roots.stack.size() / 2), min_words_, nursery_cap());
   reset_nursery();
   stats_.collections++;
   stats_.major_collections++;
@@ -386,7 +463,7 @@ void Heap::size_nursery(size_t survivors, size_t stack_words) {
     n /= 2;
   }
   n = std::max(n, stack_words / 2);  // a minor collection scans the whole stack
-  nursery_words_ = std::clamp(n, min_words_, std::max(min_words_, kMaxNurseryWords));
+  nursery_words_ = std::clamp(n, min_words_, nursery_cap());
 }
 
 // Empties the young generation: the biggest young block that can hold the

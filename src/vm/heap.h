@@ -29,7 +29,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
+#include <string>
+#include <utility>
 
 #include "vm/term.h"
 
@@ -41,6 +44,24 @@ struct HeapStats {
   uint64_t words_copied = 0;       // total over all collections
   size_t peak_words = 0;           // most words of young and old blocks held at once
 };
+
+// Memory the VM cannot get where a caller can still fail cleanly (the
+// process stack, the first heap block, the assembler engine's code): lzr
+// prints "lzr: error: out of memory (WHAT)" and lzr_vm_new returns NULL.
+class OutOfMemory : public std::bad_alloc {
+ public:
+  explicit OutOfMemory(std::string what) : what_(std::move(what)) {}
+  const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  std::string what_;
+};
+
+// Ends the process when the heap cannot go on (docs/security.md, "Out of
+// memory and --max-heap"): flushes standard output, prints
+// "lzr: out_of_memory: WHY" and exits with status 1. Used where no error can
+// be raised: inside an allocation the caller cannot see fail, or a collection.
+[[noreturn]] void heap_exhausted(const std::string& why);
 
 // Where the collector finds live terms.
 struct GcRoots {
@@ -59,18 +80,32 @@ class Heap {
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
 
-  // Returns `words` uninitialised words; never fails (aborts only if the OS
-  // refuses memory, or for more than kMaxAllocWords) and never collects. An inline fast path elsewhere (the
-  // assembler engine) must do exactly this: bump top_ if end_ allows, else
-  // call the slow path.
+  // Returns `words` uninitialised words; never fails and never collects (if
+  // the OS refuses memory, or for more than kMaxAllocWords or the maximum
+  // heap, it ends the process: heap_exhausted). An inline fast path
+  // elsewhere (the assembler engine) must do exactly this: bump top_ if end_
+  // allows, else call the slow path.
   Term* alloc(size_t words) {
     if (static_cast<size_t>(end_ - top_) >= words) {
       Term* p = top_;
       top_ += words;
       return p;
     }
-    return alloc_slow(words);
+    return alloc_slow(words, false);
   }
+
+  // For an object whose size the program chose (list.seq, binary.concat,
+  // ...): nullptr, and nothing allocated, when the request alone exceeds
+  // kMaxAllocWords, the maximum heap or the machine's physical memory, or
+  // the OS refuses it; the caller raises system_limit. Whether it still fits
+  // next to the live data is decided by the next collection.
+  Term* try_alloc(size_t words);
+
+  // The maximum heap (0: none): a collection that finds more live words
+  // than this ends the process (heap_exhausted), and the nursery stays
+  // within a quarter of it.
+  void set_max_words(size_t words);
+  size_t max_words() const { return max_words_; }
 
   // Gives back the tail of the latest allocation: `p` came from alloc(words)
   // and nothing was allocated since; the first `keep` words stay in use.
@@ -125,8 +160,10 @@ class Heap {
     Term* limit;      // end of the usable part (the current block's real end_)
     size_t reserved;  // words mapped; the current block's limit may grow up to it
   };
-  Term* alloc_slow(size_t words);
+  Term* alloc_slow(size_t words, bool may_fail);
+  // A block, or {} (start == nullptr) when the OS refuses the memory.
   static Block new_block(size_t reserve_words, size_t usable_words);
+  size_t nursery_cap() const;
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
   void reset_nursery();
@@ -155,6 +192,7 @@ class Heap {
   size_t old_limit_words_;    // a collection with the old generation past this is major
   double survival_ = 1.0;     // fraction of the young words the last minor collection kept
   size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
+  size_t max_words_ = 0;      // see set_max_words; 0: no limit
   bool stress_major_ = false; // stress mode alternates minor and major collections
   HeapStats stats_;
 };

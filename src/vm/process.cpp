@@ -2,8 +2,10 @@
 
 #include <sys/mman.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "vm/atoms.h"
 #include "vm/builders.h"
@@ -14,20 +16,37 @@ namespace lzr {
 
 Process::Process(VM& vm_, size_t stack_words) : vm(&vm_) {
   // Reserve the whole stack as address space; pages are committed (and count
-  // toward RSS) only as deep recursion touches them.
-  stack_reserved_bytes = stack_words * sizeof(Term);
-  void* mem = mmap(nullptr, stack_reserved_bytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (mem == MAP_FAILED) {
-    std::fprintf(stderr, "lzr: cannot reserve %zu bytes of stack\n", stack_reserved_bytes);
-    std::abort();
+  // toward RSS) only as deep recursion touches them. Under an address-space
+  // limit (ulimit -v) that refuses the reservation, half of it is tried, and
+  // so on down to kMinStackWords; of the first that fits only a quarter is
+  // kept, so that the heap and the generated code still find room. The
+  // program runs with a shallower stack (deeper recursion raises
+  // stack_overflow) rather than not at all.
+  void* mem = MAP_FAILED;
+  const size_t least = std::min(stack_words, kMinStackWords);
+  bool refused = false;
+  for (;;) {
+    mem = mmap(nullptr, stack_words * sizeof(Term), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem != MAP_FAILED || stack_words <= least) break;
+    refused = true;
+    stack_words = std::max(stack_words / 2, least);
   }
+  if (mem != MAP_FAILED && refused && stack_words / 4 >= least) {
+    const size_t keep = stack_words / 4;
+    munmap(static_cast<Term*>(mem) + keep, (stack_words - keep) * sizeof(Term));
+    stack_words = keep;
+  }
+  if (mem == MAP_FAILED) {
+    throw OutOfMemory("cannot reserve " + std::to_string(stack_words * sizeof(Term) >> 10) + " KiB of stack");
+  }
+  stack_reserved_bytes = stack_words * sizeof(Term);
   stack_base = static_cast<Term*>(mem);
   stack_limit = stack_base + stack_words;
   sp = stack_base;
   fp = nullptr;
   for (Term& r : x) r = kNil;
   heap.set_stress(vm_.options.gc_stress);
+  heap.set_max_words(vm_.options.max_heap_words);
 }
 
 Process::~Process() { munmap(stack_base, stack_reserved_bytes); }

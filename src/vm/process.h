@@ -23,8 +23,12 @@ constexpr unsigned kNumX = 32;
 //   fp[0 .. frame-1]  Y slots
 constexpr int kFrameRetPc = -3, kFrameCallerFp = -2, kFrameClosure = -1;
 constexpr size_t kFrameHeaderWords = 3;
+// The smallest stack a process settles for when the address space refuses
+// the requested reservation (1 MiB, or the request if smaller).
+constexpr size_t kMinStackWords = size_t{1} << 17;
 
 struct Process {
+  // Throws OutOfMemory when not even kMinStackWords of stack can be reserved.
   explicit Process(VM& vm, size_t stack_words);
   ~Process();
   Process(const Process&) = delete;

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "emitter.h"
@@ -29,12 +30,19 @@ struct Engine {
   void* table[kNumIOps] = {};
 };
 
-class AbortOnError : public asmjit::ErrorHandler {
+// Keeps asmjit's first error; build() looks at it once everything is
+// emitted. Running out of memory (an address-space limit) fails the run
+// cleanly; any other error is a bug in the generator and aborts.
+class FirstError : public asmjit::ErrorHandler {
  public:
-  void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
-    std::fprintf(stderr, "lzr: assembler engine: cannot generate code: %s\n", message);
-    std::abort();
+  void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter*) override {
+    if (error == asmjit::kErrorOk) {
+      error = err;
+      text = message;
+    }
   }
+  asmjit::Error error = asmjit::kErrorOk;
+  std::string text;
 };
 
 // Entry trampoline: saves the callee-saved registers, loads the fixed ones
@@ -91,7 +99,7 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
 
 Engine* build_routines() {
   auto* eng = new Engine;  // lives as long as the process
-  AbortOnError on_error;
+  FirstError on_error;
   asmjit::CodeHolder code;
   code.init(eng->runtime.environment());
   code.setErrorHandler(&on_error);
@@ -111,6 +119,14 @@ Engine* build_routines() {
   emit_terms(e);
   emit_exceptions(e);
   e.flush_cold();
+  if (on_error.error == asmjit::kErrorOutOfMemory) {
+    delete eng;
+    throw OutOfMemory("cannot generate the assembler engine's code");
+  }
+  if (on_error.error != asmjit::kErrorOk) {
+    std::fprintf(stderr, "lzr: assembler engine: cannot generate code: %s\n", on_error.text.c_str());
+    std::abort();
+  }
 
   for (unsigned i = 0; i < kNumIOps; ++i) {
     if (!code.isLabelBound(e.op_labels[i])) {
@@ -119,9 +135,11 @@ Engine* build_routines() {
     }
   }
   void* base = nullptr;
+  // Mapping the code is the one step an address-space limit can refuse: the
+  // run fails with "out of memory" (lzr run, lzr_vm_call) instead of aborting.
   if (eng->runtime.add(&base, &code) != asmjit::kErrorOk) {
-    std::fprintf(stderr, "lzr: assembler engine: cannot map generated code\n");
-    std::abort();
+    delete eng;
+    throw OutOfMemory("cannot map the assembler engine's code");
   }
   auto* bytes = static_cast<uint8_t*>(base);
   for (unsigned i = 0; i < kNumIOps; ++i) eng->table[i] = bytes + code.labelOffsetFromBase(e.op_labels[i]);

@@ -50,17 +50,70 @@ TEST(Heap, BumpAllocatesUntilFullThenRequestsGc) {
 // A request whose size in bytes does not fit 64 bits was once served by a
 // one-page block (the byte count wrapped around): 2^61 + 1 words is 8 bytes
 // after the wrap. Past the largest object (Heap::kMaxAllocWords) a request
-// is out of memory, whatever the OS would say.
+// is out of memory, whatever the OS would say: alloc() ends the process
+// with the out_of_memory line, try_alloc() returns nullptr.
 TEST(HeapDeathTest, RequestsPastTheLargestObjectAreRefused) {
   for (size_t words : {(size_t{1} << 61) + 1, SIZE_MAX - 8, Heap::kMaxAllocWords + 1}) {
-    EXPECT_DEATH(
-        {
-          Heap heap(1024);
-          Term* p = heap.alloc(words);
-          p[words - 1] = 0;  // what a binary's padding store would do
-        },
-        "out of memory") << words;
+    auto alloc_too_much = [words] {
+      Heap heap(1024);
+      Term* p = heap.alloc(words);
+      p[words - 1] = 0;  // what a binary's padding store would do
+    };
+    EXPECT_EXIT(alloc_too_much(), ::testing::ExitedWithCode(1),
+                "^lzr: out_of_memory: an object of [0-9]+ MiB exceeds the largest object size\n$")
+        << words;
+    Heap heap(1024);
+    EXPECT_EQ(heap.try_alloc(words), nullptr) << words;
+    EXPECT_EQ(heap.used_words(), 0u) << "nothing allocated";
   }
+}
+
+TEST(Heap, TryAllocRefusesMoreThanTheMaximumHeap) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  heap.set_max_words(size_t{1} << 17);
+  EXPECT_EQ(heap.max_words(), size_t{1} << 17);
+  EXPECT_EQ(heap.try_alloc((size_t{1} << 17) + 1), nullptr);
+  EXPECT_EQ(heap.used_words(), 0u);
+  Term* p = heap.try_alloc(size_t{1} << 17);  // the whole limit: allowed, the next collection decides
+  ASSERT_NE(p, nullptr);
+  p[(size_t{1} << 17) - 1] = kNil;
+  EXPECT_TRUE(heap.owns(p));
+  Term* q = heap.try_alloc(10);
+  ASSERT_NE(q, nullptr);
+  EXPECT_TRUE(heap.gc_requested());
+  // The nursery stays within a quarter of the limit.
+  EXPECT_LE(heap.nursery_words(), (size_t{1} << 17) / 4);
+}
+
+TEST(Heap, MaximumHeapKeepsTheNurseryAQuarterOfIt) {
+  Heap heap(1024);
+  heap.set_stress(false);
+  heap.set_max_words(size_t{1} << 16);  // 512 KiB
+  Term x[32] = {};
+  for (int round = 0; round < 40; ++round) {
+    // 8000 live cells (16000 words) plus garbage each round.
+    x[0] = count_list(heap, 8000);
+    count_list(heap, 20000);
+    heap.collect(x_roots(x, 1));
+    EXPECT_LE(heap.nursery_words(), size_t{1} << 14) << round;
+  }
+  EXPECT_EQ(list_length(x[0]), 8000);
+}
+
+TEST(HeapDeathTest, LiveDataPastTheMaximumHeapEndsTheProcess) {
+  auto keep_growing = [] {
+    Heap heap(1024);
+    heap.set_max_words(size_t{1} << 17);  // 1 MiB
+    Term x[32] = {};
+    x[0] = kNil;
+    for (;;) {
+      x[0] = make_cons_cell(heap, count_list(heap, 1000), x[0]);  // 2002 more live words a round
+      if (heap.gc_requested()) heap.collect(x_roots(x, 1));
+    }
+  };
+  EXPECT_EXIT(keep_growing(), ::testing::ExitedWithCode(1),
+              "^lzr: out_of_memory: the live heap exceeds the maximum heap size \\(1 MiB\\)\n$");
 }
 
 TEST(Heap, HotFieldOffsetsMatchTheObject) {
