@@ -14,6 +14,7 @@
 #include "asm/instr.h"
 #include "asm/parser.h"
 #include "format/catch_flow.h"
+#include "format/defined_regs.h"
 #include "format/message_text.h"
 #include "format/verifier.h"
 
@@ -76,12 +77,25 @@ class Assembler {
     }
     out_.literals = std::move(pool_);
     check_catches();
+    check_defined_regs();
     if (options_.line_table && !pm_.no_lines) out_.lines = line_table();
     return std::move(out_);
   }
 
   // The verifier's catch rules (format/catch_flow.h), reported at the source
   // line: they are about how the program uses try and tryend.
+  // The verifier's definedness rule (format/defined_regs.h), reported at
+  // the source line of the read.
+  void check_defined_regs() {
+    for (size_t k = 0; k < out_.functions.size(); ++k) {
+      CatchFlowProblem problem;
+      if (lzr::check_defined_regs(out_, k, problem)) continue;
+      for (const auto& [word, in] : lines_)
+        if (word == problem.word) fail(in->pos, problem.problem);
+      fail(SourcePos{1, 1}, problem.problem);
+    }
+  }
+
   void check_catches() {
     bool any = false;
     for (const auto& [word, in] : lines_) {

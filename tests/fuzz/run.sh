@@ -3,11 +3,11 @@
 #
 #   tests/fuzz/run.sh FUZZER_BINARY SECONDS [LZR_BINARY]
 #
-# Seeds: what the fuzzer binary writes itself (the loader fuzzer: hand-made
-# modules; the assembler fuzzer: every .lzs of tests/programs and examples,
+# Seeds: what the fuzzer binary writes itself (the loader and run fuzzers:
+# hand-made modules; the assembler fuzzer: every .lzs of tests/programs and examples,
 # and a dictionary of the language's words), plus, when an `lzr` binary is
 # given and `lzr asm` works, every tests/programs/**/*.lzs and examples/*.lzs
-# assembled (module files, for the loader fuzzer). Fails if the fuzzer finds
+# assembled (module files, for the loader and run fuzzers). Fails if the fuzzer finds
 # a crash, a sanitizer report, a timeout or a broken invariant; the
 # reproducer is kept in the work directory printed at the end, and the last
 # line says how many inputs ran clean. LZR_FUZZ_MAX_LEN caps an input's

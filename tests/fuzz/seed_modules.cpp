@@ -108,6 +108,9 @@ std::vector<uint8_t> big_integers() {
   b.emit(Op::op_shl, {X(0), X(0), X(1)});
   b.emit(Op::op_neg, {X(0), X(0)});
   b.ret();
+  return write_module(b.m);
+}
+
 // Nested catches over calls, a handler that catches again and one that
 // re-raises, and a line table with multi-byte deltas: mutations reach the
 // catch analysis and the debug section's reader.

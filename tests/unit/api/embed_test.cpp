@@ -146,7 +146,7 @@ TEST_F(Embed, UndefinedAndBadCalls) {
 }
 
 TEST_F(Embed, ClosuresNeedApplyNotCall) {
-  load_source("module c\nfunc adder/1 upvals=1\n  add x0, x0, u0\n  ret x0\nfunc mk/0\n  ret x0\n");
+  load_source("module c\nfunc adder/1 upvals=1\n  add x0, x0, u0\n  ret x0\nfunc mk/0\n  ret y0\n");
   lzr_term x = lzr_int(env, 1), r = 0;
   EXPECT_EQ(lzr_vm_call(vm, "c", "adder", &x, 1, &r), LZR_BAD_CALL);
   EXPECT_STREQ(lzr_vm_message(vm), "lzr_vm_call c.adder/1: the function needs a closure (upvals > 0)");

@@ -46,9 +46,17 @@ inline std::string expect_round_trip(const ModuleFile& m, const std::string& wha
   return text;
 }
 
-// Wraps instruction lines in `module t` / `func f/0` and returns the code.
+// Wraps instruction lines in `module t` / `func f/0` and returns their
+// code. A prologue of 32 `loadi` (left out of the result) defines every X
+// register first, so a line may read any of them (the verifier rejects
+// reads of undefined registers); `loadi` uses no literal, so the pool is
+// the lines' own.
 inline std::vector<uint32_t> code_of(const std::string& body, const std::string& header = "func f/0") {
-  return asm_ok("module t\n" + header + "\n" + body).code;
+  std::string prologue;
+  for (int i = 0; i < 32; ++i) prologue += "  loadi x" + std::to_string(i) + ", 0\n";
+  std::vector<uint32_t> code = asm_ok("module t\n" + header + "\n" + prologue + body).code;
+  if (code.size() < 32) return {};
+  return std::vector<uint32_t>(code.begin() + 32, code.end());
 }
 
 }  // namespace lzr::test

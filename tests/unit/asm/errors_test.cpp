@@ -243,16 +243,16 @@ TEST(AssemblerErrorLarge, TryHandlerTooFar) {
 }
 
 TEST(AssemblerErrorLarge, LineTableFileFromTheFileName) {
-  EXPECT_EQ(test::asm_error("module m\nfunc f/0\n  ret x0\n", "dir/"),
+  EXPECT_EQ(test::asm_error("module m\nfunc f/0\n  ret y0\n", "dir/"),
             "dir/:1:1: cannot name the line table's file after 'dir/'; add a .file \"NAME\" line");
-  EXPECT_EQ(test::asm_ok("module m\n.file \"m.ex\"\nfunc f/0\n  ret x0\n", "dir/").lines->file, "m.ex");
-  EXPECT_EQ(test::asm_ok("module m\n.nolines\nfunc f/0\n  ret x0\n", "dir/").lines, std::nullopt);
+  EXPECT_EQ(test::asm_ok("module m\n.file \"m.ex\"\nfunc f/0\n  ret y0\n", "dir/").lines->file, "m.ex");
+  EXPECT_EQ(test::asm_ok("module m\n.nolines\nfunc f/0\n  ret y0\n", "dir/").lines, std::nullopt);
 }
 
 TEST(AssemblerErrorLarge, ModuleNameFromFile) {
-  EXPECT_EQ(test::asm_error("func f/0\n  ret x0\n", "dir/\xFF.lzs"),
+  EXPECT_EQ(test::asm_error("func f/0\n  ret y0\n", "dir/\xFF.lzs"),
             "dir/\xFF.lzs:1:1: cannot name the module after the file 'dir/\xFF.lzs'; add a `module NAME` line");
-  EXPECT_EQ(test::asm_ok("func f/0\n  ret x0\n", "some/dir/hello.world.lzs").name(), "hello.world");
+  EXPECT_EQ(test::asm_ok("func f/0\n  ret y0\n", "some/dir/hello.world.lzs").name(), "hello.world");
 }
 
 }  // namespace

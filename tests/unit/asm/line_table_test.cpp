@@ -20,7 +20,7 @@ TEST(AsmLineTable, EntriesWhereTheSourceLineChanges) {
       "  ; a comment\n"
       "  add x0, x0, x1\n"               // 7: word 3
       "  ret x0\n"                       // 8: word 4
-      "func g/0\n"                       // 9
+      "func g/1\n"                       // 9
       "l: ret x0\n",                     // 10: word 5
       "src/dir/t.lzs");
   ASSERT_TRUE(m.lines);
@@ -51,7 +51,7 @@ TEST(AsmLineTable, LineDirectivesGiveTheTableExactly) {
       ".line 40\n"
       "  ret x0\n"       // word 3: a repeated entry is kept
       ".line 12\n"
-      "func g/0\n"
+      "func g/1\n"
       "  ret x0\n"       // word 4 (the .line before func belongs to it)
       "  .line 7\n"
       "l:\n"
@@ -62,11 +62,11 @@ TEST(AsmLineTable, LineDirectivesGiveTheTableExactly) {
 }
 
 TEST(AsmLineTable, NolinesAndStripLeaveItOut) {
-  EXPECT_FALSE(test::asm_ok("module t\n.nolines\nfunc f/0\n  ret x0\n").lines);
+  EXPECT_FALSE(test::asm_ok("module t\n.nolines\nfunc f/1\n  ret x0\n").lines);
   std::string error;
   AssembleOptions strip;
   strip.line_table = false;
-  auto m = assemble("module t\nfunc f/0\n.line 3\n  ret x0\n", "t.lzs", error, strip);
+  auto m = assemble("module t\nfunc f/1\n.line 3\n  ret x0\n", "t.lzs", error, strip);
   ASSERT_TRUE(m) << error;
   EXPECT_FALSE(m->lines);
   EXPECT_FALSE(test::asm_ok("module t\n").lines);  // no code, no table
@@ -79,9 +79,9 @@ TEST(AsmLineTable, DisPrintsTheTableAsDirectives) {
 }
 
 TEST(AsmLineTable, DisOfAStrippedModuleSaysSo) {
-  ModuleFile m = test::asm_ok("module t\nfunc f/0\n  ret x0\n");
+  ModuleFile m = test::asm_ok("module t\nfunc f/1\n  ret x0\n");
   m.lines.reset();
-  EXPECT_EQ(test::expect_round_trip(m), "module t\n.nolines\n\nfunc f/0 frame=0 upvals=0\n  ret x0\n");
+  EXPECT_EQ(test::expect_round_trip(m), "module t\n.nolines\n\nfunc f/1 frame=0 upvals=0\n  ret x0\n");
 }
 
 TEST(AsmLineTable, TablesNoSourceWouldGiveRoundTrip) {

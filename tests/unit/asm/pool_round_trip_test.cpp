@@ -43,7 +43,7 @@ TEST(PoolRoundTrip, UnusedEntries) {
   ModuleFile m;
   m.literals = {Literal::atom("t"), Literal::atom("f"), Literal::binary("never used")};
   m.module_name = 0;
-  m.functions.push_back(FunctionEntry{1, 0, 0, 0, 0, 0});
+  m.functions.push_back(FunctionEntry{1, 1, 0, 0, 0, 0});
   m.code = {w3(Op::op_ret, 0, 0)};
   std::string text = test::expect_round_trip(m);
   EXPECT_NE(text.find(".lit 2 \"never used\""), std::string::npos) << text;
@@ -108,7 +108,7 @@ TEST(PoolRoundTrip, QuotedNames) {
   ModuleFile m = test::asm_ok(
       "module :\"my module\"\n"
       "func :\"two words\"/1\n  tcall :\"a/b/0\"\n"
-      "func :\"a/b\"/0\n  call x0, :\"my module.two words/1\"\n  call x0, :\"other mod.x y/0\"\n  ret x0\n");
+      "func :\"a/b\"/0\n  loadi x0, 1\n  call x0, :\"my module.two words/1\"\n  call x0, :\"other mod.x y/0\"\n  ret x0\n");
   std::string text = test::expect_round_trip(m);
   EXPECT_NE(text.find("module :\"my module\"\n"), std::string::npos) << text;
   EXPECT_NE(text.find("func :\"a/b\"/0 "), std::string::npos) << text;

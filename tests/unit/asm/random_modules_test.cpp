@@ -202,7 +202,9 @@ class Generator {
       }
       code.push_back(std::move(in));
     }
+    code = with_reloads(std::move(code));
     if (f.frame > 0 && chance(3)) code = with_catch(m, f, std::move(code));
+    code = with_reloads(std::move(code), false);
     std::vector<uint32_t> words;
     asm_text::JumpOutOfRange bad;
     EXPECT_TRUE(asm_text::layout_function(code, words, bad));
@@ -212,6 +214,35 @@ class Generator {
       at += asm_text::instr_words(in);
     }
     return words;
+  }
+
+  // Keeps every read of x0..x7 (the only X registers fill() names) defined
+  // (the verifier's rule, bytecode.md §8.4): a prologue writes them all,
+  // and so does a reload after each call and apply, which clobber them;
+  // regmasks always keep them (fill()). A handler starts at the body's
+  // prologue. With `after_calls` false only the prologue is added.
+  static std::vector<Instr> with_reloads(std::vector<Instr> body, bool after_calls = true) {
+    auto reload = [](std::vector<Instr>& out) {
+      for (uint8_t r = 0; r < 8; ++r) {
+        Instr in;
+        in.op = static_cast<uint8_t>(Op::op_loadi);
+        in.raw[0] = encode_r({RegKind::X, r});
+        in.raw[1] = r;
+        out.push_back(std::move(in));
+      }
+    };
+    std::vector<Instr> code;
+    std::vector<int32_t> moved(body.size());
+    reload(code);
+    for (size_t i = 0; i < body.size(); ++i) {
+      moved[i] = static_cast<int32_t>(code.size());
+      const auto op = static_cast<Op>(body[i].op);
+      code.push_back(std::move(body[i]));
+      if (after_calls && (op == Op::op_call || op == Op::op_apply)) reload(code);
+    }
+    for (Instr& in : code)
+      if (in.target >= 0) in.target = moved[static_cast<size_t>(in.target)];
+    return code;
   }
 
   static bool names_slot(const Instr& in, uint8_t slot) {
@@ -236,7 +267,7 @@ class Generator {
         bool jumps = false;
         for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
         if (jumps || op == Op::op_push || op == Op::op_ret || op == Op::op_tcall || op == Op::op_raise ||
-            op == Op::op_tryend)
+            op == Op::op_tryend || op == Op::op_call || op == Op::op_apply)
           continue;
         if (fill(m, f, op, in, 1) && !names_slot(in, slot)) break;
       }
@@ -313,7 +344,7 @@ class Generator {
     }
     if (op == Op::op_mov && chance(2)) in.raw[2] = in.raw[0];
     for (size_t k = 0; k < elems; ++k) in.elems.push_back(r6_reg(f));
-    in.regmask = chance(2) ? 0 : bits32();
+    in.regmask = (chance(2) ? 0 : bits32()) | 0xFF;  // x0..x7 stay defined
     return true;
   }
 

@@ -413,7 +413,7 @@ TEST_F(AsmEngine, LoopBackEdges) {
          "func up/2\n  gte x0, x1, done\n  loadi x2, 2\n  add x0, x0, x2\n  tcall up/2\ndone:\n  ret x0\n",
          "10");
   // The stepped register is the constant's own register.
-  expect("func main/0\n  loadi x3, 0\n  loadi x1, 2\n  tcall f/4\n"
+  expect("func main/0\n  loadi x0, 0\n  loadi x3, 0\n  loadi x1, 2\n  loadi x2, 0\n  tcall f/4\n"
          "func f/4\n  eq x3, x1, done\n  loadi x3, 1\n  add x3, x3, x3\n  tcall f/4\ndone:\n  mov x0, x3\n  ret x0\n",
          "2");
   // Frames of every size start with nil Y slots (the fill writes two at a time).
@@ -431,19 +431,19 @@ TEST_F(AsmEngine, LoopBackEdges) {
   }
   // Entered through apply with a closure: the loop still counts down.
   expect("func main/0\n  fn x1, down/1\n  load x0, 50\n  loadi x2, 0\n  apply x0, x1\n  ret x0\n"
-         "func down/1\n  lte x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  loadi x2, 0\n  tcall down/1\n"
+         "func down/1\n  loadi x2, 0\n  lte x0, x2, done\n  loadi x2, 1\n  sub x0, x0, x2\n  tcall down/1\n"
          "done:\n  ret x0\n",
          "0");
 }
 
 TEST_F(AsmEngine, MovesAndSwapsAcrossOperandKinds) {
   expect(
-      "func main/0 frame=3\n  loadi x1, 1\n  loadi y0, 2\n  loadc y1, :three\n"
-      "  mov x2, y0, y2\n"  // swap-move: t = x2 (nil); x2 = y0; y2 = t
+      "func main/0 frame=3\n  loadi x1, 1\n  loadi y0, 2\n  loadc y1, :three\n  loadi x2, 7\n  loadi x3, 8\n"
+      "  mov x2, y0, y2\n"  // swap-move: t = x2 (7); x2 = y0; y2 = t
       "  mov y0, x1\n  mov x1, y1\n"
-      "  mov x3, x1, x1\n"  // t = x3 (nil); x3 = x1; x1 = t
+      "  mov x3, x1, x1\n"  // t = x3 (8); x3 = x1; x1 = t
       "  tuple x0, {x1, x2, x3, y0, y1, y2}\n  ret x0\n",
-      "{[], 2, :three, 1, :three, []}");
+      "{8, 2, :three, 1, :three, 7}");
 }
 
 // Pairs of moves run in one dispatch (mov2_ forms): in order, and the
@@ -455,10 +455,10 @@ TEST_F(AsmEngine, MovePairs) {
          "  mov x6, y1\n  mov x6, y0\n  tuple x0, {x2, x3, x4, x5, x6}\n  ret x0\n",
          "{5, 5, 6, 5, 6}");
   // A jump to the second move of a pair skips the first.
-  expect("func main/0 frame=3\n  loadi y0, 1\n  loadi y1, 2\n  loadi y2, 3\n  loadi x0, 0\n"
+  expect("func main/0 frame=3\n  loadi y0, 1\n  loadi y1, 2\n  loadi y2, 3\n  loadi x0, 0\n  loadi x1, 9\n"
          "  eq x0, x0, second\n  mov x1, y0\nsecond:\n  mov x2, y1\n  mov x3, y2\n"
          "  tuple x0, {x1, x2, x3}\n  ret x0\n",
-         "{[], 2, 3}");
+         "{9, 2, 3}");
   // Values kept in Y slots across calls, as compiled code does it.
   expect("func main/0 frame=2\n  loadi x0, 3\n  loadi x1, 4\n  mov y0, x0\n  mov y1, x1\n"
          "  call x0, sq/1\n  mov x1, y1\n  mov x2, y0\n  tuple x0, {x0, x1, x2}\n  ret x0\n"

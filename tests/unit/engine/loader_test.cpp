@@ -106,10 +106,10 @@ TEST_F(LoaderTest, MissingModuleIsALoadErrorAndLeavesNothingLoaded) {
 
 TEST_F(LoaderTest, UndefinedFunctionInAnotherModuleIsALoadError) {
   write("helper.lzs", "module helper\nfunc twice/1\n  ret x0\n");
-  std::string main = write("app.lzs", "module app\nfunc go/0\n  loadi x0, 1\n  call x0, helper.twice/2\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  loadi x0, 1\n  loadi x1, 2\n  call x0, helper.twice/2\n  ret x0\n");
   LoadError err;
   EXPECT_FALSE(load_module_file(vm_, main, err));
-  EXPECT_EQ(err.message, main + ": word 1: call to undefined function helper.twice/2");
+  EXPECT_EQ(err.message, main + ": word 2: call to undefined function helper.twice/2");
 }
 
 TEST_F(LoaderTest, FailedLoadRollsBackEveryModuleItAdded) {
@@ -145,10 +145,10 @@ TEST_F(LoaderTest, MutuallyRecursiveModulesLink) {
 
 // Found by the fuzzer: names come from the module and may hold any byte.
 TEST_F(LoaderTest, LinkErrorsEscapeNamesAndStayOneLine) {
-  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, :\"binary.pa\\n/3\"\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, :\"binary.pa\\n/0\"\n  ret x0\n");
   LoadError err;
   EXPECT_FALSE(load_module_file(vm_, main, err));
-  EXPECT_EQ(err.message, main + ": word 0: call to undefined function binary.pa\\n/3");
+  EXPECT_EQ(err.message, main + ": word 0: call to undefined function binary.pa\\n/0");
 }
 
 // Loading recursed once per module (load, link, load the callee, ...), about
@@ -231,7 +231,7 @@ TEST_F(LoaderTest, ModuleNamesThatNamePathsAreLoadErrors) {
 }
 
 TEST_F(LoaderTest, FileDefiningAnotherModuleNameIsRejected) {
-  write("dep.lzs", "module other\nfunc f/0\n  ret x0\n");
+  write("dep.lzs", "module other\nfunc f/0\n  ret y0\n");
   std::string main = write("app.lzs", "module app\nfunc go/0\n  call x0, dep.f/0\n  ret x0\n");
   LoadError err;
   EXPECT_FALSE(load_module_file(vm_, main, err));
@@ -239,7 +239,7 @@ TEST_F(LoaderTest, FileDefiningAnotherModuleNameIsRejected) {
 }
 
 TEST_F(LoaderTest, LoadingTheSameModuleTwiceIsAnError) {
-  std::string main = write("app.lzs", "module app\nfunc go/0\n  ret x0\n");
+  std::string main = write("app.lzs", "module app\nfunc go/0\n  ret y0\n");
   LoadError err;
   ASSERT_TRUE(load_module_file(vm_, main, err)) << err.message;
   EXPECT_FALSE(load_module_file(vm_, main, err));

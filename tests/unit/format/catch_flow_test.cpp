@@ -38,14 +38,14 @@ TEST(CatchFlow, StatesPerInstruction) {
   EXPECT_EQ(states[6], std::nullopt);
 }
 
-// f/0: `try y0, h; tryend y0; ret x0; h: <handler>`; whether h reads x2.
+// f/1: `try y0, h; tryend y0; ret x0; h: <handler>`; whether h reads x2.
 // Literal 1 is g/2, literal 2 is h/3.
 constexpr int64_t kG2 = 1, kH3 = 2;
 bool reads_trace(std::initializer_list<uint32_t> handler) {
   ModuleBuilder b;
   EXPECT_EQ(b.atom("g/2"), kG2);
   EXPECT_EQ(b.atom("h/3"), kH3);
-  b.func("f", 0, 2).emit(Op::op_try, {Y(0), 2}).emit(Op::op_tryend, {Y(0)}).ret();
+  b.func("f", 1, 2).emit(Op::op_try, {Y(0), 2}).emit(Op::op_tryend, {Y(0)}).ret();
   for (uint32_t w : handler) b.emit(w);
   b.func("g", 2).ret();
   b.func("h", 3).ret();
@@ -62,7 +62,7 @@ TEST(CatchFlow, HandlerReadsTrace) {
   EXPECT_FALSE(reads_trace({insn(Op::op_mov, {X(2), X(0), X(2)}), ret_x0}));  // mov x2, x0
   EXPECT_TRUE(reads_trace({insn(Op::op_mov, {X(0), X(2), X(0)}), ret_x0}));   // mov x0, x2
   EXPECT_TRUE(reads_trace({insn(Op::op_mov, {X(2), X(0), X(3)}), ret_x0}));   // swap: x2's old value moves to x3
-  EXPECT_FALSE(reads_trace({insn(Op::op_raise, {X(0), X(1), X(3)})}));
+  EXPECT_FALSE(reads_trace({insn(Op::op_raise, {X(0), X(1), X(1)})}));
   EXPECT_TRUE(reads_trace({insn(Op::op_raise, {X(0), X(1), X(2)})}));          // a re-raise
   // Branches are followed, both ways; loops end the search.
   EXPECT_FALSE(reads_trace({insn(Op::op_jmp, {0}), ret_x0}));
@@ -73,7 +73,7 @@ TEST(CatchFlow, HandlerReadsTrace) {
   EXPECT_TRUE(reads_trace({insn(Op::op_apply, {X(0), X(0)}), ret_x0}));       // any arity
   EXPECT_FALSE(reads_trace({insn(Op::op_call, {X(0), kG2}), ret_x0}));  // x0, x1 in; then clobbered
   EXPECT_TRUE(reads_trace({insn(Op::op_call, {X(0), kH3}), ret_x0}));   // x2 is an argument
-  EXPECT_FALSE(reads_trace({insn(Op::op_call, {X(2), kG2}), ret_x0}));  // the result lands in x2
+  EXPECT_FALSE(reads_trace({insn(Op::op_call, {X(2), kG2}), insn(Op::op_ret, {X(2)})}));  // the result lands in x2
   // A catch inside the handler: the search goes on past the try (its own
   // handler starts with x2 written).
   EXPECT_FALSE(reads_trace({insn(Op::op_try, {Y(1), 2}), insn(Op::op_loadi, {X(2), 1}), insn(Op::op_tryend, {Y(1)}),

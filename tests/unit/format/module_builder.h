@@ -105,12 +105,12 @@ inline ModuleBuilder every_opcode_module() {
   const uint64_t tenth = std::bit_cast<uint64_t>(0.1);
   b.emit(Op::op_load64, {X(5), 0}).emit(static_cast<uint32_t>(tenth)).emit(static_cast<uint32_t>(tenth >> 32));  // 12
   b.emit(Op::op_mov, {Y(0), X(0), Y(0)});                             // 15
-  b.emit(Op::op_call, {X(0), b.atom("helper/1")});                    // 16
-  b.emit(Op::op_call, {X(1), b.atom("io.print/1")});                  // 17: other module
-  b.emit(Op::op_call, {Y(1), b.atom("demo.helper/1")});               // 18: own module, qualified
+  b.emit(Op::op_loadi, {X(6), 16});                                   // 16 (the calls are in calls/1:
+  b.emit(Op::op_loadi, {X(6), 17});                                   // 17  a call leaves only its
+  b.emit(Op::op_loadi, {X(6), 18});                                   // 18  destination defined)
   b.emit(Op::op_get, {X(2), X(2), X(0)});                             // 19
   b.emit(Op::op_drop, {X(2), X(2), Y(1)});                            // 20
-  b.emit(Op::op_put, {X6(2), X6(2), X6(0), Y6(1)}).emit(0x7);         // 21
+  b.emit(Op::op_put, {X6(2), X6(2), X6(0), Y6(1)}).emit(kRegmask);    // 21
   b.emit(Op::op_map, {X(3), 3}).emit(kRegmask);                       // 23
   b.emit(push({X6(0), X6(1), X6(2), X6(3)})).emit(push({X6(4), Y6(0)}));
   b.emit(Op::op_list, {X(3), 5}).emit(kRegmask);                      // 27
@@ -144,6 +144,11 @@ inline ModuleBuilder every_opcode_module() {
   b.emit(Op::op_tryend, {Y(0)});                                      // 68
   b.ret();                                                            // 69
   b.emit(Op::op_raise, {X(0), X(1), X(2)});                           // 70: re-raise
+  b.func("calls", 1, 1);                                              // 71
+  b.emit(Op::op_call, {X(0), b.atom("helper/1")});
+  b.emit(Op::op_call, {X(0), b.atom("io.print/1")});                  // other module
+  b.emit(Op::op_call, {Y(0), b.atom("demo.helper/1")});               // own module, qualified
+  b.emit(Op::op_ret, {Y(0)});
   b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }

@@ -409,7 +409,7 @@ TEST(VerifyRejects, JumpOutsideTheFunction) {
 }
 TEST(VerifyRejects, BackwardJumpBeforeTheFunction) {
   ModuleBuilder b;
-  b.func("main", 0).ret();
+  b.func("main", 1).ret();
   b.func("g", 0).emit(Op::op_jmp, {-3});
   EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: jmp: jump target -1 is outside function g/0 (words 1-1)");
 }
@@ -450,7 +450,7 @@ TEST(VerifyCatches, AcceptsNestedCatchesAndARaiseThatEndsAFunction) {
 }
 TEST(VerifyCatches, AcceptsAHandlerThatCatchesAgain) {
   ModuleBuilder b;
-  b.func("f", 0, 1);
+  b.func("f", 1, 1);
   b.emit(Op::op_try, {Y(0), 2});                 // 0 -> 3
   b.emit(Op::op_tryend, {Y(0)});                 // 1
   b.ret();                                       // 2
@@ -545,7 +545,7 @@ TEST(VerifyCatches, HandlerReachedFromInsideItsOwnCatch) {
 }
 TEST(VerifyCatches, RaiseEndsAFunction) {
   ModuleBuilder b;
-  b.func("f", 0).emit(Op::op_raise, {X(0), X(1), X(2)});
+  b.func("f", 3).emit(Op::op_raise, {X(0), X(1), X(2)});
   EXPECT_EQ(verify_error(b.m), "");
 }
 
@@ -596,6 +596,133 @@ TEST(VerifyRejects, NativeFunctionDuplicate) {
   ModuleFile m = native_module();
   m.native_functions.push_back("add/2");
   EXPECT_EQ(verify_error(m), "f.lzr: function 2 (add/2): duplicate of function 0");
+}
+
+}  // namespace
+}  // namespace lzr
+
+namespace lzr {
+namespace {
+
+using test::insn;
+using test::ModuleBuilder;
+using test::push;
+using test::verify_error;
+using test::X;
+using test::X6;
+using test::Y;
+
+// ---- defined X registers (bytecode.md §8.4, "Defined registers") ----
+
+constexpr const char* kUndefined = " is read but not defined on every path here (defined: ";
+
+TEST(VerifyDefinedRegs, ArgumentsAreDefinedAtEntryAndNothingElse) {
+  ModuleBuilder b;
+  b.func("f", 2).emit(Op::op_add, {X(0), X(0), X(1)}).ret();
+  EXPECT_EQ(verify_error(b.m), "");
+  ModuleBuilder c;
+  c.func("f", 1).emit(Op::op_add, {X(0), X(0), X(1)}).ret();
+  EXPECT_EQ(verify_error(c.m), std::string("f.lzr: word 0: add: x1") + kUndefined + "x0)");
+}
+
+TEST(VerifyDefinedRegs, AFunctionCannotReadItsCallersRegisters) {
+  ModuleBuilder b;
+  b.func("g", 0).ret(7);
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 0: ret: x7") + kUndefined + "none)");
+}
+
+TEST(VerifyDefinedRegs, AfterACallOnlyItsDestinationIsDefined) {
+  // issue 11's example: under GC stress the engines disagreed on x2.
+  ModuleBuilder b;
+  b.func("f", 0)
+      .emit(Op::op_loadi, {X(2), 5})
+      .emit(Op::op_loadi, {X(0), 1})
+      .emit(Op::op_call, {X(0), b.atom("kernel.is_integer/1")})
+      .emit(Op::op_mov, {X(0), X(2), X(0)})
+      .ret();
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 3: mov: x2") + kUndefined + "x0)");
+  // A destination in a Y slot leaves no X register defined.
+  b.m.code[2] = insn(Op::op_call, {Y(0), b.atom("kernel.is_integer/1")});
+  b.m.code[3] = insn(Op::op_mov, {X(0), Y(0), X(0)});
+  b.m.functions[0].frame = 1;
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(VerifyDefinedRegs, CallsAndTailCallsReadTheirArguments) {
+  ModuleBuilder b;
+  b.func("f", 0).emit(Op::op_loadi, {X(0), 1}).emit(Op::op_call, {X(0), b.atom("g/2")}).ret();
+  b.func("g", 2).ret();
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 1: call: x1 (an argument of g/2)") + kUndefined + "x0)");
+  b.m.code[1] = insn(Op::op_tcall, {0, b.atom("g/2")});
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 1: tcall: x1 (an argument of g/2)") + kUndefined + "x0)");
+  b.m.code[0] = insn(Op::op_loadi, {X(1), 1});
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 1: tcall: x0 (an argument of g/2)") + kUndefined + "x1)");
+}
+
+TEST(VerifyDefinedRegs, PushWordsAreReads) {
+  ModuleBuilder b;
+  b.func("f", 1).emit(Op::op_tuple, {X(0), 2}).emit(0xFFFFFFFF).emit(push({X6(0), X6(3)})).ret();
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 0: tuple: push word 2: x3") + kUndefined + "x0)");
+}
+
+TEST(VerifyDefinedRegs, ARegmaskKillsTheRegistersItLeavesOut) {
+  // cons keeps x0 (its mask) and x2 (its destination); x1 may be [] after a collection.
+  ModuleBuilder b;
+  b.func("f", 2).emit(Op::op_cons, {X(2), X(0), X(1)}).emit(0b1).ret(1);
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 2: ret: x1") + kUndefined + "x0, x2)");
+  b.m.code[1] = 0b10;
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(VerifyDefinedRegs, PathsMeetByIntersection) {
+  // eq jumps over the loadi: x1 is written on one path only.
+  ModuleBuilder b;
+  b.func("f", 1).emit(Op::op_eq, {X6(0), X6(0), 1}).emit(Op::op_loadi, {X(1), 1}).ret(1);
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 2: ret: x1") + kUndefined + "x0)");
+}
+
+TEST(VerifyDefinedRegs, LoopsReachAFixpoint) {
+  // x1 is defined on entry to the loop, but the back edge comes after a
+  // call that clobbers it: found when the loop head is looked at again.
+  ModuleBuilder b;
+  b.func("f", 1)
+      .emit(Op::op_loadi, {X(1), 0})             // 0
+      .emit(Op::op_add, {X(1), X(1), X(0)})      // 1: loop head
+      .emit(Op::op_call, {X(0), b.atom("g/0")})  // 2
+      .emit(Op::op_jmp, {-3})                    // 3: back to 1
+      .func("g", 0)
+      .emit(Op::op_loadi, {X(0), 0})
+      .ret();
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 1: add: x1") + kUndefined + "x0)");
+}
+
+TEST(VerifyDefinedRegs, AHandlerHasClassReasonAndTraceOnly) {
+  ModuleBuilder b;
+  b.func("f", 0, 1)
+      .emit(Op::op_loadi, {X(3), 1})  // 0
+      .emit(Op::op_try, {Y(0), 2})    // 1: handler at 4
+      .emit(Op::op_tryend, {Y(0)})    // 2
+      .ret(3)                         // 3
+      .emit(Op::op_add, {X(0), X(1), X(2)})  // 4: the handler
+      .ret(3);
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 5: ret: x3") + kUndefined + "x0-x2)");
+  b.m.code[5] = insn(Op::op_ret, {X(0)});
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(VerifyDefinedRegs, ASwapMoveReadsItsDestination) {
+  ModuleBuilder b;
+  b.func("f", 1, 1).emit(Op::op_mov, {X(1), X(0), Y(0)}).ret(1);
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 0: mov: x1") + kUndefined + "x0)");
+  b.m.code[0] = insn(Op::op_mov, {X(1), X(0), X(1)});  // plain move: writes x1 only
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(VerifyDefinedRegs, YSlotsUpvaluesAndUnreachableCodeAreFine) {
+  ModuleBuilder b;
+  b.func("f", 0, 1).emit(Op::op_ret, {Y(0)}).ret(9);  // the second ret never runs
+  b.func("g", 0, 0, 1).emit(Op::op_ret, {test::U(0)});
+  EXPECT_EQ(verify_error(b.m), "");
 }
 
 }  // namespace
