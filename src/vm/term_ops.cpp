@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "vm/atoms.h"
@@ -155,14 +156,21 @@ struct PendingCompare {
   Term a, b;
   bool exact;  // in map key order (compare_exact, or inside a map key)
 };
-using CompareStack = WorkStack<PendingCompare>;
+struct CompareWalk {
+  WorkStack<PendingCompare> todo;
+  // Held from the first trie met to the end of the walk: each trie is
+  // sorted once however often (at whatever depth) the walk meets it.
+  std::optional<SortedEntriesMemo> memo;
+};
 
 // Maps: by size, then all keys in map key order (compared in that order:
 // integers before floats at any depth), then the values in that key order.
 // Flat maps store their keys in that order already.
-int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
+int compare_maps(Term a, Term b, bool exact, CompareWalk& walk) {
   const size_t n = map_size(a);
   if (int c = three_way(n, map_size(b))) return c;
+  if (n > kMapFlatMax && !walk.memo) walk.memo.emplace();
+  auto& todo = walk.todo;
   std::vector<Term> sorted_a, sorted_b;
   const Term* kva = boxed_ptr(a) + 1;
   const Term* kvb = boxed_ptr(b) + 1;
@@ -181,8 +189,9 @@ int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
 
 // Decides a and b at the top level, or (same kind and shape) pushes the
 // element pairs that decide, first one on top, and returns 0.
-int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
+int compare_step(Term a, Term b, bool exact, CompareWalk& walk) {
   if (a == b) return 0;
+  auto& todo = walk.todo;
   const Rank ra = rank_of(a), rb = rank_of(b);
   if (ra != rb) return three_way(ra, rb);
   switch (ra) {
@@ -201,7 +210,7 @@ int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
       for (uint64_t i = n; i-- > 0;) todo.push({ea[i], eb[i], exact});
       return 0;
     }
-    case kRankMap: return compare_maps(a, b, exact, todo);
+    case kRankMap: return compare_maps(a, b, exact, walk);
     case kRankFunction: {
       if (int c = compare_functions(closure_function(a), closure_function(b))) return c;
       const uint64_t n = header_words(boxed_ptr(a)[0]) - 1;
@@ -220,11 +229,11 @@ int compare_terms(Term a, Term b, bool exact) {
   if (a == b) return 0;
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, exact);
   if (is_atom(a) && is_atom(b)) return compare_atoms(a, b);
-  CompareStack todo;
-  int c = compare_step(a, b, exact, todo);
-  while (c == 0 && !todo.empty()) {
-    const PendingCompare p = todo.pop();
-    c = compare_step(p.a, p.b, p.exact, todo);
+  CompareWalk walk;
+  int c = compare_step(a, b, exact, walk);
+  while (c == 0 && !walk.todo.empty()) {
+    const PendingCompare p = walk.todo.pop();
+    c = compare_step(p.a, p.b, p.exact, walk);
   }
   return c;
 }
