@@ -759,6 +759,8 @@ void sort_bottom_up(Term root, SortState& s) {
 
 SortedEntriesMemo::SortedEntriesMemo() { ++t_sort.holders; }
 
+bool sorted_entries_memo_held() { return t_sort.holders != 0; }
+
 SortedEntriesMemo::~SortedEntriesMemo() {
   SortState& s = t_sort;
   --s.holders;

@@ -54,6 +54,9 @@ void map_sorted_entries(Term map, std::vector<Term>& kv);
 // order of every trie it sorts (by address: nothing may collect
 // meanwhile), so a walk that meets the same trie many times, or at
 // many depths, sorts it once. compare and the printer hold one.
+class SortedEntriesMemo;
+// Whether a SortedEntriesMemo lives on this thread.
+bool sorted_entries_memo_held();
 class SortedEntriesMemo {
  public:
   SortedEntriesMemo();

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include "vm/atoms.h"
@@ -156,21 +155,35 @@ struct PendingCompare {
   Term a, b;
   bool exact;  // in map key order (compare_exact, or inside a map key)
 };
-struct CompareWalk {
-  WorkStack<PendingCompare> todo;
-  // Held from the first trie met to the end of the walk: each trie is
-  // sorted once however often (at whatever depth) the walk meets it.
-  std::optional<SortedEntriesMemo> memo;
-};
+using CompareStack = WorkStack<PendingCompare>;
+
+int compare_step(Term a, Term b, bool exact, CompareStack& todo);
+
+// The rest of a walk that met two tries to order (they are on top of
+// `todo`), holding a SortedEntriesMemo: each trie is then sorted once however
+// often (at whatever depth) the walk meets it, and walks that meet no trie
+// pay nothing for the memo. Returns the walk's answer with `todo` empty, or
+// a non-zero answer.
+[[gnu::noinline]] int finish_holding_memo(CompareStack& todo) {
+  SortedEntriesMemo memo;
+  int c = 0;
+  while (c == 0 && !todo.empty()) {
+    const PendingCompare p = todo.pop();
+    c = compare_step(p.a, p.b, p.exact, todo);
+  }
+  return c;
+}
 
 // Maps: by size, then all keys in map key order (compared in that order:
 // integers before floats at any depth), then the values in that key order.
 // Flat maps store their keys in that order already.
-int compare_maps(Term a, Term b, bool exact, CompareWalk& walk) {
+int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
   const size_t n = map_size(a);
   if (int c = three_way(n, map_size(b))) return c;
-  if (n > kMapFlatMax && !walk.memo) walk.memo.emplace();
-  auto& todo = walk.todo;
+  if (n > kMapFlatMax && !sorted_entries_memo_held()) [[unlikely]] {
+    todo.push({a, b, exact});  // retried once the memo is held
+    return finish_holding_memo(todo);
+  }
   std::vector<Term> sorted_a, sorted_b;
   const Term* kva = boxed_ptr(a) + 1;
   const Term* kvb = boxed_ptr(b) + 1;
@@ -189,9 +202,8 @@ int compare_maps(Term a, Term b, bool exact, CompareWalk& walk) {
 
 // Decides a and b at the top level, or (same kind and shape) pushes the
 // element pairs that decide, first one on top, and returns 0.
-int compare_step(Term a, Term b, bool exact, CompareWalk& walk) {
+int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
   if (a == b) return 0;
-  auto& todo = walk.todo;
   const Rank ra = rank_of(a), rb = rank_of(b);
   if (ra != rb) return three_way(ra, rb);
   switch (ra) {
@@ -210,7 +222,7 @@ int compare_step(Term a, Term b, bool exact, CompareWalk& walk) {
       for (uint64_t i = n; i-- > 0;) todo.push({ea[i], eb[i], exact});
       return 0;
     }
-    case kRankMap: return compare_maps(a, b, exact, walk);
+    case kRankMap: return compare_maps(a, b, exact, todo);
     case kRankFunction: {
       if (int c = compare_functions(closure_function(a), closure_function(b))) return c;
       const uint64_t n = header_words(boxed_ptr(a)[0]) - 1;
@@ -229,11 +241,11 @@ int compare_terms(Term a, Term b, bool exact) {
   if (a == b) return 0;
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, exact);
   if (is_atom(a) && is_atom(b)) return compare_atoms(a, b);
-  CompareWalk walk;
-  int c = compare_step(a, b, exact, walk);
-  while (c == 0 && !walk.todo.empty()) {
-    const PendingCompare p = walk.todo.pop();
-    c = compare_step(p.a, p.b, p.exact, walk);
+  CompareStack todo;
+  int c = compare_step(a, b, exact, todo);
+  while (c == 0 && !todo.empty()) {
+    const PendingCompare p = todo.pop();
+    c = compare_step(p.a, p.b, p.exact, todo);
   }
   return c;
 }
