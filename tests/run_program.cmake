@@ -1,5 +1,5 @@
 # Runs one conformance program and compares its output with the expectation
-# files next to it. Invoked by ctest: cmake -DLZR=… -DPROGRAM=… -DENGINE=… -DSTRESS=0|1 -P run_program.cmake
+# files next to it. Invoked by ctest: cmake -DLZR=… -DPROGRAM=… -DENGINE=… -DSTRESS=0|1 [-DSTACK_KB=N] -P run_program.cmake
 string(REGEX REPLACE "\\.lzs$" "" base "${PROGRAM}")
 set(args "")
 if(EXISTS "${base}.args")
@@ -18,7 +18,12 @@ unset(ENV{LZR_PATH})  # modules come from the program's folder only
 # name the file or the module search path read the same on every machine.
 get_filename_component(dir "${PROGRAM}" DIRECTORY)
 get_filename_component(file "${PROGRAM}" NAME)
-execute_process(COMMAND "${LZR}" run --engine=${ENGINE} ${flags} "${file}" ${args}
+# STACK_KB: run with that much C stack (ulimit -s), for the deep-walk tests.
+set(launcher "")
+if(STACK_KB)
+  set(launcher sh -c "ulimit -s ${STACK_KB} && exec \"$0\" \"$@\"")
+endif()
+execute_process(COMMAND ${launcher} "${LZR}" run --engine=${ENGINE} ${flags} "${file}" ${args}
   WORKING_DIRECTORY "${dir}"
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 file(READ "${base}.expected" want_out)

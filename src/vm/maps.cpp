@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "vm/term_ops.h"
@@ -652,18 +654,147 @@ void map_entries(Term map, std::vector<Term>& kv) {
   }
 }
 
-void map_sorted_entries(Term map, std::vector<Term>& kv) {
-  const Term* o = boxed_ptr(map);
-  if (header_kind(o[0]) == BoxKind::MapFlat) {
-    kv.insert(kv.end(), o + 1, o + 1 + header_words(o[0]));
-    return;
+// ---- map key order of trie entries ----
+//
+// Sorting a trie's entries orders its keys with compare_exact, and a key
+// that is itself a trie is ordered by sorting *its* entries: tries nested as
+// keys of tries would recurse on the C stack once per level, a depth the
+// program chooses. So nested sorts count their depth, and past
+// kMaxNestedSorts a trie is sorted bottom-up instead (sort_bottom_up): every
+// trie below it is sorted and memoized before the tries that hold it, so
+// the comparisons each sort makes find the tries they reach in the memo and
+// never nest further. Results are memoized by object address while a sort
+// or a SortedEntriesMemo is active (no collection can run then); a walk that
+// meets the same trie at many depths sorts it once.
+
+namespace {
+
+constexpr unsigned kMaxNestedSorts = 24;
+
+struct SortState {
+  unsigned nesting = 0;  // map_sorted_entries calls sorting on the C stack
+  unsigned holders = 0;  // living SortedEntriesMemo objects
+  std::unordered_map<const Term*, std::vector<Term>> memo;
+};
+thread_local SortState t_sort;
+
+// Frees the memo (buckets too) once no sort and no holder is active.
+void release_memo_if_idle(SortState& s) {
+  if (s.nesting == 0 && s.holders == 0 && !s.memo.empty()) decltype(s.memo)().swap(s.memo);
+}
+
+struct NestedSort {
+  SortState& s;
+  explicit NestedSort(SortState& state) : s(state) { ++s.nesting; }
+  ~NestedSort() {
+    --s.nesting;
+    release_memo_if_idle(s);
   }
+  NestedSort(const NestedSort&) = delete;
+  NestedSort& operator=(const NestedSort&) = delete;
+};
+
+void sort_trie_entries(Term map, std::vector<Term>& kv) {
   std::vector<Term> unsorted;
   map_entries(map, unsorted);
   std::vector<std::pair<Term, Term>> entries(unsorted.size() / 2);
   for (size_t i = 0; i < entries.size(); ++i) entries[i] = {unsorted[2 * i], unsorted[2 * i + 1]};
   kv.reserve(kv.size() + unsorted.size());
   append_sorted(kv, entries);
+}
+
+// Sorts every trie reachable from `root` into the memo, children first. An
+// explicit-stack post-order walk: a trie is sorted only once everything
+// below it has been visited (its `expanded` entry lies under its children
+// on the stack), so its sort's comparisons, which look only at terms below
+// it, find each trie they reach in the memo. `seen` makes shared subterms
+// cost one visit.
+void sort_bottom_up(Term root, SortState& s) {
+  struct Visit {
+    Term term;
+    bool expanded;  // children visited: sort it now
+  };
+  WorkStack<Visit> todo;
+  std::unordered_set<Term> seen;
+  std::vector<Term> parts;
+  todo.push({root, false});
+  while (!todo.empty()) {
+    const Visit v = todo.pop();
+    if (v.expanded) {
+      std::vector<Term> sorted;
+      sort_trie_entries(v.term, sorted);
+      s.memo.emplace(boxed_ptr(v.term), std::move(sorted));
+      continue;
+    }
+    if (is_immediate(v.term) || !seen.insert(v.term).second) continue;
+    if (is_cons(v.term)) {
+      todo.push({cons_tail(v.term), false});
+      todo.push({cons_head(v.term), false});
+      continue;
+    }
+    const Term* o = boxed_ptr(v.term);
+    const uint64_t n = header_words(o[0]);
+    switch (header_kind(o[0])) {
+      case BoxKind::MapHamt:
+        if (s.memo.contains(o)) break;
+        todo.push({v.term, true});
+        parts.clear();
+        map_entries(v.term, parts);
+        for (const Term t : parts) todo.push({t, false});
+        break;
+      case BoxKind::Closure:  // raw FunctionInfo*, then upvalues
+        for (uint64_t i = 1; i < n; ++i) todo.push({o[1 + i], false});
+        break;
+      case BoxKind::Tuple:
+      case BoxKind::MapFlat:
+        for (uint64_t i = 0; i < n; ++i) todo.push({o[1 + i], false});
+        break;
+      default:  // binaries, big integers: nothing below
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+SortedEntriesMemo::SortedEntriesMemo() { ++t_sort.holders; }
+
+bool sorted_entries_memo_held() { return t_sort.holders != 0; }
+
+SortedEntriesMemo::~SortedEntriesMemo() {
+  SortState& s = t_sort;
+  --s.holders;
+  release_memo_if_idle(s);
+}
+
+void map_sorted_entries(Term map, std::vector<Term>& kv) {
+  const Term* o = boxed_ptr(map);
+  if (header_kind(o[0]) == BoxKind::MapFlat) {
+    kv.insert(kv.end(), o + 1, o + 1 + header_words(o[0]));
+    return;
+  }
+  SortState& s = t_sort;
+  if (!s.memo.empty()) {
+    if (auto it = s.memo.find(o); it != s.memo.end()) {
+      kv.insert(kv.end(), it->second.begin(), it->second.end());
+      return;
+    }
+  }
+  NestedSort nested(s);
+  if (s.nesting > kMaxNestedSorts) {
+    sort_bottom_up(map, s);
+    const std::vector<Term>& sorted = s.memo.at(o);
+    kv.insert(kv.end(), sorted.begin(), sorted.end());
+    return;
+  }
+  if (s.nesting == 1 && s.holders == 0) {  // the outermost sort: nobody asks again
+    sort_trie_entries(map, kv);
+    return;
+  }
+  std::vector<Term> sorted;
+  sort_trie_entries(map, sorted);
+  kv.insert(kv.end(), sorted.begin(), sorted.end());
+  s.memo.emplace(o, std::move(sorted));
 }
 
 void map_for_each_sorted(Term map, const std::function<void(Term key, Term value)>& fn) {

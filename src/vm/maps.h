@@ -45,7 +45,25 @@ Term map_from_pairs(WordAllocator alloc, const Term* kv, size_t n);
 void map_for_each_sorted(Term map, const std::function<void(Term key, Term value)>& fn);
 // Appends k0, v0, k1, v1, ... to `kv`: in storage order / in map key order.
 void map_entries(Term map, std::vector<Term>& kv);
+// Sorting a trie orders its keys, which may be tries to sort in turn: at
+// any nesting depth this takes bounded C stack (nested sorts past a fixed
+// depth switch to an iterative bottom-up sort, docs/terms.md "Comparison").
 void map_sorted_entries(Term map, std::vector<Term>& kv);
+
+// While one of these lives on this thread, map_sorted_entries memoizes the
+// order of every trie it sorts (by address: nothing may collect
+// meanwhile), so a walk that meets the same trie many times, or at
+// many depths, sorts it once. compare and the printer hold one.
+class SortedEntriesMemo;
+// Whether a SortedEntriesMemo lives on this thread.
+bool sorted_entries_memo_held();
+class SortedEntriesMemo {
+ public:
+  SortedEntriesMemo();
+  ~SortedEntriesMemo();
+  SortedEntriesMemo(const SortedEntriesMemo&) = delete;
+  SortedEntriesMemo& operator=(const SortedEntriesMemo&) = delete;
+};
 
 // A trie node's parts (a MapHamt object, whose root node follows its count,
 // or a HamtNode): the datamap word (the nodemap follows), then `pairs`

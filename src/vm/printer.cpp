@@ -128,6 +128,8 @@ void print_value(std::string& out, Term t, const AtomTable& atoms, PrintStack& t
 
 
 void print_term(std::string& out, Term t, const AtomTable& atoms) {
+  // Printing a trie sorts it, and its keys are printed next: sort each once.
+  SortedEntriesMemo memo;
   PrintStack todo;
   todo.push(value(t));
   while (!todo.empty()) {

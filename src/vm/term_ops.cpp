@@ -157,12 +157,33 @@ struct PendingCompare {
 };
 using CompareStack = WorkStack<PendingCompare>;
 
+int compare_step(Term a, Term b, bool exact, CompareStack& todo);
+
+// The rest of a walk that met two tries to order (they are on top of
+// `todo`), holding a SortedEntriesMemo: each trie is then sorted once however
+// often (at whatever depth) the walk meets it, and walks that meet no trie
+// pay nothing for the memo. Returns the walk's answer with `todo` empty, or
+// a non-zero answer.
+[[gnu::noinline]] int finish_holding_memo(CompareStack& todo) {
+  SortedEntriesMemo memo;
+  int c = 0;
+  while (c == 0 && !todo.empty()) {
+    const PendingCompare p = todo.pop();
+    c = compare_step(p.a, p.b, p.exact, todo);
+  }
+  return c;
+}
+
 // Maps: by size, then all keys in map key order (compared in that order:
 // integers before floats at any depth), then the values in that key order.
 // Flat maps store their keys in that order already.
 int compare_maps(Term a, Term b, bool exact, CompareStack& todo) {
   const size_t n = map_size(a);
   if (int c = three_way(n, map_size(b))) return c;
+  if (n > kMapFlatMax && !sorted_entries_memo_held()) [[unlikely]] {
+    todo.push({a, b, exact});  // retried once the memo is held
+    return finish_holding_memo(todo);
+  }
   std::vector<Term> sorted_a, sorted_b;
   const Term* kva = boxed_ptr(a) + 1;
   const Term* kvb = boxed_ptr(b) + 1;

@@ -1,8 +1,11 @@
 // Every term function of the C API, through the env of an embedded VM (the
 // same functions a native calls).
+#include <pthread.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -409,6 +412,75 @@ TEST_F(Terms, Comparison) {
   EXPECT_EQ(lzr_compare(env, LZR_RAISED, one), -1);
   EXPECT_EQ(lzr_compare(env, LZR_RAISED, LZR_RAISED), 0);
   EXPECT_FALSE(lzr_exact_equal(env, LZR_RAISED, one));
+}
+
+// Runs `body` on a thread with a `stack_bytes` C stack.
+void with_small_stack(size_t stack_bytes, const std::function<void()>& body) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, stack_bytes), 0);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&body)), 0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+}
+
+// Maps of more than 16 entries nested as keys of such maps, 1,500 deep:
+// ordering one level's keys orders the level below (two tries of equal
+// size), yet compare, put, iteration and text take bounded C stack.
+TEST_F(Terms, DeeplyNestedMapKeys) {
+  auto ints = [&](int from, int n) {
+    lzr_term m = lzr_map_new(env);
+    for (int i = from; i < from + n; ++i) m = lzr_map_put(env, m, lzr_int(env, i), lzr_int(env, i));
+    return m;
+  };
+  const lzr_term q = ints(200, 18);
+  auto nest = [&](int depth, int seed) {
+    lzr_term acc = ints(seed, 18);
+    for (int level = 1; level <= depth; ++level) {
+      lzr_term m = ints(0, 16);
+      m = lzr_map_put(env, m, acc, lzr_int(env, level));
+      acc = lzr_map_put(env, m, q, lzr_int(env, 0));
+    }
+    return acc;
+  };
+  const lzr_term x = nest(1500, 100), y = nest(1500, 100), w = nest(1500, 101);
+  int cmp_xy = 9, cmp_xw = 9, eq_xy = 0, eq_xw = 1, iterated = 0;
+  lzr_term both = 0;
+  size_t size = 0, text_len = 0, text_len_y = 1;
+  Visited keys{{}, SIZE_MAX, env};
+  char start[17] = {};
+  with_small_stack(512 * 1024, [&] {
+    cmp_xy = lzr_compare(env, x, y);
+    cmp_xw = lzr_compare(env, x, w);
+    eq_xy = lzr_exact_equal(env, x, y);
+    eq_xw = lzr_equal(env, x, w);
+    both = lzr_map_put(env, lzr_map_put(env, lzr_map_new(env), w, lzr_int(env, 2)), x, lzr_int(env, 1));
+    lzr_get_map_size(env, both, &size);
+    iterated = lzr_map_iterate(env, x, visit, &keys);
+    text_len = lzr_to_text(env, x, start, sizeof start);
+    text_len_y = lzr_to_text(env, y, nullptr, 0);
+  });
+  EXPECT_EQ(cmp_xy, 0);
+  EXPECT_EQ(cmp_xw, -1);
+  EXPECT_TRUE(eq_xy);
+  EXPECT_FALSE(eq_xw);
+  EXPECT_EQ(size, 2u);
+  lzr_term v = 0;
+  ASSERT_TRUE(lzr_map_get(env, both, y, &v));  // found through an equal key built apart
+  EXPECT_EQ(text(v), "1");
+  ASSERT_TRUE(iterated);
+  ASSERT_EQ(keys.keys.size(), 18u);
+  EXPECT_EQ(keys.keys[15], "15");
+  EXPECT_EQ(keys.keys[16].substr(0, 16), "%{0 => 0, 1 => 1");  // the level below, before q
+  EXPECT_EQ(keys.keys[17].substr(0, 12), "%{200 => 200");
+  EXPECT_EQ(std::string(start), "%{0 => 0, 1 => 1");
+  EXPECT_GT(text_len, 1500u * 100);
+  EXPECT_EQ(text_len, text_len_y);
 }
 
 TEST_F(Terms, TextIsSnprintfLike) {

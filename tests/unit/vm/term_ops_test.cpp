@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "vm/function_info.h"
@@ -25,6 +28,22 @@ Term make_closure(Heap& heap, const FunctionInfo& info, std::vector<Term> upvals
 }
 
 int sign(int c) { return (c > 0) - (c < 0); }
+
+// Runs `body` on a thread with a `stack_bytes` C stack: a walk that recursed
+// once per level of nesting would overflow it (and crash the test).
+void with_small_stack(size_t stack_bytes, const std::function<void()>& body) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, stack_bytes), 0);
+  pthread_t thread;
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&body)), 0);
+  ASSERT_EQ(pthread_join(thread, nullptr), 0);
+  pthread_attr_destroy(&attr);
+}
 
 class TermOps : public ::testing::Test, public Terms {
  protected:
@@ -273,6 +292,98 @@ TEST_F(TermOps, DeepNestingUsesNoCStack) {
   }
   EXPECT_TRUE(exact_equal(ta, tb));
   EXPECT_EQ(compare(ta, tb), 0);
+}
+
+// Tries nested as keys of tries: level L is the 16 keys 0..15 plus the
+// level below and `q` (two tries of 18 entries), so ordering level L's keys
+// orders level L-1's, down to the bottom: 18 keys from `seed`.
+class NestedTries : public TermOps {
+ protected:
+  Term q = kNil;
+  void SetUp() override {
+    TermOps::SetUp();
+    q = ints(200, 18);
+  }
+  Term ints(int from, int n) {
+    std::vector<Term> kv;
+    for (int i = from; i < from + n; ++i) kv.insert(kv.end(), {I(i), I(i)});
+    return map(kv);
+  }
+  Term nest(int depth, int seed) {
+    Term acc = ints(seed, 18);
+    for (int level = 1; level <= depth; ++level) {
+      std::vector<Term> kv;
+      for (int i = 0; i < 16; ++i) kv.insert(kv.end(), {I(i), I(i)});
+      kv.insert(kv.end(), {acc, I(level), q, I(0)});
+      acc = map(kv);
+    }
+    return acc;
+  }
+};
+
+TEST_F(NestedTries, OrderIsTheSameAtEveryDepth) {
+  // Around the depth where nested sorts switch to the bottom-up sort.
+  for (int depth : {0, 1, 2, 23, 24, 25, 26, 60}) {
+    SCOPED_TRACE(depth);
+    const Term x = nest(depth, 100), y = nest(depth, 100), w = nest(depth, 101);
+    EXPECT_EQ(compare(x, y), 0);
+    EXPECT_EQ(compare_exact(x, y), 0);
+    EXPECT_LT(compare(x, w), 0);
+    EXPECT_GT(compare_exact(w, x), 0);
+    EXPECT_TRUE(exact_equal(x, y));
+    EXPECT_FALSE(equal(x, w));
+    EXPECT_EQ(hash_term(x), hash_term(y));
+    // A small map and a trie holding both order them the same way.
+    const Term small = map({w, atom("w"), x, atom("x")});
+    ASSERT_EQ(box_kind(small), BoxKind::MapFlat);
+    EXPECT_EQ(boxed_ptr(small)[1], x);
+    std::vector<Term> kv = {w, atom("w"), x, atom("x")};
+    for (int i = 0; i < 20; ++i) kv.insert(kv.end(), {I(1000 + i), I(i)});
+    std::vector<Term> sorted;
+    map_sorted_entries(map(kv), sorted);
+    ASSERT_EQ(sorted.size(), 44u);
+    EXPECT_EQ(sorted[40], x);
+    EXPECT_EQ(sorted[42], w);
+    EXPECT_EQ(str(x), str(y));
+  }
+}
+
+TEST_F(NestedTries, DeepNestingUsesBoundedCStack) {
+  constexpr int kDepth = 1500;
+  const Term x = nest(kDepth, 100), y = nest(kDepth, 100), w = nest(kDepth, 101);
+  Term put_result = kNil;
+  std::string printed_x, printed_y;
+  int cmp_xy = 9, cmp_xw = 9, cmp_wx = 9;
+  bool eq_xy = false, eq_xw = true;
+  uint32_t hx = 0, hy = 1;
+  // 512 KiB: ample for bounded walks (also under ASan), far below the
+  // ~1 KiB per level a recursive sort needs.
+  with_small_stack(512 * 1024, [&] {
+    cmp_xy = compare_exact(x, y);
+    cmp_xw = compare(x, w);
+    cmp_wx = compare(w, x);
+    eq_xy = exact_equal(x, y);
+    eq_xw = equal(x, w);
+    hx = hash_term(x);
+    hy = hash_term(y);
+    // Putting W into a small map holding X orders W against X.
+    put_result = map_put(heap, map({x, atom("x")}), w, atom("w"));
+    printed_x = str(x);
+    printed_y = str(y);
+  });
+  EXPECT_EQ(cmp_xy, 0);
+  EXPECT_LT(cmp_xw, 0);
+  EXPECT_GT(cmp_wx, 0);
+  EXPECT_TRUE(eq_xy);
+  EXPECT_FALSE(eq_xw);
+  EXPECT_EQ(hx, hy);
+  ASSERT_EQ(map_size(put_result), 2u);
+  EXPECT_EQ(boxed_ptr(put_result)[1], x);
+  EXPECT_EQ(boxed_ptr(put_result)[3], w);
+  EXPECT_EQ(printed_x, printed_y);
+  EXPECT_EQ(printed_x.substr(0, 16), "%{0 => 0, 1 => 1");
+  // Every level prints its 16 small keys; the bottom prints 100 => 100.
+  EXPECT_NE(printed_x.find("%{100 => 100, 101 => 101"), std::string::npos);
 }
 
 TEST_F(TermOps, LongListsCompareIteratively) {
