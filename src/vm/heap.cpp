@@ -315,7 +315,7 @@ void Heap::collect(const GcRoots& roots) {
   // nursery full of short-lived data promotes little of it).
   const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
   const bool due = old_words() + expected > old_limit_words_;
-  if (!fits || due || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
+  if (!fits || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
   // that appended region is scanned (old objects point only to old ones).
@@ -333,9 +333,34 @@ void Heap::collect(const GcRoots& roots) {
   note_peak(held_words());
   size_nursery(survivors, roots.stack.size());
   reset_nursery();
-  stats_.collections++;
   stats_.words_copied += survivors;
+  if (due) {
+    // The major collection holds its from-space and the copy at once.
+    // With the young survivors promoted, that from-space is the old
+    // generation alone, and the empty nursery's pages can go back to the
+    // OS for the copy: the peak is the old generation plus the live data,
+    // not that plus a full nursery (docs/terms.md, "Heap and GC").
+    release_nursery_pages();
+    return collect_major(roots);
+  }
+  stats_.collections++;
   gc_requested_ = stress_;
+}
+
+// Only called on an empty young generation (right after reset_nursery):
+// its one block's pages are dropped (they read as zeros when touched again)
+// and so is the spare block, which is only a cache of touched pages.
+void Heap::release_nursery_pages() {
+  Block& nursery = blocks_[num_blocks_ - 1];
+  if (nursery.reserved >= kMmapMinWords) {
+    ::madvise(nursery.start, mapped_bytes(nursery.reserved), MADV_DONTNEED);
+    nursery.limit = nursery.start;  // holds nothing until reset_nursery
+    sync_end();
+  }
+  if (spare_.start) {
+    free_block(spare_);
+    spare_ = {};
+  }
 }
 
 void Heap::collect_major(const GcRoots& roots) {
