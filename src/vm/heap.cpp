@@ -315,7 +315,17 @@ void Heap::collect(const GcRoots& roots) {
   // nursery full of short-lived data promotes little of it).
   const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
   const bool due = old_words() + expected > old_limit_words_;
-  if (!fits || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
+  // A major collection holds its from-space and its copy at once. When the
+  // old generation is large next to the nursery, the young survivors are
+  // promoted first, so that the from-space is the old generation alone and
+  // the emptied nursery's pages can go back to the OS during the copy: the
+  // peak is then the old generation plus the live data, without a full
+  // nursery (docs/terms.md, "Heap and GC"). With a small old generation
+  // (frequent major collections of little data) the nursery's pages are
+  // worth more than that: refaulting them each time would cost more than
+  // the copy.
+  const bool promote_first = due && old_words() >= 4 * nursery_words_;
+  if (!fits || (due && !promote_first) || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
   // that appended region is scanned (old objects point only to old ones).
@@ -329,20 +339,18 @@ void Heap::collect(const GcRoots& roots) {
   old_.top = copier.top();
 
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
-  survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
-  note_peak(held_words());
-  size_nursery(survivors, roots.stack.size());
-  reset_nursery();
   stats_.words_copied += survivors;
-  if (due) {
-    // The major collection holds its from-space and the copy at once.
-    // With the young survivors promoted, that from-space is the old
-    // generation alone, and the empty nursery's pages can go back to the
-    // OS for the copy: the peak is the old generation plus the live data,
-    // not that plus a full nursery (docs/terms.md, "Heap and GC").
+  note_peak(held_words());
+  if (promote_first) {
+    // The nursery keeps its size and the survival rate its value, as for a
+    // major collection of young and old together: the schedule is the same.
+    reset_nursery();
     release_nursery_pages();
     return collect_major(roots);
   }
+  survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
+  size_nursery(survivors, roots.stack.size());
+  reset_nursery();
   stats_.collections++;
   gc_requested_ = stress_;
 }
