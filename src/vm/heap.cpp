@@ -382,7 +382,17 @@ void Heap::collect(const GcRoots& roots) {
   const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
   // With a maximum heap, a full collection decides whether the data fits.
   const bool due = old_words() + expected > old_limit_words_ || (max_words_ && old_words() + young > max_words_);
-  if (!fits || due || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
+  // A major collection holds its from-space and its copy at once. When the
+  // old generation is large next to the nursery, the young survivors are
+  // promoted first, so that the from-space is the old generation alone and
+  // the emptied nursery's pages can go back to the OS during the copy: the
+  // peak is then the old generation plus the live data, without a full
+  // nursery (docs/terms.md, "Heap and GC"). With a small old generation
+  // (frequent major collections of little data) the nursery's pages are
+  // worth more than that: refaulting them each time would cost more than
+  // the copy.
+  const bool promote_first = due && old_words() >= 4 * nursery_words_;
+  if (!fits || (due && !promote_first) || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
   // that appended region is scanned (old objects point only to old ones).
@@ -396,13 +406,36 @@ void Heap::collect(const GcRoots& roots) {
   old_.top = copier.top();
 
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
-  survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
+  stats_.words_copied += survivors;
   note_peak(held_words());
+  if (promote_first) {
+    // The nursery keeps its size and the survival rate its value, as for a
+    // major collection of young and old together: the schedule is the same.
+    reset_nursery();
+    release_nursery_pages();
+    return collect_major(roots);
+  }
+  survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
   size_nursery(survivors, roots.stack.size());
   reset_nursery();
   stats_.collections++;
-  stats_.words_copied += survivors;
   gc_requested_ = stress_;
+}
+
+// Only called on an empty young generation (right after reset_nursery):
+// its one block's pages are dropped (they read as zeros when touched again)
+// and so is the spare block, which is only a cache of touched pages.
+void Heap::release_nursery_pages() {
+  Block& nursery = blocks_[num_blocks_ - 1];
+  if (nursery.reserved >= kMmapMinWords) {
+    ::madvise(nursery.start, mapped_bytes(nursery.reserved), MADV_DONTNEED);
+    nursery.limit = nursery.start;  // holds nothing until reset_nursery
+    sync_end();
+  }
+  if (spare_.start) {
+    free_block(spare_);
+    spare_ = {};
+  }
 }
 
 void Heap::collect_major(const GcRoots& roots) {

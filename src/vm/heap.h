@@ -167,6 +167,7 @@ class Heap {
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
   void reset_nursery();
+  void release_nursery_pages();
   void size_nursery(size_t survivors, size_t stack_words);
   static void free_block(const Block& b);
   void grow_block_list();

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <vector>
@@ -365,6 +367,42 @@ TEST(Heap, ShortLivedYoungDataDoesNotForceAMajorCollection) {
   heap.collect(x_roots(x, 0b111));
   EXPECT_GT(heap.stats().major_collections, majors);
   EXPECT_EQ(list_length(x[2]), 30000);
+}
+
+// A due major collection first promotes the young survivors, then gives the
+// nursery's pages back to the OS before it copies the old generation: the
+// copy's peak is the old generation and the live data, without a nursery.
+// Right after it, the (reused) nursery block has no resident page, though
+// every collection before filled it.
+TEST(Heap, MajorCollectionReleasesTheNurseryPagesBeforeItCopies) {
+  Heap heap(16 * 1024);  // a nursery block large enough to be mmap'd
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 20000);  // 40K live words
+  heap.collect_major(x_roots(x, 1));
+  const uint64_t majors = heap.stats().major_collections;
+  const uint64_t collections = heap.stats().collections;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  int rounds = 0;
+  while (heap.stats().major_collections == majors) {
+    ASSERT_LT(++rounds, 100) << "no major collection came";
+    count_list(heap, 5000);          // 10K words of garbage, written
+    x[1] = count_list(heap, 1500);   // 3K words promoted, dead the round after
+    const size_t nursery = heap.nursery_words();
+    heap.collect(x_roots(x, 0b11));
+    ASSERT_EQ(heap.nursery_words(), nursery) << "the test needs the nursery block to be reused";
+  }
+  EXPECT_EQ(heap.stats().collections, collections + rounds) << "promotion and copy count as one collection";
+  EXPECT_EQ(heap.old_words(), 40000u + 3000u);
+  EXPECT_EQ(list_length(x[0]), 20000);
+  EXPECT_EQ(list_length(x[1]), 1500);
+  // The next allocation starts the nursery block; nothing has written it.
+  auto* start = reinterpret_cast<unsigned char*>(heap.alloc(1));
+  ASSERT_EQ(reinterpret_cast<uintptr_t>(start) % page, 0u);
+  const size_t pages = heap.nursery_words() * sizeof(Term) / page;
+  std::vector<unsigned char> resident(pages);
+  ASSERT_EQ(mincore(start, pages * page, resident.data()), 0);
+  for (size_t i = 0; i < pages; ++i) EXPECT_EQ(resident[i] & 1, 0) << "page " << i << " of the nursery is resident";
 }
 
 TEST(Heap, MajorCollectionKeepsTheNurserySize) {
