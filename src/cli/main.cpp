@@ -2,8 +2,12 @@
 // file (commands.h); this file only parses, maps errors to exit codes (0 ok,
 // 1 bad input or failed program, 2 usage) and checks that standard output
 // was written.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <new>
 
@@ -47,6 +51,38 @@ int run_command(int argc, char** argv) {
 }
 
 }  // namespace
+
+// With almost no memory left the C++ runtime cannot allocate the exception
+// object for a std::bad_alloc (its emergency pool is allocated at start-up
+// and may have been refused too), and it calls std::terminate with no
+// exception active. That is running out of memory, not a bug: one line and
+// status 1 like every other out-of-memory error. Anything else that reaches
+// terminate is a bug and still aborts.
+[[noreturn]] static void on_terminate() {
+  std::exception_ptr active = std::current_exception();
+  bool out_of_memory = !active;
+  if (active) {
+    try {
+      std::rethrow_exception(active);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    } catch (...) {
+    }
+  }
+  if (out_of_memory) {
+    std::fflush(stdout);
+    static const char kLine[] = "lzr: error: out of memory (the C++ runtime could not allocate an exception)\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+    (void)ignored;
+    std::_Exit(1);
+  }
+  std::abort();
+}
+
+// Installed before every other static initializer (priority 101, the
+// first one programs may use): under a tight address-space limit the first
+// allocation can fail during static initialization already.
+[[gnu::constructor(101)]] static void install_terminate_handler() { std::set_terminate(on_terminate); }
 
 int main(int argc, char** argv) {
   int status = run_command(argc, argv);

@@ -819,8 +819,8 @@ TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
     for (const std::string& prog : operand_kind_programs("size", c.term)) expect(prog, c.size);
     for (const std::string& prog : operand_kind_programs("type", c.term)) expect(prog, c.type);
   }
-  expect("func main/0\n  fn x1, f/0\n  type x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", ":function");
-  expect("func main/0\n  fn x1, f/0\n  size x0, x1\n  ret x0\nfunc f/0\n  ret x0\n", "error: :badarg");
+  expect("func main/0\n  fn x1, f/0\n  type x0, x1\n  ret x0\nfunc f/0\n  loadi x0, 0\n  ret x0\n", ":function");
+  expect("func main/0\n  fn x1, f/0\n  size x0, x1\n  ret x0\nfunc f/0\n  loadi x0, 0\n  ret x0\n", "error: :badarg");
 }
 
 // Divisors and atoms held in registers loaded once (known_operands.cpp's
@@ -882,21 +882,24 @@ TEST_F(AsmEngine, ComparesWithAtomsInRegisters) {
 }
 
 // A safe point may set a register outside the instruction's live mask to
-// []: after it nothing is known about that register, so under GC stress
-// both engines see [] (and divide by it) where a stale constant would not.
+// []. The verifier rejects any read of such a register (it is not defined
+// there), so the known-operand pass, which forgets those registers, is never
+// the only guard: a constant kept in the mask stays usable on both engines,
+// normally and under GC stress.
 TEST_F(AsmEngine, SafePointsForgetRegistersOutsideTheirMask) {
-  const std::string src =
+  const std::string reads_forgotten =
       "func main/0\n  loadi x1, 3\n  loadc x2, :k\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n"
       "  eq x2, x4, nil\n  div x0, x0, x1\n  ret x0\nnil:\n  loadc x0, :forgotten\n  ret x0\n";
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
-    EXPECT_EQ(run(src, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
-    EXPECT_EQ(run(src, engine, true, size_t{1} << 20).value, ":forgotten") << engine_name(engine);
+    const std::string value = run(reads_forgotten, engine, false, size_t{1} << 20).value;
+    EXPECT_NE(value.find("x2 is read but not defined on every path here (defined: x0, x3)"), std::string::npos)
+        << engine_name(engine) << ": " << value;
   }
   const std::string divides =
-      "func main/0\n  loadi x1, 3\n  loadi x0, 7\n  tuple x3, {x0} live=0x1\n  div x0, x0, x1\n  ret x0\n";
+      "func main/0\n  loadi x1, 3\n  loadi x0, 7\n  tuple x3, {x0} live=0x3\n  div x0, x0, x1\n  ret x0\n";
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
     EXPECT_EQ(run(divides, engine, false, size_t{1} << 20).value, "2") << engine_name(engine);
-    EXPECT_EQ(run(divides, engine, true, size_t{1} << 20).value, "error: :badarith") << engine_name(engine);
+    EXPECT_EQ(run(divides, engine, true, size_t{1} << 20).value, "2") << engine_name(engine);
   }
 }
 
@@ -997,7 +1000,7 @@ TEST_F(AsmEngine, KnownIndexesAndConstantsInRegisters) {
   for (const Arith& c : ariths) {
     // The constant in x9, loaded once, read in a loop body (the head is
     // reached from two places).
-    expect("func main/0\n  load x9, " + c.k + "\n  load x1, " + c.b + "\n  loadi x2, 0\nhead:\n  loadi x3, 1\n  eq x2, x3, done\n  " + c.op +
+    expect("func main/0\n  load x9, " + c.k + "\n  load x1, " + c.b + "\n  loadi x2, 0\n  loadi x0, 0\nhead:\n  loadi x3, 1\n  eq x2, x3, done\n  " + c.op +
                " x0, x1, x9\n  mov x2, x3\n  jmp head\ndone:\n  ret x0\n",
            c.want);
   }
