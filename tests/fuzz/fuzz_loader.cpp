@@ -8,7 +8,6 @@
 // byte for byte, and a verified module's instructions tile its functions.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -79,27 +78,8 @@ void load_input(std::string_view bytes) {
 }  // namespace lzr::fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* dir = std::getenv("LZR_FUZZ_WRITE_SEEDS");
-  if (!dir) return 0;
-  int written = 0;
-  for (const auto& [name, bytes] : lzr::fuzz::seed_modules()) {
-    // A seed the loader rejects would only teach the fuzzer the first error.
-    lzr::LoadError err;
-    auto m = lzr::read_module(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name, err);
-    if (!m || !lzr::verify_module(*m, name, err)) {
-      std::fprintf(stderr, "seed module is invalid: %s\n", err.message.c_str());
-      std::exit(1);
-    }
-    std::ofstream out(std::string(dir) + "/" + name + ".lzr", std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) {
-      std::fprintf(stderr, "cannot write seed %s/%s.lzr\n", dir, name.c_str());
-      std::exit(1);
-    }
-    ++written;
-  }
-  std::printf("wrote %d seed modules to %s\n", written, dir);
-  std::exit(0);
+  if (const char* dir = std::getenv("LZR_FUZZ_WRITE_SEEDS")) lzr::fuzz::write_seed_modules_and_exit(dir);
+  return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

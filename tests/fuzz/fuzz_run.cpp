@@ -24,7 +24,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -188,23 +187,9 @@ void run_input(std::string_view bytes) {
 }  // namespace lzr::fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* dir = std::getenv("LZR_FUZZ_WRITE_SEEDS");
-  if (!dir) {
-    std::atexit(lzr::fuzz::print_counts);
-    return 0;
-  }
-  int written = 0;
-  for (const auto& [name, bytes] : lzr::fuzz::seed_modules()) {
-    std::ofstream out(std::string(dir) + "/" + name + ".lzr", std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) {
-      std::fprintf(stderr, "cannot write seed %s/%s.lzr\n", dir, name.c_str());
-      std::exit(1);
-    }
-    ++written;
-  }
-  std::printf("wrote %d seed modules to %s\n", written, dir);
-  std::exit(0);
+  if (const char* dir = std::getenv("LZR_FUZZ_WRITE_SEEDS")) lzr::fuzz::write_seed_modules_and_exit(dir);
+  std::atexit(lzr::fuzz::print_counts);
+  return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -3,6 +3,13 @@
 // the reader and the verifier.
 #include "seed_modules.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+
+#include "format/module_file.h"
+#include "format/verifier.h"
 #include "module_builder.h"
 
 namespace lzr::fuzz {
@@ -160,6 +167,27 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"catches", catches()},
       {"native", native()},
   };
+}
+
+void write_seed_modules_and_exit(const char* dir) {
+  int written = 0;
+  for (const auto& [name, bytes] : seed_modules()) {
+    LoadError err;
+    auto m = read_module(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name, err);
+    if (!m || !verify_module(*m, name, err)) {
+      std::fprintf(stderr, "seed module is invalid: %s\n", err.message.c_str());
+      std::exit(1);
+    }
+    std::ofstream out(std::string(dir) + "/" + name + ".lzr", std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      std::fprintf(stderr, "cannot write seed %s/%s.lzr\n", dir, name.c_str());
+      std::exit(1);
+    }
+    ++written;
+  }
+  std::printf("wrote %d seed modules to %s\n", written, dir);
+  std::exit(0);
 }
 
 }  // namespace lzr::fuzz
