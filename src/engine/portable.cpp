@@ -330,14 +330,23 @@ L_ne_atom:
 #undef LZR_COMPARE_XX
 
 // Arithmetic may build a big integer: a safe point after it keeps every X
-// register (these instructions have no regmask).
+// register (these instructions have no regmask). Only a big result is
+// allocated (floats and small integers are immediates), so only then is the
+// safe point taken: a collection requested by anything else waits for the
+// next allocating instruction, as on the asm engine. Under GC stress a safe
+// point after every small-integer step would scan the whole stack at each
+// one (quadratic in recursion depth).
+#define BIG_RESULT_GC_POINT(dst)                      \
+  do {                                                \
+    if (LZR_UNLIKELY(is_boxed(OPND(dst)))) GC_POINT(~0u, dst); \
+  } while (0)
 L_not_:
   STORE(OPND(pc->a), op_not(p, OPND(pc->b)));
-  GC_POINT(~0u, pc->a);
+  BIG_RESULT_GC_POINT(pc->a);
   NEXT();
 L_neg:
   STORE(OPND(pc->a), op_neg(p, OPND(pc->b)));
-  GC_POINT(~0u, pc->a);
+  BIG_RESULT_GC_POINT(pc->a);
   NEXT();
 L_type:
   OPND(pc->a) = op_type(OPND(pc->b));
@@ -349,7 +358,7 @@ L_size:
 #define LZR_ARITH(name, aop)                                           \
   L_##name:                                                            \
   STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \
-  GC_POINT(~0u, pc->a);                                                \
+  BIG_RESULT_GC_POINT(pc->a);                                          \
   NEXT();
   LZR_KIND_VARIANTS_ADD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(add, Add)
@@ -388,7 +397,7 @@ L_mod_k:
       NEXT();                                                              \
     }                                                                      \
     STORE(X[pc->a], arith(p, ArithOp::aop, a, b));                         \
-    GC_POINT(~0u, pc->a);                                                  \
+    if (LZR_UNLIKELY(is_boxed(X[pc->a]))) GC_POINT(~0u, pc->a);            \
     NEXT();                                                                \
   }
 L_add_xk:  // known-operand forms: c holds the constant
@@ -437,6 +446,7 @@ done:
 #undef DISPATCH
 #undef NEXT
 #undef STORE
+#undef BIG_RESULT_GC_POINT
 #undef GC_POINT
 #undef ENTER
 }
