@@ -39,6 +39,12 @@ void register_builtins(VM& vm) {
   register_binary(vm);
   register_collections(vm);
   register_numbers(vm);
+  // The standard library's natives (docs/builtins.md, "The library").
+  register_lib_list(vm);
+  register_lib_map(vm);
+  register_lib_text(vm);
+  register_lib_numbers(vm);
+  register_lib_tuple(vm);
 }
 
 }  // namespace lzr
