@@ -804,16 +804,15 @@ Module* find_or_add_named(LoadSession& s, std::string_view name, std::vector<Pen
 }
 
 // A built-in module lacks a function a call names: its library file, if the
-// search path has one, extends it (once). Returns the extended module, or
+// search path has one, extends it (an extended module is no longer
+// `builtin`, so this happens once). Returns the extended module, or
 // nullptr: with `err` set when the library file is bad, else when there is
-// none.
+// none (looked for again next time: a host may add folders).
 Module* add_library_of(LoadSession& s, Module& builtin, std::vector<PendingCall>& pending, LoadError& err) {
-  if (builtin.library_searched) return nullptr;
   bool found;
   s.extending = &builtin;
   Module* m = add_from_search_path(s, builtin.name, pending, found, err);
   s.extending = nullptr;
-  if (!found) builtin.library_searched = true;
   return m;
 }
 
@@ -922,6 +921,12 @@ Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& lab
   return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) -> Module* {
     auto f = read_module(bytes, label, err);
     return f ? add_parsed(s, *f, label, pending, err) : nullptr;
+  });
+}
+
+Module* load_library_of(VM& vm, Module& builtin, LoadError& err) {
+  return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) {
+    return add_library_of(s, builtin, pending, err);
   });
 }
 

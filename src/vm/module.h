@@ -34,7 +34,6 @@ struct Module {
   // module owns the built-in one in `base` (calls bound to its natives stay
   // valid) and lists copies of those natives after its own functions.
   bool builtin = false;
-  bool library_searched = false;    // built-in: its library file was looked for and not found
   std::unique_ptr<Module> base;     // library module: the built-in module it extends
 
   // The line table (docs/bytecode.md): from `word` on, code is on `line`.
