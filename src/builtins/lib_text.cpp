@@ -242,14 +242,18 @@ Term s_pad(lzr_env* env, const Term* a, unsigned argc) {
   }
   const size_t chars = starts.size() - 1;
   if (static_cast<uint64_t>(width) <= chars) return a[0];
+  const std::string_view text = bytes_of(a[0]);
   const uint64_t extra = static_cast<uint64_t>(width) - chars;
-  if (extra > (uint64_t{1} << 32)) return fail(env, kAtom_system_limit);
-  std::string out;
-  out.reserve(bytes_of(a[0]).size() + extra * pad.size());
-  if (!Leading) out += bytes_of(a[0]);
-  for (uint64_t i = 0; i < extra; ++i) out += pad;
-  if (Leading) out += bytes_of(a[0]);
-  return binary_of(env, out);
+  if (extra > (kMaxBinaryBytes - text.size()) / pad.size()) return fail(env, kAtom_system_limit);
+  const size_t size = text.size() + static_cast<size_t>(extra) * pad.size();
+  Term* p = alloc_result(env, binary_alloc_words(size));  // refused before anything is written
+  if (!p) return kRaised;
+  uint8_t* data;
+  const Term out = init_binary(p, size, data);
+  if (!Leading) data = std::copy(text.begin(), text.end(), data);
+  for (uint64_t i = 0; i < extra; ++i) data = std::copy(pad.begin(), pad.end(), data);
+  if (Leading) std::copy(text.begin(), text.end(), data);
+  return out;
 }
 
 constexpr BuiltinFn kString[] = {
