@@ -63,7 +63,9 @@ Term i_pow(lzr_env* env, const Term* a, unsigned) {
     return make_int(bigint_limbs(a[1])[0] & 1 ? -1 : 1);
   }
   uint64_t e = static_cast<uint64_t>(int_value(a[1]));
-  if (!trivial && e > (uint64_t{1} << 27)) return fail(env, kAtom_system_limit);  // |base| >= 2: past 2^26 bits
+  // |Base| >= 2^(bits-1), so |Base^Exp| >= 2^(Exp (bits-1)): past the limit
+  // (|v| < 2^(2^26)) from there, said before any multiplication.
+  if (!trivial && e > (kMaxIntegerBits - 1) / (integer_bit_length(base) - 1)) return fail(env, kAtom_system_limit);
   Term result = make_int(1), square = base;
   while (e > 0) {
     if (e & 1) {

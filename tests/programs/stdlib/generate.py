@@ -312,6 +312,7 @@ NUMBERS = [
     ("integer.pow/2", ["2.0", "2"], E_BADARG),
     ("integer.pow/2", ["2", "100000000000000000000"], E_LIMIT),
     ("integer.pow/2", ["2", "67108864"], E_LIMIT),
+    ("integer.pow/2", ["3", "67108864"], E_LIMIT),
     ("binary.from_integer/2", ["255", "16"], '"FF"'),
     ("binary.to_integer/2", ['"-zz"', "36"], "-1295"),
     ("float.format/2", ["3.14159", "2"], '"3.14"'),
