@@ -196,6 +196,14 @@ lzr_status lzr_vm_call(lzr_vm* vm, const char* module, const char* function, con
     if (!m) return vm->fail(LZR_LOAD_ERROR, err.message);
     auto atom = vm->vm.atoms.find(function);
     const FunctionInfo* fn = atom ? m->find(*atom, nargs) : nullptr;
+    if (!fn && m->builtin) {  // as a call in a module: the built-in module's library (docs/builtins.md)
+      if (Module* library = load_library_of(vm->vm, *m, err)) {
+        atom = vm->vm.atoms.find(function);  // the library may be the first to name it
+        fn = atom ? library->find(*atom, nargs) : nullptr;
+      } else if (!err.message.empty()) {
+        return vm->fail(LZR_LOAD_ERROR, err.message);
+      }
+    }
     if (!fn) return vm->fail(LZR_UNDEFINED, "undefined function " + name);
     if (fn->upvals > 0) return vm->fail(LZR_BAD_CALL, "lzr_vm_call " + name + ": the function needs a closure (upvals > 0)");
 

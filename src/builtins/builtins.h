@@ -52,5 +52,11 @@ void register_kernel(VM& vm);
 void register_binary(VM& vm);
 void register_collections(VM& vm);  // list, tuple, map
 void register_numbers(VM& vm);      // float, atom
+// The standard library's natives (its bytecode part is lib/*.lzs).
+void register_lib_list(VM& vm);     // list
+void register_lib_map(VM& vm);      // map
+void register_lib_text(VM& vm);     // string
+void register_lib_numbers(VM& vm);  // integer, float.format, function
+void register_lib_tuple(VM& vm);    // tuple
 
 }  // namespace lzr

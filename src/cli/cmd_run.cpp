@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,19 @@ size_t parse_heap_size(const std::string& text) {
   return static_cast<size_t>((n << shift) / sizeof(Term));
 }
 
+// The standard library's folder (docs/builtins.md, "The library"): the
+// first of <dir of lzr>/../lib/lazer (an installed lzr in <prefix>/bin) and
+// <dir of lzr>/lib/lazer (a build tree) that is a folder.
+std::optional<std::string> default_library_dir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return std::nullopt;
+  for (const auto& dir : {exe.parent_path().parent_path() / "lib" / "lazer", exe.parent_path() / "lib" / "lazer"}) {
+    if (std::filesystem::is_directory(dir, ec)) return dir.lexically_normal().string();
+  }
+  return std::nullopt;
+}
+
 void run(const RunOptions& o) {
   EngineKind engine = default_engine();
   if (!o.engine.empty()) {
@@ -107,6 +121,7 @@ void run(const RunOptions& o) {
   std::filesystem::path file(o.file);
   vm.search_path.push_back(file.has_parent_path() ? file.parent_path().string() : ".");
   for (auto& dir : path_list(std::getenv("LZR_PATH"))) vm.search_path.push_back(dir);
+  if (auto lib = default_library_dir()) vm.search_path.push_back(*lib);
   vm.native_path = native_path(o.native_path);
 
   auto t0 = std::chrono::steady_clock::now();
@@ -178,6 +193,10 @@ void add_run_command(CLI::App& app) {
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".
   cmd->prefix_command();
   cmd->footer("Arguments after FILE are passed to main/1 as a list of binaries.\n"
+              "Modules are searched for (NAME.lzr, then NAME.lzs) in FILE's folder, then in each LZR_PATH folder,\n"
+              "then in the standard library folder: the first of <dir of lzr>/../lib/lazer and <dir of lzr>/lib/lazer\n"
+              "that exists. A call to a built-in module's function that no native provides (list.sort/2) loads\n"
+              "that module's library file from the same path, so a folder earlier in it overrides the library.\n"
               "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_NATIVE_PATH (folders native\n"
               "libraries may come from, ':'-separated), LZR_GC_STRESS=1.");
   cmd->callback([opts, cmd] {

@@ -35,6 +35,9 @@ struct PendingCall {
 struct LoadSession {
   VM& vm;
   std::vector<Term> added;
+  // The built-in module whose library file is being read (add_library_of):
+  // only that file may define a module of a built-in module's name.
+  const Module* extending = nullptr;
 };
 
 std::string word_error(std::string_view file, uint32_t word, const std::string& what) {
@@ -628,12 +631,35 @@ Module* load_native(LoadSession& s, const ModuleFile& f, const std::string& labe
   return added;
 }
 
+// A library module extends the built-in module of its name (docs/builtins.md,
+// "Where a call goes"): the built-in's natives are listed after the
+// library's own functions, and the library owns the built-in module so that
+// calls already bound to its natives stay valid. A library function with a
+// native's name and arity is an error: a call would be ambiguous.
+bool extend_builtin(LoadSession& s, Module& m, const std::string& label, LoadError& err) {
+  for (const FunctionInfo& native : s.vm.find_module(m.name_atom)->functions) {
+    if (m.find(native.name_atom, native.arity)) {
+      err.message = printable_path(label) + ": module " + printable(m.name) + " defines " +
+                    printable(s.vm.atoms.text(native.name_atom)) + "/" + std::to_string(native.arity) +
+                    ", which is a built-in function of that module";
+      return false;
+    }
+  }
+  m.base = s.vm.take_module(m.name_atom);
+  for (const FunctionInfo& native : m.base->functions) {
+    FunctionInfo& fi = m.functions.emplace_back(native);
+    fi.module = &m;
+  }
+  return true;
+}
+
 Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label, std::vector<PendingCall>& calls,
                    LoadError& err) {
   auto m = std::make_unique<Module>();
   m->file = label;
   m->name = f.name();
-  if (s.vm.find_module(s.vm.atom(m->name))) {
+  const Module* existing = s.vm.find_module(s.vm.atom(m->name));
+  if (existing && existing != s.extending) {
     err.message = printable_path(label) + ": module " + printable(m->name) + " is already loaded";
     return nullptr;
   }
@@ -668,6 +694,7 @@ Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label
   specialise_known_operands(*m);
   pick_kind_variants(*m);
   fuse_pairs(*m);
+  if (existing && !extend_builtin(s, *m, label, err)) return nullptr;
   Module* added = s.vm.add_module(std::move(m));
   s.added.push_back(added->name_atom);
   calls = std::move(pending);  // link() binds them
@@ -713,15 +740,13 @@ std::optional<std::string> unsafe_module_name(std::string_view name) {
   return std::nullopt;
 }
 
-// The module `name`: loaded already, or found on the search path and added
-// (its own calls left in `pending`).
-Module* find_or_add_named(LoadSession& s, std::string_view name, std::vector<PendingCall>& pending, LoadError& err) {
-  if (auto atom = s.vm.atoms.find(name))
-    if (Module* m = s.vm.find_module(*atom)) return m;
-  if (auto why = unsafe_module_name(name)) {
-    err.message = "module name " + printable(name) + " " + *why + ", so no module file can have it";
-    return nullptr;
-  }
+// The file of module `name` on the search path (NAME.lzr, then NAME.lzs, in
+// each folder in order), read and added (its own calls left in `pending`).
+// Sets `found` to false, and returns nullptr without an error, when no
+// folder has one.
+Module* add_from_search_path(LoadSession& s, std::string_view name, std::vector<PendingCall>& pending, bool& found,
+                             LoadError& err) {
+  found = true;
   for (const std::string& dir : s.vm.search_path) {
     for (const char* ext : {".lzr", ".lzs"}) {
       const std::string path = (fs::path(dir) / (std::string(name) + ext)).string();
@@ -739,10 +764,56 @@ Module* find_or_add_named(LoadSession& s, std::string_view name, std::vector<Pen
       return m;
     }
   }
-  std::string where;
-  for (const std::string& dir : s.vm.search_path) where += (where.empty() ? "" : ":") + printable_path(dir);
-  err.message = "module " + printable(name) + " not found (searched " + (where.empty() ? "nothing" : where) + ")";
+  found = false;
   return nullptr;
+}
+
+std::string searched(const VM& vm) {
+  std::string where;
+  for (const std::string& dir : vm.search_path) where += (where.empty() ? "" : ":") + printable_path(dir);
+  return "searched " + (where.empty() ? std::string("nothing") : where);
+}
+
+// `native.M` names the built-in module M itself, also once a library has
+// extended it: a library module calls its own natives so, since inside
+// module M the name `M.f/a` means M's bytecode (assembly.md §3.1).
+constexpr std::string_view kNativePrefix = "native.";
+
+// The module `name`: loaded already, or found on the search path and added
+// (its own calls left in `pending`).
+Module* find_or_add_named(LoadSession& s, std::string_view name, std::vector<PendingCall>& pending, LoadError& err) {
+  if (name.starts_with(kNativePrefix)) {
+    const std::string_view builtin = name.substr(kNativePrefix.size());
+    auto atom = s.vm.atoms.find(builtin);
+    Module* m = atom ? s.vm.find_module(*atom) : nullptr;
+    if (m && m->base) return m->base.get();
+    if (m && m->builtin) return m;
+    err.message = "module " + printable(name) + " not found (" + printable(builtin) + " is not a built-in module)";
+    return nullptr;
+  }
+  if (auto atom = s.vm.atoms.find(name))
+    if (Module* m = s.vm.find_module(*atom)) return m;
+  if (auto why = unsafe_module_name(name)) {
+    err.message = "module name " + printable(name) + " " + *why + ", so no module file can have it";
+    return nullptr;
+  }
+  bool found;
+  Module* m = add_from_search_path(s, name, pending, found, err);
+  if (!found) err.message = "module " + printable(name) + " not found (" + searched(s.vm) + ")";
+  return m;
+}
+
+// A built-in module lacks a function a call names: its library file, if the
+// search path has one, extends it (an extended module is no longer
+// `builtin`, so this happens once). Returns the extended module, or
+// nullptr: with `err` set when the library file is bad, else when there is
+// none (looked for again next time: a host may add folders).
+Module* add_library_of(LoadSession& s, Module& builtin, std::vector<PendingCall>& pending, LoadError& err) {
+  bool found;
+  s.extending = &builtin;
+  Module* m = add_from_search_path(s, builtin.name, pending, found, err);
+  s.extending = nullptr;
+  return m;
 }
 
 // "mod.fun/2", escaped: names come from the module.
@@ -799,6 +870,16 @@ bool link(LoadSession& s, Module* root, std::vector<PendingCall> pending, LoadEr
     }
     auto atom = s.vm.atoms.find(pc.target.name);
     const FunctionInfo* fn = atom ? target->find(*atom, pc.target.arity) : nullptr;
+    if (!fn && target->builtin && !pc.target.module.starts_with(kNativePrefix)) {
+      if (Module* library = add_library_of(s, *target, callee_calls, err)) {
+        if (!callee_calls.empty()) chain.push_back({library, std::move(callee_calls)});
+        continue;  // this call binds against the extended module
+      }
+      if (!err.message.empty()) {
+        err.message = chained(chain, call_site(u) + ": " + err.message);
+        return false;
+      }
+    }
     if (!fn) {
       err.message = chained(chain, word_error(u.module->file, pc.word, "call to undefined function " + callee_name(pc)));
       return false;
@@ -840,6 +921,12 @@ Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& lab
   return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) -> Module* {
     auto f = read_module(bytes, label, err);
     return f ? add_parsed(s, *f, label, pending, err) : nullptr;
+  });
+}
+
+Module* load_library_of(VM& vm, Module& builtin, LoadError& err) {
+  return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) {
+    return add_library_of(s, builtin, pending, err);
   });
 }
 

@@ -24,5 +24,10 @@ Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& lab
 // unless it is loaded already. A name with '/', '\\', ".." or a NUL byte is
 // a load error.
 Module* load_module_named(VM& vm, std::string_view name, LoadError& err);
+// The library file of the built-in module `builtin` (docs/builtins.md,
+// "Where a call goes"), found on the search path and loaded once: the
+// module that now has `builtin`'s name. nullptr when there is none (err
+// empty) or when it does not load (err set).
+Module* load_library_of(VM& vm, Module& builtin, LoadError& err);
 
 }  // namespace lzr

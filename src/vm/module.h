@@ -28,6 +28,13 @@ struct Module {
   std::vector<uint32_t> file_offsets;  // internal index -> file code-word offset
   std::vector<std::unique_ptr<uint8_t[]>> side;  // constructor operand tables
   void* native_library = nullptr;   // dlopen handle of a native module
+  // Built-in modules (src/builtins/) and their library (docs/builtins.md,
+  // "Where a call goes"): a built-in module whose natives lack a function
+  // is extended once by the library file of the same name; the extended
+  // module owns the built-in one in `base` (calls bound to its natives stay
+  // valid) and lists copies of those natives after its own functions.
+  bool builtin = false;
+  std::unique_ptr<Module> base;     // library module: the built-in module it extends
 
   // The line table (docs/bytecode.md): from `word` on, code is on `line`.
   struct LineRun {

@@ -19,7 +19,23 @@ Module* VM::add_module(std::unique_ptr<Module> m) {
   return raw;
 }
 
-void VM::remove_module(Term name_atom) { modules_.erase(name_atom); }
+void VM::remove_module(Term name_atom) {
+  auto it = modules_.find(name_atom);
+  if (it == modules_.end()) return;
+  if (it->second->base) {
+    it->second = std::move(it->second->base);
+  } else {
+    modules_.erase(it);
+  }
+}
+
+std::unique_ptr<Module> VM::take_module(Term name_atom) {
+  auto it = modules_.find(name_atom);
+  if (it == modules_.end()) return nullptr;
+  std::unique_ptr<Module> m = std::move(it->second);
+  modules_.erase(it);
+  return m;
+}
 
 const Module* VM::module_of(const void* pc) const {
   for (auto& [name, m] : modules_)

@@ -33,7 +33,11 @@ class VM {
 
   Module* find_module(Term name_atom) const;
   Module* add_module(std::unique_ptr<Module> m);
+  // Removes a module; a library module that extended a built-in one leaves
+  // that built-in module in its place.
   void remove_module(Term name_atom);
+  // Takes a module out of the table (a built-in module a library extends).
+  std::unique_ptr<Module> take_module(Term name_atom);
   // Every loaded module, in no particular order.
   template <typename F> void for_each_module(F&& f) const {
     for (auto& [name, m] : modules_) f(*m);

@@ -248,5 +248,20 @@ TEST_F(Embed, ManyVmsAreIndependent) {
   lzr_vm_free(a);
 }
 
+// stdlib (issue 15, point 4): lzr_vm_call of a built-in module's function
+// that no native has loads the module's library file from the search path,
+// as a call in a module does (docs/builtins.md, "Where a call goes").
+TEST_F(Embed, CallsABuiltinModulesLibraryFunctionFromTheSearchPath) {
+  lzr_term r = 0;
+  ASSERT_EQ(lzr_vm_call(vm, "tuple", "answer", nullptr, 0, &r), LZR_UNDEFINED);
+  EXPECT_STREQ(lzr_vm_message(vm), "undefined function tuple.answer/0");
+  TempDir dir;
+  write_text(dir.file("tuple.lzs"), "module tuple\nfunc answer/0\n  loadi x0, 42\n  ret x0\n");
+  lzr_vm_add_path(vm, dir.path.c_str());
+  EXPECT_EQ(text(call_ok("tuple", "answer", {})), "42");
+  const lzr_term list = call_ok("list", "seq", {lzr_int(env, 1), lzr_int(env, 2)});
+  EXPECT_EQ(text(call_ok("tuple", "from_list", {list})), "{1, 2}");  // the natives stay
+}
+
 }  // namespace
 }  // namespace lzr_test

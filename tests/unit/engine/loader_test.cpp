@@ -432,5 +432,73 @@ TEST_F(LoaderTest, PicksOperandKindVariants) {
   EXPECT_EQ(forms_of(vm_, m, "f", 1, 3), "add or_xxx ret_x");  // u0: the generic add
 }
 
+// stdlib (issue 15, point 4): a built-in module extended by its library
+// file (docs/builtins.md, "Where a call goes").
+TEST_F(LoaderTest, LibraryFileExtendsABuiltinModuleOnTheFirstCallNoNativeAnswers) {
+  // An earlier load binds a call to the native tuple.to_list/1.
+  std::string first = write("first.lzs", "module first\nfunc go/0\n  loadc x0, {1, 2}\n  call x0, tuple.to_list/1\n  ret x0\n");
+  LoadError err;
+  Module* f = load_module_file(vm_, first, err);
+  ASSERT_TRUE(f) << err.message;
+  EXPECT_FALSE(vm_.find_module(vm_.atom("tuple"))->base);  // no library needed yet
+  write("tuple.lzs", "module tuple\nfunc first/1\n  loadi x1, 0\n  get x0, x0, x1\n  ret x0\n"
+                     "func both/1 frame=2\n  mov y0, x0\n  call y1, first/1\n  mov x0, y0\n"
+                     "  call x1, native.tuple.to_list/1\n  tuple x0, {y1, x1}\n  ret x0\n");
+  std::string app = write("app.lzs", "module app\nfunc go/0\n  loadc x0, {1, 2}\n  call x0, tuple.both/1\n  ret x0\n"
+                                     "func size/0\n  loadc x0, {1, 2}\n  call x0, tuple.to_list/1\n  ret x0\n");
+  Module* m = load_module_file(vm_, app, err);
+  ASSERT_TRUE(m) << err.message;
+  Module* extended = vm_.find_module(vm_.atom("tuple"));
+  ASSERT_TRUE(extended->base);
+  EXPECT_TRUE(extended->base->builtin);
+  EXPECT_TRUE(extended->find(vm_.atom("first"), 1));
+  EXPECT_TRUE(extended->find(vm_.atom("from_list"), 1));  // the natives are listed too
+  EXPECT_EQ(run(m, "go", {}), "{1, [1, 2]}");
+  EXPECT_EQ(run(m, "size", {}), "[1, 2]");
+  EXPECT_EQ(run(f, "go", {}), "[1, 2]");  // bound before the extension, still valid
+}
+
+TEST_F(LoaderTest, FailedLoadOfALibraryFilePutsTheBuiltinModuleBack) {
+  write("tuple.lzs", "module tuple\nfunc bad/0\n  call x0, nowhere.f/0\n  ret x0\n");
+  std::string app = write("app.lzs", "module app\nfunc go/0\n  call x0, tuple.bad/0\n  ret x0\n");
+  const Module* builtin = vm_.find_module(vm_.atom("tuple"));
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, app, err));
+  EXPECT_NE(err.message.find("module nowhere not found"), std::string::npos) << err.message;
+  EXPECT_EQ(vm_.find_module(vm_.atom("tuple")), builtin);
+  EXPECT_TRUE(builtin->builtin);
+  EXPECT_FALSE(builtin->find(vm_.atom("bad"), 0));
+}
+
+TEST_F(LoaderTest, LibraryFileRedefiningANativeIsALoadError) {
+  write("tuple.lzs", "module tuple\nfunc extra/0\n  loadi x0, 1\n  ret x0\nfunc to_list/1\n  ret x0\n");
+  std::string app = write("app.lzs", "module app\nfunc go/0\n  call x0, tuple.extra/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, app, err));
+  EXPECT_EQ(err.message, app + ": word 0: call to tuple.extra/0: " + (dir_ / "tuple.lzs").string() +
+                             ": module tuple defines to_list/1, which is a built-in function of that module");
+  EXPECT_TRUE(vm_.find_module(vm_.atom("tuple"))->builtin);
+}
+
+TEST_F(LoaderTest, BuiltinModuleWithoutALibraryFileLacksTheFunction) {
+  std::string app = write("app.lzs", "module app\nfunc go/0\n  call x0, tuple.nope/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, app, err));
+  EXPECT_EQ(err.message, app + ": word 0: call to undefined function tuple.nope/0");
+}
+
+TEST_F(LoaderTest, NativePrefixNamesOnlyBuiltinModules) {
+  write("helper.lzs", "module helper\nfunc f/0\n  loadi x0, 1\n  ret x0\n");
+  std::string app = write("app.lzs", "module app\nfunc go/0\n  call x0, native.helper.f/0\n  ret x0\n");
+  LoadError err;
+  EXPECT_FALSE(load_module_file(vm_, app, err));
+  EXPECT_EQ(err.message, app + ": word 0: call to native.helper.f/0: module native.helper not found "
+                               "(helper is not a built-in module)");
+  std::string ok = write("ok.lzs", "module ok\nfunc go/0\n  loadc x0, {7}\n  call x0, native.tuple.to_list/1\n  ret x0\n");
+  Module* m = load_module_file(vm_, ok, err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(run(m, "go", {}), "[7]");
+}
+
 }  // namespace
 }  // namespace lzr
