@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iterator>
 #include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -360,8 +361,9 @@ void* h_routine(uint32_t op) noexcept {
   std::lock_guard<std::mutex> hold(eng.lock);
   try {
     while (eng.table[op] == eng.lazy_stub && eng.groups_built < kNumGroups) build_next_group(eng);
-  } catch (const OutOfMemory& e) {
-    heap_exhausted(e.what());  // no error term can be raised from here: a clean exit
+  } catch (const std::bad_alloc&) {  // OutOfMemory, or the builder's containers
+    // No error term can be raised from inside the stub: a clean exit.
+    heap_exhausted("cannot generate the assembler engine's code");
   }
   if (eng.table[op] == eng.lazy_stub) generator_bug("no routine for ", iop_name(static_cast<IOp>(op)));
   return eng.table[op];
