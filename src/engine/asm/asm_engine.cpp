@@ -1,19 +1,26 @@
 // The assembler engine: one machine-code routine per internal opcode,
-// generated once per process lifetime with asmjit, and run_asm(), its entry
-// from execute(). docs/asm-engine.md describes the register assignment and
-// the invariants every routine keeps.
+// generated with asmjit once per process lifetime, a group of routines at a
+// time when a program first needs one of them, and run_asm(), its entry from
+// execute(). docs/asm-engine.md describes the register assignment, the
+// invariants every routine keeps and how the routines are built.
 #include <asmjit/x86.h>
 
 #include <malloc.h>
+#include <sys/mman.h>
 
+#include <bitset>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
+#include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 
 #include "emitter.h"
 #include "engine/engine.h"
 #include "helpers.h"
+#include "vm/heap.h"
 
 namespace lzr {
 
@@ -24,14 +31,8 @@ using asmjit::imm;
 
 using EntryFn = Term (*)(Process* p, const Insn* pc, void* const* table);
 
-struct Engine {
-  asmjit::JitRuntime runtime;
-  EntryFn entry = nullptr;
-  void* table[kNumIOps] = {};
-};
-
-// Keeps asmjit's first error; build() looks at it once everything is
-// emitted. Running out of memory (an address-space limit) fails the run
+// Keeps asmjit's first error; a batch's builder looks at it once the batch
+// is emitted. Running out of memory (an address-space limit) fails the run
 // cleanly; any other error is a bug in the generator and aborts.
 class FirstError : public asmjit::ErrorHandler {
  public:
@@ -43,6 +44,69 @@ class FirstError : public asmjit::ErrorHandler {
   }
   asmjit::Error error = asmjit::kErrorOk;
   std::string text;
+};
+
+[[noreturn]] void generator_bug(const char* what, const char* detail) {
+  std::fprintf(stderr, "lzr: assembler engine: %s%s\n", what, detail);
+  std::abort();
+}
+
+// One private mapping holds all the generated code. Batches are placed one
+// after another, each at an address known before it is emitted (so its
+// jumps to the shared exits are plain rel32 jumps); seal() makes the pages
+// written so far read + execute, and the next batch starts on a fresh page
+// (a sealed page is never written again: other threads may be running it).
+// The reservation's untouched pages cost address space only: no allocator
+// blocks, no spare capacity, nothing resident but the code.
+class CodeArea {
+ public:
+  // Address space for the code (52 KB in 2026-11, plus up to a page per
+  // group); a generator that outgrows it stops with a message naming this
+  // constant.
+  static constexpr size_t kReserve = size_t{512} << 10;
+  // x86-64 Linux pages are 4 KiB (a constant rather than sysconf, which
+  // would bring its libc code into every run's memory).
+  static constexpr size_t kPage = 4096;
+  // A batch's code buffer, reserved before emitting so it is allocated once
+  // (the largest batch is ~20 KB; a larger one still works, by realloc).
+  static constexpr size_t kBatchBuffer = size_t{32} << 10;
+
+  // False when the address space refuses the reservation.
+  bool reserve() {
+    void* p = ::mmap(nullptr, kReserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;
+    base_ = static_cast<uint8_t*>(p);
+    return true;
+  }
+  // Where the next batch goes.
+  uint64_t next_address() const { return reinterpret_cast<uint64_t>(base_ + used_); }
+  // Copies the flattened, relocated batch to next_address(); returns where
+  // it went.
+  uint8_t* place(asmjit::CodeHolder& code) {
+    uint8_t* at = base_ + used_;
+    if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk ||
+        code.relocateToBase(reinterpret_cast<uint64_t>(at)) != asmjit::kErrorOk)
+      generator_bug("cannot link a batch of routines", "");
+    size_t size = code.codeSize();
+    if (size > kReserve - used_) generator_bug("the generated code outgrew CodeArea::kReserve", "");
+    if (code.copyFlattenedData(at, size, asmjit::CopySectionFlags::kPadSectionBuffer) != asmjit::kErrorOk)
+      generator_bug("cannot copy a batch of routines", "");
+    used_ = (used_ + size + 63) & ~size_t{63};  // asmjit aligns sections to 64 bytes at most
+    return at;
+  }
+  // Makes the pages placed since the last seal executable. False: mprotect
+  // refused (no memory to split the mapping).
+  bool seal() {
+    size_t end = (used_ + kPage - 1) & ~(kPage - 1);
+    if (end > sealed_ && ::mprotect(base_ + sealed_, end - sealed_, PROT_READ | PROT_EXEC) != 0) return false;
+    sealed_ = used_ = end;
+    return true;
+  }
+
+ private:
+  uint8_t* base_ = nullptr;
+  size_t used_ = 0;    // bytes placed (64-byte aligned)
+  size_t sealed_ = 0;  // bytes made executable (page aligned)
 };
 
 // Entry trampoline: saves the callee-saved registers, loads the fixed ones
@@ -97,78 +161,231 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.ret();
 }
 
-Engine* build_routines() {
-  auto* eng = new Engine;  // lives as long as the process
-  FirstError on_error;
-  asmjit::CodeHolder code;
-  code.init(eng->runtime.environment());
-  code.setErrorHandler(&on_error);
-  // LZR_ASM_LISTING=1 prints the generated routines to stderr (debugging aid).
-  asmjit::FileLogger listing(stderr);
-  const char* want_listing = std::getenv("LZR_ASM_LISTING");
-  if (want_listing && std::string_view(want_listing) == "1") code.setLogger(&listing);
-  x86::Assembler a(&code);
-  Emitter e(a);
-  asmjit::Label entry = a.newLabel();
+// A routine is first reached through the lazy stub: dispatch leaves the
+// routine's opcode in eax (Emitter::dispatch, next), and so does a jump from
+// one group into another group's routine (link_batch), so the stub asks for
+// that routine, which builds its group on first use, and jumps to it. rsp is
+// 16-byte aligned at a routine's start, as for any helper call.
+void emit_lazy_stub(Emitter& e, asmjit::Label stub) {
+  x86::Assembler& a = e.a;
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(stub);
+  a.mov(x86::edi, x86::eax);
+  e.call(&h_routine);
+  a.jmp(x86::rax);
+}
 
-  emit_entry_and_exits(e, entry);
-  emit_moves(e);
-  emit_calls(e);
-  emit_arith(e);
-  emit_compare(e);
-  emit_terms(e);
-  emit_exceptions(e);
-  e.flush_cold();
-  if (on_error.error == asmjit::kErrorOutOfMemory) {
-    delete eng;
-    throw OutOfMemory("cannot generate the assembler engine's code");
-  }
-  if (on_error.error != asmjit::kErrorOk) {
-    std::fprintf(stderr, "lzr: assembler engine: cannot generate code: %s\n", on_error.text.c_str());
-    std::abort();
-  }
+// The routines are built in groups, one batch (one asmjit CodeHolder) each,
+// when a program first dispatches to a routine of the group: a short run
+// builds the few groups it uses, and the builder's memory (label entries and
+// links, the code buffer, the queued cold bodies) peaks at one batch's worth
+// and is freed, and reused by malloc, before the next. Batch 0 holds the
+// entry, the shared exits and the lazy stub; it and the first groups are
+// built at start-up (build()).
+using EmitGroup = void (*)(Emitter&);
+// A routine's group is found by building the groups in this order until one
+// has it: the small groups a short run needs first, then by size.
+constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms};
+constexpr size_t kNumGroups = std::size(kGroups);
 
+struct Engine {
+  EntryFn entry = nullptr;
+  void* table[kNumIOps] = {};  // a routine, or the lazy stub until its group is built
+  // The rest is the builder's: guarded by `lock`, the groups being built
+  // while other threads may run routines already built.
+  std::mutex lock;
+  CodeArea area;
+  void* lazy_stub = nullptr;
+  uint64_t exit_raised = 0, exit_overflow = 0, exit_done = 0;  // batch 0's
+  size_t groups_built = 0;  // kGroups[0 .. groups_built) are built
+  bool listing = false;     // LZR_ASM_LISTING=1
+};
+
+Engine* the_engine = nullptr;  // set once by build(), before any routine runs
+
+// A routine's table entry, published once its code is executable (another
+// thread may be dispatching through the table).
+void publish(Engine& eng, unsigned op, void* routine) { __atomic_store_n(&eng.table[op], routine, __ATOMIC_RELEASE); }
+
+// Binds each label this batch jumps to but did not bind: a shared exit to
+// batch 0's (only slow paths raise, overflow or end the run, so the extra
+// jump costs nothing on a fast path), a routine of another group to a jump
+// through the dispatch table with its opcode in eax (a fused form falling
+// back to its generic routine, on a slow path; the lazy stub builds that
+// group if need be). Returns the routines linked so (their labels are now
+// bound in this batch too).
+std::bitset<kNumIOps> link_batch(Emitter& e, asmjit::CodeHolder& code, const Engine& eng) {
+  x86::Assembler& a = e.a;
+  auto unbound_but_used = [&](asmjit::Label label) {
+    const asmjit::LabelEntry* entry = code.labelEntry(label);
+    return entry && !entry->isBound() && entry->links();
+  };
+  auto link_exit = [&](asmjit::Label label, uint64_t address) {
+    if (!unbound_but_used(label)) return;
+    a.bind(label);
+    a.jmp(imm(address));
+  };
+  link_exit(e.exit_raised, eng.exit_raised);
+  link_exit(e.exit_overflow, eng.exit_overflow);
+  link_exit(e.exit_done, eng.exit_done);
+  // do_ret is the calls group's own: "return rax" has no opcode to go through.
+  if (unbound_but_used(e.do_ret)) generator_bug("a routine outside the calls group jumps to do_ret", "");
+  std::bitset<kNumIOps> linked;
   for (unsigned i = 0; i < kNumIOps; ++i) {
-    if (!code.isLabelBound(e.op_labels[i])) {
-      std::fprintf(stderr, "lzr: assembler engine: no routine for %s\n", iop_name(static_cast<IOp>(i)));
-      std::abort();
+    if (!unbound_but_used(e.op_labels.peek(i))) continue;
+    a.bind(e.op_labels.peek(i));
+    a.mov(x86::eax, i);
+    a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
+    linked[i] = true;
+  }
+  return linked;
+}
+
+// Emits and places batch `batch` (0: entry, exits and lazy stub; else group
+// kGroups[batch - 1]), seals it unless `seal` is false (more batches to come
+// before any code runs) and publishes its routines. Called with eng.lock
+// held (or before the engine is shared). Throws OutOfMemory.
+void build_batch(Engine& eng, size_t batch, bool seal = true) {
+  asmjit::Environment env = asmjit::Environment::host();
+  env.setObjectFormat(asmjit::ObjectFormat::kJIT);
+  FirstError on_error;
+  asmjit::FileLogger logger(stderr);
+  asmjit::CodeHolder code;
+  code.init(env, eng.area.next_address());
+  code.setErrorHandler(&on_error);
+  code.reserveBuffer(&code.textSection()->buffer(), CodeArea::kBatchBuffer);
+  if (eng.listing) code.setLogger(&logger);
+  x86::Assembler a(&code);
+  Emitter e(a, eng.listing);
+  asmjit::Label entry, stub;
+  if (batch == 0) {
+    entry = a.newLabel();
+    stub = a.newLabel();
+    emit_entry_and_exits(e, entry);
+    emit_lazy_stub(e, stub);
+  } else {
+    kGroups[batch - 1](e);
+  }
+  e.flush_cold();
+  const std::bitset<kNumIOps> linked = link_batch(e, code, eng);
+  if (on_error.error == asmjit::kErrorOutOfMemory) throw OutOfMemory("cannot generate the assembler engine's code");
+  if (on_error.error != asmjit::kErrorOk) generator_bug("cannot generate code: ", on_error.text.c_str());
+
+  uint8_t* at = eng.area.place(code);
+  // Mapping the code is the one step an address-space limit can refuse.
+  if (seal && !eng.area.seal()) throw OutOfMemory("cannot map the assembler engine's code");
+  auto address_of = [&](asmjit::Label label) -> uint64_t {
+    return code.isLabelBound(label) ? reinterpret_cast<uint64_t>(at + code.labelOffsetFromBase(label)) : 0;
+  };
+  if (batch == 0) {
+    eng.entry = reinterpret_cast<EntryFn>(address_of(entry));
+    eng.lazy_stub = reinterpret_cast<void*>(address_of(stub));
+    eng.exit_raised = address_of(e.exit_raised);
+    eng.exit_overflow = address_of(e.exit_overflow);
+    eng.exit_done = address_of(e.exit_done);
+    for (unsigned i = 0; i < kNumIOps; ++i) eng.table[i] = eng.lazy_stub;
+  }
+  for (unsigned i = 0; i < kNumIOps; ++i) {
+    if (linked[i]) continue;
+    if (uint64_t address = address_of(e.op_labels.peek(i))) {
+      if (eng.table[i] != eng.lazy_stub) generator_bug("two groups build the routine for ", iop_name(static_cast<IOp>(i)));
+      publish(eng, i, reinterpret_cast<void*>(address));
     }
   }
-  void* base = nullptr;
-  // Mapping the code is the one step an address-space limit can refuse: the
-  // run fails with "out of memory" (lzr run, lzr_vm_call) instead of aborting.
-  if (eng->runtime.add(&base, &code) != asmjit::kErrorOk) {
+  if (eng.listing) {
+    std::fprintf(stderr, "; batch %zu: %zu bytes at %p\n", batch, code.codeSize(), static_cast<void*>(at));
+    for (unsigned i = 0; i < kNumIOps; ++i)
+      if (!linked[i] && address_of(e.op_labels.peek(i)))
+        std::fprintf(stderr, "; %p %s\n", eng.table[i], iop_name(static_cast<IOp>(i)));
+    for (const auto& [label, owner] : e.cold_starts)
+      std::fprintf(stderr, "; %p %s (cold)\n", static_cast<void*>(at + code.labelOffsetFromBase(label)),
+                   iop_name(owner));
+  }
+}
+
+// Builds the next group. The builder's memory (asmjit's zones, its code
+// buffer, the queued cold bodies) is free once the code is placed, but would
+// stay resident in malloc's heap for the rest of the run; most runs allocate
+// little from malloc afterwards, so it is handed back to the OS.
+void build_next_group(Engine& eng, bool seal = true) {
+  build_batch(eng, eng.groups_built + 1, seal);
+  ++eng.groups_built;
+  if (seal) malloc_trim(0);
+}
+
+bool env_is_1(const char* name) {
+  const char* value = std::getenv(name);
+  return value && std::string_view(value) == "1";
+}
+
+// Every program moves, calls and returns: the first groups of kGroups
+// (moves, calls: 2 KB of code) are built at start-up, with batch 0, into
+// the same page.
+constexpr size_t kStartGroups = 2;
+
+// Reserves the code area and builds batch 0 (the entry and the lazy stub)
+// and the start-up groups; the others follow on demand, or all at once with
+// LZR_ASM_EAGER=1 (what bench/guard measures: its start-up baseline then
+// holds all the building).
+Engine* build() {
+  auto* eng = new Engine;  // lives as long as the process, like its code
+  eng->listing = env_is_1("LZR_ASM_LISTING");  // prints the generated routines to stderr
+  if (!eng->area.reserve()) {
     delete eng;
     throw OutOfMemory("cannot map the assembler engine's code");
   }
-  auto* bytes = static_cast<uint8_t*>(base);
-  for (unsigned i = 0; i < kNumIOps; ++i) eng->table[i] = bytes + code.labelOffsetFromBase(e.op_labels[i]);
-  eng->entry = reinterpret_cast<EntryFn>(bytes + code.labelOffsetFromBase(entry));
-  if (want_listing && std::string_view(want_listing) == "1") {
-    std::fprintf(stderr, "; %zu bytes at %p\n", code.codeSize(), base);
-    for (unsigned i = 0; i < kNumIOps; ++i) std::fprintf(stderr, "; %p %s\n", eng->table[i], iop_name(static_cast<IOp>(i)));
-    for (const auto& [label, owner] : e.cold_starts)
-      std::fprintf(stderr, "; %p %s (cold)\n", bytes + code.labelOffsetFromBase(label), iop_name(owner));
+  try {
+    build_batch(*eng, 0, false);
+    while (eng->groups_built < kStartGroups) build_next_group(*eng, false);
+    if (!eng->area.seal()) throw OutOfMemory("cannot map the assembler engine's code");
+    malloc_trim(0);
+    if (env_is_1("LZR_ASM_EAGER"))
+      while (eng->groups_built < kNumGroups) build_next_group(*eng);
+  } catch (...) {
+    delete eng;  // its reservation stays mapped: address space only
+    throw;
   }
+  the_engine = eng;
   return eng;
 }
 
-// The builder's memory (asmjit's zones, the code buffer, the queued cold
-// bodies: ~0.3 MiB) is free once the code is mapped, but would stay
-// resident in malloc's heap for the rest of the run; most runs allocate
-// little from malloc afterwards, so it is handed back to the OS.
-Engine* build() {
-  Engine* eng = build_routines();
-  malloc_trim(0);
-  return eng;
+Engine& engine() {
+  static Engine* const eng = build();  // thread-safe, once; throws OutOfMemory
+  return *eng;
 }
 
 }  // namespace
+
+void* h_routine(uint32_t op) noexcept {
+  Engine& eng = *the_engine;
+  std::lock_guard<std::mutex> hold(eng.lock);
+  try {
+    while (eng.table[op] == eng.lazy_stub && eng.groups_built < kNumGroups) build_next_group(eng);
+  } catch (const std::bad_alloc&) {  // OutOfMemory, or the builder's containers
+    // No error term can be raised from inside the stub: a clean exit.
+    heap_exhausted("cannot generate the assembler engine's code");
+  }
+  if (eng.table[op] == eng.lazy_stub) generator_bug("no routine for ", iop_name(static_cast<IOp>(op)));
+  return eng.table[op];
+}
+
 }  // namespace asm_engine
 
 Term run_asm(Process& p, const Insn* entry) {
-  static asm_engine::Engine* const engine = asm_engine::build();  // thread-safe, once
-  return engine->entry(&p, entry, engine->table);
+  asm_engine::Engine& eng = asm_engine::engine();
+  return eng.entry(&p, entry, eng.table);
+}
+
+// Builds every group not built yet; returns how many opcodes then have a
+// routine (tests/unit/engine/asm_engine_test.cpp: all of them, each built by
+// exactly one group, or the build aborts).
+unsigned asm_build_every_routine() {
+  asm_engine::Engine& eng = asm_engine::engine();
+  std::lock_guard<std::mutex> hold(eng.lock);
+  while (eng.groups_built < asm_engine::kNumGroups) asm_engine::build_next_group(eng);
+  unsigned built = 0;
+  for (unsigned i = 0; i < kNumIOps; ++i) built += eng.table[i] != eng.lazy_stub;
+  return built;
 }
 
 }  // namespace lzr

@@ -1,5 +1,7 @@
 #include "emitter.h"
 
+#include <cpuid.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,10 +11,23 @@ namespace lzr::asm_engine {
 
 using asmjit::imm;
 
-Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
+namespace {
+
+// CPUID leaf 7, EBX bit 8. Asked directly rather than through
+// asmjit::CpuInfo::host(), whose full detection also counts the CPUs through
+// sysconf (opening and parsing a sysfs file: libc code that only this would
+// bring into a short run's memory).
+bool cpu_has_bmi2() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & bit_BMI2) != 0;
+}
+
+}  // namespace
+
+Emitter::Emitter(x86::Assembler& assembler, bool named_labels) : a(assembler), op_labels(assembler, named_labels) {
   const char* no_bmi2 = std::getenv("LZR_ASM_NO_BMI2");  // tests the fallback sequences
-  bmi2 = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kBMI2) && !(no_bmi2 && *no_bmi2 == '1');
-  for (unsigned i = 0; i < kNumIOps; ++i) op_labels[i] = a.newNamedLabel(iop_name(static_cast<IOp>(i)));
+  static const bool has_bmi2 = cpu_has_bmi2();
+  bmi2 = has_bmi2 && !(no_bmi2 && *no_bmi2 == '1');
   exit_raised = a.newLabel();
   exit_overflow = a.newLabel();
   exit_done = a.newLabel();

@@ -15,13 +15,34 @@
 
 namespace lzr::asm_engine {
 
+// One label per internal opcode, created on first use: a batch (one group
+// of routines, asm_engine.cpp) creates only those it binds or jumps to.
+class OpLabels {
+ public:
+  OpLabels(x86::Assembler& a, bool named) : a_(a), named_(named) {}
+  asmjit::Label operator[](unsigned op) {
+    if (!labels_[op].isValid())
+      labels_[op] = named_ ? a_.newNamedLabel(iop_name(static_cast<IOp>(op))) : a_.newLabel();
+    return labels_[op];
+  }
+  // The label if created, else an invalid one (no label entry, never bound).
+  asmjit::Label peek(unsigned op) const { return labels_[op]; }
+
+ private:
+  x86::Assembler& a_;
+  bool named_;
+  std::array<asmjit::Label, kNumIOps> labels_{};
+};
+
 class Emitter {
  public:
-  explicit Emitter(x86::Assembler& a);
+  // `named_labels`: give the routines' labels their opcodes' names (for
+  // LZR_ASM_LISTING; a named label costs a hash entry and its name).
+  Emitter(x86::Assembler& a, bool named_labels);
 
   x86::Assembler& a;
   bool bmi2;  // rorx available (else mov + rol)
-  std::array<asmjit::Label, kNumIOps> op_labels;
+  OpLabels op_labels;
   asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction: unwind
                                 // to a handler or leave the engine
   asmjit::Label exit_overflow;  // raise stack_overflow at pc
@@ -42,7 +63,9 @@ class Emitter {
 
   // Starts the routine for `op` (aligned, label bound).
   void begin(IOp op);
-  // Jumps to the routine of the instruction at kPc.
+  // Jumps to the routine of the instruction at kPc, with its opcode in eax
+  // (every jump through the table must leave it there: until a routine's
+  // group is built, its entry is the lazy stub, which reads eax).
   void dispatch();
   // Advances kPc by `n` instructions and dispatches.
   void next(int n = 1);
@@ -130,8 +153,8 @@ class Emitter {
   // (rax), then dispatches.
   void fill_y_slots_then_dispatch(asmjit::Label fill);
 
-  // Emits `body` later, after every routine, keeping slow paths out of the
-  // hot code. `body` must end with a jump.
+  // Emits `body` later, after every routine of the batch (asm_engine.cpp),
+  // keeping slow paths out of the hot code. `body` must end with a jump.
   void cold(std::function<void()> body) { cold_.push_back({std::move(body), current_}); }
   void flush_cold();
   // Where each routine's cold code starts (for LZR_ASM_LISTING's table).

@@ -39,5 +39,9 @@ Term h_raise(Process* p, Term cls, Term reason, Term trace) noexcept;
 // Returns the handler to continue at (p->fp is then its frame), or nullptr
 // when nothing catches (the engine returns kRaised).
 const Insn* h_unwind(Process* p, const Insn* pc, Term* fp) noexcept;
+// The routine for opcode `op`, its group built on first use: the lazy stub's
+// helper (asm_engine.cpp). Out of memory while building ends the process
+// cleanly (heap_exhausted).
+void* h_routine(uint32_t op) noexcept;
 
 }  // namespace lzr::asm_engine

@@ -14,9 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/insn.h"
 #include "engine_runner.h"
 
 namespace lzr {
+
+unsigned asm_build_every_routine();  // asm_engine.cpp
 namespace {
 
 using testing_support::Outcome;
@@ -1061,6 +1064,18 @@ TEST_F(AsmEngine, HeadTailAndStepComparePairs) {
   expect("func main/0\n  loadi x1, 1\n  load x0, 0.5\n  loadi x2, 3\nloop:\n  add x0, x0, x1\n  lt x0, x2, loop\n"
          "  ret x0\n",
          "3.5");
+}
+
+// The routines are built a group at a time, when a program first needs one
+// (asm_engine.cpp): the tests above build the groups in whatever order their
+// programs reach them. Building the rest must give every internal opcode a
+// routine, each built by exactly one group (a second one aborts), and the
+// routines built late must run like the others.
+TEST_F(AsmEngine, EveryOpcodeGetsARoutineWhenItsGroupIsBuilt) {
+  EXPECT_EQ(asm_build_every_routine(), kNumIOps);
+  expect("func main/0 frame=1\n  loadi x1, 6\n  loadi x2, 7\n  mul y0, x1, x2\n  tuple x0, {y0, x1}\n"
+         "  loadi x1, 0\n  get x0, x0, x1\n  ret x0\n",
+         "42");
 }
 
 }  // namespace
