@@ -78,6 +78,10 @@ enum class BuiltinCall : uint8_t {
 #undef LZR_BUILTIN_CALL_ENUM
 };
 
+#define LZR_BUILTIN_CALL_COUNT_ONE(...) +1
+inline constexpr unsigned kNumBuiltinCalls = 0 LZR_BUILTIN_CALLS(LZR_BUILTIN_CALL_COUNT_ONE);
+#undef LZR_BUILTIN_CALL_COUNT_ONE
+
 struct BuiltinCallInfo {
   std::string_view module, name;
   uint8_t arity;

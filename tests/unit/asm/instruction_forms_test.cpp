@@ -223,6 +223,14 @@ void form_ConstantOperands() {
   // pool: 2 :"map.get/3", 3 :k
   expect_words("", "bif x0, map.get/3, [x1, :k, 0]",
                {w3(12, x(31), 3), w3(10, x(30), 0), w3(56, x(0), 2), w6(6, x(1), x(31), x(30))});
+  expect_words("", "map x0, %{:k => 2} live=0",
+               {w3(12, x(31), 2), w3(10, x(30), 2), w3(7, x(0), 1), 0, w6(6, x(31), x(30))});
+  expect_words("", "put x0, x1, 0, y0 live=0", {w3(10, x(31), 0), w6(5, x(0), x(1), x(31), y6(0)), 0});
+  expect_words("", "raise :throw, 5, []",
+               {w3(12, x(31), 2), w3(10, x(30), 5), w3(12, x(29), 3), w3(42, x(31), x(30), x(29))});
+  // fn captures: g/1 has upvals=1; pool 2 :"g/1", 3 :c (4 :g)
+  ModuleFile m = test::asm_ok("module t\nfunc f/0\n  fn x0, g/1, [:c] live=0\n  ret x0\nfunc g/1\n  ret u0\n");
+  EXPECT_EQ(m.code, (Words{w3(12, x(31), 3), w3(36, x(0), 2), 0, w6(6, x(31)), w3(1, x(0), 0), w3(1, u(0), 0)}));
   // mov d, CONST is load d, CONST.
   expect_words("", "mov x1, 5", {w3(10, x(1), 5)});
   expect_words("", "mov y2, :a", {w3(12, y(2), 2)});
