@@ -13,6 +13,7 @@
 
 #include "asm/instr.h"
 #include "asm/parser.h"
+#include "format/builtin_calls.h"
 #include "format/catch_flow.h"
 #include "format/defined_regs.h"
 #include "format/message_text.h"
@@ -131,7 +132,10 @@ class Assembler {
     if (t.file.empty() || t.file.size() > 255 || atom_text_problem(t.file)) {
       fail(SourcePos{1, 1}, fmt::format("cannot name the line table's file after '{}'; add a .file \"NAME\" line", file_));
     }
+    const ParsedInstr* previous = nullptr;
     for (const auto& [word, in] : lines_) {
+      if (in == previous) continue;  // a constant's load and its instruction: one line, one entry
+      previous = in;
       if (pm_.explicit_lines) {
         if (in->line_mark) t.entries.push_back({word, in->line_mark});
       } else if (t.entries.empty() || t.entries.back().line != in->pos.line) {
@@ -268,24 +272,99 @@ class Assembler {
       fail(pf.code.back().pos, "function " + function_label(pf, decl) +
                                    " must end with ret, tcall, jmp or raise (execution cannot run past its end)");
     }
+    std::vector<uint32_t> source;  // the line (pf.code index) of each instruction of `code`
+    if (!pf.consts.empty()) {
+      code = with_constants_loaded(std::move(code), pf, source);
+    } else {
+      source.resize(code.size());
+      for (size_t i = 0; i < code.size(); ++i) source[i] = static_cast<uint32_t>(i);
+    }
     std::vector<uint32_t> masks = computed_regmasks(code, decl.arity);
     for (size_t i = 0; i < code.size(); ++i) {
-      if (allocates(code[i].info())) code[i].regmask = pf.code[i].has_live ? pf.code[i].live : masks[i];
+      const ParsedInstr& pin = pf.code[source[i]];
+      if (allocates(code[i].info())) code[i].regmask = pin.has_live ? pin.live : masks[i];
     }
-    return layout(code, pf);
+    return layout(code, pf, source);
+  }
+
+  // Constants written where an instruction reads a register (docs/assembly.md,
+  // "Constants in place of registers"): each is loaded, right before the
+  // instruction, into the highest-numbered X register that is dead there —
+  // no path from the instruction reads it before writing it again, and the
+  // instruction itself neither reads nor writes it — so no value the
+  // program can observe changes, and the loader sees the `load` + use pair
+  // it fuses. `code` has a placeholder where each constant goes (a Y slot
+  // or an invalid R operand: no X register, so liveness ignores it); jump
+  // targets are line indices, mapped here to the first instruction of the
+  // line. `source` receives each new instruction's line.
+  std::vector<Instr> with_constants_loaded(std::vector<Instr> code, const ParsedFunction& pf,
+                                           std::vector<uint32_t>& source) {
+    const std::vector<uint32_t> dead = dead_after(code);
+    std::vector<Instr> out;
+    std::vector<uint32_t> first(code.size());
+    out.reserve(code.size() + pf.consts.size());
+    for (size_t i = 0; i < code.size(); ++i) {
+      first[i] = static_cast<uint32_t>(out.size());
+      const ParsedInstr& pin = pf.code[i];
+      const OpInfo& op = op_info(pin.op);
+      if (is_constant_move(pin)) {  // build() made it the load itself
+        out.push_back(std::move(code[i]));
+        source.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      uint32_t free = dead[i];
+      auto take = [&](const RegOperand& r) -> uint8_t {
+        if (free == 0) {
+          fail(pin.at(r.col), "no X register is free for this constant (each is read after this instruction or "
+                              "by it): load the constant into a register first (load xN, CONST)");
+        }
+        const auto scratch = static_cast<uint8_t>(31 - std::countl_zero(free));
+        free &= ~(1u << scratch);
+        Instr load;
+        choose_load(load, pin, Reg{RegKind::X, scratch}, &pf.consts[r.konst]);
+        out.push_back(std::move(load));
+        source.push_back(static_cast<uint32_t>(i));
+        return scratch;
+      };
+      Instr& in = code[i];
+      for (int f = 0; f < 4; ++f) {
+        if (!pin.has_reg[f] || !pin.regs[f].is_const()) continue;
+        const Reg scratch{RegKind::X, take(pin.regs[f])};
+        in.raw[f] = is_r(op.fields[f]) ? encode_r(scratch) : encode_r6(scratch);
+      }
+      const auto elems = pf.elems_of(pin);
+      for (size_t e = 0; e < elems.size(); ++e)
+        if (elems[e].is_const()) in.elems[e] = static_cast<uint8_t>(encode_r6(Reg{RegKind::X, take(elems[e])}));
+      out.push_back(std::move(in));
+      source.push_back(static_cast<uint32_t>(i));
+    }
+    for (Instr& in : out)
+      if (in.target >= 0) in.target = static_cast<int32_t>(first[static_cast<size_t>(in.target)]);
+    return out;
+  }
+
+  // `mov dst, CONST` (the plain form) is `load dst, CONST`.
+  static bool is_constant_move(const ParsedInstr& pin) {
+    return static_cast<Op>(pin.op) == Op::op_mov && pin.regs[1].is_const() && pin.regs[2].reg == pin.regs[0].reg;
   }
 
   Instr build(const ParsedInstr& pin, const ParsedFunction& pf) {
     Instr in;
     in.op = pin.op;
     if (pin.pseudo_load) {
-      choose_load(in, pin);
+      choose_load(in, pin, pin.regs[0].reg, nullptr);
       return in;
     }
     const OpInfo& op = op_info(pin.op);
+    if (is_constant_move(pin)) {
+      choose_load(in, pin, pin.regs[0].reg, &pf.consts[pin.regs[1].konst]);
+      return in;
+    }
     for (int i = 0; i < 4; ++i) {
       FieldKind k = op.fields[i];
-      if (pin.has_reg[i]) {
+      if (pin.has_reg[i] && pin.regs[i].is_const()) {  // with_constants_loaded() fills it in
+        in.raw[i] = is_r(k) ? encode_r(Reg{RegKind::Invalid, 0}) : encode_r6(Reg{RegKind::Y, 0});
+      } else if (pin.has_reg[i]) {
         in.raw[i] = is_r(k) ? encode_r(pin.regs[i].reg) : encode_r6(pin.regs[i].reg);
       } else if (k == FieldKind::LIT) {
         in.raw[i] = literal_index(pin);
@@ -297,13 +376,14 @@ class Assembler {
         in.raw[i] = pin.imm;
       }
     }
-    for (const RegOperand& r : pf.elems_of(pin)) in.elems.push_back(static_cast<uint8_t>(encode_r6(r.reg)));
+    for (const RegOperand& r : pf.elems_of(pin))
+      in.elems.push_back(static_cast<uint8_t>(encode_r6(r.is_const() ? Reg{RegKind::Y, 0} : r.reg)));
     in.value = pin.value;
     return in;
   }
 
-  uint16_t literal_index(const ParsedInstr& pin) {
-    const LiteralOperand& lo = pin.literal;
+  uint16_t literal_index(const ParsedInstr& pin) { return literal_index(pin, pin.literal); }
+  uint16_t literal_index(const ParsedInstr& pin, const LiteralOperand& lo) {
     if (lo.is_pool) {
       pool_entry(lo.index, pin.at(lo.col));
       return static_cast<uint16_t>(lo.index);
@@ -311,16 +391,20 @@ class Assembler {
     return intern_value(lo.index, pin.at(lo.col));
   }
 
-  void choose_load(Instr& in, const ParsedInstr& pin) {
-    in.raw[0] = encode_r(pin.regs[0].reg);
+  // `load dst, VALUE`: the value of `pin` (the pseudo-instruction), or the
+  // constant `c` written in one of its operands.
+  void choose_load(Instr& in, const ParsedInstr& pin, Reg dst, const ConstOperand* c) {
+    in.raw[0] = encode_r(dst);
     auto set = [&](Op op, uint32_t field1, uint64_t value) {
       in.op = static_cast<uint8_t>(op);
       in.raw[1] = field1;
       in.value = value;
     };
     using LV = ParsedInstr::LoadValue;
-    if (pin.load_value == LV::Int) {
-      int64_t v = pin.load_int();
+    const LV kind = c ? static_cast<LV>(c->load_value) : pin.load_value;
+    const uint64_t bits = c ? c->value : pin.value;
+    if (kind == LV::Int) {
+      int64_t v = static_cast<int64_t>(bits);
       if (v >= INT16_MIN && v <= INT16_MAX) return set(Op::op_loadi, static_cast<uint32_t>(v) & 0xFFFF, 0);
       if (v >= 0 && v <= UINT16_MAX) return set(Op::op_loadu, static_cast<uint32_t>(v), 0);
       if (v >= INT32_MIN && v <= INT32_MAX) {
@@ -329,8 +413,8 @@ class Assembler {
       if (v >= 0 && v <= UINT32_MAX) return set(Op::op_load32, static_cast<uint32_t>(Load32Type::UInt32), static_cast<uint64_t>(v));
       return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Int64), static_cast<uint64_t>(v));
     }
-    if (pin.load_value == LV::Float) {
-      double d = pin.load_float();
+    if (kind == LV::Float) {
+      double d = std::bit_cast<double>(bits);
       Literal probe = Literal::floating(d);
       if (probe.encoding == ByteTermType::F32) {
         return set(Op::op_load32, static_cast<uint32_t>(Load32Type::Float32),
@@ -338,7 +422,7 @@ class Assembler {
       }
       return set(Op::op_load64, static_cast<uint32_t>(Load64Type::Float64), std::bit_cast<uint64_t>(d));
     }
-    set(Op::op_loadc, literal_index(pin), 0);
+    set(Op::op_loadc, literal_index(pin, c ? c->literal : pin.literal), 0);
   }
 
   uint16_t function_target(Instr& in, const ParsedInstr& pin, const OpInfo& op) {
@@ -349,6 +433,11 @@ class Assembler {
     if (!ref) fail(pos, "'" + printable(text) + "' is not a function reference (name/arity or mod.name/arity)");
     in.call_arity = static_cast<int32_t>(ref->arity);
     Op code = static_cast<Op>(op.code);
+    if (pushes_args(op.extra)) {
+      builtin_call(*ref, text, pin, pos, op);
+      if (lo.is_pool) return static_cast<uint16_t>(lo.index);
+      return intern_value(lo.index, pos);
+    }
     const FunctionDecl* target = nullptr;
     if (ref->module.empty() || ref->module == module_text_) {
       auto it = by_key_.find({ref->name, ref->arity});
@@ -373,17 +462,35 @@ class Assembler {
     return intern_value(lo.index, pos);
   }
 
+  // bif / gcbif: a built-in that keeps registers (format/builtin_calls.h),
+  // with its arguments.
+  void builtin_call(const FunctionRef& ref, const std::string& text, const ParsedInstr& pin, SourcePos pos,
+                    const OpInfo& op) {
+    auto b = find_builtin_call(ref);
+    if (!b) {
+      fail(pos, fmt::format("{} is not a built-in that keeps registers (docs/builtins.md lists them); call it with "
+                            "call (saving live values in y slots)",
+                            printable(text)));
+    }
+    if (builtin_call_info(*b).allocates && op.extra != Extra::RegmaskArgs)
+      fail(pos, fmt::format("{} may allocate: write gcbif (the assembler computes its regmask)", printable(text)));
+    if (pin.elems_count != ref.arity) {
+      fail(pos, fmt::format("{} {} takes {} but the list has {}", op.name, printable(text),
+                            count_of(ref.arity, "argument"), pin.elems_count));
+    }
+  }
+
   int32_t label_index(const ParsedInstr& pin, const ParsedFunction& pf) {
     const LabelDef& l = pf.labels[pin.label];
     if (l.defined) return static_cast<int32_t>(l.index);
     fail(pin.at(pin.label_col), "unknown label '" + l.name + "' (labels are local to their function)");
   }
 
-  std::vector<uint32_t> layout(std::vector<Instr>& code, const ParsedFunction& pf) {
+  std::vector<uint32_t> layout(std::vector<Instr>& code, const ParsedFunction& pf, const std::vector<uint32_t>& source) {
     std::vector<uint32_t> words;
     JumpOutOfRange bad;
     if (!layout_function(code, words, bad)) {
-      const ParsedInstr& at = pf.code[bad.index];
+      const ParsedInstr& at = pf.code[source[bad.index]];
       if (static_cast<Op>(at.op) == Op::op_try)
         fail(at.at(at.label_col), fmt::format("try handler '{}' is {} words away; try reaches -32768..32767",
                                               pf.labels[at.label].name, bad.offset));
@@ -392,7 +499,7 @@ class Assembler {
     }
     uint32_t offset = 0;  // where each instruction landed, for the line table
     for (size_t i = 0; i < code.size(); ++i) {
-      placed_.push_back({offset, &pf.code[i]});
+      placed_.push_back({offset, &pf.code[source[i]]});
       offset += instr_words(code[i]);
     }
     return words;

@@ -116,12 +116,13 @@ class Disassembler {
             const FunctionEntry* callee = function_named(text);
             elem_count = callee ? callee->upvals : 0;
           }
+          if (pushes_args(info.extra) && in.call_arity >= 0) elem_count = static_cast<size_t>(in.call_arity);
         }
         if (k == FieldKind::SIZE) elem_count = info.extra == Extra::RegmaskPairs ? 2 * in.raw[i] : in.raw[i];
       }
       size_t extra_at = pc + 1;
       switch (info.extra) {
-        case Extra::None: break;
+        case Extra::None: case Extra::Args: break;
         case Extra::Word32: in.value = m_.code[extra_at]; break;
         case Extra::Word64: in.value = m_.code[extra_at] | (uint64_t{m_.code[extra_at + 1]} << 32); break;
         default: in.regmask = m_.code[extra_at]; break;
@@ -248,6 +249,7 @@ class Disassembler {
       }
     }
     if (info.extra == Extra::RegmaskUpvals && !in.elems.empty()) operands.push_back(element_list(in, "[", "]"));
+    if (pushes_args(info.extra)) operands.push_back(element_list(in, "[", "]"));  // bif, gcbif: always written
     std::string text(info.name);
     for (size_t k = 0; k < operands.size(); ++k) text += (k ? ", " : " ") + operands[k];
     return text;

@@ -134,7 +134,8 @@ class SpanIndex {
 
 bool allocates(const OpInfo& op) {
   switch (op.extra) {
-    case Extra::Regmask: case Extra::RegmaskElems: case Extra::RegmaskPairs: case Extra::RegmaskUpvals: return true;
+    case Extra::Regmask: case Extra::RegmaskElems: case Extra::RegmaskPairs: case Extra::RegmaskUpvals:
+    case Extra::RegmaskArgs: return true;
     default: return false;
   }
 }
@@ -182,7 +183,7 @@ void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vec
     return;
   }
   switch (info.extra) {
-    case Extra::None: break;
+    case Extra::None: case Extra::Args: break;
     case Extra::Word32: out.push_back(static_cast<uint32_t>(in.value)); break;
     case Extra::Word64:
       out.push_back(static_cast<uint32_t>(in.value));
@@ -266,17 +267,32 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
 // bits), so the work is linear in the code whatever shape its jumps take
 // (passes over the whole function, repeated until nothing changes, take a
 // pass per step of a staircase of loops).
-std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity) {
-  const size_t n = code.size();
+namespace {
+
+struct Liveness {
   std::vector<Flow> flow;
+  std::vector<uint32_t> live_in;
+
+  explicit Liveness(const std::vector<Instr>& code);
+  size_t size() const { return flow.size(); }
+  bool valid_target(const Flow& f) const { return f.target >= 0 && static_cast<size_t>(f.target) < size(); }
+  template <typename F>
+  void for_each_successor(size_t i, F&& visit) const {
+    const Flow& f = flow[i];
+    if (f.falls_through && i + 1 < size()) visit(i + 1);
+    if (valid_target(f)) visit(static_cast<size_t>(f.target));
+  }
+  uint32_t live_out(size_t i) const {
+    uint32_t out = 0;
+    for_each_successor(i, [&](size_t j) { out |= live_in[j]; });
+    return out;
+  }
+};
+
+Liveness::Liveness(const std::vector<Instr>& code) {
+  const size_t n = code.size();
   flow.reserve(n);
   for (const Instr& in : code) flow.push_back(flow_of(in));
-  auto valid_target = [&](const Flow& f) { return f.target >= 0 && static_cast<size_t>(f.target) < n; };
-  auto for_each_successor = [&](size_t i, auto&& visit) {
-    const Flow& f = flow[i];
-    if (f.falls_through && i + 1 < n) visit(i + 1);
-    if (valid_target(f)) visit(static_cast<size_t>(f.target));
-  };
   std::vector<uint32_t> work;
   std::vector<bool> queued(n, true);
   auto enqueue = [&](size_t j) {
@@ -298,12 +314,7 @@ std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned
     for (size_t i = 0; i < n; ++i)
       if (valid_target(flow[i])) jumps_to[fill[static_cast<size_t>(flow[i].target)]++] = static_cast<uint32_t>(i);
   }
-  std::vector<uint32_t> live_in(n, 0);
-  auto live_out = [&](size_t i) {
-    uint32_t out = 0;
-    for_each_successor(i, [&](size_t j) { out |= live_in[j]; });
-    return out;
-  };
+  live_in.assign(n, 0);
   for (size_t i = 0; i < n; ++i) work.push_back(static_cast<uint32_t>(i));  // the last is looked at first
   while (!work.empty()) {
     const size_t i = work.back();
@@ -316,8 +327,30 @@ std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned
     if (i > 0 && flow[i - 1].falls_through) enqueue(i - 1);
     for (uint32_t k = jump_start[i]; k < jump_start[i + 1]; ++k) enqueue(jumps_to[k]);
   }
-  std::vector<uint32_t>().swap(jump_start);
-  std::vector<uint32_t>().swap(jumps_to);
+}
+
+}  // namespace
+
+std::vector<uint32_t> dead_after(const std::vector<Instr>& code) {
+  const Liveness live(code);
+  std::vector<uint32_t> dead(code.size());
+  for (size_t i = 0; i < code.size(); ++i) dead[i] = ~(live.live_out(i) | live.flow[i].use | live.flow[i].def);
+  return dead;
+}
+
+std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity) {
+  const size_t n = code.size();
+  const Liveness live(code);
+  const std::vector<Flow>& flow = live.flow;
+  auto for_each_successor = [&](size_t i, auto&& visit) { live.for_each_successor(i, visit); };
+  auto live_out = [&](size_t i) { return live.live_out(i); };
+  std::vector<uint32_t> work;
+  std::vector<bool> queued(n, true);
+  auto enqueue = [&](size_t j) {
+    if (queued[j]) return;
+    queued[j] = true;
+    work.push_back(static_cast<uint32_t>(j));
+  };
 
   // Forward: X registers that hold a value written on some path here.
   std::vector<uint32_t> def_in(n, 0), def_out(n, 0);

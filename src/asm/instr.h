@@ -56,4 +56,10 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
 // are 0. `arity` X registers are defined at entry.
 std::vector<uint32_t> computed_regmasks(const std::vector<Instr>& code, unsigned arity);
 
+// X registers free to hold a constant for instruction i (bit r of entry i):
+// not live after it (no path reads them before writing them again) and not
+// read or written by it. Operands that are not X registers count for
+// nothing, so constants not yet given a register do not block one.
+std::vector<uint32_t> dead_after(const std::vector<Instr>& code);
+
 }  // namespace lzr::asm_text

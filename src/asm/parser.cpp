@@ -83,6 +83,7 @@ std::string usage(const OpInfo& op) {
     sep = ", ";
   }
   if (op.extra == Extra::RegmaskUpvals) out += "[, [captured, ...]]";
+  if (pushes_args(op.extra)) out += ", [arguments, ...]";
   return out;
 }
 
@@ -331,11 +332,59 @@ class Parser {
 
   // ---- instructions ----
 
+  // Tokens that start a constant (a literal, or a plain number).
+  static bool starts_constant(const Token& t) {
+    switch (t.kind) {
+      case Tok::Int: case Tok::Float: case Tok::Atom: case Tok::String: case Tok::LBrace: case Tok::LBracket:
+      case Tok::PercentBrace: case Tok::LtLt: case Tok::PoolRef: return true;
+      case Tok::Ident: return t.text == "true" || t.text == "false" || t.text == "nil";
+      default: return false;
+    }
+  }
+
+  // The registers a field takes, for messages.
+  static std::string_view registers_for(FieldKind kind) {
+    if (is_r6(kind) || is_written(kind)) return "x0..x31, y0..y31";
+    return "x0..x31, y0..y31, u0..u31";
+  }
+
+  // A constant where the instruction reads a register: the value `load`
+  // would take, kept in the function's table.
+  bool constant_operand(RegOperand& out) {
+    ConstOperand c;
+    using LV = ParsedInstr::LoadValue;
+    const bool annotated = cur_.peek(1).kind == Tok::DoubleColon;
+    if (cur_.at(Tok::Int) && !cur_.peek().big && !annotated) {
+      c.load_value = static_cast<uint8_t>(LV::Int);
+      c.value = static_cast<uint64_t>(cur_.next().int_value);
+    } else if (cur_.at(Tok::Float) && !annotated) {
+      c.load_value = static_cast<uint8_t>(LV::Float);
+      c.value = std::bit_cast<uint64_t>(cur_.next().float_value);
+    } else {
+      c.load_value = static_cast<uint8_t>(LV::Literal);
+      if (!literal_operand(c.literal)) return false;
+    }
+    out.konst = static_cast<uint32_t>(current()->consts.size());
+    current()->consts.push_back(c);
+    return true;
+  }
+
   bool reg(RegOperand& out, FieldKind kind, const OpInfo& op) {
-    const Token& t = cur_.next();
+    const Token& t = cur_.peek();
     out.col = t.pos.col;
+    const bool reads_only = kind == FieldKind::RS || kind == FieldKind::R6S;
+    if (starts_constant(t)) {
+      if (reads_only) return constant_operand(out);
+      if (kind == FieldKind::RY)
+        return fail_at(t, fmt::format("{} takes a y slot here (the catch's slot), not a constant", op.name));
+      return fail_at(t, fmt::format("{} writes this operand: write the register that receives the result ({}), "
+                                    "not {}",
+                                    op.name, registers_for(kind), describe_token(t)));
+    }
+    cur_.next();
     if (t.kind != Tok::Ident || !looks_like_register(t.text)) {
-      return fail_at(t, "expected a register (x0..x31, y0..y31, u0..u31), got " + describe_token(t));
+      return fail_at(t, fmt::format("expected a register ({}){}, got {}", registers_for(kind),
+                                    reads_only ? " or a constant" : "", describe_token(t)));
     }
     auto r = register_name(t.text);
     if (!r) return fail_at(t, "malformed register name " + t.text);
@@ -605,6 +654,13 @@ class Parser {
       } else if (is_jump(k)) {
         if (!label_operand(in, op)) return false;
       }
+    }
+    if (pushes_args(op.extra)) {  // bif, gcbif: the argument list, always written
+      if (!comma(op)) return false;
+      const Token& open = cur_.next();
+      if (open.kind != Tok::LBracket) return fail_at(open, "expected [arguments]; usage: " + usage(op));
+      in.elems_begin = static_cast<uint32_t>(current()->elems.size());
+      if (!reg_list(in, Tok::RBracket, op)) return false;
     }
     if (op.extra == Extra::RegmaskUpvals && cur_.accept(Tok::Comma)) {
       const Token& open = cur_.next();

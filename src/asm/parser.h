@@ -21,12 +21,18 @@ namespace lzr::asm_text {
 
 // Positions inside an instruction are columns: every operand is on the
 // instruction's own line (ParsedInstr::pos.line).
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+// A register operand, or a constant written where the instruction reads a
+// register (`lt x0, 10, done`): `konst` indexes ParsedFunction::consts and
+// the assembler loads the constant into a free X register first
+// (docs/assembly.md, "Constants in place of registers").
 struct RegOperand {
   Reg reg{RegKind::X, 0};
   uint32_t col = 1;
+  uint32_t konst = kNoIndex;
+  bool is_const() const { return konst != kNoIndex; }
 };
-
-inline constexpr uint32_t kNoIndex = UINT32_MAX;
 
 // A literal operand: written out (an entry of ParsedModule::values, where
 // equal literals are stored once), or `#N` naming an entry of the declared
@@ -73,6 +79,14 @@ struct ParsedInstr {
   SourcePos at(uint32_t col) const { return SourcePos{pos.line, col}; }
 };
 
+// A constant operand: what `load dst, CONST` would take (an inline integer
+// or float, or a literal).
+struct ConstOperand {
+  uint64_t value = 0;  // LoadValue::Int / Float, as ParsedInstr::value
+  LiteralOperand literal;
+  uint8_t load_value = 0;  // a ParsedInstr::LoadValue
+};
+
 struct LabelDef {
   std::string name;
   SourcePos pos;            // the definition
@@ -90,6 +104,7 @@ struct ParsedFunction {
   SourcePos frame_pos, upvals_pos;
   std::vector<ParsedInstr> code;
   std::vector<RegOperand> elems;  // every instruction's elements, back to back
+  std::vector<ConstOperand> consts;  // constants written as register operands
   std::vector<LabelDef> labels;   // defined and jumped-to labels, in first-mention order
   std::unordered_map<std::string, size_t> label_by_name;  // index into `labels`
 

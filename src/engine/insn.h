@@ -103,6 +103,13 @@ namespace lzr {
      compare named as "result op X[d]" (as add_xxx / sub_xxx)            */ \
   I(addk_eq) I(addk_ne) I(addk_lt) I(addk_gt) I(addk_lte) I(addk_gte)    \
   I(subk_eq) I(subk_ne) I(subk_lt) I(subk_gt) I(subk_lte) I(subk_gte)    \
+  /* register-preserving built-in calls (bif-calls): a = the built-in      \
+     applied to b, c, d (the first of them, by its arity); every other     \
+     register keeps its value. bif: u.fn; gcbif: u.ctor (mask: X registers \
+     a collection after it keeps; fn). bif_map_get / bif_map_has_key: bif  \
+     of map.get/3 / map.has_key/2, which the asm engine inlines on flat    \
+     maps with an immediate key (as bif)                                 */ \
+  I(bif) I(gcbif) I(bif_map_get) I(bif_map_has_key)                     \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds
@@ -169,6 +176,10 @@ constexpr unsigned kNumIOps = 0 LZR_IOPS(LZR_IOP_COUNT_ONE);
 #undef LZR_IOP_COUNT_ONE
 const char* iop_name(IOp op);
 
+// Arguments of a bif / gcbif: operands b, c, d (format/builtin_calls.h
+// keeps every such built-in within this).
+constexpr unsigned kMaxBifArgs = 3;
+
 // Operand byte: kind << 5 | index, kind 0 = X, 1 = Y, 2 = U (upvalue).
 constexpr uint8_t kOperandX = 0, kOperandY = 1, kOperandU = 2;
 constexpr uint8_t operand(uint8_t kind, uint8_t index) { return static_cast<uint8_t>(kind << 5 | index); }
@@ -192,8 +203,8 @@ struct Insn {
   union {
     Term term;               // load
     const Insn* target;      // compare-jumps, jmp, call, tcall: entry
-    const FunctionInfo* fn;  // call_native, tcall_native
-    const CtorInfo* ctor;    // tuple, list, map, fn
+    const FunctionInfo* fn;  // call_native, tcall_native, bif
+    const CtorInfo* ctor;    // tuple, list, map, fn, gcbif
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
                              // div_k, mod_k: ceil(2^64 / divisor)

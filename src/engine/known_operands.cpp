@@ -97,7 +97,7 @@ struct State {
 uint32_t safe_point_mask(const Insn& in) {
   switch (in.op) {
     case IOp::put: case IOp::cons: return in.u.mask;
-    default: return in.u.ctor->mask;  // tuple, list, map, fn
+    default: return in.u.ctor->mask;  // tuple, list, map, fn, gcbif
   }
 }
 
@@ -151,8 +151,12 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       s.forget(in.a);  // drop's safe point keeps every X register
       return true;
     case IOp::put: case IOp::cons: case IOp::tuple: case IOp::list: case IOp::map: case IOp::fn:
+    case IOp::gcbif:
       s.forget(in.a);
       s.forget_x_except(safe_point_mask(in));
+      return true;
+    case IOp::bif: case IOp::bif_map_get: case IOp::bif_map_has_key:  // no safe point: X registers kept
+      s.forget(in.a);
       return true;
     case IOp::eq: case IOp::ne: case IOp::lt: case IOp::gt: case IOp::lte: case IOp::gte:
     case IOp::eq_xx: case IOp::ne_xx: case IOp::lt_xx: case IOp::gt_xx: case IOp::lte_xx: case IOp::gte_xx:

@@ -10,6 +10,7 @@
 
 #include "asm/assembler.h"
 #include "engine/insn.h"
+#include "format/builtin_calls.h"
 #include "format/catch_flow.h"
 #include "engine/native_library.h"
 #include "engine/known_operands.h"
@@ -130,6 +131,14 @@ Term load64_term(Module& m, uint32_t type, uint64_t v) {
 // Binds call/tcall `in` to `fn`: natives by FunctionInfo, bytecode
 // functions by entry and frame size (one load fewer on every call).
 void set_call_target(Insn& in, const FunctionInfo* fn) {
+  if (in.op == IOp::gcbif) {  // its CtorInfo is the module's, made in translate()
+    const_cast<CtorInfo*>(in.u.ctor)->fn = fn;
+    return;
+  }
+  if (in.op == IOp::bif || in.op == IOp::bif_map_get || in.op == IOp::bif_map_has_key) {
+    in.u.fn = fn;
+    return;
+  }
   if (fn->native) {
     in.op = in.op == IOp::call ? IOp::call_native : IOp::tcall_native;
     in.u.fn = fn;
@@ -345,6 +354,25 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.b = r_operand(raw(1));
         in.c = r_operand(raw(2));
         break;
+      case Op::op_bif: case Op::op_gcbif: {
+        // The built-in lives in another module: link() binds it.
+        auto ref = parse_function_ref(f.literals[raw(1)].text);  // verified: a built-in call
+        const BuiltinCall b = *find_builtin_call(*ref);
+        uint8_t args[kMaxBuiltinCallArity] = {};
+        read_pushes(f, pc + first_push_word(info.extra), ref->arity, args);
+        in.a = r_operand(raw(0));
+        in.b = args[0];
+        in.c = args[1];
+        in.d = args[2];
+        if (op == Op::op_gcbif) {
+          in.op = IOp::gcbif;
+          in.u.ctor = new_ctor(m, f.code[pc + 1], ref->arity, 0);
+        } else {
+          in.op = b == BuiltinCall::map_get ? IOp::bif_map_get : b == BuiltinCall::map_has_key ? IOp::bif_map_has_key : IOp::bif;
+        }
+        pending.push_back({k, pc, *ref});
+        break;
+      }
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
         return false;
@@ -882,6 +910,13 @@ bool link(LoadSession& s, Module* root, std::vector<PendingCall> pending, LoadEr
     }
     if (!fn) {
       err.message = chained(chain, word_error(u.module->file, pc.word, "call to undefined function " + callee_name(pc)));
+      return false;
+    }
+    const IOp site = u.module->code[pc.insn].op;
+    if ((site == IOp::bif || site == IOp::gcbif || site == IOp::bif_map_get || site == IOp::bif_map_has_key) &&
+        !fn->native) {
+      err.message = chained(chain, word_error(u.module->file, pc.word,
+                                              callee_name(pc) + " is not a built-in (bif and gcbif call built-ins only)"));
       return false;
     }
     if (fn->upvals > 0) {

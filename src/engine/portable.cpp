@@ -153,6 +153,28 @@ L_call_native: {
   NEXT();
 }
 
+// Built-in calls that keep registers: the arguments come from any
+// registers, the result goes to a; no X register is touched (natives only
+// read their argv). bif's built-ins never allocate, so it has no safe point.
+L_bif:
+L_bif_map_get: L_bif_map_has_key: {  // the asm engine inlines these; here they are bif
+  lzr_env env{&p};
+  const FunctionInfo* fn = pc->u.fn;
+  const Term args[kMaxBifArgs] = {OPND(pc->b), OPND(pc->c), OPND(pc->d)};
+  p.fp = fp;
+  STORE(OPND(pc->a), fn->native(&env, args, fn->arity));
+  NEXT();
+}
+L_gcbif: {
+  lzr_env env{&p};
+  const CtorInfo* c = pc->u.ctor;
+  const Term args[kMaxBifArgs] = {OPND(pc->b), OPND(pc->c), OPND(pc->d)};
+  p.fp = fp;
+  STORE(OPND(pc->a), c->fn->native(&env, args, c->fn->arity));
+  GC_POINT(c->mask, pc->a);
+  NEXT();
+}
+
 L_tcall: {
   // Reuse this frame: its return address and caller stay; Y slots restart.
   const unsigned frame = pc->b;

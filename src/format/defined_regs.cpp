@@ -48,6 +48,8 @@ unsigned pushed_values(const ModuleFile& m, uint32_t word, const OpInfo& op) {
       auto ref = parse_function_ref(m.literals[field_raw(word, op, i)].text);  // verified: a local function
       return m.functions[*local_function(m, *ref)].upvals;
     }
+    if (op.fields[i] == FieldKind::FUN && pushes_args(op.extra))  // bif, gcbif: the built-in's arguments
+      return parse_function_ref(m.literals[field_raw(word, op, i)].text)->arity;
   }
   return 0;
 }
@@ -117,10 +119,11 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
         if (dst < 0) dst = i;
       }
     }
-    if (op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs || op.extra == Extra::RegmaskUpvals) {
+    if (op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs || op.extra == Extra::RegmaskUpvals ||
+        pushes_args(op.extra)) {
       const unsigned values = pushed_values(m, word, op);
       for (unsigned v = 0; v < values; ++v) {
-        const size_t at = pc + 2 + v / 4;
+        const size_t at = pc + first_push_word(op.extra) + v / 4;
         const Reg r = decode_r6(field_raw(m.code[at], push, static_cast<int>(v % 4)));
         if (r.kind == RegKind::X && !(in >> r.index & 1)) return undefined(fmt::format("push word {}: x{}", at, r.index));
       }
@@ -141,7 +144,7 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
     if (code == Op::op_call || code == Op::op_apply) {
       out = written;  // every X register but the destination is clobbered
     } else if (op.extra == Extra::Regmask || op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs ||
-               op.extra == Extra::RegmaskUpvals) {
+               op.extra == Extra::RegmaskUpvals || op.extra == Extra::RegmaskArgs) {
       out = (in & m.code[pc + 1]) | written;  // a collection here sets the others to []
     }
     const size_t next = pc + len;

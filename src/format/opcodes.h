@@ -43,6 +43,8 @@ enum class Extra : uint8_t {
   RegmaskElems,   // regmask, then ceil(size/4) push words
   RegmaskPairs,   // regmask, then ceil(size/2) push words (key,value pairs)
   RegmaskUpvals,  // regmask, then ceil(upvals/4) push words (target's upvals)
+  Args,           // ceil(arity/4) push words: a built-in's arguments (bif)
+  RegmaskArgs,    // regmask, then ceil(arity/4) push words (gcbif)
   Word32,         // one 32-bit value word
   Word64,         // two value words: low, then high
 };
@@ -157,18 +159,25 @@ constexpr uint32_t encode_r6(Reg r) { return (r.kind == RegKind::Y ? 32u : 0u) |
 // `fn`, the upvalue count of the target function.
 constexpr unsigned push_words_for(Extra e, uint32_t size_or_upvals) {
   switch (e) {
-    case Extra::RegmaskElems: case Extra::RegmaskUpvals: return (size_or_upvals + 3) / 4;
+    case Extra::RegmaskElems: case Extra::RegmaskUpvals: case Extra::Args: case Extra::RegmaskArgs:
+      return (size_or_upvals + 3) / 4;
     case Extra::RegmaskPairs: return (size_or_upvals + 1) / 2;
     default: return 0;
   }
 }
 constexpr unsigned fixed_extra_words(Extra e) {
   switch (e) {
-    case Extra::None: return 0;
+    case Extra::None: case Extra::Args: return 0;
     case Extra::Word64: return 2;
     default: return 1;  // regmask or word32
   }
 }
+
+// Word offset of an instruction's first push word: after the code word and
+// its fixed extra words (the regmask, if any).
+constexpr unsigned first_push_word(Extra e) { return 1 + fixed_extra_words(e); }
+// Extra kinds whose push words carry a call's arguments (bif, gcbif).
+constexpr bool pushes_args(Extra e) { return e == Extra::Args || e == Extra::RegmaskArgs; }
 
 // load32 / load64 value types.
 enum class Load32Type : uint8_t { Int32 = 0, UInt32 = 1, Float32 = 2 };

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "format/builtin_calls.h"
 #include "format/catch_flow.h"
 #include "format/defined_regs.h"
 #include "format/opcodes.h"
@@ -69,6 +70,11 @@ std::optional<unsigned> words_of(const ModuleFile& m, uint32_t word, const OpInf
     auto target = fun_target(m, word, op);
     if (!target) return std::nullopt;
     size_or_upvals = m.functions[*target].upvals;
+  } else if (pushes_args(op.extra)) {
+    const Literal* lit = atom_literal(m, field_raw(word, op, field_index(op, FieldKind::FUN)));
+    auto ref = lit ? parse_function_ref(lit->text) : std::nullopt;
+    if (!ref) return std::nullopt;
+    size_or_upvals = ref->arity;
   }
   return 1 + fixed_extra_words(op.extra) + push_words_for(op.extra, size_or_upvals);
 }
@@ -310,6 +316,7 @@ class Verifier {
     if (!ref)
       return fail_insn(pc, op, fmt::format("literal {} (:\"{}\") is not a function reference (name/arity or mod.name/arity)",
                                            index, printable(lit->text)));
+    if (pushes_args(op.extra)) return builtin_call(pc, op, *lit, *ref);
     const bool local = ref->module.empty() || ref->module == m_.name();
     const bool is_fn = op.code == static_cast<uint8_t>(Op::op_fn);
     if (!local) {
@@ -322,6 +329,20 @@ class Verifier {
     if (is_fn) pushed_ = target.upvals;
     if (!is_fn && target.upvals > 0)
       return fail_insn(pc, op, fmt::format("{} has upvalues and can only run as a closure (fn + apply)", printable(lit->text)));
+    return true;
+  }
+
+  // bif / gcbif: a built-in of the table in builtin_calls.h; one that may
+  // allocate only through gcbif. Its arity gives the push words.
+  bool builtin_call(size_t pc, const OpInfo& op, const Literal& lit, const FunctionRef& ref) {
+    auto b = find_builtin_call(ref);
+    if (!b)
+      return fail_insn(pc, op, fmt::format("{} is not a built-in that keeps registers (docs/builtins.md lists them); "
+                                           "call it with call",
+                                           printable(lit.text)));
+    if (builtin_call_info(*b).allocates && op.extra != Extra::RegmaskArgs)
+      return fail_insn(pc, op, fmt::format("{} may allocate: call it with gcbif, which has a regmask", printable(lit.text)));
+    pushed_ = ref.arity;
     return true;
   }
 
@@ -343,7 +364,9 @@ class Verifier {
       }
       case Extra::RegmaskElems:
       case Extra::RegmaskPairs:
-      case Extra::RegmaskUpvals: return push_words(pc, op, word);
+      case Extra::RegmaskUpvals:
+      case Extra::Args:
+      case Extra::RegmaskArgs: return push_words(pc, op, word);
       default: return true;
     }
   }
@@ -351,7 +374,7 @@ class Verifier {
   bool push_words(size_t pc, const OpInfo& op, uint32_t word) {
     const unsigned values = pushed_;
     const OpInfo& push = op_info(kPushOpcode);
-    const size_t first = pc + 2;  // after the code word and the regmask
+    const size_t first = pc + first_push_word(op.extra);  // after the code word and the regmask
     for (unsigned v = 0; v < (values + 3) / 4 * 4; ++v) {
       const size_t at = first + v / 4;
       const uint32_t push_word = m_.code[at];

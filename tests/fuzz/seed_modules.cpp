@@ -145,6 +145,34 @@ std::vector<uint8_t> catches() {
   return write_module(b.m);
 }
 
+// Register-preserving built-in calls (bif-calls): a counter in a map kept
+// in X registers across map.get/3 and map.has_key/2 (bif), and gcbif with a
+// regmask and Y operands, so mutations reach the arguments' push words,
+// the built-in table and both engines' routines.
+std::vector<uint8_t> builtin_calls() {
+  ModuleBuilder b("bifs");
+  b.func("main", 0, 1);
+  b.emit(Op::op_loadc, {X(0), b.lit(Literal::map({}))});                          // 0: counts
+  b.emit(Op::op_loadi, {X(1), 20});                                               // 1: steps left
+  b.emit(Op::op_loadi, {X(2), 0});                                                // 2: the zero
+  b.emit(Op::op_loadi, {X(3), 3});                                                // 3: key modulus
+  b.emit(Op::op_mod, {X(4), X(1), X(3)});                                         // 4: loop: key
+  b.emit(Op::op_bif, {X(5), b.atom("map.get/3")}).emit(push({X6(0), X6(4), X6(2)}));  // 5
+  b.emit(Op::op_loadi, {X(6), 1});                                                // 7
+  b.emit(Op::op_add, {X(5), X(5), X(6)});                                         // 8
+  b.emit(Op::op_put, {X6(0), X6(0), X6(4), X6(5)}).emit(0x4F);                    // 9: x0-x3, x6
+  b.emit(Op::op_sub, {X(1), X(1), X(6)});                                         // 11
+  b.emit(Op::op_gt, {X6(1), X6(2), -9});                                          // 12 -> 4
+  b.emit(Op::op_bif, {X(1), b.atom("map.has_key/2")}).emit(push({X6(0), X6(2)}));  // 13
+  b.emit(Op::op_mov, {Y(0), X(0), Y(0)});                                         // 15
+  b.emit(Op::op_gcbif, {X(0), b.atom("map.to_list/1")}).emit(0x2).emit(push({Y6(0)}));  // 16
+  b.emit(Op::op_gcbif, {X(0), b.atom("list.reverse/1")}).emit(0x2).emit(push({X6(0)}));  // 19
+  b.emit(Op::op_bif, {X(2), b.atom("math.pi/0")});                                // 22
+  b.emit(Op::op_tuple, {X(0), 3}).emit(0).emit(push({X6(0), X6(1), X6(2)}));      // 23
+  b.ret();
+  return write_module(b.m);
+}
+
 std::vector<uint8_t> native() {
   ModuleFile m;
   m.type = ModuleType::Native;
@@ -166,6 +194,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"big_integers", big_integers()},
       {"catches", catches()},
       {"native", native()},
+      {"builtin_calls", builtin_calls()},  // bif-calls
   };
 }
 

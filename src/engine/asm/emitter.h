@@ -185,5 +185,6 @@ void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
+void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key
 
 }  // namespace lzr::asm_engine

@@ -6,6 +6,7 @@
 #include "engine/semantics.h"
 #include "vm/atoms.h"
 #include "vm/maps.h"
+#include "vm/native_env.h"
 #include "vm/raise.h"
 
 namespace lzr::asm_engine {
@@ -32,6 +33,21 @@ Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept {
   for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = base[operand_kind(c->ops[i])][operand_index(c->ops[i])];
   return map_from_pairs(p->heap, kv.data(), c->count);
 }
+
+namespace {
+Term call_builtin(Process* p, const Insn* pc, Term* fp, const FunctionInfo* fn) {
+  Term* const base[2] = {p->x, fp};  // bif operands are X or Y (R6 in the file)
+  const Term args[kMaxBifArgs] = {base[operand_kind(pc->b)][operand_index(pc->b)],
+                                  base[operand_kind(pc->c)][operand_index(pc->c)],
+                                  base[operand_kind(pc->d)][operand_index(pc->d)]};
+  p->fp = fp;  // natives may look at the stack
+  lzr_env env{p};
+  return fn->native(&env, args, fn->arity);
+}
+}  // namespace
+
+Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.fn); }
+Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.ctor->fn); }
 
 Term* h_alloc(Process* p, uint64_t words) noexcept { return p->heap.alloc(words); }
 

@@ -27,6 +27,10 @@ Term h_badfun(Process* p, Term f) noexcept;
 Term h_stack_overflow(Process* p) noexcept;
 // Map construction from the constructor's operands (resolved against fp/upv).
 Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
+// bif / gcbif at `pc` in frame `fp`: the built-in applied to operands b, c,
+// d (its arity's first), as portable.cpp's L_bif.
+Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept;
+Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept;
 // The bump allocator's slow path: a new block (and a collection request).
 Term* h_alloc(Process* p, uint64_t words) noexcept;
 // A safe point that found a collection due: collects with the X registers in

@@ -98,8 +98,49 @@ const ErrorCase kCases[] = {
     {"FrameTooLarge", "func f/0 frame=33\n  ret x0\n", "t.lzs:1:16: frame must be a number 0..32"},
     {"JunkAfterFuncHeader", "func f/0 5\n  ret x0\n", "t.lzs:1:10: unexpected integer '5' after the func header"},
     // ---- operands ----
-    {"NotARegister", in_func("  add x0, 5, x1"),
-     "t.lzs:2:11: expected a register (x0..x31, y0..y31, u0..u31), got integer '5'"},
+    {"NotARegister", in_func("  add x0, foo, x1"),
+     "t.lzs:2:11: expected a register (x0..x31, y0..y31, u0..u31) or a constant, got name 'foo'"},
+    {"NotARegisterInR6Field", in_func("  eq x0, foo, a\na:"),
+     "t.lzs:2:10: expected a register (x0..x31, y0..y31) or a constant, got name 'foo'"},
+    {"NotARegisterInDestination", in_func("  add foo, x0, x1"),
+     "t.lzs:2:7: expected a register (x0..x31, y0..y31), got name 'foo'"},
+    // ---- constants in place of registers (bif-calls) ----
+    {"ConstantAsDestination", in_func("  add 1, x0, x1"),
+     "t.lzs:2:7: add writes this operand: write the register that receives the result (x0..x31, y0..y31), not "
+     "integer '1'"},
+    {"ConstantAsMovDestination", in_func("  mov :a, x0"),
+     "t.lzs:2:7: mov writes this operand: write the register that receives the result (x0..x31, y0..y31), not "
+     "atom ':a'"},
+    {"ConstantAsCallDestination", in_func("  call 0, f/0"),
+     "t.lzs:2:8: call writes this operand: write the register that receives the result (x0..x31, y0..y31), not "
+     "integer '0'"},
+    {"ConstantAsCatchSlot", in_func("  try 0, h\nh:"), "t.lzs:2:7: try takes a y slot here (the catch's slot), not a constant"},
+    {"ConstantAsLoadDestination", in_func("  load 1, 2"),
+     "t.lzs:2:8: loadc writes this operand: write the register that receives the result (x0..x31, y0..y31), not "
+     "integer '1'"},
+    {"NoFreeRegisterForAConstant", "func f/2\n  add x0, x0, 1\n  apply x0, x1\n  ret x0\n",
+     "t.lzs:2:15: no X register is free for this constant (each is read after this instruction or by it): load the "
+     "constant into a register first (load xN, CONST)"},
+    {"BadConstant", in_func("  add x0, x0, :\"\\xFF\""), "t.lzs:2:15: atom is not valid UTF-8"},
+    // ---- built-in calls that keep registers (bif-calls) ----
+    {"BifOfAFunctionThatIsNotListed", in_func("  bif x0, io.print/1, [x0]"),
+     "t.lzs:2:11: io.print/1 is not a built-in that keeps registers (docs/builtins.md lists them); call it with call "
+     "(saving live values in y slots)"},
+    {"BifOfALocalFunction", in_func("  bif x0, f/0, []"),
+     "t.lzs:2:11: f/0 is not a built-in that keeps registers (docs/builtins.md lists them); call it with call (saving "
+     "live values in y slots)"},
+    {"BifOfAnAllocatingBuiltin", in_func("  bif x0, list.reverse/1, [x0]"),
+     "t.lzs:2:11: list.reverse/1 may allocate: write gcbif (the assembler computes its regmask)"},
+    {"BifArgumentCount", in_func("  bif x0, map.get/3, [x0, x0]"),
+     "t.lzs:2:11: bif map.get/3 takes 3 arguments but the list has 2"},
+    {"BifWithoutArguments", in_func("  bif x0, math.pi/0"),
+     "t.lzs:2:20: expected ',' and more operands, got end of line; usage: bif dst, name/arity, [arguments, ...]"},
+    {"BifArgumentsWithoutBrackets", in_func("  bif x0, math.sqrt/1, x0"),
+     "t.lzs:2:24: expected [arguments]; usage: bif dst, name/arity, [arguments, ...]"},
+    {"UpvalueAsBifArgument", in_func("  gcbif x0, math.sqrt/1, [u0]"),
+     "t.lzs:2:27: gcbif takes x or y registers here, not upvalue u0"},
+    {"LiveOnBif", in_func("  bif x0, math.pi/0, [] live=1"),
+     "t.lzs:2:25: live= only applies to allocating instructions (put, map, list, tuple, cons, fn, gcbif), not bif"},
     {"MalformedRegister", in_func("  add x0, x01, x1"), "t.lzs:2:11: malformed register name x01"},
     {"RegisterOutOfRange", in_func("  add x0, y32, x1"), "t.lzs:2:11: register y32 is out of range (y0..y31)"},
     {"UpvalueInR6Field", in_func("  put x0, x1, u1, x2"), "t.lzs:2:15: put takes x or y registers here, not upvalue u1"},
@@ -140,7 +181,7 @@ const ErrorCase kCases[] = {
      "t.lzs:2:19: load64 int value 9223372036854775808 does not fit int64 (use load)"},
     {"NotALabel", in_func("  jmp 5"), "t.lzs:2:7: expected a label, got integer '5'; usage: jmp label"},
     {"LiveOnNonAllocating", in_func("  add x0, x1, x2 live=0x1"),
-     "t.lzs:2:18: live= only applies to allocating instructions (put, map, list, tuple, cons, fn), not add"},
+     "t.lzs:2:18: live= only applies to allocating instructions (put, map, list, tuple, cons, fn, gcbif), not add"},
     {"LiveNotAMask", in_func("  tuple x0, {} live=:a"), "t.lzs:2:21: live= needs a 32-bit mask (live=0x5 keeps x0 and x2)"},
     {"LiveTooWide", in_func("  tuple x0, {} live=0x100000000"),
      "t.lzs:2:21: live= needs a 32-bit mask (live=0x5 keeps x0 and x2)"},

@@ -186,6 +186,59 @@ void form_Exceptions() {
   EXPECT_EQ(code_of("  raise x1, x2, x3\n"), (Words{w3(42, x(1), x(2), x(3))}));
 }
 
+// bif / gcbif: the built-in's arguments in ceil(arity/4) push words, after
+// the regmask for gcbif (pool: the FUN literal at 2).
+void form_BuiltinCalls() {
+  expect_words("bif", "bif x1, map.get/3, [x2, y3, x4]", {w3(56, x(1), 2), w6(6, x(2), y6(3), x(4))});
+  expect_words("bif", "bif y1, math.pi/0, []", {w3(56, y(1), 2)});
+  expect_words("gcbif", "gcbif x1, float.round/1, [x2] live=0x4", {w3(57, x(1), 2), 0x4, w6(6, x(2))});
+  expect_words("gcbif", "gcbif x0, math.pow/2, [y0, y1] live=0", {w3(57, x(0), 2), 0, w6(6, y6(0), y6(1))});
+}
+
+// Constants in place of registers (assembly.md §3.2): a load into the
+// highest-numbered X register dead there, right before the instruction.
+void form_ConstantOperands() {
+  // Nothing is live after these lines but what they read: x31 is the scratch.
+  EXPECT_EQ(code_of("  lt x0, 10, out\n  ret y0\nout:\n  ret y0\n"),
+            (Words{w3(10, x(31), 10), wj(17, x(0), x(31), 1), w3(1, y(0), 0), w3(1, y(0), 0)}));
+  expect_words("", "get x1, x2, 0", {w3(10, x(31), 0), w3(3, x(1), x(2), x(31))});
+  expect_words("", "add x0, x0, 1", {w3(10, x(31), 1), w3(23, x(0), x(0), x(31))});
+  expect_words("", "add x0, x0, -1", {w3(10, x(31), 0xFFFF), w3(23, x(0), x(0), x(31))});
+  expect_words("", "mul y1, y0, 100000", {w3(13, x(31), 0), 100000, w3(25, y(1), y(0), x(31))});
+  expect_words("", "add x1, x1, 0.5", {w3(13, x(31), 2), 0x3F000000, w3(23, x(1), x(1), x(31))});
+  expect_words("", "get x1, x2, :key", {w3(12, x(31), 2), w3(3, x(1), x(2), x(31))});
+  expect_words("", "size x0, \"four\"", {w3(12, x(31), 2), w3(39, x(0), x(31), 0)});
+  EXPECT_EQ(code_of("  ret 7\n"), (Words{w3(10, x(31), 7), w3(1, x(31), 0)}));
+  // Two constants take two registers, in operand order from the top.
+  EXPECT_EQ(code_of("  lt 1, 2, out\n  ret y0\nout:\n  ret y0\n"),
+            (Words{w3(10, x(31), 1), w3(10, x(30), 2), wj(17, x(31), x(30), 1), w3(1, y(0), 0), w3(1, y(0), 0)}));
+  // A register read later, or named by the instruction, is never taken.
+  EXPECT_EQ(code_of("  add x1, x1, 1\n  ret x31\n"), (Words{w3(10, x(30), 1), w3(23, x(1), x(1), x(30)), w3(1, x(31), 0)}));
+  expect_words("", "add x31, x30, 1", {w3(10, x(29), 1), w3(23, x(31), x(30), x(29))});
+  // Compares with a Y operand, constructor elements, bif arguments.
+  EXPECT_EQ(code_of("  eq y0, :ok, out\n  ret y0\nout:\n  ret y0\n"),
+            (Words{w3(12, x(31), 2), wj(15, y6(0), x(31), 1), w3(1, y(0), 0), w3(1, y(0), 0)}));
+  expect_words("", "tuple x0, {1, x1, []} live=0",
+               {w3(10, x(31), 1), w3(12, x(30), 2), w3(9, x(0), 3), 0, w6(6, x(31), x(1), x(30))});
+  // pool: 2 :"map.get/3", 3 :k
+  expect_words("", "bif x0, map.get/3, [x1, :k, 0]",
+               {w3(12, x(31), 3), w3(10, x(30), 0), w3(56, x(0), 2), w6(6, x(1), x(31), x(30))});
+  expect_words("", "map x0, %{:k => 2} live=0",
+               {w3(12, x(31), 2), w3(10, x(30), 2), w3(7, x(0), 1), 0, w6(6, x(31), x(30))});
+  expect_words("", "put x0, x1, 0, y0 live=0", {w3(10, x(31), 0), w6(5, x(0), x(1), x(31), y6(0)), 0});
+  expect_words("", "raise :throw, 5, []",
+               {w3(12, x(31), 2), w3(10, x(30), 5), w3(12, x(29), 3), w3(42, x(31), x(30), x(29))});
+  // fn captures: g/1 has upvals=1; pool 2 :"g/1", 3 :c (4 :g)
+  ModuleFile m = test::asm_ok("module t\nfunc f/0\n  fn x0, g/1, [:c] live=0\n  ret x0\nfunc g/1\n  ret u0\n");
+  EXPECT_EQ(m.code, (Words{w3(12, x(31), 3), w3(36, x(0), 2), 0, w6(6, x(31)), w3(1, x(0), 0), w3(1, u(0), 0)}));
+  // mov d, CONST is load d, CONST.
+  expect_words("", "mov x1, 5", {w3(10, x(1), 5)});
+  expect_words("", "mov y2, :a", {w3(12, y(2), 2)});
+  // A jump to the line lands on its load.
+  EXPECT_EQ(code_of("top:\n  lt x0, 10, top\n  ret y0\n"),
+            (Words{w3(10, x(31), 10), wj(17, x(0), x(31), -2), w3(1, y(0), 0)}));
+}
+
 void form_LabelsOnInstructionLines() {
   EXPECT_EQ(code_of("start: loadi x0, 1\n  jmp start\n"), (Words{w3(10, 0, 1), 33 | 0xFFFFFEu << 8}));
 }
@@ -202,6 +255,8 @@ TEST(InstructionForms, Jmp) { form_Jmp(); }
 TEST(InstructionForms, UnaryAndBinary) { form_UnaryAndBinary(); }
 TEST(InstructionForms, LabelsOnInstructionLines) { form_LabelsOnInstructionLines(); }
 TEST(InstructionForms, Exceptions) { form_Exceptions(); }
+TEST(InstructionForms, BuiltinCalls) { form_BuiltinCalls(); }
+TEST(InstructionForms, ConstantOperands) { form_ConstantOperands(); }
 
 // Every opcode in the table except push has an instruction-form check. Runs
 // every check itself, so it holds however the tests are scheduled (ctest runs
@@ -220,6 +275,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_UnaryAndBinary();
   form_LabelsOnInstructionLines();
   form_Exceptions();
+  form_BuiltinCalls();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

@@ -50,6 +50,9 @@ class Generator {
       if (chance(3)) add(m, Literal::atom(m.name() + "." + ref));
     }
     remote_ = add(m, Literal::atom("io.print/1"));
+    builtins_.clear();  // for bif / gcbif: the last one allocates (gcbif only)
+    for (const char* b : {"map.get/3", "math.pi/0", "kernel.max/2", "list.reverse/1"})
+      builtins_.push_back(add(m, Literal::atom(b)));
     shuffle_pool(m);
     std::vector<uint32_t> starts;  // every instruction's word
     for (size_t f = 0; f < m.functions.size(); ++f) {
@@ -90,6 +93,7 @@ class Generator {
     for (FunctionEntry& e : m.functions) e.name = perm[e.name];
     for (uint16_t& t : targets_) t = perm[t];
     remote_ = perm[remote_];
+    for (uint16_t& b : builtins_) b = perm[b];
   }
 
   Literal encoded(Literal lit, std::initializer_list<ByteTermType> options) {
@@ -159,6 +163,10 @@ class Generator {
 
   // A FUN literal fit for `op`, or -1.
   int fun_literal(const ModuleFile& m, Op op) {
+    if (pushes_args(op_info(static_cast<uint8_t>(op)).extra)) {  // bif: the non-allocating ones only
+      const int last = static_cast<int>(builtins_.size()) - (op == Op::op_bif ? 2 : 1);
+      return builtins_[static_cast<size_t>(pick(0, last))];
+    }
     std::vector<uint16_t> ok;
     for (size_t f = 0; f < m.functions.size(); ++f) {
       bool closure = m.functions[f].upvals > 0;
@@ -195,7 +203,7 @@ class Generator {
       Instr in;
       bool last = k == n - 1;
       for (;;) {
-        Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
+        Op op = valid_opcodes_[static_cast<size_t>(pick(0, static_cast<int>(valid_opcodes_.size()) - 1))];
         if (op == Op::op_push || op == Op::op_try || op == Op::op_tryend) continue;
         if (last && op != Op::op_ret && op != Op::op_tcall && op != Op::op_jmp && op != Op::op_raise) continue;
         if (fill(m, f, op, in, n)) break;
@@ -262,7 +270,7 @@ class Generator {
     for (int k = pick(0, 3); k > 0; --k) {
       Instr in;
       for (;;) {
-        Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
+        Op op = valid_opcodes_[static_cast<size_t>(pick(0, static_cast<int>(valid_opcodes_.size()) - 1))];
         const OpInfo& info = op_info(static_cast<uint8_t>(op));
         bool jumps = false;
         for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
@@ -311,6 +319,7 @@ class Generator {
           auto ref = parse_function_ref(m.literals[static_cast<size_t>(lit)].text);
           in.call_arity = static_cast<int32_t>(ref->arity);
           if (op == Op::op_fn) elems = m.functions[*local_function(m, *ref)].upvals;
+          if (pushes_args(info.extra)) elems = ref->arity;
           break;
         }
         case FieldKind::SIZE: {
@@ -352,6 +361,14 @@ class Generator {
   std::vector<std::string> names_;
   std::vector<uint16_t> targets_;
   uint16_t remote_ = 0;
+  std::vector<uint16_t> builtins_;
+  // Opcode numbers have gaps (ranges reserved for later additions).
+  const std::vector<Op> valid_opcodes_ = [] {
+    std::vector<Op> ops;
+    for (const OpInfo& op : kOpTable)
+      if (op.valid) ops.push_back(static_cast<Op>(op.code));
+    return ops;
+  }();
 };
 
 TEST(RandomModules, RoundTripByteForByte) {

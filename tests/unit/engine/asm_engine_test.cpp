@@ -1080,3 +1080,70 @@ TEST_F(AsmEngine, EveryOpcodeGetsARoutineWhenItsGroupIsBuilt) {
 
 }  // namespace
 }  // namespace lzr
+
+// bif-calls: map.get/3 and map.has_key/2 through bif run in line on flat
+// maps with an immediate key; everything else takes the call. Every case
+// with X and with Y operands, the engines agreeing (GC stress too), and
+// the other registers kept.
+namespace lzr {
+namespace {
+
+TEST_F(AsmEngine, BuiltinMapLookupsInLineAndThroughTheCall) {
+  struct Case {
+    std::string map, key, get, has;
+  } cases[] = {
+      {"%{a: 1, b: 2}", ":a", "1", "true"},
+      {"%{a: 1, b: 2}", ":b", "2", "true"},
+      {"%{a: 1, b: 2}", ":c", ":dflt", "false"},
+      {"%{}", ":a", ":dflt", "false"},
+      {"%{1 => :i, 1.0 => :f}", "1.0", ":f", "true"},
+      {"%{1 => :i}", "1.0", ":dflt", "false"},
+      {"%{0.0 => :z}", "-0.0", ":dflt", "false"},
+      {"%{[] => :empty, true => :t}", "[]", ":empty", "true"},
+      {"%{{1} => :t}", "{1}", ":t", "true"},            // a boxed key: the call
+      {"%{\"k\" => 1}", "\"k\"", "1", "true"},
+      {"%{[1] => 1}", "[2]", ":dflt", "false"},          // a cons key: the call
+      {map_of(16), "15", "150", "true"},                 // the largest flat map
+      {map_of(17), "16", "160", "true"},                 // a trie: the call
+      {map_of(17), "17", ":dflt", "false"},
+  };
+  // One program runs every case (with X operands, then with Y operands),
+  // collecting {get, has_key} per case in a list; x9 must survive them all.
+  std::string with_x = "func main/0\n  load x9, :kept\n  load x20, []\n";
+  std::string with_y = "func main/0 frame=4\n  load x9, :kept\n  load x20, []\n";
+  std::string want = "[]";
+  for (const Case& c : cases) {
+    with_x += "  load x1, " + c.map + "\n  load x2, " + c.key + "\n  load x3, :dflt\n" +
+              "  bif x4, map.get/3, [x1, x2, x3]\n  bif x5, map.has_key/2, [x1, x2]\n" +
+              "  tuple x4, {x4, x5}\n  cons x20, x4, x20\n";
+    with_y += "  load y0, " + c.map + "\n  load y1, " + c.key + "\n  load y2, :dflt\n" +
+              "  bif y3, map.get/3, [y0, y1, y2]\n  bif x5, map.has_key/2, [y0, y1]\n" +
+              "  tuple x4, {y3, x5}\n  cons x20, x4, x20\n";
+    want = "[{" + c.get + ", " + c.has + "}" + (want == "[]" ? "]" : ", " + want.substr(1));
+  }
+  for (std::string* program : {&with_x, &with_y}) {
+    *program += "  tuple x0, {x20, x9}\n  ret x0\n";
+    expect(*program, "{" + want + ", :kept}");
+  }
+  // A non-map raises badarg, as through call.
+  for (const char* bad : {"{1, 2}", "[]"}) {
+    expect(std::string("func main/0\n  load x1, ") + bad + "\n  bif x0, map.get/3, [x1, x1, x1]\n  ret x0\n",
+           "error: :badarg");
+    expect(std::string("func main/0 frame=1\n  load y0, ") + bad + "\n  bif x0, map.has_key/2, [y0, y0]\n  ret x0\n",
+           "error: :badarg");
+  }
+}
+
+// Any other built-in through bif and gcbif, with its error and trace.
+TEST_F(AsmEngine, BuiltinCallsThroughTheHelper) {
+  expect("func main/0\n  load x1, 2\n  load x2, 1.0\n  bif x0, kernel.compare/2, [x1, x2]\n  ret x0\n", "1");
+  expect("func main/0 frame=1\n  load y0, 9\n  bif x0, math.sqrt/1, [y0]\n  ret x0\n", "3.0");
+  expect("func main/0\n  load x1, -1\n  bif x0, math.sqrt/1, [x1]\n  ret x0\n", "error: :badarith");
+  expect("func main/0\n  load x1, [1, 2, 3]\n  load x2, {:t}\n  gcbif x0, list.reverse/1, [x1]\n"
+         "  tuple x0, {x0, x1, x2}\n  ret x0\n",
+         "{[3, 2, 1], [1, 2, 3], {:t}}");
+  expect("func main/0\n  load x1, :a\n  gcbif x0, tuple.to_list/1, [x1]\n  ret x0\n", "error: :badarg");
+}
+
+}  // namespace
+}  // namespace lzr

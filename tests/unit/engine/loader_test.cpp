@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "engine/insn.h"
 #include "engine/loader.h"
+#include "format/builtin_calls.h"
 #include "vm/printer.h"
 #include "vm/raise.h"
 #include "vm/vm.h"
@@ -498,6 +499,51 @@ TEST_F(LoaderTest, NativePrefixNamesOnlyBuiltinModules) {
   Module* m = load_module_file(vm_, ok, err);
   ASSERT_TRUE(m) << err.message;
   EXPECT_EQ(run(m, "go", {}), "[7]");
+}
+
+}  // namespace
+}  // namespace lzr
+
+// bif-calls: the verifier's table of built-ins that keep registers names
+// functions that exist, and bif / gcbif bind to them when linked.
+namespace lzr {
+namespace {
+
+TEST_F(LoaderTest, EveryBuiltinCallNamesARegisteredBuiltin) {
+  for (unsigned k = 0; k < kNumBuiltinCalls; ++k) {
+    const BuiltinCallInfo& b = builtin_call_info(static_cast<BuiltinCall>(k));
+    const Module* m = vm_.find_module(vm_.atom(std::string(b.module)));
+    ASSERT_NE(m, nullptr) << b.module;
+    const FunctionInfo* fn = m->find(vm_.atom(std::string(b.name)), b.arity);
+    ASSERT_NE(fn, nullptr) << b.module << "." << b.name << "/" << unsigned{b.arity};
+    EXPECT_NE(fn->native, nullptr) << b.name;
+  }
+}
+
+TEST_F(LoaderTest, BuiltinCallsBindToTheBuiltinAndTheHotOnesGetTheirOwnForm) {
+  std::string main = write("app.lzs",
+                           "module app\nfunc go/2\n"
+                           "  bif x2, map.get/3, [x0, x1, x1]\n"
+                           "  bif x3, map.has_key/2, [x0, x1]\n"
+                           "  bif x4, kernel.compare/2, [x0, x1]\n"
+                           "  gcbif x5, list.reverse/1, [x0] live=0x7\n"
+                           "  ret x2\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  const Insn* code = m->find(vm_.atom("go"), 2)->code;
+  const Module* maps = vm_.find_module(vm_.atom("map"));
+  EXPECT_EQ(code[0].op, IOp::bif_map_get);
+  EXPECT_EQ(code[0].u.fn, maps->find(vm_.atom("get"), 3));
+  EXPECT_EQ(code[0].a, operand(kOperandX, 2));
+  EXPECT_EQ(code[0].c, operand(kOperandX, 1));
+  EXPECT_EQ(code[1].op, IOp::bif_map_has_key);
+  EXPECT_EQ(code[2].op, IOp::bif);
+  EXPECT_EQ(code[2].u.fn, vm_.find_module(vm_.atom("kernel"))->find(vm_.atom("compare"), 2));
+  EXPECT_EQ(code[3].op, IOp::gcbif);
+  EXPECT_EQ(code[3].u.ctor->mask, 0x7u);
+  EXPECT_EQ(code[3].u.ctor->fn, vm_.find_module(vm_.atom("list"))->find(vm_.atom("reverse"), 1));
+  EXPECT_EQ(run(m, "go", {make_int(1), make_int(2)}), "error: :badarg");
 }
 
 }  // namespace

@@ -149,6 +149,12 @@ inline ModuleBuilder every_opcode_module() {
   b.emit(Op::op_call, {X(0), b.atom("io.print/1")});                  // other module
   b.emit(Op::op_call, {Y(0), b.atom("demo.helper/1")});               // own module, qualified
   b.emit(Op::op_ret, {Y(0)});
+  // register-preserving built-in calls (bif-calls)
+  b.func("bifs", 2, 1);                                               // 75
+  b.emit(Op::op_bif, {X(2), b.atom("map.get/3")}).emit(push({X6(0), X6(1), Y6(0)}));  // 75
+  b.emit(Op::op_gcbif, {Y(0), b.atom("list.seq/2")}).emit(kRegmask).emit(push({X6(0), X6(2)}));  // 77
+  b.emit(Op::op_bif, {X(3), b.atom("math.pi/0")});                    // 80: no push word
+  b.emit(Op::op_ret, {Y(0)});
   b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }

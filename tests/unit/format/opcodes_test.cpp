@@ -65,6 +65,9 @@ const std::vector<SpecRow> kSpec = {
     {"try", 40, "slot:R handler:16", Extra::None},
     {"tryend", 41, "slot:R _:16", Extra::None},
     {"raise", 42, "class:R reason:R trace:R", Extra::None},
+    // issue 14 (bif-calls): built-in calls that keep registers
+    {"bif", 56, "dst:R lit:16", Extra::Args},
+    {"gcbif", 57, "dst:R lit:16", Extra::RegmaskArgs},
 };
 
 struct SpecField {
@@ -134,7 +137,7 @@ TEST(Opcodes, FieldPlacementMatchesDesign) {
       if (f.width == "R6") EXPECT_TRUE(is_r6(k));
       if (f.name == "_") EXPECT_TRUE(k == FieldKind::Z8 || k == FieldKind::Z16);
       if (f.name == "lit") {
-        const bool names_function = row.code == 2 || row.code == 34 || row.code == 36;
+        const bool names_function = row.code == 2 || row.code == 34 || row.code == 36 || row.code == 56 || row.code == 57;
         EXPECT_EQ(k, names_function ? FieldKind::FUN : FieldKind::LIT);
       }
       if (f.name == "jump") EXPECT_EQ(k, FieldKind::J12);
@@ -218,7 +221,8 @@ TEST(Opcodes, NamesLookUpTheirCodes) {
 }
 
 TEST(Opcodes, UnassignedCodesAreInvalid) {
-  for (unsigned code = 43; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 43; code < 56; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 58; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
 }
 
 TEST(Opcodes, RegisterOperandEncodings) {
@@ -247,6 +251,15 @@ TEST(Opcodes, PushWordCounts) {
   EXPECT_EQ(fixed_extra_words(Extra::Word32), 1u);
   EXPECT_EQ(fixed_extra_words(Extra::RegmaskPairs), 1u);
   EXPECT_EQ(fixed_extra_words(Extra::None), 0u);
+  // bif / gcbif: the arguments after the code word / the regmask.
+  EXPECT_EQ(push_words_for(Extra::Args, 0), 0u);
+  EXPECT_EQ(push_words_for(Extra::Args, 3), 1u);
+  EXPECT_EQ(push_words_for(Extra::RegmaskArgs, 5), 2u);
+  EXPECT_EQ(fixed_extra_words(Extra::Args), 0u);
+  EXPECT_EQ(fixed_extra_words(Extra::RegmaskArgs), 1u);
+  EXPECT_EQ(first_push_word(Extra::Args), 1u);
+  EXPECT_EQ(first_push_word(Extra::RegmaskArgs), 2u);
+  EXPECT_EQ(first_push_word(Extra::RegmaskElems), 2u);
 }
 
 }  // namespace

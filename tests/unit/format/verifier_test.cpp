@@ -54,6 +54,9 @@ TEST(Verifier, InstructionWordsCountsEveryExtraForm) {
   EXPECT_EQ(instruction_words(b.m, 31), 2u);  // empty tuple
   EXPECT_EQ(instruction_words(b.m, 51), 2u);  // cons
   EXPECT_EQ(instruction_words(b.m, 53), 3u);  // fn of a 2-upvalue function
+  EXPECT_EQ(instruction_words(b.m, 75), 2u);  // bif of a 3-argument built-in: 1 push word
+  EXPECT_EQ(instruction_words(b.m, 77), 3u);  // gcbif: regmask + 1 push word
+  EXPECT_EQ(instruction_words(b.m, 80), 1u);  // bif of math.pi/0: no push word
   EXPECT_EQ(instruction_words(b.m, b.m.code.size()), 0u);
   b.m.code[0] = 0xFF;
   EXPECT_EQ(instruction_words(b.m, 0), 0u);
@@ -723,6 +726,91 @@ TEST(VerifyDefinedRegs, YSlotsUpvaluesAndUnreachableCodeAreFine) {
   b.func("f", 0, 1).emit(Op::op_ret, {Y(0)}).ret(9);  // the second ret never runs
   b.func("g", 0, 0, 1).emit(Op::op_ret, {test::U(0)});
   EXPECT_EQ(verify_error(b.m), "");
+}
+
+}  // namespace
+}  // namespace lzr
+
+// ---- bif / gcbif (register-preserving built-in calls) ----
+namespace lzr {
+namespace {
+
+using test::ModuleBuilder;
+using test::push;
+using test::verify_error;
+using test::X;
+using test::X6;
+using test::Y;
+using test::Y6;
+
+TEST(VerifyBuiltinCalls, AcceptsListedBuiltinsWithTheirArguments) {
+  ModuleBuilder b;
+  b.func("f", 3, 1)
+      .emit(Op::op_bif, {X(3), b.atom("map.get/3")}).emit(push({X6(0), X6(1), Y6(0)}))
+      .emit(Op::op_bif, {Y(0), b.atom("kernel.compare/2")}).emit(push({X6(3), X6(2)}))
+      .emit(Op::op_gcbif, {X(4), b.atom("float.round/1")}).emit(0x1F).emit(push({X6(2)}))
+      .emit(Op::op_gcbif, {X(5), b.atom("map.has_key/2")}).emit(0).emit(push({X6(4), Y6(0)}))  // gcbif takes any
+      .emit(Op::op_bif, {X(6), b.atom("math.pi/0")})
+      .emit(Op::op_ret, {X(6)});
+  EXPECT_EQ(verify_error(b.m), "");
+}
+
+TEST(VerifyBuiltinCalls, RejectsFunctionsThatAreNotListed) {
+  for (const char* target : {"io.print/1", "kernel.error/1", "map.new/0", "helper/0", "demo.helper/0", "nosuch.f/1",
+                             "map.get/2"}) {
+    ModuleBuilder b;
+    b.func("f", 1).emit(Op::op_bif, {X(0), b.atom(target)}).emit(push({X6(0)})).emit(Op::op_ret, {X(0)});
+    b.func("helper", 0).ret();
+    EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 0: bif: ") + target +
+                                     " is not a built-in that keeps registers (docs/builtins.md lists them); call it "
+                                     "with call")
+        << target;
+  }
+}
+
+TEST(VerifyBuiltinCalls, AnAllocatingBuiltinNeedsGcbif) {
+  ModuleBuilder b;
+  b.func("f", 1).emit(Op::op_bif, {X(0), b.atom("list.reverse/1")}).emit(push({X6(0)})).emit(Op::op_ret, {X(0)});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: bif: list.reverse/1 may allocate: call it with gcbif, which has a regmask");
+}
+
+TEST(VerifyBuiltinCalls, ArgumentsComeFromPushWords) {
+  ModuleBuilder b;
+  b.func("f", 2).emit(Op::op_bif, {X(0), b.atom("map.has_key/2")}).emit(Op::op_loadi, {X(0), 0}).emit(Op::op_ret, {X(0)});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: bif: word 1 should be a push, found opcode 10");
+  ModuleBuilder c;
+  c.func("f", 2).emit(Op::op_gcbif, {X(0), c.atom("map.has_key/2")}).emit(0).emit(push({X6(0), X6(1), X6(1)}));
+  c.emit(Op::op_ret, {X(0)});
+  EXPECT_EQ(verify_error(c.m), "f.lzr: word 0: gcbif: push word 2: unused operand 3 must be zero");
+  ModuleBuilder d;
+  d.func("f", 2, 1).emit(Op::op_bif, {X(0), d.atom("map.has_key/2")}).emit(push({X6(0), Y6(1)})).emit(Op::op_ret, {X(0)});
+  EXPECT_EQ(verify_error(d.m), "f.lzr: word 0: bif: push word 1: y1 is outside the frame (frame 1)");
+  ModuleBuilder e;
+  e.func("f", 1).emit(Op::op_bif, {X(0), e.atom("map.get/3")});  // its push word missing
+  EXPECT_EQ(verify_error(e.m), "f.lzr: word 0: bif: needs 2 words but function f/1 ends at word 1");
+}
+
+TEST(VerifyBuiltinCalls, ReadsOnlyDefinedArguments) {
+  ModuleBuilder b;
+  b.func("f", 1).emit(Op::op_bif, {X(1), b.atom("kernel.max/2")}).emit(push({X6(0), X6(3)})).emit(Op::op_ret, {X(1)});
+  EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 0: bif: push word 1: x3") + kUndefined + "x0)");
+}
+
+// bif keeps every register defined; gcbif keeps its regmask's, as cons does;
+// call keeps none.
+TEST(VerifyBuiltinCalls, WhatStaysDefinedAfterTheCall) {
+  ModuleBuilder b;
+  b.func("f", 3)
+      .emit(Op::op_bif, {X(3), b.atom("map.get/3")}).emit(push({X6(0), X6(1), X6(2)}))
+      .emit(Op::op_add, {X(0), X(0), X(2)})
+      .emit(Op::op_ret, {X(3)});
+  EXPECT_EQ(verify_error(b.m), "");
+  ModuleBuilder c;
+  c.func("f", 3)
+      .emit(Op::op_gcbif, {X(3), c.atom("map.get/3")}).emit(0b001).emit(push({X6(0), X6(1), X6(2)}))
+      .emit(Op::op_add, {X(0), X(0), X(2)})
+      .emit(Op::op_ret, {X(3)});
+  EXPECT_EQ(verify_error(c.m), std::string("f.lzr: word 3: add: x2") + kUndefined + "x0, x3)");
 }
 
 }  // namespace
