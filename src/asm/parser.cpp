@@ -57,6 +57,7 @@ std::string field_usage(const OpInfo& op, int i) {
     case FieldKind::RD: case FieldKind::RM: case FieldKind::R6D: return "dst";
     case FieldKind::RS: return "src";
     case FieldKind::R6S: return "x|y";
+    case FieldKind::R6M: return "pos";
     case FieldKind::I16: return "int16";
     case FieldKind::U16: return "uint16";
     case FieldKind::LIT: return "LITERAL";
@@ -580,7 +581,7 @@ class Parser {
     bool first = true;
     for (int i = 0; i < 4; ++i) {
       FieldKind k = op.fields[i];
-      if (k == FieldKind::NONE || k == FieldKind::Z8 || k == FieldKind::Z16) continue;
+      if (k == FieldKind::NONE || k == FieldKind::Z6 || k == FieldKind::Z8 || k == FieldKind::Z16) continue;
       bool optional_pos = static_cast<Op>(in.op) == Op::op_mov && i == 2;
       if (optional_pos && !cur_.at(Tok::Comma)) {
         in.regs[i] = in.regs[0];  // plain move: pos == dst

@@ -103,6 +103,13 @@ namespace lzr {
      compare named as "result op X[d]" (as add_xxx / sub_xxx)            */ \
   I(addk_eq) I(addk_ne) I(addk_lt) I(addk_gt) I(addk_lte) I(addk_gte)    \
   I(subk_eq) I(subk_ne) I(subk_lt) I(subk_gt) I(subk_lte) I(subk_gte)    \
+  /* binaries (issue 15): a = the value read from binary b at bit position \
+     c (c advanced on a match, a = [] otherwise), d = the size register;   \
+     brest / bappend: a = op(b, c)                                      */ \
+  I(bint) I(bsint) I(bintl) I(bsintl) I(bfloat) I(bfloatl) I(butf8)        \
+  I(brest) I(bappend)                                                     \
+  /* bint whose size register d holds 8: one byte (as bint)             */ \
+  I(bbyte)                                                                \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds

@@ -150,6 +150,16 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
     case IOp::mul_xxx:
       s.forget(in.a);  // drop's safe point keeps every X register
       return true;
+    // binaries: the value and the advanced position (a safe point keeps
+    // every X register)
+    case IOp::bint: case IOp::bsint: case IOp::bintl: case IOp::bsintl: case IOp::bfloat: case IOp::bfloatl:
+    case IOp::butf8: case IOp::bbyte:
+      s.forget(in.a);
+      s.forget(in.c);
+      return true;
+    case IOp::brest: case IOp::bappend:
+      s.forget(in.a);
+      return true;
     case IOp::put: case IOp::cons: case IOp::tuple: case IOp::list: case IOp::map: case IOp::fn:
       s.forget(in.a);
       s.forget_x_except(safe_point_mask(in));
@@ -250,6 +260,9 @@ void rewrite(Insn& in, const State& state, const Pool& pool) {
       return;
     case IOp::drop:
       if (holds(in.c, v) && v == make_int(1)) in.op = IOp::tl;
+      return;
+    case IOp::bint:
+      if (holds(in.d, v) && v == make_int(8)) in.op = IOp::bbyte;
       return;
     case IOp::add_xxx: case IOp::sub_xxx: case IOp::mul_xxx: {
       if (!holds(in.c, v) || !is_int(v)) return;
