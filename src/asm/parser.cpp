@@ -622,6 +622,12 @@ class Parser {
       if (t.kind == Tok::Comma) return fail_at(t, "too many operands; usage: " + usage(op));
       return fail_at(t, "unexpected " + describe_token(t) + " after the operands; usage: " + usage(op));
     }
+    // A binary read writes its value and the advanced position (issue 15).
+    if (op.fields[0] == FieldKind::R6D && op.fields[2] == FieldKind::R6M && in.regs[0].reg == in.regs[2].reg) {
+      return fail(in.at(in.regs[2].col), std::string(op.name) + " writes the value and the position: " +
+                                             (in.regs[2].reg.kind == RegKind::Y ? "y" : "x") +
+                                             std::to_string(in.regs[2].reg.index) + " cannot be both");
+    }
     push_instruction(*fn, std::move(in));
     return end_of_line("the operands");
   }

@@ -107,9 +107,11 @@ namespace lzr {
      c (c advanced on a match, a = [] otherwise), d = the size register;   \
      brest / bappend: a = op(b, c)                                      */ \
   I(bint) I(bsint) I(bintl) I(bsintl) I(bfloat) I(bfloatl) I(butf8)        \
+  I(bbin)        /* a = d bytes from bit c as a binary, c advanced     */ \
   I(brest) I(bappend)                                                     \
-  /* bint whose size register d holds 8: one byte (as bint)             */ \
-  I(bbyte)                                                                \
+  /* bint whose size register d holds 8, 16 or 32: whole bytes at a byte \
+     boundary in line (as bint)                                          */ \
+  I(bbyte) I(bint16) I(bint32)                                            \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds

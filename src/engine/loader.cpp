@@ -344,10 +344,10 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         break;
       // binaries (issue 15)
       case Op::op_bint: case Op::op_bsint: case Op::op_bintl: case Op::op_bsintl:
-      case Op::op_bfloat: case Op::op_bfloatl: case Op::op_butf8:
+      case Op::op_bfloat: case Op::op_bfloatl: case Op::op_butf8: case Op::op_bbin:
         in.op = op == Op::op_bint ? IOp::bint : op == Op::op_bsint ? IOp::bsint : op == Op::op_bintl ? IOp::bintl
               : op == Op::op_bsintl ? IOp::bsintl : op == Op::op_bfloat ? IOp::bfloat
-              : op == Op::op_bfloatl ? IOp::bfloatl : IOp::butf8;
+              : op == Op::op_bfloatl ? IOp::bfloatl : op == Op::op_bbin ? IOp::bbin : IOp::butf8;
         in.a = r6_operand(raw(0));
         in.b = r6_operand(raw(1));
         in.c = r6_operand(raw(2));

@@ -401,6 +401,15 @@ Term op_size(Process& p, Term t) {
 Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size) {
   if (!is_binary(bin) || !is_int(pos) || int_value(pos) < 0) return raise(p, kAtom_badarg);
   unsigned bits = 0;
+  if (kind == BinRead::Bytes) {
+    if (!is_int(size) || int_value(size) < 0) return raise(p, kAtom_badarg);
+    const uint64_t at = static_cast<uint64_t>(int_value(pos)), n = static_cast<uint64_t>(int_value(size));
+    const uint64_t bytes = binary_size(bin);
+    if (at % 8 != 0 || at / 8 > bytes || n > bytes - at / 8) return kNil;
+    const Term out = binary_slice(p.heap, bin, at / 8, n);
+    pos = make_int(static_cast<int64_t>(at + 8 * n));
+    return out;
+  }
   if (kind != BinRead::Utf8) {
     if (!is_int(size) || int_value(size) < 1 || int_value(size) > 64) return raise(p, kAtom_badarg);
     bits = static_cast<unsigned>(int_value(size));

@@ -33,7 +33,8 @@ Term op_size(Process& p, Term t);
 // value and advances `pos`; where the bits do not match (too few left, not a
 // finite float, not valid UTF-8) it returns [] and leaves `pos` as it is.
 // Bad operands raise badarg. Only integers beyond the small range allocate.
-enum class BinRead : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8 };
+// Bytes reads `size` bytes (not bits) as a binary: a view or a small copy.
+enum class BinRead : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Bytes };
 Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size);
 Term op_brest(Process& p, Term bin, Term pos);
 Term op_bappend(Process& p, Term bin, Term piece);

@@ -1,7 +1,9 @@
 // Binaries (issue 15; docs/bytecode.md, "Binaries"): reading at a bit
 // position and appending. The byte read of a `<<C, Rest/binary>>` loop
 // (bbyte) runs in line on plain binaries and views; everything else goes
-// through h_binary, which runs the shared semantics (semantics.cpp).
+// through h_binary, which runs the shared semantics (semantics.cpp). The
+// 16- and 32-bit reads of a size register known to hold 16 or 32 run in
+// line the same way.
 #include "emitter.h"
 #include "helpers.h"
 
@@ -28,14 +30,15 @@ void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
   e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
 }
 
-// bbyte: X/Y a = byte pos/8 of binary b, c = pos + 8, when pos (c) is a
-// non-negative small integer at a byte boundary and below the binary's
-// end, the binary plain or a view. Anything else (no byte left: a = [],
+// bbyte / bint16 / bint32: a = the `bytes` bytes (1, 2, 4) of binary b
+// from bit pos (c) on, big-endian, c = pos + 8 * bytes, when pos is a
+// non-negative small integer at a byte boundary and the bytes are there,
+// the binary plain or a view. Anything else (too few bytes left: a = [],
 // errors) runs the generic bint.
-void emit_bbyte(Emitter& e) {
+void emit_aligned_read(Emitter& e, IOp iop, unsigned bytes) {
   x86::Assembler& a = e.a;
   Label not_plain = a.newLabel(), have = a.newLabel(), slow = a.newLabel();
-  e.begin(IOp::bbyte);
+  e.begin(iop);
   e.load_operand(x86::r10, kInsnB);
   e.load_operand(x86::r11, kInsnC);
   a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the position's payload
@@ -53,12 +56,21 @@ void emit_bbyte(Emitter& e) {
   a.bind(have);  // rsi = first byte, r8 = size, rdx = bit position
   a.mov(x86::rax, x86::rdx);
   a.shr(x86::rax, 3);
-  a.cmp(x86::rax, x86::r8);
-  a.jae(slow);
-  a.movzx(x86::eax, x86::byte_ptr(x86::rsi, x86::rax));
+  a.lea(x86::rcx, x86::ptr(x86::rax, bytes));
+  a.cmp(x86::rcx, x86::r8);  // the byte index + bytes <= size
+  a.ja(slow);
+  if (bytes == 1) {
+    a.movzx(x86::eax, x86::byte_ptr(x86::rsi, x86::rax));
+  } else if (bytes == 2) {
+    a.movzx(x86::eax, x86::word_ptr(x86::rsi, x86::rax));
+    a.rol(x86::ax, 8);
+  } else {
+    a.mov(x86::eax, x86::dword_ptr(x86::rsi, x86::rax));
+    a.bswap(x86::eax);  // zero-extends into rax
+  }
   e.tag_non_negative_int(x86::rax, x86::rax);
   e.store_operand(kInsnA, x86::rax);
-  a.add(x86::r11, 8);  // the tagged position + 8: it stays below 2^47
+  a.add(x86::r11, 8 * bytes);  // the tagged position moves on: it stays below 2^47
   e.store_operand(kInsnC, x86::r11);
   e.next();
   e.cold([&e, not_plain, have, slow] {
@@ -90,9 +102,12 @@ void emit_binaries(Emitter& e) {
   emit_generic(e, IOp::bfloat, BinaryOp::Float);
   emit_generic(e, IOp::bfloatl, BinaryOp::FloatL);
   emit_generic(e, IOp::butf8, BinaryOp::Utf8);
+  emit_generic(e, IOp::bbin, BinaryOp::Bytes);
   emit_generic(e, IOp::brest, BinaryOp::Rest);
   emit_generic(e, IOp::bappend, BinaryOp::Append);
-  emit_bbyte(e);
+  emit_aligned_read(e, IOp::bbyte, 1);
+  emit_aligned_read(e, IOp::bint16, 2);
+  emit_aligned_read(e, IOp::bint32, 4);
 }
 
 }  // namespace lzr::asm_engine

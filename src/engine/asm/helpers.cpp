@@ -33,6 +33,8 @@ Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept {
   return map_from_pairs(p->heap, kv.data(), c->count);
 }
 
+static_assert(static_cast<uint8_t>(BinaryOp::Bytes) == static_cast<uint8_t>(BinRead::Bytes));
+
 Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept {
   Term* const base[3] = {p->x, fp, upv};
   auto at = [&base](uint8_t o) -> Term& { return base[operand_kind(o)][operand_index(o)]; };

@@ -29,7 +29,8 @@ Term h_stack_overflow(Process* p) noexcept;
 Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
 // Binaries (issue 15): runs the instruction at pc (operands resolved
 // against X, fp and upv) and stores its results; returns the value or kRaised.
-enum class BinaryOp : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Rest, Append };
+// (the first eight in BinRead's order)
+enum class BinaryOp : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Bytes, Rest, Append };
 Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept;
 // The bump allocator's slow path: a new block (and a collection request).
 Term* h_alloc(Process* p, uint64_t words) noexcept;

@@ -195,7 +195,7 @@ class Generator {
       Instr in;
       bool last = k == n - 1;
       for (;;) {
-        Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
+        Op op = random_op();
         if (op == Op::op_push || op == Op::op_try || op == Op::op_tryend) continue;
         if (last && op != Op::op_ret && op != Op::op_tcall && op != Op::op_jmp && op != Op::op_raise) continue;
         if (fill(m, f, op, in, n)) break;
@@ -262,7 +262,7 @@ class Generator {
     for (int k = pick(0, 3); k > 0; --k) {
       Instr in;
       for (;;) {
-        Op op = static_cast<Op>(pick(0, static_cast<int>(kNumOpcodes) - 1));
+        Op op = random_op();
         const OpInfo& info = op_info(static_cast<uint8_t>(op));
         bool jumps = false;
         for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
@@ -292,6 +292,14 @@ class Generator {
     return code;
   }
 
+  // Any defined opcode (the numbers have gaps).
+  Op random_op() {
+    for (;;) {
+      const auto code = static_cast<uint8_t>(pick(0, 255));
+      if (op_info(code).valid) return static_cast<Op>(code);
+    }
+  }
+
   bool fill(const ModuleFile& m, const FunctionEntry& f, Op op, Instr& in, int n) {
     in = Instr{};
     in.op = static_cast<uint8_t>(op);
@@ -301,7 +309,7 @@ class Generator {
       switch (info.fields[i]) {
         case FieldKind::RD: case FieldKind::RM: in.raw[i] = r_reg(f, true); break;
         case FieldKind::RS: in.raw[i] = r_reg(f, false); break;
-        case FieldKind::R6D: case FieldKind::R6S: in.raw[i] = r6_reg(f); break;
+        case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: in.raw[i] = r6_reg(f); break;
         case FieldKind::I16: case FieldKind::U16: in.raw[i] = bits32() & 0xFFFF; break;
         case FieldKind::LIT: in.raw[i] = static_cast<uint32_t>(pick(0, static_cast<int>(m.literals.size()) - 1)); break;
         case FieldKind::FUN: {
@@ -343,6 +351,8 @@ class Generator {
       }
     }
     if (op == Op::op_mov && chance(2)) in.raw[2] = in.raw[0];
+    // A binary read's value and position go to different registers.
+    if (info.fields[0] == FieldKind::R6D && info.fields[2] == FieldKind::R6M && in.raw[0] == in.raw[2]) return false;
     for (size_t k = 0; k < elems; ++k) in.elems.push_back(r6_reg(f));
     in.regmask = (chance(2) ? 0 : bits32()) | 0xFF;  // x0..x7 stay defined
     return true;

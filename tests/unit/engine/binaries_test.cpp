@@ -33,6 +33,17 @@ done:
   mov x0, x2
   ret x0
 
+; a 16-bit and a 32-bit word from bit x1 (the in-line forms)
+func words/2
+  loadi x2, 16
+  loadi x3, 32
+  bint x4, x0, x1, x2
+  bint x5, x0, x1, x3
+  loadi x6, 24
+  bint x7, x0, x1, x6
+  tuple x0, {x4, x5, x7}
+  ret x0
+
 ; x0 followed by n one-byte pieces (i rem 256)
 func build/2
   loadi x2, 0
@@ -63,12 +74,37 @@ struct Loaded {
   }
 };
 
-TEST(Binaries, TheByteReadWithASizeOfEightIsTheByteForm) {
+TEST(Binaries, ReadsOfKnownWholeByteSizesTakeTheInLineForms) {
   Loaded l;
   ASSERT_NE(l.m, nullptr);
-  size_t bbytes = 0;
-  for (size_t k = 0; k < l.m->code_size; ++k) bbytes += l.m->code[k].op == IOp::bbyte;
-  EXPECT_EQ(bbytes, 1u);
+  size_t bbyte = 0, bint16 = 0, bint32 = 0, bint = 0;
+  for (size_t k = 0; k < l.m->code_size; ++k) {
+    const IOp op = l.m->code[k].op;
+    bbyte += op == IOp::bbyte;
+    bint16 += op == IOp::bint16;
+    bint32 += op == IOp::bint32;
+    bint += op == IOp::bint;
+  }
+  EXPECT_EQ(bbyte, 1u);
+  EXPECT_EQ(bint16, 1u);
+  EXPECT_EQ(bint32, 1u);
+  EXPECT_EQ(bint, 1u);  // 24 bits: the generic read
+  const FunctionInfo* words = l.m->find(l.vm.atom("words"), 2);
+  ASSERT_NE(words, nullptr);
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    Process p(l.vm, size_t{1} << 16);
+    const std::string bytes = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0A\x0B\x0C\x0D\x0E\x0F\x10\x11\x12";
+    for (int64_t pos : {0, 8, 4, 80}) {
+      const Term args[2] = {binary_slice(p.heap, make_binary(p.heap, bytes), 0, bytes.size() - 1), make_int(pos)};
+      const Term r = execute(p, words, args, engine);
+      ASSERT_TRUE(is_tuple(r));
+      // 16, 32 and 24 bits from pos (a view of 17 bytes); at 80 the 24 bits are not there
+      const std::string want = pos == 0 ? "{258, 50595078, 460809}" : pos == 8 ? "{515, 67438087, 526602}"
+                             : pos == 4 ? "{4128, 809521248, 7372944}" : "{2828, 219025168, []}";
+      EXPECT_EQ(term_to_string(r, l.vm.atoms), want) << engine_name(engine) << " at " << pos;
+    }
+  }
 }
 
 // 10 MB walked byte by byte (1 MB on the portable engine, which is slow in
