@@ -231,13 +231,13 @@ class Disassembler {
       FieldKind k = info.fields[f];
       uint32_t raw = in.raw[f];
       switch (k) {
-        case FieldKind::NONE: case FieldKind::Z8: case FieldKind::Z16: break;
+        case FieldKind::NONE: case FieldKind::Z6: case FieldKind::Z8: case FieldKind::Z16: break;
         case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::RY:
           // mov's pos operand is implied when it equals dst.
           if (static_cast<Op>(in.op) == Op::op_mov && f == 2 && raw == in.raw[0]) break;
           operands.push_back(reg_name(decode_r(raw)));
           break;
-        case FieldKind::R6D: case FieldKind::R6S: operands.push_back(reg_name(decode_r6(raw))); break;
+        case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: operands.push_back(reg_name(decode_r6(raw))); break;
         case FieldKind::I16: operands.push_back(std::to_string(static_cast<int16_t>(raw))); break;
         case FieldKind::U16: operands.push_back(std::to_string(raw)); break;
         case FieldKind::LIT: operands.push_back(literal_text(static_cast<uint16_t>(raw))); break;

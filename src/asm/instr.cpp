@@ -41,7 +41,7 @@ Flow flow_of(const Instr& in) {
     Reg r = is_r(k) ? decode_r(in.raw[i]) : decode_r6(in.raw[i]);
     if (r.kind != RegKind::X) continue;
     uint32_t bit = 1u << r.index;
-    if (k == FieldKind::RS || k == FieldKind::R6S) f.use |= bit;
+    if (k == FieldKind::RS || k == FieldKind::R6S || k == FieldKind::R6M) f.use |= bit;
     if (is_written(k)) f.def |= bit;
     if (k == FieldKind::RM) {
       // mov: dst's old value is read only when it goes somewhere (swap form).

@@ -57,6 +57,7 @@ std::string field_usage(const OpInfo& op, int i) {
     case FieldKind::RD: case FieldKind::RM: case FieldKind::R6D: return "dst";
     case FieldKind::RS: return "src";
     case FieldKind::R6S: return "x|y";
+    case FieldKind::R6M: return "pos";
     case FieldKind::I16: return "int16";
     case FieldKind::U16: return "uint16";
     case FieldKind::LIT: return "LITERAL";
@@ -629,7 +630,7 @@ class Parser {
     bool first = true;
     for (int i = 0; i < 4; ++i) {
       FieldKind k = op.fields[i];
-      if (k == FieldKind::NONE || k == FieldKind::Z8 || k == FieldKind::Z16) continue;
+      if (k == FieldKind::NONE || k == FieldKind::Z6 || k == FieldKind::Z8 || k == FieldKind::Z16) continue;
       bool optional_pos = static_cast<Op>(in.op) == Op::op_mov && i == 2;
       if (optional_pos && !cur_.at(Tok::Comma)) {
         in.regs[i] = in.regs[0];  // plain move: pos == dst
@@ -676,6 +677,12 @@ class Parser {
       const Token& t = cur_.peek();
       if (t.kind == Tok::Comma) return fail_at(t, "too many operands; usage: " + usage(op));
       return fail_at(t, "unexpected " + describe_token(t) + " after the operands; usage: " + usage(op));
+    }
+    // A binary read writes its value and the advanced position (issue 15).
+    if (op.fields[0] == FieldKind::R6D && op.fields[2] == FieldKind::R6M && in.regs[0].reg == in.regs[2].reg) {
+      return fail(in.at(in.regs[2].col), std::string(op.name) + " writes the value and the position: " +
+                                             (in.regs[2].reg.kind == RegKind::Y ? "y" : "x") +
+                                             std::to_string(in.regs[2].reg.index) + " cannot be both");
     }
     push_instruction(*fn, std::move(in));
     return end_of_line("the operands");

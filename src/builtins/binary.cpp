@@ -4,6 +4,7 @@
 #include "builtins/builtins.h"
 #include "vm/atoms.h"
 #include "vm/bigint.h"
+#include "vm/binaries.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
 
@@ -32,12 +33,8 @@ Term b_part(lzr_env* env, const Term* a, unsigned) {
   int64_t start = int_value(a[1]), len = int_value(a[2]);
   int64_t size = static_cast<int64_t>(binary_size(a[0]));
   if (start < 0 || len < 0 || start > size || len > size - start) return fail(env, kAtom_badarg);
-  Term* p = alloc_result(env, binary_alloc_words(static_cast<size_t>(len)));
-  if (!p) return kRaised;
-  uint8_t* data;
-  Term out = init_binary(p, static_cast<size_t>(len), data);
-  std::memcpy(data, binary_bytes(a[0]) + start, static_cast<size_t>(len));
-  return out;
+  // O(1): a view of the same bytes (or a copy of a few bytes).
+  return binary_slice(proc(env).heap, a[0], static_cast<uint64_t>(start), static_cast<uint64_t>(len));
 }
 
 // The base argument of from_integer/2 and to_integer/2: 2..36.

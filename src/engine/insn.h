@@ -110,6 +110,15 @@ namespace lzr {
      of map.get/3 / map.has_key/2, which the asm engine inlines on flat    \
      maps with an immediate key (as bif)                                 */ \
   I(bif) I(gcbif) I(bif_map_get) I(bif_map_has_key)                     \
+  /* binaries (issue 15): a = the value read from binary b at bit position \
+     c (c advanced on a match, a = [] otherwise), d = the size register;   \
+     brest / bappend: a = op(b, c)                                      */ \
+  I(bint) I(bsint) I(bintl) I(bsintl) I(bfloat) I(bfloatl) I(butf8)        \
+  I(bbin)        /* a = d bytes from bit c as a binary, c advanced     */ \
+  I(brest) I(bappend)                                                     \
+  /* bint whose size register d holds 8, 16 or 32: whole bytes at a byte \
+     boundary in line (as bint)                                          */ \
+  I(bbyte) I(bint16) I(bint32)                                            \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds

@@ -150,6 +150,16 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
     case IOp::mul_xxx:
       s.forget(in.a);  // drop's safe point keeps every X register
       return true;
+    // binaries: the value and the advanced position (a safe point keeps
+    // every X register)
+    case IOp::bint: case IOp::bsint: case IOp::bintl: case IOp::bsintl: case IOp::bfloat: case IOp::bfloatl:
+    case IOp::butf8: case IOp::bbin: case IOp::bbyte: case IOp::bint16: case IOp::bint32:
+      s.forget(in.a);
+      s.forget(in.c);
+      return true;
+    case IOp::brest: case IOp::bappend:
+      s.forget(in.a);
+      return true;
     case IOp::put: case IOp::cons: case IOp::tuple: case IOp::list: case IOp::map: case IOp::fn:
     case IOp::gcbif:
       s.forget(in.a);
@@ -254,6 +264,11 @@ void rewrite(Insn& in, const State& state, const Pool& pool) {
       return;
     case IOp::drop:
       if (holds(in.c, v) && v == make_int(1)) in.op = IOp::tl;
+      return;
+    case IOp::bint:
+      if (holds(in.d, v) && v == make_int(8)) in.op = IOp::bbyte;
+      if (holds(in.d, v) && v == make_int(16)) in.op = IOp::bint16;
+      if (holds(in.d, v) && v == make_int(32)) in.op = IOp::bint32;
       return;
     case IOp::add_xxx: case IOp::sub_xxx: case IOp::mul_xxx: {
       if (!holds(in.c, v) || !is_int(v)) return;

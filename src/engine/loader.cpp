@@ -373,6 +373,23 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         pending.push_back({k, pc, *ref});
         break;
       }
+      // binaries (issue 15)
+      case Op::op_bint: case Op::op_bsint: case Op::op_bintl: case Op::op_bsintl:
+      case Op::op_bfloat: case Op::op_bfloatl: case Op::op_butf8: case Op::op_bbin:
+        in.op = op == Op::op_bint ? IOp::bint : op == Op::op_bsint ? IOp::bsint : op == Op::op_bintl ? IOp::bintl
+              : op == Op::op_bsintl ? IOp::bsintl : op == Op::op_bfloat ? IOp::bfloat
+              : op == Op::op_bfloatl ? IOp::bfloatl : op == Op::op_bbin ? IOp::bbin : IOp::butf8;
+        in.a = r6_operand(raw(0));
+        in.b = r6_operand(raw(1));
+        in.c = r6_operand(raw(2));
+        if (op != Op::op_butf8) in.d = r6_operand(raw(3));
+        break;
+      case Op::op_brest: case Op::op_bappend:
+        in.op = op == Op::op_brest ? IOp::brest : IOp::bappend;
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        in.c = r_operand(raw(2));
+        break;
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
         return false;

@@ -377,6 +377,56 @@ L_size:
   STORE(OPND(pc->a), op_size(p, OPND(pc->b)));
   NEXT();
 
+  // Binaries: the value to a, the advanced position to c (the verifier
+  // keeps them apart). Only a read of a big integer allocates.
+  // bbyte, bint16, bint32: whole bytes at a byte boundary, else the
+  // generic read
+#define LZR_BREAD_BYTES(name, n)                                                        \
+  L_##name: {                                                                           \
+    const Term bin = OPND(pc->b), pos = OPND(pc->c);                                    \
+    if (LZR_LIKELY(is_int(pos) && is_binary(bin))) {                                    \
+      const uint64_t at = static_cast<uint64_t>(int_value(pos)); /* < 0: huge */      \
+      if (LZR_LIKELY(at % 8 == 0 && at / 8 + (n) <= binary_size(bin))) {               \
+        const uint8_t* b_ = binary_bytes(bin) + at / 8;                                 \
+        uint64_t v_ = 0;                                                                \
+        for (int i_ = 0; i_ < (n); ++i_) v_ = v_ << 8 | b_[i_];                         \
+        OPND(pc->a) = make_int(static_cast<int64_t>(v_));                               \
+        OPND(pc->c) = make_int(static_cast<int64_t>(at + 8 * (n)));                     \
+        NEXT();                                                                         \
+      }                                                                                 \
+    }                                                                                   \
+    goto L_bint;                                                                        \
+  }
+  LZR_BREAD_BYTES(bbyte, 1)
+  LZR_BREAD_BYTES(bint16, 2)
+  LZR_BREAD_BYTES(bint32, 4)
+#undef LZR_BREAD_BYTES
+#define LZR_BREAD(name, kind)                                                \
+  L_##name: {                                                                \
+    Term pos_ = OPND(pc->c);                                                 \
+    STORE(OPND(pc->a), op_bread(p, kind, OPND(pc->b), pos_, OPND(pc->d)));   \
+    OPND(pc->c) = pos_;                                                      \
+    GC_POINT(~0u, pc->a);                                                    \
+    NEXT();                                                                  \
+  }
+  LZR_BREAD(bint, BinRead::Int)
+  LZR_BREAD(bsint, BinRead::SInt)
+  LZR_BREAD(bintl, BinRead::IntL)
+  LZR_BREAD(bsintl, BinRead::SIntL)
+  LZR_BREAD(bfloat, BinRead::Float)
+  LZR_BREAD(bfloatl, BinRead::FloatL)
+  LZR_BREAD(butf8, BinRead::Utf8)
+  LZR_BREAD(bbin, BinRead::Bytes)
+#undef LZR_BREAD
+L_brest:
+  STORE(OPND(pc->a), op_brest(p, OPND(pc->b), OPND(pc->c)));
+  GC_POINT(~0u, pc->a);
+  NEXT();
+L_bappend:
+  STORE(OPND(pc->a), op_bappend(p, OPND(pc->b), OPND(pc->c)));
+  GC_POINT(~0u, pc->a);
+  NEXT();
+
 #define LZR_ARITH(name, aop)                                           \
   L_##name:                                                            \
   STORE(OPND(pc->a), arith(p, ArithOp::aop, OPND(pc->b), OPND(pc->c))); \

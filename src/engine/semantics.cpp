@@ -1,9 +1,11 @@
 #include "engine/semantics.h"
 
+#include <bit>
 #include <cmath>
 
 #include "vm/atoms.h"
 #include "vm/bigint.h"
+#include "vm/binaries.h"
 #include "vm/builders.h"
 #include "vm/libm.h"
 #include "vm/maps.h"
@@ -327,8 +329,7 @@ Term op_drop(Process& p, Term c, Term index) {
       return raise_tagged(p, kAtom_badindex, index);
     }
     i = static_cast<uint64_t>(int_value(index));
-    std::string_view rest(reinterpret_cast<const char*>(binary_bytes(c)) + i, n - i);
-    return make_binary(p.heap, rest);
+    return binary_slice(p.heap, c, i, n - i);
   }
   return raise(p, kAtom_badarg);
 }
@@ -377,7 +378,7 @@ Term op_type(Term t) {
     case BoxKind::Tuple: return kAtom_tuple;
     case BoxKind::MapFlat: case BoxKind::MapHamt: return kAtom_map;
     case BoxKind::Closure: return kAtom_function;
-    default: return kAtom_binary;
+    default: return kAtom_binary;  // Binary, SubBinary
   }
 }
 
@@ -392,6 +393,80 @@ Term op_size(Process& p, Term t) {
     return make_int(n);
   }
   return raise(p, kAtom_badarg);
+}
+
+// ---------------------------------------------------------------------------
+// Binaries.
+
+Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size) {
+  if (!is_binary(bin) || !is_int(pos) || int_value(pos) < 0) return raise(p, kAtom_badarg);
+  unsigned bits = 0;
+  if (kind == BinRead::Bytes) {
+    if (!is_int(size) || int_value(size) < 0) return raise(p, kAtom_badarg);
+    const uint64_t at = static_cast<uint64_t>(int_value(pos)), n = static_cast<uint64_t>(int_value(size));
+    const uint64_t bytes = binary_size(bin);
+    if (at % 8 != 0 || at / 8 > bytes || n > bytes - at / 8) return kNil;
+    const Term out = binary_slice(p.heap, bin, at / 8, n);
+    pos = make_int(static_cast<int64_t>(at + 8 * n));
+    return out;
+  }
+  if (kind != BinRead::Utf8) {
+    if (!is_int(size) || int_value(size) < 1 || int_value(size) > 64) return raise(p, kAtom_badarg);
+    bits = static_cast<unsigned>(int_value(size));
+    const bool little = kind == BinRead::IntL || kind == BinRead::SIntL || kind == BinRead::FloatL;
+    const bool is_float_read = kind == BinRead::Float || kind == BinRead::FloatL;
+    if ((little && bits % 8 != 0) || (is_float_read && bits != 32 && bits != 64)) return raise(p, kAtom_badarg);
+  }
+  const uint64_t at = static_cast<uint64_t>(int_value(pos));
+  const uint64_t total = 8 * binary_size(bin);
+  const uint8_t* bytes = binary_bytes(bin);
+  if (kind == BinRead::Utf8) {
+    if (at % 8 != 0 || at >= total) return kNil;
+    const CodePoint cp = read_utf8(bytes, at / 8, total / 8);
+    if (cp.length == 0) return kNil;
+    pos = make_int(static_cast<int64_t>(at + 8 * cp.length));
+    return make_int(cp.value);
+  }
+  if (at > total || bits > total - at) return kNil;
+  const bool little = kind == BinRead::IntL || kind == BinRead::SIntL || kind == BinRead::FloatL;
+  const uint64_t raw = read_bits(bytes, at, bits, little);
+  Term value;
+  switch (kind) {
+    case BinRead::Float: case BinRead::FloatL: {
+      const double d = bits == 32 ? static_cast<double>(std::bit_cast<float>(static_cast<uint32_t>(raw)))
+                                  : std::bit_cast<double>(raw);
+      if (!std::isfinite(d)) return kNil;  // the VM has no NaN or infinity: no match
+      value = make_float(d);
+      break;
+    }
+    case BinRead::SInt: case BinRead::SIntL: {
+      const int64_t v = bits == 64 ? static_cast<int64_t>(raw) : static_cast<int64_t>(raw << (64 - bits)) >> (64 - bits);
+      value = fits_small(v) ? make_int(v) : make_integer(p.heap, v);
+      break;
+    }
+    default:
+      value = raw <= static_cast<uint64_t>(kSmallIntMax) ? make_int(static_cast<int64_t>(raw))
+                                                         : make_integer(p.heap, static_cast<__int128>(raw));
+  }
+  pos = make_int(static_cast<int64_t>(at + bits));
+  return value;
+}
+
+Term op_brest(Process& p, Term bin, Term pos) {
+  if (!is_binary(bin) || !is_int(pos) || int_value(pos) < 0) return raise(p, kAtom_badarg);
+  const uint64_t at = static_cast<uint64_t>(int_value(pos));
+  const uint64_t size = binary_size(bin);
+  if (at % 8 != 0 || at / 8 > size) return kNil;
+  return binary_slice(p.heap, bin, at / 8, size - at / 8);
+}
+
+Term op_bappend(Process& p, Term bin, Term piece) {
+  if (!is_binary(bin)) return raise(p, kAtom_badarg);
+  AppendError error;
+  const Term out = binary_append(p.heap, bin, piece, error);
+  if (error == AppendError::BadPiece) return raise(p, kAtom_badarg);
+  if (error == AppendError::TooLarge) return raise(p, kAtom_system_limit);
+  return out;
 }
 
 }  // namespace lzr

@@ -28,6 +28,17 @@ Term op_put(Process& p, Term container, Term key, Term value);
 Term op_type(Term t);
 Term op_size(Process& p, Term t);
 
+// Binaries (docs/bytecode.md, "Binaries"). op_bread reads a value of
+// `size` bits from bit position `pos` of `bin`: on a match it returns the
+// value and advances `pos`; where the bits do not match (too few left, not a
+// finite float, not valid UTF-8) it returns [] and leaves `pos` as it is.
+// Bad operands raise badarg. Only integers beyond the small range allocate.
+// Bytes reads `size` bytes (not bits) as a binary: a view or a small copy.
+enum class BinRead : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Bytes };
+Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size);
+Term op_brest(Process& p, Term bin, Term pos);
+Term op_bappend(Process& p, Term bin, Term piece);
+
 // Upvalue array of a closure term (nullptr for nil).
 inline Term* closure_upvals(Term closure) { return is_boxed(closure) ? boxed_ptr(closure) + 2 : nullptr; }
 

@@ -111,7 +111,7 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
       const uint32_t raw = field_raw(word, op, i);
       const Reg r = is_r(kind) ? decode_r(raw) : decode_r6(raw);
       if (r.kind != RegKind::X) continue;
-      bool read = kind == FieldKind::RS || kind == FieldKind::R6S;
+      bool read = kind == FieldKind::RS || kind == FieldKind::R6S || kind == FieldKind::R6M;
       if (kind == FieldKind::RM) read = field_raw(word, op, 2) != raw;  // mov dst, src, pos
       if (read && !(in >> r.index & 1)) return undefined(fmt::format("x{}", r.index));
       if (is_written(kind)) {

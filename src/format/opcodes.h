@@ -34,6 +34,9 @@ enum class FieldKind : uint8_t {
   SIZE,            // constructor element count
   T32, T64,        // load32 / load64 value type
   J12, J16, J24,   // signed jump offsets in words
+  // binaries (issue 15)
+  R6M,             // 6-bit R6 operand read and written (a bit position)
+  Z6,              // must-be-zero padding
 };
 
 // Words that follow the code word.
@@ -53,7 +56,7 @@ constexpr unsigned field_bits(FieldKind k) {
   switch (k) {
     case FieldKind::NONE: return 0;
     case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::RY: case FieldKind::Z8: return 8;
-    case FieldKind::R6D: case FieldKind::R6S: return 6;
+    case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: case FieldKind::Z6: return 6;
     case FieldKind::J12: return 12;
     case FieldKind::J24: return 24;
     default: return 16;
@@ -62,10 +65,10 @@ constexpr unsigned field_bits(FieldKind k) {
 constexpr bool is_r(FieldKind k) {
   return k == FieldKind::RD || k == FieldKind::RS || k == FieldKind::RM || k == FieldKind::RY;
 }
-constexpr bool is_r6(FieldKind k) { return k == FieldKind::R6D || k == FieldKind::R6S; }
+constexpr bool is_r6(FieldKind k) { return k == FieldKind::R6D || k == FieldKind::R6S || k == FieldKind::R6M; }
 constexpr bool is_reg(FieldKind k) { return is_r(k) || is_r6(k); }
 constexpr bool is_written(FieldKind k) {
-  return k == FieldKind::RD || k == FieldKind::RM || k == FieldKind::R6D || k == FieldKind::RY;
+  return k == FieldKind::RD || k == FieldKind::RM || k == FieldKind::R6D || k == FieldKind::RY || k == FieldKind::R6M;
 }
 constexpr bool is_jump(FieldKind k) { return k == FieldKind::J12 || k == FieldKind::J16 || k == FieldKind::J24; }
 constexpr bool is_signed(FieldKind k) { return k == FieldKind::I16 || is_jump(k); }

@@ -195,6 +195,7 @@ class Verifier {
       for (int i = 0; i < 4; ++i) {
         if (!field(pc, op, word, i)) return false;
       }
+      if (!distinct_results(pc, op, word)) return false;
       const unsigned len = 1 + fixed_extra_words(op.extra) + (pushed_ + 3) / 4;
       if (pc + len > end)
         return fail_insn(pc, op, fmt::format("needs {} but function {} ends at word {}", count_of(len, "word"), label(k), end));
@@ -282,6 +283,7 @@ class Verifier {
     }
     if (is_r6(kind)) return reg(pc, op, decode_r6(raw), is_written(kind), "");
     switch (kind) {
+      case FieldKind::Z6:
       case FieldKind::Z8:
       case FieldKind::Z16:
         if (raw != 0)
@@ -305,6 +307,15 @@ class Verifier {
         return true;
       default: return true;  // I16, U16, jumps (checked later), NONE
     }
+  }
+
+  // A binary read writes both its value and the advanced position: they
+  // must go to different registers (which would win is not defined).
+  bool distinct_results(size_t pc, const OpInfo& op, uint32_t word) {
+    if (op.fields[0] != FieldKind::R6D || op.fields[2] != FieldKind::R6M) return true;
+    const Reg dst = decode_r6(field_raw(word, op, 0)), pos = decode_r6(field_raw(word, op, 2));
+    if (dst == pos) return fail_insn(pc, op, fmt::format("the value and the position are both written to {}", reg_name(dst)));
+    return true;
   }
 
   bool fun(size_t pc, const OpInfo& op, uint32_t index) {

@@ -142,13 +142,17 @@ class Copier {
   }
 
   // Cheney scan: to-space holds only objects, back to back; a header word
-  // starts a boxed object, anything else starts a 2-word cons cell.
+  // starts a boxed object, anything else starts a 2-word cons cell. A
+  // binary view's holder is left for settle_views: whether the view keeps
+  // it depends on whether anything else does.
   void scan_from(Term* scan) {
     while (scan < top_) {
       const Term w = *scan;
       if (is_header(w)) {
         const size_t n = header_words(w);
-        if (static_cast<uint8_t>(header_kind(w)) < static_cast<uint8_t>(kFirstRawKind)) {
+        if (header_kind(w) == BoxKind::SubBinary) {
+          if (from_.contains(boxed_ptr(scan[1]))) defer_view(scan);
+        } else if (static_cast<uint8_t>(header_kind(w)) < static_cast<uint8_t>(kFirstRawKind)) {
           for (Term* p = scan + 1; p <= scan + n; ++p) *p = forward(*p);
         }
         scan += 1 + n;
@@ -160,9 +164,68 @@ class Copier {
     }
   }
 
+  // After the scan, the copied views whose holder was in from-space
+  // (docs/terms.md, "Binaries"), grouped by holder. A holder that survived
+  // anyway (reached directly) is shared. Otherwise its views keep the whole
+  // holder only if together they cover at least a quarter of it; else each
+  // gets its bytes copied into a plain binary of its own, so small slices
+  // never pin a large binary. The copies are made only when they take no
+  // more words than the holder, so to-space never needs more room than
+  // from-space held. Holders are raw objects: nothing new needs scanning.
+  void settle_views() {
+    std::sort(views_.begin(), views_.end(), [](const Term* a, const Term* b) { return a[1] < b[1]; });
+    for (size_t i = 0; i < views_.size();) {
+      const Term holder_term = views_[i][1];
+      size_t end = i;
+      uint64_t bytes = 0, copy_words = 0;
+      for (; end < views_.size() && views_[end][1] == holder_term; ++end) {
+        const auto len = static_cast<uint64_t>(int_value(views_[end][3]));
+        bytes += len;
+        copy_words += 1 + binary_words(len);
+      }
+      Term* holder = boxed_ptr(holder_term);
+      const uint64_t holder_words = header_words(holder[0]) + 1;
+      const uint64_t held = (holder_words - 2) * 8;  // Binary or BinBuf: bytes from word 2
+      Term moved;
+      if (tag_of(holder[0]) == kTagForward) {
+        moved = kTagBoxed | (holder[0] & kPayloadMask);
+      } else if (4 * bytes >= held || copy_words > holder_words) {
+        moved = forward(holder_term);
+      } else {
+        for (; i < end; ++i) copy_out(views_[i], holder);
+        continue;
+      }
+      for (; i < end; ++i) views_[i][1] = moved;
+    }
+    views_.clear();
+  }
+
  private:
+  // View `v` gets its own plain binary of its bytes.
+  void copy_out(Term* v, const Term* holder) {
+    const auto len = static_cast<uint64_t>(int_value(v[3]));
+    const uint64_t payload = binary_words(len);
+    Term* copy = top_;
+    top_ += 1 + payload;
+    copy[0] = make_header(BoxKind::Binary, payload);
+    copy[payload] = 0;  // padding (for len 0 this is the length word, set next)
+    copy[1] = len;
+    std::memcpy(copy + 2, reinterpret_cast<const uint8_t*>(holder + 2) + int_value(v[2]), len);
+    v[1] = make_boxed(copy);
+    v[2] = make_int(0);
+  }
+
+  void defer_view(Term* v) {
+    try {
+      views_.push_back(v);
+    } catch (const std::bad_alloc&) {  // inside a collection nothing can raise
+      heap_exhausted("the system refused memory for a collection's view list");
+    }
+  }
+
   const FromSpace& from_;
   Term* top_;
+  std::vector<Term*> views_;  // copied views whose holder is in from-space
 };
 
 }  // namespace
@@ -403,6 +466,7 @@ void Heap::collect(const GcRoots& roots) {
   Copier copier(from, promoted);
   copy_roots(copier, roots);
   copier.scan_from(promoted);
+  copier.settle_views();
   old_.top = copier.top();
 
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
@@ -464,6 +528,7 @@ void Heap::collect_major(const GcRoots& roots) {
   Copier copier(from, to.start);
   copy_roots(copier, roots);
   copier.scan_from(to.start);
+  copier.settle_views();
   to.top = copier.top();
 
   const size_t live = static_cast<size_t>(to.top - to.start);

@@ -100,7 +100,8 @@ void print_value(std::string& out, Term t, const AtomTable& atoms, PrintStack& t
       }
       case BoxKind::MapFlat:
       case BoxKind::MapHamt: print_map(out, t, atoms, todo); break;
-      case BoxKind::Binary: append_binary(out, t); break;
+      case BoxKind::Binary:
+      case BoxKind::SubBinary: append_binary(out, t); break;
       case BoxKind::BigPos:
       case BoxKind::BigNeg: append_integer(out, t); break;  // decimal, GMP's conversion
       case BoxKind::Closure: {

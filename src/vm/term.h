@@ -84,9 +84,14 @@ enum class BoxKind : uint8_t {
   HamtNode = 3,       // payload: datamap, nodemap (int terms), key/value pairs, then child nodes (CHAMP)
   HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash), sorted
   Closure = 5,        // payload: raw FunctionInfo*, then upvalues
+  SubBinary = 6,      // a binary that is a view: payload = the object holding the
+                      // bytes (boxed Binary or BinBuf), byte offset, byte length
+                      // (small ints); docs/terms.md, "Binaries"
   Binary = 16,        // payload: byte length (raw), then bytes
   BigPos = 17,        // big integer >= 2^47: payload = magnitude limbs, least
   BigNeg = 18,        // significant first, top limb non-zero (< -2^47: BigNeg)
+  BinBuf = 19,        // a writable binary's buffer: bytes used (raw), then room for
+                      // (words - 1) * 8 bytes; only ever reached through SubBinary views
 };
 constexpr BoxKind kFirstRawKind = BoxKind::Binary;
 
@@ -104,7 +109,9 @@ inline BoxKind box_kind(Term t) { return header_kind(boxed_ptr(t)[0]); }
 inline bool is_box_of(Term t, BoxKind k) { return is_boxed(t) && box_kind(t) == k; }
 
 inline bool is_tuple(Term t) { return is_box_of(t, BoxKind::Tuple); }
-inline bool is_binary(Term t) { return is_box_of(t, BoxKind::Binary); }
+// A binary is a plain Binary (bytes inline) or a SubBinary view into one.
+constexpr bool is_binary_kind(BoxKind k) { return k == BoxKind::Binary || k == BoxKind::SubBinary; }
+inline bool is_binary(Term t) { return is_boxed(t) && is_binary_kind(box_kind(t)); }
 inline bool is_closure(Term t) { return is_box_of(t, BoxKind::Closure); }
 inline bool is_map(Term t) {
   return is_boxed(t) && (box_kind(t) == BoxKind::MapFlat || box_kind(t) == BoxKind::MapHamt);
@@ -125,8 +132,18 @@ inline bool is_numeric(Term t) { return is_number(t) || is_bigint(t); }
 inline uint64_t tuple_arity(Term t) { return header_words(boxed_ptr(t)[0]); }
 inline Term* tuple_elems(Term t) { return boxed_ptr(t) + 1; }
 
-inline uint64_t binary_size(Term t) { return boxed_ptr(t)[1]; }
-inline const uint8_t* binary_bytes(Term t) { return reinterpret_cast<const uint8_t*>(boxed_ptr(t) + 2); }
+// Size and bytes of any binary, plain or view. A view's holder (Binary or
+// BinBuf) keeps its bytes at word 2 either way.
+inline uint64_t binary_size(Term t) {
+  const Term* o = boxed_ptr(t);
+  return header_kind(o[0]) == BoxKind::Binary ? o[1] : static_cast<uint64_t>(int_value(o[3]));
+}
+inline const uint8_t* binary_bytes(Term t) {
+  const Term* o = boxed_ptr(t);
+  if (header_kind(o[0]) == BoxKind::Binary) return reinterpret_cast<const uint8_t*>(o + 2);
+  return reinterpret_cast<const uint8_t*>(boxed_ptr(o[1]) + 2) + int_value(o[2]);
+}
+constexpr uint64_t kSubBinaryWords = 4;  // header, holder, offset, length
 constexpr uint64_t binary_words(uint64_t bytes) { return 1 + (bytes + 7) / 8; }  // bytes <= kMaxBinaryBytes
 constexpr uint64_t kMaxBinaryBytes = (kMaxPayloadWords - 1) * 8;
 

@@ -80,7 +80,8 @@ Rank rank_of(Term t) {
         case BoxKind::MapFlat:
         case BoxKind::MapHamt: return kRankMap;
         case BoxKind::Closure: return kRankFunction;
-        case BoxKind::Binary: return kRankBinary;
+        case BoxKind::Binary:
+        case BoxKind::SubBinary: return kRankBinary;
         case BoxKind::BigPos:
         case BoxKind::BigNeg: return kRankNumber;
         default: return kRankInternal;
@@ -299,15 +300,17 @@ bool equal_walk(Term a, Term b, bool exact) {
       todo.push({cons_head(x), cons_head(y), p.exact});
       continue;
     }
+    if (is_binary(x) || is_binary(y)) {  // plain or view: by content
+      if (!is_binary(x) || !is_binary(y) || binary_size(x) != binary_size(y) ||
+          std::memcmp(binary_bytes(x), binary_bytes(y), binary_size(x)) != 0)
+        return false;
+      continue;
+    }
     const Term* ox = boxed_ptr(x);
     const Term* oy = boxed_ptr(y);
     if (ox[0] != oy[0]) return false;  // kind and size
     const uint64_t n = header_words(ox[0]);
     switch (header_kind(ox[0])) {
-      case BoxKind::Binary:
-        if (binary_size(x) != binary_size(y) || std::memcmp(binary_bytes(x), binary_bytes(y), binary_size(x)) != 0)
-          return false;
-        break;
       case BoxKind::Closure:
         if (!same_function(closure_function(x), closure_function(y))) return false;
         for (uint64_t i = n; i-- > 1;) todo.push({ox[1 + i], oy[1 + i], p.exact});
@@ -409,13 +412,17 @@ uint32_t hash_term(Term t) {
       h = absorb(h, x);
       continue;
     }
+    if (is_binary(x)) {
+      // A view hashes as the plain binary of its bytes would (header included).
+      const uint64_t size = binary_size(x);
+      h = absorb(h, make_header(BoxKind::Binary, binary_words(size)));
+      h = absorb_bytes(h, binary_bytes(x), size);
+      continue;
+    }
     const Term* o = boxed_ptr(x);
     const uint64_t n = header_words(o[0]);
     h = absorb(h, o[0]);
     switch (header_kind(o[0])) {
-      case BoxKind::Binary:
-        h = absorb_bytes(h, binary_bytes(x), binary_size(x));
-        break;
       case BoxKind::Closure: {
         const FunctionInfo* f = closure_function(x);
         h = absorb(absorb(absorb(h, f->module_atom), f->name_atom), f->arity);

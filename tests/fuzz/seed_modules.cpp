@@ -169,6 +169,36 @@ std::vector<uint8_t> builtin_calls() {
   b.emit(Op::op_gcbif, {X(0), b.atom("list.reverse/1")}).emit(0x2).emit(push({X6(0)}));  // 19
   b.emit(Op::op_bif, {X(2), b.atom("math.pi/0")});                                // 22
   b.emit(Op::op_tuple, {X(0), 3}).emit(0).emit(push({X6(0), X6(1), X6(2)}));      // 23
+// binaries (issue 15): a byte walk (the size register holds 8, so the
+// loader makes it bbyte), the other reads, the rest and appends.
+std::vector<uint8_t> binaries() {
+  ModuleBuilder b("binaries");
+  const uint16_t text = b.lit(Literal::binary("walk \xC3\xA9 over these bytes, twenty and more"));
+  const uint16_t empty = b.lit(Literal::binary(""));
+  const uint16_t nil = b.lit(Literal::list({}));
+  b.func("main", 0, 1);
+  b.emit(Op::op_loadc, {X(0), text});                   // 0
+  b.emit(Op::op_loadi, {X(1), 0});                      // 1
+  b.emit(Op::op_loadi, {X(2), 8});                      // 2
+  b.emit(Op::op_loadc, {X(4), empty});                  // 3
+  b.emit(Op::op_loadc, {X(6), nil});                    // 4
+  b.emit(Op::op_bint, {X6(3), X6(0), X6(1), X6(2)});    // 5: loop
+  b.emit(Op::op_eq, {X6(3), X6(6), 2});                 // 6 -> 9
+  b.emit(Op::op_bappend, {X(4), X(4), X(3)});           // 7
+  b.emit(Op::op_jmp, {-4});                             // 8 -> 5
+  b.emit(Op::op_loadi, {X(1), 0});                      // 9
+  b.emit(Op::op_bsint, {X6(3), X6(0), X6(1), X6(2)});   // 10
+  b.emit(Op::op_bintl, {X6(3), X6(0), X6(1), X6(2)});   // 11
+  b.emit(Op::op_bsintl, {X6(3), X6(0), X6(1), X6(2)});  // 12
+  b.emit(Op::op_loadi, {X(2), 32});                     // 13
+  b.emit(Op::op_bfloat, {X6(3), X6(0), X6(1), X6(2)});  // 14
+  b.emit(Op::op_bfloatl, {Y6(0), X6(0), X6(1), X6(2)}); // 15
+  b.emit(Op::op_butf8, {X6(3), X6(0), X6(1)});          // 16
+  b.emit(Op::op_brest, {X(5), X(0), X(1)});             // 17
+  b.emit(Op::op_bappend, {X(0), X(5), X(0)});           // 18
+  b.emit(Op::op_loadi, {X(1), 8});                      // 19
+  b.emit(Op::op_loadi, {X(2), 4});                      // 20
+  b.emit(Op::op_bbin, {X6(3), X6(0), X6(1), X6(2)});    // 21
   b.ret();
   return write_module(b.m);
 }
@@ -195,6 +225,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"catches", catches()},
       {"native", native()},
       {"builtin_calls", builtin_calls()},  // bif-calls
+      {"binaries", binaries()},
   };
 }
 

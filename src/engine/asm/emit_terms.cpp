@@ -377,7 +377,7 @@ void emit_size(Emitter& e) {
   e.next();
   e.cold([&e, not_boxed, not_tuple, slow, result] {
     x86::Assembler& a = e.a;
-    Label not_map = a.newLabel(), walk = a.newLabel(), end = a.newLabel();
+    Label not_map = a.newLabel(), not_binary = a.newLabel(), walk = a.newLabel(), end = a.newLabel();
     a.bind(not_tuple);
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::MapFlat));
     a.jne(not_map);
@@ -386,8 +386,14 @@ void emit_size(Emitter& e) {
     a.jmp(result);
     a.bind(not_map);
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::Binary));
-    a.jne(slow);
+    a.jne(not_binary);
     a.mov(x86::rcx, x86::qword_ptr(x86::rsi, 8));
+    a.jmp(result);
+    a.bind(not_binary);  // a binary view: its length, a small integer
+    a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::SubBinary));
+    a.jne(slow);
+    a.mov(x86::rcx, x86::qword_ptr(x86::rsi, 24));
+    a.add(x86::rcx, kIntBias);
     a.jmp(result);
 
     a.bind(not_boxed);  // a proper list: count its cells, then expect nil

@@ -48,6 +48,24 @@ Term call_builtin(Process* p, const Insn* pc, Term* fp, const FunctionInfo* fn) 
 
 Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.fn); }
 Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.ctor->fn); }
+static_assert(static_cast<uint8_t>(BinaryOp::Bytes) == static_cast<uint8_t>(BinRead::Bytes));
+
+Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept {
+  Term* const base[3] = {p->x, fp, upv};
+  auto at = [&base](uint8_t o) -> Term& { return base[operand_kind(o)][operand_index(o)]; };
+  const auto kind = static_cast<BinaryOp>(op);
+  Term r;
+  if (kind == BinaryOp::Rest || kind == BinaryOp::Append) {
+    r = kind == BinaryOp::Rest ? op_brest(*p, at(pc->b), at(pc->c)) : op_bappend(*p, at(pc->b), at(pc->c));
+  } else {
+    Term pos = at(pc->c);
+    r = op_bread(*p, static_cast<BinRead>(op), at(pc->b), pos, at(pc->d));
+    if (r == kRaised) return r;
+    at(pc->c) = pos;
+  }
+  if (r != kRaised) at(pc->a) = r;
+  return r;
+}
 
 Term* h_alloc(Process* p, uint64_t words) noexcept { return p->heap.alloc(words); }
 

@@ -31,6 +31,11 @@ Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
 // d (its arity's first), as portable.cpp's L_bif.
 Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept;
 Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept;
+// Binaries (issue 15): runs the instruction at pc (operands resolved
+// against X, fp and upv) and stores its results; returns the value or kRaised.
+// (the first eight in BinRead's order)
+enum class BinaryOp : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Bytes, Rest, Append };
+Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept;
 // The bump allocator's slow path: a new block (and a collection request).
 Term* h_alloc(Process* p, uint64_t words) noexcept;
 // A safe point that found a collection due: collects with the X registers in

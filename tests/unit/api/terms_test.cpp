@@ -236,6 +236,28 @@ TEST_F(Terms, Binaries) {
   EXPECT_FALSE(lzr_get_binary(env, lzr_atom(env, "hello"), &data, &len));
 }
 
+// A slice made by binary.part/3 is a view onto the same bytes (issue 15):
+// the accessors, type, equality and order see a binary like any other.
+TEST_F(Terms, BinaryViews) {
+  std::string bytes(100, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+  const lzr_term whole = lzr_binary(env, bytes.data(), bytes.size());
+  const lzr_term args[3] = {whole, lzr_int(env, 30), lzr_int(env, 40)};
+  lzr_term view = 0;
+  ASSERT_EQ(lzr_vm_call(vm, "binary", "part", args, 3, &view), LZR_OK) << lzr_vm_message(vm);
+  const unsigned char* data = nullptr;
+  size_t len = 0;
+  ASSERT_TRUE(lzr_get_binary(env, view, &data, &len));
+  ASSERT_EQ(len, 40u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(data), len), bytes.substr(30, 40));
+  EXPECT_TRUE(lzr_is_binary(env, view));
+  EXPECT_EQ(lzr_type_of(env, view), LZR_TYPE_BINARY);
+  const lzr_term plain = lzr_binary(env, bytes.data() + 30, 40);
+  EXPECT_TRUE(lzr_exact_equal(env, view, plain));
+  EXPECT_EQ(lzr_compare(env, view, plain), 0);
+  EXPECT_EQ(text(view), "\"" + bytes.substr(30, 40) + "\"");
+}
+
 // Atoms made at run time follow the loader's rules (valid UTF-8, no NUL,
 // at most 255 bytes), so every atom prints as text that reads back.
 TEST_F(Terms, AtomTextFollowsTheLoaderRules) {

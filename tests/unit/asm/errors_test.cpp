@@ -239,6 +239,11 @@ const ErrorCase kCases[] = {
     {"UnknownLabel", in_func("  jmp nowhere"), "t.lzs:2:7: unknown label 'nowhere' (labels are local to their function)"},
     {"LabelOfAnotherFunction", "func f/0\nhere:\n  ret x0\nfunc g/0\n  jmp here\n",
      "t.lzs:5:7: unknown label 'here' (labels are local to their function)"},
+    // binaries (issue 15)
+    {"BinaryReadValueIsThePosition", in_func("  bint x1, x0, x1, x2"),
+     "t.lzs:2:16: bint writes the value and the position: x1 cannot be both"},
+    {"BinaryReadPositionUpvalue", in_func("  butf8 x1, x0, u1"), "t.lzs:2:17: butf8 takes x or y registers here, not upvalue u1"},
+    {"BinaryReadTooFewOperands", in_func("  bsint x1, x0, x2"), "t.lzs:2:19: expected ',' and more operands, got end of line; usage: bsint dst, x|y, pos, x|y"},
 };
 
 class AssemblerError : public ::testing::TestWithParam<ErrorCase> {};

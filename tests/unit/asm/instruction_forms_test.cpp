@@ -261,6 +261,23 @@ TEST(InstructionForms, ConstantOperands) { form_ConstantOperands(); }
 // Every opcode in the table except push has an instruction-form check. Runs
 // every check itself, so it holds however the tests are scheduled (ctest runs
 // each test in a process of its own).
+// binaries (issue 15): reads are four R6 fields (butf8: three and a zero
+// gap), brest and bappend three R fields.
+void form_Binaries() {
+  expect_words("bint", "bint x1, x2, x3, x4", {w6(60, x(1), x(2), x(3), x(4))});
+  expect_words("bsint", "bsint y1, x2, y3, x31", {w6(61, y6(1), x(2), y6(3), x(31))});
+  expect_words("bintl", "bintl x0, y31, x2, y4", {w6(62, x(0), y6(31), x(2), y6(4))});
+  expect_words("bsintl", "bsintl x5, x6, x7, x8", {w6(63, x(5), x(6), x(7), x(8))});
+  expect_words("bfloat", "bfloat x1, x2, x3, x4", {w6(64, x(1), x(2), x(3), x(4))});
+  expect_words("bfloatl", "bfloatl x1, x2, y3, x4", {w6(65, x(1), x(2), y6(3), x(4))});
+  expect_words("butf8", "butf8 x1, y2, x3", {w6(66, x(1), y6(2), x(3), 0)});
+  expect_words("brest", "brest x1, u2, y3", {w3(67, x(1), u(2), y(3))});
+  expect_words("bappend", "bappend y1, x2, u0", {w3(68, y(1), x(2), u(0))});
+  expect_words("bbin", "bbin x1, x2, y3, y4", {w6(69, x(1), x(2), y6(3), y6(4))});
+}
+
+TEST(InstructionForms, Binaries) { form_Binaries(); }
+
 TEST(InstructionForms, EveryOpcodeCovered) {
   covered().clear();
   form_Moves();
@@ -276,6 +293,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_LabelsOnInstructionLines();
   form_Exceptions();
   form_BuiltinCalls();
+  form_Binaries();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

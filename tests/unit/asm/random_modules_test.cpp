@@ -309,7 +309,7 @@ class Generator {
       switch (info.fields[i]) {
         case FieldKind::RD: case FieldKind::RM: in.raw[i] = r_reg(f, true); break;
         case FieldKind::RS: in.raw[i] = r_reg(f, false); break;
-        case FieldKind::R6D: case FieldKind::R6S: in.raw[i] = r6_reg(f); break;
+        case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: in.raw[i] = r6_reg(f); break;
         case FieldKind::I16: case FieldKind::U16: in.raw[i] = bits32() & 0xFFFF; break;
         case FieldKind::LIT: in.raw[i] = static_cast<uint32_t>(pick(0, static_cast<int>(m.literals.size()) - 1)); break;
         case FieldKind::FUN: {
@@ -352,6 +352,8 @@ class Generator {
       }
     }
     if (op == Op::op_mov && chance(2)) in.raw[2] = in.raw[0];
+    // A binary read's value and position go to different registers.
+    if (info.fields[0] == FieldKind::R6D && info.fields[2] == FieldKind::R6M && in.raw[0] == in.raw[2]) return false;
     for (size_t k = 0; k < elems; ++k) in.elems.push_back(r6_reg(f));
     in.regmask = (chance(2) ? 0 : bits32()) | 0xFF;  // x0..x7 stay defined
     return true;

@@ -155,6 +155,19 @@ inline ModuleBuilder every_opcode_module() {
   b.emit(Op::op_gcbif, {Y(0), b.atom("list.seq/2")}).emit(kRegmask).emit(push({X6(0), X6(2)}));  // 77
   b.emit(Op::op_bif, {X(3), b.atom("math.pi/0")});                    // 80: no push word
   b.emit(Op::op_ret, {Y(0)});
+  // binaries (issue 15): every read, the rest and append, X and Y operands
+  b.func("binaries", 3, 1);                                           // 75: x0 bin, x1 pos, x2 size
+  b.emit(Op::op_bint, {X6(3), X6(0), X6(1), X6(2)});
+  b.emit(Op::op_bsint, {Y6(0), X6(0), X6(1), X6(2)});
+  b.emit(Op::op_bintl, {X6(3), X6(0), X6(1), X6(2)});
+  b.emit(Op::op_bsintl, {X6(3), X6(0), X6(1), X6(2)});
+  b.emit(Op::op_bfloat, {X6(3), X6(0), X6(1), X6(2)});
+  b.emit(Op::op_bfloatl, {X6(3), X6(0), X6(1), Y6(0)});
+  b.emit(Op::op_butf8, {X6(3), X6(0), X6(1)});
+  b.emit(Op::op_brest, {X(4), X(0), X(1)});
+  b.emit(Op::op_bappend, {X(0), X(4), X(3)});
+  b.emit(Op::op_bbin, {X6(4), X6(0), Y6(0), X6(2)});
+  b.ret();
   b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }

@@ -247,6 +247,30 @@ TEST(VerifyRejects, NonzeroZ8InTcall) {
   b.func("main", 0).emit(Op::op_tcall, {1, b.atom("main/0")});
   EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: tcall: unused bits 8-15 must be zero");
 }
+// binaries (issue 15)
+TEST(VerifyRejects, NonzeroZ6) {
+  ModuleBuilder b;
+  b.func("main", 2).emit(Op::op_butf8, {X6(2), X6(0), X6(1), 3}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: butf8: unused bits 26-31 must be zero");
+}
+TEST(VerifyRejects, BinaryReadValueAndPositionInOneRegister) {
+  ModuleBuilder b;
+  b.func("main", 3).emit(Op::op_bint, {X6(1), X6(0), X6(1), X6(2)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: bint: the value and the position are both written to x1");
+  ModuleBuilder c;
+  c.func("main", 2, 1).emit(Op::op_butf8, {Y6(0), X6(0), Y6(0)}).ret();
+  EXPECT_EQ(verify_error(c.m), "f.lzr: word 0: butf8: the value and the position are both written to y0");
+}
+TEST(VerifyRejects, BinaryReadPositionMustBeDefined) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_bint, {X6(3), X6(0), X6(1), X6(0)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: bint: x1 is read but not defined on every path here (defined: x0)");
+}
+TEST(VerifyRejects, BinaryReadPositionOutsideTheFrame) {
+  ModuleBuilder b;
+  b.func("main", 2, 1).emit(Op::op_bsintl, {X6(3), X6(0), Y6(1), X6(1)}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: bsintl: y1 is outside the frame (frame 1)");
+}
 TEST(VerifyRejects, NonzeroZ16) {
   ModuleBuilder b;
   b.func("main", 0).emit(Op::op_ret, {X(0), 1});

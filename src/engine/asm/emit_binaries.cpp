@@ -1,0 +1,113 @@
+// Binaries (issue 15; docs/bytecode.md, "Binaries"): reading at a bit
+// position and appending. The byte read of a `<<C, Rest/binary>>` loop
+// (bbyte) runs in line on plain binaries and views; everything else goes
+// through h_binary, which runs the shared semantics (semantics.cpp). The
+// 16- and 32-bit reads of a size register known to hold 16 or 32 run in
+// line the same way.
+#include "emitter.h"
+#include "helpers.h"
+
+namespace lzr::asm_engine {
+
+using asmjit::imm;
+using asmjit::Label;
+
+namespace {
+
+// The generic routine: h_binary resolves the operands, stores the results
+// and may allocate (a big integer, a view, a buffer): a safe point keeping
+// every X register follows, as after drop.
+void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
+  x86::Assembler& a = e.a;
+  e.begin(iop);
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kPc);
+  a.mov(x86::rdx, kFp);
+  a.mov(x86::rcx, kUpv);
+  a.mov(x86::r8d, static_cast<uint32_t>(op));
+  e.call(&h_binary);
+  e.check_raised(x86::rax);
+  e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
+}
+
+// bbyte / bint16 / bint32: a = the `bytes` bytes (1, 2, 4) of binary b
+// from bit pos (c) on, big-endian, c = pos + 8 * bytes, when pos is a
+// non-negative small integer at a byte boundary and the bytes are there,
+// the binary plain or a view. Anything else (too few bytes left: a = [],
+// errors) runs the generic bint.
+void emit_aligned_read(Emitter& e, IOp iop, unsigned bytes) {
+  x86::Assembler& a = e.a;
+  Label not_plain = a.newLabel(), have = a.newLabel(), slow = a.newLabel();
+  e.begin(iop);
+  e.load_operand(x86::r10, kInsnB);
+  e.load_operand(x86::r11, kInsnC);
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // the position's payload
+  a.mov(x86::rcx, x86::rdx);
+  a.shr(x86::rcx, kTagShift - 1);  // not a small integer, or negative
+  a.jnz(slow);
+  a.test(x86::dl, 7);
+  a.jnz(slow);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagBoxed, slow);
+  a.mov(x86::rcx, x86::qword_ptr(x86::rsi));  // the header
+  a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::Binary));
+  a.jne(not_plain);
+  a.mov(x86::r8, x86::qword_ptr(x86::rsi, 8));  // size
+  a.add(x86::rsi, 16);                          // bytes
+  a.bind(have);  // rsi = first byte, r8 = size, rdx = bit position
+  a.mov(x86::rax, x86::rdx);
+  a.shr(x86::rax, 3);
+  a.lea(x86::rcx, x86::ptr(x86::rax, bytes));
+  a.cmp(x86::rcx, x86::r8);  // the byte index + bytes <= size
+  a.ja(slow);
+  if (bytes == 1) {
+    a.movzx(x86::eax, x86::byte_ptr(x86::rsi, x86::rax));
+  } else if (bytes == 2) {
+    a.movzx(x86::eax, x86::word_ptr(x86::rsi, x86::rax));
+    a.rol(x86::ax, 8);
+  } else {
+    a.mov(x86::eax, x86::dword_ptr(x86::rsi, x86::rax));
+    a.bswap(x86::eax);  // zero-extends into rax
+  }
+  e.tag_non_negative_int(x86::rax, x86::rax);
+  e.store_operand(kInsnA, x86::rax);
+  a.add(x86::r11, 8 * bytes);  // the tagged position moves on: it stays below 2^47
+  e.store_operand(kInsnC, x86::r11);
+  e.next();
+  e.cold([&e, not_plain, have, slow] {
+    x86::Assembler& a = e.a;
+    a.bind(not_plain);  // a view: holder, offset, length
+    a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::SubBinary));
+    a.jne(slow);
+    a.mov(x86::r9, x86::qword_ptr(x86::rsi, 8));
+    a.mov(x86::rax, imm(kTagBoxed));
+    a.xor_(x86::r9, x86::rax);                      // the holder object
+    a.mov(x86::rax, x86::qword_ptr(x86::rsi, 16));
+    a.add(x86::rax, kIntBias);                      // offset
+    a.mov(x86::r8, x86::qword_ptr(x86::rsi, 24));
+    a.add(x86::r8, kIntBias);                       // length
+    a.lea(x86::rsi, x86::ptr(x86::r9, x86::rax, 0, 16));
+    a.jmp(have);
+    a.bind(slow);
+    a.jmp(e.op_labels[static_cast<unsigned>(IOp::bint)]);
+  });
+}
+
+}  // namespace
+
+void emit_binaries(Emitter& e) {
+  emit_generic(e, IOp::bint, BinaryOp::Int);
+  emit_generic(e, IOp::bsint, BinaryOp::SInt);
+  emit_generic(e, IOp::bintl, BinaryOp::IntL);
+  emit_generic(e, IOp::bsintl, BinaryOp::SIntL);
+  emit_generic(e, IOp::bfloat, BinaryOp::Float);
+  emit_generic(e, IOp::bfloatl, BinaryOp::FloatL);
+  emit_generic(e, IOp::butf8, BinaryOp::Utf8);
+  emit_generic(e, IOp::bbin, BinaryOp::Bytes);
+  emit_generic(e, IOp::brest, BinaryOp::Rest);
+  emit_generic(e, IOp::bappend, BinaryOp::Append);
+  emit_aligned_read(e, IOp::bbyte, 1);
+  emit_aligned_read(e, IOp::bint16, 2);
+  emit_aligned_read(e, IOp::bint32, 4);
+}
+
+}  // namespace lzr::asm_engine
