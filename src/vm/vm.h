@@ -17,6 +17,7 @@ struct VmOptions {
   bool gc_stress = false;             // collect at every allocation (LZR_GC_STRESS=1)
   size_t stack_words = size_t{1} << 27;  // reserved per process (1 GiB of address space)
   size_t max_heap_words = 0;          // per process heap limit (Heap::set_max_words); 0: none
+  size_t min_heap_words = 0;          // per process nursery minimum and initial size (Heap's constructor); 0: the default
 };
 
 class VM {
