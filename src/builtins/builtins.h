@@ -52,5 +52,8 @@ void register_kernel(VM& vm);
 void register_binary(VM& vm);
 void register_collections(VM& vm);  // list, tuple, map
 void register_numbers(VM& vm);      // float, atom
+// io-heap (issue 15): files and the system.
+void register_file(VM& vm);
+void register_system(VM& vm);
 
 }  // namespace lzr

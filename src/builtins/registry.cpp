@@ -25,6 +25,9 @@ void register_builtins(VM& vm) {
   register_binary(vm);
   register_collections(vm);
   register_numbers(vm);
+  // io-heap (issue 15)
+  register_file(vm);
+  register_system(vm);
 }
 
 }  // namespace lzr

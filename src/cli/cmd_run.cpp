@@ -111,6 +111,7 @@ void run(const RunOptions& o) {
     }
   }
   VM vm(vo);
+  vm.program_args = o.args;
   register_builtins(vm);
   std::filesystem::path file(o.file);
   vm.search_path.push_back(file.has_parent_path() ? file.parent_path().string() : ".");

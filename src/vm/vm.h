@@ -10,6 +10,7 @@
 
 #include "vm/atoms.h"
 #include "vm/module.h"
+#include "vm/open_files.h"
 
 namespace lzr {
 
@@ -31,6 +32,10 @@ class VM {
   // Folders native libraries may come from besides the module's own folder
   // (engine/native_library.h).
   std::vector<std::string> native_path;
+  // What system.args/0 returns (lzr run: the arguments after the file).
+  std::vector<std::string> program_args;
+  // Files opened by file.open/2.
+  OpenFiles open_files;
 
   Module* find_module(Term name_atom) const;
   Module* add_module(std::unique_ptr<Module> m);
