@@ -150,14 +150,14 @@ TEST_F(IoCli, HaltEndsWithItsStatusAndFlushesOutput) {
   }
 }
 
-// 50,000 lines through a pipe, read with io.read_line/0 and echoed with
+// 20,000 lines through a pipe, read with io.read_line/0 and echoed with
 // io.put_chars/1: every byte comes back, in order.
 TEST_F(IoCli, ManyLinesThroughAPipeComeBackIntact) {
   const std::string prog = file("echo.lzs",
                                 "func main/0 frame=0\nnext:\n  call x0, io.read_line/0\n  load x1, :eof\n  eq x0, x1, done\n"
                                 "  loadi x1, 10\n  list x0, [x0, x1]\n  call x0, io.put_chars/1\n  jmp next\ndone:\n  ret x0\n");
   std::string input;
-  for (int i = 0; i < 50000; ++i) input += "line " + std::to_string(i) + std::string(static_cast<size_t>(i % 37), 'x') + "\n";
+  for (int i = 0; i < 20000; ++i) input += "line " + std::to_string(i) + std::string(static_cast<size_t>(i % 37), 'x') + "\n";
   for (const std::string& engine : engines()) {
     Result r = lzr({"run", "--engine=" + engine, prog}, input);
     EXPECT_EQ(r.status, 0) << r.err;
