@@ -23,6 +23,22 @@ set(launcher "")
 if(STACK_KB)
   set(launcher sh -c "ulimit -s ${STACK_KB} && exec \"$0\" \"$@\"")
 endif()
+# NAME.stdin: piped to the program's standard input (through cat, so that
+# it is a pipe and not a file).
+if(EXISTS "${base}.stdin")
+  set(launcher sh -c "cat \"${base}.stdin\" | \"$0\" \"$@\"")
+endif()
+# Every program gets a fresh, empty folder of its own in LZR_TEST_TMP (the
+# file built-ins' tests write there), removed afterwards.
+string(MD5 tmp_key "${PROGRAM}/${ENGINE}/${STRESS}/${STACK_KB}")
+if(DEFINED ENV{TMPDIR})
+  set(tmp_dir "$ENV{TMPDIR}/lzr_prog_${tmp_key}")
+else()
+  set(tmp_dir "/tmp/lzr_prog_${tmp_key}")
+endif()
+file(REMOVE_RECURSE "${tmp_dir}")
+file(MAKE_DIRECTORY "${tmp_dir}")
+set(ENV{LZR_TEST_TMP} "${tmp_dir}")
 execute_process(COMMAND ${launcher} "${LZR}" run --engine=${ENGINE} ${flags} "${file}" ${args}
   WORKING_DIRECTORY "${dir}"
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
@@ -30,6 +46,7 @@ execute_process(COMMAND ${launcher} "${LZR}" run --engine=${ENGINE} ${flags} "${
 # messages that list the search path: it reads <library> on every machine.
 get_filename_component(lzr_dir "${LZR}" DIRECTORY)
 string(REPLACE "${lzr_dir}/lib/lazer" "<library>" err "${err}")
+file(REMOVE_RECURSE "${tmp_dir}")
 file(READ "${base}.expected" want_out)
 if(EXISTS "${base}.expected_err")
   file(READ "${base}.expected_err" want_err)

@@ -2,6 +2,9 @@
 #include <cstring>
 
 #include "builtins/builtins.h"
+#include "builtins/format.h"
+#include "builtins/iodata.h"
+#include "builtins/os_results.h"
 #include "vm/atoms.h"
 #include "vm/bigint.h"
 #include "vm/binaries.h"
@@ -123,11 +126,32 @@ Term b_to_list(lzr_env* env, const Term* a, unsigned) {
   return make_cons(cells);
 }
 
+// io-heap (issue 15): iodata flattened, and formatted text.
+Term b_from_iolist(lzr_env* env, const Term* a, unsigned) {
+  if (is_binary(a[0])) return a[0];
+  size_t n;
+  if (!iodata_size(a[0], n)) return fail(env, kAtom_badarg);
+  if (n > kMaxBinaryBytes) return fail(env, kAtom_system_limit);
+  Term* p = alloc_result(env, binary_alloc_words(n));
+  if (!p) return kRaised;
+  uint8_t* data;
+  const Term out = init_binary(p, n, data);
+  copy_iodata(a[0], data);
+  return out;
+}
+Term b_format(lzr_env* env, const Term* a, unsigned) {
+  std::string s;
+  if (!format_iodata(env, a[0], a[1], s)) return kRaised;
+  return binary_result(env, s.data(), s.size());
+}
+
 constexpr BuiltinFn kBinary[] = {
     {"concat", 2, guarded<b_concat>},         {"part", 3, guarded<b_part>},         {"from_integer", 1, guarded<b_from_integer>},
     {"from_integer", 2, guarded<b_from_integer_base>},                     {"to_integer", 1, guarded<b_to_integer>},
     {"to_integer", 2, guarded<b_to_integer_base>}, {"from_float", 1, guarded<b_from_float>}, {"from_atom", 1, guarded<b_from_atom>},
     {"to_atom", 1, guarded<b_to_atom>},       {"from_list", 1, guarded<b_from_list>}, {"to_list", 1, guarded<b_to_list>},
+    // io-heap (issue 15)
+    {"from_iolist", 1, guarded<b_from_iolist>}, {"format", 2, guarded<b_format>},
 };
 
 }  // namespace

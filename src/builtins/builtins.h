@@ -58,5 +58,8 @@ void register_lib_map(VM& vm);      // map
 void register_lib_text(VM& vm);     // string
 void register_lib_numbers(VM& vm);  // integer, float.format, function
 void register_lib_tuple(VM& vm);    // tuple
+// io-heap (issue 15): files and the system.
+void register_file(VM& vm);
+void register_system(VM& vm);
 
 }  // namespace lzr

@@ -45,6 +45,9 @@ void register_builtins(VM& vm) {
   register_lib_text(vm);
   register_lib_numbers(vm);
   register_lib_tuple(vm);
+  // io-heap (issue 15)
+  register_file(vm);
+  register_system(vm);
 }
 
 }  // namespace lzr

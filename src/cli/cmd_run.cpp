@@ -30,6 +30,7 @@ struct RunOptions {
   bool gc_stress = false;
   size_t stack_mib = 1024;
   std::string max_heap;  // SIZE text; empty: no limit
+  std::string heap_min;  // SIZE text; empty: the default nursery
   std::vector<std::string> native_path;
 };
 
@@ -116,7 +117,15 @@ void run(const RunOptions& o) {
       fail(2, "lzr run: --max-heap '" + o.max_heap + "' is not a size of at least 1 MiB (examples: 64, 512M, 2G)");
     }
   }
+  if (!o.heap_min.empty()) {
+    vo.min_heap_words = parse_heap_size(o.heap_min);
+    constexpr size_t kLeastWords = 1024 / sizeof(Term), kMostWords = (size_t{1} << 30) / sizeof(Term);
+    if (vo.min_heap_words < kLeastWords || vo.min_heap_words > kMostWords) {
+      fail(2, "lzr run: --heap-min '" + o.heap_min + "' is not a size from 1K to 1G (examples: 256K, 4M)");
+    }
+  }
   VM vm(vo);
+  vm.program_args = o.args;
   register_builtins(vm);
   std::filesystem::path file(o.file);
   vm.search_path.push_back(file.has_parent_path() ? file.parent_path().string() : ".");
@@ -155,9 +164,15 @@ void run(const RunOptions& o) {
   if (o.stats) {
     auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
     const HeapStats& hs = p.heap.stats();
+    const double run_ms = ms(t2 - t1), gc_ms = static_cast<double>(hs.gc_ns) / 1e6;
     std::fprintf(stderr, "lzr: engine %s, load %.2f ms, run %.2f ms, %llu collections, %llu words copied, peak heap %.1f MiB\n",
-                 engine_name(engine), ms(t1 - t0), ms(t2 - t1), static_cast<unsigned long long>(hs.collections),
+                 engine_name(engine), ms(t1 - t0), run_ms, static_cast<unsigned long long>(hs.collections),
                  static_cast<unsigned long long>(hs.words_copied), hs.peak_words * 8.0 / (1 << 20));
+    std::fprintf(stderr, "lzr: gc: %llu minor, %llu major, %.2f ms (%.1f%% of run), nursery %.0f KiB, heap blocks mapped %llu, unmapped %llu, pages released %llu\n",
+                 static_cast<unsigned long long>(hs.collections - hs.major_collections),
+                 static_cast<unsigned long long>(hs.major_collections), gc_ms, run_ms > 0 ? 100.0 * gc_ms / run_ms : 0.0,
+                 p.heap.nursery_words() * 8.0 / 1024, static_cast<unsigned long long>(hs.blocks_mapped),
+                 static_cast<unsigned long long>(hs.blocks_unmapped), static_cast<unsigned long long>(hs.pages_released));
   }
   if (result == kRaised) {
     std::string msg = "lzr: " + exception_class_name(p) + ": " + term_to_string(p.error, vm.atoms);
@@ -183,6 +198,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--max-heap", opts->max_heap,
                   "Largest heap in MiB (or with a unit: 512K, 64M, 2G); a collection that finds more live data "
                   "ends the run with out_of_memory (status 1), and a larger single object raises system_limit")
+      ->type_name("SIZE");
+  cmd->add_option("--heap-min", opts->heap_min,
+                  "Smallest (and first) nursery in MiB (or with a unit: 256K, 4M; default 16K): collections start "
+                  "that far apart; the nursery still grows with the data (docs/terms.md, Sizing policy)")
       ->type_name("SIZE");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,

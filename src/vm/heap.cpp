@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,10 @@ constexpr size_t kMinOldLimitWords = 64 * 1024;  // 512 KiB
 // more than 4x larger than needed (the heap shrank) is released, and so are
 // blocks beyond this size.
 constexpr size_t kSpareMaxWords = size_t{64} << 20;  // 512 MiB of address space
+
+// The largest dead old generation kept for the next major collection's
+// to-space (retire_old_generation): 8 MiB of touched pages at most.
+constexpr size_t kOldSpareMaxTouchedWords = size_t{1} << 20;
 
 size_t mapped_bytes(size_t words) { return (words * sizeof(Term) + kPageBytes - 1) & ~(kPageBytes - 1); }
 
@@ -251,6 +256,7 @@ Heap::Heap(size_t initial_words) {
 Heap::~Heap() {
   for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
   if (spare_.start) free_block(spare_);
+  if (old_spare_.start) free_block(old_spare_);
   if (old_.start) free_block(old_);
   std::free(blocks_);
 }
@@ -261,6 +267,7 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
     void* p = ::mmap(nullptr, mapped_bytes(reserve_words), PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return {};
+    stats_.blocks_mapped++;
 #ifdef MADV_HUGEPAGE
     if (reserve_words >= kHugePageMinWords) ::madvise(p, mapped_bytes(reserve_words), MADV_HUGEPAGE);
 #endif
@@ -275,6 +282,7 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
 void Heap::free_block(const Block& b) {
   if (b.reserved >= kMmapMinWords) {
     ::munmap(b.start, mapped_bytes(b.reserved));
+    stats_.blocks_unmapped++;
   } else {
     std::free(b.start);
   }
@@ -300,6 +308,37 @@ void Heap::keep_or_free(const Block& b) {
   } else {
     free_block(b);
   }
+}
+
+// A major collection's to-space: the previous from-space when its
+// reservation fits (between the request and twice it), so that a program
+// whose old generation stays about the same size makes no system call per
+// major collection and refaults no page; otherwise a fresh mapping ({} if
+// the OS refuses it).
+Heap::Block Heap::take_old_to_space(size_t reserve_words) {
+  if (old_spare_.start) {
+    const Block b = old_spare_;
+    old_spare_ = {};
+    if (b.reserved >= reserve_words && b.reserved <= 2 * reserve_words) return Block{b.start, b.start, b.start + b.reserved, b.reserved};
+    free_block(b);
+  }
+  return new_block(reserve_words, reserve_words);
+}
+
+// The from-space of a major collection, now dead: kept for the next one
+// when the pages it touched are few (kOldSpareMaxTouchedWords), freed
+// otherwise. Keeping it does not raise the peak: from- and to-space were
+// both resident during the collection.
+void Heap::retire_old_generation() {
+  if (!old_.start) return;
+  const size_t touched = static_cast<size_t>(old_.top - old_.start);
+  if (old_.reserved >= kMmapMinWords && touched <= kOldSpareMaxTouchedWords) {
+    if (old_spare_.start) free_block(old_spare_);
+    old_spare_ = old_;
+  } else {
+    free_block(old_);
+  }
+  old_ = {};
 }
 
 void Heap::grow_block_list() {
@@ -435,7 +474,27 @@ void copy_roots(Copier& copier, const GcRoots& roots) {
 
 }  // namespace
 
+// The public entry points time the collection (--stats' GC time); the
+// steady clock is a vDSO read, noise next to any collection.
+namespace {
+uint64_t now_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+}  // namespace
+
 void Heap::collect(const GcRoots& roots) {
+  const uint64_t t0 = now_ns();
+  collect_any(roots);
+  stats_.gc_ns += now_ns() - t0;
+}
+
+void Heap::collect_major(const GcRoots& roots) {
+  const uint64_t t0 = now_ns();
+  major(roots);
+  stats_.gc_ns += now_ns() - t0;
+}
+
+void Heap::collect_any(const GcRoots& roots) {
   blocks_[num_blocks_ - 1].top = top_;
   const size_t young = used_words() - old_words();
   const bool fits = old_.start && old_.top + young <= old_.start + old_.reserved;
@@ -455,7 +514,7 @@ void Heap::collect(const GcRoots& roots) {
   // worth more than that: refaulting them each time would cost more than
   // the copy.
   const bool promote_first = due && old_words() >= 4 * nursery_words_;
-  if (!fits || (due && !promote_first) || (stress_ && (stress_major_ = !stress_major_))) return collect_major(roots);
+  if (!fits || (due && !promote_first) || (stress_ && (stress_major_ = !stress_major_))) return major(roots);
 
   // Minor: young survivors are appended to the old generation, and only
   // that appended region is scanned (old objects point only to old ones).
@@ -477,7 +536,7 @@ void Heap::collect(const GcRoots& roots) {
     // major collection of young and old together: the schedule is the same.
     reset_nursery();
     release_nursery_pages();
-    return collect_major(roots);
+    return major(roots);
   }
   survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
   size_nursery(survivors, roots.stack.size());
@@ -493,6 +552,7 @@ void Heap::release_nursery_pages() {
   Block& nursery = blocks_[num_blocks_ - 1];
   if (nursery.reserved >= kMmapMinWords) {
     ::madvise(nursery.start, mapped_bytes(nursery.reserved), MADV_DONTNEED);
+    stats_.pages_released++;
     nursery.limit = nursery.start;  // holds nothing until reset_nursery
     sync_end();
   }
@@ -502,7 +562,7 @@ void Heap::release_nursery_pages() {
   }
 }
 
-void Heap::collect_major(const GcRoots& roots) {
+void Heap::major(const GcRoots& roots) {
   blocks_[num_blocks_ - 1].top = top_;
   const size_t used = used_words();
   const size_t held_before = held_words();
@@ -519,7 +579,7 @@ void Heap::collect_major(const GcRoots& roots) {
   // half way. If the OS refuses the generous size, the most that can
   // survive (`used`) will do; if it refuses that too, the run ends.
   const size_t reserve = std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
-  Block to = new_block(reserve, reserve);
+  Block to = take_old_to_space(reserve);
   if (!to.start) {
     const size_t least = std::max(used, kMmapMinWords);
     to = new_block(least, least);
@@ -535,7 +595,7 @@ void Heap::collect_major(const GcRoots& roots) {
   if (max_words_ && live > max_words_) {
     heap_exhausted("the live heap exceeds the maximum heap size (" + size_text(max_words_) + ")");
   }
-  if (old_.start) free_block(old_);
+  retire_old_generation();
   old_ = to;
   // At least two nurseries of room: when survivors die soon after their
   // promotion (big integers replaced at every step), the old generation
@@ -554,10 +614,17 @@ void Heap::collect_major(const GcRoots& roots) {
 }
 
 void Heap::size_nursery(size_t survivors, size_t stack_words) {
+  // Each minor collection copies its survivors, so survivors / nursery is
+  // the copying cost per allocated word: the nursery doubles while that is
+  // above 1/16, and halves only once it is below 1/128 (the gap keeps a
+  // nursery whose survivors fall as it grows from flapping). A program
+  // whose survivors are a steady working set (the nodes a map update just
+  // path-copied, the two big integers of a loop) thus gets a nursery where
+  // most of what it allocates dies before it is copied.
   size_t n = nursery_words_;
-  if (survivors > n / 4) {
+  if (survivors > n / 16) {
     n *= 2;
-  } else if (survivors < n / 32) {
+  } else if (survivors < n / 128) {
     n /= 2;
   }
   n = std::max(n, stack_words / 2);  // a minor collection scans the whole stack

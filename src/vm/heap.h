@@ -43,6 +43,10 @@ struct HeapStats {
   uint64_t major_collections = 0;
   uint64_t words_copied = 0;       // total over all collections
   size_t peak_words = 0;           // most words of young and old blocks held at once
+  uint64_t gc_ns = 0;              // time spent in collections (steady clock)
+  uint64_t blocks_mapped = 0;      // mmap calls for heap blocks (malloc'd small blocks not counted)
+  uint64_t blocks_unmapped = 0;    // munmap calls
+  uint64_t pages_released = 0;     // madvise(MADV_DONTNEED) calls on nursery blocks
 };
 
 // Memory the VM cannot get where a caller can still fail cleanly (the
@@ -75,7 +79,9 @@ struct GcRoots {
 // engine may address top_, end_ and gc_requested_ by offsetof.
 class Heap {
  public:
-  explicit Heap(size_t initial_words = 2048);
+  // The nursery's initial and smallest size (16 KiB): the start-up floor.
+  static constexpr size_t kDefaultMinWords = 2048;
+  explicit Heap(size_t initial_words = kDefaultMinWords);
   ~Heap();
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
@@ -161,15 +167,19 @@ class Heap {
     size_t reserved;  // words mapped; the current block's limit may grow up to it
   };
   Term* alloc_slow(size_t words, bool may_fail);
+  void collect_any(const GcRoots& roots);  // collect() and collect_major() without the timing
+  void major(const GcRoots& roots);
   // A block, or {} (start == nullptr) when the OS refuses the memory.
-  static Block new_block(size_t reserve_words, size_t usable_words);
+  Block new_block(size_t reserve_words, size_t usable_words);
   size_t nursery_cap() const;
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
+  Block take_old_to_space(size_t reserve_words);
+  void retire_old_generation();
   void reset_nursery();
   void release_nursery_pages();
   void size_nursery(size_t survivors, size_t stack_words);
-  static void free_block(const Block& b);
+  void free_block(const Block& b);
   void grow_block_list();
   void push_block(const Block& b);  // becomes the current block
   void insert_block_below_current(const Block& b);
@@ -186,6 +196,7 @@ class Heap {
   Block* blocks_ = nullptr;  // the young generation; blocks_[num_blocks_ - 1] is the current block
   Block old_ = {};           // the old generation: promoted objects, back to back
   Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
+  Block old_spare_ = {};     // the last major collection's from-space, kept for the next one's to-space
   uint32_t num_blocks_ = 0;
   uint32_t blocks_capacity_ = 0;
   size_t min_words_;          // the nursery never shrinks below this

@@ -14,7 +14,8 @@
 
 namespace lzr {
 
-Process::Process(VM& vm_, size_t stack_words) : vm(&vm_) {
+Process::Process(VM& vm_, size_t stack_words)
+    : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : Heap::kDefaultMinWords), vm(&vm_) {
   // Reserve the whole stack as address space; pages are committed (and count
   // toward RSS) only as deep recursion touches them. Under an address-space
   // limit (ulimit -v) that refuses the reservation, half of it is tried, and

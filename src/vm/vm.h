@@ -10,6 +10,7 @@
 
 #include "vm/atoms.h"
 #include "vm/module.h"
+#include "vm/open_files.h"
 
 namespace lzr {
 
@@ -17,6 +18,7 @@ struct VmOptions {
   bool gc_stress = false;             // collect at every allocation (LZR_GC_STRESS=1)
   size_t stack_words = size_t{1} << 27;  // reserved per process (1 GiB of address space)
   size_t max_heap_words = 0;          // per process heap limit (Heap::set_max_words); 0: none
+  size_t min_heap_words = 0;          // per process nursery minimum and initial size (Heap's constructor); 0: the default
 };
 
 class VM {
@@ -30,6 +32,10 @@ class VM {
   // Folders native libraries may come from besides the module's own folder
   // (engine/native_library.h).
   std::vector<std::string> native_path;
+  // What system.args/0 returns (lzr run: the arguments after the file).
+  std::vector<std::string> program_args;
+  // Files opened by file.open/2.
+  OpenFiles open_files;
 
   Module* find_module(Term name_atom) const;
   Module* add_module(std::unique_ptr<Module> m);

@@ -387,15 +387,15 @@ TEST(Heap, MajorCollectionReleasesTheNurseryPagesBeforeItCopies) {
   while (heap.stats().major_collections == majors) {
     ASSERT_LT(++rounds, 100) << "no major collection came";
     count_list(heap, 5000);          // 10K words of garbage, written
-    x[1] = count_list(heap, 1500);   // 3K words promoted, dead the round after
+    x[1] = count_list(heap, 400);    // 800 words promoted (under 1/16: the nursery keeps its size), dead the round after
     const size_t nursery = heap.nursery_words();
     heap.collect(x_roots(x, 0b11));
     ASSERT_EQ(heap.nursery_words(), nursery) << "the test needs the nursery block to be reused";
   }
   EXPECT_EQ(heap.stats().collections, collections + rounds) << "promotion and copy count as one collection";
-  EXPECT_EQ(heap.old_words(), 40000u + 3000u);
+  EXPECT_EQ(heap.old_words(), 40000u + 800u);
   EXPECT_EQ(list_length(x[0]), 20000);
-  EXPECT_EQ(list_length(x[1]), 1500);
+  EXPECT_EQ(list_length(x[1]), 400);
   // The next allocation starts the nursery block; nothing has written it.
   auto* start = reinterpret_cast<unsigned char*>(heap.alloc(1));
   ASSERT_EQ(reinterpret_cast<uintptr_t>(start) % page, 0u);
@@ -418,6 +418,108 @@ TEST(Heap, MajorCollectionKeepsTheNurserySize) {
   heap.collect_major(x_roots(x, 0b11));
   EXPECT_EQ(heap.nursery_words(), nursery);
   EXPECT_EQ(list_length(x[1]), 5000);
+}
+
+// The growth policy (docs/terms.md, "Sizing policy"): a steady working set
+// of survivors (a map's freshly path-copied nodes) grows the nursery until
+// survivors are at most 1/16 of it, so most of what is allocated dies
+// before it is copied; the nursery then stays put (no flapping).
+TEST(Heap, ASteadyWorkingSetGrowsTheNurseryUntilCopyingIsASixteenth) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  std::vector<size_t> sizes;
+  for (int round = 0; round < 400; ++round) {
+    x[0] = count_list(heap, 150);  // 300 words live at the next collection, dead at the one after
+    heap.alloc(heap.nursery_words());  // garbage: fills the nursery
+    ASSERT_TRUE(heap.gc_requested());
+    heap.collect(x_roots(x, 1));
+    sizes.push_back(heap.nursery_words());
+  }
+  EXPECT_GE(heap.nursery_words(), 16u * 300u);
+  EXPECT_LE(heap.nursery_words(), 2u * 16u * 300u + 2048u) << "grown past what the working set needs";
+  for (size_t i = 100; i < sizes.size(); ++i) ASSERT_EQ(sizes[i], sizes.back()) << "the nursery changed size at round " << i;
+  EXPECT_EQ(list_length(x[0]), 150);
+}
+
+// Survivors below 1/128 of the nursery shrink it back, down to the minimum.
+TEST(Heap, AVanishingWorkingSetShrinksTheNurseryToItsMinimum) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 100000);  // 200K words survive: the nursery grows
+  heap.collect(x_roots(x, 1));
+  heap.collect(x_roots(x, 1));
+  x[0] = count_list(heap, 50000);
+  heap.collect(x_roots(x, 1));
+  ASSERT_GT(heap.nursery_words(), 2048u);
+  x[0] = kNil;
+  for (int i = 0; i < 40; ++i) {
+    heap.alloc(100);
+    heap.collect(x_roots(x, 0));
+  }
+  EXPECT_EQ(heap.nursery_words(), 2048u);
+}
+
+// A program whose old generation stays about the same size maps no block
+// per major collection: the previous from-space is the next to-space.
+TEST(Heap, MajorCollectionsReuseTheLastFromSpace) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 30000);
+  for (int i = 0; i < 5; ++i) {  // the sizes settle (the limit follows the live data)
+    x[1] = count_list(heap, 1000);
+    heap.collect_major(x_roots(x, 0b11));
+  }
+  const uint64_t mapped = heap.stats().blocks_mapped, unmapped = heap.stats().blocks_unmapped;
+  for (int i = 0; i < 50; ++i) {
+    x[1] = count_list(heap, 1000);  // some churn between them
+    heap.collect_major(x_roots(x, 0b11));
+  }
+  EXPECT_EQ(heap.stats().blocks_mapped, mapped);
+  EXPECT_EQ(heap.stats().blocks_unmapped, unmapped);
+  EXPECT_EQ(heap.stats().major_collections, 55u);
+  EXPECT_EQ(list_length(x[0]), 30000);
+  EXPECT_EQ(list_length(x[1]), 1000);
+  EXPECT_GT(heap.stats().gc_ns, 0u);
+}
+
+// A large dead old generation (past 8 MiB touched) is unmapped, not kept.
+TEST(Heap, ALargeDeadOldGenerationIsUnmapped) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 1 << 20);  // 2M words = 16 MiB
+  heap.collect_major(x_roots(x, 1));
+  const uint64_t unmapped = heap.stats().blocks_unmapped;
+  x[0] = kNil;
+  heap.collect_major(x_roots(x, 0));  // its from-space touched 16 MiB: unmapped
+  EXPECT_GT(heap.stats().blocks_unmapped, unmapped);
+  EXPECT_EQ(heap.used_words(), 0u);
+}
+
+// The map- and binary-heavy shape of issue 15 (a k-mer counter): a map
+// updated a million times, keyed by fresh binaries, takes at most a few
+// dozen mmap calls in all.
+TEST(Heap, AMapHeavyWorkloadMapsFewBlocks) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = kNil;  // a ring of 2000 live entries, each a small tuple holding a binary
+  for (int64_t i = 0; i < 1000000; ++i) {
+    uint8_t* data;
+    const Term bin = alloc_binary(heap, 12, data);
+    std::memset(data, static_cast<int>(i), 12);
+    Term* t = heap.alloc(3);
+    t[0] = make_header(BoxKind::Tuple, 2);
+    t[1] = bin;
+    t[2] = I(i);
+    x[0] = make_cons_cell(heap, make_boxed(t), i % 2000 == 0 ? kNil : x[0]);
+    if (heap.gc_requested()) heap.collect(x_roots(x, 1));
+  }
+  EXPECT_LE(heap.stats().blocks_mapped, 30u) << heap.stats().collections << " collections";
+  EXPECT_GT(heap.stats().collections, 10u);
 }
 
 TEST(Heap, MinorCollectionKeepsADeepStackAsRoots) {

@@ -1,0 +1,188 @@
+// The io, file and system built-ins through the real binary, where a
+// conformance program cannot reach: a file the program may not read (as
+// root, the child drops to an unprivileged user first, since root reads
+// anything), a full device, exit statuses of system.halt/1, a large pipe on
+// standard input, and the heap options of lzr run.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+class IoCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("lzr_cli_io_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::permissions(dir_, fs::perms::all);  // the unprivileged child must reach its files
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string file(const std::string& name, const std::string& content, fs::perms perms = fs::perms(0644)) {
+    fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << content;
+    fs::permissions(p, perms);
+    return p.string();
+  }
+  static std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  // Runs lzr with `args`, `input` piped to its standard input; `unprivileged`:
+  // as root, the child becomes the user and group 65534 (nobody) first.
+  Result lzr(const std::vector<std::string>& args, const std::string& input = "", bool unprivileged = false) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    int pipefd[2];
+    if (::pipe(pipefd) != 0) return {};
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+      int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+      ::dup2(pipefd[0], 0);
+      ::dup2(o, 1);
+      ::dup2(e, 2);
+      ::close(pipefd[1]);
+      if (unprivileged && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(97);
+      std::vector<char*> argv;
+      std::string bin = LZR_BINARY;
+      argv.push_back(bin.data());
+      std::vector<std::string> copy = args;
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(98);
+    }
+    ::close(pipefd[0]);
+    size_t done = 0;
+    while (done < input.size()) {
+      const ssize_t n = ::write(pipefd[1], input.data() + done, input.size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ::close(pipefd[1]);
+    int ws = 0;
+    ::waitpid(pid, &ws, 0);
+    Result r;
+    if (WIFEXITED(ws)) r.status = WEXITSTATUS(ws);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  static std::vector<std::string> engines() {
+#ifdef __x86_64__
+    return {"portable", "asm"};
+#else
+    return {"portable"};
+#endif
+  }
+
+  fs::path dir_;
+};
+
+// main/1: prints file.read/1 and file.open/2 (:read) of its first argument.
+const char* kReadBoth =
+    "func main/1 frame=1\n  loadi x1, 0\n  get y0, x0, x1\n  mov x0, y0\n  call x0, file.read/1\n  call x0, io.print/1\n"
+    "  mov x0, y0\n  load x1, :read\n  call x0, file.open/2\n  call x0, io.print/1\n  ret x0\n";
+
+TEST_F(IoCli, AnUnreadableFileIsEaccesNotACrash) {
+  const std::string prog = file("read.lzs", kReadBoth);
+  const std::string secret = file("secret.txt", "hidden\n", fs::perms::none);
+  fs::create_directories(dir_ / "closed");
+  std::ofstream(dir_ / "closed" / "inner.txt") << "x";
+  fs::permissions(dir_ / "closed", fs::perms::owner_all);  // root's folder: nobody may enter
+  for (const std::string& engine : engines()) {
+    Result r = lzr({"run", "--engine=" + engine, prog, secret}, "", true);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "{:error, :eacces}\n{:error, :eacces}\n") << engine;
+    if (::geteuid() == 0) {  // a folder root owns and nobody may search
+      r = lzr({"run", "--engine=" + engine, prog, (dir_ / "closed" / "inner.txt").string()}, "", true);
+      EXPECT_EQ(r.out, "{:error, :eacces}\n{:error, :eacces}\n") << engine;
+    }
+  }
+}
+
+TEST_F(IoCli, AWriteToAFullDeviceIsEnospc) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this system";
+  const std::string prog = file("full.lzs",
+                                "func main/0\n  loadc x0, \"/dev/full\"\n  loadc x1, [\"some\", 10]\n  call x0, file.write/2\n"
+                                "  call x0, io.print/1\n  ret x0\n");
+  for (const std::string& engine : engines()) {
+    Result r = lzr({"run", "--engine=" + engine, prog});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "{:error, :enospc}\n") << engine;
+  }
+}
+
+TEST_F(IoCli, HaltEndsWithItsStatusAndFlushesOutput) {
+  const std::string prog = file("halt.lzs",
+                                "func main/1 frame=1\n  loadi x1, 0\n  get x0, x0, x1\n  call y0, binary.to_integer/1\n"
+                                "  loadc x0, \"before\"\n  call x0, io.put_chars/1\n  mov x0, y0\n"
+                                "  call x0, system.halt/1\n  loadc x0, \"after\"\n  call x0, io.puts/1\n  ret x0\n");
+  for (const std::string& engine : engines()) {
+    for (int status : {0, 3, 255}) {
+      Result r = lzr({"run", "--engine=" + engine, prog, std::to_string(status)});
+      EXPECT_EQ(r.status, status) << engine;
+      EXPECT_EQ(r.out, "before") << engine;
+      EXPECT_EQ(r.err, "") << engine;
+    }
+  }
+}
+
+// 20,000 lines through a pipe, read with io.read_line/0 and echoed with
+// io.put_chars/1: every byte comes back, in order.
+TEST_F(IoCli, ManyLinesThroughAPipeComeBackIntact) {
+  const std::string prog = file("echo.lzs",
+                                "func main/0 frame=0\nnext:\n  call x0, io.read_line/0\n  load x1, :eof\n  eq x0, x1, done\n"
+                                "  loadi x1, 10\n  list x0, [x0, x1]\n  call x0, io.put_chars/1\n  jmp next\ndone:\n  ret x0\n");
+  std::string input;
+  for (int i = 0; i < 20000; ++i) input += "line " + std::to_string(i) + std::string(static_cast<size_t>(i % 37), 'x') + "\n";
+  for (const std::string& engine : engines()) {
+    Result r = lzr({"run", "--engine=" + engine, prog}, input);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.out == input) << engine << ": " << r.out.size() << " bytes back of " << input.size();
+  }
+}
+
+TEST_F(IoCli, HeapMinSetsTheNurseryAndStatsShowTheCollector) {
+  const std::string prog = file("churn.lzs",
+                                "func main/0\n  loadi x0, 1\n  load x1, 200000\n  call x0, list.seq/2\n  call x0, list.reverse/1\n"
+                                "  loadi x1, 0\n  get x0, x0, x1\n  call x0, io.print/1\n  ret x0\n");
+  Result r = lzr({"run", "--stats", "--heap-min=256K", prog});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "200000\n");
+  EXPECT_NE(r.err.find("lzr: gc: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" minor, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" major, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nursery "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("heap blocks mapped "), std::string::npos) << r.err;
+  for (const char* bad : {"--heap-min=0", "--heap-min=12Q", "--heap-min=2G", "--heap-min=512B"}) {
+    r = lzr({"run", bad, prog});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_NE(r.err.find("--heap-min"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+}  // namespace
