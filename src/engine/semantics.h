@@ -5,13 +5,15 @@
 // Functions that can fail return kRaised (vm/raise.h).
 #pragma once
 
+#include "engine/insn.h"
 #include "vm/process.h"
 #include "vm/raise.h"
 #include "vm/term.h"
 
 namespace lzr {
 
-enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or };
+// IDiv, Rem: Erlang's div and rem (truncating, integers only; match-insns).
+enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or, IDiv, Rem };
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Gt, Lte, Gte };
 
 Term arith(Process& p, ArithOp op, Term a, Term b);
@@ -27,6 +29,19 @@ Term op_drop(Process& p, Term container, Term index);
 Term op_put(Process& p, Term container, Term key, Term value);
 Term op_type(Term t);
 Term op_size(Process& p, Term t);
+
+// A select's binary search (insn.h, SelectInfo): the target of `key`, or
+// the default.
+inline const Insn* select_search(const SelectInfo* s, uint64_t key) {
+  const uint64_t* lo = s->keys;
+  uint64_t n = s->count;
+  while (n > 1) {  // lo[0..n) may hold key
+    const uint64_t half = n / 2;
+    if (lo[half] <= key) lo += half;
+    n -= half;
+  }
+  return n == 1 && *lo == key ? s->targets[lo - s->keys] : s->fail;
+}
 
 // Upvalue array of a closure term (nullptr for nil).
 inline Term* closure_upvals(Term closure) { return is_boxed(closure) ? boxed_ptr(closure) + 2 : nullptr; }

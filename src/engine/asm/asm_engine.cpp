@@ -118,6 +118,7 @@ Engine* build_routines() {
   emit_compare(e);
   emit_terms(e);
   emit_exceptions(e);
+  emit_match(e);
   e.flush_cold();
   if (on_error.error == asmjit::kErrorOutOfMemory) {
     delete eng;

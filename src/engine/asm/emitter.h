@@ -162,5 +162,6 @@ void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
+void emit_match(Emitter& e);    // is_* isnt_* eqx nex select_* arity_* (idiv, rem: emit_arith)
 
 }  // namespace lzr::asm_engine

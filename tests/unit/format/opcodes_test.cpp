@@ -65,6 +65,15 @@ const std::vector<SpecRow> kSpec = {
     {"try", 40, "slot:R handler:16", Extra::None},
     {"tryend", 41, "slot:R _:16", Extra::None},
     {"raise", 42, "class:R reason:R trace:R", Extra::None},
+    // issue 14: pattern matching (match-insns)
+    {"is", 47, "src:R6 test:6 jump:12", Extra::None},
+    {"is_arity", 48, "src:R6 test:6 jump:12", Extra::Arity},
+    {"eqx", 49, "lhs:R6 rhs:R6 jump:12", Extra::None},
+    {"nex", 50, "lhs:R6 rhs:R6 jump:12", Extra::None},
+    {"select", 51, "src:R pairs:16", Extra::Table},
+    {"select_arity", 52, "src:R pairs:16", Extra::Table},
+    {"idiv", 53, "dst:R left:R right:R", Extra::None},
+    {"rem", 54, "dst:R left:R right:R", Extra::None},
 };
 
 struct SpecField {
@@ -218,7 +227,8 @@ TEST(Opcodes, NamesLookUpTheirCodes) {
 }
 
 TEST(Opcodes, UnassignedCodesAreInvalid) {
-  for (unsigned code = 43; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 43; code < 47; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 55; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
 }
 
 TEST(Opcodes, RegisterOperandEncodings) {
