@@ -268,9 +268,9 @@ class Assembler {
     code.reserve(pf.code.size());
     for (const ParsedInstr& pin : pf.code) code.push_back(build(pin, pf));
     Op last = static_cast<Op>(code.back().op);
-    if (last != Op::op_ret && last != Op::op_tcall && last != Op::op_jmp && last != Op::op_raise) {
+    if (!ends_flow(static_cast<uint8_t>(last))) {
       fail(pf.code.back().pos, "function " + function_label(pf, decl) +
-                                   " must end with ret, tcall, jmp or raise (execution cannot run past its end)");
+                                   " must end with ret, tcall, jmp, raise or a select (execution cannot run past its end)");
     }
     std::vector<uint32_t> source;  // the line (pf.code index) of each instruction of `code`
     if (!pf.consts.empty()) {
@@ -378,8 +378,40 @@ class Assembler {
     }
     for (const RegOperand& r : pf.elems_of(pin))
       in.elems.push_back(static_cast<uint8_t>(encode_r6(r.is_const() ? Reg{RegKind::Y, 0} : r.reg)));
+    if (op.extra == Extra::Table) in.target = label_index(pin, pf);  // the default
+    for (const CaseOperand& c : pf.cases_of(pin)) table_pair(in, pin, pf, c);
     in.value = pin.value;
     return in;
+  }
+
+  // One pair of a select / select_arity table. Values must be what the
+  // verifier accepts (docs/bytecode.md, "Pattern matching"); a repeated
+  // value is reported here, at its line.
+  void table_pair(Instr& in, const ParsedInstr& pin, const ParsedFunction& pf, const CaseOperand& c) {
+    const LabelDef& l = pf.labels[c.label];
+    if (!l.defined) fail(pin.at(c.label_col), "unknown label '" + l.name + "' (labels are local to their function)");
+    uint32_t value = c.arity;
+    if (static_cast<Op>(in.op) == Op::op_select) {
+      const SourcePos pos = pin.at(c.value.col);
+      const Literal& lit = c.value.is_pool ? pool_entry(c.value.index, pos) : pm_.values[c.value.index];
+      const bool small = lit.kind == Literal::Kind::Int && lit.i >= INT32_MIN && lit.i <= INT32_MAX;
+      if (lit.kind != Literal::Kind::Atom && !small)
+        fail(pos, "select values are atoms or integers of at most 32 bits (match others with eqx)");
+      LiteralOperand lo = c.value;
+      ParsedInstr probe;
+      probe.literal = lo;
+      value = literal_index(probe);
+      for (size_t k = 0; k < in.table_values.size(); ++k)
+        if (pool_[in.table_values[k]] == lit || (lit.kind == Literal::Kind::Atom && pool_[in.table_values[k]].kind == lit.kind &&
+                                                pool_[in.table_values[k]].text == lit.text) ||
+            (lit.kind == Literal::Kind::Int && pool_[in.table_values[k]].kind == lit.kind && pool_[in.table_values[k]].i == lit.i))
+          fail(pos, fmt::format("select value repeats pair {}", k));
+    } else {
+      for (size_t k = 0; k < in.table_values.size(); ++k)
+        if (in.table_values[k] == value) fail(pin.at(c.label_col), fmt::format("select_arity arity {} repeats pair {}", value, k));
+    }
+    in.table_values.push_back(value);
+    in.table_targets.push_back(static_cast<int32_t>(l.index));
   }
 
   uint16_t literal_index(const ParsedInstr& pin) { return literal_index(pin, pin.literal); }
@@ -494,6 +526,12 @@ class Assembler {
       if (static_cast<Op>(at.op) == Op::op_try)
         fail(at.at(at.label_col), fmt::format("try handler '{}' is {} words away; try reaches -32768..32767",
                                               pf.labels[at.label].name, bad.offset));
+      if (bad.pair >= 0) {
+        const CaseOperand& c = pf.cases_of(at)[static_cast<size_t>(bad.pair)];
+        fail(at.at(c.label_col), fmt::format("{} pair to '{}' is {} words away; table jumps reach -32768..32767 "
+                                             "(jump to a nearby jmp instead)",
+                                             op_info(at.op).name, pf.labels[c.label].name, bad.offset));
+      }
       fail(at.at(at.label_col), fmt::format("jump to '{}' is {} words away; jmp reaches -8388608..8388607",
                                             pf.labels[at.label].name, bad.offset));
     }

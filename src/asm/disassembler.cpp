@@ -43,7 +43,7 @@ struct DecodedFunction {
   std::vector<Instr> code;
   std::vector<uint32_t> addr;    // word offset of each instruction
   std::vector<uint16_t> lit;     // literal index of each instruction's LIT/FUN field
-  std::vector<bool> has_lit;     // whether it has one
+  std::vector<bool> has_lit;     // whether it has one (select: its table's values are in Instr::table_values)
 };
 
 class Disassembler {
@@ -86,6 +86,7 @@ class Disassembler {
     fn.entry = &m_.functions[f];
     size_t end = f + 1 < m_.functions.size() ? m_.functions[f + 1].entry : m_.code.size();
     std::vector<int64_t> target_word;
+    std::vector<std::vector<int64_t>> table_word;
     const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
     for (size_t pc = fn.entry->entry; pc < end;) {
       uint32_t word = m_.code[pc];
@@ -121,19 +122,35 @@ class Disassembler {
         if (k == FieldKind::SIZE) elem_count = info.extra == Extra::RegmaskPairs ? 2 * in.raw[i] : in.raw[i];
       }
       size_t extra_at = pc + 1;
+      std::vector<int64_t> table_words;  // select: default, then each pair's target word
       switch (info.extra) {
         case Extra::None: case Extra::Args: break;
-        case Extra::Word32: in.value = m_.code[extra_at]; break;
+        case Extra::Word32: case Extra::Arity: in.value = m_.code[extra_at]; break;
+        case Extra::Table: {
+          const uint32_t pairs = in.raw[1];
+          const int64_t after = static_cast<int64_t>(pc) + 2 + pairs;
+          jumps = true;
+          target = static_cast<int32_t>(m_.code[extra_at]);
+          for (uint32_t k = 0; k < pairs; ++k) {
+            const uint32_t w = m_.code[extra_at + 1 + k];
+            in.table_values.push_back(table_value(w));
+            table_words.push_back(after + table_jump(w));
+          }
+          break;
+        }
         case Extra::Word64: in.value = m_.code[extra_at] | (uint64_t{m_.code[extra_at + 1]} << 32); break;
         default: in.regmask = m_.code[extra_at]; break;
       }
       size_t push_at = pc + 1 + fixed_extra_words(info.extra);
+      if (!has_push_words(info.extra)) elem_count = 0;
       for (size_t k = 0; k < elem_count; ++k) {
         in.elems.push_back(static_cast<uint8_t>(field_raw(m_.code[push_at + k / 4], push, static_cast<int>(k % 4))));
       }
+      in.table_targets.assign(table_words.size(), -1);
       unsigned words = instr_words(in);
       fn.addr.push_back(static_cast<uint32_t>(pc));
       target_word.push_back(jumps ? static_cast<int64_t>(pc) + words + target : -1);
+      table_word.push_back(std::move(table_words));
       fn.code.push_back(std::move(in));
       fn.lit.push_back(lit);
       fn.has_lit.push_back(has_lit);
@@ -142,6 +159,11 @@ class Disassembler {
     std::map<int64_t, int32_t> index_of;
     for (size_t i = 0; i < fn.addr.size(); ++i) index_of[fn.addr[i]] = static_cast<int32_t>(i);
     for (size_t i = 0; i < fn.code.size(); ++i) {
+      for (size_t k = 0; k < table_word[i].size(); ++k) {
+        auto it = index_of.find(table_word[i][k]);
+        fn.code[i].table_targets[k] = it == index_of.end() ? -1 : it->second;
+        labels_.insert(static_cast<uint32_t>(table_word[i][k]));
+      }
       if (target_word[i] < 0) continue;
       auto it = index_of.find(target_word[i]);
       fn.code[i].target = it == index_of.end() ? -1 : it->second;
@@ -170,6 +192,8 @@ class Disassembler {
       use(fn.entry->name);
       for (size_t i = 0; i < fn.code.size(); ++i) {
         if (fn.has_lit[i]) use(fn.lit[i]);
+        if (static_cast<Op>(fn.code[i].op) == Op::op_select)
+          for (uint32_t v : fn.code[i].table_values) use(static_cast<uint16_t>(v));
       }
     }
     print_pool_ = !matches || simulated.size() != m_.literals.size();
@@ -246,13 +270,36 @@ class Disassembler {
         case FieldKind::T32: operands.push_back(load32_text(raw, static_cast<uint32_t>(in.value))); break;
         case FieldKind::T64: operands.push_back(load64_text(raw, in.value)); break;
         case FieldKind::J12: case FieldKind::J16: case FieldKind::J24: operands.push_back(fmt::format("L{}", fn.addr[static_cast<size_t>(in.target)])); break;
+        case FieldKind::TK: operands.push_back(type_test_text(in)); break;
+        case FieldKind::TAB: operands.push_back(table_text(fn, in)); break;
       }
     }
     if (info.extra == Extra::RegmaskUpvals && !in.elems.empty()) operands.push_back(element_list(in, "[", "]"));
     if (pushes_args(info.extra)) operands.push_back(element_list(in, "[", "]"));  // bif, gcbif: always written
-    std::string text(info.name);
+    std::string text(static_cast<Op>(in.op) == Op::op_is_arity ? "is" : info.name);  // is x0, tuple/3, L
     for (size_t k = 0; k < operands.size(); ++k) text += (k ? ", " : " ") + operands[k];
     return text;
+  }
+
+  // `[not] TYPE`, with `/N` for is_arity.
+  static std::string type_test_text(const Instr& in) {
+    const uint32_t raw = in.raw[1];
+    std::string out = raw & kTypeTestNegate ? "not " : "";
+    out += kTypeTestName[raw & (kTypeTestNegate - 1)];  // verified: a defined test
+    if (static_cast<Op>(in.op) == Op::op_is_arity) out += fmt::format("/{}", static_cast<uint32_t>(in.value));
+    return out;
+  }
+
+  // `Ldefault, [value => L, ...]`.
+  std::string table_text(const DecodedFunction& fn, const Instr& in) const {
+    std::string out = fmt::format("L{}, [", fn.addr[static_cast<size_t>(in.target)]);
+    for (size_t k = 0; k < in.table_values.size(); ++k) {
+      if (k) out += ", ";
+      out += static_cast<Op>(in.op) == Op::op_select ? literal_text(static_cast<uint16_t>(in.table_values[k]))
+                                                      : std::to_string(in.table_values[k]);
+      out += fmt::format(" => L{}", fn.addr[static_cast<size_t>(in.table_targets[k])]);
+    }
+    return out + "]";
   }
 
   static std::string element_list(const Instr& in, std::string_view open, std::string_view close) {

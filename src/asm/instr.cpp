@@ -24,6 +24,7 @@ struct Flow {
   bool clobbers = false;   // a call: every X register is garbage afterwards
   bool falls_through = true;
   int32_t target = -1;
+  const std::vector<int32_t>* table = nullptr;  // select: the pairs' targets (target: the default)
   // try: its handler, entered after an exception with x0..x2 (class,
   // reason, trace) written and every other X register dead. No X value
   // flows along this edge, so liveness ignores it.
@@ -55,6 +56,8 @@ Flow flow_of(const Instr& in) {
     if (r.kind == RegKind::X) f.use |= 1u << r.index;
   }
   f.target = in.target;
+  if (in.info().extra == Extra::Table) f.table = &in.table_targets;
+  if (ends_flow(in.op)) f.falls_through = false;
   switch (static_cast<Op>(in.op)) {
     case Op::op_call: f.use |= first_n(in.call_arity); f.clobbers = true; break;
     case Op::op_apply: f.use = kAllX; f.clobbers = true; break;  // arity unknown statically
@@ -150,16 +153,26 @@ Op inverted_compare(Op op) {
     case Op::op_gte: return Op::op_lt;
     case Op::op_gt: return Op::op_lte;
     case Op::op_lte: return Op::op_gt;
-    default: return op;
+    case Op::op_eqx: return Op::op_nex;
+    case Op::op_nex: return Op::op_eqx;
+    default: return op;  // is, is_arity: the TK negate bit (encode_instr)
   }
 }
 
 unsigned instr_words(const Instr& in) {
   const OpInfo& info = in.info();
-  return 1 + fixed_extra_words(info.extra) + static_cast<unsigned>((in.elems.size() + 3) / 4) + (in.relaxed ? 1 : 0);
+  return 1 + fixed_extra_words(info.extra) + static_cast<unsigned>((in.elems.size() + 3) / 4) +
+         static_cast<unsigned>(in.table_values.size()) + (in.relaxed ? 1 : 0);
 }
 
-void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out) {
+namespace {
+// Word offset of the first word after the instruction, where its jumps
+// count from (a relaxed jump's own jmp excluded: it comes after that).
+uint32_t jumps_from(const Instr& in, uint32_t addr) { return addr + instr_words(in) - (in.relaxed ? 1 : 0); }
+}  // namespace
+
+void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out,
+                  const std::vector<uint32_t>& table_addrs) {
   const OpInfo& info = in.info();
   uint8_t code = in.relaxed ? static_cast<uint8_t>(inverted_compare(static_cast<Op>(in.op))) : in.op;
   uint32_t word = code;
@@ -169,27 +182,34 @@ void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vec
     if (is_jump(k)) {
       // Offsets count from the word after the whole instruction; a relaxed
       // compare skips the one-word jmp that follows it.
-      int64_t offset = in.relaxed ? 1 : static_cast<int64_t>(target_addr) - (addr + instr_words(in));
+      int64_t offset = in.relaxed ? 1 : static_cast<int64_t>(target_addr) - jumps_from(in, addr);
       word |= field_encode(info, i, static_cast<int32_t>(offset));
+    } else if (k == FieldKind::TK && in.relaxed) {
+      word |= field_encode(info, i, static_cast<int32_t>(in.raw[i] ^ kTypeTestNegate));  // the inverted test
     } else {
       word |= field_encode(info, i, static_cast<int32_t>(in.raw[i]));
     }
   }
   out.push_back(word);
-  if (in.relaxed) {
-    const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
-    int64_t offset = static_cast<int64_t>(target_addr) - (addr + 2);
-    out.push_back(static_cast<uint32_t>(Op::op_jmp) | field_encode(jmp, 0, static_cast<int32_t>(offset)));
-    return;
-  }
   switch (info.extra) {
     case Extra::None: case Extra::Args: break;
-    case Extra::Word32: out.push_back(static_cast<uint32_t>(in.value)); break;
+    case Extra::Word32: case Extra::Arity: out.push_back(static_cast<uint32_t>(in.value)); break;
     case Extra::Word64:
       out.push_back(static_cast<uint32_t>(in.value));
       out.push_back(static_cast<uint32_t>(in.value >> 32));
       break;
+    case Extra::Table: out.push_back(static_cast<uint32_t>(static_cast<int64_t>(target_addr) - jumps_from(in, addr))); break;
     default: out.push_back(in.regmask); break;
+  }
+  if (in.relaxed) {
+    const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
+    int64_t offset = static_cast<int64_t>(target_addr) - (addr + instr_words(in));
+    out.push_back(static_cast<uint32_t>(Op::op_jmp) | field_encode(jmp, 0, static_cast<int32_t>(offset)));
+    return;
+  }
+  for (size_t k = 0; k < in.table_values.size(); ++k) {
+    const int64_t offset = static_cast<int64_t>(table_addrs[k]) - jumps_from(in, addr);
+    out.push_back(table_word(in.table_values[k], static_cast<int32_t>(offset)));
   }
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
   for (size_t k = 0; k < in.elems.size(); k += 4) {
@@ -216,7 +236,7 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
     const Instr& in = code[i];
     if (!is_compare_jump(in.info()) || in.relaxed || in.target < 0) continue;
     const auto t = static_cast<size_t>(in.target);
-    const int64_t offset = static_cast<int64_t>(addr[t]) - static_cast<int64_t>(addr[i] + 1);
+    const int64_t offset = static_cast<int64_t>(addr[t]) - static_cast<int64_t>(addr[i] + instr_words(in));
     (t > i ? forward : backward).push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(t), offset});
   }
   SpanIndex forward_index(forward, true), backward_index(backward, false);
@@ -245,19 +265,32 @@ bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, Jum
   const OpInfo& jmp = op_info(static_cast<uint8_t>(Op::op_jmp));
   words.clear();
   words.reserve(addr.back());
+  std::vector<uint32_t> table_addrs;
   for (size_t i = 0; i < code.size(); ++i) {
     const Instr& in = code[i];
     uint32_t target_addr = 0;
+    const int64_t from = static_cast<int64_t>(addr[i]) + instr_words(in);  // a relaxed jump's jmp: the last word
     if (in.target >= 0) {
       target_addr = static_cast<uint32_t>(addr[static_cast<size_t>(in.target)]);
-      int64_t from = static_cast<int64_t>(addr[i]) + (in.relaxed ? 2 : instr_words(in));
       int64_t offset = static_cast<int64_t>(target_addr) - from;
-      if (!field_fits(in.info().fields[1] == FieldKind::J16 ? FieldKind::J16 : jmp.fields[0], offset)) {  // try: 16 bits
-        bad = JumpOutOfRange{i, offset};
+      // try: 16 bits; a select's default: a whole word; else jmp's 24 bits
+      const bool fits = in.info().extra == Extra::Table ? offset >= INT32_MIN && offset <= INT32_MAX
+                                                          : field_fits(in.info().fields[1] == FieldKind::J16 ? FieldKind::J16 : jmp.fields[0], offset);
+      if (!fits) {
+        bad = JumpOutOfRange{i, offset, -1};
         return false;
       }
     }
-    encode_instr(in, static_cast<uint32_t>(addr[i]), target_addr, words);
+    table_addrs.clear();
+    for (size_t k = 0; k < in.table_targets.size(); ++k) {
+      table_addrs.push_back(static_cast<uint32_t>(addr[static_cast<size_t>(in.table_targets[k])]));
+      const int64_t offset = static_cast<int64_t>(table_addrs.back()) - from;
+      if (!field_fits(FieldKind::J16, offset)) {
+        bad = JumpOutOfRange{i, offset, static_cast<int>(k)};
+        return false;
+      }
+    }
+    encode_instr(in, static_cast<uint32_t>(addr[i]), target_addr, words, table_addrs);
   }
   return true;
 }
@@ -293,6 +326,21 @@ Liveness::Liveness(const std::vector<Instr>& code) {
   const size_t n = code.size();
   flow.reserve(n);
   for (const Instr& in : code) flow.push_back(flow_of(in));
+  auto valid = [&](int32_t t) { return t >= 0 && static_cast<size_t>(t) < n; };
+  // Calls visit(t) for each valid jump target of instruction i (a select's
+  // default and pairs included).
+  auto for_each_target = [&](size_t i, auto&& visit) {
+    const Flow& f = flow[i];
+    if (valid(f.target)) visit(static_cast<size_t>(f.target));
+    if (f.table)
+      for (int32_t t : *f.table)
+        if (valid(t)) visit(static_cast<size_t>(t));
+  };
+  auto for_each_successor = [&](size_t i, auto&& visit) {
+    const Flow& f = flow[i];
+    if (f.falls_through && i + 1 < n) visit(i + 1);
+    for_each_target(i, visit);
+  };
   std::vector<uint32_t> work;
   std::vector<bool> queued(n, true);
   auto enqueue = [&](size_t j) {
@@ -305,14 +353,12 @@ Liveness::Liveness(const std::vector<Instr>& code) {
   // the instruction before, if it falls through, and the jumps to it (as
   // compressed lists; most instructions have none).
   std::vector<uint32_t> jump_start(n + 1, 0), jumps_to;
-  for (size_t i = 0; i < n; ++i)
-    if (valid_target(flow[i])) ++jump_start[static_cast<size_t>(flow[i].target) + 1];
+  for (size_t i = 0; i < n; ++i) for_each_target(i, [&](size_t t) { ++jump_start[t + 1]; });
   for (size_t i = 0; i < n; ++i) jump_start[i + 1] += jump_start[i];
   jumps_to.resize(jump_start[n]);
   {
     std::vector<uint32_t> fill(jump_start.begin(), jump_start.end() - 1);
-    for (size_t i = 0; i < n; ++i)
-      if (valid_target(flow[i])) jumps_to[fill[static_cast<size_t>(flow[i].target)]++] = static_cast<uint32_t>(i);
+    for (size_t i = 0; i < n; ++i) for_each_target(i, [&](size_t t) { jumps_to[fill[t]++] = static_cast<uint32_t>(i); });
   }
   live_in.assign(n, 0);
   for (size_t i = 0; i < n; ++i) work.push_back(static_cast<uint32_t>(i));  // the last is looked at first

@@ -19,7 +19,9 @@ struct Instr {
   std::vector<uint8_t> elems;  // push-word fields (R6 form), in order
   uint64_t value = 0;          // load32 (low 32 bits) / load64 value
   uint32_t regmask = 0;        // allocating instructions
-  int32_t target = -1;         // jumps: index of the target instruction
+  int32_t target = -1;         // jumps: index of the target instruction (select: the default)
+  std::vector<uint32_t> table_values;   // select / select_arity: each pair's literal index or arity
+  std::vector<int32_t> table_targets;   //   and its target instruction
   int32_t call_arity = -1;     // call / tcall: arguments passed in X0..
   uint8_t op = 0;              // (after the wider fields: one per line of a function, kept small)
   bool relaxed = false;        // compare-jump emitted as inverted compare + jmp
@@ -29,7 +31,8 @@ struct Instr {
 
 // True for instructions that carry a regmask word (they may allocate).
 bool allocates(const OpInfo& op);
-// The compare whose outcome is the opposite (eq<->ne, lt<->gte, gt<->lte).
+// The compare whose outcome is the opposite (eq<->ne, lt<->gte, gt<->lte,
+// eqx<->nex; is and is_arity invert through their TK negate bit).
 Op inverted_compare(Op op);
 bool is_compare_jump(const OpInfo& op);
 
@@ -38,7 +41,9 @@ unsigned instr_words(const Instr& in);
 
 // Appends the encoded words. `addr` is the instruction's own word offset,
 // `target_addr` the word offset of its jump target (ignored without one).
-void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out);
+// `table_addrs`: the word offsets of a select's pair targets, in order.
+void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vector<uint32_t>& out,
+                  const std::vector<uint32_t>& table_addrs = {});
 
 // Lays out one function: assigns word offsets, relaxes compare-jumps whose
 // target is beyond 12 bits (inverted compare over a `jmp`), iterating until
@@ -47,6 +52,7 @@ void encode_instr(const Instr& in, uint32_t addr, uint32_t target_addr, std::vec
 struct JumpOutOfRange {
   size_t index = 0;
   int64_t offset = 0;
+  int pair = -1;  // a select pair's jump (its index), -1: the instruction's jump or default
 };
 bool layout_function(std::vector<Instr>& code, std::vector<uint32_t>& words, JumpOutOfRange& bad);
 

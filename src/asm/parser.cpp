@@ -69,6 +69,9 @@ std::string field_usage(const OpInfo& op, int i) {
     case FieldKind::T64: return "float|int, VALUE";
     case FieldKind::J12: case FieldKind::J16: case FieldKind::J24: return "label";
     case FieldKind::RY: return "y";
+    case FieldKind::TK: return static_cast<Op>(op.code) == Op::op_is_arity ? "[not] tuple/N|function/N" : "[not] TYPE";
+    case FieldKind::TAB:
+      return static_cast<Op>(op.code) == Op::op_select ? "default, [VALUE => label, ...]" : "default, [ARITY => label, ...]";
     default: return "";
   }
 }
@@ -574,6 +577,86 @@ class Parser {
     return true;
   }
 
+  // is / is_arity: `[not] TYPE` or `[not] tuple/N`, `[not] function/N`
+  // (docs/assembly.md, "Pattern matching"); an arity picks is_arity.
+  bool type_test(ParsedInstr& in, const OpInfo& op) {
+    uint32_t negate = 0;
+    if (cur_.at(Tok::Ident) && cur_.peek().text == "not" && cur_.peek(1).kind != Tok::Comma) {
+      cur_.next();
+      negate = kTypeTestNegate;
+    }
+    const Token& t = cur_.next();
+    std::string name = t.text;
+    std::optional<uint32_t> arity;
+    if (t.kind == Tok::FunRef) {
+      const size_t slash = name.rfind('/');
+      const std::string digits = name.substr(slash + 1);
+      name.resize(slash);
+      uint64_t n = 0;
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || n > UINT32_MAX)
+        return fail_at(t, fmt::format("arity {} is out of range (0..{})", digits, UINT32_MAX));
+      arity = static_cast<uint32_t>(n);
+    } else if (t.kind != Tok::Ident) {
+      return fail_at(t, "expected a type (integer, float, number, atom, boolean, nil, cons, list, tuple, map, binary, "
+                        "function, or tuple/N, function/N), got " + describe_token(t) + "; usage: " + usage(op));
+    }
+    unsigned kind = 0;
+    while (kind < kTypeTestNames && kTypeTestName[kind] != name) ++kind;
+    if (kind >= kTypeTestNames)
+      return fail_at(t, "unknown type '" + name + "' (integer, float, number, atom, boolean, nil, cons, list, tuple, "
+                        "map, binary, function, or tuple/N, function/N)");
+    if (kind >= kTypeTestsDefined) return fail_at(t, "type '" + name + "' is reserved and not yet defined");
+    const auto test = static_cast<TypeTest>(kind);
+    if (arity) {
+      if (test != TypeTest::Tuple && test != TypeTest::Function)
+        return fail_at(t, "only tuple/N and function/N test an arity, not " + t.text);
+      if (test == TypeTest::Function && *arity > kMaxArity)
+        return fail_at(t, fmt::format("function arity {} exceeds {}", *arity, kMaxArity));
+      in.op = static_cast<uint8_t>(Op::op_is_arity);
+      in.value = *arity;
+    }
+    in.imm = kind | negate;
+    return true;
+  }
+
+  // select / select_arity: `default, [VALUE => label, ...]`.
+  bool select_table(ParsedInstr& in, const OpInfo& op) {
+    if (!label_operand(in, op) || !comma(op)) return false;
+    const Token& open = cur_.next();
+    if (open.kind != Tok::LBracket) return fail_at(open, "expected [ and the table; usage: " + usage(op));
+    ParsedFunction& fn = *current();
+    in.elems_begin = static_cast<uint32_t>(fn.cases.size());
+    const bool arities = static_cast<Op>(op.code) == Op::op_select_arity;
+    if (!cur_.accept(Tok::RBracket)) {
+      for (;;) {
+        CaseOperand c;
+        if (arities) {
+          const Token& v = cur_.next();
+          if (v.kind != Tok::Int || v.int_value < 0 || v.int_value > 0xFFFF)
+            return fail_at(v, "expected a tuple arity 0..65535, got " + describe_token(v));
+          c.arity = static_cast<uint32_t>(v.int_value);
+        } else if (!literal_operand(c.value)) {
+          return false;
+        }
+        if (!cur_.accept(Tok::Arrow)) return fail_at(cur_.peek(), "expected '=>' and a label after the value");
+        const Token& l = cur_.next();
+        if (l.kind != Tok::Ident || !is_plain_name(l.text) || looks_like_register(l.text))
+          return fail_at(l, "expected a label, got " + describe_token(l) + "; usage: " + usage(op));
+        c.label = static_cast<uint32_t>(label_entry(fn, l.text));
+        c.label_col = l.pos.col;
+        fn.cases.push_back(c);
+        ++in.elems_count;
+        if (cur_.accept(Tok::Comma)) continue;
+        if (cur_.accept(Tok::RBracket)) break;
+        return fail_at(cur_.peek(), "expected ',' or ], got " + describe_token(cur_.peek()));
+      }
+    }
+    if (in.elems_count > 0xFFFF) return fail_at(open, fmt::format("{} of {} pairs exceeds the table (65535)", op.name, in.elems_count));
+    in.imm = in.elems_count;
+    return true;
+  }
+
   bool live_override(ParsedInstr& in, const OpInfo& op) {
     const Token& t = cur_.next();  // `live`
     if (!allocates(op)) {
@@ -625,6 +708,9 @@ class Parser {
     if (static_cast<Op>(*code) == Op::op_push) {
       return fail_at(mn, "push words are emitted by tuple, list, map and fn; push cannot be written directly");
     }
+    if (static_cast<Op>(*code) == Op::op_is_arity) {
+      return fail_at(mn, "is_arity is written as is: is src, [not] tuple/N, label (or function/N)");
+    }
     in.op = *code;
     const OpInfo& op = op_info(in.op);
     bool first = true;
@@ -654,6 +740,10 @@ class Parser {
         if (!typed_value(in, i, op)) return false;
       } else if (is_jump(k)) {
         if (!label_operand(in, op)) return false;
+      } else if (k == FieldKind::TK) {
+        if (!type_test(in, op)) return false;
+      } else if (k == FieldKind::TAB) {
+        if (!select_table(in, op)) return false;
       }
     }
     if (pushes_args(op.extra)) {  // bif, gcbif: the argument list, always written

@@ -46,7 +46,7 @@ struct LiteralOperand {
 // Field kinds whose value the parser reads as a number (ParsedInstr::imm).
 constexpr bool is_immediate(FieldKind k) {
   return k == FieldKind::I16 || k == FieldKind::U16 || k == FieldKind::SIZE || k == FieldKind::T32 ||
-         k == FieldKind::T64;
+         k == FieldKind::T64 || k == FieldKind::TK || k == FieldKind::TAB;
 }
 
 // One instruction line. A compiler may emit one huge file, and every line
@@ -62,6 +62,7 @@ struct ParsedInstr {
   uint32_t imm = 0;                // the I16/U16/SIZE/T32/T64 field (at most one: opcodes.def)
   uint32_t elems_begin = 0;        // constructor elements / fn captures:
   uint32_t elems_count = 0;        //   ParsedFunction::elems[begin, begin + count)
+                                   //   (select: ParsedFunction::cases)
   LiteralOperand literal;          // LIT / FUN fields and `load`
   uint32_t label = kNoIndex;       // jump target: index into ParsedFunction::labels
   uint32_t label_col = 1;
@@ -85,6 +86,12 @@ struct ConstOperand {
   uint64_t value = 0;  // LoadValue::Int / Float, as ParsedInstr::value
   LiteralOperand literal;
   uint8_t load_value = 0;  // a ParsedInstr::LoadValue
+// One pair of a select / select_arity table (ParsedFunction::cases).
+struct CaseOperand {
+  LiteralOperand value;     // select: the value
+  uint32_t arity = 0;       // select_arity: the arity
+  uint32_t label = kNoIndex;
+  uint32_t label_col = 1;
 };
 
 struct LabelDef {
@@ -105,11 +112,17 @@ struct ParsedFunction {
   std::vector<ParsedInstr> code;
   std::vector<RegOperand> elems;  // every instruction's elements, back to back
   std::vector<ConstOperand> consts;  // constants written as register operands
+  std::vector<CaseOperand> cases; // every select's pairs, back to back
   std::vector<LabelDef> labels;   // defined and jumped-to labels, in first-mention order
   std::unordered_map<std::string, size_t> label_by_name;  // index into `labels`
 
   std::span<const RegOperand> elems_of(const ParsedInstr& in) const {
+    if (op_info(in.op).extra == Extra::Table) return {};
     return std::span<const RegOperand>(elems).subspan(in.elems_begin, in.elems_count);
+  }
+  std::span<const CaseOperand> cases_of(const ParsedInstr& in) const {
+    if (op_info(in.op).extra != Extra::Table) return {};
+    return std::span<const CaseOperand>(cases).subspan(in.elems_begin, in.elems_count);
   }
 };
 

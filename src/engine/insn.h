@@ -119,6 +119,23 @@ namespace lzr {
   /* bint whose size register d holds 8, 16 or 32: whole bytes at a byte \
      boundary in line (as bint)                                          */ \
   I(bbyte) I(bint16) I(bint32)                                            \
+  /* Pattern matching (match-insns; docs/bytecode.md "Pattern matching"). \
+     is_<type>: goto u.target unless a is of the type; isnt_<type>: goto  \
+     u.target if it is. Both lists follow TypeTest's order (opcodes.h). */ \
+  I(is_integer) I(is_float) I(is_number) I(is_atom) I(is_boolean)        \
+  I(is_nil) I(is_cons) I(is_list) I(is_tuple) I(is_map) I(is_binary)     \
+  I(is_function)                                                        \
+  I(isnt_integer) I(isnt_float) I(isnt_number) I(isnt_atom)             \
+  I(isnt_boolean) I(isnt_nil) I(isnt_cons) I(isnt_list) I(isnt_tuple)   \
+  I(isnt_map) I(isnt_binary) I(isnt_function)                           \
+  /* the same for a tuple / closure of the arity in bytes 4..7 (insn_arity) */ \
+  I(is_tuple_of) I(is_function_of) I(isnt_tuple_of) I(isnt_function_of) \
+  I(eqx) I(nex)        /* if a =:= b (a =/= b) goto u.target            */ \
+  /* multi-way jumps through u.select: a small integer (select_jt) or    \
+     any term (select_bs, a binary search over the keys' words); the      \
+     arity of a tuple (arity_jt, arity_bs); anything else: its fail     */ \
+  I(select_jt) I(select_bs) I(arity_jt) I(arity_bs)                     \
+  I(idiv) I(rem)       /* a = b div c, b rem c (truncating, integers)     */ \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds
@@ -195,6 +212,20 @@ constexpr uint8_t operand(uint8_t kind, uint8_t index) { return static_cast<uint
 constexpr uint8_t operand_kind(uint8_t o) { return o >> 5; }
 constexpr uint8_t operand_index(uint8_t o) { return o & 31; }
 
+struct Insn;
+
+// A select's table (loader.cpp, build_select): slot i of a jump table holds
+// the target of value low + i (small integers; arities), or of the key
+// keys[i] of a search (term words or arities, sorted as unsigned words).
+// Values with no pair lead to `fail` (jump-table holes hold it too).
+struct SelectInfo {
+  const Insn* fail;         // the default
+  int64_t low;              // jump table: the value of slot 0
+  uint64_t count;           // slots or keys
+  const uint64_t* keys;     // search: count sorted keys; jump table: nullptr
+  const Insn* targets[];    // count
+};
+
 // Constructor and closure details, kept beside the code in the module.
 struct CtorInfo {
   uint32_t mask;            // live X registers if this instruction collects
@@ -214,6 +245,9 @@ struct Insn {
     const Insn* target;      // compare-jumps, jmp, call, tcall: entry
     const FunctionInfo* fn;  // call_native, tcall_native, bif
     const CtorInfo* ctor;    // tuple, list, map, fn, gcbif
+    const FunctionInfo* fn;  // call_native, tcall_native
+    const CtorInfo* ctor;    // tuple, list, map, fn
+    const SelectInfo* select;  // select_jt .. arity_bs
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
                              // div_k, mod_k: ceil(2^64 / divisor)
@@ -228,5 +262,12 @@ inline void set_known_divisor(Insn& in, uint32_t d) {
   in.pad = static_cast<uint16_t>(d >> 8);
 }
 static_assert(offsetof(Insn, u) == 8);
+// is_tuple_of .. isnt_function_of: the arity in bytes 4..7.
+inline void set_insn_arity(Insn& in, uint32_t arity) { std::memcpy(&in.c, &arity, sizeof arity); }
+inline uint32_t insn_arity(const Insn& in) {
+  uint32_t arity;
+  std::memcpy(&arity, &in.c, sizeof arity);
+  return arity;
+}
 
 }  // namespace lzr

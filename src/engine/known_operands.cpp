@@ -147,7 +147,7 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
     case IOp::get: case IOp::get_xxx: case IOp::drop: case IOp::not_: case IOp::neg: case IOp::type:
     case IOp::size: case IOp::add: case IOp::sub: case IOp::mul: case IOp::div: case IOp::mod: case IOp::shr:
     case IOp::shl: case IOp::xor_: case IOp::and_: case IOp::or_: case IOp::add_xxx: case IOp::sub_xxx:
-    case IOp::mul_xxx:
+    case IOp::mul_xxx: case IOp::idiv: case IOp::rem:
       s.forget(in.a);  // drop's safe point keeps every X register
       return true;
     // binaries: the value and the advanced position (a safe point keeps
@@ -176,7 +176,18 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       falls_through = false;
       jumps = true;
       return true;
+    case IOp::eqx: case IOp::nex: case IOp::is_tuple_of: case IOp::is_function_of: case IOp::isnt_tuple_of:
+    case IOp::isnt_function_of:
+      jumps = true;
+      return true;
+    case IOp::select_jt: case IOp::select_bs: case IOp::arity_jt: case IOp::arity_bs:
+      falls_through = false;  // its targets: select_targets()
+      return true;
     default:
+      if (in.op >= IOp::is_integer && in.op <= IOp::isnt_function) {  // the type tests, both senses
+        jumps = true;
+        return true;
+      }
       return false;
   }
 }
@@ -242,6 +253,12 @@ std::vector<State> analyse(const Module& m, size_t begin, size_t end, unsigned f
     };
     if (falls_through && !flow_to(k + 1)) return {};
     if (jumps && !flow_to(static_cast<size_t>(in.u.target - m.code.get()))) return {};
+    if (in.op == IOp::select_jt || in.op == IOp::select_bs || in.op == IOp::arity_jt || in.op == IOp::arity_bs) {
+      const SelectInfo* t = in.u.select;
+      if (!flow_to(static_cast<size_t>(t->fail - m.code.get()))) return {};
+      for (uint64_t j = 0; j < t->count; ++j)
+        if (!flow_to(static_cast<size_t>(t->targets[j] - m.code.get()))) return {};
+    }
   }
   return before;
 }

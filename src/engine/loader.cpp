@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <filesystem>
@@ -146,6 +147,47 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
   }
   in.b = fn->frame;
   in.u.target = fn->code;
+}
+
+// The table of a select (term keys) or select_arity (arities): a jump
+// table when the values are integers dense enough (at most twice as many
+// slots as pairs, plus a few), else the keys sorted for a binary search.
+// `keys` are the words compared (terms, or arities); `numbers` the values
+// a jump table indexes by (small integers' values, arities), empty when
+// some value is not an integer. The pairs are in file order.
+const SelectInfo* build_select(Module& m, const Insn* fail, const std::vector<uint64_t>& keys,
+                               const std::vector<int64_t>& numbers, const std::vector<const Insn*>& targets) {
+  const size_t n = keys.size();
+  int64_t low = 0, high = 0;
+  if (!numbers.empty()) {
+    low = *std::min_element(numbers.begin(), numbers.end());
+    high = *std::max_element(numbers.begin(), numbers.end());
+  }
+  const bool dense = !numbers.empty() && static_cast<uint64_t>(high - low) < 2 * n + 8;
+  const uint64_t count = dense ? static_cast<uint64_t>(high - low) + 1 : n;
+  auto buf = std::make_unique<uint8_t[]>(sizeof(SelectInfo) + count * sizeof(const Insn*) +
+                                         (dense ? 0 : n * sizeof(uint64_t)));
+  auto* s = reinterpret_cast<SelectInfo*>(buf.get());
+  s->fail = fail;
+  s->low = low;
+  s->count = count;
+  s->keys = nullptr;
+  if (dense) {
+    for (uint64_t i = 0; i < count; ++i) s->targets[i] = fail;
+    for (size_t k = 0; k < n; ++k) s->targets[numbers[k] - low] = targets[k];
+  } else {
+    std::vector<size_t> order(n);
+    for (size_t k = 0; k < n; ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return keys[x] < keys[y]; });
+    auto* sorted = reinterpret_cast<uint64_t*>(buf.get() + sizeof(SelectInfo) + count * sizeof(const Insn*));
+    for (size_t k = 0; k < n; ++k) {
+      sorted[k] = keys[order[k]];
+      s->targets[k] = targets[order[k]];
+    }
+    s->keys = sorted;
+  }
+  m.side.push_back(std::move(buf));
+  return s;
 }
 
 // m.catches from the verifier's catch analysis: where the innermost active
@@ -386,6 +428,54 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         break;
       case Op::op_brest: case Op::op_bappend:
         in.op = op == Op::op_brest ? IOp::brest : IOp::bappend;
+      case Op::op_is: case Op::op_is_arity: {
+        const uint32_t kind = raw(1) & (kTypeTestNegate - 1);
+        const bool negate = raw(1) & kTypeTestNegate;
+        in.a = r6_operand(raw(0));
+        in.u.target = jump_target(val(2));
+        if (op == Op::op_is) {
+          static_assert(static_cast<unsigned>(IOp::is_function) - static_cast<unsigned>(IOp::is_integer) ==
+                            kTypeTestsDefined - 1 &&
+                        static_cast<unsigned>(IOp::isnt_integer) - static_cast<unsigned>(IOp::is_integer) ==
+                            kTypeTestsDefined);
+          in.op = static_cast<IOp>(static_cast<unsigned>(IOp::is_integer) + kind + (negate ? kTypeTestsDefined : 0));
+        } else {
+          const bool tuple = static_cast<TypeTest>(kind) == TypeTest::Tuple;
+          in.op = negate ? (tuple ? IOp::isnt_tuple_of : IOp::isnt_function_of)
+                         : (tuple ? IOp::is_tuple_of : IOp::is_function_of);
+          set_insn_arity(in, f.code[pc + 1]);
+        }
+        break;
+      }
+      case Op::op_eqx: case Op::op_nex:
+        in.op = op == Op::op_eqx ? IOp::eqx : IOp::nex;
+        in.a = r6_operand(raw(0));
+        in.b = r6_operand(raw(1));
+        in.u.target = jump_target(val(2));
+        break;
+      case Op::op_select: case Op::op_select_arity: {
+        const bool arities = op == Op::op_select_arity;
+        const uint32_t pairs = raw(1);
+        std::vector<uint64_t> keys;
+        std::vector<int64_t> numbers;
+        std::vector<const Insn*> targets;
+        for (uint32_t j = 0; j < pairs; ++j) {
+          const uint32_t pair = f.code[pc + 2 + j];
+          targets.push_back(jump_target(table_jump(pair)));
+          const Term t = arities ? table_value(pair) : m.literals[table_value(pair)];  // verified: an atom or a small integer
+          keys.push_back(t);
+          if (arities || is_int(t)) numbers.push_back(arities ? static_cast<int64_t>(t) : int_value(t));
+        }
+        if (numbers.size() != keys.size()) numbers.clear();  // atoms among them: searched
+        const SelectInfo* s = build_select(m, jump_target(static_cast<int32_t>(f.code[pc + 1])), keys, numbers, targets);
+        if (arities) in.op = s->keys ? IOp::arity_bs : IOp::arity_jt;
+        else in.op = s->keys ? IOp::select_bs : IOp::select_jt;
+        in.a = r_operand(raw(0));
+        in.u.select = s;
+        break;
+      }
+      case Op::op_idiv: case Op::op_rem:
+        in.op = op == Op::op_idiv ? IOp::idiv : IOp::rem;
         in.a = r_operand(raw(0));
         in.b = r_operand(raw(1));
         in.c = r_operand(raw(2));

@@ -32,6 +32,11 @@ Term build_map(Process& p, const CtorInfo* c, Term* const* base) {
   return map_from_pairs(p.heap, kv.data(), c->count);
 }
 
+// The arity of a closure term.
+inline uint32_t closure_arity(Term f) {
+  return reinterpret_cast<const FunctionInfo*>(boxed_ptr(f)[1])->arity;
+}
+
 }  // namespace
 
 Term run_portable(Process& p, const Insn* entry) {
@@ -485,6 +490,86 @@ L_mul_xk:
 L_jmp:
   pc = pc->u.target;
   DISPATCH();
+
+// Pattern matching: type tests jump on failure (isnt_: on success).
+#define LZR_TYPE_TEST(type, test)                   \
+  L_is_##type: {                                    \
+    const Term t = OPND(pc->a);                     \
+    if (!(test)) {                                  \
+      pc = pc->u.target;                            \
+      DISPATCH();                                   \
+    }                                               \
+    NEXT();                                         \
+  }                                                 \
+  L_isnt_##type: {                                  \
+    const Term t = OPND(pc->a);                     \
+    if (test) {                                     \
+      pc = pc->u.target;                            \
+      DISPATCH();                                   \
+    }                                               \
+    NEXT();                                         \
+  }
+  LZR_TYPE_TEST(integer, is_integer(t))
+  LZR_TYPE_TEST(float, is_float(t))
+  LZR_TYPE_TEST(number, is_numeric(t))
+  LZR_TYPE_TEST(atom, is_atom(t))
+  LZR_TYPE_TEST(boolean, t == kTrue || t == kFalse)
+  LZR_TYPE_TEST(nil, t == kNil)
+  LZR_TYPE_TEST(cons, is_cons(t))
+  LZR_TYPE_TEST(list, is_list(t))
+  LZR_TYPE_TEST(tuple, is_tuple(t))
+  LZR_TYPE_TEST(map, is_map(t))
+  LZR_TYPE_TEST(binary, is_binary(t))
+  LZR_TYPE_TEST(function, is_closure(t))
+  LZR_TYPE_TEST(tuple_of, is_tuple(t) && tuple_arity(t) == insn_arity(*pc))
+  LZR_TYPE_TEST(function_of, is_closure(t) && closure_arity(t) == insn_arity(*pc))
+#undef LZR_TYPE_TEST
+L_eqx:
+  if (exact_equal(OPND(pc->a), OPND(pc->b))) {
+    pc = pc->u.target;
+    DISPATCH();
+  }
+  NEXT();
+L_nex:
+  if (!exact_equal(OPND(pc->a), OPND(pc->b))) {
+    pc = pc->u.target;
+    DISPATCH();
+  }
+  NEXT();
+// Multi-way jumps (insn.h, SelectInfo): a jump table's holes hold `fail`.
+L_select_jt: {
+  const Term t = OPND(pc->a);
+  const SelectInfo* s = pc->u.select;
+  const uint64_t slot = static_cast<uint64_t>(int_value(t) - s->low);
+  pc = is_int(t) && slot < s->count ? s->targets[slot] : s->fail;
+  DISPATCH();
+}
+L_select_bs:
+  pc = select_search(pc->u.select, OPND(pc->a));
+  DISPATCH();
+L_arity_jt: {
+  const Term t = OPND(pc->a);
+  const SelectInfo* s = pc->u.select;
+  pc = s->fail;
+  if (is_tuple(t)) {
+    const uint64_t slot = tuple_arity(t) - static_cast<uint64_t>(s->low);
+    if (slot < s->count) pc = s->targets[slot];
+  }
+  DISPATCH();
+}
+L_arity_bs: {
+  const Term t = OPND(pc->a);
+  pc = is_tuple(t) ? select_search(pc->u.select, tuple_arity(t)) : pc->u.select->fail;
+  DISPATCH();
+}
+L_idiv:
+  STORE(OPND(pc->a), arith(p, ArithOp::IDiv, OPND(pc->b), OPND(pc->c)));
+  GC_POINT(~0u, pc->a);
+  NEXT();
+L_rem:
+  STORE(OPND(pc->a), arith(p, ArithOp::Rem, OPND(pc->b), OPND(pc->c)));
+  GC_POINT(~0u, pc->a);
+  NEXT();
 
 // A catch is only a marker in its slot: the handler comes from the
 // module's tables (exceptions.h), so try and tryend are a store each.

@@ -120,6 +120,19 @@ Term bitwise(Process& p, ArithOp op, Term a, Term b) {
   return raise(p, kAtom_badarg);
 }
 
+// Erlang's div and rem: truncating, integers of any size only (a float is
+// badarith, as is a zero divisor). a == div * b + rem, rem has a's sign.
+Term truncating(Process& p, ArithOp op, Term a, Term b) {
+  if (is_int(a) && is_int(b)) {
+    const int64_t x = int_value(a), y = int_value(b);
+    if (y == 0) return raise(p, kAtom_badarith);
+    if (op == ArithOp::Rem) return make_int(x % y);
+    return int_result(p, x / y);  // -2^47 div -1 is big
+  }
+  if (!is_integer(a) || !is_integer(b)) return raise(p, kAtom_badarith);
+  return op == ArithOp::Rem ? integer_rem(p, a, b) : integer_tdiv(p, a, b);
+}
+
 // Integers of any size, or a mix of a float and an integer (converted to
 // the nearest float first), or anything else (badarith).
 Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
@@ -143,6 +156,8 @@ Term mixed_arith(Process& p, ArithOp op, Term a, Term b) {
       return shift(p, op, a, b);
     case ArithOp::Xor: case ArithOp::And: case ArithOp::Or:
       return bitwise(p, op, a, b);
+    case ArithOp::IDiv: case ArithOp::Rem:
+      return truncating(p, op, a, b);
   }
   return raise(p, kAtom_badarg);
 }
@@ -169,6 +184,13 @@ Term arith(Process& p, ArithOp op, Term a, Term b) {
       case ArithOp::Mod:
         if (y == 0) return arith_all(p, op, a, b);
         return make_int(floor_mod(x, y));
+      case ArithOp::IDiv:
+        if (y == 0) return arith_all(p, op, a, b);
+        r = x / y;
+        break;
+      case ArithOp::Rem:
+        if (y == 0) return arith_all(p, op, a, b);
+        return make_int(x % y);
       // Bitwise results of 48-bit operands are 48-bit; shifts within the
       // small range (a count 0..63 right, a left shift that loses no bit).
       case ArithOp::And: return make_int(x & y);

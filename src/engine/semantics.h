@@ -5,13 +5,15 @@
 // Functions that can fail return kRaised (vm/raise.h).
 #pragma once
 
+#include "engine/insn.h"
 #include "vm/process.h"
 #include "vm/raise.h"
 #include "vm/term.h"
 
 namespace lzr {
 
-enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or };
+// IDiv, Rem: Erlang's div and rem (truncating, integers only; match-insns).
+enum class ArithOp : uint8_t { Add, Sub, Mul, Div, Mod, Shr, Shl, Xor, And, Or, IDiv, Rem };
 enum class CmpOp : uint8_t { Eq, Ne, Lt, Gt, Lte, Gte };
 
 Term arith(Process& p, ArithOp op, Term a, Term b);
@@ -38,6 +40,19 @@ enum class BinRead : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Byte
 Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size);
 Term op_brest(Process& p, Term bin, Term pos);
 Term op_bappend(Process& p, Term bin, Term piece);
+
+// A select's binary search (insn.h, SelectInfo): the target of `key`, or
+// the default.
+inline const Insn* select_search(const SelectInfo* s, uint64_t key) {
+  const uint64_t* lo = s->keys;
+  uint64_t n = s->count;
+  while (n > 1) {  // lo[0..n) may hold key
+    const uint64_t half = n / 2;
+    if (lo[half] <= key) lo += half;
+    n -= half;
+  }
+  return n == 1 && *lo == key ? s->targets[lo - s->keys] : s->fail;
+}
 
 // Upvalue array of a closure term (nullptr for nil).
 inline Term* closure_upvals(Term closure) { return is_boxed(closure) ? boxed_ptr(closure) + 2 : nullptr; }

@@ -42,6 +42,7 @@ std::vector<uint8_t> y_operands(const ModuleFile& m, size_t pc, unsigned len) {
     if (r.kind == RegKind::Y) out.push_back(r.index);
   }
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
+  if (!has_push_words(op.extra)) return out;  // a select table holds no registers
   for (size_t w = pc + 1 + fixed_extra_words(op.extra); w < pc + len; ++w) {
     for (int i = 0; i < 4; ++i) {
       const Reg r = decode_r6(field_raw(m.code[w], push, i));
@@ -60,7 +61,7 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
   const size_t end = k + 1 < m.functions.size() ? m.functions[k + 1].entry : m.code.size();
   state_at.assign(end - begin, std::nullopt);
   std::vector<int64_t> reached_from(end - begin, -1);  // -1: the function entry
-  std::vector<size_t> work;
+  std::vector<size_t> work, targets;
 
   auto fail = [&](size_t pc, std::string text) {
     problem = CatchFlowProblem{pc, std::move(text)};
@@ -123,11 +124,10 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
       return fail(pc, fmt::format("{} while y{} holds an active catch (end it with tryend first)",
                                   code == Op::op_ret ? "return" : "tail call", state.back().slot));
     }
-    for (int i = 0; i < 4; ++i) {
-      if (is_jump(op.fields[i]) && !reach(jump_target(i), static_cast<int64_t>(pc), state)) return false;
-    }
-    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise;
-    if (falls_through && !reach(next, static_cast<int64_t>(pc), state)) return false;
+    jump_targets(m, pc, targets);
+    for (size_t target : targets)
+      if (!reach(target, static_cast<int64_t>(pc), state)) return false;
+    if (!ends_flow(op.code) && !reach(next, static_cast<int64_t>(pc), state)) return false;
   }
   return true;
 }
@@ -138,7 +138,7 @@ bool handler_reads_trace(const ModuleFile& m, size_t word) {
   constexpr Reg kX2{RegKind::X, 2};
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
   std::vector<bool> seen(m.code.size(), false);
-  std::vector<size_t> work = {word};
+  std::vector<size_t> work = {word}, targets;
   while (!work.empty()) {
     const size_t pc = work.back();
     work.pop_back();
@@ -159,9 +159,10 @@ bool handler_reads_trace(const ModuleFile& m, size_t word) {
       if (!is_written(k) || (k == FieldKind::RM && field_raw(w, op, 2) != raw)) return true;
       writes = true;
     }
-    for (size_t e = pc + 1 + fixed_extra_words(op.extra); e < pc + len; ++e)  // push words (unused operands are x0)
-      for (int i = 0; i < 4; ++i)
-        if (decode_r6(field_raw(m.code[e], push, i)) == kX2) return true;
+    if (has_push_words(op.extra))
+      for (size_t e = pc + 1 + fixed_extra_words(op.extra); e < pc + len; ++e)  // push words (unused operands are x0)
+        for (int i = 0; i < 4; ++i)
+          if (decode_r6(field_raw(m.code[e], push, i)) == kX2) return true;
     switch (code) {
       case Op::op_call: case Op::op_tcall: {  // reads the arguments, then clobbers every X register
         const uint32_t lit = field_raw(w, op, 1);
@@ -174,11 +175,11 @@ bool handler_reads_trace(const ModuleFile& m, size_t word) {
       default: break;
     }
     if (writes) continue;
-    for (int i = 0; i < 4; ++i) {  // a try's handler starts with x2 written: not followed
-      if (is_jump(op.fields[i]) && code != Op::op_try)
-        work.push_back(static_cast<size_t>(static_cast<int64_t>(pc) + len + field_value(w, op, i)));
+    if (code != Op::op_try) {  // a try's handler starts with x2 written: not followed
+      jump_targets(m, pc, targets);
+      work.insert(work.end(), targets.begin(), targets.end());
     }
-    if (code != Op::op_jmp) work.push_back(pc + len);
+    if (!ends_flow(op.code)) work.push_back(pc + len);
   }
   return false;
 }

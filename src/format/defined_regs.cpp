@@ -67,7 +67,7 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
   std::vector<uint32_t> defined(end - begin, 0);
   std::vector<bool> reached(end - begin, false), queued(end - begin, false);
-  std::vector<size_t> work;
+  std::vector<size_t> work, targets;
 
   auto reach = [&](size_t to, uint32_t set) {
     const size_t i = to - begin;
@@ -148,13 +148,9 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
       out = (in & m.code[pc + 1]) | written;  // a collection here sets the others to []
     }
     const size_t next = pc + len;
-    for (int i = 0; i < 4; ++i) {
-      if (!is_jump(op.fields[i])) continue;
-      const auto target = static_cast<size_t>(static_cast<int64_t>(next) + field_value(word, op, i));
-      reach(target, code == Op::op_try ? kHandlerDefined : out);
-    }
-    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise;
-    if (falls_through) reach(next, out);
+    jump_targets(m, pc, targets);
+    for (size_t target : targets) reach(target, code == Op::op_try ? kHandlerDefined : out);
+    if (!ends_flow(op.code)) reach(next, out);
   }
   return true;
 }

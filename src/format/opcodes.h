@@ -37,6 +37,8 @@ enum class FieldKind : uint8_t {
   // binaries (issue 15)
   R6M,             // 6-bit R6 operand read and written (a bit position)
   Z6,              // must-be-zero padding
+  TK,              // type test kind (TypeTest) in bits 0-4, bit 5 negates
+  TAB,             // pair count of a select table (Extra::Table)
 };
 
 // Words that follow the code word.
@@ -50,13 +52,15 @@ enum class Extra : uint8_t {
   RegmaskArgs,    // regmask, then ceil(arity/4) push words (gcbif)
   Word32,         // one 32-bit value word
   Word64,         // two value words: low, then high
+  Arity,          // one word: the arity an is_arity tests
+  Table,          // the default jump word, then one word per pair (TAB)
 };
 
 constexpr unsigned field_bits(FieldKind k) {
   switch (k) {
     case FieldKind::NONE: return 0;
     case FieldKind::RD: case FieldKind::RS: case FieldKind::RM: case FieldKind::RY: case FieldKind::Z8: return 8;
-    case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: case FieldKind::Z6: return 6;
+    case FieldKind::R6D: case FieldKind::R6S: case FieldKind::R6M: case FieldKind::Z6: case FieldKind::TK: return 6;
     case FieldKind::J12: return 12;
     case FieldKind::J24: return 24;
     default: return 16;
@@ -165,14 +169,50 @@ constexpr unsigned push_words_for(Extra e, uint32_t size_or_upvals) {
     case Extra::RegmaskElems: case Extra::RegmaskUpvals: case Extra::Args: case Extra::RegmaskArgs:
       return (size_or_upvals + 3) / 4;
     case Extra::RegmaskPairs: return (size_or_upvals + 1) / 2;
+    case Extra::Table: return size_or_upvals;  // one word per pair (not push words)
     default: return 0;
   }
+}
+// Whether the words after the fixed extra words are push words (register
+// operands), rather than a select table.
+constexpr bool has_push_words(Extra e) {
+  return e == Extra::RegmaskElems || e == Extra::RegmaskPairs || e == Extra::RegmaskUpvals;
 }
 constexpr unsigned fixed_extra_words(Extra e) {
   switch (e) {
     case Extra::None: case Extra::Args: return 0;
     case Extra::Word64: return 2;
-    default: return 1;  // regmask or word32
+    default: return 1;  // regmask, word32, arity, or a table's default jump
+  }
+}
+
+// ---- pattern matching (docs/bytecode.md, "Pattern matching") ----
+// Type tests of `is` (TK field bits 0-4). is_arity takes Tuple or Function.
+// Pid and Reference are reserved for the processes work (not yet terms):
+// the verifier rejects them until they are defined, as it does 14..31.
+enum class TypeTest : uint8_t {
+  Integer = 0, Float = 1, Number = 2, Atom = 3, Boolean = 4, Nil = 5, Cons = 6, List = 7,
+  Tuple = 8, Map = 9, Binary = 10, Function = 11,
+  Pid = 12, Reference = 13,  // reserved
+};
+inline constexpr unsigned kTypeTestsDefined = 12;  // Integer..Function
+inline constexpr unsigned kTypeTestNames = 14;     // with the reserved Pid, Reference
+inline constexpr uint32_t kTypeTestNegate = 32;    // TK bit 5: jump when the test holds
+inline constexpr std::string_view kTypeTestName[kTypeTestNames] = {
+    "integer", "float", "number", "atom", "boolean", "nil", "cons", "list",
+    "tuple", "map", "binary", "function", "pid", "reference"};
+// select / select_arity table words: value (bits 0-15), J16 jump (16-31).
+constexpr uint32_t table_value(uint32_t word) { return word & 0xFFFF; }
+constexpr int32_t table_jump(uint32_t word) { return static_cast<int16_t>(word >> 16); }
+constexpr uint32_t table_word(uint32_t value, int32_t jump) {
+  return (value & 0xFFFF) | (static_cast<uint32_t>(jump) << 16);
+}
+// Instructions after which control does not go on to the next one.
+constexpr bool ends_flow(uint8_t code) {
+  switch (static_cast<Op>(code)) {
+    case Op::op_ret: case Op::op_tcall: case Op::op_jmp: case Op::op_raise:
+    case Op::op_select: case Op::op_select_arity: return true;
+    default: return false;
   }
 }
 

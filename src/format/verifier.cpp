@@ -37,9 +37,20 @@ int field_index(const OpInfo& op, FieldKind kind) {
   return -1;
 }
 
-bool ends_function(uint8_t opcode) {
-  return opcode == static_cast<uint8_t>(Op::op_ret) || opcode == static_cast<uint8_t>(Op::op_tcall) ||
-         opcode == static_cast<uint8_t>(Op::op_jmp) || opcode == static_cast<uint8_t>(Op::op_raise);
+bool ends_function(uint8_t opcode) { return ends_flow(opcode); }
+
+std::string value_text(const Literal& lit) {
+  return lit.kind == Literal::Kind::Atom ? ":" + printable(lit.text) : std::to_string(lit.i);
+}
+
+// An atom or an integer literal of at most 32 bits (ByteTerm types 0, 1, 2,
+// 5): an immediate term, equal to another term exactly when identical.
+bool select_value(const Literal& lit) {
+  if (lit.kind == Literal::Kind::Atom) return true;
+  if (lit.kind != Literal::Kind::Int) return false;
+  const bool narrow = lit.encoding == ByteTermType::I8 || lit.encoding == ByteTermType::I16 ||
+                      lit.encoding == ByteTermType::I32 || lit.encoding == ByteTermType::U8;
+  return narrow && lit.i >= INT32_MIN && lit.i <= INT32_MAX;
 }
 
 std::string reg_name(Reg r) {
@@ -64,7 +75,9 @@ std::optional<size_t> fun_target(const ModuleFile& m, uint32_t word, const OpInf
 // push values itself; the fuzzer checks both agree).
 std::optional<unsigned> words_of(const ModuleFile& m, uint32_t word, const OpInfo& op) {
   uint32_t size_or_upvals = 0;
-  if (op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs) {
+  if (op.extra == Extra::Table) {
+    size_or_upvals = field_raw(word, op, field_index(op, FieldKind::TAB));
+  } else if (op.extra == Extra::RegmaskElems || op.extra == Extra::RegmaskPairs) {
     size_or_upvals = field_raw(word, op, field_index(op, FieldKind::SIZE));
   } else if (op.extra == Extra::RegmaskUpvals) {
     auto target = fun_target(m, word, op);
@@ -169,6 +182,7 @@ class Verifier {
     size_t pc;
     const OpInfo* op;
     int64_t target;
+    std::string what;  // "" or the table entry ("default: ", "pair 3: ")
   };
 
   bool code() {
@@ -196,12 +210,19 @@ class Verifier {
         if (!field(pc, op, word, i)) return false;
       }
       if (!distinct_results(pc, op, word)) return false;
-      const unsigned len = 1 + fixed_extra_words(op.extra) + (pushed_ + 3) / 4;
+      const unsigned len = 1 + fixed_extra_words(op.extra) +
+                           (op.extra == Extra::Table ? pushed_ : (pushed_ + 3) / 4);
       if (pc + len > end)
         return fail_insn(pc, op, fmt::format("needs {} but function {} ends at word {}", count_of(len, "word"), label(k), end));
       if (!extra_words(pc, op, word)) return false;
       for (int i = 0; i < 4; ++i) {
-        if (is_jump(op.fields[i])) jumps.push_back({pc, &op, static_cast<int64_t>(pc) + len + field_value(word, op, i)});
+        if (is_jump(op.fields[i])) jumps.push_back({pc, &op, static_cast<int64_t>(pc) + len + field_value(word, op, i), ""});
+      }
+      if (op.extra == Extra::Table) {
+        const int64_t after = static_cast<int64_t>(pc) + len;
+        jumps.push_back({pc, &op, after + static_cast<int32_t>(m_.code[pc + 1]), "default: "});
+        for (unsigned j = 0; j < pushed_; ++j)
+          jumps.push_back({pc, &op, after + table_jump(m_.code[pc + 2 + j]), fmt::format("pair {}: ", j)});
       }
       starts[pc - begin] = true;
       starts_[pc] = true;
@@ -211,16 +232,17 @@ class Verifier {
     const OpInfo& last_op = op_info(m_.code[last] & 0xFF);
     if (!ends_function(last_op.code))
       return fail_insn(last, last_op,
-                       fmt::format("function {} falls through its end (its last instruction must be ret, tcall, jmp "
-                                   "or raise)",
+                       fmt::format("function {} falls through its end (its last instruction must be ret, tcall, jmp, "
+                                   "raise or a select)",
                                    label(k)));
     for (const Jump& jump : jumps) {
       if (jump.target < static_cast<int64_t>(begin) || jump.target >= static_cast<int64_t>(end))
         return fail_insn(jump.pc, *jump.op,
-                         fmt::format("jump target {} is outside function {} (words {}-{})", jump.target, label(k),
-                                     begin, end - 1));
+                         fmt::format("{}jump target {} is outside function {} (words {}-{})", jump.what, jump.target,
+                                     label(k), begin, end - 1));
       if (!starts[jump.target - begin])
-        return fail_insn(jump.pc, *jump.op, fmt::format("jump target {} is not an instruction start", jump.target));
+        return fail_insn(jump.pc, *jump.op,
+                         fmt::format("{}jump target {} is not an instruction start", jump.what, jump.target));
     }
     std::vector<std::optional<CatchStack>> catches;
     CatchFlowProblem problem;
@@ -305,6 +327,10 @@ class Verifier {
       case FieldKind::SIZE:
         pushed_ = op.extra == Extra::RegmaskPairs ? 2 * raw : raw;
         return true;
+      case FieldKind::TAB:
+        pushed_ = raw;  // table words, one a pair
+        return true;
+      case FieldKind::TK: return type_test(pc, op, raw);
       default: return true;  // I16, U16, jumps (checked later), NONE
     }
   }
@@ -357,9 +383,57 @@ class Verifier {
     return true;
   }
 
+  bool type_test(size_t pc, const OpInfo& op, uint32_t raw) {
+    const uint32_t kind = raw & (kTypeTestNegate - 1);
+    if (kind >= kTypeTestNames)
+      return fail_insn(pc, op, fmt::format("unknown type test {} (0-{} are defined)", kind, kTypeTestsDefined - 1));
+    if (kind >= kTypeTestsDefined)
+      return fail_insn(pc, op, fmt::format("type test {} ({}) is reserved and not yet defined", kind, kTypeTestName[kind]));
+    const auto test = static_cast<TypeTest>(kind);
+    if (op.code == static_cast<uint8_t>(Op::op_is_arity) && test != TypeTest::Tuple && test != TypeTest::Function)
+      return fail_insn(pc, op, fmt::format("tests tuple (8) or function (11), not {} ({})", kind, kTypeTestName[kind]));
+    return true;
+  }
+
+  // A select table: values of the right kind, none twice (targets are
+  // checked with the other jumps).
+  bool table(size_t pc, const OpInfo& op) {
+    const bool arities = op.code == static_cast<uint8_t>(Op::op_select_arity);
+    std::map<uint64_t, unsigned> seen;  // value (literal bytes' identity or arity) -> pair
+    for (unsigned j = 0; j < pushed_; ++j) {
+      const uint32_t value = table_value(m_.code[pc + 2 + j]);
+      uint64_t key = value;
+      if (!arities) {
+        if (value >= m_.literals.size())
+          return fail_insn(pc, op, fmt::format("pair {}: literal {} is out of range ({})", j, value,
+                                               count_of(m_.literals.size(), "literal")));
+        const Literal& lit = m_.literals[value];
+        if (!select_value(lit))
+          return fail_insn(pc, op, fmt::format("pair {}: literal {} is not an atom or an integer of at most 32 bits",
+                                               j, value));
+        // Atoms by text (two literals may hold one atom), integers by value.
+        key = lit.kind == Literal::Kind::Atom ? (uint64_t{1} << 63) | atom_ids_.emplace(lit.text, atom_ids_.size()).first->second
+                                              : static_cast<uint64_t>(lit.i) & 0xFFFFFFFFFFFFull;
+      }
+      auto [it, fresh] = seen.emplace(key, j);
+      if (!fresh)
+        return fail_insn(pc, op, fmt::format("pair {}: {} {} repeats pair {}", j, arities ? "arity" : "value",
+                                             arities ? std::to_string(value) : value_text(m_.literals[value]),
+                                             it->second));
+    }
+    return true;
+  }
+
   bool extra_words(size_t pc, const OpInfo& op, uint32_t word) {
     const size_t data = pc + 1;
     switch (op.extra) {
+      case Extra::Arity: {
+        const auto test = static_cast<TypeTest>(field_raw(word, op, 1) & (kTypeTestNegate - 1));
+        if (test == TypeTest::Function && m_.code[data] > kMaxArity)
+          return fail_insn(pc, op, fmt::format("function arity {} exceeds {}", m_.code[data], kMaxArity));
+        return true;  // any tuple arity
+      }
+      case Extra::Table: return table(pc, op);
       case Extra::Word32: {
         const auto type = static_cast<Load32Type>(field_raw(word, op, field_index(op, FieldKind::T32)));
         if (type == Load32Type::Float32 && !std::isfinite(std::bit_cast<float>(m_.code[data])))
@@ -407,7 +481,8 @@ class Verifier {
   std::map<std::pair<std::string, unsigned>, size_t> functions_;  // name/arity -> index
   const FunctionEntry* fn_ = nullptr;  // function being checked
   std::vector<bool> starts_;           // instruction starts of the whole code
-  unsigned pushed_ = 0;                // values the current instruction's push words carry
+  unsigned pushed_ = 0;                // values the current instruction's push words carry (table: pairs)
+  std::map<std::string, uint64_t> atom_ids_;  // atom text -> a number, for select's duplicate check
 };
 
 }  // namespace
@@ -452,6 +527,19 @@ unsigned instruction_words(const ModuleFile& m, size_t pc) {
   const OpInfo& op = op_info(word & 0xFF);
   if (!op.valid) return 0;
   return words_of(m, word, op).value_or(0);
+}
+
+void jump_targets(const ModuleFile& m, size_t pc, std::vector<size_t>& out) {
+  out.clear();
+  const uint32_t word = m.code[pc];
+  const OpInfo& op = op_info(word & 0xFF);
+  const int64_t next = static_cast<int64_t>(pc) + instruction_words(m, pc);
+  for (int i = 0; i < 4; ++i)
+    if (is_jump(op.fields[i])) out.push_back(static_cast<size_t>(next + field_value(word, op, i)));
+  if (op.extra != Extra::Table) return;
+  out.push_back(static_cast<size_t>(next + static_cast<int32_t>(m.code[pc + 1])));
+  const uint32_t pairs = field_raw(word, op, 1);
+  for (uint32_t j = 0; j < pairs; ++j) out.push_back(static_cast<size_t>(next + table_jump(m.code[pc + 2 + j])));
 }
 
 bool verify_module(const ModuleFile& m, std::string_view file, LoadError& err) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "format/module_file.h"
 
@@ -38,5 +39,10 @@ constexpr unsigned kMaxUpvals = 32;  // captured values of a closure
 // Instruction length in words at `pc` (including regmask/value/push words);
 // 0 if the opcode is invalid or the length cannot be determined.
 unsigned instruction_words(const ModuleFile& m, size_t pc);
+
+// Word offsets of every place the instruction at `pc` may jump to: its
+// jump field (a try's handler included) and a select table's default and
+// pairs, in that order. For verified code (instruction_words(m, pc) > 0).
+void jump_targets(const ModuleFile& m, size_t pc, std::vector<size_t>& out);
 
 }  // namespace lzr

@@ -110,6 +110,8 @@ Term integer_sub(Process& p, Term a, Term b);
 Term integer_mul(Process& p, Term a, Term b);
 Term integer_div(Process& p, Term a, Term b);  // floored quotient
 Term integer_mod(Process& p, Term a, Term b);  // floored remainder (sign of b)
+Term integer_tdiv(Process& p, Term a, Term b); // truncated quotient (Erlang's div)
+Term integer_rem(Process& p, Term a, Term b);  // truncated remainder (sign of a; Erlang's rem)
 Term integer_neg(Process& p, Term a);
 Term integer_not(Process& p, Term a);          // -a - 1
 enum class BitOp : uint8_t { And, Or, Xor };

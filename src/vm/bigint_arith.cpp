@@ -67,12 +67,13 @@ Term add_signed(Process& p, Term a, Term b, bool negate_b) {
   return r.finish(n, c > 0 ? x.negative() : y_negative);
 }
 
-// Floored division of a by b: the quotient, or (want_mod) the remainder.
-Term divide(Process& p, Term a, Term b, bool want_mod) {
+// Floored (or, not `floored`, truncated) division of a by b: the
+// quotient, or (want_mod) the remainder.
+Term divide(Process& p, Term a, Term b, bool want_mod, bool floored = true) {
   const IntegerView x(a), y(b);
   if (y.size() == 0) return raise(p, kAtom_badarith);
   if (x.size() == 0) return make_int(0);
-  const bool differ = x.negative() != y.negative();
+  const bool differ = floored && x.negative() != y.negative();  // truncated: no rounding step
   const size_t xn = x.size(), yn = y.size();
   if (compare_magnitudes(x, y) < 0) {  // truncated: quotient 0, remainder a
     if (!want_mod) return make_int(differ ? -1 : 0);
@@ -90,7 +91,7 @@ Term divide(Process& p, Term a, Term b, bool want_mod) {
     const bool inexact = !mpn_zero_p(mp(rem), ms(yn));
     p.heap.shrink_last(rem, yn, 0);
     q.limbs()[qn] = differ && inexact ? mpn_add_1(mp(q.limbs()), mp(q.limbs()), ms(qn), 1) : 0;
-    return q.finish(qn + 1, differ);
+    return q.finish(qn + 1, x.negative() != y.negative());
   }
   IntegerBuilder r(p.heap, yn);
   Term* quotient = p.heap.alloc(qn);
@@ -99,7 +100,7 @@ Term divide(Process& p, Term a, Term b, bool want_mod) {
   if (mpn_zero_p(mp(r.limbs()), ms(yn))) return r.finish(0, false);
   // The truncated remainder has a's sign; floored, it takes b's: |b| - r.
   if (differ) mpn_sub_n(mp(r.limbs()), mp(y.limbs()), mp(r.limbs()), ms(yn));
-  return r.finish(yn, y.negative());
+  return r.finish(yn, floored ? y.negative() : x.negative());
 }
 
 // The magnitude's two's complement bits, one limb at a time: for a negative
@@ -144,6 +145,8 @@ Term integer_mul(Process& p, Term a, Term b) {
 
 Term integer_div(Process& p, Term a, Term b) { return divide(p, a, b, false); }
 Term integer_mod(Process& p, Term a, Term b) { return divide(p, a, b, true); }
+Term integer_tdiv(Process& p, Term a, Term b) { return divide(p, a, b, false, false); }
+Term integer_rem(Process& p, Term a, Term b) { return divide(p, a, b, true, false); }
 
 Term integer_neg(Process& p, Term a) {
   if (is_int(a)) return make_integer(p.heap, -static_cast<__int128>(int_value(a)));

@@ -200,6 +200,30 @@ std::vector<uint8_t> binaries() {
   b.emit(Op::op_loadi, {X(2), 4});                      // 20
   b.emit(Op::op_bbin, {X6(3), X6(0), X6(1), X6(2)});    // 21
   b.ret();
+// Pattern matching (match-insns): a clause selection by select on atoms
+// (searched) and integers (a jump table), select_arity, type and arity
+// tests with far-away labels in both forms, exact compares, idiv and rem.
+std::vector<uint8_t> matching() {
+  ModuleBuilder b("matching");
+  b.func("main", 1);
+  const auto negate = static_cast<int64_t>(kTypeTestNegate);
+  b.emit(Op::op_is_arity, {X6(0), static_cast<int64_t>(TypeTest::Tuple) | negate, 12}).emit(3);  // 0: -> 14
+  b.emit(Op::op_is, {X6(0), static_cast<int64_t>(TypeTest::Integer), 4});             // 2: -> 7
+  b.emit(Op::op_loadi, {X(1), 3});                                                     // 3
+  b.emit(Op::op_idiv, {X(2), X(0), X(1)});                                             // 4
+  b.emit(Op::op_rem, {X(0), X(0), X(1)});                                              // 5
+  b.emit(Op::op_ret, {X(2)});                                                          // 6
+  b.emit(Op::op_select, {X(0), 3}).emit(2)                                             // 7: default -> 14
+      .emit(table_word(b.atom("ok"), 0))                                               //   -> 12
+      .emit(table_word(b.atom("error"), 1))                                            //   -> 13
+      .emit(table_word(b.lit(Literal::integer(1)), 0));                                //   -> 12
+  b.ret(0);                                                                            // 12
+  b.ret(0);                                                                            // 13
+  b.emit(Op::op_select_arity, {X(0), 1}).emit(0).emit(table_word(3, 1));               // 14: -> 17, 3 -> 18
+  b.ret(0);                                                                            // 17
+  b.emit(Op::op_eqx, {X6(0), X6(0), 0});                                               // 18
+  b.emit(Op::op_nex, {X6(0), X6(0), 0});                                               // 19
+  b.ret(0);                                                                            // 20
   return write_module(b.m);
 }
 
@@ -223,6 +247,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"closures", closures()},
       {"big_integers", big_integers()},
       {"catches", catches()},
+      {"matching", matching()},
       {"native", native()},
       {"builtin_calls", builtin_calls()},  // bif-calls
       {"binaries", binaries()},

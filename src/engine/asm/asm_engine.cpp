@@ -185,7 +185,7 @@ void emit_lazy_stub(Emitter& e, asmjit::Label stub) {
 using EmitGroup = void (*)(Emitter&);
 // A routine's group is found by building the groups in this order until one
 // has it: the small groups a short run needs first, then by size.
-constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms, emit_bifs, emit_binaries};
+constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms, emit_bifs, emit_binaries, emit_match};
 constexpr size_t kNumGroups = std::size(kGroups);
 
 struct Engine {

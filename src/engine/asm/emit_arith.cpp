@@ -158,6 +158,25 @@ void int_op(Emitter& e, ArithOp op, const Operand& lhs, const Operand& rhs, Labe
       a.or_(x86::rax, kIntTag16);
       a.ror(x86::rax, 16);
       break;
+    case ArithOp::IDiv: case ArithOp::Rem:  // truncating (Erlang's div, rem): idiv's own results
+      to_rsi(a, rhs_shifted(a, rhs, hint));
+      a.sar(x86::rsi, 16);
+      a.test(x86::rsi, x86::rsi);
+      a.jz(slow);  // badarith
+      mov_any(a, x86::rax, lhs);
+      int_value(a, x86::rax);
+      a.cqo();
+      a.idiv(x86::rsi);  // no -2^63 / -1 with 48-bit values
+      if (op == ArithOp::Rem) {
+        a.mov(x86::rax, x86::rdx);  // |remainder| < |divisor|: always fits
+      } else {
+        a.mov(x86::rcx, x86::rax);  // -2^47 div -1 does not fit
+        int_value(a, x86::rcx);
+        a.cmp(x86::rcx, x86::rax);
+        a.jne(slow);
+      }
+      make_int(a, x86::rax);
+      break;
     case ArithOp::Div: case ArithOp::Mod: {
       // Floored: the truncated quotient/remainder adjusted when the
       // remainder is non-zero and its sign differs from the divisor's.
@@ -462,6 +481,8 @@ void emit_arith(Emitter& e) {
   emit_binary(e, IOp::mul, ArithOp::Mul, any);
   emit_binary(e, IOp::div, ArithOp::Div, any);
   emit_binary(e, IOp::mod, ArithOp::Mod, any);
+  emit_binary(e, IOp::idiv, ArithOp::IDiv, any);  // match-insns: a float operand takes the slow path (badarith)
+  emit_binary(e, IOp::rem, ArithOp::Rem, any);
   emit_binary(e, IOp::shr, ArithOp::Shr, any);
   emit_binary(e, IOp::shl, ArithOp::Shl, any);
   emit_binary(e, IOp::xor_, ArithOp::Xor, any);

@@ -187,5 +187,6 @@ void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
 void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key
 void emit_binaries(Emitter& e);    // bint .. bappend, bbyte (issue 15)
+void emit_match(Emitter& e);    // is_* isnt_* eqx nex select_* arity_* (idiv, rem: emit_arith)
 
 }  // namespace lzr::asm_engine

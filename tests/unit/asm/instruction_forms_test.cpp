@@ -243,7 +243,26 @@ void form_LabelsOnInstructionLines() {
   EXPECT_EQ(code_of("start: loadi x0, 1\n  jmp start\n"), (Words{w3(10, 0, 1), 33 | 0xFFFFFEu << 8}));
 }
 
+// Pattern matching (match-insns). TK: test | 32 (not); tables: the
+// default word, then value | jump << 16 per pair (literals from index 2).
+void form_Matching() {
+  constexpr uint32_t loadi_x0_1 = 10 | 1u << 16;
+  expect_words("is", "is x1, tuple, d\nd: loadi x0, 1", {47 | 1u << 8 | 8u << 14, loadi_x0_1});
+  expect_words("is", "is y2, not atom, d\nd: loadi x0, 1", {47 | y6(2) << 8 | 35u << 14, loadi_x0_1});
+  expect_words("is_arity", "is x1, tuple/3, d\nd: loadi x0, 1", {48 | 1u << 8 | 8u << 14, 3, loadi_x0_1});
+  expect_words("is_arity", "is x0, not function/2, d\nd: loadi x0, 1", {48 | (11u | 32u) << 14, 2, loadi_x0_1});
+  expect_words("eqx", "eqx x1, y2, d\nd: loadi x0, 1", {wj(49, x(1), y6(2), 0), loadi_x0_1});
+  expect_words("nex", "nex y1, x2, d\nd: loadi x0, 1", {wj(50, y6(1), x(2), 0), loadi_x0_1});
+  expect_words("select", "select x1, d, [:a => d, 7 => e]\nd: loadi x0, 1\ne: loadi x0, 1",
+               {w3(51, x(1), 2), 0, 2, 3 | 1u << 16, loadi_x0_1, loadi_x0_1});
+  expect_words("select_arity", "select_arity u1, e, [2 => d, 0 => e]\nd: loadi x0, 1\ne: loadi x0, 1",
+               {w3(52, u(1), 2), 1, 2, 0 | 1u << 16, loadi_x0_1, loadi_x0_1});
+  expect_words("idiv", "idiv x1, x2, u3", {w3(53, x(1), x(2), u(3))});
+  expect_words("rem", "rem y1, x2, x3", {w3(54, y(1), x(2), x(3))});
+}
+
 TEST(InstructionForms, Moves) { form_Moves(); }
+TEST(InstructionForms, Matching) { form_Matching(); }
 TEST(InstructionForms, RetCallTcall) { form_RetCallTcall(); }
 TEST(InstructionForms, TermAccess) { form_TermAccess(); }
 TEST(InstructionForms, Constructors) { form_Constructors(); }
@@ -294,6 +313,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_Exceptions();
   form_BuiltinCalls();
   form_Binaries();
+  form_Matching();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

@@ -3,11 +3,13 @@
 // jumps — must survive write -> read -> dis -> asm byte for byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 
 #include "asm/instr.h"
 #include "asm_test_util.h"
@@ -205,7 +207,7 @@ class Generator {
       for (;;) {
         Op op = valid_opcodes_[static_cast<size_t>(pick(0, static_cast<int>(valid_opcodes_.size()) - 1))];
         if (op == Op::op_push || op == Op::op_try || op == Op::op_tryend) continue;
-        if (last && op != Op::op_ret && op != Op::op_tcall && op != Op::op_jmp && op != Op::op_raise) continue;
+        if (last && !ends_flow(static_cast<uint8_t>(op))) continue;
         if (fill(m, f, op, in, n)) break;
       }
       code.push_back(std::move(in));
@@ -248,8 +250,10 @@ class Generator {
       code.push_back(std::move(body[i]));
       if (after_calls && (op == Op::op_call || op == Op::op_apply)) reload(code);
     }
-    for (Instr& in : code)
+    for (Instr& in : code) {
       if (in.target >= 0) in.target = moved[static_cast<size_t>(in.target)];
+      for (int32_t& t : in.table_targets) t = moved[static_cast<size_t>(t)];
+    }
     return code;
   }
 
@@ -272,7 +276,7 @@ class Generator {
       for (;;) {
         Op op = valid_opcodes_[static_cast<size_t>(pick(0, static_cast<int>(valid_opcodes_.size()) - 1))];
         const OpInfo& info = op_info(static_cast<uint8_t>(op));
-        bool jumps = false;
+        bool jumps = info.extra == Extra::Table;
         for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
         if (jumps || op == Op::op_push || op == Op::op_ret || op == Op::op_tcall || op == Op::op_raise ||
             op == Op::op_tryend || op == Op::op_call || op == Op::op_apply)
@@ -295,6 +299,7 @@ class Generator {
     code.push_back(close);
     for (Instr& in : body) {
       if (in.target >= 0) in.target += skip;
+      for (int32_t& t : in.table_targets) t += skip;
       code.push_back(std::move(in));
     }
     return code;
@@ -348,6 +353,42 @@ class Generator {
         }
         case FieldKind::J12: case FieldKind::J24: in.target = pick(0, n - 1); break;
         case FieldKind::RY: case FieldKind::J16: return false;  // try, tryend: with_catch() places them
+        case FieldKind::TK:  // a defined test, either sense; is_arity: tuple or function and an arity
+          if (op == Op::op_is_arity) {
+            const bool tuple = chance(2);
+            in.raw[i] = static_cast<uint32_t>(tuple ? TypeTest::Tuple : TypeTest::Function);
+            in.value = static_cast<uint32_t>(tuple ? (chance(2) ? bits32() : pick(0, 5)) : pick(0, 32));
+          } else {
+            in.raw[i] = static_cast<uint32_t>(pick(0, kTypeTestsDefined - 1));
+          }
+          if (chance(2)) in.raw[i] |= kTypeTestNegate;
+          break;
+        case FieldKind::TAB: {  // distinct atoms and 32-bit integers of the pool, or distinct arities
+          in.target = pick(0, n - 1);
+          std::vector<uint32_t> values;
+          if (op == Op::op_select_arity) {
+            for (uint32_t a = 0; a < 8; ++a)
+              if (chance(2)) values.push_back(chance(4) ? a * 1000 : a);
+          } else {
+            std::set<std::string> seen;
+            for (size_t k = 0; k < m.literals.size() && k <= 0xFFFF; ++k) {
+              const Literal& lit = m.literals[k];
+              const bool small = lit.kind == Literal::Kind::Int && lit.i >= INT32_MIN && lit.i <= INT32_MAX;
+              if (lit.kind != Literal::Kind::Atom && !small) continue;
+              const std::string key = lit.kind == Literal::Kind::Atom ? "a" + lit.text : "i" + std::to_string(lit.i);
+              if (chance(3) && seen.insert(key).second) values.push_back(static_cast<uint32_t>(k));
+            }
+          }
+          std::sort(values.begin(), values.end());
+          values.erase(std::unique(values.begin(), values.end()), values.end());
+          std::shuffle(values.begin(), values.end(), rng_);
+          for (uint32_t v : values) {
+            in.table_values.push_back(v);
+            in.table_targets.push_back(pick(0, n - 1));
+          }
+          in.raw[i] = static_cast<uint32_t>(values.size());
+          break;
+        }
         default: break;
       }
     }

@@ -89,6 +89,30 @@ inline void le(std::string& out, uint64_t v, unsigned n) {
 
 inline constexpr uint32_t kRegmask = 0xFFFFFFFF;
 
+// Pattern matching (match-insns): matching/1 at the end of the code, using
+// is (both forms, X and Y), is_arity (tuple, function), eqx, nex, idiv,
+// rem, select_arity (a jump table) and select (an atom and an integer).
+inline void add_matching(ModuleBuilder& b) {
+  const uint32_t base = static_cast<uint32_t>(b.pc());
+  b.func("matching", 1, 1);
+  const auto tuple = static_cast<int64_t>(TypeTest::Tuple), atom = static_cast<int64_t>(TypeTest::Atom);
+  b.emit(Op::op_is, {X6(0), tuple, 0});                               // +0
+  b.emit(Op::op_is, {Y6(0), atom | kTypeTestNegate, 0});             // +1
+  b.emit(Op::op_is_arity, {X6(0), tuple, 0}).emit(2);                 // +2
+  b.emit(Op::op_is_arity, {X6(0), static_cast<int64_t>(TypeTest::Function) | kTypeTestNegate, 0}).emit(1);  // +4
+  b.emit(Op::op_eqx, {X6(0), Y6(0), 0});                              // +6
+  b.emit(Op::op_nex, {X6(0), X6(0), 0});                              // +7
+  b.emit(Op::op_idiv, {X(1), X(0), Y(0)});                            // +8
+  b.emit(Op::op_rem, {X(1), X(0), Y(0)});                             // +9
+  // +10: select_arity x0, default +14, [2 => +18, 3 => +19]; next at +14
+  b.emit(Op::op_select_arity, {X(0), 2}).emit(0).emit(table_word(2, 4)).emit(table_word(3, 5));
+  // +14: select x0, default +18, [:a => +18, 7 => +19]; next at +18
+  b.emit(Op::op_select, {X(0), 2}).emit(0).emit(table_word(b.atom("a"), 0)).emit(table_word(b.lit(Literal::integer(7)), 1));
+  b.ret(0);                                                           // +18
+  b.ret(1);                                                           // +19
+  (void)base;
+}
+
 // A module that exercises every opcode and every extra-word form.
 inline ModuleBuilder every_opcode_module() {
   ModuleBuilder b("demo");
@@ -168,6 +192,7 @@ inline ModuleBuilder every_opcode_module() {
   b.emit(Op::op_bappend, {X(0), X(4), X(3)});
   b.emit(Op::op_bbin, {X6(4), X6(0), Y6(0), X6(2)});
   b.ret();
+  add_matching(b);                                                    // 76..93
   b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "format/verifier.h"
 #include "module_builder.h"
 
@@ -419,14 +421,14 @@ TEST(VerifyRejects, FallThroughTheFunctionEnd) {
   ModuleBuilder b;
   b.func("main", 0).emit(Op::op_loadi, {X(0), 1});
   EXPECT_EQ(verify_error(b.m),
-            "f.lzr: word 0: loadi: function main/0 falls through its end (its last instruction must be ret, tcall, jmp or raise)");
+            "f.lzr: word 0: loadi: function main/0 falls through its end (its last instruction must be ret, tcall, jmp, raise or a select)");
 }
 TEST(VerifyRejects, ConditionalJumpAtTheEndFallsThrough) {
   ModuleBuilder b;
   b.func("main", 0).ret().emit(Op::op_eq, {X6(0), X6(1), -2});
   b.func("g", 0).ret();
   EXPECT_EQ(verify_error(b.m),
-            "f.lzr: word 1: eq: function main/0 falls through its end (its last instruction must be ret, tcall, jmp or raise)");
+            "f.lzr: word 1: eq: function main/0 falls through its end (its last instruction must be ret, tcall, jmp, raise or a select)");
 }
 TEST(VerifyRejects, JumpOutsideTheFunction) {
   ModuleBuilder b;
@@ -835,6 +837,138 @@ TEST(VerifyBuiltinCalls, WhatStaysDefinedAfterTheCall) {
       .emit(Op::op_add, {X(0), X(0), X(2)})
       .emit(Op::op_ret, {X(3)});
   EXPECT_EQ(verify_error(c.m), std::string("f.lzr: word 3: add: x2") + kUndefined + "x0, x3)");
+// ---- pattern matching (match-insns) ----
+namespace lzr {
+namespace {
+
+constexpr int64_t kTuple = static_cast<int64_t>(TypeTest::Tuple);
+constexpr int64_t kFunction = static_cast<int64_t>(TypeTest::Function);
+
+TEST(VerifyRejects, UnknownTypeTest) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is, {X6(0), 20, 0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: unknown type test 20 (0-11 are defined)");
+  b.m.code[0] = insn(Op::op_is, {X6(0), 31 | kTypeTestNegate, 0});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: unknown type test 31 (0-11 are defined)");
+}
+TEST(VerifyRejects, ReservedTypeTests) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is, {X6(0), 12, 0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: type test 12 (pid) is reserved and not yet defined");
+  b.m.code[0] = insn(Op::op_is, {X6(0), 13 | kTypeTestNegate, 0});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: type test 13 (reference) is reserved and not yet defined");
+}
+TEST(VerifyRejects, ArityTestOfAnotherType) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is_arity, {X6(0), 3, 0}).emit(2).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is_arity: tests tuple (8) or function (11), not 3 (atom)");
+}
+TEST(VerifyRejects, FunctionArityBeyond32) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is_arity, {X6(0), kFunction, 0}).emit(33).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is_arity: function arity 33 exceeds 32");
+  b.m.code[1] = 32;
+  EXPECT_EQ(verify_error(b.m), "");
+  b.m.code[0] = insn(Op::op_is_arity, {X6(0), kTuple, 0});  // any tuple arity
+  b.m.code[1] = 0xFFFFFFFF;
+  EXPECT_EQ(verify_error(b.m), "");
+}
+TEST(VerifyRejects, ArityTestCutByTheFunctionEnd) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_ret, {X(0)}).emit(Op::op_is_arity, {X6(0), kTuple, 0});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: is_arity: needs 2 words but function main/1 ends at word 2");
+}
+TEST(VerifyRejects, TypeTestJumpOutside) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is, {X6(0), kTuple, 5}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: jump target 6 is outside function main/1 (words 0-1)");
+  b.m.code[0] = insn(Op::op_eqx, {X6(0), X6(0), -2});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: eqx: jump target -1 is outside function main/1 (words 0-1)");
+}
+TEST(VerifyRejects, TypeTestReadsAnUndefinedRegister) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_is, {X6(3), kTuple, 0}).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: is: x3 is read but not defined on every path here (defined: x0)");
+}
+
+// select x0 with the given pairs (default and pair jumps given), then two rets.
+ModuleBuilder select_module(std::vector<uint32_t> pairs, int32_t fallback = 0, Op op = Op::op_select) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(op, {X(0), static_cast<int64_t>(pairs.size())}).emit(static_cast<uint32_t>(fallback));
+  for (uint32_t w : pairs) b.emit(w);
+  b.ret().ret();
+  return b;
+}
+
+TEST(VerifyAccepts, SelectEndsAFunction) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_ret, {X(0)}).emit(Op::op_select, {X(0), 1}).emit(static_cast<uint32_t>(-4));
+  b.emit(table_word(b.atom("a"), -4));
+  EXPECT_EQ(verify_error(b.m), "");
+  std::vector<size_t> targets;
+  jump_targets(b.m, 1, targets);
+  EXPECT_EQ(targets, (std::vector<size_t>{0, 0}));
+}
+TEST(VerifyRejects, SelectValueOutOfRange) {
+  ModuleBuilder b = select_module({table_word(99, 0)});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select: pair 0: literal 99 is out of range (2 literals)");
+}
+TEST(VerifyRejects, SelectValueOfAnotherKind) {
+  for (const Literal& lit : {Literal::floating(1.5), Literal::integer(int64_t{1} << 40), Literal::list({}),
+                             Literal::binary("a"), Literal::integer(int64_t{1} << 50)}) {
+    ModuleBuilder b;
+    const uint16_t k = b.lit(lit);
+    b.func("main", 1).emit(Op::op_select, {X(0), 1}).emit(0).emit(table_word(k, 0)).ret();
+    EXPECT_EQ(verify_error(b.m),
+              fmt::format("f.lzr: word 0: select: pair 0: literal {} is not an atom or an integer of at most 32 bits", k));
+  }
+}
+TEST(VerifyRejects, SelectRepeatedValue) {
+  ModuleBuilder b;
+  const uint16_t a = b.atom("a"), five = b.lit(Literal::integer(5));
+  Literal wide = Literal::integer(5);
+  wide.encoding = ByteTermType::I32;  // another literal, the same value
+  const uint16_t five32 = b.lit(wide);
+  Literal a2 = Literal::atom("a");
+  const uint16_t other_a = b.lit(a2);
+  b.func("main", 1).emit(Op::op_select, {X(0), 2}).emit(0).emit(table_word(a, 0)).emit(table_word(other_a, 0)).ret();
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select: pair 1: value :a repeats pair 0");
+  b.m.code[2] = table_word(five, 0);
+  b.m.code[3] = table_word(five32, 0);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select: pair 1: value 5 repeats pair 0");
+}
+TEST(VerifyRejects, SelectArityRepeated) {
+  ModuleBuilder b = select_module({table_word(2, 0), table_word(2, 1)}, 0, Op::op_select_arity);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select_arity: pair 1: arity 2 repeats pair 0");
+}
+TEST(VerifyRejects, SelectTargetsChecked) {
+  ModuleBuilder b = select_module({table_word(2, 5)}, 0, Op::op_select_arity);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select_arity: pair 0: jump target 8 is outside function main/1 (words 0-4)");
+  b = select_module({table_word(2, 0)}, -2, Op::op_select_arity);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select_arity: default: jump target 1 is not an instruction start");
+  b = select_module({table_word(2, 0)}, -100, Op::op_select_arity);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select_arity: default: jump target -97 is outside function main/1 (words 0-4)");
+}
+TEST(VerifyRejects, SelectTableCutByTheFunctionEnd) {
+  ModuleBuilder b;
+  b.func("main", 1).emit(Op::op_ret, {X(0)}).emit(Op::op_select, {X(0), 40}).emit(0);
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 1: select: needs 42 words but function main/1 ends at word 3");
+}
+TEST(VerifyRejects, SelectReadsAnUndefinedRegister) {
+  ModuleBuilder b = select_module({table_word(2, 0)}, 0, Op::op_select_arity);
+  b.m.code[0] = insn(Op::op_select_arity, {X(5), 1});
+  EXPECT_EQ(verify_error(b.m), "f.lzr: word 0: select_arity: x5 is read but not defined on every path here (defined: x0)");
+}
+TEST(VerifyRejects, SelectPathsAgreeOnCatches) {
+  // A table target inside a catch that another path reaches outside it.
+  ModuleBuilder b;
+  b.func("main", 1, 1);
+  b.emit(Op::op_try, {Y(0), 4});                                   // 0 -> 5
+  b.emit(Op::op_select_arity, {X(0), 1}).emit(1).emit(table_word(2, 0));  // 1: default -> 5, 2 -> 4
+  b.emit(Op::op_tryend, {Y(0)});                                   // 4
+  b.ret();                                                         // 5
+  EXPECT_EQ(verify_error(b.m),
+            "f.lzr: word 5: ret: reached with active catches y0 (handler word 5) from word 1 but none from word 0");
 }
 
 }  // namespace
