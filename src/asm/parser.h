@@ -86,6 +86,8 @@ struct ConstOperand {
   uint64_t value = 0;  // LoadValue::Int / Float, as ParsedInstr::value
   LiteralOperand literal;
   uint8_t load_value = 0;  // a ParsedInstr::LoadValue
+};
+
 // One pair of a select / select_arity table (ParsedFunction::cases).
 struct CaseOperand {
   LiteralOperand value;     // select: the value

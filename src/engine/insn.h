@@ -245,8 +245,6 @@ struct Insn {
     const Insn* target;      // compare-jumps, jmp, call, tcall: entry
     const FunctionInfo* fn;  // call_native, tcall_native, bif
     const CtorInfo* ctor;    // tuple, list, map, fn, gcbif
-    const FunctionInfo* fn;  // call_native, tcall_native
-    const CtorInfo* ctor;    // tuple, list, map, fn
     const SelectInfo* select;  // select_jt .. arity_bs
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and

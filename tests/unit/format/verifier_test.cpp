@@ -837,6 +837,11 @@ TEST(VerifyBuiltinCalls, WhatStaysDefinedAfterTheCall) {
       .emit(Op::op_add, {X(0), X(0), X(2)})
       .emit(Op::op_ret, {X(3)});
   EXPECT_EQ(verify_error(c.m), std::string("f.lzr: word 3: add: x2") + kUndefined + "x0, x3)");
+}
+
+}  // namespace
+}  // namespace lzr
+
 // ---- pattern matching (match-insns) ----
 namespace lzr {
 namespace {
