@@ -428,6 +428,10 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         break;
       case Op::op_brest: case Op::op_bappend:
         in.op = op == Op::op_brest ? IOp::brest : IOp::bappend;
+        in.a = r_operand(raw(0));
+        in.b = r_operand(raw(1));
+        in.c = r_operand(raw(2));
+        break;
       case Op::op_is: case Op::op_is_arity: {
         const uint32_t kind = raw(1) & (kTypeTestNegate - 1);
         const bool negate = raw(1) & kTypeTestNegate;

@@ -176,7 +176,8 @@ constexpr unsigned push_words_for(Extra e, uint32_t size_or_upvals) {
 // Whether the words after the fixed extra words are push words (register
 // operands), rather than a select table.
 constexpr bool has_push_words(Extra e) {
-  return e == Extra::RegmaskElems || e == Extra::RegmaskPairs || e == Extra::RegmaskUpvals;
+  return e == Extra::RegmaskElems || e == Extra::RegmaskPairs || e == Extra::RegmaskUpvals || e == Extra::Args ||
+         e == Extra::RegmaskArgs;
 }
 constexpr unsigned fixed_extra_words(Extra e) {
   switch (e) {

@@ -169,6 +169,10 @@ std::vector<uint8_t> builtin_calls() {
   b.emit(Op::op_gcbif, {X(0), b.atom("list.reverse/1")}).emit(0x2).emit(push({X6(0)}));  // 19
   b.emit(Op::op_bif, {X(2), b.atom("math.pi/0")});                                // 22
   b.emit(Op::op_tuple, {X(0), 3}).emit(0).emit(push({X6(0), X6(1), X6(2)}));      // 23
+  b.ret();
+  return write_module(b.m);
+}
+
 // binaries (issue 15): a byte walk (the size register holds 8, so the
 // loader makes it bbyte), the other reads, the rest and appends.
 std::vector<uint8_t> binaries() {
@@ -200,6 +204,9 @@ std::vector<uint8_t> binaries() {
   b.emit(Op::op_loadi, {X(2), 4});                      // 20
   b.emit(Op::op_bbin, {X6(3), X6(0), X6(1), X6(2)});    // 21
   b.ret();
+  return write_module(b.m);
+}
+
 // Pattern matching (match-insns): a clause selection by select on atoms
 // (searched) and integers (a jump table), select_arity, type and arity
 // tests with far-away labels in both forms, exact compares, idiv and rem.
