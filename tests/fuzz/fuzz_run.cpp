@@ -179,6 +179,13 @@ void run_input(std::string_view bytes) {
   LoadError err;
   std::optional<ModuleFile> m = read_module(bytes, kFile, err);
   if (!m || !verify_module(*m, kFile, err) || m->type != ModuleType::Script) return;
+  // A mutant that can reach the file system (file.*: it could write or
+  // delete anything the fuzzer's user can) or end the process on purpose
+  // with a status of its choosing (system.halt/1) is not run: the first is
+  // unsafe on the machine running the fuzzer, the second reads as a failure.
+  for (const Literal& lit : m->literals)
+    if (lit.kind == Literal::Kind::Atom && (lit.text.starts_with("file.") || lit.text.starts_with("system.halt")))
+      return;
   bool has_entry = false;
   for (const FunctionEntry& f : m->functions) has_entry = has_entry || f.arity == 0;
   if (has_entry) run_bounded(bytes);
