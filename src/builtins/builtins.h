@@ -52,5 +52,6 @@ void register_kernel(VM& vm);
 void register_binary(VM& vm);
 void register_collections(VM& vm);  // list, tuple, map
 void register_numbers(VM& vm);      // float, atom
+void register_process(VM& vm);      // process (docs/processes.md)
 
 }  // namespace lzr

@@ -25,6 +25,7 @@ void register_builtins(VM& vm) {
   register_binary(vm);
   register_collections(vm);
   register_numbers(vm);
+  register_process(vm);
 }
 
 }  // namespace lzr

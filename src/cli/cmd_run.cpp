@@ -13,6 +13,7 @@
 #include "cli/module_input.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
+#include "engine/scheduler.h"
 #include "format/message_text.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
@@ -144,6 +145,10 @@ void run(const RunOptions& o) {
                  engine_name(engine), ms(t1 - t0), ms(t2 - t1), static_cast<unsigned long long>(hs.collections),
                  static_cast<unsigned long long>(hs.words_copied), hs.peak_words * 8.0 / (1 << 20));
   }
+  if (result == kRaised && p.error == kAtom_deadlock && !deadlock_report(p).empty()) {
+    p.reset_stack();
+    fail(1, "lzr: deadlock: " + deadlock_report(p));
+  }
   if (result == kRaised) {
     std::string msg = "lzr: " + exception_class_name(p) + ": " + term_to_string(p.error, vm.atoms);
     append_trace(msg, p);
@@ -171,8 +176,8 @@ void add_run_command(CLI::App& app) {
       ->type_name("SIZE");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
-                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow "
-                  "(under an address-space limit, less: down to 1 MiB)")
+                  "Largest stack per process in MiB (stacks start small and grow); deeper recursion raises "
+                  "stack_overflow")
       ->default_val(1024)
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".

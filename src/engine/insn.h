@@ -48,6 +48,14 @@ namespace lzr {
   I(try_)        /* Y[a] = catch tag (u.target: its handler)        */ \
   I(tryend)      /* Y[a] = []                                      */ \
   I(raise)       /* raise class a, reason b, trace c               */ \
+  /* processes (docs/processes.md)                                      */ \
+  I(recv)        /* a = message under the cursor, else goto u.target */ \
+  I(recvnext)    /* cursor to the next message, goto u.target      */ \
+  I(accept)      /* remove the message under the cursor            */ \
+  I(wait)        /* wait for a message (goto u.target) or a's ms    */ \
+  I(jmp_back)    /* a backward jmp: counts a reduction             */ \
+  I(cmp_back)    /* a backward compare-jump, the compare CmpOp c:   \
+                    counts a reduction when taken                  */ \
   /* Specialised forms picked by the loader; the portable engine runs   \
      most as the generic instruction named in the comment               \
      (docs/asm-engine.md).                                              */ \

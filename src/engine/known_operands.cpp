@@ -156,9 +156,23 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       return true;
     case IOp::eq: case IOp::ne: case IOp::lt: case IOp::gt: case IOp::lte: case IOp::gte:
     case IOp::eq_xx: case IOp::ne_xx: case IOp::lt_xx: case IOp::gt_xx: case IOp::lte_xx: case IOp::gte_xx:
+    case IOp::cmp_back:
       jumps = true;
       return true;
-    case IOp::jmp:
+    case IOp::recv:  // its safe point keeps every X register; `none` gets the same (dst forgotten) state
+      s.forget(in.a);
+      jumps = true;
+      return true;
+    case IOp::accept:
+      return true;
+    case IOp::wait:  // X registers keep their values while the process waits
+      jumps = true;
+      return true;
+    case IOp::recvnext:
+      falls_through = false;
+      jumps = true;
+      return true;
+    case IOp::jmp: case IOp::jmp_back:
       falls_through = false;
       jumps = true;
       return true;

@@ -342,6 +342,23 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.b = r_operand(raw(1));
         in.c = r_operand(raw(2));
         break;
+      case Op::op_recv:
+        in.op = IOp::recv;
+        in.a = r_operand(raw(0));
+        in.u.target = jump_target(val(1));
+        break;
+      case Op::op_recvnext:
+        in.op = IOp::recvnext;
+        in.u.target = jump_target(val(1));
+        break;
+      case Op::op_accept:
+        in.op = IOp::accept;
+        break;
+      case Op::op_wait:
+        in.op = IOp::wait;
+        in.a = r_operand(raw(0));
+        in.u.target = jump_target(val(1));
+        break;
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
         return false;
@@ -399,6 +416,27 @@ void fuse_constant_loads(Module& m) {
     set_fused_imm(in, static_cast<int32_t>(divides || indexes ? v : v * 65536));
     static_assert(INT16_MAX <= (1 << 17), "division_reciprocal's bound");
     if (divides) m.code[k + 1].u.reciprocal = division_reciprocal(v);
+  }
+}
+
+// Backward jumps count a reduction (preemption, docs/processes.md): a
+// backward jmp becomes jmp_back and a backward compare-jump cmp_back (its
+// compare in c), before the fusion passes, which then leave them alone.
+void mark_back_edges(Module& m) {
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    const bool back = in.u.target <= &in;
+    if (in.op == IOp::jmp && back) {
+      in.op = IOp::jmp_back;
+      continue;
+    }
+    unsigned cmp;
+    if (in.op >= IOp::eq && in.op <= IOp::gte) cmp = static_cast<unsigned>(in.op) - static_cast<unsigned>(IOp::eq);
+    else if (in.op >= IOp::eq_xx && in.op <= IOp::gte_xx) cmp = static_cast<unsigned>(in.op) - static_cast<unsigned>(IOp::eq_xx);
+    else continue;
+    if (!back) continue;
+    in.op = IOp::cmp_back;
+    in.c = static_cast<uint8_t>(cmp);
   }
 }
 
@@ -661,6 +699,7 @@ Module* add_script(LoadSession& s, const ModuleFile& f, const std::string& label
   }
   std::vector<PendingCall> pending;
   if (!translate(*m, f, s.vm.atoms, label, pending, err)) return nullptr;
+  mark_back_edges(*m);
   fuse_constant_loads(*m);
   fuse_loop_heads(*m);
   fuse_loop_steps(*m);

@@ -72,6 +72,27 @@ Term run_portable(Process& p, const Insn* entry) {
       base[2] = closure_upvals(fp[kFrameClosure]);                                   \
     }                                                                                \
   } while (0)
+// Calls and back edges count a reduction; with none left the process
+// yields here and this instruction runs again when it is resumed.
+#define REDUCE()                          \
+  do {                                    \
+    if (LZR_UNLIKELY(--p.reds <= 0)) {    \
+      yield_at(p, pc, fp);                \
+      return kRaised;                     \
+    }                                     \
+  } while (0)
+// Makes room for the stack to reach `want` (grow_stack moves it and every
+// frame link), or raises stack_overflow.
+#define GROW_STACK(want)                                 \
+  do {                                                   \
+    Term* gfp_ = p.grow_stack(fp, (want));               \
+    if (!gfp_) {                                         \
+      raise(p, kAtom_stack_overflow);                    \
+      goto raised;                                       \
+    }                                                    \
+    fp = gfp_;                                           \
+    base[1] = fp;                                        \
+  } while (0)
 // Pushes a frame of `frame` Y slots (closure `clo` or nil) and jumps to
 // the function's entry `code`.
 #define ENTER(frame, code, clo)                                           \
@@ -79,8 +100,8 @@ Term run_portable(Process& p, const Insn* entry) {
     const unsigned frame_ = (frame);                                      \
     Term* nfp_ = p.sp + kFrameHeaderWords;                                \
     if (LZR_UNLIKELY(nfp_ + frame_ > p.stack_limit)) {                    \
-      raise(p, kAtom_stack_overflow);                                     \
-      goto raised;                                                        \
+      GROW_STACK(nfp_ + frame_);                                          \
+      nfp_ = p.sp + kFrameHeaderWords;                                    \
     }                                                                     \
     nfp_[kFrameRetPc] = reinterpret_cast<Term>(pc);                       \
     nfp_[kFrameCallerFp] = reinterpret_cast<Term>(fp);                    \
@@ -142,9 +163,11 @@ L_ret_x: {
 }
 
 L_call:
+  REDUCE();
   ENTER(pc->b, pc->u.target, kNil);
 
 L_call_native: {
+  REDUCE();
   lzr_env env{&p};
   const FunctionInfo* fn = pc->u.fn;
   p.fp = fp;
@@ -154,12 +177,10 @@ L_call_native: {
 }
 
 L_tcall: {
+  REDUCE();
   // Reuse this frame: its return address and caller stay; Y slots restart.
   const unsigned frame = pc->b;
-  if (LZR_UNLIKELY(fp + frame > p.stack_limit)) {
-    raise(p, kAtom_stack_overflow);
-    goto raised;
-  }
+  if (LZR_UNLIKELY(fp + frame > p.stack_limit)) GROW_STACK(fp + frame);
   fp[kFrameClosure] = kNil;
   for (unsigned i = 0; i < frame; ++i) fp[i] = kNil;
   p.sp = fp + frame;
@@ -175,11 +196,13 @@ L_tcall: {
 // do), so nothing reads it but the collector.
 L_tcall_self:
 L_loop_eq: L_loop_ne: L_loop_lt: L_loop_gt: L_loop_lte: L_loop_gte:
+  REDUCE();
   for (unsigned i = 0; i < pc->b; ++i) fp[i] = kNil;
   pc = pc->u.target;
   DISPATCH();
 
 L_tcall_native: {
+  REDUCE();
   lzr_env env{&p};
   const FunctionInfo* fn = pc->u.fn;
   p.fp = fp;
@@ -194,6 +217,7 @@ L_tcall_native: {
 }
 
 L_apply: {
+  REDUCE();
   Term f = OPND(pc->b);
   if (LZR_UNLIKELY(!is_closure(f))) {
     raise_tagged(p, kAtom_badfun, f);
@@ -404,6 +428,51 @@ L_mul_xk:
 L_jmp:
   pc = pc->u.target;
   DISPATCH();
+L_jmp_back:
+  REDUCE();
+  pc = pc->u.target;
+  DISPATCH();
+L_cmp_back:
+  if (compare_holds(static_cast<CmpOp>(pc->c), OPND(pc->a), OPND(pc->b))) {
+    REDUCE();
+    pc = pc->u.target;
+    DISPATCH();
+  }
+  NEXT();
+
+// Receiving (receive.cpp has the semantics).
+L_recv: {
+  const Term m = op_recv(p);
+  if (m == kNoMessage) {
+    pc = pc->u.target;
+    DISPATCH();
+  }
+  OPND(pc->a) = m;
+  GC_POINT(~0u, pc->a);  // the copy into the heap may make a collection due
+  NEXT();
+}
+L_recvnext:
+  if (LZR_UNLIKELY(!op_recvnext(p))) {
+    raise(p, kAtom_badrecv);
+    goto raised;
+  }
+  pc = pc->u.target;
+  DISPATCH();
+L_accept:
+  if (LZR_UNLIKELY(!op_accept(p))) {
+    raise(p, kAtom_badrecv);
+    goto raised;
+  }
+  NEXT();
+L_wait:
+  switch (op_wait(p, pc, fp, OPND(pc->a))) {
+    case kWaitFallThrough: NEXT();
+    case kWaitJumpBack:
+      pc = pc->u.target;
+      DISPATCH();
+    case kWaitSuspend: return kRaised;  // resumed at this wait (engine/scheduler.cpp)
+    default: goto raised;
+  }
 
 // A catch is only a marker in its slot: the handler comes from the
 // module's tables (exceptions.h), so try and tryend are a store each.
@@ -439,6 +508,8 @@ done:
 #undef STORE
 #undef GC_POINT
 #undef ENTER
+#undef REDUCE
+#undef GROW_STACK
 }
 
 }  // namespace lzr

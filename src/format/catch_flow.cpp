@@ -126,7 +126,8 @@ bool catch_flow(const ModuleFile& m, size_t k, std::vector<std::optional<CatchSt
     for (int i = 0; i < 4; ++i) {
       if (is_jump(op.fields[i]) && !reach(jump_target(i), static_cast<int64_t>(pc), state)) return false;
     }
-    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise;
+    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise &&
+                               code != Op::op_recvnext;
     if (falls_through && !reach(next, static_cast<int64_t>(pc), state)) return false;
   }
   return true;

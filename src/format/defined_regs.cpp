@@ -148,9 +148,11 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
     for (int i = 0; i < 4; ++i) {
       if (!is_jump(op.fields[i])) continue;
       const auto target = static_cast<size_t>(static_cast<int64_t>(next) + field_value(word, op, i));
-      reach(target, code == Op::op_try ? kHandlerDefined : out);
+      // recv jumps when no message is left: its destination is not written then.
+      reach(target, code == Op::op_try ? kHandlerDefined : code == Op::op_recv ? in : out);
     }
-    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise;
+    const bool falls_through = code != Op::op_ret && code != Op::op_tcall && code != Op::op_jmp && code != Op::op_raise &&
+                               code != Op::op_recvnext;
     if (falls_through) reach(next, out);
   }
   return true;

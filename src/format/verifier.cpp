@@ -14,6 +14,7 @@
 
 #include "format/catch_flow.h"
 #include "format/defined_regs.h"
+#include "format/receive_flow.h"
 #include "format/opcodes.h"
 #include "format/message_text.h"
 
@@ -217,7 +218,8 @@ class Verifier {
     }
     std::vector<std::optional<CatchStack>> catches;
     CatchFlowProblem problem;
-    if (!catch_flow(m_, k, catches, problem) || !check_defined_regs(m_, k, problem))
+    if (!catch_flow(m_, k, catches, problem) || !check_defined_regs(m_, k, problem) ||
+        !check_receive_flow(m_, k, problem))
       return fail_insn(problem.word, op_info(m_.code[problem.word] & 0xFF), problem.problem);
     return true;
   }

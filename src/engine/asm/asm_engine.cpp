@@ -69,7 +69,19 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   e.dispatch();
 
   asmjit::Label epilogue = a.newLabel(), uncaught = a.newLabel();
+  // The instruction at kPc needs the stack to reach rsi: grow it (frame
+  // links move with it) and run the instruction again.
+  asmjit::Label overflow = a.newLabel();
   a.bind(e.exit_overflow);
+  a.mov(x86::rdx, x86::rsi);
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kFp);
+  e.call(&h_grow_stack);
+  a.test(x86::rax, x86::rax);
+  a.jz(overflow);
+  a.mov(kFp, x86::rax);
+  e.dispatch();
+  a.bind(overflow);
   a.mov(x86::rdi, kProc);
   e.call(&h_stack_overflow);
   // kPc raised: go on at the innermost catch's handler (its frame is in
@@ -86,7 +98,14 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.mov(kUpv, imm(kUpvalueBias));
   a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
   e.dispatch();
+  // No reductions left: the state to resume at kPc is saved, then leave.
+  a.bind(e.exit_yield);
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kPc);
+  a.mov(x86::rdx, kFp);
+  e.call(&h_yield);
   a.bind(uncaught);
+  a.bind(e.exit_leave);
   a.mov(x86::rax, imm(kRaised));
   a.jmp(epilogue);
   a.bind(e.exit_done);
@@ -118,6 +137,7 @@ Engine* build_routines() {
   emit_compare(e);
   emit_terms(e);
   emit_exceptions(e);
+  emit_receive(e);
   e.flush_cold();
   if (on_error.error == asmjit::kErrorOutOfMemory) {
     delete eng;

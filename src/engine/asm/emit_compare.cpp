@@ -142,6 +142,7 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel(), not_int = a.newLabel();
   e.begin(iop);
+  e.reduce();
   a.mov(kPc, e.insn_u());  // the head compare
   e.load_x(x86::r10, kInsnA);
   e.load_x(x86::r11, kInsnB);
@@ -167,6 +168,7 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel(), taken = a.newLabel();
   e.begin(iop);
+  e.reduce();  // the back edge (its loop_ counts again when run on its own)
   e.load_x(x86::r11, kInsnB);  // the other operand of the head compare
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));  // i
   a.mov(x86::r10, e.x_slot(x86::rcx));

@@ -15,6 +15,8 @@ Emitter::Emitter(x86::Assembler& assembler) : a(assembler) {
   for (unsigned i = 0; i < kNumIOps; ++i) op_labels[i] = a.newNamedLabel(iop_name(static_cast<IOp>(i)));
   exit_raised = a.newLabel();
   exit_overflow = a.newLabel();
+  exit_yield = a.newLabel();
+  exit_leave = a.newLabel();
   exit_done = a.newLabel();
   do_ret = a.newLabel();
 }
@@ -28,6 +30,11 @@ void Emitter::begin(IOp op) {
 void Emitter::dispatch() {
   a.movzx(x86::eax, x86::word_ptr(kPc));
   a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
+}
+
+void Emitter::reduce() {
+  a.sub(x86::dword_ptr(kProc, kRedsOffset), 1);
+  a.jle(exit_yield);
 }
 
 void Emitter::next(int n) {

@@ -24,7 +24,10 @@ class Emitter {
   std::array<asmjit::Label, kNumIOps> op_labels;
   asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction: unwind
                                 // to a handler or leave the engine
-  asmjit::Label exit_overflow;  // raise stack_overflow at pc
+  asmjit::Label exit_overflow;  // the stack must reach rsi for the instruction at pc: grow
+                                // it and run the instruction again, or raise stack_overflow
+  asmjit::Label exit_yield;     // no reductions left: leave, resuming at pc later
+  asmjit::Label exit_leave;     // leave with kRaised, p's state already saved (a suspension)
   asmjit::Label exit_done;      // the bottom frame returned rax
   asmjit::Label do_ret;         // return rax from the current frame
 
@@ -44,6 +47,9 @@ class Emitter {
   void begin(IOp op);
   // Jumps to the routine of the instruction at kPc.
   void dispatch();
+  // Counts a reduction; with none left, leaves through exit_yield (the
+  // instruction at kPc runs again on resuming). Before any side effect.
+  void reduce();
   // Advances kPc by `n` instructions and dispatches.
   void next(int n = 1);
 
@@ -162,5 +168,6 @@ void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
+void emit_receive(Emitter& e);  // recv recvnext accept wait jmp_back cmp_back
 
 }  // namespace lzr::asm_engine
