@@ -186,6 +186,16 @@ void form_Exceptions() {
   EXPECT_EQ(code_of("  raise x1, x2, x3\n"), (Words{w3(42, x(1), x(2), x(3))}));
 }
 
+void form_Receive() {
+  for (const char* name : {"recv", "recvnext", "accept", "wait"}) covered().insert(name);
+  // recv dst, none / recvnext back / wait timeout, back: 16-bit offsets at
+  // bit 16 from the word after the instruction; accept: no operands.
+  EXPECT_EQ(code_of("loop:\n  recv x2, none\n  accept\n  ret x2\n  recvnext loop\n"
+                    "none:\n  loadi x1, 5\n  wait x1, loop\n  ret x1\n"),
+            (Words{w3(43, x(2), 3), w3(45, 0, 0), w3(1, x(2), 0), w3(44, 0, 0xFFFC), w3(10, x(1), 5),
+                   w3(46, x(1), 0xFFFA), w3(1, x(1), 0)}));
+}
+
 void form_LabelsOnInstructionLines() {
   EXPECT_EQ(code_of("start: loadi x0, 1\n  jmp start\n"), (Words{w3(10, 0, 1), 33 | 0xFFFFFEu << 8}));
 }
@@ -202,6 +212,7 @@ TEST(InstructionForms, Jmp) { form_Jmp(); }
 TEST(InstructionForms, UnaryAndBinary) { form_UnaryAndBinary(); }
 TEST(InstructionForms, LabelsOnInstructionLines) { form_LabelsOnInstructionLines(); }
 TEST(InstructionForms, Exceptions) { form_Exceptions(); }
+TEST(InstructionForms, Receive) { form_Receive(); }
 
 // Every opcode in the table except push has an instruction-form check. Runs
 // every check itself, so it holds however the tests are scheduled (ctest runs
@@ -220,6 +231,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_UnaryAndBinary();
   form_LabelsOnInstructionLines();
   form_Exceptions();
+  form_Receive();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

@@ -65,6 +65,11 @@ const std::vector<SpecRow> kSpec = {
     {"try", 40, "slot:R handler:16", Extra::None},
     {"tryend", 41, "slot:R _:16", Extra::None},
     {"raise", 42, "class:R reason:R trace:R", Extra::None},
+    // issue 16: processes (accept's `_:24` is the two zero fields Z8, Z16)
+    {"recv", 43, "dst:R none:16", Extra::None},
+    {"recvnext", 44, "_:8 back:16", Extra::None},
+    {"accept", 45, "_:8 _:16", Extra::None},
+    {"wait", 46, "timeout:R back:16", Extra::None},
 };
 
 struct SpecField {
@@ -139,7 +144,7 @@ TEST(Opcodes, FieldPlacementMatchesDesign) {
       }
       if (f.name == "jump") EXPECT_EQ(k, FieldKind::J12);
       if (f.name == "offset") EXPECT_EQ(k, FieldKind::J24);
-      if (f.name == "handler") EXPECT_EQ(k, FieldKind::J16);
+      if (f.name == "handler" || f.name == "none" || f.name == "back") EXPECT_EQ(k, FieldKind::J16);
       if (f.name == "slot") EXPECT_EQ(k, FieldKind::RY);
       if (f.name == "size") EXPECT_EQ(k, FieldKind::SIZE);
       if (f.name == "type") EXPECT_EQ(k, row.code == 13 ? FieldKind::T32 : FieldKind::T64);
@@ -218,7 +223,7 @@ TEST(Opcodes, NamesLookUpTheirCodes) {
 }
 
 TEST(Opcodes, UnassignedCodesAreInvalid) {
-  for (unsigned code = 43; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
+  for (unsigned code = 47; code < 256; ++code) EXPECT_FALSE(op_info(static_cast<uint8_t>(code)).valid) << code;
 }
 
 TEST(Opcodes, RegisterOperandEncodings) {

@@ -745,7 +745,8 @@ TEST(VerifyReceive, AcceptAndRecvnextNeedAMessageUnderTheCursor) {
 TEST(VerifyReceive, AcceptEndsTheMessageAndRecvsNoneBranchHasNone) {
   // recv x0, none; accept; accept: the second has no message.
   ModuleBuilder b;
-  b.func("f", 0).emit(Op::op_recv, {X(0), 2}).emit(Op::op_accept, {0, 0}).emit(Op::op_accept, {0, 0}).ret();
+  b.func("f", 0).emit(Op::op_recv, {X(0), 3}).emit(Op::op_accept, {0, 0}).emit(Op::op_accept, {0, 0}).ret();
+  b.emit(Op::op_loadi, {X(0), 1}).ret();  // 4: the none branch
   EXPECT_EQ(verify_error(b.m), std::string("f.lzr: word 2: accept: ") + kNoMessage);
   // recv x0, none -> the none branch accepts: nothing is there.
   ModuleBuilder c;
