@@ -384,20 +384,21 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
       "  drop x0, x0, x8\n  add x1, x1, x2\n  sub x1, x1, x8\n  mul x1, x1, x8\n  drop x3, x0, x7\n"
       "  get x4, x0, x8\n  mul x1, x1, y0\n  ne x0, x7, loop\n  ret x1\n"
       // Steps compared, on either side; a compare of two other registers.
-      "func count/2\n  loadi x2, 1\n  mov x3, x2\nloop:\n  add x0, x0, x2\n  lt x0, x1, loop\n  sub x0, x0, x2\n"
-      "  gte x1, x0, loop\n  add x0, x0, x2\n  lt x1, x2, loop\n  ret x0\n"
+      // (forward targets: a backward compare-jump counts a reduction, as cmp_back)
+      "func count/2\n  loadi x2, 1\n  mov x3, x2\n  add x0, x0, x2\n  lt x0, x1, done\n  sub x0, x0, x2\n"
+      "  gte x1, x0, done\n  add x0, x0, x2\n  lt x1, x2, done\ndone:\n  ret x0\n"
       "func id/1\n  ret x0\n"),
       err);
   ASSERT_TRUE(m) << err.message;
   EXPECT_EQ(forms_of(vm_, m, "count", 2, 9), "load_x mov_xx addk_lt lt_xx subk_lte gte_xx add_xk lt_xx ret_x");
   EXPECT_EQ(m->find(vm_.atom("count"), 2)->code[2].d, 1);  // compared with x1
   EXPECT_EQ(forms_of(vm_, m, "walk", 2, 13),
-            "load_x load_x load hdtl_xx tl_xxx add_xxx sub_xk mul_xk drop_xxx get_xxx mul_xxy ne_xx ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom_xy call div_k eq_atom_xy lt_xy jmp ret_x");
+            "load_x load_x load hdtl_xx tl_xxx add_xxx sub_xk mul_xk drop_xxx get_xxx mul_xxy cmp_back ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "ys", 1, 10), "load load_x mov_xy eq_atom_xy call div_k eq_atom_xy lt_xy jmp_back ret_x");
   EXPECT_EQ(forms_of(vm_, m, "xs", 5, 11), "load_x load_x swap mod_k eq_atom_xx eq_xx call mov_xx mod_xxx eq_xx ret_x");
   EXPECT_EQ(m->find(vm_.atom("xs"), 5)->code[4].a, 0);  // eq x0, x3: the atom moved to the right
   EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div_xxx ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp_back ret_x");
   EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_k div_k ret_x");
   EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
   // The forms compute what the generic instructions do, on both engines.
