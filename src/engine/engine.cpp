@@ -61,8 +61,9 @@ Term execute(Process& p, const FunctionInfo* fn, std::span<const Term> args, Eng
   if (fp + fn->frame > p.stack_limit) {
     Term* const caller_fp = p.fp;
     const ptrdiff_t at = fp - p.stack_base;
-    if (!p.grow_stack(caller_fp, fp + fn->frame)) return raise(p, kAtom_stack_overflow);
+    p.grow_stack(caller_fp, fp + fn->frame);  // moves p.fp too; returns the moved caller_fp (nullptr at the bottom)
     fp = p.stack_base + at;
+    if (fp + fn->frame > p.stack_limit) return raise(p, kAtom_stack_overflow);
   }
   fp[kFrameRetPc] = 0;
   fp[kFrameCallerFp] = reinterpret_cast<Term>(p.fp);

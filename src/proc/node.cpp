@@ -69,8 +69,11 @@ Process* Node::spawn(Term closure) {
   // The bottom frame: no return address (the process ends when it returns),
   // the closure in its slot for the body's upvalues.
   Term* fp = p->sp + kFrameHeaderWords;
-  if (fp + fn->frame > p->stack_limit) fp = p->grow_stack(fp, fp + fn->frame);
-  if (!fp) {
+  if (fp + fn->frame > p->stack_limit) {
+    p->grow_stack(nullptr, fp + fn->frame);  // no frames yet: nothing to move
+    fp = p->sp + kFrameHeaderWords;
+  }
+  if (fp + fn->frame > p->stack_limit) {
     slots_[id_number(p->self) & (slots_.size() - 1)] = nullptr;
     --live_;
     delete p;
