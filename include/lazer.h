@@ -102,7 +102,11 @@ typedef enum lzr_type {
   LZR_TYPE_TUPLE,
   LZR_TYPE_MAP,
   LZR_TYPE_LIST,
-  LZR_TYPE_BINARY
+  LZR_TYPE_BINARY,
+  /* added with processes; in term order a reference sorts between atoms
+   * and functions, a pid between functions and tuples */
+  LZR_TYPE_REFERENCE,
+  LZR_TYPE_PID
 } lzr_type;
 
 LZR_API lzr_type lzr_type_of(lzr_env *env, lzr_term t);
@@ -118,6 +122,18 @@ LZR_API int lzr_is_tuple(lzr_env *env, lzr_term t);
 LZR_API int lzr_is_map(lzr_env *env, lzr_term t);
 LZR_API int lzr_is_binary(lzr_env *env, lzr_term t);
 LZR_API int lzr_is_function(lzr_env *env, lzr_term t);
+
+/* ------------------------------------------------------------ processes */
+
+/* 1 if t is a pid (docs/processes.md). */
+LZR_API int lzr_is_pid(lzr_env *env, lzr_term t);
+/* The pid of the process running this native (or the embedding VM's
+ * main process). */
+LZR_API lzr_term lzr_self(lzr_env *env);
+/* Sends a copy of msg to `to` (a pid or a registered name's atom), as
+ * process.send/2: returns msg; a pid that is gone drops it; a name nobody
+ * has, or any other `to`, raises {badarg, to}. */
+LZR_API lzr_term lzr_send(lzr_env *env, lzr_term to, lzr_term msg);
 
 /* ------------------------------------------------------------ comparison */
 

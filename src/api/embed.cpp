@@ -10,6 +10,7 @@
 #include "builtins/builtins.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
+#include "engine/scheduler.h"
 #include "format/literal.h"
 #include "format/message_text.h"
 #include "format/verifier.h"
@@ -230,8 +231,9 @@ lzr_status lzr_vm_call(lzr_vm* vm, const char* module, const char* function, con
     p.reset_stack();
     if (result) *result = p.error;
     const std::string cls = exception_class_name(p);
-    lzr_status status =
-        vm->fail(LZR_ERROR, (cls == "error" ? "" : cls + ": ") + term_to_string(p.error, vm->vm.atoms));
+    std::string text = (cls == "error" ? "" : cls + ": ") + term_to_string(p.error, vm->vm.atoms);
+    if (p.error == kAtom_deadlock && !deadlock_report(p).empty()) text += ": " + deadlock_report(p);
+    lzr_status status = vm->fail(LZR_ERROR, text);
     vm->error_class = cls;
     vm->trace = std::move(trace);
     return status;

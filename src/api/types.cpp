@@ -11,6 +11,8 @@ lzr_type lzr_type_of(lzr_env*, lzr_term t) {
   if (is_float(t)) return LZR_TYPE_FLOAT;
   if (is_atom(t)) return LZR_TYPE_ATOM;
   if (is_list(t)) return LZR_TYPE_LIST;
+  if (is_pid(t)) return LZR_TYPE_PID;
+  if (is_ref(t)) return LZR_TYPE_REFERENCE;
   if (is_boxed(t)) {
     if (is_tuple(t)) return LZR_TYPE_TUPLE;
     if (is_map(t)) return LZR_TYPE_MAP;
@@ -31,6 +33,7 @@ int lzr_is_tuple(lzr_env*, lzr_term t) { return is_tuple(t); }
 int lzr_is_map(lzr_env*, lzr_term t) { return is_map(t); }
 int lzr_is_binary(lzr_env*, lzr_term t) { return is_binary(t); }
 int lzr_is_function(lzr_env*, lzr_term t) { return is_closure(t); }
+int lzr_is_pid(lzr_env*, lzr_term t) { return is_pid(t); }
 
 // LZR_RAISED is not a term; ordering it first keeps these total and safe.
 int lzr_compare(lzr_env*, lzr_term a, lzr_term b) {

@@ -63,6 +63,7 @@ Flow flow_of(const Instr& in) {
     case Op::op_apply: f.use = kAllX; f.clobbers = true; break;  // arity unknown statically
     case Op::op_tcall: f.use |= first_n(in.call_arity); f.falls_through = false; break;
     case Op::op_ret: case Op::op_jmp: case Op::op_raise: f.falls_through = false; break;
+    case Op::op_recvnext: f.falls_through = false; break;  // always jumps back
     case Op::op_try:  // the handler is reached by a raise, not from here: see Flow::handler
       f.handler = in.target;
       f.target = -1;

@@ -599,14 +599,13 @@ class Parser {
       arity = static_cast<uint32_t>(n);
     } else if (t.kind != Tok::Ident) {
       return fail_at(t, "expected a type (integer, float, number, atom, boolean, nil, cons, list, tuple, map, binary, "
-                        "function, or tuple/N, function/N), got " + describe_token(t) + "; usage: " + usage(op));
+                        "function, pid, reference, or tuple/N, function/N), got " + describe_token(t) + "; usage: " + usage(op));
     }
     unsigned kind = 0;
     while (kind < kTypeTestNames && kTypeTestName[kind] != name) ++kind;
     if (kind >= kTypeTestNames)
       return fail_at(t, "unknown type '" + name + "' (integer, float, number, atom, boolean, nil, cons, list, tuple, "
                         "map, binary, function, or tuple/N, function/N)");
-    if (kind >= kTypeTestsDefined) return fail_at(t, "type '" + name + "' is reserved and not yet defined");
     const auto test = static_cast<TypeTest>(kind);
     if (arity) {
       if (test != TypeTest::Tuple && test != TypeTest::Function)

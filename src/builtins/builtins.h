@@ -61,5 +61,6 @@ void register_lib_tuple(VM& vm);    // tuple
 // io-heap (issue 15): files and the system.
 void register_file(VM& vm);
 void register_system(VM& vm);
+void register_process(VM& vm);      // process (docs/processes.md)
 
 }  // namespace lzr

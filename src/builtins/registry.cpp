@@ -48,6 +48,8 @@ void register_builtins(VM& vm) {
   // io-heap (issue 15)
   register_file(vm);
   register_system(vm);
+  // processes (issue 16)
+  register_process(vm);
 }
 
 }  // namespace lzr

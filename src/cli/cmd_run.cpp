@@ -14,6 +14,7 @@
 #include "cli/module_input.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
+#include "engine/scheduler.h"
 #include "format/message_text.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
@@ -174,6 +175,10 @@ void run(const RunOptions& o) {
                  p.heap.nursery_words() * 8.0 / 1024, static_cast<unsigned long long>(hs.blocks_mapped),
                  static_cast<unsigned long long>(hs.blocks_unmapped), static_cast<unsigned long long>(hs.pages_released));
   }
+  if (result == kRaised && p.error == kAtom_deadlock && !deadlock_report(p).empty()) {
+    p.reset_stack();
+    fail(1, "lzr: deadlock: " + deadlock_report(p));
+  }
   if (result == kRaised) {
     std::string msg = "lzr: " + exception_class_name(p) + ": " + term_to_string(p.error, vm.atoms);
     append_trace(msg, p);
@@ -205,8 +210,8 @@ void add_run_command(CLI::App& app) {
       ->type_name("SIZE");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
-                  "Stack per process in MiB of address space; deeper recursion raises stack_overflow "
-                  "(under an address-space limit, less: down to 1 MiB)")
+                  "Largest stack per process in MiB (stacks start small and grow); deeper recursion raises "
+                  "stack_overflow")
       ->default_val(1024)
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   // Everything after FILE belongs to the program: lzr run prog.lzs --x 1 passes "--x", "1".

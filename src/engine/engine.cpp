@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "engine/insn.h"
+#include "engine/scheduler.h"
 #include "engine/semantics.h"
 #include "format/message_text.h"
 #include "vm/atoms.h"
@@ -12,9 +13,6 @@
 
 namespace lzr {
 
-#ifdef LZR_HAVE_ASM_ENGINE
-Term run_asm(Process& p, const Insn* entry);  // asm_engine.cpp
-#endif
 
 const char* iop_name(IOp op) {
   static const char* const names[] = {
@@ -60,17 +58,24 @@ Term execute(Process& p, const FunctionInfo* fn, std::span<const Term> args, Eng
   // The bottom frame: a null return address tells `ret` to leave the engine.
   Term* fp = p.sp + kFrameHeaderWords;
   p.error_trace = kNil;
-  if (fp + fn->frame > p.stack_limit) return raise(p, kAtom_stack_overflow);
+  if (fp + fn->frame > p.stack_limit) {
+    Term* const caller_fp = p.fp;
+    const ptrdiff_t at = fp - p.stack_base;
+    p.grow_stack(caller_fp, fp + fn->frame);  // moves p.fp too; returns the moved caller_fp (nullptr at the bottom)
+    fp = p.stack_base + at;
+    if (fp + fn->frame > p.stack_limit) return raise(p, kAtom_stack_overflow);
+  }
   fp[kFrameRetPc] = 0;
   fp[kFrameCallerFp] = reinterpret_cast<Term>(p.fp);
   fp[kFrameClosure] = kNil;
   for (unsigned i = 0; i < fn->frame; ++i) fp[i] = kNil;
   p.sp = fp + fn->frame;
   p.fp = fp;
-#ifdef LZR_HAVE_ASM_ENGINE
-  if (engine == EngineKind::Asm) return run_asm(p, fn->code);
-#endif
-  return run_portable(p, fn->code);
+  // `p` runs as a process among the VM's others until this call returns
+  // (engine/scheduler.cpp).
+  p.resume_pc = fn->code;
+  p.suspend = Suspend::Yield;
+  return run_until_finished(p, engine);
 }
 
 std::vector<TraceEntry> stack_trace(const Process& p) {

@@ -66,6 +66,14 @@ Term capture_trace(Process& p, const Insn* pc, const Term* fp) {
 }
 
 const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
+  // Not an exception: a built-in suspended the process (Suspend::Native) or
+  // the engine yields it. The engine leaves with the state kept for
+  // resuming at pc (engine/scheduler.cpp).
+  if (p.suspend != Suspend::None) [[unlikely]] {
+    p.fp = fp;
+    p.resume_pc = pc;
+    return nullptr;
+  }
   // The innermost catch: the raising frame's, else the one of the nearest
   // frame below whose pending call is inside a try.
   const Insn* handler = nullptr;

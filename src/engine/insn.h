@@ -48,6 +48,11 @@ namespace lzr {
   I(try_)        /* Y[a] = catch tag (u.target: its handler)        */ \
   I(tryend)      /* Y[a] = []                                      */ \
   I(raise)       /* raise class a, reason b, trace c               */ \
+  /* processes (docs/processes.md)                                      */ \
+  I(recv)        /* a = message under the cursor, else goto u.target */ \
+  I(recvnext)    /* cursor to the next message, goto u.target      */ \
+  I(accept)      /* remove the message under the cursor            */ \
+  I(wait)        /* wait for a message (goto u.target) or a's ms    */ \
   /* Specialised forms picked by the loader; the portable engine runs   \
      most as the generic instruction named in the comment               \
      (docs/asm-engine.md).                                              */ \
@@ -124,10 +129,11 @@ namespace lzr {
      u.target if it is. Both lists follow TypeTest's order (opcodes.h). */ \
   I(is_integer) I(is_float) I(is_number) I(is_atom) I(is_boolean)        \
   I(is_nil) I(is_cons) I(is_list) I(is_tuple) I(is_map) I(is_binary)     \
-  I(is_function)                                                        \
+  I(is_function) I(is_pid) I(is_reference)                              \
   I(isnt_integer) I(isnt_float) I(isnt_number) I(isnt_atom)             \
   I(isnt_boolean) I(isnt_nil) I(isnt_cons) I(isnt_list) I(isnt_tuple)   \
-  I(isnt_map) I(isnt_binary) I(isnt_function)                           \
+  I(isnt_map) I(isnt_binary) I(isnt_function) I(isnt_pid)              \
+  I(isnt_reference)                                                     \
   /* the same for a tuple / closure of the arity in bytes 4..7 (insn_arity) */ \
   I(is_tuple_of) I(is_function_of) I(isnt_tuple_of) I(isnt_function_of) \
   I(eqx) I(nex)        /* if a =:= b (a =/= b) goto u.target            */ \

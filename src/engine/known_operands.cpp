@@ -172,6 +172,19 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
     case IOp::eq_xx: case IOp::ne_xx: case IOp::lt_xx: case IOp::gt_xx: case IOp::lte_xx: case IOp::gte_xx:
       jumps = true;
       return true;
+    case IOp::recv:  // its safe point keeps every X register; `none` gets the same (dst forgotten) state
+      s.forget(in.a);
+      jumps = true;
+      return true;
+    case IOp::accept:
+      return true;
+    case IOp::wait:  // X registers keep their values while the process waits
+      jumps = true;
+      return true;
+    case IOp::recvnext:
+      falls_through = false;
+      jumps = true;
+      return true;
     case IOp::jmp:
       falls_through = false;
       jumps = true;
@@ -184,7 +197,7 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       falls_through = false;  // its targets: select_targets()
       return true;
     default:
-      if (in.op >= IOp::is_integer && in.op <= IOp::isnt_function) {  // the type tests, both senses
+      if (in.op >= IOp::is_integer && in.op <= IOp::isnt_reference) {  // the type tests, both senses
         jumps = true;
         return true;
       }

@@ -438,7 +438,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.a = r6_operand(raw(0));
         in.u.target = jump_target(val(2));
         if (op == Op::op_is) {
-          static_assert(static_cast<unsigned>(IOp::is_function) - static_cast<unsigned>(IOp::is_integer) ==
+          static_assert(static_cast<unsigned>(IOp::is_reference) - static_cast<unsigned>(IOp::is_integer) ==
                             kTypeTestsDefined - 1 &&
                         static_cast<unsigned>(IOp::isnt_integer) - static_cast<unsigned>(IOp::is_integer) ==
                             kTypeTestsDefined);
@@ -483,6 +483,24 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
         in.a = r_operand(raw(0));
         in.b = r_operand(raw(1));
         in.c = r_operand(raw(2));
+        break;
+      // processes: receive (issue 16)
+      case Op::op_recv:
+        in.op = IOp::recv;
+        in.a = r_operand(raw(0));
+        in.u.target = jump_target(val(1));
+        break;
+      case Op::op_recvnext:
+        in.op = IOp::recvnext;
+        in.u.target = jump_target(val(1));
+        break;
+      case Op::op_accept:
+        in.op = IOp::accept;
+        break;
+      case Op::op_wait:
+        in.op = IOp::wait;
+        in.a = r_operand(raw(0));
+        in.u.target = jump_target(val(1));
         break;
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first

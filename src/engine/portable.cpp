@@ -77,6 +77,38 @@ Term run_portable(Process& p, const Insn* entry) {
       base[2] = closure_upvals(fp[kFrameClosure]);                                   \
     }                                                                                \
   } while (0)
+// Calls and back edges count a reduction; with none left the process
+// yields here and this instruction runs again when it is resumed.
+#define REDUCE()                          \
+  do {                                    \
+    if (LZR_UNLIKELY(--p.reds <= 0)) {    \
+      yield_at(p, pc, fp);                \
+      return kRaised;                     \
+    }                                     \
+  } while (0)
+// Takes a jump: a backward one (a loop's back edge, whatever instruction
+// closes the loop) counts a reduction, and a yield there resumes at the
+// target.
+#define JUMP(to)                   \
+  do {                             \
+    const Insn* to_ = (to);        \
+    const bool back_ = to_ <= pc;  \
+    pc = to_;                      \
+    if (back_) REDUCE();           \
+    DISPATCH();                    \
+  } while (0)
+// Makes room for the stack to reach `want` (grow_stack moves it and every
+// frame link), or raises stack_overflow.
+#define GROW_STACK(want)                                 \
+  do {                                                   \
+    Term* gfp_ = p.grow_stack(fp, (want));               \
+    if (!gfp_) {                                         \
+      raise(p, kAtom_stack_overflow);                    \
+      goto raised;                                       \
+    }                                                    \
+    fp = gfp_;                                           \
+    base[1] = fp;                                        \
+  } while (0)
 // Pushes a frame of `frame` Y slots (closure `clo` or nil) and jumps to
 // the function's entry `code`.
 #define ENTER(frame, code, clo)                                           \
@@ -84,8 +116,8 @@ Term run_portable(Process& p, const Insn* entry) {
     const unsigned frame_ = (frame);                                      \
     Term* nfp_ = p.sp + kFrameHeaderWords;                                \
     if (LZR_UNLIKELY(nfp_ + frame_ > p.stack_limit)) {                    \
-      raise(p, kAtom_stack_overflow);                                     \
-      goto raised;                                                        \
+      GROW_STACK(nfp_ + frame_);                                          \
+      nfp_ = p.sp + kFrameHeaderWords;                                    \
     }                                                                     \
     nfp_[kFrameRetPc] = reinterpret_cast<Term>(pc);                       \
     nfp_[kFrameCallerFp] = reinterpret_cast<Term>(fp);                    \
@@ -147,9 +179,11 @@ L_ret_x: {
 }
 
 L_call:
+  REDUCE();
   ENTER(pc->b, pc->u.target, kNil);
 
 L_call_native: {
+  REDUCE();
   lzr_env env{&p};
   const FunctionInfo* fn = pc->u.fn;
   p.fp = fp;
@@ -181,12 +215,10 @@ L_gcbif: {
 }
 
 L_tcall: {
+  REDUCE();
   // Reuse this frame: its return address and caller stay; Y slots restart.
   const unsigned frame = pc->b;
-  if (LZR_UNLIKELY(fp + frame > p.stack_limit)) {
-    raise(p, kAtom_stack_overflow);
-    goto raised;
-  }
+  if (LZR_UNLIKELY(fp + frame > p.stack_limit)) GROW_STACK(fp + frame);
   fp[kFrameClosure] = kNil;
   for (unsigned i = 0; i < frame; ++i) fp[i] = kNil;
   p.sp = fp + frame;
@@ -202,11 +234,13 @@ L_tcall: {
 // do), so nothing reads it but the collector.
 L_tcall_self:
 L_loop_eq: L_loop_ne: L_loop_lt: L_loop_gt: L_loop_lte: L_loop_gte:
+  REDUCE();
   for (unsigned i = 0; i < pc->b; ++i) fp[i] = kNil;
   pc = pc->u.target;
   DISPATCH();
 
 L_tcall_native: {
+  REDUCE();
   lzr_env env{&p};
   const FunctionInfo* fn = pc->u.fn;
   p.fp = fp;
@@ -221,6 +255,7 @@ L_tcall_native: {
 }
 
 L_apply: {
+  REDUCE();
   Term f = OPND(pc->b);
   if (LZR_UNLIKELY(!is_closure(f))) {
     raise_tagged(p, kAtom_badfun, f);
@@ -311,8 +346,7 @@ L_fn: {
 #define LZR_COMPARE(name, cmp)                                          \
   L_##name:                                                             \
   if (compare_holds(CmpOp::cmp, OPND(pc->a), OPND(pc->b))) {            \
-    pc = pc->u.target;                                                  \
-    DISPATCH();                                                         \
+    JUMP(pc->u.target);                                                 \
   }                                                                     \
   NEXT();
   LZR_KIND_VARIANTS_EQ_ATOM(LZR_VARIANT_LABEL, _)
@@ -341,8 +375,7 @@ L_ne_atom:
                      ? static_cast<int64_t>(a << 16) op static_cast<int64_t>(b << 16)    \
                      : compare_holds(CmpOp::cmp, a, b);                                  \
     if (holds) {                                                                         \
-      pc = pc->u.target;                                                                 \
-      DISPATCH();                                                                        \
+      JUMP(pc->u.target);                                                                \
     }                                                                                    \
     NEXT();                                                                              \
   }
@@ -488,24 +521,52 @@ L_mul_xk:
 #undef LZR_ARITH_XXX
 
 L_jmp:
-  pc = pc->u.target;
-  DISPATCH();
+  JUMP(pc->u.target);
+
+// Receiving (receive.cpp has the semantics).
+L_recv: {
+  const Term m = op_recv(p);
+  if (m == kNoMessage) {
+    JUMP(pc->u.target);
+  }
+  OPND(pc->a) = m;
+  GC_POINT(~0u, pc->a);  // the copy into the heap may make a collection due
+  NEXT();
+}
+L_recvnext:
+  if (LZR_UNLIKELY(!op_recvnext(p))) {
+    raise(p, kAtom_badrecv);
+    goto raised;
+  }
+  JUMP(pc->u.target);
+L_accept:
+  if (LZR_UNLIKELY(!op_accept(p))) {
+    raise(p, kAtom_badrecv);
+    goto raised;
+  }
+  NEXT();
+L_wait:
+  switch (op_wait(p, pc, fp, OPND(pc->a))) {
+    case kWaitFallThrough: NEXT();
+    case kWaitJumpBack:
+      JUMP(pc->u.target);
+    case kWaitSuspend: return kRaised;  // resumed at this wait (engine/scheduler.cpp)
+    default: goto raised;
+  }
 
 // Pattern matching: type tests jump on failure (isnt_: on success).
 #define LZR_TYPE_TEST(type, test)                   \
   L_is_##type: {                                    \
     const Term t = OPND(pc->a);                     \
     if (!(test)) {                                  \
-      pc = pc->u.target;                            \
-      DISPATCH();                                   \
+      JUMP(pc->u.target);                           \
     }                                               \
     NEXT();                                         \
   }                                                 \
   L_isnt_##type: {                                  \
     const Term t = OPND(pc->a);                     \
     if (test) {                                     \
-      pc = pc->u.target;                            \
-      DISPATCH();                                   \
+      JUMP(pc->u.target);                           \
     }                                               \
     NEXT();                                         \
   }
@@ -521,19 +582,19 @@ L_jmp:
   LZR_TYPE_TEST(map, is_map(t))
   LZR_TYPE_TEST(binary, is_binary(t))
   LZR_TYPE_TEST(function, is_closure(t))
+  LZR_TYPE_TEST(pid, is_pid(t))
+  LZR_TYPE_TEST(reference, is_ref(t))
   LZR_TYPE_TEST(tuple_of, is_tuple(t) && tuple_arity(t) == insn_arity(*pc))
   LZR_TYPE_TEST(function_of, is_closure(t) && closure_arity(t) == insn_arity(*pc))
 #undef LZR_TYPE_TEST
 L_eqx:
   if (exact_equal(OPND(pc->a), OPND(pc->b))) {
-    pc = pc->u.target;
-    DISPATCH();
+    JUMP(pc->u.target);
   }
   NEXT();
 L_nex:
   if (!exact_equal(OPND(pc->a), OPND(pc->b))) {
-    pc = pc->u.target;
-    DISPATCH();
+    JUMP(pc->u.target);
   }
   NEXT();
 // Multi-way jumps (insn.h, SelectInfo): a jump table's holes hold `fail`.
@@ -541,26 +602,23 @@ L_select_jt: {
   const Term t = OPND(pc->a);
   const SelectInfo* s = pc->u.select;
   const uint64_t slot = static_cast<uint64_t>(int_value(t) - s->low);
-  pc = is_int(t) && slot < s->count ? s->targets[slot] : s->fail;
-  DISPATCH();
+  JUMP(is_int(t) && slot < s->count ? s->targets[slot] : s->fail);
 }
 L_select_bs:
-  pc = select_search(pc->u.select, OPND(pc->a));
-  DISPATCH();
+  JUMP(select_search(pc->u.select, OPND(pc->a)));
 L_arity_jt: {
   const Term t = OPND(pc->a);
   const SelectInfo* s = pc->u.select;
-  pc = s->fail;
+  const Insn* to = s->fail;
   if (is_tuple(t)) {
     const uint64_t slot = tuple_arity(t) - static_cast<uint64_t>(s->low);
-    if (slot < s->count) pc = s->targets[slot];
+    if (slot < s->count) to = s->targets[slot];
   }
-  DISPATCH();
+  JUMP(to);
 }
 L_arity_bs: {
   const Term t = OPND(pc->a);
-  pc = is_tuple(t) ? select_search(pc->u.select, tuple_arity(t)) : pc->u.select->fail;
-  DISPATCH();
+  JUMP(is_tuple(t) ? select_search(pc->u.select, tuple_arity(t)) : pc->u.select->fail);
 }
 L_idiv:
   STORE(OPND(pc->a), arith(p, ArithOp::IDiv, OPND(pc->b), OPND(pc->c)));
@@ -606,6 +664,8 @@ done:
 #undef BIG_RESULT_GC_POINT
 #undef GC_POINT
 #undef ENTER
+#undef REDUCE
+#undef GROW_STACK
 }
 
 }  // namespace lzr

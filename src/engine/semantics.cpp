@@ -396,6 +396,8 @@ Term op_type(Term t) {
   if (is_float(t)) return kAtom_float;
   if (is_atom(t)) return kAtom_atom;
   if (is_list(t)) return kAtom_list;
+  if (is_pid(t)) return kAtom_pid;
+  if (is_ref(t)) return kAtom_reference;
   switch (box_kind(t)) {
     case BoxKind::Tuple: return kAtom_tuple;
     case BoxKind::MapFlat: case BoxKind::MapHamt: return kAtom_map;

@@ -54,6 +54,22 @@ inline const Insn* select_search(const SelectInfo* s, uint64_t key) {
   return n == 1 && *lo == key ? s->targets[lo - s->keys] : s->fail;
 }
 
+// ---- receiving (docs/processes.md, "Receive") ----
+// recv's answer when no message is under the cursor; never a term.
+constexpr Term kNoMessage = kTagHeader | 1;
+// The message under the receive cursor, copied into the heap on first look
+// (a collection may be due afterwards), or kNoMessage.
+Term op_recv(Process& p);
+// recvnext / accept; false (the caller raises badrecv) with no message
+// under the cursor.
+bool op_recvnext(Process& p);
+bool op_accept(Process& p);
+// wait at `pc` in frame `fp`: what the engine does next.
+enum WaitAction : uint64_t { kWaitFallThrough = 0, kWaitJumpBack = 1, kWaitSuspend = 2, kWaitRaised = 3 };
+uint64_t op_wait(Process& p, const Insn* pc, Term* fp, Term timeout);
+// A yield at pc (reductions used up): the engine then leaves with kRaised.
+void yield_at(Process& p, const Insn* pc, Term* fp);
+
 // Upvalue array of a closure term (nullptr for nil).
 inline Term* closure_upvals(Term closure) { return is_boxed(closure) ? boxed_ptr(closure) + 2 : nullptr; }
 

@@ -149,7 +149,8 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
     }
     const size_t next = pc + len;
     jump_targets(m, pc, targets);
-    for (size_t target : targets) reach(target, code == Op::op_try ? kHandlerDefined : out);
+    // recv jumps when no message is left: its destination is not written then.
+    for (size_t target : targets) reach(target, code == Op::op_try ? kHandlerDefined : code == Op::op_recv ? in : out);
     if (!ends_flow(op.code)) reach(next, out);
   }
   return true;

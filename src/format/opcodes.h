@@ -189,15 +189,14 @@ constexpr unsigned fixed_extra_words(Extra e) {
 
 // ---- pattern matching (docs/bytecode.md, "Pattern matching") ----
 // Type tests of `is` (TK field bits 0-4). is_arity takes Tuple or Function.
-// Pid and Reference are reserved for the processes work (not yet terms):
-// the verifier rejects them until they are defined, as it does 14..31.
+// 14..31 are rejected by the verifier; new term types take the next.
 enum class TypeTest : uint8_t {
   Integer = 0, Float = 1, Number = 2, Atom = 3, Boolean = 4, Nil = 5, Cons = 6, List = 7,
   Tuple = 8, Map = 9, Binary = 10, Function = 11,
-  Pid = 12, Reference = 13,  // reserved
+  Pid = 12, Reference = 13,
 };
-inline constexpr unsigned kTypeTestsDefined = 12;  // Integer..Function
-inline constexpr unsigned kTypeTestNames = 14;     // with the reserved Pid, Reference
+inline constexpr unsigned kTypeTestsDefined = 14;  // Integer..Reference
+inline constexpr unsigned kTypeTestNames = 14;
 inline constexpr uint32_t kTypeTestNegate = 32;    // TK bit 5: jump when the test holds
 inline constexpr std::string_view kTypeTestName[kTypeTestNames] = {
     "integer", "float", "number", "atom", "boolean", "nil", "cons", "list",
@@ -212,7 +211,8 @@ constexpr uint32_t table_word(uint32_t value, int32_t jump) {
 constexpr bool ends_flow(uint8_t code) {
   switch (static_cast<Op>(code)) {
     case Op::op_ret: case Op::op_tcall: case Op::op_jmp: case Op::op_raise:
-    case Op::op_select: case Op::op_select_arity: return true;
+    case Op::op_select: case Op::op_select_arity:
+    case Op::op_recvnext: return true;  // recvnext always jumps back
     default: return false;
   }
 }

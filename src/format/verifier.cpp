@@ -15,6 +15,7 @@
 #include "format/builtin_calls.h"
 #include "format/catch_flow.h"
 #include "format/defined_regs.h"
+#include "format/receive_flow.h"
 #include "format/opcodes.h"
 #include "format/message_text.h"
 
@@ -246,7 +247,8 @@ class Verifier {
     }
     std::vector<std::optional<CatchStack>> catches;
     CatchFlowProblem problem;
-    if (!catch_flow(m_, k, catches, problem) || !check_defined_regs(m_, k, problem))
+    if (!catch_flow(m_, k, catches, problem) || !check_defined_regs(m_, k, problem) ||
+        !check_receive_flow(m_, k, problem))
       return fail_insn(problem.word, op_info(m_.code[problem.word] & 0xFF), problem.problem);
     return true;
   }
@@ -387,8 +389,6 @@ class Verifier {
     const uint32_t kind = raw & (kTypeTestNegate - 1);
     if (kind >= kTypeTestNames)
       return fail_insn(pc, op, fmt::format("unknown type test {} (0-{} are defined)", kind, kTypeTestsDefined - 1));
-    if (kind >= kTypeTestsDefined)
-      return fail_insn(pc, op, fmt::format("type test {} ({}) is reserved and not yet defined", kind, kTypeTestName[kind]));
     const auto test = static_cast<TypeTest>(kind);
     if (op.code == static_cast<uint8_t>(Op::op_is_arity) && test != TypeTest::Tuple && test != TypeTest::Function)
       return fail_insn(pc, op, fmt::format("tests tuple (8) or function (11), not {} ({})", kind, kTypeTestName[kind]));

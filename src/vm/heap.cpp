@@ -26,7 +26,7 @@ constexpr size_t kPageBytes = 4096;
 // touched front to back, and 2 MiB pages cut the page-fault cost of that
 // several hundred times.
 constexpr size_t kHugePageMinWords = 512 * 1024;  // 4 MiB
-constexpr size_t kMinHeapWords = 64;
+constexpr size_t kMinHeapWords = 16;  // a spawned process starts this small (docs/processes.md)
 // The first major collection waits until the old generation holds this much.
 constexpr size_t kMinOldLimitWords = 64 * 1024;  // 512 KiB
 // The old main block is kept as the next collection's to-space (a semi-space

@@ -81,6 +81,16 @@ void print_value(std::string& out, Term t, const AtomTable& atoms, PrintStack& t
     append_atom(out, t, atoms);
   } else if (is_nil(t)) {
     out += "[]";
+  } else if (is_pid(t)) {  // Erlang's form: node 0 (this VM), the number, serial 0
+    out += "#PID<0.";
+    append_int(out, static_cast<int64_t>(id_number(t)));
+    out += ".0>";
+  } else if (is_ref(t)) {  // #Reference<0.0.high.low>, the 46-bit number in two parts
+    out += "#Reference<0.0.";
+    append_int(out, static_cast<int64_t>(id_number(t) >> 32));
+    out += '.';
+    append_int(out, static_cast<int64_t>(id_number(t) & 0xFFFFFFFFu));
+    out += '>';
   } else if (is_cons(t)) {
     out += '[';
     todo.push({PrintTask::kListRest, cons_tail(t), nullptr});

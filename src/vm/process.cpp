@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "vm/atoms.h"
 #include "vm/builders.h"
@@ -14,35 +15,26 @@
 
 namespace lzr {
 
-Process::Process(VM& vm_, size_t stack_words)
-    : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : Heap::kDefaultMinWords), vm(&vm_) {
-  // Reserve the whole stack as address space; pages are committed (and count
-  // toward RSS) only as deep recursion touches them. Under an address-space
-  // limit (ulimit -v) that refuses the reservation, half of it is tried, and
-  // so on down to kMinStackWords; of the first that fits only a quarter is
-  // kept, so that the heap and the generated code still find room. The
-  // program runs with a shallower stack (deeper recursion raises
-  // stack_overflow) rather than not at all.
-  void* mem = MAP_FAILED;
-  const size_t least = std::min(stack_words, kMinStackWords);
-  bool refused = false;
-  for (;;) {
-    mem = mmap(nullptr, stack_words * sizeof(Term), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mem != MAP_FAILED || stack_words <= least) break;
-    refused = true;
-    stack_words = std::max(stack_words / 2, least);
-  }
-  if (mem != MAP_FAILED && refused && stack_words / 4 >= least) {
-    const size_t keep = stack_words / 4;
-    munmap(static_cast<Term*>(mem) + keep, (stack_words - keep) * sizeof(Term));
-    stack_words = keep;
-  }
-  if (mem == MAP_FAILED) {
-    throw OutOfMemory("cannot reserve " + std::to_string(stack_words * sizeof(Term) >> 10) + " KiB of stack");
-  }
-  stack_reserved_bytes = stack_words * sizeof(Term);
-  stack_base = static_cast<Term*>(mem);
-  stack_limit = stack_base + stack_words;
+Message* Message::make(size_t words) {
+  auto* m = static_cast<Message*>(std::malloc(sizeof(Message) + words * sizeof(Term)));
+  if (!m) heap_exhausted("the system refused memory for a message");
+  m->next = nullptr;
+  m->term = kNil;
+  m->words = words;
+  return m;
+}
+
+// The stack is malloc'd and starts small (kInitialStackWords): a process
+// that waits costs a few hundred bytes of stack, not a reservation. Calls
+// that pass stack_limit grow it (grow_stack), up to `stack_words`.
+Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
+    : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : heap_words ? heap_words : Heap::kDefaultMinWords),
+      vm(&vm_) {
+  const size_t first = std::min(stack_words, kInitialStackWords);
+  stack_base = static_cast<Term*>(std::malloc(first * sizeof(Term)));
+  if (!stack_base) throw OutOfMemory("cannot allocate a process stack");
+  stack_limit = stack_base + first;
+  stack_max_words = stack_words;
   sp = stack_base;
   fp = nullptr;
   for (Term& r : x) r = kNil;
@@ -50,14 +42,68 @@ Process::Process(VM& vm_, size_t stack_words)
   heap.set_max_words(vm_.options.max_heap_words);
 }
 
-Process::~Process() { munmap(stack_base, stack_reserved_bytes); }
+Process::~Process() {
+  for (Message* m = mailbox.head; m;) {
+    Message* next = m->next;
+    std::free(m);
+    m = next;
+  }
+  std::free(stack_base);
+}
+
+Term* Process::grow_stack(Term* at_fp, const Term* want_sp) {
+  const size_t used = static_cast<size_t>(sp - stack_base);
+  const size_t want = static_cast<size_t>(want_sp - stack_base);
+  if (want <= stack_words()) return at_fp;
+  if (want > stack_max_words) return nullptr;
+  size_t words = stack_words();
+  while (words < want) words *= 2;
+  words = std::min(words, stack_max_words);
+  Term* old = stack_base;
+  auto* grown = static_cast<Term*>(std::realloc(stack_base, words * sizeof(Term)));
+  if (!grown) return nullptr;
+  // Frame links are raw pointers into the stack: move each by the distance
+  // the block moved (the bottom frame's caller link is null or outside).
+  const ptrdiff_t delta = grown - old;
+  auto moved = [&](Term* q) { return q ? q + delta : q; };
+  Term* new_fp = moved(at_fp);
+  if (delta != 0) {
+    for (Term* f = new_fp; f && f > grown && f <= grown + used;) {
+      Term* caller = reinterpret_cast<Term*>(f[kFrameCallerFp]);
+      if (caller >= old && caller <= old + used) {
+        caller += delta;
+        f[kFrameCallerFp] = reinterpret_cast<Term>(caller);
+        f = caller;
+      } else {
+        break;
+      }
+    }
+    if (fp >= old && fp <= old + used) fp = fp + delta;
+  }
+  stack_base = grown;
+  stack_limit = grown + words;
+  sp = grown + used;
+  return new_fp;
+}
 
 void Process::collect(uint32_t x_live) {
   GcRoots roots;
   roots.x = x;
   roots.x_live = x_live;
   roots.stack = std::span<Term>(stack_base, sp);
-  Term* extra[] = {&error, &error_trace};
+  // Roots beyond the registers and the stack: the exception being raised,
+  // a suspended built-in's result, and the messages already copied into
+  // this heap (a selective receive looked at them; docs/processes.md).
+  Term* fixed[] = {&error, &error_trace, &native_result};
+  if (mailbox.in_heap == 0) {
+    roots.extra = std::span<Term*>(fixed);
+    heap.collect(roots);
+    return;
+  }
+  std::vector<Term*> extra(std::begin(fixed), std::end(fixed));
+  extra.reserve(extra.size() + mailbox.in_heap);
+  for (Message* m = mailbox.head; m; m = m->next)
+    if (m->words == 0) extra.push_back(&m->term);
   roots.extra = std::span<Term*>(extra);
   heap.collect(roots);
 }
@@ -80,6 +126,8 @@ void Process::reset_stack() {
   sp = stack_base;
   fp = nullptr;
   error_pc = nullptr;
+  suspend = Suspend::None;
+  resume_pc = nullptr;
 }
 
 }  // namespace lzr

@@ -1,9 +1,11 @@
-// A process: X registers, a stack of frames, and its own heap. (Scheduling
-// and messages come later; today a VM runs one process at a time.)
+// A process: X registers, a stack of frames, its own heap and its mailbox
+// (docs/processes.md). Everything a process runs on is owned by it, so a
+// scheduler runs it without touching any other process's memory.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 #include "vm/heap.h"
 #include "vm/term.h"
@@ -23,13 +25,55 @@ constexpr unsigned kNumX = 32;
 //   fp[0 .. frame-1]  Y slots
 constexpr int kFrameRetPc = -3, kFrameCallerFp = -2, kFrameClosure = -1;
 constexpr size_t kFrameHeaderWords = 3;
-// The smallest stack a process settles for when the address space refuses
-// the requested reservation (1 MiB, or the request if smaller).
-constexpr size_t kMinStackWords = size_t{1} << 17;
+// A process's stack starts at this many words and doubles as calls need it
+// (grow_stack), up to the VM's stack size.
+constexpr size_t kInitialStackWords = 16;
+// Reductions a process runs before it yields to the next runnable one.
+constexpr int32_t kSliceReductions = 4000;
+
+// A message in a mailbox (docs/processes.md, "Messages"). The sender copies
+// the term into `fragment` (words > 0), outside every heap; the receiver's
+// `recv` copies it into its own heap on first look (words becomes 0) and
+// from then on `term` is a root of the receiver's collections.
+struct Message {
+  Message* next;
+  Term term;       // an immediate, or into fragment (words > 0), or into the receiver's heap
+  size_t words;    // fragment words still to be copied into the heap; 0: none
+  Term* fragment() { return reinterpret_cast<Term*>(this + 1); }
+  // Allocates a message with `words` fragment words (malloc: the receiver
+  // frees it on accept, or with the process).
+  static Message* make(size_t words);
+};
+
+// Messages in arrival order; `cursor` points at the link that holds the
+// message under the receive cursor (nullptr in it: none left).
+struct Mailbox {
+  Message* head = nullptr;
+  Message** tail = &head;
+  Message** cursor = &head;
+  size_t count = 0;
+  size_t in_heap = 0;  // messages whose term lives in the heap (collection roots)
+};
+
+// Why an engine left a process that has not finished (Process::suspend).
+enum class Suspend : uint8_t {
+  None,
+  Yield,   // reductions used up: resume_pc runs again
+  Wait,    // a `wait` suspended: resume_pc (the wait) runs again when woken
+  Native,  // a built-in suspended inside the call at resume_pc; on waking the
+           // call completes with native_result
+};
+
+enum class RunState : uint8_t { Runnable, Running, Waiting, Exiting, Free };
+
+struct ProcessLinks;  // links, monitors, names: allocated on first use (proc/node.h)
 
 struct Process {
-  // Throws OutOfMemory when not even kMinStackWords of stack can be reserved.
-  explicit Process(VM& vm, size_t stack_words);
+  // `stack_words` is the most the stack may grow to; the heap starts at
+  // `heap_words` (0: Heap::kDefaultMinWords; --heap-min overrides both).
+  // Throws OutOfMemory when the first stack or heap block
+  // cannot be had.
+  explicit Process(VM& vm, size_t stack_words, size_t heap_words = 0);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -38,7 +82,7 @@ struct Process {
   Term* fp = nullptr;            // current frame's Y base
   Term* sp = nullptr;            // first free stack word
   Term* stack_base = nullptr;
-  Term* stack_limit = nullptr;   // calls fail with stack_overflow past this
+  Term* stack_limit = nullptr;   // calls grow the stack (grow_stack) past this
   Heap heap;
   VM* vm;
   // The exception being raised (docs/engines.md, "Exceptions"): its class
@@ -49,12 +93,36 @@ struct Process {
   Term error_trace = kNil;
   const Insn* error_pc = nullptr;  // instruction that raised it
 
-  size_t stack_reserved_bytes = 0;
+  size_t stack_max_words = 0;    // grow_stack's limit
+
+  // ---- scheduling (docs/processes.md); engines touch reds only ----
+  int32_t reds = kSliceReductions;  // calls and back edges count it down; at 0 the process yields
+  Suspend suspend = Suspend::None;
+  RunState state = RunState::Runnable;
+  bool timed_out = false;        // the receive's timer fired: the next `wait` falls through
+  bool trap_exit = false;
+  bool timer_armed = false;      // a receive or sleep timer is pending (timer_at)
+  const Insn* resume_pc = nullptr;  // where the process goes on (Suspend)
+  const Insn* timer_pc = nullptr;   // the `wait` whose timeout is armed (nullptr: a sleep)
+  Term native_result = kNil;     // Suspend::Native: the call's result
+  Term self = kNil;              // this process's pid
+  Term exit_reason = kNil;
+  uint64_t reductions = 0;       // used so far (info/1)
+  uint64_t timer_at = 0;         // when the pending timer fires (ms on the node's clock)
+  Process* next_runnable = nullptr;  // run queue link
+  ProcessLinks* links = nullptr;
+  Mailbox mailbox;
 
   // Runs a collection with X registers in `x_live` plus the whole stack as roots.
   void collect(uint32_t x_live);
   // Drops every frame (after execute() returned, normally or with an error).
   void reset_stack();
+  // Makes room for the stack to reach `want_sp` (reallocating it: every
+  // frame link moves with it). Returns the new address of `fp`, or nullptr
+  // when the stack would pass stack_max_words (stack_overflow) or the
+  // system refuses the memory.
+  Term* grow_stack(Term* fp, const Term* want_sp);
+  size_t stack_words() const { return static_cast<size_t>(stack_limit - stack_base); }
 };
 
 }  // namespace lzr

@@ -6,7 +6,8 @@
 //   0x0000..0xFFF8  float (finite doubles only; the VM never creates NaN/inf)
 //   0xFFF9          small integer, 48-bit two's complement payload
 //   0xFFFA          atom, payload = atom index
-//   0xFFFB          special constant: nil ([]) = 0, catch = 2
+//   0xFFFB          special: nil ([]) = 0, catch = 2; pids and references
+//                   (payload bits 46-47 = 1 and 2, bits 0-45 their number)
 //   0xFFFC          cons pointer (2 words: head, tail)
 //   0xFFFD          boxed pointer (header word, then payload)
 //   0xFFFE          GC forwarding word (never a live term)
@@ -38,6 +39,20 @@ constexpr Term kNil = kTagSpecial | 0;
 // goes is decided by the loader's handler tables, and the verifier keeps an
 // active catch's slot unreadable, so the value never reaches a program.
 constexpr Term kCatchTag = kTagSpecial | 2;
+
+// ---- pids and references (processes, docs/processes.md) ----
+// Immediates: a pid or a reference is one word, equal exactly when its
+// number is, so sending, comparing and hashing them touch no memory.
+constexpr unsigned kIdBits = 46;
+constexpr uint64_t kMaxIdNumber = (uint64_t{1} << kIdBits) - 1;
+constexpr uint64_t kPidMark = kTagSpecial | uint64_t{1} << kIdBits;
+constexpr uint64_t kRefMark = kTagSpecial | uint64_t{2} << kIdBits;
+constexpr uint64_t kIdMarkMask = ~kMaxIdNumber;
+constexpr bool is_pid(Term t) { return (t & kIdMarkMask) == kPidMark; }
+constexpr bool is_ref(Term t) { return (t & kIdMarkMask) == kRefMark; }
+constexpr Term make_pid(uint64_t number) { return kPidMark | (number & kMaxIdNumber); }
+constexpr Term make_ref(uint64_t number) { return kRefMark | (number & kMaxIdNumber); }
+constexpr uint64_t id_number(Term t) { return t & kMaxIdNumber; }
 
 constexpr int64_t kSmallIntMin = -(int64_t{1} << 47);
 constexpr int64_t kSmallIntMax = (int64_t{1} << 47) - 1;

@@ -66,13 +66,13 @@ void unregister_atom_table(const AtomTable* atoms) {
 
 namespace {
 
-enum Rank : uint8_t { kRankNumber, kRankAtom, kRankFunction, kRankTuple, kRankMap, kRankNil, kRankList, kRankBinary, kRankInternal };
+enum Rank : uint8_t { kRankNumber, kRankAtom, kRankReference, kRankFunction, kRankPid, kRankTuple, kRankMap, kRankNil, kRankList, kRankBinary, kRankInternal };
 
 Rank rank_of(Term t) {
   switch (tag_of(t)) {
     case kTagInt: return kRankNumber;
     case kTagAtom: return kRankAtom;
-    case kTagSpecial: return t == kNil ? kRankNil : kRankInternal;
+    case kTagSpecial: return t == kNil ? kRankNil : is_pid(t) ? kRankPid : is_ref(t) ? kRankReference : kRankInternal;
     case kTagCons: return kRankList;
     case kTagBoxed:
       switch (box_kind(t)) {
@@ -234,6 +234,8 @@ int compare_step(Term a, Term b, bool exact, CompareStack& todo) {
       return 0;
     }
     case kRankBinary: return compare_binaries(a, b);
+    case kRankPid:
+    case kRankReference: return three_way(id_number(a), id_number(b));  // creation order
     default: return three_way(a, b);  // internal words: any fixed order
   }
 }

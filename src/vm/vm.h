@@ -14,6 +14,8 @@
 
 namespace lzr {
 
+class Node;  // proc/node.h: the VM's processes
+
 struct VmOptions {
   bool gc_stress = false;             // collect at every allocation (LZR_GC_STRESS=1)
   size_t stack_words = size_t{1} << 27;  // reserved per process (1 GiB of address space)
@@ -53,6 +55,9 @@ class VM {
   Module* module_of(const void* pc) { return const_cast<Module*>(std::as_const(*this).module_of(pc)); }
 
   Term atom(std::string_view text);  // interns; aborts only if the table is full
+
+  // The processes (proc/node.h, made on first use by node_of()).
+  std::shared_ptr<Node> node;
 
  private:
   std::unordered_map<Term, std::unique_ptr<Module>> modules_;

@@ -234,6 +234,27 @@ std::vector<uint8_t> matching() {
   return write_module(b.m);
 }
 
+// Processes: a message sent to self, a selective receive that skips one
+// message, and a wait with timeout 0 (the `after` clause).
+std::vector<uint8_t> receive() {
+  ModuleBuilder b("receive");
+  b.func("main", 0, 1);
+  b.emit(Op::op_call, {Y(0), b.atom("process.self/0")});  // 0
+  b.emit(Op::op_mov, {X(0), Y(0), X(0)});                 // 1
+  b.emit(Op::op_loadi, {X(1), 5});                        // 2
+  b.emit(Op::op_call, {X(0), b.atom("process.send/2")});  // 3
+  b.emit(Op::op_recv, {X(0), 4});                         // 4 -> 9
+  b.emit(Op::op_eq, {X6(0), X6(0), 1});                   // 5 -> 7
+  b.emit(Op::op_recvnext, {0, -3});                       // 6 -> 4
+  b.emit(Op::op_accept, {0, 0});                          // 7
+  b.ret();                                                // 8
+  b.emit(Op::op_loadi, {X(1), 0});                        // 9
+  b.emit(Op::op_wait, {X(1), -7});                        // 10 -> 4
+  b.emit(Op::op_loadi, {X(0), 1});                        // 11
+  b.ret();                                                // 12
+  return write_module(b.m);
+}
+
 std::vector<uint8_t> native() {
   ModuleFile m;
   m.type = ModuleType::Native;
@@ -255,6 +276,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> seed_modules() {
       {"big_integers", big_integers()},
       {"catches", catches()},
       {"matching", matching()},
+      {"receive", receive()},
       {"native", native()},
       {"builtin_calls", builtin_calls()},  // bif-calls
       {"binaries", binaries()},

@@ -133,7 +133,19 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   e.dispatch();
 
   asmjit::Label epilogue = a.newLabel(), uncaught = a.newLabel();
+  // The instruction at kPc needs the stack to reach rsi: grow it (frame
+  // links move with it) and run the instruction again.
+  asmjit::Label overflow = a.newLabel();
   a.bind(e.exit_overflow);
+  a.mov(x86::rdx, x86::rsi);
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kFp);
+  e.call(&h_grow_stack);
+  a.test(x86::rax, x86::rax);
+  a.jz(overflow);
+  a.mov(kFp, x86::rax);
+  e.dispatch();
+  a.bind(overflow);
   a.mov(x86::rdi, kProc);
   e.call(&h_stack_overflow);
   // kPc raised: go on at the innermost catch's handler (its frame is in
@@ -150,7 +162,14 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
   a.mov(kUpv, imm(kUpvalueBias));
   a.add(kUpv, x86::qword_ptr(kFp, kFrameClosureDisp));
   e.dispatch();
+  // No reductions left: the state to resume at kPc is saved, then leave.
+  a.bind(e.exit_yield);
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, kPc);
+  a.mov(x86::rdx, kFp);
+  e.call(&h_yield);
   a.bind(uncaught);
+  a.bind(e.exit_leave);
   a.mov(x86::rax, imm(kRaised));
   a.jmp(epilogue);
   a.bind(e.exit_done);
@@ -185,7 +204,7 @@ void emit_lazy_stub(Emitter& e, asmjit::Label stub) {
 using EmitGroup = void (*)(Emitter&);
 // A routine's group is found by building the groups in this order until one
 // has it: the small groups a short run needs first, then by size.
-constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms, emit_bifs, emit_binaries, emit_match};
+constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms, emit_bifs, emit_binaries, emit_match, emit_receive};
 constexpr size_t kNumGroups = std::size(kGroups);
 
 struct Engine {
@@ -196,7 +215,7 @@ struct Engine {
   std::mutex lock;
   CodeArea area;
   void* lazy_stub = nullptr;
-  uint64_t exit_raised = 0, exit_overflow = 0, exit_done = 0;  // batch 0's
+  uint64_t exit_raised = 0, exit_overflow = 0, exit_yield = 0, exit_leave = 0, exit_done = 0;  // batch 0's
   size_t groups_built = 0;  // kGroups[0 .. groups_built) are built
   bool listing = false;     // LZR_ASM_LISTING=1
 };
@@ -227,6 +246,8 @@ std::bitset<kNumIOps> link_batch(Emitter& e, asmjit::CodeHolder& code, const Eng
   };
   link_exit(e.exit_raised, eng.exit_raised);
   link_exit(e.exit_overflow, eng.exit_overflow);
+  link_exit(e.exit_yield, eng.exit_yield);
+  link_exit(e.exit_leave, eng.exit_leave);
   link_exit(e.exit_done, eng.exit_done);
   // do_ret is the calls group's own: "return rax" has no opcode to go through.
   if (unbound_but_used(e.do_ret)) generator_bug("a routine outside the calls group jumps to do_ret", "");
@@ -282,6 +303,8 @@ void build_batch(Engine& eng, size_t batch, bool seal = true) {
     eng.lazy_stub = reinterpret_cast<void*>(address_of(stub));
     eng.exit_raised = address_of(e.exit_raised);
     eng.exit_overflow = address_of(e.exit_overflow);
+    eng.exit_yield = address_of(e.exit_yield);
+    eng.exit_leave = address_of(e.exit_leave);
     eng.exit_done = address_of(e.exit_done);
     for (unsigned i = 0; i < kNumIOps; ++i) eng.table[i] = eng.lazy_stub;
   }

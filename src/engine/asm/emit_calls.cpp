@@ -89,6 +89,7 @@ void emit_calls(Emitter& e) {
   x86::Assembler& a = e.a;
 
   e.begin(IOp::call);
+  e.reduce();
   a.movzx(x86::ecx, e.insn_byte(kInsnB));
   a.mov(x86::rdx, e.insn_u());
   push_frame_and_enter(e, false);
@@ -96,6 +97,7 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::apply);
   {
     asmjit::Label badfun = a.newLabel();
+    e.reduce();
     e.load_operand(x86::r8, kInsnB);
     a.mov(x86::rcx, x86::r8);
     a.shr(x86::rcx, kTagShift);
@@ -124,6 +126,7 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::tcall);
   {
     asmjit::Label fill = a.newLabel();
+    e.reduce();
     a.movzx(x86::ecx, e.insn_byte(kInsnB));
     a.lea(x86::rsi, x86::ptr(kFp, x86::rcx, 3));
     a.cmp(x86::rsi, e.proc(kStackLimitOffset));
@@ -144,6 +147,7 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::tcall_self);
   {
     asmjit::Label fill = a.newLabel();
+    e.reduce();
     a.mov(x86::rax, imm(kNil));
     a.movzx(x86::ecx, e.insn_byte(kInsnB));
     a.mov(kPc, e.insn_u());
@@ -154,6 +158,7 @@ void emit_calls(Emitter& e) {
   }
 
   e.begin(IOp::call_native);
+  e.reduce();
   a.mov(x86::rax, e.insn_u());
   call_native(e);
   e.store_operand(kInsnA, x86::rax);
@@ -163,6 +168,7 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::tcall_native);
   {
     asmjit::Label collect = a.newLabel();
+    e.reduce();
     a.mov(x86::rax, e.insn_u());
     call_native(e);
     a.mov(e.x_reg(0), x86::rax);

@@ -127,8 +127,8 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   jump_if(a, op, true, taken);
   e.next(2);
   a.bind(taken);
-  a.mov(kPc, x86::qword_ptr(kPc, kInsnSize + kInsnU));
-  e.dispatch();
+  a.mov(x86::rax, x86::qword_ptr(kPc, kInsnSize + kInsnU));  // the pair's compare jumps
+  e.jump_counted(x86::rax, 1);
   e.cold([&e, plain] {
     e.a.bind(plain);
     e.next();
@@ -142,6 +142,7 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label taken = a.newLabel(), not_int = a.newLabel();
   e.begin(iop);
+  e.reduce();
   a.mov(kPc, e.insn_u());  // the head compare
   e.load_x(x86::r10, kInsnA);
   e.load_x(x86::r11, kInsnB);
@@ -167,6 +168,7 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel(), taken = a.newLabel();
   e.begin(iop);
+  e.reduce();  // the back edge (its loop_ counts again when run on its own)
   e.load_x(x86::r11, kInsnB);  // the other operand of the head compare
   a.movzx(x86::ecx, e.insn_byte(kInsnSize + kInsnA));  // i
   a.mov(x86::r10, e.x_slot(x86::rcx));
@@ -219,8 +221,8 @@ void emit_step_compare(Emitter& e, IOp iop, bool subtract, CmpOp op) {
   jump_if(a, op, true, taken);
   e.next(2);
   a.bind(taken);
-  a.mov(kPc, x86::qword_ptr(kPc, kInsnSize + kInsnU));
-  e.dispatch();
+  a.mov(x86::rax, x86::qword_ptr(kPc, kInsnSize + kInsnU));  // the pair's compare jumps
+  e.jump_counted(x86::rax, 1);
   e.cold([&e, plain, compare_alone, subtract] {
     x86::Assembler& a = e.a;
     a.bind(compare_alone);

@@ -127,6 +127,13 @@ void check_type(Emitter& e, TypeTest test, bool arity, Label no) {
       a.cmp(x86::ecx, 1);
       a.ja(no);
       break;
+    case TypeTest::Pid: case TypeTest::Reference:  // immediates: the mark bits
+      a.mov(x86::rax, imm(kIdMarkMask));
+      a.and_(x86::rax, x86::r10);
+      a.mov(x86::rcx, imm(test == TypeTest::Pid ? kPidMark : kRefMark));
+      a.cmp(x86::rax, x86::rcx);
+      a.jne(no);
+      break;
     case TypeTest::Binary: case TypeTest::Function:
       boxed_header(e, no);
       a.cmp(x86::ecx, static_cast<uint32_t>(test == TypeTest::Binary ? BoxKind::Binary : BoxKind::Closure));
@@ -206,8 +213,8 @@ void jump_table(Emitter& e, Label fail) {
   a.sub(x86::rax, x86::qword_ptr(x86::rsi, kSelectLow));
   a.cmp(x86::rax, x86::qword_ptr(x86::rsi, kSelectCount));
   a.jae(fail);
-  a.mov(kPc, x86::qword_ptr(x86::rsi, x86::rax, 3, kSelectTargets));
-  e.dispatch();
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rax, 3, kSelectTargets));
+  e.jump_counted(x86::rax);
 }
 
 // The target of key r10 in rsi's sorted keys (a branch-free binary
@@ -234,8 +241,8 @@ void search(Emitter& e, Label fail) {
   a.cmp(x86::qword_ptr(x86::rdi), x86::r10);
   a.jne(fail);
   a.sub(x86::rdi, x86::qword_ptr(x86::rsi, kSelectKeys));  // the key's index * 8
-  a.mov(kPc, x86::qword_ptr(x86::rsi, x86::rdi, 0, kSelectTargets));
-  e.dispatch();
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rdi, 0, kSelectTargets));
+  e.jump_counted(x86::rax);
 }
 
 // select_jt / select_bs (arities: arity_jt / arity_bs).
@@ -270,8 +277,8 @@ void emit_select(Emitter& e, IOp iop, bool arities, bool table) {
     search(e, fail);
   }
   a.bind(fail);
-  a.mov(kPc, x86::qword_ptr(x86::rsi, kSelectFail));
-  e.dispatch();
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, kSelectFail));
+  e.jump_counted(x86::rax);
 }
 
 }  // namespace

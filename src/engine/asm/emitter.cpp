@@ -30,6 +30,8 @@ Emitter::Emitter(x86::Assembler& assembler, bool named_labels) : a(assembler), o
   bmi2 = has_bmi2 && !(no_bmi2 && *no_bmi2 == '1');
   exit_raised = a.newLabel();
   exit_overflow = a.newLabel();
+  exit_yield = a.newLabel();
+  exit_leave = a.newLabel();
   exit_done = a.newLabel();
   do_ret = a.newLabel();
 }
@@ -43,6 +45,11 @@ void Emitter::begin(IOp op) {
 void Emitter::dispatch() {
   a.movzx(x86::eax, x86::word_ptr(kPc));
   a.jmp(x86::qword_ptr(kTable, x86::rax, 3));
+}
+
+void Emitter::reduce() {
+  a.sub(x86::dword_ptr(kProc, kRedsOffset), 1);
+  a.jle(exit_yield);
 }
 
 void Emitter::next(int n) {
@@ -136,7 +143,22 @@ void Emitter::store_a_then_safe_point(Kind k) {
 }
 
 void Emitter::jump_to_target() {
-  a.mov(kPc, insn_u());
+  a.mov(x86::rax, insn_u());
+  jump_counted(x86::rax);
+}
+
+void Emitter::jump_counted(x86::Gp to, int at) {
+  asmjit::Label forward = a.newLabel();
+  if (at == 0) {
+    a.cmp(to, kPc);
+  } else {
+    a.lea(x86::rcx, x86::ptr(kPc, at * kInsnSize));
+    a.cmp(to, x86::rcx);
+  }
+  a.mov(kPc, to);  // keeps the flags
+  a.ja(forward);
+  reduce();
+  a.bind(forward);
   dispatch();
 }
 

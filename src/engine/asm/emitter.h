@@ -45,7 +45,10 @@ class Emitter {
   OpLabels op_labels;
   asmjit::Label exit_raised;    // p.error is set; pc is the raising instruction: unwind
                                 // to a handler or leave the engine
-  asmjit::Label exit_overflow;  // raise stack_overflow at pc
+  asmjit::Label exit_overflow;  // the stack must reach rsi for the instruction at pc: grow
+                                // it and run the instruction again, or raise stack_overflow
+  asmjit::Label exit_yield;     // no reductions left: leave, resuming at pc later
+  asmjit::Label exit_leave;     // leave with kRaised, p's state already saved (a suspension)
   asmjit::Label exit_done;      // the bottom frame returned rax
   asmjit::Label do_ret;         // return rax from the current frame
 
@@ -67,6 +70,9 @@ class Emitter {
   // (every jump through the table must leave it there: until a routine's
   // group is built, its entry is the lazy stub, which reads eax).
   void dispatch();
+  // Counts a reduction; with none left, leaves through exit_yield (the
+  // instruction at kPc runs again on resuming). Before any side effect.
+  void reduce();
   // Advances kPc by `n` instructions and dispatches.
   void next(int n = 1);
 
@@ -106,6 +112,12 @@ class Emitter {
   void store_a_then_safe_point(Kind k);
   // Jumps to the instruction in u.target (taken branches, jmp).
   void jump_to_target();
+  // Jumps to the instruction `to` points to (rax or another register but
+  // rcx) taken by the instruction at kPc + at * kInsnSize. A backward jump
+  // (a loop's back edge) counts a reduction, and a yield there resumes at
+  // `to`: a loop cannot starve the other processes, whatever instruction
+  // closes it. Forward jumps pay one compare. Clobbers rcx.
+  void jump_counted(x86::Gp to, int at = 0);
   // X[a] = u: the constant load a fused load_* / step_ form stands for;
   // leaves the constant in r11. Clobbers rcx.
   void fused_load();
@@ -188,5 +200,6 @@ void emit_exceptions(Emitter& e);  // try_ tryend raise
 void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key
 void emit_binaries(Emitter& e);    // bint .. bappend, bbyte (issue 15)
 void emit_match(Emitter& e);    // is_* isnt_* eqx nex select_* arity_* (idiv, rem: emit_arith)
+void emit_receive(Emitter& e);  // recv recvnext accept wait
 
 }  // namespace lzr::asm_engine

@@ -27,6 +27,20 @@ Term h_drop(Process* p, Term c, Term i) noexcept { return op_drop(*p, c, i); }
 Term h_put(Process* p, Term c, Term k, Term v) noexcept { return op_put(*p, c, k, v); }
 Term h_badfun(Process* p, Term f) noexcept { return raise_tagged(*p, kAtom_badfun, f); }
 Term h_stack_overflow(Process* p) noexcept { return raise(*p, kAtom_stack_overflow); }
+Term* h_grow_stack(Process* p, Term* fp, Term* want_sp) noexcept { return p->grow_stack(fp, want_sp); }
+void h_yield(Process* p, const Insn* pc, Term* fp) noexcept { yield_at(*p, pc, fp); }
+Term h_recv(Process* p) noexcept { return op_recv(*p); }
+uint64_t h_recvnext(Process* p) noexcept {
+  if (op_recvnext(*p)) return 1;
+  raise(*p, kAtom_badrecv);
+  return 0;
+}
+uint64_t h_accept(Process* p) noexcept {
+  if (op_accept(*p)) return 1;
+  raise(*p, kAtom_badrecv);
+  return 0;
+}
+uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept { return op_wait(*p, pc, fp, timeout); }
 
 Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept {
   const CtorInfo* c = pc->u.ctor;

@@ -26,6 +26,15 @@ Term h_drop(Process* p, Term container, Term index) noexcept;
 Term h_put(Process* p, Term container, Term key, Term value) noexcept;
 Term h_badfun(Process* p, Term f) noexcept;
 Term h_stack_overflow(Process* p) noexcept;
+// The stack must reach `want_sp`: grows it (Process::grow_stack) and returns
+// the new fp, or nullptr past the stack size.
+Term* h_grow_stack(Process* p, Term* fp, Term* want_sp) noexcept;
+// Receiving and yielding (semantics.h).
+void h_yield(Process* p, const Insn* pc, Term* fp) noexcept;
+Term h_recv(Process* p) noexcept;
+uint64_t h_recvnext(Process* p) noexcept;  // 0: no message (badrecv raised)
+uint64_t h_accept(Process* p) noexcept;    // 0: no message (badrecv raised)
+uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept;  // WaitAction
 // Map construction from the constructor's operands (resolved against fp/upv).
 Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
 // bif / gcbif at `pc` in frame `fp`: the built-in applied to operands b, c,

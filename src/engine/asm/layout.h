@@ -53,6 +53,8 @@ inline constexpr int32_t kSpOffset = offsetof(Process, sp);
 inline constexpr int32_t kStackLimitOffset = offsetof(Process, stack_limit);
 inline constexpr int32_t kErrorOffset = offsetof(Process, error);
 inline constexpr int32_t kErrorPcOffset = offsetof(Process, error_pc);
+inline constexpr int32_t kRedsOffset = offsetof(Process, reds);
+static_assert(sizeof(Process::reds) == 4, "reductions are counted with a 32-bit sub");
 inline constexpr int32_t kHeapTop = offsetof(Process, heap) + Heap::top_offset();
 inline constexpr int32_t kHeapEnd = offsetof(Process, heap) + Heap::end_offset();
 inline constexpr int32_t kHeapGcFlags = offsetof(Process, heap) + Heap::gc_requested_offset();

@@ -263,5 +263,44 @@ TEST_F(Embed, CallsABuiltinModulesLibraryFunctionFromTheSearchPath) {
   EXPECT_EQ(text(call_ok("tuple", "from_list", {list})), "{1, 2}");  // the natives stay
 }
 
+// Processes through the C API: a native sends to the running process with
+// lzr_self/lzr_send, the Lazer code receives it; pids through lzr_type_of.
+TEST_F(Embed, NativesSendMessages) {
+  auto tell = [](lzr_env* env, const lzr_term* argv, unsigned) {
+    const lzr_term self = lzr_self(env);
+    if (!lzr_is_pid(env, self) || lzr_type_of(env, self) != LZR_TYPE_PID) return lzr_raise_atom(env, "not_a_pid");
+    return lzr_send(env, self, argv[0]);
+  };
+  auto send_to = [](lzr_env* env, const lzr_term* argv, unsigned) { return lzr_send(env, argv[0], argv[1]); };
+  const lzr_native_def defs[] = {{"tell", 1, tell}, {"send_to", 2, send_to}};
+  ASSERT_EQ(lzr_vm_define_module(vm, "host", defs, 2), LZR_OK) << lzr_vm_message(vm);
+  load_source(R"(module mailer
+func roundtrip/1
+  call x0, host.tell/1
+loop:
+  recv x0, none
+  accept
+  ret x0
+none:
+  loadi x1, 0
+  wait x1, loop
+  loadc x0, :nothing
+  ret x0
+)");
+  for (const std::string& e : engines()) {
+    ASSERT_EQ(lzr_vm_set_engine(vm, e.c_str()), LZR_OK);
+    const lzr_term msg = lzr_tuple2(env, lzr_atom(env, "hi"), lzr_int(env, 7));
+    EXPECT_EQ(text(call_ok("mailer", "roundtrip", {msg})), "{:hi, 7}") << e;
+  }
+  // A name nobody registered raises {:badarg, name}; a term that is no pid
+  // or atom too.
+  const lzr_term to_name[] = {lzr_atom(env, "nobody"), lzr_int(env, 1)};
+  EXPECT_EQ(lzr_vm_call(vm, "host", "send_to", to_name, 2, nullptr), LZR_ERROR);
+  EXPECT_STREQ(lzr_vm_message(vm), "{:badarg, :nobody}");
+  const lzr_term to_int[] = {lzr_int(env, 3), lzr_int(env, 1)};
+  EXPECT_EQ(lzr_vm_call(vm, "host", "send_to", to_int, 2, nullptr), LZR_ERROR);
+  EXPECT_STREQ(lzr_vm_message(vm), "{:badarg, 3}");
+}
+
 }  // namespace
 }  // namespace lzr_test

@@ -211,8 +211,7 @@ const ErrorCase kCases[] = {
     {"LabelAtEnd", "func f/0\n  ret x0\nend:\n", "t.lzs:3:1: label 'end' has no instruction after it"},
     // pattern matching (match-insns)
     {"UnknownType", in_func("  is x0, string, l\nl:"),
-     "t.lzs:2:10: unknown type 'string' (integer, float, number, atom, boolean, nil, cons, list, tuple, map, binary, function, or tuple/N, function/N)"},
-    {"ReservedType", in_func("  is x0, pid, l\nl:"), "t.lzs:2:10: type 'pid' is reserved and not yet defined"},
+     "t.lzs:2:10: unknown type 'string' (integer, float, number, atom, boolean, nil, cons, list, tuple, map, binary, function, pid, reference, or tuple/N, function/N)"},
     {"ArityOfAnotherType", in_func("  is x0, map/2, l\nl:"), "t.lzs:2:10: only tuple/N and function/N test an arity, not map/2"},
     {"FunctionArityTooLarge", in_func("  is x0, not function/33, l\nl:"), "t.lzs:2:14: function arity 33 exceeds 32"},
     {"IsArityWritten", in_func("  is_arity x0, tuple, l\nl:"),

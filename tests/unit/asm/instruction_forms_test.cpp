@@ -239,6 +239,16 @@ void form_ConstantOperands() {
             (Words{w3(10, x(31), 10), wj(17, x(0), x(31), -2), w3(1, y(0), 0)}));
 }
 
+void form_Receive() {
+  for (const char* name : {"recv", "recvnext", "accept", "wait"}) covered().insert(name);
+  // recv dst, none / recvnext back / wait timeout, back: 16-bit offsets at
+  // bit 16 from the word after the instruction; accept: no operands.
+  EXPECT_EQ(code_of("loop:\n  recv x2, none\n  accept\n  ret x2\n  recvnext loop\n"
+                    "none:\n  loadi x1, 5\n  wait x1, loop\n  ret x1\n"),
+            (Words{w3(43, x(2), 3), w3(45, 0, 0), w3(1, x(2), 0), w3(44, 0, 0xFFFC), w3(10, x(1), 5),
+                   w3(46, x(1), 0xFFFA), w3(1, x(1), 0)}));
+}
+
 void form_LabelsOnInstructionLines() {
   EXPECT_EQ(code_of("start: loadi x0, 1\n  jmp start\n"), (Words{w3(10, 0, 1), 33 | 0xFFFFFEu << 8}));
 }
@@ -276,6 +286,7 @@ TEST(InstructionForms, LabelsOnInstructionLines) { form_LabelsOnInstructionLines
 TEST(InstructionForms, Exceptions) { form_Exceptions(); }
 TEST(InstructionForms, BuiltinCalls) { form_BuiltinCalls(); }
 TEST(InstructionForms, ConstantOperands) { form_ConstantOperands(); }
+TEST(InstructionForms, Receive) { form_Receive(); }
 
 // Every opcode in the table except push has an instruction-form check. Runs
 // every check itself, so it holds however the tests are scheduled (ctest runs
@@ -314,6 +325,7 @@ TEST(InstructionForms, EveryOpcodeCovered) {
   form_BuiltinCalls();
   form_Binaries();
   form_Matching();
+  form_Receive();
   for (const OpInfo& op : kOpTable) {
     if (!op.valid || static_cast<Op>(op.code) == Op::op_push) continue;
     EXPECT_TRUE(covered().count(std::string(op.name))) << op.name << " has no instruction-form test";

@@ -207,6 +207,9 @@ class Generator {
       for (;;) {
         Op op = valid_opcodes_[static_cast<size_t>(pick(0, static_cast<int>(valid_opcodes_.size()) - 1))];
         if (op == Op::op_push || op == Op::op_try || op == Op::op_tryend) continue;
+        // accept and recvnext need a recv before them on every path (the
+        // receive rule): instruction_forms and the every-opcode module cover them.
+        if (op == Op::op_accept || op == Op::op_recvnext) continue;
         if (last && !ends_flow(static_cast<uint8_t>(op))) continue;
         if (fill(m, f, op, in, n)) break;
       }
@@ -279,7 +282,7 @@ class Generator {
         bool jumps = info.extra == Extra::Table;
         for (FieldKind kind : info.fields) jumps = jumps || is_jump(kind);
         if (jumps || op == Op::op_push || op == Op::op_ret || op == Op::op_tcall || op == Op::op_raise ||
-            op == Op::op_tryend || op == Op::op_call || op == Op::op_apply)
+            op == Op::op_tryend || op == Op::op_call || op == Op::op_apply || op == Op::op_accept)
           continue;
         if (fill(m, f, op, in, 1) && !names_slot(in, slot)) break;
       }

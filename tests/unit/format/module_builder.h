@@ -193,6 +193,17 @@ inline ModuleBuilder every_opcode_module() {
   b.emit(Op::op_bbin, {X6(4), X6(0), Y6(0), X6(2)});
   b.ret();
   add_matching(b);                                                    // 76..93
+  // processes: the receive instructions (a selective receive with a timeout)
+  b.func("receiver", 0);                                              // 75
+  b.emit(Op::op_recv, {X(0), 4});                                     // 75 -> 80 (none)
+  b.emit(Op::op_eq, {X6(0), X6(0), 1});                               // 76 -> 78
+  b.emit(Op::op_recvnext, {0, -3});                                   // 77 -> 75
+  b.emit(Op::op_accept, {0, 0});                                      // 78
+  b.ret();                                                            // 79
+  b.emit(Op::op_loadi, {X(1), 0});                                    // 80
+  b.emit(Op::op_wait, {X(1), -7});                                    // 81 -> 75
+  b.emit(Op::op_loadi, {X(0), 0});                                    // 82
+  b.ret();                                                            // 83
   b.m.lines = LineTable{"demo.lzs", {{0, 3}, {16, 4}, {61, 2}, {66, 40}, {70, 39}}};
   return b;
 }

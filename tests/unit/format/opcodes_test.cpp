@@ -65,6 +65,11 @@ const std::vector<SpecRow> kSpec = {
     {"try", 40, "slot:R handler:16", Extra::None},
     {"tryend", 41, "slot:R _:16", Extra::None},
     {"raise", 42, "class:R reason:R trace:R", Extra::None},
+    // issue 16: processes (accept's `_:24` is the two zero fields Z8, Z16)
+    {"recv", 43, "dst:R none:16", Extra::None},
+    {"recvnext", 44, "_:8 back:16", Extra::None},
+    {"accept", 45, "_:8 _:16", Extra::None},
+    {"wait", 46, "timeout:R back:16", Extra::None},
     // issue 14: pattern matching (match-insns)
     {"is", 47, "src:R6 test:6 jump:12", Extra::None},
     {"is_arity", 48, "src:R6 test:6 jump:12", Extra::Arity},
@@ -163,7 +168,7 @@ TEST(Opcodes, FieldPlacementMatchesDesign) {
       }
       if (f.name == "jump") EXPECT_EQ(k, FieldKind::J12);
       if (f.name == "offset") EXPECT_EQ(k, FieldKind::J24);
-      if (f.name == "handler") EXPECT_EQ(k, FieldKind::J16);
+      if (f.name == "handler" || f.name == "none" || f.name == "back") EXPECT_EQ(k, FieldKind::J16);
       if (f.name == "slot") EXPECT_EQ(k, FieldKind::RY);
       if (f.name == "size") EXPECT_EQ(k, FieldKind::SIZE);
       if (f.name == "type") EXPECT_EQ(k, row.code == 13 ? FieldKind::T32 : FieldKind::T64);
@@ -243,6 +248,7 @@ TEST(Opcodes, NamesLookUpTheirCodes) {
 
 TEST(Opcodes, UnassignedCodesAreInvalid) {
   for (unsigned code = 43; code < 256; ++code) {
+    if (code >= 43 && code <= 46) continue;  // processes (issue 16)
     if (code >= 47 && code <= 54) continue;  // match-insns (issue 14)
     if (code == 56 || code == 57) continue;  // bif-calls (issue 14)
     if (code >= 60 && code <= 69) continue;  // binaries (issue 15)

@@ -1,0 +1,346 @@
+#include "proc/node.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <new>
+
+#include "proc/copy.h"
+#include "vm/atoms.h"
+#include "vm/function_info.h"
+#include "vm/vm.h"
+
+namespace lzr {
+
+Node& node_of(VM& vm) {
+  if (!vm.node) vm.node = std::make_shared<Node>(vm);
+  return *vm.node;
+}
+
+Node::Node(VM& v) : vm(v), slots_(16, nullptr), start_(std::chrono::steady_clock::now()) {}
+
+Node::~Node() {
+  for (Process* p : slots_) {
+    if (!p || p == main) continue;  // the host owns the main process
+    delete p->links;
+    delete p;
+  }
+  for (auto& [ref, s] : sends_) std::free(s.message);
+}
+
+// ---------------------------------------------------------------------------
+// The table: a pid's number picks its slot (number & mask). New numbers
+// skip taken slots, so doubling the table never makes two live pids meet.
+
+void Node::grow_table() {
+  std::vector<Process*> bigger(slots_.size() * 2, nullptr);
+  const size_t mask = bigger.size() - 1;
+  for (Process* p : slots_)
+    if (p) bigger[id_number(p->self) & mask] = p;
+  slots_.swap(bigger);
+}
+
+void Node::add(Process& p) {
+  if (2 * (live_ + 1) > slots_.size()) grow_table();
+  const size_t mask = slots_.size() - 1;
+  while (slots_[next_pid_ & mask]) ++next_pid_;
+  p.self = make_pid(next_pid_);
+  slots_[next_pid_ & mask] = &p;
+  ++next_pid_;
+  ++live_;
+}
+
+Process* Node::find(Term pid) const {
+  if (!is_pid(pid)) return nullptr;
+  Process* p = slots_[id_number(pid) & (slots_.size() - 1)];
+  return p && p->self == pid && p->state != RunState::Free ? p : nullptr;
+}
+
+Process* Node::spawn(Term closure) {
+  Process* p;
+  try {
+    p = new Process(vm, vm.options.stack_words, kSpawnHeapWords);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+  add(*p);
+  const Term clo = copy_term(closure, p->heap.alloc(copy_size(closure)));
+  const auto* fn = reinterpret_cast<const FunctionInfo*>(boxed_ptr(clo)[1]);
+  // The bottom frame: no return address (the process ends when it returns),
+  // the closure in its slot for the body's upvalues.
+  Term* fp = p->sp + kFrameHeaderWords;
+  if (fp + fn->frame > p->stack_limit) {
+    p->grow_stack(nullptr, fp + fn->frame);  // no frames yet: nothing to move
+    fp = p->sp + kFrameHeaderWords;
+  }
+  if (fp + fn->frame > p->stack_limit) {
+    slots_[id_number(p->self) & (slots_.size() - 1)] = nullptr;
+    --live_;
+    delete p;
+    return nullptr;
+  }
+  fp[kFrameRetPc] = 0;
+  fp[kFrameCallerFp] = 0;
+  fp[kFrameClosure] = clo;
+  for (unsigned i = 0; i < fn->frame; ++i) fp[i] = kNil;
+  p->sp = fp + fn->frame;
+  p->fp = fp;
+  p->resume_pc = fn->code;
+  p->suspend = Suspend::Yield;
+  p->state = RunState::Waiting;
+  make_runnable(*p);
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// The run queue: FIFO, intrusive.
+
+void Node::make_runnable(Process& p) {
+  if (p.state != RunState::Exiting) p.state = RunState::Runnable;
+  p.next_runnable = nullptr;
+  if (run_tail_) run_tail_->next_runnable = &p;
+  else run_head_ = &p;
+  run_tail_ = &p;
+}
+
+Process* Node::next_runnable() {
+  Process* p = run_head_;
+  if (!p) return nullptr;
+  run_head_ = p->next_runnable;
+  if (!run_head_) run_tail_ = nullptr;
+  p->next_runnable = nullptr;
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// Messages.
+
+Message* Node::make_message(Term msg) {
+  if (!is_cons(msg) && !is_boxed(msg)) {
+    Message* m = Message::make(0);
+    m->term = msg;
+    return m;
+  }
+  const size_t words = copy_size(msg);
+  Message* m = Message::make(words);
+  m->term = copy_term(msg, m->fragment());
+  return m;
+}
+
+void Node::deliver(Process& to, Message* m) {
+  if (to.state == RunState::Exiting || to.state == RunState::Free) {
+    std::free(m);
+    return;
+  }
+  Mailbox& box = to.mailbox;
+  m->next = nullptr;
+  *box.tail = m;
+  box.tail = &m->next;
+  ++box.count;
+  if (to.state == RunState::Waiting && to.suspend == Suspend::Wait) make_runnable(to);
+}
+
+void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
+
+// ---------------------------------------------------------------------------
+// Timers: one binary heap ordered by due time; an entry whose process has
+// re-armed, disarmed or died, or whose send_after was cancelled, is
+// skipped when it comes up (O(log n) per timer either way).
+
+uint64_t Node::now_ms() const {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count());
+}
+
+void Node::push_timer(const Timer& t) {
+  timers_.push_back(t);
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+}
+
+void Node::arm_timer(Process& p, uint64_t at) {
+  p.timer_armed = true;
+  p.timer_at = at;
+  push_timer(Timer{at, timer_seq_++, p.self, kNil});
+}
+
+Term Node::send_after(Term dest, Message* m, uint64_t at) {
+  const Term ref = make_ref();
+  sends_[ref] = PendingSend{dest, m, at};
+  push_timer(Timer{at, timer_seq_++, kNil, ref});
+  return ref;
+}
+
+int64_t Node::cancel_timer(Term ref) {
+  auto it = sends_.find(ref);
+  if (it == sends_.end()) return -1;
+  const uint64_t now = now_ms();
+  const int64_t left = it->second.at > now ? static_cast<int64_t>(it->second.at - now) : 0;
+  std::free(it->second.message);
+  sends_.erase(it);
+  return left;
+}
+
+bool Node::fire_timers(uint64_t now) {
+  while (!timers_.empty() && timers_.front().at <= now) {
+    std::pop_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+    const Timer t = timers_.back();
+    timers_.pop_back();
+    if (t.pid != kNil) {
+      Process* p = find(t.pid);
+      if (!p || !p->timer_armed || p->timer_at != t.at) continue;
+      p->timer_armed = false;
+      p->timed_out = true;
+      if (p->state == RunState::Waiting) make_runnable(*p);
+      continue;
+    }
+    auto it = sends_.find(t.ref);
+    if (it == sends_.end()) continue;
+    const PendingSend s = it->second;
+    sends_.erase(it);
+    Process* to = is_atom(s.dest) ? whereis(s.dest) : find(s.dest);
+    if (to) deliver(*to, s.message);
+    else std::free(s.message);
+  }
+  return !timers_.empty();
+}
+
+// ---------------------------------------------------------------------------
+// Names.
+
+ProcessLinks& Node::links_of(Process& p) {
+  if (!p.links) p.links = new ProcessLinks;
+  return *p.links;
+}
+
+Process* Node::whereis(Term name) const {
+  auto it = names_.find(name);
+  return it == names_.end() ? nullptr : it->second;
+}
+
+bool Node::register_name(Term name, Process& p) {
+  if (names_.count(name) || (p.links && p.links->name != kNil)) return false;
+  names_[name] = &p;
+  links_of(p).name = name;
+  return true;
+}
+
+bool Node::unregister_name(Term name) {
+  auto it = names_.find(name);
+  if (it == names_.end()) return false;
+  it->second->links->name = kNil;
+  names_.erase(it);
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Links, monitors and exit signals.
+
+namespace {
+
+void erase_pid(std::vector<Term>& v, Term pid) { v.erase(std::remove(v.begin(), v.end(), pid), v.end()); }
+
+void erase_ref(std::vector<ProcessLinks::Monitor>& v, Term ref) {
+  v.erase(std::remove_if(v.begin(), v.end(), [ref](const ProcessLinks::Monitor& m) { return m.ref == ref; }), v.end());
+}
+
+// {:DOWN, ref, :process, pid, reason} / {:EXIT, pid, reason}, built on the C
+// stack: make_message copies it (and `reason` from the dying heap) out.
+Message* down_message(Term ref, Term pid, Term reason) {
+  Term t[6] = {make_header(BoxKind::Tuple, 5), kAtom_DOWN, ref, kAtom_process, pid, reason};
+  return Node::make_message(make_boxed(t));
+}
+
+Message* exit_message(Term pid, Term reason) {
+  Term t[4] = {make_header(BoxKind::Tuple, 3), kAtom_EXIT, pid, reason};
+  return Node::make_message(make_boxed(t));
+}
+
+}  // namespace
+
+void Node::link(Process& a, Process& b) {
+  if (&a == &b) return;
+  ProcessLinks& la = links_of(a);
+  if (std::find(la.links.begin(), la.links.end(), b.self) != la.links.end()) return;
+  la.links.push_back(b.self);
+  links_of(b).links.push_back(a.self);
+}
+
+void Node::unlink(Process& a, Term b) {
+  if (a.links) erase_pid(a.links->links, b);
+  if (Process* q = find(b); q && q->links) erase_pid(q->links->links, a.self);
+}
+
+Term Node::monitor(Process& watcher, Term target) {
+  const Term ref = make_ref();
+  Process* t = is_atom(target) ? whereis(target) : find(target);
+  if (!t || t->state == RunState::Exiting) {
+    deliver(watcher, down_message(ref, target, kAtom_noproc));
+    return ref;
+  }
+  links_of(watcher).watching.push_back({ref, t->self});
+  links_of(*t).watchers.push_back({ref, watcher.self});
+  return ref;
+}
+
+bool Node::demonitor(Process& watcher, Term ref) {
+  if (!watcher.links) return false;
+  auto& w = watcher.links->watching;
+  auto it = std::find_if(w.begin(), w.end(), [ref](const ProcessLinks::Monitor& m) { return m.ref == ref; });
+  if (it == w.end()) return false;
+  if (Process* t = find(it->other); t && t->links) erase_ref(t->links->watchers, ref);
+  w.erase(it);
+  return true;
+}
+
+void Node::kill(Process& p, Term reason) {
+  if (p.state == RunState::Exiting || p.state == RunState::Free) return;
+  p.exit_reason = reason;
+  const bool waiting = p.state == RunState::Waiting;
+  p.state = RunState::Exiting;
+  if (waiting) make_runnable(p);  // finishes on its next turn
+}
+
+void Node::exit_signal(Term from, Process& to, Term reason, bool linked) {
+  if (to.state == RunState::Exiting || to.state == RunState::Free) return;
+  if (!linked && reason == kAtom_kill) return kill(to, kAtom_killed);  // untrappable
+  if (to.trap_exit) return deliver(to, exit_message(from, reason));
+  if (reason == kAtom_normal) {
+    if (!linked && from == to.self) kill(to, kAtom_normal);  // exit(self(), :normal)
+    return;
+  }
+  kill(to, reason);
+}
+
+bool Node::finish(Process& p, Term reason) {
+  bool told = false;
+  if (ProcessLinks* l = p.links) {
+    if (l->name != kNil) names_.erase(l->name);
+    for (const ProcessLinks::Monitor& m : l->watching)
+      if (Process* t = find(m.other); t && t->links) erase_ref(t->links->watchers, m.ref);
+    const std::vector<Term> links = std::move(l->links);
+    const std::vector<ProcessLinks::Monitor> watchers = std::move(l->watchers);
+    told = !links.empty() || !watchers.empty();
+    p.state = RunState::Free;  // signals from here on pass it by
+    for (Term pid : links) {
+      if (Process* q = find(pid)) {
+        if (q->links) erase_pid(q->links->links, p.self);
+        exit_signal(p.self, *q, reason, true);
+      }
+    }
+    for (const ProcessLinks::Monitor& m : watchers) {
+      if (Process* q = find(m.other)) {
+        if (q->links) erase_ref(q->links->watching, m.ref);
+        deliver(*q, down_message(m.ref, p.self, reason));
+      }
+    }
+  }
+  p.state = RunState::Free;
+  slots_[id_number(p.self) & (slots_.size() - 1)] = nullptr;
+  --live_;
+  delete p.links;
+  p.links = nullptr;
+  if (&p != main) delete &p;
+  return told;
+}
+
+}  // namespace lzr

@@ -1,0 +1,158 @@
+// The processes of one VM (docs/processes.md): the process table, the run
+// queue, timers, the name registry, links and monitors, and message
+// delivery. Built-ins change processes through this; the engine's run loop
+// (engine/scheduler.cpp) takes runnable processes from it.
+//
+// One scheduler thread today. Nothing here is touched by the engines' hot
+// paths; what issue 17 (schedulers on every core) must make safe is all in
+// this class: delivery into another process's mailbox, the table, the
+// registry, timers and exit signals.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vm/process.h"
+#include "vm/term.h"
+
+namespace lzr {
+
+class VM;
+
+// Links, monitors and a registered name: most processes have none, so they
+// live outside Process, allocated on first use.
+struct ProcessLinks {
+  struct Monitor {
+    Term ref;
+    Term other;  // the watched pid (in `watching`) or the watcher (in `watchers`)
+  };
+  std::vector<Term> links;          // linked pids
+  std::vector<Monitor> watching;    // monitors this process holds
+  std::vector<Monitor> watchers;    // monitors on this process
+  Term name = kNil;                 // registered name, or nil
+};
+
+class Node {
+ public:
+  explicit Node(VM& vm);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  VM& vm;
+
+  // ---- the table ----
+  // Gives `p` its pid (p.self) and puts it in the table.
+  void add(Process& p);
+  Process* find(Term pid) const;
+  size_t count() const { return live_; }
+  template <typename F> void for_each(F&& f) const {
+    for (Process* p : slots_)
+      if (p) f(*p);
+  }
+
+  // A new process that will run `closure` (arity 0, already checked) from
+  // its first instruction: the closure is copied into its heap. It is put
+  // on the run queue. nullptr when memory runs out (the caller raises).
+  Process* spawn(Term closure);
+
+  // ---- the run queue ----
+  void make_runnable(Process& p);   // Waiting -> Runnable, queued
+  Process* next_runnable();         // nullptr when none
+  bool has_runnable() const { return run_head_ != nullptr; }
+
+  // ---- messages ----
+  // Copies `msg` out of the sender's heap and appends it to `to`'s mailbox,
+  // waking `to` if it waits for a message.
+  void send(Process& to, Term msg);
+  void deliver(Process& to, Message* m);
+  // A message made from `msg` (copied), not yet delivered.
+  static Message* make_message(Term msg);
+
+  // ---- time ----
+  uint64_t now_ms() const;
+  // Wakes `p` (a receive's timeout or a sleep) at `at` ms.
+  void arm_timer(Process& p, uint64_t at);
+  void disarm_timer(Process& p) { p.timer_armed = false; }
+  // send_after: `m` goes to `dest` (a pid or a registered name) at `at`;
+  // returns the timer's reference.
+  Term send_after(Term dest, Message* m, uint64_t at);
+  // Cancels a send_after timer: the milliseconds that were left, or -1 if
+  // it had fired or was cancelled already.
+  int64_t cancel_timer(Term ref);
+  // Fires every timer due at `now`. Returns true if any remain pending.
+  bool fire_timers(uint64_t now);
+  // When the next timer is due (only meaningful when one is pending).
+  uint64_t next_timer_at() const { return timers_.empty() ? 0 : timers_.front().at; }
+  bool timers_pending() const { return !timers_.empty(); }
+
+  Term make_ref() { return lzr::make_ref(next_ref_++); }
+
+  // ---- names ----
+  Process* whereis(Term name) const;
+  bool register_name(Term name, Process& p);   // false: name taken or p named already
+  bool unregister_name(Term name);
+
+  // ---- links, monitors, exit signals ----
+  ProcessLinks& links_of(Process& p);
+  void link(Process& a, Process& b);
+  void unlink(Process& a, Term b);
+  Term monitor(Process& watcher, Term target);  // a DOWN with noproc at once if target is gone
+  bool demonitor(Process& watcher, Term ref);
+  // The exit signal `reason` from `from` reaches `to` (exit/2 when !linked,
+  // a linked process's death when linked).
+  void exit_signal(Term from, Process& to, Term reason, bool linked);
+  // `p` stops with `reason` on its next turn (it may be the running one).
+  void kill(Process& p, Term reason);
+  // `p` has finished with `reason`: its links and monitors are told, its
+  // name is dropped, and it is freed. Returns true if someone was told
+  // (so a crash needs no report).
+  bool finish(Process& p, Term reason);
+
+  // The process that is running now (nullptr between slices).
+  Process* current = nullptr;
+  // The first process: when it finishes, the program ends.
+  Process* main = nullptr;
+  // Why the last run stopped with error `deadlock` (engine/scheduler.cpp).
+  std::string deadlock_report;
+
+ private:
+  struct Timer {
+    uint64_t at;
+    uint64_t seq;     // ties broken by arming order
+    Term pid;         // process timer: whose; send_after: nil
+    Term ref;         // send_after: its reference
+    bool operator>(const Timer& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  struct PendingSend {
+    Term dest;
+    Message* message;
+    uint64_t at;
+  };
+  void grow_table();
+  void push_timer(const Timer& t);
+
+  std::vector<Process*> slots_;  // pid number & (size - 1); size a power of two
+  size_t live_ = 0;
+  uint64_t next_pid_ = 0;
+  uint64_t next_ref_ = 1;
+  uint64_t timer_seq_ = 0;
+  Process* run_head_ = nullptr;
+  Process* run_tail_ = nullptr;
+  std::vector<Timer> timers_;  // a binary min-heap on (at, seq)
+  std::unordered_map<Term, PendingSend> sends_;  // send_after timers by reference
+  std::unordered_map<Term, Process*> names_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// The VM's node, made on first use.
+Node& node_of(VM& vm);
+
+// Words a process starts with (heap): small, grows with its needs.
+constexpr size_t kSpawnHeapWords = 16;
+
+}  // namespace lzr
