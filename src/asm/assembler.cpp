@@ -338,8 +338,10 @@ class Assembler {
       out.push_back(std::move(in));
       source.push_back(static_cast<uint32_t>(i));
     }
-    for (Instr& in : out)
+    for (Instr& in : out) {
       if (in.target >= 0) in.target = static_cast<int32_t>(first[static_cast<size_t>(in.target)]);
+      for (int32_t& t : in.table_targets) t = static_cast<int32_t>(first[static_cast<size_t>(t)]);  // select's
+    }
     return out;
   }
 

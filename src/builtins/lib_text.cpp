@@ -1,8 +1,8 @@
 // string: text functions over binaries (docs/builtins.md, "string").
 // Byte-oriented functions (split, join, replace, contains, starts_with,
-// ends_with, trim, upcase, downcase) take any binary; those that count
-// characters (length, slice, reverse, pad_*) need valid UTF-8 and count
-// code points.
+// ends_with, trim) take any binary; upcase and downcase map the code points
+// of valid UTF-8 and keep other bytes; those that count characters
+// (length, slice, reverse, pad_*) need valid UTF-8 and count code points.
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "builtins/lib_support.h"
+#include "builtins/text_case.h"
 
 namespace lzr {
 namespace {
@@ -152,14 +153,96 @@ Term s_contains(lzr_env* env, const Term* a, unsigned) {
   return boolean(text.find(part) != std::string_view::npos);
 }
 
-// upcase/downcase: ASCII letters only; other bytes (UTF-8 included) stay.
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | cp >> 6);
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | cp >> 12);
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | cp >> 18);
+    out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// The code point of the valid UTF-8 sequence of `n` bytes at s[i].
+uint32_t code_point(std::string_view s, size_t i, size_t n) {
+  static constexpr uint8_t kLeadMask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+  uint32_t cp = static_cast<uint8_t>(s[i]) & kLeadMask[n];
+  for (size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<uint8_t>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+// Combining diacritical marks: skipped when the final-sigma rule looks
+// for the letters around a sigma (Unicode's case-ignorable characters,
+// narrowed to the block that follows Greek letters).
+bool is_combining(uint32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
+
+// Whether the first code point after s[i] that is not a combining mark is
+// a cased letter.
+bool cased_letter_follows(std::string_view s, size_t i) {
+  while (i < s.size()) {
+    const size_t n = utf8_char_len(s, i);
+    if (n == 0) return false;
+    const uint32_t cp = code_point(s, i, n);
+    if (!is_combining(cp)) return text_case::is_cased(cp);
+    i += n;
+  }
+  return false;
+}
+
+// upcase/downcase: the case mappings of text_case.h for each code point of
+// valid UTF-8 (the multi-code-point ones too: ß -> SS, ŉ -> ʼN, ΐ/ΰ, İ ->
+// i + U+0307, and Σ -> ς at the end of a word, as Unicode's SpecialCasing);
+// bytes that are not valid UTF-8 are kept as they are.
 template <bool Up>
 Term s_case(lzr_env* env, const Term* a, unsigned) {
   if (!is_binary(a[0])) return fail(env, kAtom_badarg);
-  std::string out(bytes_of(a[0]));
-  for (char& c : out) {
-    if (Up && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!Up && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string_view in = bytes_of(a[0]);
+  std::string out;
+  out.reserve(in.size());
+  bool after_cased = false;  // the last code point other than a combining mark was a cased letter
+  for (size_t i = 0; i < in.size();) {
+    const uint8_t b = static_cast<uint8_t>(in[i]);
+    if (b < 0x80) {  // ASCII without decoding
+      char c = static_cast<char>(b);
+      if (Up && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      if (!Up && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      out += c;
+      after_cased = (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_char_len(in, i);
+    if (n == 0) {  // not UTF-8: the byte as it is
+      out += static_cast<char>(b);
+      after_cased = false;
+      ++i;
+      continue;
+    }
+    const uint32_t cp = code_point(in, i, n);
+    i += n;
+    if (Up && cp == 0xDF) {
+      out += "SS";
+    } else if (Up && cp == 0x149) {
+      out += "\xCA\xBC" "N";  // U+02BC, N
+    } else if (Up && (cp == 0x390 || cp == 0x3B0)) {
+      append_utf8(out, cp == 0x390 ? 0x399 : 0x3A5);
+      out += "\xCC\x88\xCC\x81";  // U+0308, U+0301
+    } else if (!Up && cp == 0x130) {
+      out += "i\xCC\x87";  // i, U+0307
+    } else if (!Up && cp == 0x3A3 && after_cased && !cased_letter_follows(in, i)) {
+      append_utf8(out, 0x3C2);
+    } else {
+      append_utf8(out, Up ? text_case::upper(cp) : text_case::lower(cp));
+    }
+    if (!is_combining(cp)) after_cased = text_case::is_cased(cp);
   }
   return binary_of(env, out);
 }

@@ -244,6 +244,7 @@ int compare_terms(Term a, Term b, bool exact) {
   if (a == b) return 0;
   if (is_number(a) && is_number(b)) return compare_numbers(a, b, exact);
   if (is_atom(a) && is_atom(b)) return compare_atoms(a, b);
+  if (is_binary(a) && is_binary(b)) return compare_binaries(a, b);
   CompareStack todo;
   int c = compare_step(a, b, exact, todo);
   while (c == 0 && !todo.empty()) {

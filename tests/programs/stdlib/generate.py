@@ -245,7 +245,7 @@ STRING = [
     ("string.ends_with/2", ['"hello"', '"lo"'], "true"),
     ("string.ends_with/2", ['"lo"', '"hello"'], "false"),
     ("string.ends_with/2", ["5", '""'], E_BADARG),
-    ("string.upcase/1", ['"Hello, w\\xC3\\xB6rld 1"'], '"HELLO, W\u00f6RLD 1"'),
+    ("string.upcase/1", ['"Hello, w\\xC3\\xB6rld 1"'], '"HELLO, W\u00d6RLD 1"'),
     ("string.downcase/1", ['"ABC def"'], '"abc def"'),
     ("string.upcase/1", [":a"], E_BADARG),
     ("string.to_float/1", ['"1.5"'], "1.5"),

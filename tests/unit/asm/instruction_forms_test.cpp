@@ -237,6 +237,11 @@ void form_ConstantOperands() {
   // A jump to the line lands on its load.
   EXPECT_EQ(code_of("top:\n  lt x0, 10, top\n  ret y0\n"),
             (Words{w3(10, x(31), 10), wj(17, x(0), x(31), -2), w3(1, y(0), 0)}));
+  // So does a select's: each pair's target is the load of its line (pool:
+  // 2 :a, 3 :b), not the instruction that followed the line before loads.
+  EXPECT_EQ(code_of("  select x0, d, [:a => d, :b => e]\nd:\n  add x0, x0, 1\n  ret x0\ne:\n  add x0, x0, 2\n  ret x0\n"),
+            (Words{w3(51, x(0), 2), 0, 2, 3 | 3u << 16, w3(10, x(31), 1), w3(23, x(0), x(0), x(31)), w3(1, x(0), 0),
+                   w3(10, x(31), 2), w3(23, x(0), x(0), x(31)), w3(1, x(0), 0)}));
 }
 
 void form_Receive() {
