@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
-"""Writes src/cli/startup.order: the functions of `lzr` that a short run
-executes, for the linker to place first and together (cmake/lean_link.cmake).
+"""Writes src/cli/startup.order: the functions and data of `lzr` that a short
+run touches, for the linker to place first and together (cmake/lean_link.cmake).
 
 Usage: scripts/startup-order.py [--lzr build/release/lzr] [--out src/cli/startup.order]
+       scripts/startup-order.py --check [--lzr build/release/lzr]
 
 It runs `lzr run` on a program that prints one integer, from text assembly and
 from a module file, on every engine, under valgrind's callgrind (which
 records every function executed), and lists the binary's functions by their
-symbol (mangled) names, those of the first run first. Rerun it after changes
+symbol (mangled) names, those of the first run first. Then it runs the same
+programs under valgrind's lackey, which traces every data access, and lists
+after the functions the binary's data symbols (tables, vtables, type names)
+those runs read or write, in the order first touched. Rerun it after changes
 that move start-up work to other functions; a stale list costs memory, not
 correctness (docs/performance.md, "Start-up memory").
+
+--check writes nothing: it fails (exit status 1) when a function that the
+short runs execute is missing from the file, that is, when the file is stale
+for this build (ctest runs it on optimized builds: `ctest -L guard`).
 """
 
 import argparse
+import bisect
 import re
 import shutil
 import subprocess
@@ -23,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = "func main/0\n  loadi x0, 42\n  call x0, io.print/1\n  ret x0\n"
 NAME_LINE = re.compile(r"^(c?ob|c?fn)=\((\d+)\)(?: (.*))?$")
+DATA_TYPES = set("rRdDbBvV")  # nm's letters for read-only, initialised, zeroed and weak data
 
 
 def functions_run(callgrind_out, binary):
@@ -41,14 +51,79 @@ def functions_run(callgrind_out, binary):
         if kind == "ob":
             current_object = objects[ident]
         elif kind == "fn" and current_object == str(binary):
-            names.append(functions[ident].split("'")[0])  # callgrind marks recursion levels as NAME'2
+            name = functions[ident].split("'")[0]  # callgrind marks recursion levels as NAME'2
+            # Code without a symbol (the PLT) is named by its address, which
+            # moves with every build, and "(below main)" is callgrind's own.
+            if not name.startswith(("0x", "(")):
+                names.append(name)
     return names
+
+
+def data_symbols(binary):
+    """(start, size, name) of the binary's defined data symbols, sorted by start."""
+    out = subprocess.run(["nm", "-S", "--defined-only", str(binary)], check=True, capture_output=True, text=True).stdout
+    symbols = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in DATA_TYPES:
+            symbols.append((int(parts[0], 16), max(int(parts[1], 16), 1), parts[3]))
+    symbols.sort()
+    return symbols
+
+
+def data_touched(lackey_log, binary, symbols):
+    """Data symbols of `binary` that a lackey trace (--trace-mem=yes, run with
+    -v -v so that valgrind prints where it mapped the binary) loads, stores
+    or modifies, in the order first touched."""
+    starts = [s[0] for s in symbols]
+    base, reading, names = None, False, []
+    for line in lackey_log.read_text(errors="replace").splitlines():
+        if base is None:
+            # "--pid-- Reading syms from BINARY" then "--pid--    svma 0x..., avma 0x..."
+            if line.startswith("--") and "Reading syms from " in line:
+                reading = line.split("Reading syms from ", 1)[1].strip() == str(binary)
+            elif reading and "svma 0x" in line:
+                m = re.search(r"svma (0x[0-9a-f]+), avma (0x[0-9a-f]+)", line)
+                base = int(m.group(2), 16) - int(m.group(1), 16)
+            continue
+        if line[:2] not in (" L", " S", " M"):
+            continue
+        address = int(line[3:].split(",")[0], 16) - base
+        i = bisect.bisect_right(starts, address) - 1
+        if i >= 0 and address < symbols[i][0] + symbols[i][1]:
+            names.append(symbols[i][2])
+    if base is None:
+        sys.exit(f"startup-order: valgrind did not say where it mapped {binary}")
+    return names
+
+
+def run_short_programs(lzr, tmp, tool_args, tag):
+    """Runs the short programs under valgrind with `tool_args`; yields each
+    run's output file."""
+    source, module = tmp / "one.lzs", tmp / "one.lzr"
+    source.write_text(PROGRAM)
+    subprocess.run([str(lzr), "asm", str(source), "-o", str(module)], check=True)
+    for engine in ("asm", "portable"):
+        for program in (source, module):
+            out = tmp / f"{tag}.{engine}.{program.suffix[1:]}"
+            subprocess.run(["valgrind", *tool_args(out), str(lzr), "run", f"--engine={engine}", str(program)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            yield out
+
+
+def callgrind_args(out):
+    return ["--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}"]
+
+
+def lackey_args(out):
+    return ["--tool=lackey", "--trace-mem=yes", "-v", "-v", f"--log-file={out}"]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lzr", type=Path, default=ROOT / "build" / "release" / "lzr")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "cli" / "startup.order")
+    ap.add_argument("--check", action="store_true", help="fail if the file misses a function the short runs execute")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("startup-order: needs valgrind (apt-get install valgrind)")
@@ -56,19 +131,25 @@ def main():
     ordered = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        source, module = tmp / "one.lzs", tmp / "one.lzr"
-        source.write_text(PROGRAM)
-        subprocess.run([str(lzr), "asm", str(source), "-o", str(module)], check=True)
-        for engine in ("asm", "portable"):
-            for program in (source, module):
-                out = tmp / f"callgrind.{engine}.{program.suffix[1:]}"
-                subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}",
-                                str(lzr), "run", f"--engine={engine}", str(program)],
-                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                ordered += functions_run(out, lzr)
+        for out in run_short_programs(lzr, tmp, callgrind_args, "callgrind"):
+            ordered += functions_run(out, lzr)
+        functions = list(dict.fromkeys(ordered))
+        if args.check:
+            listed = set(args.out.read_text().split())
+            missing = [n for n in functions if n not in listed]
+            if missing:
+                print(f"startup-order: {args.out} is stale: {len(missing)} functions that a short run executes are "
+                      f"not in it, e.g.\n  " + "\n  ".join(missing[:10]) +
+                      f"\nRegenerate it: scripts/startup-order.py --lzr {args.lzr} (then rebuild)")
+                sys.exit(1)
+            print(f"startup-order: {args.out} lists all {len(functions)} functions a short run executes")
+            return
+        symbols = data_symbols(lzr)
+        for out in run_short_programs(lzr, tmp, lackey_args, "lackey"):
+            ordered += data_touched(out, lzr, symbols)
     names = list(dict.fromkeys(ordered))
     args.out.write_text("".join(n + "\n" for n in names))
-    print(f"startup-order: {len(names)} functions -> {args.out}")
+    print(f"startup-order: {len(functions)} functions and {len(names) - len(functions)} data symbols -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -337,11 +337,6 @@ Liveness::Liveness(const std::vector<Instr>& code) {
       for (int32_t t : *f.table)
         if (valid(t)) visit(static_cast<size_t>(t));
   };
-  auto for_each_successor = [&](size_t i, auto&& visit) {
-    const Flow& f = flow[i];
-    if (f.falls_through && i + 1 < n) visit(i + 1);
-    for_each_target(i, visit);
-  };
   std::vector<uint32_t> work;
   std::vector<bool> queued(n, true);
   auto enqueue = [&](size_t j) {

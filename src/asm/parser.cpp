@@ -605,7 +605,7 @@ class Parser {
     while (kind < kTypeTestNames && kTypeTestName[kind] != name) ++kind;
     if (kind >= kTypeTestNames)
       return fail_at(t, "unknown type '" + name + "' (integer, float, number, atom, boolean, nil, cons, list, tuple, "
-                        "map, binary, function, or tuple/N, function/N)");
+                        "map, binary, function, pid, reference, or tuple/N, function/N)");
     const auto test = static_cast<TypeTest>(kind);
     if (arity) {
       if (test != TypeTest::Tuple && test != TypeTest::Function)

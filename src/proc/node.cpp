@@ -22,7 +22,6 @@ Node::Node(VM& v) : vm(v), slots_(16, nullptr), start_(std::chrono::steady_clock
 Node::~Node() {
   for (Process* p : slots_) {
     if (!p || p == main) continue;  // the host owns the main process
-    delete p->links;
     delete p;
   }
   for (auto& [ref, s] : sends_) std::free(s.message);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "proc/node.h"  // ProcessLinks, freed with the process
 #include "vm/atoms.h"
 #include "vm/builders.h"
 #include "vm/raise.h"
@@ -44,6 +45,7 @@ Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
 }
 
 Process::~Process() {
+  delete links;  // also the main process's, which the host owns
   for (Message* m = mailbox.head; m;) {
     Message* next = m->next;
     std::free(m);

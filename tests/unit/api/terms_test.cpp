@@ -451,7 +451,7 @@ void with_small_stack(size_t stack_bytes, const std::function<void()>& body) {
   pthread_attr_destroy(&attr);
 }
 
-// Maps of more than 16 entries nested as keys of such maps, 1,500 deep:
+// Maps of more than 16 entries nested as keys of such maps, 900 deep:
 // ordering one level's keys orders the level below (two tries of equal
 // size), yet compare, put, iteration and text take bounded C stack.
 TEST_F(Terms, DeeplyNestedMapKeys) {
@@ -470,7 +470,7 @@ TEST_F(Terms, DeeplyNestedMapKeys) {
     }
     return acc;
   };
-  const lzr_term x = nest(1500, 100), y = nest(1500, 100), w = nest(1500, 101);
+  const lzr_term x = nest(900, 100), y = nest(900, 100), w = nest(900, 101);
   int cmp_xy = 9, cmp_xw = 9, eq_xy = 0, eq_xw = 1, iterated = 0;
   lzr_term both = 0;
   size_t size = 0, text_len = 0, text_len_y = 1;
