@@ -268,6 +268,14 @@ inline void set_known_divisor(Insn& in, uint32_t d) {
 static_assert(offsetof(Insn, u) == 8);
 // is_tuple_of .. isnt_function_of: the arity in bytes 4..7.
 inline void set_insn_arity(Insn& in, uint32_t arity) { std::memcpy(&in.c, &arity, sizeof arity); }
+// wait: the X registers defined there (the ones a waiting process keeps,
+// docs/processes.md) in bytes 4..7.
+inline void set_wait_keeps(Insn& in, uint32_t mask) { std::memcpy(&in.c, &mask, sizeof mask); }
+inline uint32_t wait_keeps(const Insn& in) {
+  uint32_t mask;
+  std::memcpy(&mask, &in.c, sizeof mask);
+  return mask;
+}
 inline uint32_t insn_arity(const Insn& in) {
   uint32_t arity;
   std::memcpy(&arity, &in.c, sizeof arity);

@@ -13,6 +13,7 @@
 #include "engine/insn.h"
 #include "format/builtin_calls.h"
 #include "format/catch_flow.h"
+#include "format/defined_regs.h"
 #include "engine/native_library.h"
 #include "engine/known_operands.h"
 #include "format/message_text.h"
@@ -250,6 +251,10 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
   }
 
   size_t current = 0;  // the function instruction k belongs to
+  // The defined X registers before each word of function `defined_of`
+  // (computed for functions with a `wait` only).
+  std::vector<uint32_t> defined;
+  size_t defined_of = SIZE_MAX;
   for (size_t k = 0; k < starts.size(); ++k) {
     const uint32_t pc = starts[k];
     while (current + 1 < nfun && pc >= f.functions[current + 1].entry) ++current;
@@ -497,11 +502,20 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
       case Op::op_accept:
         in.op = IOp::accept;
         break;
-      case Op::op_wait:
+      case Op::op_wait: {
         in.op = IOp::wait;
         in.a = r_operand(raw(0));
         in.u.target = jump_target(val(1));
+        // The registers a process waiting here keeps (docs/processes.md,
+        // "Memory layout of a process"): the verified defined set.
+        if (defined_of != current) {
+          defined = defined_regs_at(f, current);
+          defined_of = current;
+        }
+        const size_t at = pc - f.functions[current].entry;
+        set_wait_keeps(in, at < defined.size() ? defined[at] : ~0u);
         break;
+      }
       case Op::op_push:
         err.message = word_error(file, pc, "push outside a constructor");  // the verifier rejects this first
         return false;

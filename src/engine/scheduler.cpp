@@ -41,6 +41,20 @@ const Insn* resume_point(Process& p) {
   return pc + 1;
 }
 
+// The X registers a process that left the engine needs when it resumes:
+// at a `wait`, the ones defined there (the loader recorded them); after a
+// built-in call that suspended, none (a call keeps only its result, which
+// resume_point writes); after a yield, all of them (the instruction it
+// runs again may read any).
+uint32_t registers_kept(const Process& p) {
+  switch (p.suspend) {
+    case Suspend::Wait: return wait_keeps(*p.resume_pc);
+    case Suspend::Native:
+      return p.resume_pc->op == IOp::call_native || p.resume_pc->op == IOp::tcall_native ? 0 : kAllX;
+    default: return kAllX;
+  }
+}
+
 // The exit reason of a process that raised: an exit's reason as it is, an
 // error's term, {:nocatch, value} for a throw nothing caught.
 Term exit_reason_of(Process& p) {
@@ -97,6 +111,9 @@ Term run_until_finished(Process& main, EngineKind engine) {
   node.main = &main;
   node.deadlock_report.clear();
   main.state = RunState::Waiting;
+  // The caller put main's arguments in the registers; other processes may
+  // run first.
+  main.park_registers(kAllX);
   node.make_runnable(main);
   for (;;) {
     if (node.timers_pending()) node.fire_timers(node.now_ms());
@@ -114,6 +131,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
       main.error_pc = main.resume_pc;
       main.state = RunState::Waiting;
       main.suspend = Suspend::None;
+      main.drop_parked();
       return kRaised;
     }
     if (p->state == RunState::Exiting) {  // killed by an exit signal while away
@@ -125,12 +143,14 @@ Term run_until_finished(Process& main, EngineKind engine) {
         main.error_pc = main.resume_pc;
         main.suspend = Suspend::None;
         main.state = RunState::Waiting;
+        main.drop_parked();
         return kRaised;
       }
       node.finish(*p, reason);
       continue;
     }
 
+    p->unpark_registers();
     const Insn* pc = resume_point(*p);
     p->suspend = Suspend::None;
     p->state = RunState::Running;
@@ -157,6 +177,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
         node.make_runnable(*p);
         continue;
       }
+      p->park_registers(registers_kept(*p));
       if (p->suspend == Suspend::Yield) {
         node.make_runnable(*p);
       } else {

@@ -61,7 +61,11 @@ unsigned call_arity(const ModuleFile& m, uint32_t word, const OpInfo& op) {
 
 }  // namespace
 
-bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem) {
+namespace {
+
+// The dataflow itself; with `out`, the defined sets before each instruction
+// word of the function (0 for words that start no reachable instruction).
+bool defined_regs_flow(const ModuleFile& m, size_t k, CatchFlowProblem& problem, std::vector<uint32_t>* out_sets) {
   const size_t begin = m.functions[k].entry;
   const size_t end = k + 1 < m.functions.size() ? m.functions[k + 1].entry : m.code.size();
   const OpInfo& push = op_info(static_cast<uint8_t>(Op::op_push));
@@ -153,7 +157,21 @@ bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem
     for (size_t target : targets) reach(target, code == Op::op_try ? kHandlerDefined : code == Op::op_recv ? in : out);
     if (!ends_flow(op.code)) reach(next, out);
   }
+  if (out_sets) *out_sets = std::move(defined);
   return true;
+}
+
+}  // namespace
+
+bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem) {
+  return defined_regs_flow(m, k, problem, nullptr);
+}
+
+std::vector<uint32_t> defined_regs_at(const ModuleFile& m, size_t k) {
+  CatchFlowProblem problem;
+  std::vector<uint32_t> sets;
+  if (!defined_regs_flow(m, k, problem, &sets)) sets.clear();
+  return sets;
 }
 
 }  // namespace lzr

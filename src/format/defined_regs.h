@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "format/catch_flow.h"
 #include "format/module_file.h"
@@ -27,5 +28,11 @@ namespace lzr {
 // is linear in the code: each instruction's defined set only shrinks, and
 // an instruction is looked at again only when it does.
 bool check_defined_regs(const ModuleFile& m, size_t k, CatchFlowProblem& problem);
+
+// The defined X registers before each word of function `k` (index: word -
+// the function's entry), for a function that passed check_defined_regs; the
+// loader records them where a process may suspend (`wait`: the registers a
+// waiting process keeps, docs/processes.md). Empty if the check fails.
+std::vector<uint32_t> defined_regs_at(const ModuleFile& m, size_t k);
 
 }  // namespace lzr

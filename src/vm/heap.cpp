@@ -258,7 +258,7 @@ Heap::~Heap() {
   if (spare_.start) free_block(spare_);
   if (old_spare_.start) free_block(old_spare_);
   if (old_.start) free_block(old_);
-  std::free(blocks_);
+  if (blocks_ != inline_blocks_) std::free(blocks_);
 }
 
 Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
@@ -343,9 +343,11 @@ void Heap::retire_old_generation() {
 
 void Heap::grow_block_list() {
   if (num_blocks_ < blocks_capacity_) return;
-  blocks_capacity_ = blocks_capacity_ ? blocks_capacity_ * 2 : 4;
-  auto* grown = static_cast<Block*>(std::realloc(blocks_, blocks_capacity_ * sizeof(Block)));
+  blocks_capacity_ *= 2;
+  const bool was_inline = blocks_ == inline_blocks_;
+  auto* grown = static_cast<Block*>(std::realloc(was_inline ? nullptr : blocks_, blocks_capacity_ * sizeof(Block)));
   if (!grown) heap_exhausted("the system refused memory for the heap's block list");
+  if (was_inline) std::memcpy(grown, inline_blocks_, num_blocks_ * sizeof(Block));
   blocks_ = grown;
 }
 

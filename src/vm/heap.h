@@ -193,12 +193,16 @@ class Heap {
   bool gc_requested_ = false;
   bool stress_ = false;
 
-  Block* blocks_ = nullptr;  // the young generation; blocks_[num_blocks_ - 1] is the current block
+  // The young generation; blocks_[num_blocks_ - 1] is the current block.
+  // Most heaps (a waiting process's) never have more than two: those live
+  // inline, and only a longer list is malloc'd.
+  static constexpr uint32_t kInlineBlocks = 2;
+  Block* blocks_ = inline_blocks_;
   Block old_ = {};           // the old generation: promoted objects, back to back
   Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
   Block old_spare_ = {};     // the last major collection's from-space, kept for the next one's to-space
   uint32_t num_blocks_ = 0;
-  uint32_t blocks_capacity_ = 0;
+  uint32_t blocks_capacity_ = kInlineBlocks;
   size_t min_words_;          // the nursery never shrinks below this
   size_t nursery_words_;      // see "Sizing" above
   size_t old_limit_words_;    // a collection with the old generation past this is major
@@ -207,6 +211,7 @@ class Heap {
   size_t max_words_ = 0;      // see set_max_words; 0: no limit
   bool stress_major_ = false; // stress mode alternates minor and major collections
   HeapStats stats_;
+  Block inline_blocks_[kInlineBlocks];
 };
 
 constexpr size_t Heap::top_offset() { return offsetof(Heap, top_); }

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -31,6 +32,7 @@ Message* Message::make(size_t words) {
 Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
     : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : heap_words ? heap_words : Heap::kDefaultMinWords),
       vm(&vm_) {
+  x = vm_.registers->x;
   const size_t first = std::min(stack_words, kInitialStackWords);
   stack_base = static_cast<Term*>(std::malloc(first * sizeof(Term)));
   if (!stack_base) throw OutOfMemory("cannot allocate a process stack");
@@ -38,7 +40,6 @@ Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
   stack_max_words = stack_words;
   sp = stack_base;
   fp = nullptr;
-  for (Term& r : x) r = kNil;
   heap.set_stress(vm_.options.gc_stress);
   heap.set_max_words(vm_.options.max_heap_words);
 }
@@ -51,6 +52,38 @@ Process::~Process() {
     m = next;
   }
   std::free(stack_base);
+  std::free(parked_spill);
+}
+
+void Process::park_registers(uint32_t mask) {
+  drop_parked();
+  parked_mask = mask;
+  const auto n = static_cast<size_t>(std::popcount(mask));
+  if (n == 0) return;
+  // Above sp if the stack has room (a waiting process keeps a few
+  // registers there at no cost); otherwise in a block of their own, freed
+  // when the process runs again (a yield keeps all 32; growing the stack
+  // for them would keep it large for good).
+  Term* to = sp;
+  if (static_cast<size_t>(stack_limit - sp) < n) {
+    parked_spill = static_cast<Term*>(std::malloc(n * sizeof(Term)));
+    if (!parked_spill) heap_exhausted("the system refused memory for a suspended process's registers");
+    to = parked_spill;
+  }
+  for (uint32_t m = mask; m; m &= m - 1) *to++ = x[std::countr_zero(m)];
+}
+
+void Process::unpark_registers() {
+  const Term* from = parked_spill ? parked_spill : sp;
+  for (unsigned i = 0; i < kNumX; ++i) x[i] = kNil;
+  for (uint32_t m = parked_mask; m; m &= m - 1) x[std::countr_zero(m)] = *from++;
+  drop_parked();
+}
+
+void Process::drop_parked() {
+  parked_mask = 0;
+  std::free(parked_spill);
+  parked_spill = nullptr;
 }
 
 Term* Process::grow_stack(Term* at_fp, const Term* want_sp) {

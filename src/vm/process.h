@@ -16,6 +16,19 @@ struct Insn;
 class VM;
 
 constexpr unsigned kNumX = 32;
+constexpr uint32_t kAllX = ~0u;
+
+// The X registers of the running process, one set per scheduler (per VM
+// today; docs/processes.md, "Memory layout of a process"): a process keeps
+// only the registers it needs while it is away (Process::park_registers),
+// not 32 words for its whole life. The assembler engine keeps this
+// scheduler's dispatch table right after them, so its generated code
+// reaches both from one register (docs/asm-engine.md).
+constexpr unsigned kDispatchSlots = 512;
+struct RegisterFile {
+  Term x[kNumX];
+  void* dispatch[kDispatchSlots];  // asm engine: a routine per IOp, or its lazy stub; nullptr until first used
+};
 
 // Frame layout, growing upward on the process stack. Every word is a term or
 // reads as one (raw pointers have top bits 0, so GC sees floats and skips them):
@@ -78,7 +91,7 @@ struct Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
-  Term x[kNumX];
+  Term* x;                       // the scheduler's registers (RegisterFile::x); valid while it runs
   Term* fp = nullptr;            // current frame's Y base
   Term* sp = nullptr;            // first free stack word
   Term* stack_base = nullptr;
@@ -97,6 +110,7 @@ struct Process {
 
   // ---- scheduling (docs/processes.md); engines touch reds only ----
   int32_t reds = kSliceReductions;  // calls and back edges count it down; at 0 the process yields
+  uint32_t parked_mask = 0;      // X registers kept while away (park_registers)
   Suspend suspend = Suspend::None;
   RunState state = RunState::Runnable;
   bool timed_out = false;        // the receive's timer fired: the next `wait` falls through
@@ -111,8 +125,17 @@ struct Process {
   uint64_t timer_at = 0;         // when the pending timer fires (ms on the node's clock)
   Process* next_runnable = nullptr;  // run queue link
   ProcessLinks* links = nullptr;
+  Term* parked_spill = nullptr;  // parked registers that did not fit above sp (malloc), or nullptr
   Mailbox mailbox;
 
+  // Before the process leaves its scheduler (suspends, yields): keeps the
+  // X registers in `mask` (popcount(mask) words) above sp, or in a spill
+  // block when the stack has no room. unpark_registers, when it runs again,
+  // puts them back and sets the others to nil (they may hold another
+  // process's terms). drop_parked forgets them.
+  void park_registers(uint32_t mask);
+  void unpark_registers();
+  void drop_parked();
   // Runs a collection with X registers in `x_live` plus the whole stack as roots.
   void collect(uint32_t x_live);
   // Drops every frame (after execute() returned, normally or with an error).

@@ -3,9 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "vm/process.h"
+
 namespace lzr {
 
-VM::VM(VmOptions opts) : options(opts) {}
+VM::VM(VmOptions opts) : options(opts), registers(std::make_unique<RegisterFile>()) {
+  for (Term& r : registers->x) r = kNil;
+}
 VM::~VM() = default;
 
 Module* VM::find_module(Term name_atom) const {

@@ -15,6 +15,7 @@
 namespace lzr {
 
 class Node;  // proc/node.h: the VM's processes
+struct RegisterFile;  // vm/process.h
 
 struct VmOptions {
   bool gc_stress = false;             // collect at every allocation (LZR_GC_STRESS=1)
@@ -58,6 +59,8 @@ class VM {
 
   // The processes (proc/node.h, made on first use by node_of()).
   std::shared_ptr<Node> node;
+  // The running process's X registers (vm/process.h): one scheduler today.
+  std::unique_ptr<RegisterFile> registers;
 
  private:
   std::unordered_map<Term, std::unique_ptr<Module>> modules_;

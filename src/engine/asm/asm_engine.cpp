@@ -21,6 +21,7 @@
 #include "engine/engine.h"
 #include "helpers.h"
 #include "vm/heap.h"
+#include "vm/vm.h"
 
 namespace lzr {
 
@@ -183,13 +184,15 @@ void emit_entry_and_exits(Emitter& e, asmjit::Label entry) {
 // A routine is first reached through the lazy stub: dispatch leaves the
 // routine's opcode in eax (Emitter::dispatch, next), and so does a jump from
 // one group into another group's routine (link_batch), so the stub asks for
-// that routine, which builds its group on first use, and jumps to it. rsp is
-// 16-byte aligned at a routine's start, as for any helper call.
+// that routine, which builds its group on first use, refreshes this
+// scheduler's copy of the table (kTable) and jumps to it. rsp is 16-byte
+// aligned at a routine's start, as for any helper call.
 void emit_lazy_stub(Emitter& e, asmjit::Label stub) {
   x86::Assembler& a = e.a;
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(stub);
   a.mov(x86::edi, x86::eax);
+  a.mov(x86::rsi, kTable);
   e.call(&h_routine);
   a.jmp(x86::rax);
 }
@@ -209,7 +212,10 @@ constexpr size_t kNumGroups = std::size(kGroups);
 
 struct Engine {
   EntryFn entry = nullptr;
-  void* table[kNumIOps] = {};  // a routine, or the lazy stub until its group is built
+  // A routine, or the lazy stub until its group is built. Each scheduler
+  // dispatches through a copy of its own (RegisterFile::dispatch, next to
+  // its X registers), refreshed by the lazy stub.
+  void* table[kNumIOps] = {};
   // The rest is the builder's: guarded by `lock`, the groups being built
   // while other threads may run routines already built.
   std::mutex lock;
@@ -379,7 +385,16 @@ Engine& engine() {
 
 }  // namespace
 
-void* h_routine(uint32_t op) noexcept {
+namespace {
+
+// A scheduler's dispatch table becomes the engine's as it is now.
+void copy_table(const Engine& eng, void** to) {
+  for (unsigned i = 0; i < kNumIOps; ++i) to[i] = __atomic_load_n(&eng.table[i], __ATOMIC_ACQUIRE);
+}
+
+}  // namespace
+
+void* h_routine(uint32_t op, void** table) noexcept {
   Engine& eng = *the_engine;
   std::lock_guard<std::mutex> hold(eng.lock);
   try {
@@ -389,6 +404,7 @@ void* h_routine(uint32_t op) noexcept {
     heap_exhausted("cannot generate the assembler engine's code");
   }
   if (eng.table[op] == eng.lazy_stub) generator_bug("no routine for ", iop_name(static_cast<IOp>(op)));
+  copy_table(eng, table);
   return eng.table[op];
 }
 
@@ -396,7 +412,9 @@ void* h_routine(uint32_t op) noexcept {
 
 Term run_asm(Process& p, const Insn* entry) {
   asm_engine::Engine& eng = asm_engine::engine();
-  return eng.entry(&p, entry, eng.table);
+  void** table = p.vm->registers->dispatch;
+  if (!table[0]) asm_engine::copy_table(eng, table);  // this scheduler's first run
+  return eng.entry(&p, entry, table);
 }
 
 // Builds every group not built yet; returns how many opcodes then have a

@@ -47,7 +47,7 @@ void call_native(Emitter& e) {
   x86::Assembler& a = e.a;
   a.mov(e.proc(kFpOffset), kFp);  // natives may look at the stack
   a.lea(x86::rdi, x86::ptr(x86::rsp, kEnvSlot));
-  a.lea(x86::rsi, x86::ptr(kProc, kXOffset));
+  a.lea(x86::rsi, x86::ptr(kTable, kXOffset));
   a.movzx(x86::edx, x86::byte_ptr(x86::rax, kFnArity));
   a.call(x86::qword_ptr(x86::rax, kFnNative));
   e.check_raised(x86::rax);

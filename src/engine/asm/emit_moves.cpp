@@ -45,7 +45,7 @@ void emit_moves(Emitter& e) {
   e.begin(IOp::load_x);
   a.movzx(x86::ecx, e.insn_byte(kInsnA));
   a.mov(x86::rax, e.insn_u());
-  a.mov(x86::qword_ptr(kProc, x86::rcx, 3, kXOffset), x86::rax);
+  a.mov(x86::qword_ptr(kTable, x86::rcx, 3, kXOffset), x86::rax);
   e.next();
 
   e.begin(IOp::mov_xy);

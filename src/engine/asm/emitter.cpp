@@ -60,12 +60,12 @@ void Emitter::next(int n) {
 
 void Emitter::load_x(x86::Gp dst, int32_t field) {
   a.movzx(x86::ecx, insn_byte(field));
-  a.mov(dst, x86::qword_ptr(kProc, x86::rcx, 3, kXOffset));
+  a.mov(dst, x86::qword_ptr(kTable, x86::rcx, 3, kXOffset));
 }
 
 void Emitter::store_x(int32_t field, x86::Gp value) {
   a.movzx(x86::ecx, insn_byte(field));
-  a.mov(x86::qword_ptr(kProc, x86::rcx, 3, kXOffset), value);
+  a.mov(x86::qword_ptr(kTable, x86::rcx, 3, kXOffset), value);
 }
 
 // Operand bytes are kind << 5 | index with kinds X = 0, Y = 1, U = 2, so the
@@ -79,7 +79,7 @@ void Emitter::load_operand_reg(x86::Gp dst, x86::Gp op_byte) {
   x86::Gp byte = op_byte.r64();
   a.cmp(op_byte.r32(), 32);
   a.jae(not_x);
-  a.mov(dst, x86::qword_ptr(kProc, byte, 3, kXOffset));
+  a.mov(dst, x86::qword_ptr(kTable, byte, 3, kXOffset));
   a.bind(done);
   cold([this, dst, byte, not_x, done] {
     asmjit::Label is_u = a.newLabel();

@@ -57,11 +57,11 @@ class Emitter {
   static x86::Mem insn_u() { return x86::qword_ptr(kPc, kInsnU); }
   // Fused constant loads: the constant << 16 as an int32 (insn.h).
   static x86::Mem insn_imm() { return x86::dword_ptr(kPc, kInsnImm); }
-  static x86::Mem x_reg(uint32_t index) { return x86::qword_ptr(kProc, kXOffset + 8 * static_cast<int32_t>(index)); }
+  static x86::Mem x_reg(uint32_t index) { return x86::qword_ptr(kTable, kXOffset + 8 * static_cast<int32_t>(index)); }
   static x86::Mem proc(int32_t offset) { return x86::qword_ptr(kProc, offset); }
   // X / Y slot named by a Y operand byte in `byte` (32 + index: the
   // displacement cancels the kind bits, no masking needed).
-  static x86::Mem x_slot(x86::Gp byte) { return x86::qword_ptr(kProc, byte.r64(), 3, kXOffset); }
+  static x86::Mem x_slot(x86::Gp byte) { return x86::qword_ptr(kTable, byte.r64(), 3, kXOffset); }
   static x86::Mem y_slot(x86::Gp byte) { return x86::qword_ptr(kFp, byte.r64(), 3, -8 * 32); }
 
   // Starts the routine for `op` (aligned, label bound).

@@ -59,8 +59,9 @@ Term h_raise(Process* p, Term cls, Term reason, Term trace) noexcept;
 // when nothing catches (the engine returns kRaised).
 const Insn* h_unwind(Process* p, const Insn* pc, Term* fp) noexcept;
 // The routine for opcode `op`, its group built on first use: the lazy stub's
-// helper (asm_engine.cpp). Out of memory while building ends the process
+// helper (asm_engine.cpp), which also refreshes the calling scheduler's
+// `table` from the engine's. Out of memory while building ends the process
 // cleanly (heap_exhausted).
-void* h_routine(uint32_t op) noexcept;
+void* h_routine(uint32_t op, void** table) noexcept;
 
 }  // namespace lzr::asm_engine

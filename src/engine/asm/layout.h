@@ -25,9 +25,9 @@ namespace x86 = asmjit::x86;
 // ---- fixed registers (all callee-saved in the System V ABI) ----
 inline constexpr x86::Gp kPc = x86::rbx;     // const Insn* being executed
 inline constexpr x86::Gp kIntBias = x86::rbp; // the constant kIntBiasValue (small-integer test)
-inline constexpr x86::Gp kProc = x86::r12;   // Process*; X registers are at kProc + kXOffset
+inline constexpr x86::Gp kProc = x86::r12;   // Process*
 inline constexpr x86::Gp kFp = x86::r13;     // current frame's Y base
-inline constexpr x86::Gp kTable = x86::r14;  // dispatch table: handler address per IOp
+inline constexpr x86::Gp kTable = x86::r14;  // this scheduler's dispatch table (RegisterFile::dispatch); X registers at kTable + kXOffset
 inline constexpr x86::Gp kUpv = x86::r15;    // running closure's upvalues (garbage when no closure)
 
 // ---- machine stack frame of the entry trampoline ----
@@ -47,7 +47,6 @@ static_assert((8 + 6 * 8 + kFrameReserve) % 16 == 0, "return address + pushes + 
 // ---- Process ----
 static_assert(std::is_standard_layout_v<Process>, "offsetof(Process, ...) must be well defined");
 static_assert(std::is_standard_layout_v<Heap>);
-inline constexpr int32_t kXOffset = offsetof(Process, x);
 inline constexpr int32_t kFpOffset = offsetof(Process, fp);
 inline constexpr int32_t kSpOffset = offsetof(Process, sp);
 inline constexpr int32_t kStackLimitOffset = offsetof(Process, stack_limit);
@@ -62,6 +61,12 @@ inline constexpr int32_t kHeapGcFlags = offsetof(Process, heap) + Heap::gc_reque
 // point: inline allocations do not set the request themselves in stress mode.
 static_assert(Heap::stress_offset() == Heap::gc_requested_offset() + 1);
 static_assert(sizeof(bool) == 1);
+
+// ---- the register file (process.h): X registers right before the table ----
+static_assert(std::is_standard_layout_v<RegisterFile>);
+inline constexpr int32_t kXOffset = static_cast<int32_t>(offsetof(RegisterFile, x)) - static_cast<int32_t>(offsetof(RegisterFile, dispatch));
+static_assert(kXOffset == -8 * static_cast<int32_t>(kNumX), "X registers end where the dispatch table starts");
+static_assert(kNumIOps <= kDispatchSlots, "RegisterFile::dispatch has a slot per IOp");
 
 // ---- frames (process.h) ----
 inline constexpr int32_t kFrameRetPcDisp = kFrameRetPc * 8;
