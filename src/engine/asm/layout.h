@@ -62,6 +62,13 @@ inline constexpr int32_t kHeapGcFlags = offsetof(Process, heap) + Heap::gc_reque
 static_assert(Heap::stress_offset() == Heap::gc_requested_offset() + 1);
 static_assert(sizeof(bool) == 1);
 
+// ---- the mailbox (process.h): recv / recvnext step the cursor in line ----
+static_assert(std::is_standard_layout_v<Mailbox> && std::is_standard_layout_v<Message>);
+inline constexpr int32_t kMailboxCursor = offsetof(Process, mailbox) + offsetof(Mailbox, cursor);
+inline constexpr int32_t kMessageTerm = offsetof(Message, term);
+inline constexpr int32_t kMessageWords = offsetof(Message, words);
+static_assert(offsetof(Message, next) == 0, "a message's address is the address of its next link");
+
 // ---- the register file (process.h): X registers right before the table ----
 static_assert(std::is_standard_layout_v<RegisterFile>);
 inline constexpr int32_t kXOffset = static_cast<int32_t>(offsetof(RegisterFile, x)) - static_cast<int32_t>(offsetof(RegisterFile, dispatch));
