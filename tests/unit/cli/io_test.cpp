@@ -16,14 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "run_lzr.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
+using Result = lzr_test::LzrRun;
 
 class IoCli : public ::testing::Test {
  protected:
@@ -42,52 +41,10 @@ class IoCli : public ::testing::Test {
     fs::permissions(p, perms);
     return p.string();
   }
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
   // Runs lzr with `args`, `input` piped to its standard input; `unprivileged`:
   // as root, the child becomes the user and group 65534 (nobody) first.
   Result lzr(const std::vector<std::string>& args, const std::string& input = "", bool unprivileged = false) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    int pipefd[2];
-    if (::pipe(pipefd) != 0) return {};
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-      int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-      ::dup2(pipefd[0], 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::close(pipefd[1]);
-      if (unprivileged && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(97);
-      std::vector<char*> argv;
-      std::string bin = LZR_BINARY;
-      argv.push_back(bin.data());
-      std::vector<std::string> copy = args;
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(98);
-    }
-    ::close(pipefd[0]);
-    size_t done = 0;
-    while (done < input.size()) {
-      const ssize_t n = ::write(pipefd[1], input.data() + done, input.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    ::close(pipefd[1]);
-    int ws = 0;
-    ::waitpid(pid, &ws, 0);
-    Result r;
-    if (WIFEXITED(ws)) r.status = WEXITSTATUS(ws);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return lzr_test::run_lzr(dir_, args, {input, 0, unprivileged});
   }
 
   static std::vector<std::string> engines() {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "run_lzr.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -38,11 +40,7 @@ constexpr bool kAsan = false;
   if (kAsan) GTEST_SKIP() << "ASan reserves terabytes of shadow address space: lzr cannot start " \
                              "under an RLIMIT_AS (ulimit -v); the debug suite runs this test"
 
-struct Result {
-  int status = -1;  // exit status, or -1 if a signal ended it
-  int signal = 0;
-  std::string out, err;
-};
+using Result = lzr_test::LzrRun;
 
 class OutOfMemory : public ::testing::Test {
  protected:
@@ -59,43 +57,9 @@ class OutOfMemory : public ::testing::Test {
     std::ofstream(p, std::ios::binary) << content;
     return p.string();
   }
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
   // Runs lzr with `args`; `as_limit_kib` > 0 sets RLIMIT_AS in the child.
   Result lzr(const std::vector<std::string>& args, size_t as_limit_kib = 0) {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      if (as_limit_kib > 0) {
-        rlimit lim{as_limit_kib << 10, as_limit_kib << 10};
-        if (::setrlimit(RLIMIT_AS, &lim) != 0) ::_exit(99);
-      }
-      std::vector<char*> argv;
-      std::string bin = LZR_BINARY;
-      argv.push_back(bin.data());
-      std::vector<std::string> copy = args;
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(bin.c_str(), argv.data());
-      ::_exit(98);
-    }
-    int ws = 0;
-    ::waitpid(pid, &ws, 0);
-    Result r;
-    if (WIFEXITED(ws)) r.status = WEXITSTATUS(ws);
-    if (WIFSIGNALED(ws)) r.signal = WTERMSIG(ws);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return lzr_test::run_lzr(dir_, args, {"", as_limit_kib, false});
   }
 
   static std::vector<std::string> engines() {
