@@ -14,6 +14,7 @@
 #include <string>
 
 #include "api_test_util.h"
+#include "sanitizers.h"
 
 namespace lzr_test {
 namespace {
@@ -23,17 +24,6 @@ size_t length(lzr_env* env, lzr_term list) {
   return lzr_get_list_length(env, list, &n) ? n : SIZE_MAX;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
-#else
-constexpr bool kAsan = false;
-#endif
 
 const char* kMem =
     "module mem\n"

@@ -17,22 +17,13 @@
 #include <vector>
 
 #include "run_lzr.h"
+#include "sanitizers.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
-#else
-constexpr bool kAsan = false;
-#endif
+using lzr_test::kAsan;
 
 // ASan maps terabytes of shadow memory at start-up, so a binary built with it
 // cannot run under any RLIMIT_AS that would test anything.
