@@ -1,6 +1,6 @@
 // The internal instruction form both engines execute.
 //
-// The loader (loader.cpp) translates each verified file instruction into one
+// The loader (translate.cpp) translates each verified file instruction into one
 // 16-byte Insn: operands pre-decoded, literals and constants resolved to
 // terms, jumps to Insn pointers, calls bound to FunctionInfo. Where every
 // register operand is an X register the loader picks a specialised opcode
@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 
 #include "vm/function_info.h"
 #include "vm/term.h"
@@ -84,7 +85,7 @@ namespace lzr {
   /* load_add/load_sub of a constant dead at the back edge, stepping xi   \
      in place (xi = xi +- c) right before a loop_ form whose head compares \
      xi with xb: the whole back edge of a counting loop, the compare named  \
-     as "xi op xb"; bytes 4..7 hold +-c << 16 (as load_x; loader.cpp)     */ \
+     as "xi op xb"; bytes 4..7 hold +-c << 16 (as load_x; fusion.cpp)     */ \
   I(step_eq) I(step_ne) I(step_lt) I(step_gt) I(step_lte) I(step_gte)  \
   /* Forms for an operand register known to hold a constant on every path \
      (known_operands.cpp); they keep the instruction's operands:           \
@@ -99,7 +100,7 @@ namespace lzr {
   /* X[a] = X[b] op K, c holding the small integer K: u = K << 16 (add,  \
      sub), K (mul) (as add_xxx, sub_xxx, mul_xxx)                       */ \
   I(add_xk) I(sub_xk) I(mul_xk)                                         \
-  /* Pairs (loader.cpp, fuse_pairs): this instruction and the next in one \
+  /* Pairs (fusion.cpp, fuse_pairs): this instruction and the next in one \
      dispatch; the next one stays in place for jumps and slow paths.      \
      hd_xxx then tl_xxx of the same list (or tl then hd), the first not     \
      writing the list's register (as hd_xxx / tl_xxx)                    */ \
@@ -148,7 +149,7 @@ namespace lzr {
 // named (x or y, in the order a, b, c, or a, b for the compares, eq_atom
 // and ne_atom; all-x forms of add, sub, mul, get and the compares are
 // listed above). The loader picks one when every
-// register operand has the kind it names (loader.cpp, pick_kind_variants),
+// register operand has the kind it names (fusion.cpp, pick_kind_variants),
 // so its routine reaches them without testing their kinds; the portable
 // engine runs it as `generic` (each group is placed at its label there).
 //   V(I, generic, kinds, name)
@@ -217,10 +218,15 @@ constexpr uint8_t kOperandX = 0, kOperandY = 1, kOperandU = 2;
 constexpr uint8_t operand(uint8_t kind, uint8_t index) { return static_cast<uint8_t>(kind << 5 | index); }
 constexpr uint8_t operand_kind(uint8_t o) { return o >> 5; }
 constexpr uint8_t operand_index(uint8_t o) { return o & 31; }
+inline bool all_x(std::initializer_list<uint8_t> ops) {
+  for (uint8_t o : ops)
+    if (operand_kind(o) != kOperandX) return false;
+  return true;
+}
 
 struct Insn;
 
-// A select's table (loader.cpp, build_select): slot i of a jump table holds
+// A select's table (translate.cpp, build_select): slot i of a jump table holds
 // the target of value low + i (small integers; arities), or of the key
 // keys[i] of a search (term words or arities, sorted as unsigned words).
 // Values with no pair lead to `fail` (jump-table holes hold it too).

@@ -18,7 +18,7 @@
 
 namespace lzr {
 
-// Rewrites the module's code (after the other fusion passes, loader.cpp).
+// Rewrites the module's code (one of the rules of fusion.cpp).
 void specialise_known_operands(Module& m);
 
 // ceil(2^64 / d) for a divisor 2 <= d <= 2^17: the high word of n * it is

@@ -1,9 +1,14 @@
 #include "engine/native_library.h"
 
+#include <dlfcn.h>
+#include <link.h>
+
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "format/message_text.h"
+#include "format/verifier.h"
 #include "sys/files.h"
 
 namespace lzr {
@@ -24,6 +29,24 @@ fs::path normal_folder(const std::string& dir) {
 bool inside(const fs::path& file, const fs::path& folder) {
   auto [f, d] = std::mismatch(file.begin(), file.end(), folder.begin(), folder.end());
   return d == folder.end() && f != file.end();
+}
+
+// dlerror() text usually repeats the path it was given; drop that prefix.
+std::string dl_reason(const std::string& path) {
+  const char* why = dlerror();
+  std::string text = why ? why : "unknown error";
+  if (text.compare(0, path.size() + 2, path + ": ") == 0) text.erase(0, path.size() + 2);
+  return printable_path(text);
+}
+
+// dlsym(handle, ...) also searches the library's dependencies (libc...), so
+// a symbol the library lacks may still be found elsewhere; accept only
+// symbols the library itself defines.
+bool defined_in(void* handle, void* sym) {
+  Dl_info info;
+  link_map* map = nullptr;
+  if (!dladdr(sym, &info) || dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map) return false;
+  return info.dli_fname && map->l_name && std::strcmp(info.dli_fname, map->l_name) == 0;
 }
 
 }  // namespace
@@ -61,6 +84,42 @@ NativeLibraryChoice choose_native_library(const ModuleFile& f, const std::string
   }
   if (auto problem = not_regular_file_problem(c.path)) c.problem = "native library " + printable_path(c.path) + " " + *problem;
   return c;
+}
+
+std::unique_ptr<Module> open_native_module(VM& vm, const ModuleFile& f, const std::string& label, LoadError& err) {
+  auto m = std::make_unique<Module>();
+  m->name = f.native_name;
+  m->file = label;
+  m->name_atom = vm.atom(m->name);
+  // Opening a library runs its code: only where the user allowed it.
+  const NativeLibraryChoice lib = choose_native_library(f, label, vm.native_path);
+  if (!lib.problem.empty()) {
+    err.message = printable_path(label) + ": " + lib.problem;
+    return nullptr;
+  }
+  const std::string shown = printable_path(lib.path);
+  void* handle = dlopen(lib.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    err.message = printable_path(label) + ": cannot load native library " + shown + ": " + dl_reason(lib.path);
+    return nullptr;
+  }
+  m->native_library = handle;  // ~Module closes it, also when this load fails
+  for (const std::string& entry : f.native_functions) {
+    auto ref = parse_function_ref(entry);  // the verifier checked the form
+    void* sym = dlsym(handle, ref->name.c_str());
+    if (!sym || !defined_in(handle, sym)) {
+      err.message = printable_path(label) + ": native library " + shown + " has no symbol " + printable(ref->name) +
+                    " (for " + printable(entry) + ")";
+      return nullptr;
+    }
+    FunctionInfo& fi = m->functions.emplace_back();
+    fi.module_atom = m->name_atom;
+    fi.name_atom = vm.atom(ref->name);
+    fi.arity = static_cast<uint8_t>(ref->arity);
+    fi.module = m.get();
+    fi.native = reinterpret_cast<NativeFn>(sym);
+  }
+  return m;
 }
 
 }  // namespace lzr

@@ -8,11 +8,13 @@
 // docs/security.md has the whole trust model.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "format/module_file.h"
+#include "vm/vm.h"
 
 namespace lzr {
 
@@ -29,5 +31,10 @@ NativeLibraryChoice choose_native_library(const ModuleFile& f, const std::string
 
 // The folder that anchors relative paths of a module loaded as `label`.
 std::string module_folder(const std::string& label);
+
+// Opens native module `f`'s library (where the rules above allow it) and
+// binds its functions by symbol: a module ready to register, or nullptr
+// with `err` set. Only symbols the library itself defines are taken.
+std::unique_ptr<Module> open_native_module(VM& vm, const ModuleFile& f, const std::string& label, LoadError& err);
 
 }  // namespace lzr

@@ -156,7 +156,7 @@ void emit_loop(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
-// step_eq .. step_gte at k (loader.cpp, fuse_loop_steps): the constant
+// step_eq .. step_gte at k (fusion.cpp, fuse_loop_steps): the constant
 // load into X[a] (u; dead at the back edge, so not stored here), k + 1:
 // X[i] = X[i] + c (bytes 4..7: +-c << 16; a subtraction adds -c), k + 2:
 // the loop_ back edge, whose head compare is "X[i] <op> X[b]". When both
@@ -195,7 +195,7 @@ void emit_step(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
-// addk_<cmp> / subk_<cmp> (loader.cpp, fuse_pairs): at k, X[a] = X[b] +- K
+// addk_<cmp> / subk_<cmp> (fusion.cpp, fuse_pairs): at k, X[a] = X[b] +- K
 // (add_xk / sub_xk, u = K << 16); at k + 1, an X-only compare of X[a] with
 // X[d], named here as "X[a] <cmp> X[d]". Both run here while the sum is in
 // a register; a b that is no small integer, and overflow, run k's generic

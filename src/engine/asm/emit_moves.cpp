@@ -56,7 +56,7 @@ void emit_moves(Emitter& e) {
   move(e, 0, true, false);
   e.next();
 
-  // Pairs (loader.cpp, fuse_move_pairs): both moves, in order, one dispatch.
+  // Pairs (fusion.cpp, fuse_move_pairs): both moves, in order, one dispatch.
   e.begin(IOp::mov2_xx);
   move(e, 0, false, false);
   move(e, 1, false, false);

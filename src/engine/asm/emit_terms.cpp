@@ -243,7 +243,7 @@ void emit_tl(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   });
 }
 
-// hdtl_xx / tlhd_xx (loader.cpp, fuse_pairs): hd_xxx and tl_xxx of the
+// hdtl_xx / tlhd_xx (fusion.cpp, fuse_pairs): hd_xxx and tl_xxx of the
 // same list X[b], in either order, in one dispatch: one cons test, both
 // stores in the instructions' order. Anything but a cons cell runs the
 // first instruction's own routine (the second follows on its own).

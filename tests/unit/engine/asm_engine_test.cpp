@@ -354,7 +354,7 @@ TEST_F(AsmEngine, GetChecksContainerAndIndex) {
 }
 
 // load_div / load_mod by a constant d > 1 multiply by a reciprocal
-// (loader.cpp, division_reciprocal): exact floored results across the whole
+// (known_operands.cpp, division_reciprocal): exact floored results across the whole
 // small-integer range, at multiples of d and either side of them.
 TEST_F(AsmEngine, DivisionByConstantsIsExact) {
   auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
@@ -1009,7 +1009,7 @@ TEST_F(AsmEngine, KnownIndexesAndConstantsInRegisters) {
   }
 }
 
-// Pairs run in one dispatch (loader.cpp, fuse_pairs): a list's head and
+// Pairs run in one dispatch (fusion.cpp, fuse_pairs): a list's head and
 // tail from one register, in either order, and a constant step followed by
 // a compare of its result. Every fall-back runs the instructions on their
 // own, raising where they would.
