@@ -132,7 +132,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
       main.error_pc = main.resume_pc;
       main.state = RunState::Waiting;
       main.suspend = Suspend::None;
-      main.mailbox.wake();  // not asleep in its receive any more: the host's next call queues it
+      main.mailbox.wake(node.concurrent());  // not asleep in its receive any more: the host's next call queues it
       main.drop_parked();
       return kRaised;
     }

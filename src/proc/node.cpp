@@ -12,8 +12,8 @@
 
 namespace lzr {
 
-Node& node_of(VM& vm) {
-  if (!vm.node) vm.node = std::make_shared<Node>(vm);
+Node& make_node(VM& vm) {
+  vm.node = std::make_shared<Node>(vm);
   return *vm.node;
 }
 
@@ -102,11 +102,13 @@ void Node::deliver(Process& to, Message* m) {
     std::free(m);
     return;
   }
-  if (&to == current) {
-    // A message to itself: straight into its queue, after what others
-    // posted before it (no atomic; the receive sees it without a wait).
-    to.mailbox.take_inbox();
+  if (!concurrent_ || &to == current) {
+    // Only this thread touches `to`'s queue (one scheduler, or a message
+    // to itself): the message goes straight into it, after what others
+    // posted before, and a receive sees it without taking the inbox.
+    if (concurrent_) to.mailbox.take_inbox(true);
     to.mailbox.append(m);
+    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
     return;
   }
   if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
@@ -137,20 +139,20 @@ void Node::push_timer(const Timer& t) {
 void Node::arm_timer(Process& p, uint64_t at) {
   p.timer_armed = true;
   p.timer_at = at;
-  std::lock_guard lock(timers_mutex_);
+  LockIf lock(timers_mutex_, concurrent_);
   push_timer(Timer{at, timer_seq_++, p.self, kNil});
 }
 
 Term Node::send_after(Term dest, Message* m, uint64_t at) {
   const Term ref = make_ref();
-  std::lock_guard lock(timers_mutex_);
+  LockIf lock(timers_mutex_, concurrent_);
   sends_[ref] = PendingSend{dest, m, at};
   push_timer(Timer{at, timer_seq_++, kNil, ref});
   return ref;
 }
 
 int64_t Node::cancel_timer(Term ref) {
-  std::lock_guard lock(timers_mutex_);
+  LockIf lock(timers_mutex_, concurrent_);
   auto it = sends_.find(ref);
   if (it == sends_.end()) return -1;
   const uint64_t now = now_ms();
@@ -163,8 +165,8 @@ int64_t Node::cancel_timer(Term ref) {
 bool Node::fire_timers(uint64_t now) {
   // One scheduler fires at a time; another that finds them being fired
   // goes on with its own work.
-  std::unique_lock lock(timers_mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) return timers_pending();
+  std::unique_lock lock(timers_mutex_, std::defer_lock);
+  if (concurrent_ && !lock.try_lock()) return timers_pending();
   while (!timers_.empty() && timers_.front().at <= now) {
     std::pop_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
     const Timer t = timers_.back();
@@ -198,13 +200,13 @@ ProcessLinks& Node::links_of(Process& p) {
 }
 
 Process* Node::whereis(Term name) const {
-  std::shared_lock lock(names_mutex_);
+  SharedLockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
   return it == names_.end() ? nullptr : it->second;
 }
 
 bool Node::register_name(Term name, Process& p) {
-  std::lock_guard lock(names_mutex_);
+  LockIf lock(names_mutex_, concurrent_);
   if (names_.count(name) || (p.links && p.links->name != kNil)) return false;
   names_[name] = &p;
   links_of(p).name = name;
@@ -212,7 +214,7 @@ bool Node::register_name(Term name, Process& p) {
 }
 
 bool Node::unregister_name(Term name) {
-  std::lock_guard lock(names_mutex_);
+  LockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
   if (it == names_.end()) return false;
   it->second->links->name = kNil;
@@ -291,7 +293,7 @@ void Node::kill(Process& p, Term reason) {
 void Node::wake(Process& p) {
   // A process waiting in a receive holds the mailbox's asleep mark: a post
   // may have taken it (and queued the process) already.
-  if (p.suspend == Suspend::Wait && !p.mailbox.wake()) return;
+  if (p.suspend == Suspend::Wait && !p.mailbox.wake(concurrent_)) return;
   make_runnable(p);
 }
 
@@ -310,7 +312,7 @@ bool Node::finish(Process& p, Term reason) {
   bool told = false;
   if (ProcessLinks* l = p.links) {
     if (l->name != kNil) {
-      std::lock_guard lock(names_mutex_);
+      LockIf lock(names_mutex_, concurrent_);
       names_.erase(l->name);
     }
     for (const ProcessLinks::Monitor& m : l->watching)

@@ -4,9 +4,10 @@
 // (engine/scheduler.cpp) takes runnable processes from it.
 //
 // One scheduler thread today. Nothing here is touched by the engines' hot
-// paths; what issue 17 (schedulers on every core) must make safe is all in
-// this class: delivery into another process's mailbox, the table, the
-// registry, timers and exit signals.
+// paths. Delivery (the mailbox inbox), the table, the registry, timers and
+// references are safe for several scheduler threads once concurrent() is
+// set; links, monitors and exit signals are not yet (they touch another
+// process's ProcessLinks: docs/processes.md, "Next steps").
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 
 #include "proc/table.h"
 #include "vm/process.h"
+#include "vm/vm.h"
 #include "vm/term.h"
 
 namespace lzr {
@@ -72,7 +74,16 @@ class Node {
   // message, a timer or a signal wakes it, unless a message was posted
   // meanwhile (then it is queued again at once).
   void sleep_in_receive(Process& p) {
-    if (!p.mailbox.sleep()) make_runnable(p);
+    if (!p.mailbox.sleep(concurrent_)) make_runnable(p);
+  }
+  // Whether several scheduler threads share this node: its structures
+  // then synchronise (docs/processes.md, "Schedulers on every core"). Set
+  // before the threads start; with one scheduler it stays false and
+  // nothing takes a lock or a locked instruction.
+  bool concurrent() const { return concurrent_; }
+  void set_concurrent(bool on) {
+    concurrent_ = on;
+    table_.concurrent = on;
   }
   Process* next_runnable();         // nullptr when none
   bool has_runnable() const { return run_head_ != nullptr; }
@@ -150,6 +161,7 @@ class Node {
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 
   ProcessTable table_;
+  bool concurrent_ = false;
   std::atomic<uint64_t> next_ref_{1};
   // Timers: arming, cancelling and firing hold timers_mutex_; next_due_
   // (kNoTimer: none) lets a scheduler see when to wake without it.
@@ -165,8 +177,10 @@ class Node {
   std::chrono::steady_clock::time_point start_;
 };
 
-// The VM's node, made on first use.
-Node& node_of(VM& vm);
+// The VM's node, made on first use (in line: receive's `wait` asks on
+// every suspension).
+Node& make_node(VM& vm);
+inline Node& node_of(VM& vm) { return vm.node ? *vm.node : make_node(vm); }
 
 // Words a process starts with (heap): small, grows with its needs.
 constexpr size_t kSpawnHeapWords = 16;

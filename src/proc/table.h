@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "proc/lock_if.h"
 #include "vm/process.h"
 
 namespace lzr {
@@ -38,7 +39,7 @@ class ProcessTable {
   size_t count() const { return live_.load(std::memory_order_relaxed); }
   // Calls f(Process&) for every process in the table, under its lock.
   template <typename F> void for_each(F&& f) const {
-    std::lock_guard lock(mutex_);
+    LockIf lock(mutex_, concurrent);
     const Slots* s = slots_.load(std::memory_order_relaxed);
     for (size_t i = 0; i <= s->mask; ++i)
       if (Process* p = s->slot[i].load(std::memory_order_relaxed)) f(*p);
@@ -47,6 +48,9 @@ class ProcessTable {
   // can be running on another thread (the run loop between slices while
   // one scheduler runs; the threads joined in tests).
   void free_retired();
+  // Several threads use the table (set before they start): insert, erase
+  // and for_each lock. With one, they need not.
+  bool concurrent = false;
 
  private:
   struct Slots {

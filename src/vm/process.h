@@ -79,6 +79,13 @@ struct Mailbox {
 
   static inline Message* const kAsleep = reinterpret_cast<Message*>(uintptr_t{1});
 
+  // The operations below but post() take `shared`: whether other threads
+  // may touch this inbox now (Node::concurrent(): several schedulers).
+  // With one scheduler only one thread ever does: senders append to the
+  // queue directly (Node::deliver) and plain loads and stores stand in for
+  // the locked instructions, which cost a one-scheduler run about a fifth
+  // of its time in message-bound programs.
+
   // Any thread: adds `m` to the inbox (lock-free). True when the owner was
   // asleep (see sleep()): the caller, and no other, must make it runnable.
   bool post(Message* m) {
@@ -98,29 +105,33 @@ struct Mailbox {
   // The owner: moves what was posted to the end of the queue, in the order
   // it was posted (so messages from one sender stay in the order sent).
   // Returns whether anything came. Leaves an asleep owner asleep.
-  bool take_inbox() {
+  bool take_inbox(bool shared) {
     Message* got = inbox.load(std::memory_order_relaxed);
     if (got == nullptr || got == kAsleep) return false;
-    return take_posted(inbox.exchange(nullptr, std::memory_order_acquire));
+    if (!shared) inbox.store(nullptr, std::memory_order_relaxed);
+    else got = inbox.exchange(nullptr, std::memory_order_acquire);
+    return take_posted(got);
   }
   // The owner, before it suspends in a receive: marks itself asleep unless
   // something was posted meanwhile (then false: it takes it and goes on).
-  bool sleep() {
-    Message* expected = nullptr;
-    return inbox.compare_exchange_strong(expected, kAsleep, std::memory_order_acq_rel);
-  }
+  bool sleep(bool shared) { return swap_if(nullptr, kAsleep, shared); }
   // A timer or an exit signal waking an owner that sleep()ed: true if this
   // caller took the asleep mark (and must make it runnable), false if a
   // post took it first (and made it runnable).
-  bool wake() {
-    Message* expected = kAsleep;
-    return inbox.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel);
-  }
+  bool wake(bool shared) { return swap_if(kAsleep, nullptr, shared); }
   // Frees every message, posted or queued (the process is gone).
   void free_all();
 
  private:
   bool take_posted(Message* newest_first);
+  bool swap_if(Message* expected, Message* desired, bool shared) {
+    if (!shared) {
+      if (inbox.load(std::memory_order_relaxed) != expected) return false;
+      inbox.store(desired, std::memory_order_relaxed);
+      return true;
+    }
+    return inbox.compare_exchange_strong(expected, desired, std::memory_order_acq_rel);
+  }
 };
 
 // Why an engine left a process that has not finished (Process::suspend).

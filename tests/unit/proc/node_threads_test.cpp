@@ -38,6 +38,7 @@ TEST(ProcessTable, InsertEraseAndFindFromManyThreads) {
   constexpr size_t kPer = 3000;
   auto ps = make_processes(vm, kThreads * kPer);
   ProcessTable table;
+  table.concurrent = true;
   std::atomic<bool> done{false};
   std::atomic<size_t> wrong{0}, found{0};
   std::vector<std::atomic<Term>> pids(ps.size());
@@ -87,6 +88,7 @@ TEST(ProcessTable, InsertEraseAndFindFromManyThreads) {
 TEST(NodeRegistry, RegisterWhereisAndUnregisterFromManyThreads) {
   VM vm;
   Node node(vm);
+  node.set_concurrent(true);
   auto ps = make_processes(vm, kThreads * 2);
   for (auto& p : ps) node.add(*p);
   const Term contested = vm.atom("contested");
@@ -130,6 +132,7 @@ TEST(NodeRegistry, RegisterWhereisAndUnregisterFromManyThreads) {
 TEST(NodeTimers, SendAfterCancelAndFireFromManyThreads) {
   VM vm;
   Node node(vm);
+  node.set_concurrent(true);
   auto ps = make_processes(vm, 1);
   Process& to = *ps[0];
   node.add(to);
@@ -153,7 +156,7 @@ TEST(NodeTimers, SendAfterCancelAndFireFromManyThreads) {
   while (node.timers_pending()) node.fire_timers(node.now_ms() + 1000);
   done.store(true);
   firer.join();
-  to.mailbox.take_inbox();
+  to.mailbox.take_inbox(true);
   std::set<int64_t> got;
   for (Message* m = to.mailbox.head; m; m = m->next) got.insert(int_value(m->term));
   EXPECT_EQ(got.size(), to.mailbox.count);  // none twice

@@ -54,30 +54,48 @@ TEST(Mailbox, PostsFromManyThreadsArriveOnceInSendOrder) {
       for (int i = 0; i < kPerSender; ++i) EXPECT_FALSE(r.box.post(numbered(s, i)));  // nobody sleeps
     });
   while (r.received < kSenders * kPerSender) {
-    r.box.take_inbox();
+    r.box.take_inbox(true);
     r.consume();
   }
   for (auto& t : senders) t.join();
   EXPECT_TRUE(r.in_order);
   EXPECT_EQ(r.received, kSenders * kPerSender);
   EXPECT_EQ(r.box.count, 0u);
-  EXPECT_FALSE(r.box.take_inbox());
+  EXPECT_FALSE(r.box.take_inbox(true));
 }
 
+// Both ways the owner's side runs (shared: several schedulers; not: one
+// thread, plain loads and stores) keep the same order and asleep mark.
 TEST(Mailbox, TakeInboxAppendsAfterTheQueueAndUnderAnEndedCursor) {
-  Mailbox box;
-  box.append(numbered(0, 0));
-  box.cursor = &box.head->next;  // a receive looked at the first and waits for more
-  box.post(numbered(1, 0));
-  box.post(numbered(1, 1));
-  ASSERT_TRUE(box.take_inbox());
-  EXPECT_EQ(box.count, 3u);
-  ASSERT_NE(*box.cursor, nullptr);
-  EXPECT_EQ(int_value((*box.cursor)->term), int64_t{1} << 32);  // the oldest post comes first
-  EXPECT_EQ(int_value((*box.cursor)->next->term), (int64_t{1} << 32) + 1);
-  EXPECT_EQ(box.tail, &(*box.cursor)->next->next);
-  box.free_all();
-  EXPECT_EQ(box.head, nullptr);
+  for (const bool shared : {false, true}) {
+    Mailbox box;
+    box.append(numbered(0, 0));
+    box.cursor = &box.head->next;  // a receive looked at the first and waits for more
+    EXPECT_FALSE(box.post(numbered(1, 0)));
+    EXPECT_FALSE(box.post(numbered(1, 1)));
+    EXPECT_FALSE(box.sleep(shared));  // something was posted: it must not sleep
+    ASSERT_TRUE(box.take_inbox(shared));
+    EXPECT_EQ(box.count, 3u);
+    ASSERT_NE(*box.cursor, nullptr);
+    EXPECT_EQ(int_value((*box.cursor)->term), int64_t{1} << 32);  // the oldest post comes first
+    EXPECT_EQ(int_value((*box.cursor)->next->term), (int64_t{1} << 32) + 1);
+    EXPECT_EQ(box.tail, &(*box.cursor)->next->next);
+    EXPECT_TRUE(box.sleep(shared));
+    EXPECT_FALSE(box.take_inbox(shared));            // asleep and empty: nothing to take
+    EXPECT_TRUE(box.post(numbered(2, 0)));   // the first post wakes it
+    EXPECT_FALSE(box.post(numbered(2, 1)));  // the second does not
+    EXPECT_FALSE(box.wake(shared));                  // nor does a timer after them
+    ASSERT_TRUE(box.take_inbox(shared));
+    EXPECT_EQ(box.count, 5u);
+    EXPECT_EQ(int_value(box.head->next->next->next->term), int64_t{2} << 32);  // after the three before
+    EXPECT_EQ(int_value(box.head->next->next->next->next->term), (int64_t{2} << 32) + 1);
+    EXPECT_TRUE(box.sleep(shared));
+    EXPECT_TRUE(box.wake(shared));  // a timer takes the mark when no post did
+    EXPECT_FALSE(box.wake(shared));
+    box.free_all();
+    EXPECT_EQ(box.head, nullptr);
+    EXPECT_EQ(box.count, 0u);
+  }
 }
 
 // The owner sleeps whenever it has nothing; senders and a "timer" thread
@@ -102,16 +120,16 @@ TEST(Mailbox, EverySleepEndsWithExactlyOneWaker) {
     });
   std::thread timer([&] {
     while (!stop_timer.load()) {
-      if (r.box.wake()) woke();
+      if (r.box.wake(true)) woke();
       std::this_thread::yield();
     }
   });
   int sleeps = 0;
   while (r.received < kSenders * (kPerSender / 4)) {
-    r.box.take_inbox();
+    r.box.take_inbox(true);
     r.consume();
     if (r.received == kSenders * (kPerSender / 4)) break;
-    if (r.box.sleep()) {
+    if (r.box.sleep(true)) {
       ++sleeps;
       for (int w = wakes.load(); w < sleeps; w = wakes.load()) wakes.wait(w);
     }
@@ -121,7 +139,7 @@ TEST(Mailbox, EverySleepEndsWithExactlyOneWaker) {
   timer.join();
   EXPECT_TRUE(r.in_order);
   EXPECT_EQ(wakes.load(), sleeps);  // never two wakers for one sleep
-  EXPECT_FALSE(r.box.wake());       // and it is not left marked asleep
+  EXPECT_FALSE(r.box.wake(true));       // and it is not left marked asleep
   r.box.free_all();
 }
 
