@@ -50,7 +50,7 @@ foreach(lld lld-19 lld-18 lld-17 lld-16 lld-15 lld)
     break()
   endif()
 endforeach()
-if(LZR_SANITIZE OR LZR_FUZZ)
+if(LZR_SANITIZE OR LZR_FUZZ OR LZR_TSAN)
   set(LZR_LEAN_LINK OFF)
 else()
   set(LZR_LEAN_LINK ON)  # tests/unit/cli/linking_test.cpp checks the result

@@ -190,6 +190,7 @@ Term p_info(lzr_env* env, const Term* a, unsigned) {
   if (!is_pid(a[0])) return badarg(env, a[0]);
   Process* p = node(env).find(a[0]);
   if (!p) return kAtom_nil;
+  if (p == &proc(env)) p->mailbox.take_inbox(node(env).concurrent());  // its own count includes what was posted
   const Term status = p->state == RunState::Running   ? kAtom_running
                       : p->state == RunState::Waiting ? kAtom_waiting
                       : p->state == RunState::Exiting ? kAtom_exiting

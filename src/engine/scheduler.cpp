@@ -119,6 +119,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
     if (node.timers_pending()) node.fire_timers(node.now_ms());
     Process* p = node.next_runnable();
     if (!p) {
+      node.quiescent();  // the only scheduler, between slices: no find() is running
       if (node.timers_pending()) {
         const uint64_t now = node.now_ms(), at = node.next_timer_at();
         if (at > now) std::this_thread::sleep_for(std::chrono::milliseconds(at - now));
@@ -131,6 +132,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
       main.error_pc = main.resume_pc;
       main.state = RunState::Waiting;
       main.suspend = Suspend::None;
+      main.mailbox.wake(node.concurrent());  // not asleep in its receive any more: the host's next call queues it
       main.drop_parked();
       return kRaised;
     }
@@ -182,6 +184,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
         node.make_runnable(*p);
       } else {
         p->state = RunState::Waiting;
+        if (p->suspend == Suspend::Wait) node.sleep_in_receive(*p);
         // A sleep whose timer already fired, or a built-in that suspended
         // only to let others run (timed_out set by it), goes on at once.
         if (p->suspend == Suspend::Native && !p->timer_armed) node.make_runnable(*p);

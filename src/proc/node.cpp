@@ -12,47 +12,19 @@
 
 namespace lzr {
 
-Node& node_of(VM& vm) {
-  if (!vm.node) vm.node = std::make_shared<Node>(vm);
+Node& make_node(VM& vm) {
+  vm.node = std::make_shared<Node>(vm);
   return *vm.node;
 }
 
-Node::Node(VM& v) : vm(v), slots_(16, nullptr), start_(std::chrono::steady_clock::now()) {}
+Node::Node(VM& v) : vm(v), start_(std::chrono::steady_clock::now()) {}
 
 Node::~Node() {
-  for (Process* p : slots_) {
-    if (!p || p == main) continue;  // the host owns the main process
-    delete p;
-  }
+  std::vector<Process*> left;
+  table_.for_each([&](Process& p) { left.push_back(&p); });
+  for (Process* p : left)
+    if (p != main) delete p;  // the host owns the main process
   for (auto& [ref, s] : sends_) std::free(s.message);
-}
-
-// ---------------------------------------------------------------------------
-// The table: a pid's number picks its slot (number & mask). New numbers
-// skip taken slots, so doubling the table never makes two live pids meet.
-
-void Node::grow_table() {
-  std::vector<Process*> bigger(slots_.size() * 2, nullptr);
-  const size_t mask = bigger.size() - 1;
-  for (Process* p : slots_)
-    if (p) bigger[id_number(p->self) & mask] = p;
-  slots_.swap(bigger);
-}
-
-void Node::add(Process& p) {
-  if (2 * (live_ + 1) > slots_.size()) grow_table();
-  const size_t mask = slots_.size() - 1;
-  while (slots_[next_pid_ & mask]) ++next_pid_;
-  p.self = make_pid(next_pid_);
-  slots_[next_pid_ & mask] = &p;
-  ++next_pid_;
-  ++live_;
-}
-
-Process* Node::find(Term pid) const {
-  if (!is_pid(pid)) return nullptr;
-  Process* p = slots_[id_number(pid) & (slots_.size() - 1)];
-  return p && p->self == pid && p->state != RunState::Free ? p : nullptr;
 }
 
 Process* Node::spawn(Term closure) {
@@ -73,8 +45,7 @@ Process* Node::spawn(Term closure) {
     fp = p->sp + kFrameHeaderWords;
   }
   if (fp + fn->frame > p->stack_limit) {
-    slots_[id_number(p->self) & (slots_.size() - 1)] = nullptr;
-    --live_;
+    table_.erase(*p);
     delete p;
     return nullptr;
   }
@@ -131,12 +102,16 @@ void Node::deliver(Process& to, Message* m) {
     std::free(m);
     return;
   }
-  Mailbox& box = to.mailbox;
-  m->next = nullptr;
-  *box.tail = m;
-  box.tail = &m->next;
-  ++box.count;
-  if (to.state == RunState::Waiting && to.suspend == Suspend::Wait) make_runnable(to);
+  if (!concurrent_ || &to == current) {
+    // Only this thread touches `to`'s queue (one scheduler, or a message
+    // to itself): the message goes straight into it, after what others
+    // posted before, and a receive sees it without taking the inbox.
+    if (concurrent_) to.mailbox.take_inbox(true);
+    to.mailbox.append(m);
+    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
+    return;
+  }
+  if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
@@ -151,25 +126,33 @@ uint64_t Node::now_ms() const {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count());
 }
 
+void Node::publish_next_due() {
+  next_due_.store(timers_.empty() ? kNoTimer : timers_.front().at, std::memory_order_release);
+}
+
 void Node::push_timer(const Timer& t) {
   timers_.push_back(t);
   std::push_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
+  publish_next_due();
 }
 
 void Node::arm_timer(Process& p, uint64_t at) {
   p.timer_armed = true;
   p.timer_at = at;
+  LockIf lock(timers_mutex_, concurrent_);
   push_timer(Timer{at, timer_seq_++, p.self, kNil});
 }
 
 Term Node::send_after(Term dest, Message* m, uint64_t at) {
   const Term ref = make_ref();
+  LockIf lock(timers_mutex_, concurrent_);
   sends_[ref] = PendingSend{dest, m, at};
   push_timer(Timer{at, timer_seq_++, kNil, ref});
   return ref;
 }
 
 int64_t Node::cancel_timer(Term ref) {
+  LockIf lock(timers_mutex_, concurrent_);
   auto it = sends_.find(ref);
   if (it == sends_.end()) return -1;
   const uint64_t now = now_ms();
@@ -180,6 +163,10 @@ int64_t Node::cancel_timer(Term ref) {
 }
 
 bool Node::fire_timers(uint64_t now) {
+  // One scheduler fires at a time; another that finds them being fired
+  // goes on with its own work.
+  std::unique_lock lock(timers_mutex_, std::defer_lock);
+  if (concurrent_ && !lock.try_lock()) return timers_pending();
   while (!timers_.empty() && timers_.front().at <= now) {
     std::pop_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
     const Timer t = timers_.back();
@@ -189,7 +176,7 @@ bool Node::fire_timers(uint64_t now) {
       if (!p || !p->timer_armed || p->timer_at != t.at) continue;
       p->timer_armed = false;
       p->timed_out = true;
-      if (p->state == RunState::Waiting) make_runnable(*p);
+      if (p->state == RunState::Waiting) wake(*p);
       continue;
     }
     auto it = sends_.find(t.ref);
@@ -200,6 +187,7 @@ bool Node::fire_timers(uint64_t now) {
     if (to) deliver(*to, s.message);
     else std::free(s.message);
   }
+  publish_next_due();
   return !timers_.empty();
 }
 
@@ -212,11 +200,13 @@ ProcessLinks& Node::links_of(Process& p) {
 }
 
 Process* Node::whereis(Term name) const {
+  SharedLockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
   return it == names_.end() ? nullptr : it->second;
 }
 
 bool Node::register_name(Term name, Process& p) {
+  LockIf lock(names_mutex_, concurrent_);
   if (names_.count(name) || (p.links && p.links->name != kNil)) return false;
   names_[name] = &p;
   links_of(p).name = name;
@@ -224,6 +214,7 @@ bool Node::register_name(Term name, Process& p) {
 }
 
 bool Node::unregister_name(Term name) {
+  LockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
   if (it == names_.end()) return false;
   it->second->links->name = kNil;
@@ -295,8 +286,15 @@ void Node::kill(Process& p, Term reason) {
   if (p.state == RunState::Exiting || p.state == RunState::Free) return;
   p.exit_reason = reason;
   const bool waiting = p.state == RunState::Waiting;
+  if (waiting) wake(p);  // finishes on its next turn
   p.state = RunState::Exiting;
-  if (waiting) make_runnable(p);  // finishes on its next turn
+}
+
+void Node::wake(Process& p) {
+  // A process waiting in a receive holds the mailbox's asleep mark: a post
+  // may have taken it (and queued the process) already.
+  if (p.suspend == Suspend::Wait && !p.mailbox.wake(concurrent_)) return;
+  make_runnable(p);
 }
 
 void Node::exit_signal(Term from, Process& to, Term reason, bool linked) {
@@ -313,7 +311,10 @@ void Node::exit_signal(Term from, Process& to, Term reason, bool linked) {
 bool Node::finish(Process& p, Term reason) {
   bool told = false;
   if (ProcessLinks* l = p.links) {
-    if (l->name != kNil) names_.erase(l->name);
+    if (l->name != kNil) {
+      LockIf lock(names_mutex_, concurrent_);
+      names_.erase(l->name);
+    }
     for (const ProcessLinks::Monitor& m : l->watching)
       if (Process* t = find(m.other); t && t->links) erase_ref(t->links->watchers, m.ref);
     const std::vector<Term> links = std::move(l->links);
@@ -334,8 +335,7 @@ bool Node::finish(Process& p, Term reason) {
     }
   }
   p.state = RunState::Free;
-  slots_[id_number(p.self) & (slots_.size() - 1)] = nullptr;
-  --live_;
+  table_.erase(p);
   delete p.links;
   p.links = nullptr;
   if (&p != main) delete &p;

@@ -4,19 +4,25 @@
 // (engine/scheduler.cpp) takes runnable processes from it.
 //
 // One scheduler thread today. Nothing here is touched by the engines' hot
-// paths; what issue 17 (schedulers on every core) must make safe is all in
-// this class: delivery into another process's mailbox, the table, the
-// registry, timers and exit signals.
+// paths. Delivery (the mailbox inbox), the table, the registry, timers and
+// references are safe for several scheduler threads once concurrent() is
+// set; links, monitors and exit signals are not yet (they touch another
+// process's ProcessLinks: docs/processes.md, "Next steps").
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "proc/table.h"
 #include "vm/process.h"
+#include "vm/vm.h"
 #include "vm/term.h"
 
 namespace lzr {
@@ -47,13 +53,12 @@ class Node {
 
   // ---- the table ----
   // Gives `p` its pid (p.self) and puts it in the table.
-  void add(Process& p);
-  Process* find(Term pid) const;
-  size_t count() const { return live_; }
-  template <typename F> void for_each(F&& f) const {
-    for (Process* p : slots_)
-      if (p) f(*p);
-  }
+  void add(Process& p) { table_.insert(p); }
+  Process* find(Term pid) const { return table_.find(pid); }  // lock-free
+  size_t count() const { return table_.count(); }
+  template <typename F> void for_each(F&& f) const { table_.for_each(f); }
+  // Where no other thread can be in find(): frees what a grown table left.
+  void quiescent() { table_.free_retired(); }
 
   // A new process that will run `closure` (arity 0, already checked) from
   // its first instruction: the closure is copied into its heap. It is put
@@ -62,6 +67,24 @@ class Node {
 
   // ---- the run queue ----
   void make_runnable(Process& p);   // Waiting -> Runnable, queued
+  // A timer or an exit signal wakes waiting `p` (queued once, whoever
+  // else is waking it: Mailbox::wake).
+  void wake(Process& p);
+  // `p` (the running process) suspends in a receive: it sleeps until a
+  // message, a timer or a signal wakes it, unless a message was posted
+  // meanwhile (then it is queued again at once).
+  void sleep_in_receive(Process& p) {
+    if (!p.mailbox.sleep(concurrent_)) make_runnable(p);
+  }
+  // Whether several scheduler threads share this node: its structures
+  // then synchronise (docs/processes.md, "Schedulers on every core"). Set
+  // before the threads start; with one scheduler it stays false and
+  // nothing takes a lock or a locked instruction.
+  bool concurrent() const { return concurrent_; }
+  void set_concurrent(bool on) {
+    concurrent_ = on;
+    table_.concurrent = on;
+  }
   Process* next_runnable();         // nullptr when none
   bool has_runnable() const { return run_head_ != nullptr; }
 
@@ -87,10 +110,10 @@ class Node {
   // Fires every timer due at `now`. Returns true if any remain pending.
   bool fire_timers(uint64_t now);
   // When the next timer is due (only meaningful when one is pending).
-  uint64_t next_timer_at() const { return timers_.empty() ? 0 : timers_.front().at; }
-  bool timers_pending() const { return !timers_.empty(); }
+  uint64_t next_timer_at() const { return next_due_.load(std::memory_order_acquire); }
+  bool timers_pending() const { return next_due_.load(std::memory_order_acquire) != kNoTimer; }
 
-  Term make_ref() { return lzr::make_ref(next_ref_++); }
+  Term make_ref() { return lzr::make_ref(next_ref_.fetch_add(1, std::memory_order_relaxed)); }
 
   // ---- names ----
   Process* whereis(Term name) const;
@@ -133,24 +156,31 @@ class Node {
     Message* message;
     uint64_t at;
   };
-  void grow_table();
-  void push_timer(const Timer& t);
+  void push_timer(const Timer& t);  // timers_mutex_ held
+  void publish_next_due();          // timers_mutex_ held
+  static constexpr uint64_t kNoTimer = UINT64_MAX;
 
-  std::vector<Process*> slots_;  // pid number & (size - 1); size a power of two
-  size_t live_ = 0;
-  uint64_t next_pid_ = 0;
-  uint64_t next_ref_ = 1;
+  ProcessTable table_;
+  bool concurrent_ = false;
+  std::atomic<uint64_t> next_ref_{1};
+  // Timers: arming, cancelling and firing hold timers_mutex_; next_due_
+  // (kNoTimer: none) lets a scheduler see when to wake without it.
+  std::mutex timers_mutex_;
+  std::atomic<uint64_t> next_due_{kNoTimer};
   uint64_t timer_seq_ = 0;
   Process* run_head_ = nullptr;
   Process* run_tail_ = nullptr;
   std::vector<Timer> timers_;  // a binary min-heap on (at, seq)
   std::unordered_map<Term, PendingSend> sends_;  // send_after timers by reference
+  mutable std::shared_mutex names_mutex_;  // whereis: shared; register, unregister, an exit: exclusive
   std::unordered_map<Term, Process*> names_;
   std::chrono::steady_clock::time_point start_;
 };
 
-// The VM's node, made on first use.
-Node& node_of(VM& vm);
+// The VM's node, made on first use (in line: receive's `wait` asks on
+// every suspension).
+Node& make_node(VM& vm);
+inline Node& node_of(VM& vm) { return vm.node ? *vm.node : make_node(vm); }
 
 // Words a process starts with (heap): small, grows with its needs.
 constexpr size_t kSpawnHeapWords = 16;

@@ -23,21 +23,38 @@ AtomTable::AtomTable() {
   register_atom_table(this);
 }
 
-AtomTable::~AtomTable() { unregister_atom_table(this); }
+AtomTable::~AtomTable() {
+  unregister_atom_table(this);
+  for (auto& seg : segments_) delete[] seg.load(std::memory_order_relaxed);
+}
 
 std::optional<Term> AtomTable::find(std::string_view text) const {
+  std::lock_guard lock(mutex_);
+  return find_locked(text);
+}
+
+std::optional<Term> AtomTable::find_locked(std::string_view text) const {
   auto it = index_.find(text);
   if (it == index_.end()) return std::nullopt;
   return make_atom(it->second);
 }
 
 std::optional<Term> AtomTable::intern(std::string_view text) {
-  if (auto found = find(text)) return found;
-  if (text.size() > kMaxAtomLength || names_.size() >= kMaxAtoms) return std::nullopt;
-  const auto index = static_cast<uint32_t>(names_.size());
+  std::lock_guard lock(mutex_);
+  if (auto found = find_locked(text)) return found;
+  const uint32_t index = count_.load(std::memory_order_relaxed);
+  if (text.size() > kMaxAtomLength || index >= kMaxAtoms) return std::nullopt;
+  const uint32_t i = index + kFirstSegmentAtoms;
+  const unsigned seg = static_cast<unsigned>(std::bit_width(i)) - kFirstSegmentBits - 1;
+  std::string_view* entries = segments_[seg].load(std::memory_order_relaxed);
+  if (!entries) {
+    entries = new std::string_view[size_t{1} << (seg + kFirstSegmentBits)];
+    segments_[seg].store(entries, std::memory_order_release);
+  }
   const std::string_view stored = store(text);
-  names_.push_back(stored);
+  entries[i - (uint32_t{1} << (seg + kFirstSegmentBits))] = stored;
   index_.emplace(stored, index);
+  count_.store(index + 1, std::memory_order_release);  // publishes the entry to lock-free readers
   return make_atom(index);
 }
 

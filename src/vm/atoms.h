@@ -1,7 +1,12 @@
 // The atom table: every atom text interned once, identified by index.
+// Safe for schedulers on every core (docs/processes.md): text() and
+// contains() read without a lock; intern() and find() take a mutex.
 #pragma once
 
+#include <atomic>
+#include <bit>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,15 +52,33 @@ class AtomTable {
   // table, :badarg for text that breaks the rules.
   std::optional<Term> intern_checked(std::string_view text, Term& reason);
   std::optional<Term> find(std::string_view text) const;
-  // `atom` must come from this table (contains() checks).
-  std::string_view text(Term atom) const { return names_[atom_index(atom)]; }
-  bool contains(Term atom) const { return is_atom(atom) && atom_index(atom) < names_.size(); }
-  size_t size() const { return names_.size(); }
+  // `atom` must come from this table (contains() checks). No lock: an
+  // entry is written before the count that makes it visible is published,
+  // and never moves or changes after.
+  std::string_view text(Term atom) const {
+    const uint32_t i = atom_index(atom) + kFirstSegmentAtoms;
+    const unsigned seg = static_cast<unsigned>(std::bit_width(i)) - kFirstSegmentBits - 1;
+    return segments_[seg].load(std::memory_order_acquire)[i - (uint32_t{1} << (seg + kFirstSegmentBits))];
+  }
+  bool contains(Term atom) const { return is_atom(atom) && atom_index(atom) < size(); }
+  size_t size() const { return count_.load(std::memory_order_acquire); }
 
  private:
+  // Entries live in segments that never move: segment k holds
+  // 2^(k + kFirstSegmentBits) atoms (index + kFirstSegmentAtoms picks the
+  // segment by its top bit), so a small program's table stays small and a
+  // full one needs 12.
+  static constexpr unsigned kFirstSegmentBits = 9;
+  static constexpr uint32_t kFirstSegmentAtoms = uint32_t{1} << kFirstSegmentBits;
+  static constexpr unsigned kSegments = 12;  // 2^9 * (2^12 - 1) >= kMaxAtoms
+  static_assert((kFirstSegmentAtoms << kSegments) - kFirstSegmentAtoms >= kMaxAtoms);
+
+  std::optional<Term> find_locked(std::string_view text) const;
   std::string_view store(std::string_view text);
 
-  std::vector<std::string_view> names_;  // index -> text, one load away (term order reads it)
+  mutable std::mutex mutex_;  // guards everything below but the reads text() makes
+  std::atomic<std::string_view*> segments_[kSegments] = {};
+  std::atomic<uint32_t> count_{0};
   std::vector<std::unique_ptr<char[]>> text_chunks_;  // the texts, back to back; never move
   size_t chunk_used_ = 0;
   std::unordered_map<std::string_view, uint32_t> index_;  // text -> index

@@ -26,6 +26,41 @@ Message* Message::make(size_t words) {
   return m;
 }
 
+bool Mailbox::take_posted(Message* m) {
+  // Reverse the newest-first list and splice it after the queue's tail.
+  if (!m || m == kAsleep) return false;
+  Message* const newest = m;  // the last once reversed
+  Message* oldest_first = nullptr;
+  size_t n = 0;
+  while (m && m != kAsleep) {
+    Message* next = m->next;
+    m->next = oldest_first;
+    oldest_first = m;
+    m = next;
+    ++n;
+  }
+  *tail = oldest_first;
+  tail = &newest->next;
+  count += n;
+  return true;
+}
+
+void Mailbox::free_all() {
+  for (Message* m = inbox.exchange(nullptr, std::memory_order_acquire); m && m != kAsleep;) {
+    Message* next = m->next;
+    std::free(m);
+    m = next;
+  }
+  for (Message* m = head; m;) {
+    Message* next = m->next;
+    std::free(m);
+    m = next;
+  }
+  head = nullptr;
+  tail = cursor = &head;
+  count = in_heap = 0;
+}
+
 // The stack is malloc'd and starts small (kInitialStackWords): a process
 // that waits costs a few hundred bytes of stack, not a reservation. Calls
 // that pass stack_limit grow it (grow_stack), up to `stack_words`.
@@ -46,11 +81,7 @@ Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
 
 Process::~Process() {
   delete links;  // also the main process's, which the host owns
-  for (Message* m = mailbox.head; m;) {
-    Message* next = m->next;
-    std::free(m);
-    m = next;
-  }
+  mailbox.free_all();
   std::free(stack_base);
   std::free(parked_spill);
 }

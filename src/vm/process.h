@@ -3,6 +3,7 @@
 // scheduler runs it without touching any other process's memory.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -59,13 +60,78 @@ struct Message {
 };
 
 // Messages in arrival order; `cursor` points at the link that holds the
-// message under the receive cursor (nullptr in it: none left).
+// message under the receive cursor (nullptr in it: none left). The queue
+// (head .. in_heap) is the owner's alone: only the scheduler running the
+// process touches it, so the receive path has no lock and no atomic.
+// Other processes post into `inbox` (docs/processes.md, "Schedulers on
+// every core"), which the owner moves to the end of the queue with
+// take_inbox() when it looks for a message it has not got (op_wait).
 struct Mailbox {
   Message* head = nullptr;
   Message** tail = &head;
   Message** cursor = &head;
   size_t count = 0;
   size_t in_heap = 0;  // messages whose term lives in the heap (collection roots)
+  // Messages posted by other processes, newest first, linked through
+  // Message::next and ended by nullptr or kAsleep; or kAsleep alone: the
+  // owner waits in a receive and the next post must wake it.
+  std::atomic<Message*> inbox{nullptr};
+
+  static inline Message* const kAsleep = reinterpret_cast<Message*>(uintptr_t{1});
+
+  // The operations below but post() take `shared`: whether other threads
+  // may touch this inbox now (Node::concurrent(): several schedulers).
+  // With one scheduler only one thread ever does: senders append to the
+  // queue directly (Node::deliver) and plain loads and stores stand in for
+  // the locked instructions, which cost a one-scheduler run about a fifth
+  // of its time in message-bound programs.
+
+  // Any thread: adds `m` to the inbox (lock-free). True when the owner was
+  // asleep (see sleep()): the caller, and no other, must make it runnable.
+  bool post(Message* m) {
+    Message* old = inbox.load(std::memory_order_relaxed);
+    do {
+      m->next = old;
+    } while (!inbox.compare_exchange_weak(old, m, std::memory_order_release, std::memory_order_relaxed));
+    return old == kAsleep;
+  }
+  // The owner: appends `m` to the queue itself (a message to itself).
+  void append(Message* m) {
+    m->next = nullptr;
+    *tail = m;
+    tail = &m->next;
+    ++count;
+  }
+  // The owner: moves what was posted to the end of the queue, in the order
+  // it was posted (so messages from one sender stay in the order sent).
+  // Returns whether anything came. Leaves an asleep owner asleep.
+  bool take_inbox(bool shared) {
+    Message* got = inbox.load(std::memory_order_relaxed);
+    if (got == nullptr || got == kAsleep) return false;
+    if (!shared) inbox.store(nullptr, std::memory_order_relaxed);
+    else got = inbox.exchange(nullptr, std::memory_order_acquire);
+    return take_posted(got);
+  }
+  // The owner, before it suspends in a receive: marks itself asleep unless
+  // something was posted meanwhile (then false: it takes it and goes on).
+  bool sleep(bool shared) { return swap_if(nullptr, kAsleep, shared); }
+  // A timer or an exit signal waking an owner that sleep()ed: true if this
+  // caller took the asleep mark (and must make it runnable), false if a
+  // post took it first (and made it runnable).
+  bool wake(bool shared) { return swap_if(kAsleep, nullptr, shared); }
+  // Frees every message, posted or queued (the process is gone).
+  void free_all();
+
+ private:
+  bool take_posted(Message* newest_first);
+  bool swap_if(Message* expected, Message* desired, bool shared) {
+    if (!shared) {
+      if (inbox.load(std::memory_order_relaxed) != expected) return false;
+      inbox.store(desired, std::memory_order_relaxed);
+      return true;
+    }
+    return inbox.compare_exchange_strong(expected, desired, std::memory_order_acq_rel);
+  }
 };
 
 // Why an engine left a process that has not finished (Process::suspend).

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "vm/atoms.h"
 #include "vm/term_ops.h"
@@ -62,6 +65,46 @@ TEST(AtomTable, NewestLivingTableOrdersAtoms) {
     EXPECT_EQ(term_order_atoms(), &inner);
   }
   EXPECT_EQ(term_order_atoms(), &outer);
+}
+
+// Schedulers intern and read atoms at once (docs/processes.md): four
+// threads intern overlapping sets of texts while a reader prints every
+// atom the table has published. Each text must get one atom whichever
+// thread interned it first, and every published atom must read back whole
+// (ThreadSanitizer checks the reads need no lock: the tsan preset).
+TEST(AtomTable, ThreadsInternAndReadAtOnce) {
+  AtomTable atoms;
+  constexpr int kThreads = 4, kTexts = 3000;  // crosses several segments
+  std::vector<std::vector<Term>> got(kThreads, std::vector<Term>(kTexts));
+  std::atomic<bool> done{false};
+  std::atomic<size_t> bad_reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      const size_t n = atoms.size();
+      for (size_t i = kNumFixedAtoms; i < n; ++i) {
+        const std::string_view t = atoms.text(make_atom(static_cast<uint32_t>(i)));
+        if (t.size() < 2 || t[0] != 't') bad_reads.fetch_add(1);
+      }
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kThreads; ++w)
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kTexts; ++i) {
+        const int k = (i + w * 700) % kTexts;  // each thread starts elsewhere: all race for the same texts
+        got[w][k] = *atoms.intern("t" + std::to_string(k));
+      }
+    });
+  for (auto& t : writers) t.join();
+  done.store(true);
+  reader.join();
+  EXPECT_EQ(bad_reads.load(), 0u);
+  EXPECT_EQ(atoms.size(), static_cast<size_t>(kNumFixedAtoms) + kTexts);
+  for (int k = 0; k < kTexts; ++k) {
+    for (int w = 1; w < kThreads; ++w) ASSERT_EQ(got[w][k], got[0][k]) << k;
+    EXPECT_EQ(atoms.text(got[0][k]), "t" + std::to_string(k));
+    EXPECT_EQ(atoms.find("t" + std::to_string(k)), got[0][k]);
+  }
 }
 
 }  // namespace
