@@ -530,14 +530,6 @@ const Term* trie_find(const Term* map_object, Term key) {
   }
 }
 
-void append_sorted(std::vector<Term>& kv, std::vector<std::pair<Term, Term>>& entries) {
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return key_less(a.first, b.first); });
-  for (const auto& [k, v] : entries) {
-    kv.push_back(k);
-    kv.push_back(v);
-  }
-}
-
 }  // namespace
 
 WordAllocator heap_allocator(Heap& heap) {
@@ -694,13 +686,54 @@ struct NestedSort {
   NestedSort& operator=(const NestedSort&) = delete;
 };
 
+// An entry to sort: its key's prefix (key_order_prefix, less the rank:
+// entries are grouped by rank first), so most comparisons are of integers
+// and compare_exact runs only on equal prefixes.
+struct SortEntry {
+  uint64_t hi, lo;
+  Term key, value;
+};
+
+inline bool entry_less(const SortEntry& a, const SortEntry& b) {
+  if (a.hi != b.hi) return a.hi < b.hi;
+  if (a.lo != b.lo) return a.lo < b.lo;
+  return compare_exact(a.key, b.key) < 0;
+}
+
+constexpr size_t kRanks = 256;  // KeyOrderPrefix::rank is a byte
+
 void sort_trie_entries(Term map, std::vector<Term>& kv) {
   std::vector<Term> unsorted;
   map_entries(map, unsorted);
-  std::vector<std::pair<Term, Term>> entries(unsorted.size() / 2);
-  for (size_t i = 0; i < entries.size(); ++i) entries[i] = {unsorted[2 * i], unsorted[2 * i + 1]};
-  kv.reserve(kv.size() + unsorted.size());
-  append_sorted(kv, entries);
+  const size_t n = unsorted.size() / 2;
+  std::vector<SortEntry> entries(n);
+  std::vector<uint8_t> ranks(n);
+  for (size_t i = 0; i < n; ++i) {
+    const KeyOrderPrefix p = key_order_prefix(unsorted[2 * i]);
+    entries[i] = {p.hi, p.lo, unsorted[2 * i], unsorted[2 * i + 1]};
+    ranks[i] = p.rank;
+  }
+  // Group by rank (a counting sort), unless all keys share one.
+  if (n > 0 && std::any_of(ranks.begin(), ranks.end(), [&](uint8_t r) { return r != ranks[0]; })) {
+    std::vector<size_t> start(kRanks + 1, 0);
+    for (const uint8_t r : ranks) ++start[r + 1];
+    for (size_t r = 0; r < kRanks; ++r) start[r + 1] += start[r];
+    std::vector<SortEntry> grouped(n);
+    std::vector<size_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) grouped[next[ranks[i]]++] = entries[i];
+    entries.swap(grouped);
+    for (size_t r = 0; r < kRanks; ++r) {
+      std::sort(entries.begin() + static_cast<ptrdiff_t>(start[r]), entries.begin() + static_cast<ptrdiff_t>(start[r + 1]),
+                entry_less);
+    }
+  } else {
+    std::sort(entries.begin(), entries.end(), entry_less);
+  }
+  kv.reserve(kv.size() + 2 * n);
+  for (const SortEntry& e : entries) {
+    kv.push_back(e.key);
+    kv.push_back(e.value);
+  }
 }
 
 // Sorts every trie reachable from `root` into the memo, children first. An

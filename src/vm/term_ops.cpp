@@ -259,6 +259,65 @@ int compare_terms(Term a, Term b, bool exact) {
 int compare(Term a, Term b) { return compare_terms(a, b, false); }
 int compare_exact(Term a, Term b) { return compare_terms(a, b, true); }
 
+namespace {
+
+// Up to 8 bytes from p as a big-endian word, zero-padded on the right: the
+// words order as the padded byte strings do.
+inline uint64_t big_endian_word(const uint8_t* p, size_t n) {
+  uint64_t w = 0;
+  if (n >= 8) {
+    std::memcpy(&w, p, 8);
+  } else {
+    std::memcpy(&w, p, n);
+  }
+  if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+  return w;
+}
+
+// Floats in exact order (-0.0 before 0.0) as unsigned integers.
+inline uint64_t float_order_bits(double d) {
+  const uint64_t b = std::bit_cast<uint64_t>(d);
+  return (b >> 63) ? ~b : b | (uint64_t{1} << 63);
+}
+
+}  // namespace
+
+// The prefixes are monotone: a proper prefix of a binary pads with zero
+// bytes, which are <= whatever the longer one holds there; integers of
+// the small range (48 bits) map to distinct biased values between the
+// big negatives (class 0) and the big positives (class 2), which are
+// canonical, so never in the small range; every float (class 3) sorts
+// after every integer in map key order.
+KeyOrderPrefix key_order_prefix(Term key) {
+  const Rank rank = rank_of(key);
+  KeyOrderPrefix p{0, 0, static_cast<uint8_t>(rank)};
+  switch (rank) {
+    case kRankBinary: {
+      const uint8_t* bytes = binary_bytes(key);
+      const uint64_t n = binary_size(key);
+      p.hi = big_endian_word(bytes, n);
+      if (n > 8) p.lo = big_endian_word(bytes + 8, n - 8);
+      break;
+    }
+    case kRankNumber:
+      if (is_int(key)) {
+        p.hi = 1;
+        p.lo = static_cast<uint64_t>(int_value(key) - kSmallIntMin);
+      } else if (is_float(key)) {
+        p.hi = 3;
+        p.lo = float_order_bits(float_value(key));
+      } else {
+        p.hi = box_kind(key) == BoxKind::BigNeg ? 0 : 2;
+      }
+      break;
+    case kRankPid:
+    case kRankReference: p.hi = id_number(key); break;
+    case kRankTuple: p.hi = tuple_arity(key); break;
+    default: break;
+  }
+  return p;
+}
+
 // ---------------------------------------------------------------------------
 // Exact equality: structural, relying on every map having one canonical shape
 // (docs/terms.md, "Maps"), so equal maps have equal words in equal places.
