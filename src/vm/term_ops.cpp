@@ -110,7 +110,12 @@ inline int compare_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
     const uint64_t x = load_word(a + i), y = load_word(b + i);
     if (x != y) return string_order(x) < string_order(y) ? -1 : 1;
   }
-  if (i == n) return 0;
+  if (n - i < 4) {  // a byte or three: a loop beats assembling words
+    for (; i < n; ++i) {
+      if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    }
+    return 0;
+  }
   const uint64_t x = load_short(a + i, n - i), y = load_short(b + i, n - i);
   if (x == y) return 0;
   return string_order(x) < string_order(y) ? -1 : 1;
@@ -122,7 +127,13 @@ inline bool same_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
   for (; i + 8 <= n; i += 8) {
     if (load_word(a + i) != load_word(b + i)) return false;
   }
-  return i == n || load_short(a + i, n - i) == load_short(b + i, n - i);
+  if (n - i < 4) {
+    for (; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  return load_short(a + i, n - i) == load_short(b + i, n - i);
 }
 
 inline bool binaries_equal(Term a, Term b) {
