@@ -708,7 +708,7 @@ struct SortEntry {
 inline bool entry_less(const SortEntry& a, const SortEntry& b) {
   if (a.hi != b.hi) return a.hi < b.hi;
   if (a.lo != b.lo) return a.lo < b.lo;
-  return compare_exact(a.key, b.key) < 0;
+  return key_less(a.key, b.key);  // atoms (prefix 0) go straight to compare_atoms
 }
 
 constexpr size_t kRanks = 256;  // KeyOrderPrefix::rank is a byte
