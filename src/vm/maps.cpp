@@ -530,14 +530,6 @@ const Term* trie_find(const Term* map_object, Term key) {
   }
 }
 
-void append_sorted(std::vector<Term>& kv, std::vector<std::pair<Term, Term>>& entries) {
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return key_less(a.first, b.first); });
-  for (const auto& [k, v] : entries) {
-    kv.push_back(k);
-    kv.push_back(v);
-  }
-}
-
 }  // namespace
 
 WordAllocator heap_allocator(Heap& heap) {
@@ -633,6 +625,28 @@ Term map_from_pairs(Heap& heap, const Term* kv, size_t n) {
 
 Term map_from_pairs(WordAllocator alloc, const Term* kv, size_t n) { return build_map(alloc, kv, n); }
 
+namespace {
+
+// Calls fn(kv, pairs) for each node's run of key/value pairs of the trie
+// `map_object` (a MapHamt), in storage order.
+template <typename F>
+void for_each_trie_run(const Term* map_object, F&& fn) {
+  WorkStack<const Term*, 64> nodes;
+  nodes.push(map_object);
+  while (!nodes.empty()) {
+    const Term* node = nodes.pop();
+    if (header_kind(node[0]) == BoxKind::HamtCollision) {
+      fn(node + 1, header_words(node[0]) / 2);
+      continue;
+    }
+    const Node n = read_node<false>(node);
+    fn(n.kv(), n.pairs());
+    for (size_t j = n.children(); j-- > 0;) nodes.push(boxed_ptr(n.kids()[j]));
+  }
+}
+
+}  // namespace
+
 void map_entries(Term map, std::vector<Term>& kv) {
   const Term* o = boxed_ptr(map);
   if (header_kind(o[0]) == BoxKind::MapFlat) {
@@ -640,18 +654,7 @@ void map_entries(Term map, std::vector<Term>& kv) {
     return;
   }
   kv.reserve(kv.size() + 2 * static_cast<size_t>(int_value(o[1])));
-  WorkStack<const Term*, 64> nodes;
-  nodes.push(o);
-  while (!nodes.empty()) {
-    const Term* node = nodes.pop();
-    if (header_kind(node[0]) == BoxKind::HamtCollision) {
-      kv.insert(kv.end(), node + 1, node + 1 + header_words(node[0]));
-      continue;
-    }
-    const Node n = read_node<false>(node);
-    kv.insert(kv.end(), n.kv(), n.kv() + 2 * n.pairs());
-    for (size_t j = n.children(); j-- > 0;) nodes.push(boxed_ptr(n.kids()[j]));
-  }
+  for_each_trie_run(o, [&](const Term* run, size_t pairs) { kv.insert(kv.end(), run, run + 2 * pairs); });
 }
 
 // ---- map key order of trie entries ----
@@ -694,13 +697,58 @@ struct NestedSort {
   NestedSort& operator=(const NestedSort&) = delete;
 };
 
+// An entry to sort: its key's prefix (key_order_prefix, less the rank:
+// entries are grouped by rank first), so most comparisons are of integers
+// and compare_exact runs only on equal prefixes.
+struct SortEntry {
+  uint64_t hi, lo;
+  Term key, value;
+};
+
+inline bool entry_less(const SortEntry& a, const SortEntry& b) {
+  if (a.hi != b.hi) return a.hi < b.hi;
+  if (a.lo != b.lo) return a.lo < b.lo;
+  return key_less(a.key, b.key);  // atoms (prefix 0) go straight to compare_atoms
+}
+
+constexpr size_t kRanks = 256;  // KeyOrderPrefix::rank is a byte
+
+// Entries are read straight from the trie into SortEntry records (no
+// unsorted copy first): a sort's transient memory is 33 bytes a pair.
 void sort_trie_entries(Term map, std::vector<Term>& kv) {
-  std::vector<Term> unsorted;
-  map_entries(map, unsorted);
-  std::vector<std::pair<Term, Term>> entries(unsorted.size() / 2);
-  for (size_t i = 0; i < entries.size(); ++i) entries[i] = {unsorted[2 * i], unsorted[2 * i + 1]};
-  kv.reserve(kv.size() + unsorted.size());
-  append_sorted(kv, entries);
+  const size_t n = map_size(map);
+  std::vector<SortEntry> entries;
+  std::vector<uint8_t> ranks;
+  entries.reserve(n);
+  ranks.reserve(n);
+  for_each_trie_run(boxed_ptr(map), [&](const Term* run, size_t pairs) {
+    for (size_t i = 0; i < pairs; ++i) {
+      const KeyOrderPrefix p = key_order_prefix(run[2 * i]);
+      entries.push_back({p.hi, p.lo, run[2 * i], run[2 * i + 1]});
+      ranks.push_back(p.rank);
+    }
+  });
+  // Group by rank (a counting sort), unless all keys share one.
+  if (n > 0 && std::any_of(ranks.begin(), ranks.end(), [&](uint8_t r) { return r != ranks[0]; })) {
+    std::vector<size_t> start(kRanks + 1, 0);
+    for (const uint8_t r : ranks) ++start[r + 1];
+    for (size_t r = 0; r < kRanks; ++r) start[r + 1] += start[r];
+    std::vector<SortEntry> grouped(n);
+    std::vector<size_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) grouped[next[ranks[i]]++] = entries[i];
+    entries.swap(grouped);
+    for (size_t r = 0; r < kRanks; ++r) {
+      std::sort(entries.begin() + static_cast<ptrdiff_t>(start[r]), entries.begin() + static_cast<ptrdiff_t>(start[r + 1]),
+                entry_less);
+    }
+  } else {
+    std::sort(entries.begin(), entries.end(), entry_less);
+  }
+  kv.reserve(kv.size() + 2 * n);
+  for (const SortEntry& e : entries) {
+    kv.push_back(e.key);
+    kv.push_back(e.value);
+  }
 }
 
 // Sorts every trie reachable from `root` into the memo, children first. An

@@ -66,6 +66,81 @@ void unregister_atom_table(const AtomTable* atoms) {
 
 namespace {
 
+// ---- bytes of binaries, a word at a time ----
+//
+// Map keys are mostly short binaries: these read them in 8-byte words
+// instead of calling memcmp, whose call and set-up cost more than the
+// comparison for a few bytes.
+
+inline uint64_t load_word(const uint8_t* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// The n <= 8 bytes at p as a little-endian word, zero-extended, reading
+// nothing past p + n (two overlapping loads instead of a byte loop).
+inline uint64_t load_short(const uint8_t* p, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | (uint64_t{hi} << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  return uint64_t{p[0]} | (uint64_t{p[n / 2]} << (8 * (n / 2))) | (uint64_t{p[n - 1]} << (8 * (n - 1)));
+}
+
+// Words as loaded, in byte-string order: the first byte most significant.
+inline uint64_t string_order(uint64_t w) {
+  if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+  return w;
+}
+
+constexpr size_t kInlineBytes = 32;  // beyond, memcmp's vector loop wins
+
+// Bytewise order of the first n bytes: <0, 0, >0.
+inline int compare_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
+  if (n > kInlineBytes) {
+    const int c = std::memcmp(a, b, n);
+    return (c > 0) - (c < 0);
+  }
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t x = load_word(a + i), y = load_word(b + i);
+    if (x != y) return string_order(x) < string_order(y) ? -1 : 1;
+  }
+  if (n - i < 4) {  // a byte or three: a loop beats assembling words
+    for (; i < n; ++i) {
+      if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    }
+    return 0;
+  }
+  const uint64_t x = load_short(a + i, n - i), y = load_short(b + i, n - i);
+  if (x == y) return 0;
+  return string_order(x) < string_order(y) ? -1 : 1;
+}
+
+inline bool same_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
+  if (n > kInlineBytes) return std::memcmp(a, b, n) == 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    if (load_word(a + i) != load_word(b + i)) return false;
+  }
+  if (n - i < 4) {
+    for (; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  return load_short(a + i, n - i) == load_short(b + i, n - i);
+}
+
+inline bool binaries_equal(Term a, Term b) {
+  const uint64_t n = binary_size(a);
+  return n == binary_size(b) && same_bytes(binary_bytes(a), binary_bytes(b), n);
+}
+
 enum Rank : uint8_t { kRankNumber, kRankAtom, kRankReference, kRankFunction, kRankPid, kRankTuple, kRankMap, kRankNil, kRankList, kRankBinary, kRankInternal };
 
 Rank rank_of(Term t) {
@@ -148,8 +223,8 @@ int compare_functions(const FunctionInfo* fa, const FunctionInfo* fb) {
 
 int compare_binaries(Term a, Term b) {
   const uint64_t na = binary_size(a), nb = binary_size(b);
-  const int c = std::memcmp(binary_bytes(a), binary_bytes(b), std::min(na, nb));
-  return c != 0 ? three_way(c, 0) : three_way(na, nb);
+  const int c = compare_bytes(binary_bytes(a), binary_bytes(b), std::min(na, nb));
+  return c != 0 ? c : three_way(na, nb);
 }
 
 struct PendingCompare {
@@ -259,6 +334,58 @@ int compare_terms(Term a, Term b, bool exact) {
 int compare(Term a, Term b) { return compare_terms(a, b, false); }
 int compare_exact(Term a, Term b) { return compare_terms(a, b, true); }
 
+namespace {
+
+// Up to 8 bytes from p as a big-endian word, zero-padded on the right: the
+// words order as the padded byte strings do.
+inline uint64_t big_endian_word(const uint8_t* p, size_t n) {
+  return string_order(n >= 8 ? load_word(p) : load_short(p, n));
+}
+
+// Floats in exact order (-0.0 before 0.0) as unsigned integers.
+inline uint64_t float_order_bits(double d) {
+  const uint64_t b = std::bit_cast<uint64_t>(d);
+  return (b >> 63) ? ~b : b | (uint64_t{1} << 63);
+}
+
+}  // namespace
+
+// The prefixes are monotone: a proper prefix of a binary pads with zero
+// bytes, which are <= whatever the longer one holds there; integers of
+// the small range (48 bits) map to distinct biased values between the
+// big negatives (class 0) and the big positives (class 2), which are
+// canonical, so never in the small range; every float (class 3) sorts
+// after every integer in map key order.
+KeyOrderPrefix key_order_prefix(Term key) {
+  const Rank rank = rank_of(key);
+  KeyOrderPrefix p{0, 0, static_cast<uint8_t>(rank)};
+  switch (rank) {
+    case kRankBinary: {
+      const uint8_t* bytes = binary_bytes(key);
+      const uint64_t n = binary_size(key);
+      p.hi = big_endian_word(bytes, n);
+      if (n > 8) p.lo = big_endian_word(bytes + 8, n - 8);
+      break;
+    }
+    case kRankNumber:
+      if (is_int(key)) {
+        p.hi = 1;
+        p.lo = static_cast<uint64_t>(int_value(key) - kSmallIntMin);
+      } else if (is_float(key)) {
+        p.hi = 3;
+        p.lo = float_order_bits(float_value(key));
+      } else {
+        p.hi = box_kind(key) == BoxKind::BigNeg ? 0 : 2;
+      }
+      break;
+    case kRankPid:
+    case kRankReference: p.hi = id_number(key); break;
+    case kRankTuple: p.hi = tuple_arity(key); break;
+    default: break;
+  }
+  return p;
+}
+
 // ---------------------------------------------------------------------------
 // Exact equality: structural, relying on every map having one canonical shape
 // (docs/terms.md, "Maps"), so equal maps have equal words in equal places.
@@ -304,9 +431,7 @@ bool equal_walk(Term a, Term b, bool exact) {
       continue;
     }
     if (is_binary(x) || is_binary(y)) {  // plain or view: by content
-      if (!is_binary(x) || !is_binary(y) || binary_size(x) != binary_size(y) ||
-          std::memcmp(binary_bytes(x), binary_bytes(y), binary_size(x)) != 0)
-        return false;
+      if (!is_binary(x) || !is_binary(y) || !binaries_equal(x, y)) return false;
       continue;
     }
     const Term* ox = boxed_ptr(x);
@@ -348,6 +473,7 @@ bool equal_walk(Term a, Term b, bool exact) {
 bool exact_equal(Term a, Term b) {
   if (a == b) return true;
   if (!is_pointer(a) || tag_of(a) != tag_of(b)) return false;
+  if (is_binary(a) && is_binary(b)) return binaries_equal(a, b);  // the usual non-immediate map key
   return equal_walk(a, b, true);
 }
 
@@ -383,23 +509,23 @@ inline uint32_t finish(uint64_t h) {
 
 uint64_t absorb_bytes(uint64_t h, const uint8_t* p, size_t n) {
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    h = absorb(h, w);
-  }
-  if (i < n) {
-    uint64_t w = 0;
-    std::memcpy(&w, p + i, n - i);
-    h = absorb(h, w);
-  }
+  for (; i + 8 <= n; i += 8) h = absorb(h, load_word(p + i));
+  if (i < n) h = absorb(h, load_short(p + i, n - i));
   return absorb(h, n);
+}
+
+// A view hashes as the plain binary of its bytes would (header included).
+inline uint64_t absorb_binary(uint64_t h, Term bin) {
+  const uint64_t size = binary_size(bin);
+  h = absorb(h, make_header(BoxKind::Binary, binary_words(size)));
+  return absorb_bytes(h, binary_bytes(bin), size);
 }
 
 }  // namespace
 
 uint32_t hash_term(Term t) {
   if (!is_pointer(t)) return finish(absorb(kHashSeed, t));
+  if (is_binary(t)) return finish(absorb_binary(kHashSeed, t));  // the usual non-immediate map key
   uint64_t h = kHashSeed;
   WorkStack<Term> todo;
   todo.push(t);
@@ -416,10 +542,7 @@ uint32_t hash_term(Term t) {
       continue;
     }
     if (is_binary(x)) {
-      // A view hashes as the plain binary of its bytes would (header included).
-      const uint64_t size = binary_size(x);
-      h = absorb(h, make_header(BoxKind::Binary, binary_words(size)));
-      h = absorb_bytes(h, binary_bytes(x), size);
+      h = absorb_binary(h, x);
       continue;
     }
     const Term* o = boxed_ptr(x);

@@ -28,6 +28,19 @@ inline bool equal(Term a, Term b) { return a == b || equal_slow(a, b); }
 // and maps, and -0.0 before 0.0. A total order consistent with exact_equal.
 // Flat maps store their keys in this order; maps compare and print in it.
 int compare_exact(Term a, Term b);
+// Map key order, precomputed per key so that a sort compares most pairs
+// with integers alone: `rank` the type's place in term order, then `hi`,
+// `lo`, chosen so that compare_exact(a, b) < 0 implies (rank, hi, lo) of a
+// <= (rank, hi, lo) of b, compared lexicographically. Keys whose triples
+// differ are ordered by them; equal triples need compare_exact. Binaries:
+// their first 16 bytes (zero-padded, big-endian); integers and floats: the
+// class (big negative, small, big positive, float) and the value; pids and
+// references: the number; tuples: the arity; other keys: rank only.
+struct KeyOrderPrefix {
+  uint64_t hi, lo;
+  uint8_t rank;
+};
+KeyOrderPrefix key_order_prefix(Term key);
 // Exact equality (Erlang =:=): 1 and 1.0 differ, and so do 0.0 and -0.0.
 // Map keys use this.
 bool exact_equal(Term a, Term b);

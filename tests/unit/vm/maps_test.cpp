@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "vm/bigint.h"
+#include "vm/binaries.h"
 #include "vm/term_ops.h"
 #include "vm_test_support.h"
 
@@ -524,6 +526,93 @@ TEST_F(Maps, LargeMapsUnderGcStress) {
       EXPECT_TRUE(exact_equal(*v, tuple({I(k)})));
     }
   }
+}
+
+// ---- sorting a trie's entries (key_order_prefix, then compare_exact on ties) ----
+
+// The entries of `m` in map key order must be exactly `keys` sorted by
+// compare_exact, each with the value it was put with (its index in `keys`).
+void expect_sorted_like_compare_exact(Term m, std::vector<Term> keys) {
+  std::vector<Term> kv;
+  map_sorted_entries(m, kv);
+  ASSERT_EQ(kv.size(), 2 * keys.size());
+  std::vector<std::pair<Term, size_t>> expected;
+  for (size_t i = 0; i < keys.size(); ++i) expected.emplace_back(keys[i], i);
+  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return compare_exact(a.first, b.first) < 0; });
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(kv[2 * i], expected[i].first) << "position " << i;
+    EXPECT_EQ(kv[2 * i + 1], I(static_cast<int64_t>(expected[i].second))) << "position " << i;
+  }
+}
+
+Term map_of_keys(Terms& t, const std::vector<Term>& keys) {
+  std::vector<Term> kv;
+  for (size_t i = 0; i < keys.size(); ++i) kv.insert(kv.end(), {keys[i], I(static_cast<int64_t>(i))});
+  return t.map(kv);
+}
+
+TEST_F(Maps, SortedBinaryKeysSharingPrefixesPaddingAndViews) {
+  using namespace std::string_literals;
+  std::vector<Term> keys;
+  for (const std::string& s :
+       {""s, "\0"s, "\0\0"s, "\x01"s, "\xff"s, "\xff\xff\xff\xff\xff\xff\xff\xff\xff"s, "abc"s, "abc\0"s, "abc\0\0\0\0\0"s,
+        "abc\0\0\0\0\0\0"s, "abcdefgh"s, "abcdefg"s, "abcdefgh\0"s, "abcdefgha"s, "abcdefghb"s, "abcdefgh\xff"s,
+        "abcdefghijklmnop"s, "abcdefghijklmno"s, "abcdefghijklmnop\0"s, "abcdefghijklmnopq"s, "abcdefghijklmnopr"s,
+        "abcdefghijklmnopqrstuvwxyz"s, "abcdefghijklmnopqrstuvwxyY"s, "abcdefghijklmnopqrstuvwxy"s, "abcdefgi"s})
+    keys.push_back(bin(s));
+  // Views (slices over kSliceCopyMaxBytes bytes) of a text, against plain
+  // copies of other lengths and offsets.
+  const std::string text = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz";
+  const Term whole = bin(text);
+  for (uint64_t len : {18u, 20u, 33u}) {
+    const Term view = binary_slice(heap, whole, 26, len);
+    ASSERT_EQ(box_kind(view), BoxKind::SubBinary);
+    keys.push_back(view);
+  }
+  keys.push_back(binary_slice(heap, whole, 1, 30));
+  keys.push_back(bin(text.substr(26, 19)));
+  const Term m = map_of_keys(*this, keys);
+  ASSERT_FALSE(is_flat(m));
+  ASSERT_EQ(map_size(m), keys.size());
+  expect_sorted_like_compare_exact(m, keys);
+  // Spot checks of the order itself: bytes unsigned, a prefix first.
+  std::vector<Term> kv;
+  map_sorted_entries(m, kv);
+  EXPECT_EQ(kv[0], keys[0]);                            // <<>>
+  EXPECT_EQ(kv[2], keys[1]);                            // <<0>>
+  EXPECT_EQ(kv[4], keys[2]);                            // <<0, 0>>
+  EXPECT_EQ(kv[2 * (keys.size() - 1)], keys[5]);        // nine 255s last
+  EXPECT_EQ(kv[2 * (keys.size() - 2)], keys[4]);        // <<255>>
+}
+
+TEST_F(Maps, SortedRandomBinaryKeysFromASmallAlphabet) {
+  // Bytes 0, 1 and 255 at lengths 0..24: many keys share 8 or 16 bytes,
+  // or differ only by trailing zero bytes.
+  std::mt19937 rng(15);
+  std::vector<Term> keys;
+  std::vector<std::string> seen;
+  const char alphabet[] = {'\0', '\x01', '\xff'};
+  while (keys.size() < 1500) {
+    std::string s(rng() % 25, '\0');
+    for (char& c : s) c = alphabet[rng() % 3];
+    if (rng() % 4 == 0) s = std::string(16, '\x01') + s;
+    if (std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+    seen.push_back(s);
+    keys.push_back(bin(s));
+  }
+  expect_sorted_like_compare_exact(map_of_keys(*this, keys), keys);
+}
+
+TEST_F(Maps, SortedMixedKeyKindsAndNumberClasses) {
+  std::vector<Term> keys = {I(0), I(-1), I(kSmallIntMin), I(kSmallIntMax), F(0.0), F(-0.0), F(-1e300), F(1e300), F(0.5),
+                            F(-2.5), make_integer(heap, __int128{1} << 80), make_integer(heap, -(__int128{1} << 80)),
+                            make_integer(heap, (__int128{1} << 80) + 1), make_integer(heap, -(__int128{1} << 80) - 1),
+                            make_integer(heap, int64_t{1} << 50), atom("zeta"), atom("alpha"), atom("alphabet"),
+                            atom(""), tuple({}), tuple({I(2)}), tuple({I(1)}), tuple({I(1), I(2)}), tuple({bin("x"), I(0)}),
+                            kNil, list({I(1)}), list({I(0), I(5)}), map({I(1), I(2)}), map({}), make_pid(3), make_pid(1),
+                            make_ref(2), make_ref(9), bin(""), bin("b"), bin("a")};
+  ASSERT_GT(keys.size(), kMapFlatMax);
+  expect_sorted_like_compare_exact(map_of_keys(*this, keys), keys);
 }
 
 }  // namespace

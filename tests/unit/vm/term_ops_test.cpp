@@ -7,6 +7,8 @@
 #include <functional>
 #include <vector>
 
+#include "vm/bigint.h"
+#include "vm/binaries.h"
 #include "vm/function_info.h"
 #include "vm/literals.h"
 #include "vm/term_ops.h"
@@ -394,6 +396,97 @@ TEST_F(TermOps, LongListsCompareIteratively) {
   EXPECT_LT(compare(a, b), 0);
   EXPECT_FALSE(exact_equal(a, b));
   EXPECT_NE(hash_term(a), hash_term(b));
+}
+
+// ---- binaries: order, equality, hashing by content; key_order_prefix ----
+
+// Binaries whose bytes differ at every position around the 8-byte words a
+// comparison reads, in plain and view form.
+std::vector<std::string> binary_texts() {
+  std::vector<std::string> texts = {"", std::string(1, '\0'), std::string(2, '\0'), std::string(9, '\0'), "\x7f", "\x80", "\xff"};
+  const std::string base = "0123456789abcdefghijklmnopqrstuv";
+  for (size_t len : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 24u, 31u}) {
+    texts.push_back(base.substr(0, len));
+    for (size_t at : {0u, 6u, 7u, 8u, 15u, 16u, 23u}) {
+      if (at >= len) continue;
+      for (char c : {'\0', '\x80', '\xff'}) {
+        std::string t = base.substr(0, len);
+        t[at] = c;
+        texts.push_back(t);
+      }
+    }
+    texts.push_back(base.substr(0, len) + std::string(1, '\0'));
+  }
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  return texts;
+}
+
+TEST_F(TermOps, BinariesCompareEqualAndHashByTheirBytes) {
+  const std::vector<std::string> texts = binary_texts();
+  std::vector<Term> plain, views;
+  for (const std::string& t : texts) {
+    plain.push_back(bin(t));
+    // The same bytes as a view into a longer binary (a slice of more than
+    // kSliceCopyMaxBytes bytes is a view; shorter ones are copies).
+    const Term holder = bin("<" + t + std::string(kSliceCopyMaxBytes + 1, '>'));
+    views.push_back(binary_slice(heap, holder, 1, t.size() + kSliceCopyMaxBytes + 1));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(binary_size(views[i]), texts[i].size() + kSliceCopyMaxBytes + 1);
+    for (size_t j = 0; j < texts.size(); ++j) {
+      const int expected = sign(texts[i].compare(texts[j]));  // std::string compares bytes unsigned
+      EXPECT_EQ(sign(compare(plain[i], plain[j])), expected) << i << " vs " << j;
+      EXPECT_EQ(sign(compare_exact(plain[i], plain[j])), expected) << i << " vs " << j;
+      EXPECT_EQ(exact_equal(plain[i], plain[j]), i == j) << i << " vs " << j;
+      EXPECT_EQ(equal(plain[i], plain[j]), i == j) << i << " vs " << j;
+      const int expected_views = sign((texts[i] + std::string(kSliceCopyMaxBytes + 1, '>')).compare(texts[j] + std::string(kSliceCopyMaxBytes + 1, '>')));
+      EXPECT_EQ(sign(compare(views[i], views[j])), expected_views) << i << " vs " << j;
+      EXPECT_EQ(exact_equal(views[i], views[j]), i == j) << i << " vs " << j;
+    }
+    const Term copy = bin(texts[i] + std::string(kSliceCopyMaxBytes + 1, '>'));
+    EXPECT_EQ(box_kind(views[i]), BoxKind::SubBinary);
+    EXPECT_TRUE(exact_equal(views[i], copy));
+    EXPECT_EQ(compare(views[i], copy), 0);
+    EXPECT_EQ(hash_term(views[i]), hash_term(copy));
+    // Hashing inside a tuple agrees with hashing alone (the fast path for a
+    // lone binary and the walk fold the same tokens).
+    EXPECT_EQ(hash_term(tuple({views[i]})), hash_term(tuple({copy})));
+  }
+  EXPECT_NE(hash_term(bin("abcdefgh")), hash_term(bin("abcdefgh" + std::string(1, '\0'))));
+  EXPECT_NE(hash_term(bin("")), hash_term(bin(std::string(1, '\0'))));
+}
+
+TEST_F(TermOps, KeyOrderPrefixNeverContradictsCompareExact) {
+  std::vector<Term> keys;
+  for (const std::string& t : binary_texts()) keys.push_back(bin(t));
+  const Term holder = bin(std::string(40, 'q'));
+  keys.push_back(binary_slice(heap, holder, 3, 20));
+  for (Term t : {I(0), I(-1), I(1), I(kSmallIntMin), I(kSmallIntMax), F(0.0), F(-0.0), F(-1.5), F(1.5), F(-1e308), F(1e308),
+                 kNil, make_pid(1), make_pid(7), make_ref(1), make_ref(7)})
+    keys.push_back(t);
+  for (__int128 v : {__int128{1} << 60, -(__int128{1} << 60), (__int128{1} << 100), -(__int128{1} << 100)})
+    keys.push_back(make_integer(heap, v));
+  keys.insert(keys.end(), {atom("a"), atom("b"), tuple({}), tuple({I(9)}), tuple({I(1), I(1)}), list({I(1)}), map({}),
+                           map({I(1), I(1)}), make_closure(heap, fn_a, {}), make_closure(heap, fn_b, {I(1)})});
+  auto triple = [](Term k) {
+    const KeyOrderPrefix p = key_order_prefix(k);
+    return std::tuple(p.rank, p.hi, p.lo);
+  };
+  for (Term a : keys) {
+    for (Term b : keys) {
+      if (compare_exact(a, b) < 0) {
+        EXPECT_LE(triple(a), triple(b)) << str(a) << " < " << str(b);
+      }
+    }
+  }
+  // Distinct short binaries and small integers get distinct prefixes: no
+  // tie for compare_exact to break.
+  EXPECT_LT(triple(bin("abc")), triple(bin("abd")));
+  // Trailing zero bytes pad alike: those ties go to compare_exact.
+  EXPECT_EQ(triple(bin("abc")), triple(bin(std::string("abc") + '\0')));
+  EXPECT_NE(triple(I(5)), triple(I(6)));
+  EXPECT_NE(triple(bin("0123456789abcdef")), triple(bin("0123456789abcdeg")));
 }
 
 }  // namespace
