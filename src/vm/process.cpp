@@ -13,6 +13,7 @@
 #include "vm/atoms.h"
 #include "vm/builders.h"
 #include "vm/raise.h"
+#include "vm/refbin.h"
 #include "vm/vm.h"
 
 namespace lzr {
@@ -24,6 +25,11 @@ Message* Message::make(size_t words) {
   m->term = kNil;
   m->words = words;
   return m;
+}
+
+void Message::discard(Message* m) {
+  if (m->words) release_fragment_refbins(m->fragment(), m->words);
+  std::free(m);
 }
 
 // The stack is malloc'd and starts small (kInitialStackWords): a process
@@ -48,7 +54,7 @@ Process::~Process() {
   delete links;  // also the main process's, which the host owns
   for (Message* m = mailbox.head; m;) {
     Message* next = m->next;
-    std::free(m);
+    Message::discard(m);
     m = next;
   }
   std::free(stack_base);
