@@ -124,8 +124,11 @@ int lzr_get_bool(lzr_env*, lzr_term t, int* out) {
 
 lzr_term lzr_binary(lzr_env* env, const void* bytes, size_t len) {
   if (!bytes && len > 0) return raise(proc(env), kAtom_badarg);
-  if (len > kMaxBinaryBytes) return raise(proc(env), kAtom_system_limit);
-  return make_binary(heap(env), std::string_view(static_cast<const char*>(bytes), len));
+  uint8_t* data = nullptr;
+  const Term t = try_alloc_binary(heap(env), len, data);  // from 64 bytes on: off-heap
+  if (t == kNil) return raise(proc(env), kAtom_system_limit);
+  if (len) std::memcpy(data, bytes, len);
+  return t;
 }
 
 lzr_term lzr_string(lzr_env* env, const char* text) {
@@ -135,9 +138,9 @@ lzr_term lzr_string(lzr_env* env, const char* text) {
 
 lzr_term lzr_binary_alloc(lzr_env* env, size_t len, unsigned char** data) {
   if (!data) return raise(proc(env), kAtom_badarg);  // the bytes could never be filled in
-  if (len > kMaxBinaryBytes) return raise(proc(env), kAtom_system_limit);
   uint8_t* bytes = nullptr;
-  const Term t = alloc_binary(heap(env), len, bytes);
+  const Term t = try_alloc_binary(heap(env), len, bytes);
+  if (t == kNil) return raise(proc(env), kAtom_system_limit);
   *data = bytes;
   return t;
 }

@@ -21,10 +21,9 @@ std::string_view bytes_of(Term b) {
 Term b_concat(lzr_env* env, const Term* a, unsigned) {
   if (!is_binary(a[0]) || !is_binary(a[1])) return fail(env, kAtom_badarg);
   size_t n0 = binary_size(a[0]), n1 = binary_size(a[1]);
-  Term* p = alloc_result(env, binary_alloc_words(n0 + n1));
-  if (!p) return kRaised;
   uint8_t* data;
-  Term out = init_binary(p, n0 + n1, data);
+  const Term out = alloc_binary_result(env, n0 + n1, data);
+  if (out == kRaised) return kRaised;
   std::memcpy(data, binary_bytes(a[0]), n0);
   std::memcpy(data + n0, binary_bytes(a[1]), n1);
   return out;
@@ -104,10 +103,9 @@ Term b_from_list(lzr_env* env, const Term* a, unsigned) {
     ++n;
   }
   if (!is_nil(l)) return fail(env, kAtom_badarg);
-  Term* p = alloc_result(env, binary_alloc_words(n));
-  if (!p) return kRaised;
   uint8_t* data;
-  Term out = init_binary(p, n, data);
+  const Term out = alloc_binary_result(env, n, data);
+  if (out == kRaised) return kRaised;
   for (l = a[0]; is_cons(l); l = cons_tail(l)) *data++ = static_cast<uint8_t>(int_value(cons_head(l)));
   return out;
 }
@@ -132,10 +130,9 @@ Term b_from_iolist(lzr_env* env, const Term* a, unsigned) {
   size_t n;
   if (!iodata_size(a[0], n)) return fail(env, kAtom_badarg);
   if (n > kMaxBinaryBytes) return fail(env, kAtom_system_limit);
-  Term* p = alloc_result(env, binary_alloc_words(n));
-  if (!p) return kRaised;
   uint8_t* data;
-  const Term out = init_binary(p, n, data);
+  const Term out = alloc_binary_result(env, n, data);
+  if (out == kRaised) return kRaised;
   copy_iodata(a[0], data);
   return out;
 }

@@ -5,6 +5,7 @@
 #include <new>
 #include <span>
 
+#include "vm/builders.h"
 #include "vm/raise.h"
 #include "vm/function_info.h"
 #include "vm/native_env.h"
@@ -33,6 +34,14 @@ inline Term* alloc_result(lzr_env* env, size_t words) {
   Term* p = proc(env).heap.try_alloc(words);
   if (!p) fail(env, kAtom_system_limit);
   return p;
+}
+
+// A binary of `size` bytes whose size the program chose, its bytes left to
+// write at `data` (inline or off-heap: vm/builders.h): kRaised with
+// system_limit raised when it cannot be had.
+inline Term alloc_binary_result(lzr_env* env, size_t size, uint8_t*& data) {
+  const Term out = try_alloc_binary(proc(env).heap, size, data);
+  return out == kNil ? fail(env, kAtom_system_limit) : out;
 }
 
 // A built-in as the tables register it: a std::bad_alloc inside (a

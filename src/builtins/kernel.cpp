@@ -47,10 +47,9 @@ Term k_compare(lzr_env*, const Term* a, unsigned) {
 }
 Term k_inspect(lzr_env* env, const Term* a, unsigned) {
   const std::string text = term_to_string(a[0], proc(env).vm->atoms);
-  Term* p = alloc_result(env, binary_alloc_words(text.size()));  // a big term prints to a big binary
-  if (!p) return kRaised;
   uint8_t* data;
-  const Term out = init_binary(p, text.size(), data);
+  const Term out = alloc_binary_result(env, text.size(), data);  // a big term prints to a big binary
+  if (out == kRaised) return kRaised;
   if (!text.empty()) std::memcpy(data, text.data(), text.size());
   return out;
 }

@@ -40,10 +40,9 @@ inline Term tuple_of(lzr_env* env, std::span<const Term> elems) {
 }
 
 inline Term binary_of(lzr_env* env, std::string_view bytes) {
-  Term* p = alloc_result(env, binary_alloc_words(bytes.size()));
-  if (!p) return kRaised;
   uint8_t* data;
-  const Term out = init_binary(p, bytes.size(), data);
+  const Term out = alloc_binary_result(env, bytes.size(), data);
+  if (out == kRaised) return kRaised;
   if (!bytes.empty()) std::copy(bytes.begin(), bytes.end(), data);
   return out;
 }

@@ -329,10 +329,9 @@ Term s_pad(lzr_env* env, const Term* a, unsigned argc) {
   const uint64_t extra = static_cast<uint64_t>(width) - chars;
   if (extra > (kMaxBinaryBytes - text.size()) / pad.size()) return fail(env, kAtom_system_limit);
   const size_t size = text.size() + static_cast<size_t>(extra) * pad.size();
-  Term* p = alloc_result(env, binary_alloc_words(size));  // refused before anything is written
-  if (!p) return kRaised;
   uint8_t* data;
-  const Term out = init_binary(p, size, data);
+  const Term out = alloc_binary_result(env, size, data);  // refused before anything is written
+  if (out == kRaised) return kRaised;
   if (!Leading) data = std::copy(text.begin(), text.end(), data);
   for (uint64_t i = 0; i < extra; ++i) data = std::copy(pad.begin(), pad.end(), data);
   if (Leading) std::copy(text.begin(), text.end(), data);

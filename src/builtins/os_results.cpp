@@ -52,10 +52,9 @@ Term ok_tuple(lzr_env* env, Term value) {
 }
 
 Term binary_result(lzr_env* env, const char* bytes, size_t n) {
-  Term* p = alloc_result(env, binary_alloc_words(n));
-  if (!p) return kRaised;
   uint8_t* data;
-  const Term out = init_binary(p, n, data);
+  const Term out = alloc_binary_result(env, n, data);
+  if (out == kRaised) return kRaised;
   if (n) std::memcpy(data, bytes, n);
   return out;
 }

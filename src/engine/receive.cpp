@@ -25,7 +25,7 @@ Term op_recv(Process& p) {
     // copy; it is a memcpy and one pass re-pointing the block's pointers).
     Term* dst = p.heap.alloc(m->words);
     std::memcpy(dst, m->fragment(), m->words * sizeof(Term));
-    m->term = relocate_block(m->term, m->fragment(), dst, m->words);
+    m->term = relocate_block(m->term, m->fragment(), dst, m->words, p.heap);
     m->words = 0;
     ++p.mailbox.in_heap;
   }
@@ -47,7 +47,7 @@ bool op_accept(Process& p) {
   if (box.tail == &m->next) box.tail = box.cursor;
   --box.count;
   if (m->words == 0 && points(m->term)) --box.in_heap;
-  std::free(m);
+  Message::discard(m);
   box.cursor = &box.head;
   // The receive is over: its timeout no longer applies.
   if (p.timer_armed && p.timer_pc) p.timer_armed = false;

@@ -24,7 +24,7 @@ Node::~Node() {
   table_.for_each([&](Process& p) { left.push_back(&p); });
   for (Process* p : left)
     if (p != main) delete p;  // the host owns the main process
-  for (auto& [ref, s] : sends_) std::free(s.message);
+  for (auto& [ref, s] : sends_) Message::discard(s.message);
 }
 
 Process* Node::spawn(Term closure) {
@@ -35,7 +35,7 @@ Process* Node::spawn(Term closure) {
     return nullptr;
   }
   add(*p);
-  const Term clo = copy_term(closure, p->heap.alloc(copy_size(closure)));
+  const Term clo = copy_term(closure, p->heap.alloc(copy_size(closure)), &p->heap);
   const auto* fn = reinterpret_cast<const FunctionInfo*>(boxed_ptr(clo)[1]);
   // The bottom frame: no return address (the process ends when it returns),
   // the closure in its slot for the body's upvalues.
@@ -93,13 +93,13 @@ Message* Node::make_message(Term msg) {
   }
   const size_t words = copy_size(msg);
   Message* m = Message::make(words);
-  m->term = copy_term(msg, m->fragment());
+  m->term = copy_term(msg, m->fragment(), nullptr);
   return m;
 }
 
 void Node::deliver(Process& to, Message* m) {
   if (to.state == RunState::Exiting || to.state == RunState::Free) {
-    std::free(m);
+    Message::discard(m);
     return;
   }
   if (!concurrent_ || &to == current) {
@@ -157,7 +157,7 @@ int64_t Node::cancel_timer(Term ref) {
   if (it == sends_.end()) return -1;
   const uint64_t now = now_ms();
   const int64_t left = it->second.at > now ? static_cast<int64_t>(it->second.at - now) : 0;
-  std::free(it->second.message);
+  Message::discard(it->second.message);
   sends_.erase(it);
   return left;
 }
@@ -185,7 +185,7 @@ bool Node::fire_timers(uint64_t now) {
     sends_.erase(it);
     Process* to = is_atom(s.dest) ? whereis(s.dest) : find(s.dest);
     if (to) deliver(*to, s.message);
-    else std::free(s.message);
+    else Message::discard(s.message);
   }
   publish_next_due();
   return !timers_.empty();

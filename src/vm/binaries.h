@@ -19,7 +19,7 @@ constexpr uint64_t kSliceCopyMaxBytes = 16;
 constexpr uint64_t kMinBufferBytes = 64;
 
 // The object holding a binary's bytes: itself for a plain binary, else the
-// view's Binary or BinBuf.
+// view's Binary, BinBuf or RefBin (holder_bytes in term.h reads any).
 inline const Term* binary_holder(Term bin) {
   const Term* o = boxed_ptr(bin);
   return header_kind(o[0]) == BoxKind::Binary ? o : boxed_ptr(o[1]);

@@ -2,6 +2,9 @@
 #include "vm/builders.h"
 
 #include <cstring>
+#include <string>
+
+#include "vm/refbin.h"
 
 namespace lzr {
 
@@ -36,17 +39,49 @@ Term make_cons_cell(Heap& heap, Term head, Term tail) {
   return make_cons(cell);
 }
 
-size_t binary_alloc_words(size_t size) { return 1 + binary_words(size); }
+size_t binary_alloc_words(size_t size) { return size >= kRefBinMinBytes ? kRefBinWords + kSubBinaryWords : 1 + binary_words(size); }
 
-Term alloc_binary(Heap& heap, size_t size, uint8_t*& data) { return init_binary(heap.alloc(binary_alloc_words(size)), size, data); }
+namespace {
 
-Term init_binary(Term* p, size_t size, uint8_t*& data) {
+Term init_inline_binary(Term* p, size_t size, uint8_t*& data) {
   const uint64_t payload = binary_words(size);
   p[0] = make_header(BoxKind::Binary, payload);
   p[1] = size;
   if (payload > 1) p[payload] = 0;  // zero padding keeps the bytes past `size` deterministic
   data = reinterpret_cast<uint8_t*>(p + 2);
   return make_boxed(p);
+}
+
+// An off-heap binary in `p` (binary_alloc_words(block's size) words),
+// registered with `heap`.
+Term init_offheap_binary(Heap& heap, Term* p, RefBlock* block, uint8_t*& data) {
+  data = block->bytes();
+  const Term view = init_refbin(p, p + kRefBinWords, block);
+  heap.add_refbin(p);
+  return view;
+}
+
+}  // namespace
+
+Term alloc_binary(Heap& heap, size_t size, uint8_t*& data) {
+  if (size < kRefBinMinBytes) return init_inline_binary(heap.alloc(binary_alloc_words(size)), size, data);
+  RefBlock* block = refblock_new(size);
+  if (!block) heap_exhausted("the system refused " + std::to_string(size) + " bytes for a binary");
+  return init_offheap_binary(heap, heap.alloc(binary_alloc_words(size)), block, data);
+}
+
+Term try_alloc_binary(Heap& heap, size_t size, uint8_t*& data) {
+  if (size < kRefBinMinBytes) {
+    Term* p = heap.try_alloc(binary_alloc_words(size));
+    return p ? init_inline_binary(p, size, data) : kNil;
+  }
+  // The same refusals as for a heap object of that size (Heap::try_alloc):
+  // an off-heap binary is still the process's data.
+  const size_t words = binary_words(size) + 1;
+  if (size > kMaxBinaryBytes || (heap.max_words() && words > heap.max_words()) || words > physical_memory_words()) return kNil;
+  RefBlock* block = refblock_new(size);
+  if (!block) return kNil;
+  return init_offheap_binary(heap, heap.alloc(binary_alloc_words(size)), block, data);
 }
 
 Term make_binary(Heap& heap, std::string_view bytes) {

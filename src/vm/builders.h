@@ -13,11 +13,17 @@ Term make_tuple(Heap& heap, std::span<const Term> elems);
 Term make_list(Heap& heap, std::span<const Term> elems, Term tail = kNil);
 Term make_binary(Heap& heap, std::string_view bytes);
 Term make_cons_cell(Heap& heap, Term head, Term tail);
-// Binary with uninitialised contents of `size` bytes; returns its data pointer in `data`.
+// Binary with uninitialised contents of `size` bytes; returns its data
+// pointer in `data`. From kRefBinMinBytes on the bytes are off-heap (a view
+// of a RefBin holder, vm/refbin.h), else inline (a plain Binary). Ends the
+// process (heap_exhausted) if the system refuses the memory.
 Term alloc_binary(Heap& heap, size_t size, uint8_t*& data);
-// The same in two steps, for callers that allocate with Heap::try_alloc:
-// the words a binary of `size` bytes takes, and the binary laid out in them.
+// The same for a size the program chose: kNil, with nothing allocated,
+// when the request alone is too large (beyond kMaxBinaryBytes, the maximum
+// heap or the machine's memory) or the system refuses it; the caller raises
+// system_limit.
+Term try_alloc_binary(Heap& heap, size_t size, uint8_t*& data);
+// The words of heap a binary of `size` bytes takes (inline or not).
 size_t binary_alloc_words(size_t size);
-Term init_binary(Term* p, size_t size, uint8_t*& data);
 
 }  // namespace lzr

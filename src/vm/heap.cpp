@@ -12,6 +12,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "vm/refbin.h"
+
 namespace lzr {
 
 static_assert(std::is_standard_layout_v<Heap>, "the assembler engine uses offsetof(Heap, ...)");
@@ -172,11 +174,14 @@ class Copier {
   // After the scan, the copied views whose holder was in from-space
   // (docs/terms.md, "Binaries"), grouped by holder. A holder that survived
   // anyway (reached directly) is shared. Otherwise its views keep the whole
-  // holder only if together they cover at least a quarter of it; else each
-  // gets its bytes copied into a plain binary of its own, so small slices
-  // never pin a large binary. The copies are made only when they take no
-  // more words than the holder, so to-space never needs more room than
-  // from-space held. Holders are raw objects: nothing new needs scanning.
+  // holder only if together they cover at least a quarter of its bytes;
+  // else their bytes move, so small slices never pin a large binary. From
+  // an inline holder (Binary, BinBuf) each view gets a plain binary of its
+  // own, made only when the copies take no more words than the holder, so
+  // to-space never needs more room than from-space held. From an off-heap
+  // holder (RefBin) the views' bytes go, back to back, into one new
+  // off-heap block whose holder takes the old holder's two words. Holders
+  // are raw objects: nothing new needs scanning.
   void settle_views() {
     std::sort(views_.begin(), views_.end(), [](const Term* a, const Term* b) { return a[1] < b[1]; });
     for (size_t i = 0; i < views_.size();) {
@@ -189,21 +194,32 @@ class Copier {
         copy_words += 1 + binary_words(len);
       }
       Term* holder = boxed_ptr(holder_term);
-      const uint64_t holder_words = header_words(holder[0]) + 1;
-      const uint64_t held = (holder_words - 2) * 8;  // Binary or BinBuf: bytes from word 2
       Term moved;
       if (tag_of(holder[0]) == kTagForward) {
         moved = kTagBoxed | (holder[0] & kPayloadMask);
-      } else if (4 * bytes >= held || copy_words > holder_words) {
-        moved = forward(holder_term);
+      } else if (header_kind(holder[0]) == BoxKind::RefBin) {
+        if (4 * bytes >= refbin_block(holder)->size || !compact_views(i, end, bytes, holder)) moved = forward(holder_term);
+        else {
+          i = end;
+          continue;
+        }
       } else {
-        for (; i < end; ++i) copy_out(views_[i], holder);
-        continue;
+        const uint64_t holder_words = header_words(holder[0]) + 1;
+        const uint64_t held = (holder_words - 2) * 8;  // Binary or BinBuf: bytes from word 2
+        if (4 * bytes >= held || copy_words > holder_words) {
+          moved = forward(holder_term);
+        } else {
+          for (; i < end; ++i) copy_out(views_[i], holder);
+          continue;
+        }
       }
       for (; i < end; ++i) views_[i][1] = moved;
     }
     views_.clear();
   }
+
+  // The RefBin holders settle_views made (the heap lists them).
+  const std::vector<Term*>& made_refbins() const { return made_; }
 
  private:
   // View `v` gets its own plain binary of its bytes.
@@ -215,9 +231,39 @@ class Copier {
     copy[0] = make_header(BoxKind::Binary, payload);
     copy[payload] = 0;  // padding (for len 0 this is the length word, set next)
     copy[1] = len;
-    std::memcpy(copy + 2, reinterpret_cast<const uint8_t*>(holder + 2) + int_value(v[2]), len);
+    std::memcpy(copy + 2, holder_bytes(holder) + int_value(v[2]), len);
     v[1] = make_boxed(copy);
     v[2] = make_int(0);
+  }
+
+  // Views views_[i..end) of off-heap `holder` (together `bytes` bytes) get
+  // a block of their own; false (nothing changed) when the system refuses
+  // the memory: they then keep the whole block.
+  bool compact_views(size_t i, size_t end, uint64_t bytes, const Term* holder) {
+    RefBlock* block = refblock_new(bytes);
+    if (!block) return false;
+    try {
+      made_.reserve(made_.size() + 1);
+    } catch (const std::bad_alloc&) {
+      refblock_release(block);
+      return false;
+    }
+    const uint8_t* from = holder_bytes(holder);
+    Term* fresh = top_;
+    top_ += kRefBinWords;
+    fresh[0] = make_header(BoxKind::RefBin, kRefBinWords - 1);
+    fresh[1] = reinterpret_cast<Term>(block);
+    made_.push_back(fresh);
+    uint64_t at = 0;
+    for (; i < end; ++i) {
+      Term* v = views_[i];
+      const auto len = static_cast<uint64_t>(int_value(v[3]));
+      std::memcpy(block->bytes() + at, from + int_value(v[2]), len);
+      v[1] = make_boxed(fresh);
+      v[2] = make_int(static_cast<int64_t>(at));
+      at += len;
+    }
+    return true;
   }
 
   void defer_view(Term* v) {
@@ -231,9 +277,12 @@ class Copier {
   const FromSpace& from_;
   Term* top_;
   std::vector<Term*> views_;  // copied views whose holder is in from-space
+  std::vector<Term*> made_;   // RefBin holders made by compact_views
 };
 
 }  // namespace
+
+size_t physical_memory_words() { return physical_words(); }
 
 void heap_exhausted(const std::string& why) {
   std::fflush(stdout);  // what the program printed so far is not lost
@@ -254,6 +303,11 @@ Heap::Heap(size_t initial_words) {
 }
 
 Heap::~Heap() {
+  if (offheap_) {
+    for (size_t i = 0; i < offheap_->count; ++i) refblock_release(refbin_block(offheap_->holders[i]));
+    std::free(offheap_->holders);
+    std::free(offheap_);
+  }
   for (uint32_t i = 0; i < num_blocks_; ++i) free_block(blocks_[i]);
   if (spare_.start) free_block(spare_);
   if (old_spare_.start) free_block(old_spare_);
@@ -464,6 +518,64 @@ Term* Heap::alloc_slow(size_t words, bool may_fail) {
   return p;
 }
 
+uint64_t Heap::offheap_budget() const { return std::max<uint64_t>(kMinOffHeapBytes, nursery_words_ * sizeof(Term)); }
+
+void Heap::push_refbin(Term* holder) {
+  if (!offheap_) {
+    offheap_ = static_cast<OffHeapList*>(std::malloc(sizeof(OffHeapList)));
+    if (!offheap_) heap_exhausted("the system refused memory for the heap's off-heap binary list");
+    *offheap_ = OffHeapList{nullptr, 0, 0, 0, 0, 0, kMinOffHeapBytes};
+  }
+  OffHeapList& l = *offheap_;
+  if (l.count == l.capacity) {
+    const size_t capacity = std::max<size_t>(8, 2 * l.capacity);
+    auto* grown = static_cast<Term**>(std::realloc(l.holders, capacity * sizeof(Term*)));
+    if (!grown) heap_exhausted("the system refused memory for the heap's off-heap binary list");
+    l.holders = grown;
+    l.capacity = capacity;
+  }
+  l.holders[l.count++] = holder;
+}
+
+void Heap::add_refbin(Term* holder) {
+  push_refbin(holder);
+  offheap_->young_bytes += refbin_block(holder)->size;
+  if (offheap_->young_bytes > offheap_budget()) gc_requested_ = true;
+}
+
+// Minor collections pass `first` = the old holders' count: only young
+// holders were in from-space. Major ones pass 0.
+template <class InFrom>
+void Heap::sweep_refbins(size_t first, InFrom in_from, const Term* const* made, size_t num_made) {
+  // No list, no holders in the heap: no view can have had one to settle.
+  if (!offheap_) return;
+  OffHeapList& l = *offheap_;
+  size_t out = first;
+  uint64_t kept = 0;
+  for (size_t i = first; i < l.count; ++i) {
+    Term* h = l.holders[i];
+    if (!in_from(h)) {  // not in from-space: untouched (cannot happen for young holders)
+      l.holders[out++] = h;
+      kept += refbin_block(h)->size;
+    } else if (tag_of(h[0]) == kTagForward) {
+      Term* moved = reinterpret_cast<Term*>(h[0] & kPayloadMask);
+      l.holders[out++] = moved;
+      kept += refbin_block(moved)->size;
+    } else {
+      refblock_release(refbin_block(h));
+    }
+  }
+  l.count = out;
+  for (size_t i = 0; i < num_made; ++i) {
+    push_refbin(const_cast<Term*>(made[i]));
+    kept += refbin_block(made[i])->size;
+  }
+  // Every survivor is in the old generation now.
+  l.old_bytes = (first == 0 ? 0 : l.old_bytes) + kept;
+  l.old_count = l.count;
+  l.young_bytes = 0;
+}
+
 namespace {
 
 void copy_roots(Copier& copier, const GcRoots& roots) {
@@ -505,7 +617,10 @@ void Heap::collect_any(const GcRoots& roots) {
   // nursery full of short-lived data promotes little of it).
   const size_t expected = static_cast<size_t>(static_cast<double>(young) * survival_);
   // With a maximum heap, a full collection decides whether the data fits.
-  const bool due = old_words() + expected > old_limit_words_ || (max_words_ && old_words() + young > max_words_);
+  // Off-heap binaries count against the maximum heap too (in words).
+  const bool due = old_words() + expected > old_limit_words_ ||
+                   (max_words_ && old_words() + young + offheap_bytes() / sizeof(Term) > max_words_) ||
+                   (offheap_ && offheap_->old_bytes > offheap_->old_limit);
   // A major collection holds its from-space and its copy at once. When the
   // old generation is large next to the nursery, the young survivors are
   // promoted first, so that the from-space is the old generation alone and
@@ -529,6 +644,8 @@ void Heap::collect_any(const GcRoots& roots) {
   copier.scan_from(promoted);
   copier.settle_views();
   old_.top = copier.top();
+  sweep_refbins(offheap_ ? offheap_->old_count : 0, [&from](const Term* p) { return from.contains(p); }, copier.made_refbins().data(),
+                copier.made_refbins().size());
 
   const size_t survivors = static_cast<size_t>(old_.top - promoted);
   stats_.words_copied += survivors;
@@ -592,9 +709,11 @@ void Heap::major(const GcRoots& roots) {
   copier.scan_from(to.start);
   copier.settle_views();
   to.top = copier.top();
+  sweep_refbins(0, [&from](const Term* p) { return from.contains(p); }, copier.made_refbins().data(), copier.made_refbins().size());
+  if (offheap_) offheap_->old_limit = std::max(kMinOffHeapBytes, 2 * offheap_->old_bytes);
 
   const size_t live = static_cast<size_t>(to.top - to.start);
-  if (max_words_ && live > max_words_) {
+  if (max_words_ && live + offheap_bytes() / sizeof(Term) > max_words_) {
     heap_exhausted("the live heap exceeds the maximum heap size (" + size_text(max_words_) + ")");
   }
   retire_old_generation();

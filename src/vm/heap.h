@@ -17,6 +17,15 @@
 // Objects outside the heap's blocks (module literals, which are immortal) are
 // never moved or scanned by the collector.
 //
+// Off-heap binaries (vm/refbin.h): the heap lists its RefBin holders, old
+// ones first. After a collection each listed holder that was in from-space
+// is re-pointed to its copy if it survived, or else releases its reference;
+// the destructor releases them all. The bytes those holders keep alive count
+// as pressure: once the holders added since the last collection hold more
+// than offheap_budget() bytes, a collection is requested, and once the old
+// generation's holders hold more than twice what the last major collection
+// kept (at least kMinOffHeapBytes), the next collection is major.
+//
 // Sizing (docs/terms.md, "Heap and GC"): the nursery doubles when a minor
 // collection keeps more than a quarter of it and halves when it keeps less
 // than 1/32, between the initial size and kMaxNurseryWords; it is also never
@@ -66,6 +75,10 @@ class OutOfMemory : public std::bad_alloc {
 // "lzr: out_of_memory: WHY" and exits with status 1. Used where no error can
 // be raised: inside an allocation the caller cannot see fail, or a collection.
 [[noreturn]] void heap_exhausted(const std::string& why);
+
+// Words of the machine's physical memory: no single object, on the heap or
+// off it, may be larger.
+size_t physical_memory_words();
 
 // Where the collector finds live terms.
 struct GcRoots {
@@ -147,6 +160,17 @@ class Heap {
   // Old-generation size at which the next collection is a major one.
   size_t old_limit_words() const { return old_limit_words_; }
 
+  // Registers a RefBin holder just made in this heap (its reference is the
+  // heap's from now on); may request a collection (see above).
+  void add_refbin(Term* holder);
+  // Bytes of off-heap binaries the listed holders keep alive (a block listed
+  // twice counts twice), and how many holders there are.
+  uint64_t offheap_bytes() const { return offheap_ ? offheap_->old_bytes + offheap_->young_bytes : 0; }
+  size_t refbin_count() const { return offheap_ ? offheap_->count : 0; }
+  // Off-heap bytes added since the last collection that request the next one.
+  uint64_t offheap_budget() const;
+  static constexpr uint64_t kMinOffHeapBytes = uint64_t{256} << 10;
+
   static constexpr size_t kMaxNurseryWords = size_t{1} << 20;  // 8 MiB
   // The largest object: a header and kMaxPayloadWords. Callers building
   // from untrusted sizes check against it first (raising system_limit); a
@@ -186,6 +210,24 @@ class Heap {
   size_t held_words() const;        // sum of the blocks' usable words
   void note_peak(size_t words);
   void sync_end() { end_ = stress_ ? top_ : blocks_[num_blocks_ - 1].limit; }
+  // After a collection: holders from refbins_[first] on that were in
+  // from-space (in_from) are re-pointed or released; `made` holders (views'
+  // bytes moved into blocks of their own) join the list.
+  template <class InFrom>
+  void sweep_refbins(size_t first, InFrom in_from, const Term* const* made, size_t num_made);
+  void push_refbin(Term* holder);
+
+  // The off-heap list, malloc'd with the first holder: a heap that never
+  // holds a large binary (most processes) pays one pointer for it.
+  struct OffHeapList {
+    Term** holders;      // [0, old_count) in the old generation, the rest young
+    size_t count;
+    size_t capacity;
+    size_t old_count;
+    uint64_t young_bytes;  // kept alive by the young holders
+    uint64_t old_bytes;    // by the old ones
+    uint64_t old_limit;    // past this the next collection is major
+  };
 
   // Hot fields first: the assembler engine touches these.
   Term* top_ = nullptr;   // next free word of the current block
@@ -210,6 +252,7 @@ class Heap {
   size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
   size_t max_words_ = 0;      // see set_max_words; 0: no limit
   bool stress_major_ = false; // stress mode alternates minor and major collections
+  OffHeapList* offheap_ = nullptr;  // RefBin holders (see above); null: none yet
   HeapStats stats_;
   Block inline_blocks_[kInlineBlocks];
 };

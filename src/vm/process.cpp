@@ -13,6 +13,7 @@
 #include "vm/atoms.h"
 #include "vm/builders.h"
 #include "vm/raise.h"
+#include "vm/refbin.h"
 #include "vm/vm.h"
 
 namespace lzr {
@@ -24,6 +25,11 @@ Message* Message::make(size_t words) {
   m->term = kNil;
   m->words = words;
   return m;
+}
+
+void Message::discard(Message* m) {
+  if (m->words) release_fragment_refbins(m->fragment(), m->words);
+  std::free(m);
 }
 
 bool Mailbox::take_posted(Message* m) {
@@ -48,12 +54,12 @@ bool Mailbox::take_posted(Message* m) {
 void Mailbox::free_all() {
   for (Message* m = inbox.exchange(nullptr, std::memory_order_acquire); m && m != kAsleep;) {
     Message* next = m->next;
-    std::free(m);
+    Message::discard(m);
     m = next;
   }
   for (Message* m = head; m;) {
     Message* next = m->next;
-    std::free(m);
+    Message::discard(m);
     m = next;
   }
   head = nullptr;

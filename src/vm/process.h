@@ -57,6 +57,9 @@ struct Message {
   // Allocates a message with `words` fragment words (malloc: the receiver
   // frees it on accept, or with the process).
   static Message* make(size_t words);
+  // Frees `m`; a fragment not yet copied into a heap first releases its
+  // off-heap binaries (vm/refbin.h).
+  static void discard(Message* m);
 };
 
 // Messages in arrival order; `cursor` points at the link that holds the

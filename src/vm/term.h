@@ -16,6 +16,7 @@
 // Pointers are 48-bit user-space addresses, 8-byte aligned.
 #pragma once
 
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -100,13 +101,16 @@ enum class BoxKind : uint8_t {
   HamtCollision = 4,  // payload: k0, v0, k1, v1, ... (same 32-bit hash), sorted
   Closure = 5,        // payload: raw FunctionInfo*, then upvalues
   SubBinary = 6,      // a binary that is a view: payload = the object holding the
-                      // bytes (boxed Binary or BinBuf), byte offset, byte length
-                      // (small ints); docs/terms.md, "Binaries"
+                      // bytes (boxed Binary, BinBuf or RefBin), byte offset, byte
+                      // length (small ints); docs/terms.md, "Binaries"
   Binary = 16,        // payload: byte length (raw), then bytes
   BigPos = 17,        // big integer >= 2^47: payload = magnitude limbs, least
   BigNeg = 18,        // significant first, top limb non-zero (< -2^47: BigNeg)
   BinBuf = 19,        // a writable binary's buffer: bytes used (raw), then room for
                       // (words - 1) * 8 bytes; only ever reached through SubBinary views
+  RefBin = 20,        // a process's reference to an off-heap, reference-counted
+                      // block of bytes: payload = raw RefBlock*; only ever reached
+                      // through SubBinary views (vm/refbin.h)
 };
 constexpr BoxKind kFirstRawKind = BoxKind::Binary;
 
@@ -147,8 +151,28 @@ inline bool is_numeric(Term t) { return is_number(t) || is_bigint(t); }
 inline uint64_t tuple_arity(Term t) { return header_words(boxed_ptr(t)[0]); }
 inline Term* tuple_elems(Term t) { return boxed_ptr(t) + 1; }
 
-// Size and bytes of any binary, plain or view. A view's holder (Binary or
-// BinBuf) keeps its bytes at word 2 either way.
+// The bytes shared by reference (a RefBin holder points to one): a
+// reference count (atomic: the processes sharing it may run on different
+// threads), the byte length, then the bytes, at the same offset (16) as a
+// Binary's or BinBuf's inline bytes from their header. vm/refbin.h makes and
+// releases them.
+struct RefBlock {
+  std::atomic<uint64_t> refs;
+  uint64_t size;
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
+};
+static_assert(sizeof(RefBlock) == 16, "RefBlock bytes sit at offset 16, like a holder's inline bytes");
+constexpr uint64_t kRefBinWords = 2;  // header, RefBlock*
+inline RefBlock* refbin_block(const Term* holder) { return reinterpret_cast<RefBlock*>(holder[1]); }
+
+// A view's holder's first byte: inline from word 2 (Binary, BinBuf), or in
+// the off-heap block (RefBin), which keeps them at the same offset 16.
+inline const uint8_t* holder_bytes(const Term* holder) {
+  const Term* base = header_kind(holder[0]) == BoxKind::RefBin ? reinterpret_cast<const Term*>(holder[1]) : holder;
+  return reinterpret_cast<const uint8_t*>(base + 2);
+}
+
+// Size and bytes of any binary, plain or view.
 inline uint64_t binary_size(Term t) {
   const Term* o = boxed_ptr(t);
   return header_kind(o[0]) == BoxKind::Binary ? o[1] : static_cast<uint64_t>(int_value(o[3]));
@@ -156,10 +180,14 @@ inline uint64_t binary_size(Term t) {
 inline const uint8_t* binary_bytes(Term t) {
   const Term* o = boxed_ptr(t);
   if (header_kind(o[0]) == BoxKind::Binary) return reinterpret_cast<const uint8_t*>(o + 2);
-  return reinterpret_cast<const uint8_t*>(boxed_ptr(o[1]) + 2) + int_value(o[2]);
+  return holder_bytes(boxed_ptr(o[1])) + int_value(o[2]);
 }
 constexpr uint64_t kSubBinaryWords = 4;  // header, holder, offset, length
 constexpr uint64_t binary_words(uint64_t bytes) { return 1 + (bytes + 7) / 8; }  // bytes <= kMaxBinaryBytes
 constexpr uint64_t kMaxBinaryBytes = (kMaxPayloadWords - 1) * 8;
+// Binaries of this many bytes and more are born off-heap (a RefBin holder
+// and a view, 6 words in the heap): sending one shares the bytes instead of
+// copying them (docs/terms.md, "Binaries").
+constexpr uint64_t kRefBinMinBytes = 64;
 
 }  // namespace lzr

@@ -81,6 +81,11 @@ void emit_aligned_read(Emitter& e, IOp iop, unsigned bytes) {
     a.mov(x86::r9, x86::qword_ptr(x86::rsi, 8));
     a.mov(x86::rax, imm(kTagBoxed));
     a.xor_(x86::r9, x86::rax);                      // the holder object
+    Label inline_bytes = a.newLabel();
+    a.cmp(x86::byte_ptr(x86::r9), static_cast<uint8_t>(BoxKind::RefBin));
+    a.jne(inline_bytes);
+    a.mov(x86::r9, x86::qword_ptr(x86::r9, 8));     // off-heap: the RefBlock, bytes at 16 too
+    a.bind(inline_bytes);
     a.mov(x86::rax, x86::qword_ptr(x86::rsi, 16));
     a.add(x86::rax, kIntBias);                      // offset
     a.mov(x86::r8, x86::qword_ptr(x86::rsi, 24));

@@ -42,7 +42,7 @@ TEST(BinarySlice, ViewsCopiesAndTheWholeBinary) {
   EXPECT_EQ(text(v), pattern(100).substr(10, 80));
   const Term vv = binary_slice(t.heap, v, 5, 40);  // a view of a view names the holder
   ASSERT_EQ(box_kind(vv), BoxKind::SubBinary);
-  EXPECT_EQ(boxed_ptr(vv)[1], b);
+  EXPECT_EQ(boxed_ptr(vv)[1], make_boxed(binary_holder(b)));  // b's holder (100 bytes: off-heap)
   EXPECT_EQ(int_value(boxed_ptr(vv)[2]), 15);
   EXPECT_EQ(text(vv), pattern(100).substr(15, 40));
 }
@@ -96,7 +96,22 @@ TEST(BinaryViewsInGc, ALargeViewKeepsItsBinary) {
   x[0] = kNil;
   heap.collect_major(x_roots(x, 0b10));
   EXPECT_EQ(text(x[1]), pattern(100000).substr(1000, 30000));
-  EXPECT_GE(heap.used_words(), 100000u / 8);
+  EXPECT_EQ(heap.offheap_bytes(), 100000u);  // the whole binary, off-heap
+  EXPECT_EQ(int_value(boxed_ptr(x[1])[2]), 1000);
+}
+
+// The same rules for a holder with its bytes inline (a writable buffer).
+TEST(BinaryViewsInGc, ALargeViewKeepsItsInlineBuffer) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  AppendError err;
+  x[0] = binary_append(heap, make_binary(heap, ""), make_binary(heap, pattern(50000)), err);
+  x[1] = binary_slice(heap, x[0], 1000, 30000);
+  x[0] = kNil;
+  heap.collect_major(x_roots(x, 0b10));
+  EXPECT_EQ(text(x[1]), pattern(50000).substr(1000, 30000));
+  EXPECT_GE(heap.used_words(), 100000u / 8);  // the buffer's capacity: twice the bytes
   EXPECT_EQ(int_value(boxed_ptr(x[1])[2]), 1000);
 }
 
@@ -119,9 +134,11 @@ TEST(BinaryViewsInGc, AViewAndItsLiveBinaryShareTheBytes) {
 }
 
 // Small views that together cover a quarter of their binary keep it
-// (shared), and views that cover less are copied out, each on its own.
+// (shared), and views that cover less get their bytes moved: from an
+// off-heap binary into one new block for them all, from an inline buffer
+// each into a plain binary of its own.
 TEST(BinaryViewsInGc, SmallViewsTogetherCoveringAQuarterKeepTheirBinary) {
-  for (size_t len : {40, 30}) {  // 30 views: 1200 bytes of 4000 kept, 900 copied out
+  for (size_t len : {40, 30}) {  // 30 views: 1200 bytes of 4000 kept, 900 moved
     Heap heap(2048);
     heap.set_stress(false);
     Term x[32] = {};
@@ -132,11 +149,33 @@ TEST(BinaryViewsInGc, SmallViewsTogetherCoveringAQuarterKeepTheirBinary) {
     heap.collect_major(x_roots(x, 0x7FFFFFFEu));
     for (int i = 1; i < 31; ++i) {
       EXPECT_EQ(text(x[i]), pattern(4000).substr(100 * i, len));
-      if (len == 40) EXPECT_EQ(boxed_ptr(x[i])[1], boxed_ptr(x[1])[1]);
-      if (len == 30) EXPECT_EQ(int_value(boxed_ptr(x[i])[2]), 0);
+      EXPECT_EQ(boxed_ptr(x[i])[1], boxed_ptr(x[1])[1]);
       EXPECT_NE(boxed_ptr(boxed_ptr(x[i])[1]), old_holder);
     }
+    EXPECT_EQ(heap.offheap_bytes(), len == 40 ? 4000u : 900u);
+    EXPECT_EQ(heap.refbin_count(), 1u);
+  }
+}
+
+TEST(BinaryViewsInGc, SmallViewsOfAnInlineBufferAreCopiedOutEachOnItsOwn) {
+  for (size_t len : {70, 30}) {  // a buffer of 8000 bytes' capacity: 2100 kept, 900 copied out
+    Heap heap(2048);
+    heap.set_stress(false);
+    Term x[32] = {};
+    AppendError err;
+    x[0] = binary_append(heap, make_binary(heap, ""), make_binary(heap, pattern(4000)), err);
+    for (int i = 1; i < 31; ++i) x[i] = binary_slice(heap, x[0], 100 * i, len);
+    const Term* old_holder = binary_holder(x[0]);
+    x[0] = kNil;
+    heap.collect_major(x_roots(x, 0x7FFFFFFEu));
+    for (int i = 1; i < 31; ++i) {
+      EXPECT_EQ(text(x[i]), pattern(4000).substr(100 * i, len));
+      if (len == 70) EXPECT_EQ(boxed_ptr(x[i])[1], boxed_ptr(x[1])[1]);
+      if (len == 30) EXPECT_EQ(int_value(boxed_ptr(x[i])[2]), 0);
+      EXPECT_NE(binary_holder(x[i]), old_holder);
+    }
     if (len == 30) EXPECT_LE(heap.used_words(), 30u * (4 + 6));  // views and their copies
+    EXPECT_EQ(heap.offheap_bytes(), 0u);
   }
 }
 

@@ -287,20 +287,22 @@ TEST(Heap, ShortLivedSurvivorsDoNotMakeEveryCollectionMajor) {
   Heap heap(2048);
   heap.set_stress(false);
   Term x[32] = {};
-  // Three live "numbers" of 16K words (beyond the old generation's 64K-word
-  // minimum together), one replaced per step.
-  const size_t bytes = 8 * 16 * 1024;
+  // Three live numbers of 16K words (beyond the old generation's 64K-word
+  // minimum together), one replaced per step. (Big integers: on the heap,
+  // unlike binaries of that size.)
+  const size_t limbs = 16 * 1024;
   for (int round = 0; round < 1000; ++round) {
-    uint8_t* data;
-    x[round % 3] = alloc_binary(heap, bytes, data);
-    std::memset(data, round, bytes);
+    Term* big = heap.alloc(1 + limbs);
+    big[0] = make_header(BoxKind::BigPos, limbs);
+    std::memset(big + 1, round | 1, limbs * sizeof(Term));
+    x[round % 3] = make_boxed(big);
     if (heap.gc_requested()) heap.collect(x_roots(x, 0b111));
   }
   const HeapStats& st = heap.stats();
   EXPECT_GT(st.collections, 20u);
   EXPECT_LT(st.major_collections * 4, st.collections) << st.major_collections << " of " << st.collections;
   EXPECT_GE(heap.old_limit_words(), 2 * heap.nursery_words());
-  for (int k = 0; k < 3; ++k) EXPECT_EQ(binary_size(x[k]), bytes);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(bigint_limb_count(x[k]), limbs);
 }
 
 TEST(Heap, MinorCollectionsPromoteSurvivorsAndLeaveOldObjectsInPlace) {
