@@ -77,13 +77,14 @@ uint64_t op_wait(Process& p, const Insn* pc, Term* fp, Term timeout) {
   const bool any_posted = posted != nullptr && posted != Mailbox::kAsleep;
   if (*box.cursor) return kWaitJumpBack;
   if (any_posted) {
-    if (node_of(*p.vm).take_inbox(p) && *box.cursor) return kWaitJumpBack;
+    const bool came = node_of(*p.vm).take_inbox(p);
     if (p.state == RunState::Exiting) {  // an exit signal among what came: it finishes on its next turn
       p.suspend = Suspend::Wait;
       p.resume_pc = pc;
       p.fp = fp;
       return kWaitSuspend;
     }
+    if (came && *box.cursor) return kWaitJumpBack;
   }
   if (p.timed_out || (!infinite && ms == 0)) {
     p.timed_out = false;
