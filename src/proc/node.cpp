@@ -98,20 +98,23 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
+  if (concurrent_ && &to != current) {
+    // Another scheduler's process: its state is its own to read. A
+    // finished one's inbox is closed (post drops the message); one that is
+    // exiting frees what was posted when it finishes.
+    if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
+    return;
+  }
   if (to.state == RunState::Exiting || to.state == RunState::Free) {
     Message::discard(m);
     return;
   }
-  if (!concurrent_ || &to == current) {
-    // Only this thread touches `to`'s queue (one scheduler, or a message
-    // to itself): the message goes straight into it, after what others
-    // posted before, and a receive sees it without taking the inbox.
-    if (concurrent_) take_inbox(to);
-    to.mailbox.append(m);
-    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
-    return;
-  }
-  if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
+  // Only this thread touches `to`'s queue (one scheduler, or a message
+  // to itself): the message goes straight into it, after what others
+  // posted before, and a receive sees it without taking the inbox.
+  if (concurrent_) take_inbox(to);
+  to.mailbox.append(m);
+  if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
