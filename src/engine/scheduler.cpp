@@ -200,6 +200,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
       return kRaised;
     }
     const Term reason = exit_reason_of(*p);
+    if (node.concurrent()) node.close_inbox(*p);  // a link or monitor posted during its slice counts
     const bool watched = p->links && (!p->links->links.empty() || !p->links->watchers.empty());
     if (reason != kAtom_normal && !watched) report_crash(*p, reason);
     node.finish(*p, reason);

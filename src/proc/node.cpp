@@ -432,7 +432,7 @@ void Node::apply_signal(void* process, Message* m) {
 // `p` finishes: its inbox closes (a link or monitor posted later is
 // refused, and its sender told noproc), and the link and monitor signals
 // posted before are applied, so that their senders are told of the exit.
-void Node::drain_when_finishing(Process& p) {
+void Node::close_inbox(Process& p) {
   for (Message* m = p.mailbox.close(); m;) {
     Message* next = m->next;
     switch (m->signal()) {
@@ -451,7 +451,7 @@ void Node::drain_when_finishing(Process& p) {
 
 bool Node::finish(Process& p, Term reason) {
   bool told = false;
-  if (concurrent_) drain_when_finishing(p);
+  if (concurrent_) close_inbox(p);
   if (ProcessLinks* l = p.links) {
     if (l->name != kNil) {
       LockIf lock(names_mutex_, concurrent_);

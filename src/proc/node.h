@@ -141,6 +141,11 @@ class Node {
   void exit_signal(Term from, Process& to, Term reason, bool linked);
   // `p` stops with `reason` on its next turn (it may be the running one).
   void kill(Process& p, Term reason);
+  // Several schedulers, `p` (its owner) is finishing: closes its inbox and
+  // applies the link and monitor signals posted before (finish() does it
+  // too; done earlier, `p`'s links and monitors are final, e.g. to decide
+  // whether its crash needs a report).
+  void close_inbox(Process& p);
   // `p` has finished with `reason`: its links and monitors are told, its
   // name is dropped, and it is freed. Returns true if someone was told
   // (so a crash needs no report).
@@ -172,7 +177,6 @@ class Node {
   bool post_signal(Process& to, Message* m);
   static void apply_signal(void* process, Message* m);   // Mailbox::SignalFn
   void apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message);
-  void drain_when_finishing(Process& p);
   void publish_next_due();          // timers_mutex_ held
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 
