@@ -87,8 +87,10 @@ Term p_send(lzr_env* env, const Term* a, unsigned) {
 Term p_link(lzr_env* env, const Term* a, unsigned) {
   if (!is_pid(a[0])) return badarg(env, a[0]);
   Process* other = node(env).find(a[0]);
-  if (!other || other->state == RunState::Exiting) return fail(env, kAtom_noproc);
-  node(env).link(proc(env), *other);
+  // (With several schedulers another's state is its own: a finished one
+  // refuses the link signal instead.)
+  if (!other || (!node(env).concurrent() && other->state == RunState::Exiting)) return fail(env, kAtom_noproc);
+  if (!node(env).link(proc(env), *other)) return fail(env, kAtom_noproc);
   return kTrue;
 }
 
@@ -190,7 +192,7 @@ Term p_info(lzr_env* env, const Term* a, unsigned) {
   if (!is_pid(a[0])) return badarg(env, a[0]);
   Process* p = node(env).find(a[0]);
   if (!p) return kAtom_nil;
-  if (p == &proc(env)) p->mailbox.take_inbox(node(env).concurrent());  // its own count includes what was posted
+  if (p == &proc(env)) node(env).take_inbox(*p);  // its own count includes what was posted
   const Term status = p->state == RunState::Running   ? kAtom_running
                       : p->state == RunState::Waiting ? kAtom_waiting
                       : p->state == RunState::Exiting ? kAtom_exiting

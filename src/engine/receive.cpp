@@ -75,8 +75,17 @@ uint64_t op_wait(Process& p, const Insn* pc, Term* fp, Term timeout) {
   // (With one scheduler nothing is ever posted: one load says so.)
   const Message* posted = box.inbox.load(std::memory_order_relaxed);
   const bool any_posted = posted != nullptr && posted != Mailbox::kAsleep;
-  if (*box.cursor || (any_posted && box.take_inbox(node_of(*p.vm).concurrent()) && *box.cursor))
-    return kWaitJumpBack;
+  if (*box.cursor) return kWaitJumpBack;
+  if (any_posted) {
+    const bool came = node_of(*p.vm).take_inbox(p);
+    if (p.state == RunState::Exiting) {  // an exit signal among what came: it finishes on its next turn
+      p.suspend = Suspend::Wait;
+      p.resume_pc = pc;
+      p.fp = fp;
+      return kWaitSuspend;
+    }
+    if (came && *box.cursor) return kWaitJumpBack;
+  }
   if (p.timed_out || (!infinite && ms == 0)) {
     p.timed_out = false;
     if (p.timer_pc) p.timer_armed = false;

@@ -136,6 +136,9 @@ Term run_until_finished(Process& main, EngineKind engine) {
       main.drop_parked();
       return kRaised;
     }
+    // Several schedulers: signals posted while it was away (an exit may
+    // stop it here). With one, they were applied when sent.
+    if (node.concurrent()) node.take_inbox(*p);
     if (p->state == RunState::Exiting) {  // killed by an exit signal while away
       const Term reason = p->exit_reason;
       if (p == &main) {
@@ -197,6 +200,7 @@ Term run_until_finished(Process& main, EngineKind engine) {
       return kRaised;
     }
     const Term reason = exit_reason_of(*p);
+    if (node.concurrent()) node.close_inbox(*p);  // a link or monitor posted during its slice counts
     const bool watched = p->links && (!p->links->links.empty() || !p->links->watchers.empty());
     if (reason != kAtom_normal && !watched) report_crash(*p, reason);
     node.finish(*p, reason);

@@ -98,20 +98,23 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
+  if (concurrent_ && &to != current) {
+    // Another scheduler's process: its state is its own to read. A
+    // finished one's inbox is closed (post drops the message); one that is
+    // exiting frees what was posted when it finishes.
+    if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
+    return;
+  }
   if (to.state == RunState::Exiting || to.state == RunState::Free) {
     Message::discard(m);
     return;
   }
-  if (!concurrent_ || &to == current) {
-    // Only this thread touches `to`'s queue (one scheduler, or a message
-    // to itself): the message goes straight into it, after what others
-    // posted before, and a receive sees it without taking the inbox.
-    if (concurrent_) to.mailbox.take_inbox(true);
-    to.mailbox.append(m);
-    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
-    return;
-  }
-  if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
+  // Only this thread touches `to`'s queue (one scheduler, or a message
+  // to itself): the message goes straight into it, after what others
+  // posted before, and a receive sees it without taking the inbox.
+  if (concurrent_) take_inbox(to);
+  to.mailbox.append(m);
+  if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
@@ -245,30 +248,77 @@ Message* exit_message(Term pid, Term reason) {
   return Node::make_message(make_boxed(t));
 }
 
+// A signal message: `term` copied out like a message's.
+Message* signal_message(Signal kind, Term term) {
+  Message* m = Node::make_message(term);
+  m->set_signal(kind);
+  return m;
+}
+
+Message* exit_signal_message(Term from, Term reason, bool linked) {
+  Message* m = exit_message(from, reason);
+  m->set_signal(linked ? Signal::ExitLinked : Signal::Exit);
+  return m;
+}
+
+Term tuple_at(const Message* m, unsigned i) { return boxed_ptr(m->term)[i]; }
+
 }  // namespace
 
-void Node::link(Process& a, Process& b) {
-  if (&a == &b) return;
+// With several schedulers a process changes only its own ProcessLinks and
+// tells the other side with a signal through its inbox; the other side's
+// owner applies it (apply_signal) when it takes its inbox, in the order it
+// was posted among that sender's messages and signals.
+
+bool Node::post_signal(Process& to, Message* m) {
+  switch (to.mailbox.post_or_refuse(m)) {
+    case Mailbox::Posted::Woke: make_runnable(to); return true;
+    case Mailbox::Posted::Queued: return true;
+    case Mailbox::Posted::Closed: break;
+  }
+  Message::discard(m);
+  return false;
+}
+
+bool Node::link(Process& a, Process& b) {
+  if (&a == &b) return true;
   ProcessLinks& la = links_of(a);
-  if (std::find(la.links.begin(), la.links.end(), b.self) != la.links.end()) return;
+  if (std::find(la.links.begin(), la.links.end(), b.self) != la.links.end()) return true;
   la.links.push_back(b.self);
-  links_of(b).links.push_back(a.self);
+  if (!concurrent_) {
+    links_of(b).links.push_back(a.self);
+    return true;
+  }
+  if (post_signal(b, signal_message(Signal::Link, a.self))) return true;
+  la.links.pop_back();
+  return false;
 }
 
 void Node::unlink(Process& a, Term b) {
   if (a.links) erase_pid(a.links->links, b);
-  if (Process* q = find(b); q && q->links) erase_pid(q->links->links, a.self);
+  Process* q = find(b);
+  if (!q || q == &a) return;
+  if (concurrent_) post_signal(*q, signal_message(Signal::Unlink, a.self));
+  else if (q->links) erase_pid(q->links->links, a.self);
 }
 
 Term Node::monitor(Process& watcher, Term target) {
   const Term ref = make_ref();
   Process* t = is_atom(target) ? whereis(target) : find(target);
-  if (!t || t->state == RunState::Exiting) {
+  if (!t || (!concurrent_ && t->state == RunState::Exiting)) {
     deliver(watcher, down_message(ref, target, kAtom_noproc));
     return ref;
   }
   links_of(watcher).watching.push_back({ref, t->self});
-  links_of(*t).watchers.push_back({ref, watcher.self});
+  if (!concurrent_ || t == &watcher) {
+    links_of(*t).watchers.push_back({ref, watcher.self});
+    return ref;
+  }
+  Term pair[3] = {make_header(BoxKind::Tuple, 2), ref, watcher.self};
+  if (!post_signal(*t, signal_message(Signal::Monitor, make_boxed(pair)))) {  // it has finished
+    watcher.links->watching.pop_back();
+    deliver(watcher, down_message(ref, target, kAtom_noproc));
+  }
   return ref;
 }
 
@@ -277,7 +327,10 @@ bool Node::demonitor(Process& watcher, Term ref) {
   auto& w = watcher.links->watching;
   auto it = std::find_if(w.begin(), w.end(), [ref](const ProcessLinks::Monitor& m) { return m.ref == ref; });
   if (it == w.end()) return false;
-  if (Process* t = find(it->other); t && t->links) erase_ref(t->links->watchers, ref);
+  if (Process* t = find(it->other)) {
+    if (concurrent_ && t != &watcher) post_signal(*t, signal_message(Signal::Demonitor, ref));
+    else if (t->links) erase_ref(t->links->watchers, ref);
+  }
   w.erase(it);
   return true;
 }
@@ -298,40 +351,143 @@ void Node::wake(Process& p) {
 }
 
 void Node::exit_signal(Term from, Process& to, Term reason, bool linked) {
-  if (to.state == RunState::Exiting || to.state == RunState::Free) return;
-  if (!linked && reason == kAtom_kill) return kill(to, kAtom_killed);  // untrappable
-  if (to.trap_exit) return deliver(to, exit_message(from, reason));
-  if (reason == kAtom_normal) {
-    if (!linked && from == to.self) kill(to, kAtom_normal);  // exit(self(), :normal)
+  if (concurrent_ && &to != current) {
+    post_signal(to, exit_signal_message(from, reason, linked));
     return;
   }
+  apply_exit(to, from, reason, linked, nullptr);
+}
+
+// `to` (its owner) takes the exit signal; `as_message`, when not null, is
+// the signal itself ({:EXIT, from, reason}), queued as is when trapped.
+void Node::apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message) {
+  auto drop = [&] {
+    if (as_message) Message::discard(as_message);
+  };
+  if (to.state == RunState::Exiting || to.state == RunState::Free) return drop();
+  if (!linked && reason == kAtom_kill) {  // untrappable
+    drop();
+    return kill(to, kAtom_killed);
+  }
+  if (to.trap_exit) {
+    if (!as_message) return deliver(to, exit_message(from, reason));
+    as_message->set_signal(Signal::None);
+    to.mailbox.append(as_message);
+    return;
+  }
+  if (reason == kAtom_normal) {
+    if (!linked && from == to.self) kill(to, kAtom_normal);  // exit(self(), :normal)
+    return drop();
+  }
+  if (as_message && (is_cons(reason) || is_boxed(reason)))  // the reason outlives the signal
+    reason = copy_term(reason, to.heap.alloc(copy_size(reason)), &to.heap);
+  drop();
   kill(to, reason);
+}
+
+void Node::apply_signal(void* process, Message* m) {
+  Process& p = *static_cast<Process*>(process);
+  Node& node = node_of(*p.vm);
+  ProcessLinks& l = node.links_of(p);
+  switch (m->signal()) {
+    case Signal::Link:
+      if (std::find(l.links.begin(), l.links.end(), m->term) == l.links.end()) l.links.push_back(m->term);
+      break;
+    case Signal::Unlink:
+      erase_pid(l.links, m->term);
+      break;
+    case Signal::Monitor:
+      l.watchers.push_back({tuple_at(m, 1), tuple_at(m, 2)});
+      break;
+    case Signal::Demonitor:
+      erase_ref(l.watchers, m->term);
+      break;
+    case Signal::ExitLinked: {
+      // From a link this process has dropped since (unlink): none.
+      const Term from = tuple_at(m, 2);
+      auto it = std::find(l.links.begin(), l.links.end(), from);
+      if (it == l.links.end()) break;
+      l.links.erase(it);
+      return node.apply_exit(p, from, tuple_at(m, 3), true, m);
+    }
+    case Signal::Exit:
+      return node.apply_exit(p, tuple_at(m, 2), tuple_at(m, 3), false, m);
+    case Signal::Down: {
+      // From a monitor this process has dropped since (demonitor): none.
+      const Term ref = tuple_at(m, 2);
+      auto it = std::find_if(l.watching.begin(), l.watching.end(),
+                             [ref](const ProcessLinks::Monitor& w) { return w.ref == ref; });
+      if (it == l.watching.end()) break;
+      l.watching.erase(it);
+      m->set_signal(Signal::None);
+      p.mailbox.append(m);
+      return;
+    }
+    case Signal::None:
+      break;
+  }
+  Message::discard(m);
+}
+
+// `p` finishes: its inbox closes (a link or monitor posted later is
+// refused, and its sender told noproc), and the link and monitor signals
+// posted before are applied, so that their senders are told of the exit.
+void Node::close_inbox(Process& p) {
+  for (Message* m = p.mailbox.close(); m;) {
+    Message* next = m->next;
+    switch (m->signal()) {
+      case Signal::Link:
+      case Signal::Unlink:
+      case Signal::Monitor:
+      case Signal::Demonitor:
+        apply_signal(&p, m);
+        break;
+      default:
+        Message::discard(m);
+    }
+    m = next;
+  }
 }
 
 bool Node::finish(Process& p, Term reason) {
   bool told = false;
+  if (concurrent_) close_inbox(p);
   if (ProcessLinks* l = p.links) {
     if (l->name != kNil) {
       LockIf lock(names_mutex_, concurrent_);
       names_.erase(l->name);
     }
-    for (const ProcessLinks::Monitor& m : l->watching)
-      if (Process* t = find(m.other); t && t->links) erase_ref(t->links->watchers, m.ref);
+    for (const ProcessLinks::Monitor& m : l->watching) {
+      Process* t = find(m.other);
+      if (!t) continue;
+      if (concurrent_ && t != &p) post_signal(*t, signal_message(Signal::Demonitor, m.ref));
+      else if (t->links) erase_ref(t->links->watchers, m.ref);
+    }
     const std::vector<Term> links = std::move(l->links);
     const std::vector<ProcessLinks::Monitor> watchers = std::move(l->watchers);
     told = !links.empty() || !watchers.empty();
     p.state = RunState::Free;  // signals from here on pass it by
     for (Term pid : links) {
-      if (Process* q = find(pid)) {
-        if (q->links) erase_pid(q->links->links, p.self);
-        exit_signal(p.self, *q, reason, true);
+      Process* q = find(pid);
+      if (!q) continue;
+      if (concurrent_) {
+        post_signal(*q, exit_signal_message(p.self, reason, true));
+        continue;
       }
+      if (q->links) erase_pid(q->links->links, p.self);
+      exit_signal(p.self, *q, reason, true);
     }
     for (const ProcessLinks::Monitor& m : watchers) {
-      if (Process* q = find(m.other)) {
-        if (q->links) erase_ref(q->links->watching, m.ref);
-        deliver(*q, down_message(m.ref, p.self, reason));
+      Process* q = find(m.other);
+      if (!q || q == &p) continue;
+      if (concurrent_) {
+        Message* down = down_message(m.ref, p.self, reason);
+        down->set_signal(Signal::Down);
+        post_signal(*q, down);
+        continue;
       }
+      if (q->links) erase_ref(q->links->watching, m.ref);
+      deliver(*q, down_message(m.ref, p.self, reason));
     }
   }
   p.state = RunState::Free;

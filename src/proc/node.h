@@ -6,8 +6,11 @@
 // One scheduler thread today. Nothing here is touched by the engines' hot
 // paths. Delivery (the mailbox inbox), the table, the registry, timers and
 // references are safe for several scheduler threads once concurrent() is
-// set; links, monitors and exit signals are not yet (they touch another
-// process's ProcessLinks: docs/processes.md, "Next steps").
+// set; so are links, monitors and exit signals, which then travel as
+// signals through the receiver's inbox (Signal, vm/process.h) so that a
+// process's ProcessLinks is touched by its own scheduler only. (A Process*
+// from find() outlives a concurrent exit only with step 2 of "Next steps",
+// docs/processes.md.)
 #pragma once
 
 #include <chrono>
@@ -93,6 +96,11 @@ class Node {
   // waking `to` if it waits for a message.
   void send(Process& to, Term msg);
   void deliver(Process& to, Message* m);
+  // The owner of `p` (the scheduler running it): moves what was posted to
+  // its queue and applies the signals among it, in posted order.
+  bool take_inbox(Process& p) {
+    return p.mailbox.take_inbox(concurrent_, concurrent_ ? &Node::apply_signal : nullptr, &p);
+  }
   // A message made from `msg` (copied), not yet delivered.
   static Message* make_message(Term msg);
 
@@ -121,8 +129,10 @@ class Node {
   bool unregister_name(Term name);
 
   // ---- links, monitors, exit signals ----
+  // `a`, `watcher`: the calling process (its scheduler owns it).
   ProcessLinks& links_of(Process& p);
-  void link(Process& a, Process& b);
+  // False when `b` has finished (noproc).
+  bool link(Process& a, Process& b);
   void unlink(Process& a, Term b);
   Term monitor(Process& watcher, Term target);  // a DOWN with noproc at once if target is gone
   bool demonitor(Process& watcher, Term ref);
@@ -131,6 +141,11 @@ class Node {
   void exit_signal(Term from, Process& to, Term reason, bool linked);
   // `p` stops with `reason` on its next turn (it may be the running one).
   void kill(Process& p, Term reason);
+  // Several schedulers, `p` (its owner) is finishing: closes its inbox and
+  // applies the link and monitor signals posted before (finish() does it
+  // too; done earlier, `p`'s links and monitors are final, e.g. to decide
+  // whether its crash needs a report).
+  void close_inbox(Process& p);
   // `p` has finished with `reason`: its links and monitors are told, its
   // name is dropped, and it is freed. Returns true if someone was told
   // (so a crash needs no report).
@@ -157,6 +172,11 @@ class Node {
     uint64_t at;
   };
   void push_timer(const Timer& t);  // timers_mutex_ held
+  // Several schedulers: `m` (a signal) goes to `to`'s inbox; false (and
+  // `m` freed) when `to` has finished.
+  bool post_signal(Process& to, Message* m);
+  static void apply_signal(void* process, Message* m);   // Mailbox::SignalFn
+  void apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message);
   void publish_next_due();          // timers_mutex_ held
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 

@@ -28,31 +28,51 @@ Message* Message::make(size_t words) {
 }
 
 void Message::discard(Message* m) {
-  if (m->words) release_fragment_refbins(m->fragment(), m->words);
+  if (m->fragment_words()) release_fragment_refbins(m->fragment(), m->fragment_words());
   std::free(m);
 }
 
-bool Mailbox::take_posted(Message* m) {
-  // Reverse the newest-first list and splice it after the queue's tail.
-  if (!m || m == kAsleep) return false;
-  Message* const newest = m;  // the last once reversed
-  Message* oldest_first = nullptr;
-  size_t n = 0;
-  while (m && m != kAsleep) {
+Message* Mailbox::oldest_first(Message* m) {
+  Message* reversed = nullptr;
+  while (m && m != kAsleep && m != kClosed) {
     Message* next = m->next;
-    m->next = oldest_first;
-    oldest_first = m;
+    m->next = reversed;
+    reversed = m;
     m = next;
-    ++n;
   }
-  *tail = oldest_first;
-  tail = &newest->next;
-  count += n;
-  return true;
+  return reversed;
+}
+
+bool Mailbox::take_posted(Message* m, SignalFn on_signal, void* ctx) {
+  // Reverse the newest-first list and splice it after the queue's tail.
+  if (!m || m == kAsleep || m == kClosed) return false;
+  Message* const newest = m;  // the last once reversed
+  Message* first = oldest_first(m);
+  if (!on_signal) {  // messages only (as with one scheduler): one splice
+    size_t n = 0;
+    for (Message* q = first; q; q = q->next) ++n;
+    *tail = first;
+    tail = &newest->next;
+    count += n;
+    return true;
+  }
+  const size_t before = count;
+  while (first) {
+    Message* next = first->next;
+    if (first->signal() == Signal::None) append(first);
+    else on_signal(ctx, first);
+    first = next;
+  }
+  return count != before;
+}
+
+Message* Mailbox::close() {
+  Message* got = inbox.exchange(kClosed, std::memory_order_acquire);
+  return oldest_first(got);
 }
 
 void Mailbox::free_all() {
-  for (Message* m = inbox.exchange(nullptr, std::memory_order_acquire); m && m != kAsleep;) {
+  for (Message* m = inbox.exchange(nullptr, std::memory_order_acquire); m && m != kAsleep && m != kClosed;) {
     Message* next = m->next;
     Message::discard(m);
     m = next;

@@ -45,6 +45,21 @@ constexpr size_t kInitialStackWords = 16;
 // Reductions a process runs before it yields to the next runnable one.
 constexpr int32_t kSliceReductions = 4000;
 
+// What a posted Message carries besides a plain message: a signal about
+// links, monitors or exits, applied by the receiver's owner when it takes
+// its inbox (Node::take_inbox; docs/processes.md, "Schedulers on every
+// core"). Only posted with several schedulers; never in the queue.
+enum class Signal : uint8_t {
+  None,        // a message
+  Link,        // term: the linking pid
+  Unlink,      // term: the unlinking pid
+  Monitor,     // term: {ref, watcher}
+  Demonitor,   // term: the monitor's ref
+  Exit,        // exit/2: term {:EXIT, from, reason}
+  ExitLinked,  // a linked process died: term {:EXIT, from, reason}
+  Down,        // term: the DOWN message {:DOWN, ref, :process, pid, reason}
+};
+
 // A message in a mailbox (docs/processes.md, "Messages"). The sender copies
 // the term into `fragment` (words > 0), outside every heap; the receiver's
 // `recv` copies it into its own heap on first look (words becomes 0) and
@@ -52,8 +67,16 @@ constexpr int32_t kSliceReductions = 4000;
 struct Message {
   Message* next;
   Term term;       // an immediate, or into fragment (words > 0), or into the receiver's heap
-  size_t words;    // fragment words still to be copied into the heap; 0: none
+  size_t words;    // fragment words still to be copied into the heap; 0: none (a signal: kind in the top byte)
   Term* fragment() { return reinterpret_cast<Term*>(this + 1); }
+  // A signal keeps its kind in the top byte of `words` (a fragment never
+  // has 2^56 words), so a message stays three words; take_inbox clears it
+  // before a signal turned message (an EXIT, a DOWN) joins the queue.
+  static constexpr unsigned kSignalShift = 56;
+  static constexpr size_t kWordsMask = (size_t{1} << kSignalShift) - 1;
+  Signal signal() const { return static_cast<Signal>(words >> kSignalShift); }
+  void set_signal(Signal s) { words = (words & kWordsMask) | (static_cast<size_t>(s) << kSignalShift); }
+  size_t fragment_words() const { return words & kWordsMask; }
   // Allocates a message with `words` fragment words (malloc: the receiver
   // frees it on accept, or with the process).
   static Message* make(size_t words);
@@ -81,6 +104,11 @@ struct Mailbox {
   std::atomic<Message*> inbox{nullptr};
 
   static inline Message* const kAsleep = reinterpret_cast<Message*>(uintptr_t{1});
+  // The owner has finished (close()): nothing more can be posted.
+  static inline Message* const kClosed = reinterpret_cast<Message*>(uintptr_t{2});
+  // Applies a signal found in the inbox, in posted order (the owner).
+  using SignalFn = void (*)(void* ctx, Message* signal);
+  enum class Posted : uint8_t { Queued, Woke, Closed };
 
   // The operations below but post() take `shared`: whether other threads
   // may touch this inbox now (Node::concurrent(): several schedulers).
@@ -91,13 +119,25 @@ struct Mailbox {
 
   // Any thread: adds `m` to the inbox (lock-free). True when the owner was
   // asleep (see sleep()): the caller, and no other, must make it runnable.
+  // A message posted to a closed inbox is dropped (as one sent to a
+  // process that is gone).
   bool post(Message* m) {
+    const Posted r = post_or_refuse(m);
+    if (r == Posted::Closed) Message::discard(m);
+    return r == Posted::Woke;
+  }
+  // As post(), but a closed inbox refuses `m`, which stays the caller's.
+  Posted post_or_refuse(Message* m) {
     Message* old = inbox.load(std::memory_order_relaxed);
     do {
+      if (old == kClosed) return Posted::Closed;
       m->next = old;
     } while (!inbox.compare_exchange_weak(old, m, std::memory_order_release, std::memory_order_relaxed));
-    return old == kAsleep;
+    return old == kAsleep ? Posted::Woke : Posted::Queued;
   }
+  // The owner, as it finishes: closes the inbox and returns what was
+  // posted, oldest first.
+  Message* close();
   // The owner: appends `m` to the queue itself (a message to itself).
   void append(Message* m) {
     m->next = nullptr;
@@ -107,13 +147,15 @@ struct Mailbox {
   }
   // The owner: moves what was posted to the end of the queue, in the order
   // it was posted (so messages from one sender stay in the order sent).
-  // Returns whether anything came. Leaves an asleep owner asleep.
-  bool take_inbox(bool shared) {
+  // Signals among them go to `on_signal` in their place in that order (it
+  // may append() what they turn into). Returns whether a message came.
+  // Leaves an asleep owner asleep.
+  bool take_inbox(bool shared, SignalFn on_signal = nullptr, void* ctx = nullptr) {
     Message* got = inbox.load(std::memory_order_relaxed);
-    if (got == nullptr || got == kAsleep) return false;
+    if (got == nullptr || got == kAsleep || got == kClosed) return false;
     if (!shared) inbox.store(nullptr, std::memory_order_relaxed);
     else got = inbox.exchange(nullptr, std::memory_order_acquire);
-    return take_posted(got);
+    return take_posted(got, on_signal, ctx);
   }
   // The owner, before it suspends in a receive: marks itself asleep unless
   // something was posted meanwhile (then false: it takes it and goes on).
@@ -126,7 +168,8 @@ struct Mailbox {
   void free_all();
 
  private:
-  bool take_posted(Message* newest_first);
+  bool take_posted(Message* newest_first, SignalFn on_signal, void* ctx);
+  static Message* oldest_first(Message* newest_first);
   bool swap_if(Message* expected, Message* desired, bool shared) {
     if (!shared) {
       if (inbox.load(std::memory_order_relaxed) != expected) return false;

@@ -1,6 +1,7 @@
 // The node's shared structures used from several threads at once, as
 // schedulers on every core will (docs/processes.md, "Schedulers on every
-// core"): the process table, the registry, timers and references. Run
+// core"): the process table, the registry, timers and references, and
+// links, monitors and exit signals sent as signals through the inbox. Run
 // under the tsan preset, these check the synchronisation itself.
 #include <gtest/gtest.h>
 
@@ -168,6 +169,169 @@ TEST(NodeTimers, SendAfterCancelAndFireFromManyThreads) {
     for (Term ref : r) EXPECT_EQ(node.cancel_timer(ref), -1);  // fired or cancelled already
   node.finish(to, kAtom_normal);
   ps[0].release();
+}
+
+// The owner's side of a process in these tests: takes its inbox (applying
+// the signals in it) and counts what reached its queue.
+bool is_tuple_tagged(Term t, Term tag) { return is_boxed(t) && boxed_ptr(t)[1] == tag; }
+
+// Threads, each owning one process, link to and unlink from one target,
+// monitor and demonitor it, and send it messages and trapped exit signals,
+// while the target's owner takes its inbox: the target ends with exactly
+// the links and monitors whose last signal was a link (a monitor), and
+// from each sender its messages and EXITs arrive in the order sent. Then
+// the target finishes while the senders take their inboxes: each still
+// linked gets one EXIT, each still monitoring one DOWN per monitor, and
+// those that unlinked or demonitored get none.
+TEST(NodeSignals, LinksMonitorsAndExitsFromManyThreadsKeepPerSenderOrder) {
+  VM vm;
+  Node node(vm);
+  node.set_concurrent(true);
+  auto ps = make_processes(vm, kThreads + 1);
+  for (auto& p : ps) {
+    node.add(*p);
+    p->state = RunState::Running;  // each owned by one thread, never asleep
+    p->trap_exit = true;
+  }
+  Process& target = *ps[kThreads];
+  constexpr int kRounds = 300;
+  std::atomic<bool> done{false};
+  std::vector<std::vector<Term>> kept_refs(kThreads);
+  std::thread owner([&] {
+    while (!done.load()) node.take_inbox(target);
+  });
+  std::vector<std::thread> senders;
+  for (int w = 0; w < kThreads; ++w)
+    senders.emplace_back([&, w] {
+      Process& self = *ps[w];
+      for (int k = 0; k < kRounds; ++k) {
+        EXPECT_TRUE(node.link(self, target));
+        node.send(target, make_int(int64_t{w} << 32 | (2 * k)));
+        node.exit_signal(self.self, target, make_int(int64_t{w} << 32 | (2 * k + 1)), false);
+        const Term ref = node.monitor(self, target.self);
+        if (k % 3 == 0) kept_refs[w].push_back(ref);
+        else EXPECT_TRUE(node.demonitor(self, ref));
+        if (k + 1 < kRounds || w % 2 == 0) node.unlink(self, target.self);  // odd senders stay linked
+      }
+    });
+  for (auto& t : senders) t.join();
+  done.store(true);
+  owner.join();
+  node.take_inbox(target);
+
+  // Per sender: message 2k, then {:EXIT, sender, 2k+1}, in order.
+  std::vector<int64_t> next(kThreads, 0);
+  size_t got = 0;
+  bool in_order = true;
+  for (Message* m = target.mailbox.head; m; m = m->next, ++got) {
+    Term v = m->term;
+    if (is_tuple_tagged(v, kAtom_EXIT)) {
+      const Term from = boxed_ptr(v)[2];
+      v = boxed_ptr(v)[3];
+      if (from != ps[static_cast<size_t>(int_value(v) >> 32)]->self) in_order = false;
+    }
+    const int64_t n = int_value(v);
+    const auto w = static_cast<size_t>(n >> 32);
+    if (w >= kThreads || (n & 0xffffffff) != next[w]) in_order = false;
+    else ++next[w];
+  }
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(got, size_t{2} * kThreads * kRounds);
+  ASSERT_NE(target.links, nullptr);
+  std::set<Term> linked(target.links->links.begin(), target.links->links.end());
+  std::set<Term> watcher_refs;
+  for (auto& m : target.links->watchers) watcher_refs.insert(m.ref);
+  for (int w = 0; w < kThreads; ++w) {
+    EXPECT_EQ(linked.count(ps[w]->self), w % 2 ? 1u : 0u) << w;
+    EXPECT_EQ(ps[w]->links->links.size(), w % 2 ? 1u : 0u) << w;
+    EXPECT_EQ(ps[w]->links->watching.size(), kept_refs[w].size()) << w;
+    for (Term ref : kept_refs[w]) EXPECT_EQ(watcher_refs.count(ref), 1u) << w;
+  }
+  EXPECT_EQ(target.links->links.size(), size_t{kThreads / 2});
+  EXPECT_EQ(target.links->watchers.size(), watcher_refs.size());
+
+  // The target finishes while the others take their inboxes.
+  const Term reason = vm.atom("boom");
+  const Term target_pid = target.self;
+  std::atomic<bool> finished{false};
+  std::vector<std::thread> watchers;
+  for (int w = 0; w < kThreads; ++w)
+    watchers.emplace_back([&, w] {
+      while (!finished.load()) node.take_inbox(*ps[w]);
+      node.take_inbox(*ps[w]);
+    });
+  node.finish(target, reason);
+  ps[kThreads].release();
+  finished.store(true);
+  for (auto& t : watchers) t.join();
+  for (int w = 0; w < kThreads; ++w) {
+    size_t exits = 0, downs = 0;
+    std::set<Term> down_refs;
+    for (Message* m = ps[w]->mailbox.head; m; m = m->next) {
+      if (is_tuple_tagged(m->term, kAtom_EXIT)) {
+        ++exits;
+        EXPECT_EQ(boxed_ptr(m->term)[2], target_pid);
+        EXPECT_EQ(boxed_ptr(m->term)[3], reason);
+      } else if (is_tuple_tagged(m->term, kAtom_DOWN)) {
+        ++downs;
+        down_refs.insert(boxed_ptr(m->term)[2]);
+        EXPECT_EQ(boxed_ptr(m->term)[5], reason);
+      }
+    }
+    EXPECT_EQ(exits, w % 2 ? 1u : 0u) << w;
+    EXPECT_EQ(downs, kept_refs[w].size()) << w;
+    EXPECT_EQ(down_refs, std::set<Term>(kept_refs[w].begin(), kept_refs[w].end())) << w;
+    EXPECT_TRUE(ps[w]->links->links.empty()) << w;     // the link is gone with the EXIT
+    EXPECT_TRUE(ps[w]->links->watching.empty()) << w;  // each monitor with its DOWN
+  }
+  for (int w = 0; w < kThreads; ++w) {
+    node.finish(*ps[w], kAtom_normal);
+    ps[w].release();
+  }
+}
+
+// Untrapped exit signals from several threads: the target's owner stops it
+// with the first non-normal reason it takes (a later one changes nothing);
+// :normal ones pass it by, and :kill ends it as :killed.
+TEST(NodeSignals, ExitSignalsFromManyThreadsStopTheTargetOnce) {
+  VM vm;
+  Node node(vm);
+  node.set_concurrent(true);
+  auto ps = make_processes(vm, 2);
+  for (auto& p : ps) {
+    node.add(*p);
+    p->state = RunState::Running;
+  }
+  Process& normal_only = *ps[0];
+  Process& killed = *ps[1];
+  std::atomic<bool> done{false};
+  std::thread owner([&] {
+    while (!done.load()) {
+      node.take_inbox(normal_only);
+      node.take_inbox(killed);
+    }
+  });
+  std::vector<std::thread> senders;
+  for (int w = 0; w < kThreads; ++w)
+    senders.emplace_back([&, w] {
+      for (int k = 0; k < 500; ++k) {
+        node.exit_signal(make_pid(1000 + w), normal_only, kAtom_normal, false);
+        node.exit_signal(make_pid(1000 + w), killed, k == 250 ? kAtom_kill : kAtom_normal, false);
+      }
+    });
+  for (auto& t : senders) t.join();
+  done.store(true);
+  owner.join();
+  node.take_inbox(normal_only);
+  node.take_inbox(killed);
+  EXPECT_EQ(normal_only.state, RunState::Running);
+  EXPECT_EQ(normal_only.mailbox.count, 0u);
+  EXPECT_EQ(killed.state, RunState::Exiting);
+  EXPECT_EQ(killed.exit_reason, kAtom_killed);
+  for (auto& p : ps) {
+    node.finish(*p, kAtom_normal);
+    p.release();
+  }
 }
 
 }  // namespace

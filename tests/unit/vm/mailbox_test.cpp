@@ -143,5 +143,102 @@ TEST(Mailbox, EverySleepEndsWithExactlyOneWaker) {
   r.box.free_all();
 }
 
+// Senders post messages and signals alternately; the owner's take_inbox
+// hands each signal to its callback in its place: the callback sees each
+// sender's signals in the order sent, and between them exactly the
+// messages that sender posted before (what it appends lands in order too).
+TEST(Mailbox, SignalsFromManyThreadsAreAppliedInPlaceAmongMessages) {
+  struct Owner {
+    Receiver r;
+    std::vector<int> signals_seen = std::vector<int>(kSenders, 0);
+    bool in_place = true;
+  } o;
+  constexpr int kPer = kPerSender / 4;
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s)
+    senders.emplace_back([&o, s] {
+      for (int i = 0; i < kPer; ++i) {
+        Message* m = numbered(s, i);
+        if (i % 2) m->set_signal(Signal::Link);  // odd ones are signals
+        o.r.box.post(m);
+      }
+    });
+  auto on_signal = [](void* ctx, Message* m) {
+    auto& own = *static_cast<Owner*>(ctx);
+    EXPECT_EQ(m->signal(), Signal::Link);
+    EXPECT_EQ(m->fragment_words(), 0u);
+    const int64_t v = int_value(m->term);
+    const int sender = static_cast<int>(v >> 32), seq = static_cast<int>(v & 0xffffffff);
+    // Its message just before was taken already (the queue is consumed
+    // after each take, so next_seq counts what reached it).
+    own.r.consume();
+    if (seq != own.r.next_seq[sender]) own.in_place = false;
+    own.r.next_seq[sender] = seq + 1;
+    ++own.signals_seen[sender];
+    ++own.r.received;
+    m->set_signal(Signal::None);
+    std::free(m);
+  };
+  while (o.r.received < kSenders * kPer) {
+    o.r.box.take_inbox(true, on_signal, &o);
+    o.r.consume();
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_TRUE(o.in_place);
+  EXPECT_TRUE(o.r.in_order);
+  for (int s = 0; s < kSenders; ++s) EXPECT_EQ(o.signals_seen[s], kPer / 2);
+}
+
+// The owner closes its inbox while senders post: each post is either in
+// what close() returned (oldest first, each sender's in order) or refused
+// (then the sender still holds it), never both, never lost; and every post
+// after a refusal is refused.
+TEST(Mailbox, CloseFromAnotherThreadRefusesLaterPostsLosingNone) {
+  Mailbox box;
+  std::vector<int> refused(kSenders, 0), first_refused(kSenders, -1);
+  std::vector<char> refused_then_queued(kSenders, 0);  // not vector<bool>: one thread per element
+  std::atomic<int> started{0};
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s)
+    senders.emplace_back([&, s] {
+      started.fetch_add(1);
+      for (int i = 0; i < kPerSender / 4; ++i) {
+        Message* m = numbered(s, i);
+        if (box.post_or_refuse(m) == Mailbox::Posted::Closed) {
+          if (first_refused[s] < 0) first_refused[s] = i;
+          ++refused[s];
+          std::free(m);
+        } else if (first_refused[s] >= 0) {
+          refused_then_queued[s] = 1;
+        }
+      }
+    });
+  while (started.load() < kSenders) std::this_thread::yield();
+  std::vector<int> next(kSenders, 0);
+  bool in_order = true;
+  int taken = 0;
+  for (Message* m = box.close(); m;) {
+    Message* after = m->next;
+    const int64_t v = int_value(m->term);
+    const int s = static_cast<int>(v >> 32);
+    if (static_cast<int>(v & 0xffffffff) != next[s]++) in_order = false;
+    ++taken;
+    std::free(m);
+    m = after;
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_TRUE(in_order);
+  int total_refused = 0;
+  for (int s = 0; s < kSenders; ++s) {
+    EXPECT_FALSE(refused_then_queued[s]) << s;
+    EXPECT_EQ(next[s] + refused[s], kPerSender / 4) << s;
+    total_refused += refused[s];
+  }
+  EXPECT_EQ(taken + total_refused, kSenders * (kPerSender / 4));
+  EXPECT_FALSE(box.take_inbox(true));  // closed: nothing to take
+  Message* late = numbered(0, 0);
+  EXPECT_FALSE(box.post(late));  // a message to a closed box is dropped (freed)
+}
+
 }  // namespace
 }  // namespace lzr
