@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/insn.h"
+#include "proc/lock_if.h"
 #include "vm/atoms.h"
 
 namespace lzr {
@@ -54,7 +55,8 @@ uint32_t Module::line_of(uint32_t word) const {
 
 Term Module::file_name() const { return is_tuple(file_location) ? tuple_elems(file_location)[1] : kNil; }
 
-Term Module::trace_entry(const Insn* pc) {
+Term Module::trace_entry(const Insn* pc, bool concurrent) {
+  auto lock = lock_if(trace_mutex, concurrent);
   const auto index = static_cast<uint32_t>(pc - code.get());
   if (auto it = trace_entries.find(index); it != trace_entries.end()) return it->second;
   const FunctionInfo* fn = function_at(pc);

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "proc/lock_if.h"
+#include "proc/node.h"
 #include "vm/process.h"
 
 namespace lzr {
@@ -12,28 +14,57 @@ VM::VM(VmOptions opts) : options(opts), registers(std::make_unique<RegisterFile>
 }
 VM::~VM() = default;
 
+bool VM::concurrent() const { return node && node->concurrent(); }
+
+std::unique_lock<std::mutex> VM::lock_loading() { return lock_if(load_mutex_, concurrent()); }
+
+std::shared_lock<std::shared_mutex> VM::shared_module_lock() const {
+  return shared_lock_if(modules_mutex_, concurrent());
+}
+
 Module* VM::find_module(Term name_atom) const {
+  auto lock = shared_module_lock();
   auto it = modules_.find(name_atom);
   return it == modules_.end() ? nullptr : it->second.get();
 }
 
 Module* VM::add_module(std::unique_ptr<Module> m) {
   Module* raw = m.get();
+  auto lock = lock_if(modules_mutex_, concurrent());
   modules_[m->name_atom] = std::move(m);
   return raw;
 }
 
-void VM::remove_module(Term name_atom) {
+// Out of the table, under its exclusive lock; a library module leaves the
+// built-in module it extended in its place.
+std::unique_ptr<Module> VM::unlink_module(Term name_atom) {
   auto it = modules_.find(name_atom);
-  if (it == modules_.end()) return;
-  if (it->second->base) {
-    it->second = std::move(it->second->base);
+  if (it == modules_.end()) return nullptr;
+  std::unique_ptr<Module> out = std::move(it->second);
+  if (out->base) {
+    it->second = std::move(out->base);
   } else {
     modules_.erase(it);
   }
+  return out;
+}
+
+void VM::remove_module(Term name_atom) {
+  auto lock = lock_if(modules_mutex_, concurrent());
+  if (std::unique_ptr<Module> m = unlink_module(name_atom)) retired_.push_back(std::move(m));
+}
+
+void VM::discard_module(Term name_atom) {
+  std::unique_ptr<Module> m;
+  {
+    auto lock = lock_if(modules_mutex_, concurrent());
+    m = unlink_module(name_atom);
+  }
+  // Freed outside the lock (a native module's dlclose may take a while).
 }
 
 std::unique_ptr<Module> VM::take_module(Term name_atom) {
+  auto lock = lock_if(modules_mutex_, concurrent());
   auto it = modules_.find(name_atom);
   if (it == modules_.end()) return nullptr;
   std::unique_ptr<Module> m = std::move(it->second);
@@ -41,9 +72,26 @@ std::unique_ptr<Module> VM::take_module(Term name_atom) {
   return m;
 }
 
+void VM::free_retired_modules() {
+  std::vector<std::unique_ptr<Module>> freed;
+  {
+    auto lock = lock_if(modules_mutex_, concurrent());
+    freed.swap(retired_);
+  }
+}
+
+size_t VM::retired_modules() const {
+  auto lock = shared_module_lock();
+  return retired_.size();
+}
+
 const Module* VM::module_of(const void* pc) const {
+  auto lock = shared_module_lock();
+  const auto* insn = static_cast<const Insn*>(pc);
   for (auto& [name, m] : modules_)
-    if (m->owns_code(static_cast<const Insn*>(pc))) return m.get();
+    if (m->owns_code(insn)) return m.get();
+  for (auto& m : retired_)  // a process may still run a removed module's code
+    if (m->owns_code(insn)) return m.get();
   return nullptr;
 }
 
