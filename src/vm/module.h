@@ -88,6 +88,9 @@ struct Module {
   // `concurrent`: other threads may build entries of this module at the
   // same time (VM::concurrent()), so the cache and the arena are locked.
   Term trace_entry(const Insn* pc, bool concurrent);
+
+ private:
+  Term cached_trace_entry(const Insn* pc);
 };
 
 }  // namespace lzr

@@ -85,14 +85,26 @@ size_t VM::retired_modules() const {
   return retired_.size();
 }
 
-const Module* VM::module_of(const void* pc) const {
-  auto lock = shared_module_lock();
+// The module owning `pc`, under the caller's lock if one is needed.
+const Module* VM::owner_of(const void* pc) const {
   const auto* insn = static_cast<const Insn*>(pc);
   for (auto& [name, m] : modules_)
     if (m->owns_code(insn)) return m.get();
   for (auto& m : retired_)  // a process may still run a removed module's code
     if (m->owns_code(insn)) return m.get();
   return nullptr;
+}
+
+// Out of line, so the one-scheduler path of module_of keeps no lock object.
+[[gnu::noinline]] const Module* VM::owner_of_locked(const void* pc) const {
+  std::shared_lock lock(modules_mutex_);
+  return owner_of(pc);
+}
+
+const Module* VM::module_of(const void* pc) const {
+  // Every raise looks its module up: with one scheduler, one test more.
+  if (concurrent()) [[unlikely]] return owner_of_locked(pc);
+  return owner_of(pc);
 }
 
 Term VM::atom(std::string_view text) {

@@ -100,6 +100,8 @@ class VM {
  private:
   std::shared_lock<std::shared_mutex> shared_module_lock() const;
   std::unique_ptr<Module> unlink_module(Term name_atom);
+  const Module* owner_of(const void* pc) const;
+  const Module* owner_of_locked(const void* pc) const;
 
   mutable std::shared_mutex modules_mutex_;  // modules_ and retired_
   std::unordered_map<Term, std::unique_ptr<Module>> modules_;
