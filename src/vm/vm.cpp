@@ -31,7 +31,9 @@ Module* VM::find_module(Term name_atom) const {
 Module* VM::add_module(std::unique_ptr<Module> m) {
   Module* raw = m.get();
   auto lock = lock_if(modules_mutex_, concurrent());
-  modules_[m->name_atom] = std::move(m);
+  std::unique_ptr<Module>& slot = modules_[m->name_atom];
+  if (slot) retired_.push_back(std::move(slot));  // replaced: its code may still run
+  slot = std::move(m);
   return raw;
 }
 

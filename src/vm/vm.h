@@ -53,6 +53,7 @@ class VM {
   // A Module* stays valid after the lock is released: a module is never
   // freed while a process may run its code (remove_module retires it).
   Module* find_module(Term name_atom) const;
+  // Adds a module; one it replaces (of the same name) is retired.
   Module* add_module(std::unique_ptr<Module> m);
   // Removes a module whose code may have run: a library module that
   // extended a built-in one leaves that built-in module in its place, and

@@ -112,6 +112,28 @@ TEST(ModuleTableThreads, AddFindRemoveWhileOthersRead) {
   EXPECT_EQ(vm.module_of(kept->code.get() + 3), kept);
 }
 
+// A module replaced by one of the same name, or removed, is retired: its
+// code still resolves to it until free_retired_modules().
+TEST(ModuleTable, ReplacedOrRemovedModuleIsRetiredNotFreed) {
+  VM vm;
+  Module* first = vm.add_module(make_module(vm, "dup", 4));
+  Module* second = vm.add_module(make_module(vm, "dup", 4));
+  EXPECT_EQ(vm.find_module(vm.atom("dup")), second);
+  EXPECT_EQ(vm.retired_modules(), 1u);
+  EXPECT_EQ(vm.module_of(first->code.get() + 1), first);
+  vm.remove_module(vm.atom("dup"));
+  EXPECT_EQ(vm.find_module(vm.atom("dup")), nullptr);
+  EXPECT_EQ(vm.retired_modules(), 2u);
+  EXPECT_EQ(vm.module_of(second->code.get()), second);
+  vm.free_retired_modules();
+  EXPECT_EQ(vm.retired_modules(), 0u);
+  // A failed load's module is freed at once, never retired.
+  vm.add_module(make_module(vm, "failed", 4));
+  vm.discard_module(vm.atom("failed"));
+  EXPECT_EQ(vm.find_module(vm.atom("failed")), nullptr);
+  EXPECT_EQ(vm.retired_modules(), 0u);
+}
+
 // Four threads build the stack-trace entries of one module's instructions
 // at once, in different orders: each instruction's entry is built once and
 // every thread gets that same immortal term.
