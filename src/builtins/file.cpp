@@ -89,14 +89,17 @@ int64_t handle_id(Term t) {
 Term write_handle(lzr_env* env, int64_t id, Term data) {
   std::string bytes;
   if (!append_iodata(bytes, data)) return fail(env, kAtom_badarg);
-  std::FILE* f = proc(env).vm->open_files.find(id);
-  if (!f) return posix_error(env, EBADF);
-  if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
-    const int err = errno;
-    std::clearerr(f);
-    return posix_error(env, err ? err : EIO);
-  }
-  return kAtom_ok;
+  int err = 0;
+  const bool open = proc(env).vm->open_files.use(id, [&](std::FILE* f) {
+    // One fwrite under the handle's lock: the bytes stay together.
+    errno = 0;
+    if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
+      err = errno ? errno : EIO;
+      std::clearerr(f);
+    }
+  });
+  if (!open) return posix_error(env, EBADF);
+  return err ? posix_error(env, err) : kAtom_ok;
 }
 
 // write/2 and append/2 on a path (created with mode 0666 less the umask),
@@ -145,9 +148,10 @@ Term f_open(lzr_env* env, const Term* a, unsigned) {
 Term f_read_line(lzr_env* env, const Term* a, unsigned) {
   const int64_t id = handle_id(a[0]);
   if (id < 0) return fail(env, kAtom_badarg);
-  std::FILE* f = proc(env).vm->open_files.find(id);
-  if (!f) return posix_error(env, EBADF);
-  return read_line_from_file(env, f);
+  Term line = kNil;
+  if (!proc(env).vm->open_files.use(id, [&](std::FILE* f) { line = read_line_from_file(env, f); }))
+    return posix_error(env, EBADF);
+  return line;
 }
 
 Term f_close(lzr_env* env, const Term* a, unsigned) {

@@ -18,7 +18,9 @@ namespace lzr {
 namespace {
 
 // Each io call hands its whole output to one fwrite, so that what one call
-// prints stays together (one write per call once processes share stdout).
+// prints stays together: stdio locks the stream for the call, so processes
+// on several scheduler threads never interleave within one call's text
+// (docs/processes.md, "Schedulers on every core").
 void write_out(std::FILE* f, const std::string& s) { std::fwrite(s.data(), 1, s.size(), f); }
 
 // The device argument of the /2 forms: :stdout or :stderr.
@@ -94,21 +96,30 @@ Term io_read_line(lzr_env* env, const Term*, unsigned) {
   return read_line_from(env, stdin);
 }
 
-// The rest of standard input as one binary ("" at the end).
+// The rest of standard input as one binary ("" at the end). Standard input
+// stays locked for the whole read, so a process reading on another
+// scheduler thread gets none of the middle of it.
 Term io_read_all(lzr_env* env, const Term*, unsigned) {
   flush_for_terminal();
   std::string all;
   char buf[1 << 16];
-  for (;;) {
-    const size_t n = std::fread(buf, 1, sizeof buf, stdin);
-    all.append(buf, n);
-    if (n < sizeof buf) break;
+  int err = 0;
+  {
+    struct Locked {  // unlocked however the block is left (append may throw)
+      Locked() { ::flockfile(stdin); }
+      ~Locked() { ::funlockfile(stdin); }
+    } locked;
+    for (;;) {
+      const size_t n = std::fread(buf, 1, sizeof buf, stdin);
+      all.append(buf, n);
+      if (n < sizeof buf) break;
+    }
+    if (std::ferror(stdin)) {
+      err = errno ? errno : EIO;
+      std::clearerr(stdin);
+    }
   }
-  if (std::ferror(stdin)) {
-    const int err = errno;
-    std::clearerr(stdin);
-    return posix_error(env, err ? err : EIO);
-  }
+  if (err) return posix_error(env, err);
   return binary_result(env, all.data(), all.size());
 }
 

@@ -44,13 +44,14 @@ Term capture_trace(Process& p, const Insn* pc, const Term* fp) {
   unsigned n = 0;
   const Insn* last = nullptr;
   Module* module = nullptr;
+  const bool concurrent = p.vm->concurrent();  // other schedulers may build entries too
   for (const Insn* at = pc; at && n < kTraceDepth;) {
     if (at == last) {
       entries[n] = entries[n - 1];
       ++n;
     } else {
       if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
-      if (module) entries[n++] = module->trace_entry(at);  // pending calls are always in some module's code
+      if (module) entries[n++] = module->trace_entry(at, concurrent);  // pending calls are always in some module's code
       last = at;
     }
     at = reinterpret_cast<const Insn*>(fp[kFrameRetPc]);

@@ -315,15 +315,18 @@ bool link(LoadSession& s, Module* root, std::vector<PendingCall> pending, LoadEr
 }
 
 // Runs one top-level load: `add` registers the first module, link() the
-// rest. On failure unloads every module the load added.
+// rest. On failure unloads every module the load added (their code never
+// ran). Loads run one at a time (VM::lock_loading): one that finds a module
+// missing adds it and links it before another can look for it.
 template <typename F>
 Module* transaction(VM& vm, LoadError& err, F&& add) {
+  auto loading = vm.lock_loading();
   LoadSession s{vm, {}};
   std::vector<PendingCall> pending;
   Module* m = add(s, pending);
   if (m && !link(s, m, std::move(pending), err)) m = nullptr;
   if (!m) {
-    for (auto it = s.added.rbegin(); it != s.added.rend(); ++it) vm.remove_module(*it);
+    for (auto it = s.added.rbegin(); it != s.added.rend(); ++it) vm.discard_module(*it);
   }
   return m;
 }
@@ -345,6 +348,8 @@ Module* load_module_bytes(VM& vm, std::string_view bytes, const std::string& lab
 
 Module* load_library_of(VM& vm, Module& builtin, LoadError& err) {
   return transaction(vm, err, [&](LoadSession& s, std::vector<PendingCall>& pending) {
+    // Another load may have extended the module since the caller found it.
+    if (Module* now = s.vm.find_module(builtin.name_atom); now != &builtin) return now;
     return add_library_of(s, builtin, pending, err);
   });
 }

@@ -1,39 +1,26 @@
-// A lock taken only while several scheduler threads share the node
+// Locks taken only while several scheduler threads share the node
 // (Node::concurrent()): with one scheduler a single thread touches it all,
 // and the locked instructions a mutex costs would be pure overhead on
-// every spawn, exit and name lookup.
+// every spawn, exit and name lookup. The standard lock types, constructed
+// with std::defer_lock and locked only when `take` is true; they unlock on
+// destruction only what they locked.
 #pragma once
+
+#include <mutex>
+#include <shared_mutex>
 
 namespace lzr {
 
-template <typename Mutex> class LockIf {
- public:
-  LockIf(Mutex& m, bool take) : m_(take ? &m : nullptr) {
-    if (m_) m_->lock();
-  }
-  ~LockIf() {
-    if (m_) m_->unlock();
-  }
-  LockIf(const LockIf&) = delete;
-  LockIf& operator=(const LockIf&) = delete;
+template <typename Mutex> [[nodiscard]] std::unique_lock<Mutex> lock_if(Mutex& m, bool take) {
+  std::unique_lock<Mutex> lock(m, std::defer_lock);
+  if (take) lock.lock();
+  return lock;
+}
 
- private:
-  Mutex* m_;
-};
-
-template <typename Mutex> class SharedLockIf {
- public:
-  SharedLockIf(Mutex& m, bool take) : m_(take ? &m : nullptr) {
-    if (m_) m_->lock_shared();
-  }
-  ~SharedLockIf() {
-    if (m_) m_->unlock_shared();
-  }
-  SharedLockIf(const SharedLockIf&) = delete;
-  SharedLockIf& operator=(const SharedLockIf&) = delete;
-
- private:
-  Mutex* m_;
-};
+template <typename Mutex> [[nodiscard]] std::shared_lock<Mutex> shared_lock_if(Mutex& m, bool take) {
+  std::shared_lock<Mutex> lock(m, std::defer_lock);
+  if (take) lock.lock();
+  return lock;
+}
 
 }  // namespace lzr

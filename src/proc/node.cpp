@@ -142,20 +142,20 @@ void Node::push_timer(const Timer& t) {
 void Node::arm_timer(Process& p, uint64_t at) {
   p.timer_armed = true;
   p.timer_at = at;
-  LockIf lock(timers_mutex_, concurrent_);
+  auto lock = lock_if(timers_mutex_, concurrent_);
   push_timer(Timer{at, timer_seq_++, p.self, kNil});
 }
 
 Term Node::send_after(Term dest, Message* m, uint64_t at) {
   const Term ref = make_ref();
-  LockIf lock(timers_mutex_, concurrent_);
+  auto lock = lock_if(timers_mutex_, concurrent_);
   sends_[ref] = PendingSend{dest, m, at};
   push_timer(Timer{at, timer_seq_++, kNil, ref});
   return ref;
 }
 
 int64_t Node::cancel_timer(Term ref) {
-  LockIf lock(timers_mutex_, concurrent_);
+  auto lock = lock_if(timers_mutex_, concurrent_);
   auto it = sends_.find(ref);
   if (it == sends_.end()) return -1;
   const uint64_t now = now_ms();
@@ -203,13 +203,13 @@ ProcessLinks& Node::links_of(Process& p) {
 }
 
 Process* Node::whereis(Term name) const {
-  SharedLockIf lock(names_mutex_, concurrent_);
+  auto lock = shared_lock_if(names_mutex_, concurrent_);
   auto it = names_.find(name);
   return it == names_.end() ? nullptr : it->second;
 }
 
 bool Node::register_name(Term name, Process& p) {
-  LockIf lock(names_mutex_, concurrent_);
+  auto lock = lock_if(names_mutex_, concurrent_);
   if (names_.count(name) || (p.links && p.links->name != kNil)) return false;
   names_[name] = &p;
   links_of(p).name = name;
@@ -217,7 +217,7 @@ bool Node::register_name(Term name, Process& p) {
 }
 
 bool Node::unregister_name(Term name) {
-  LockIf lock(names_mutex_, concurrent_);
+  auto lock = lock_if(names_mutex_, concurrent_);
   auto it = names_.find(name);
   if (it == names_.end()) return false;
   it->second->links->name = kNil;
@@ -454,7 +454,7 @@ bool Node::finish(Process& p, Term reason) {
   if (concurrent_) close_inbox(p);
   if (ProcessLinks* l = p.links) {
     if (l->name != kNil) {
-      LockIf lock(names_mutex_, concurrent_);
+      auto lock = lock_if(names_mutex_, concurrent_);
       names_.erase(l->name);
     }
     for (const ProcessLinks::Monitor& m : l->watching) {

@@ -41,7 +41,7 @@ void ProcessTable::grow() {
 }
 
 void ProcessTable::insert(Process& p) {
-  LockIf lock(mutex_, concurrent);
+  auto lock = lock_if(mutex_, concurrent);
   const size_t live = live_.load(std::memory_order_relaxed);
   if (2 * (live + 1) > slots_.load(std::memory_order_relaxed)->mask + 1) grow();
   Slots* s = slots_.load(std::memory_order_relaxed);
@@ -53,7 +53,7 @@ void ProcessTable::insert(Process& p) {
 }
 
 void ProcessTable::erase(Process& p) {
-  LockIf lock(mutex_, concurrent);
+  auto lock = lock_if(mutex_, concurrent);
   Slots* s = slots_.load(std::memory_order_relaxed);
   std::atomic<Process*>& slot = s->slot[id_number(p.self) & s->mask];
   if (slot.load(std::memory_order_relaxed) != &p) return;
@@ -62,7 +62,7 @@ void ProcessTable::erase(Process& p) {
 }
 
 void ProcessTable::free_retired() {
-  LockIf lock(mutex_, concurrent);
+  auto lock = lock_if(mutex_, concurrent);
   for (Slots* s : retired_) free_slots(s);
   retired_.clear();
 }

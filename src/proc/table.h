@@ -39,7 +39,7 @@ class ProcessTable {
   size_t count() const { return live_.load(std::memory_order_relaxed); }
   // Calls f(Process&) for every process in the table, under its lock.
   template <typename F> void for_each(F&& f) const {
-    LockIf lock(mutex_, concurrent);
+    auto lock = lock_if(mutex_, concurrent);
     const Slots* s = slots_.load(std::memory_order_relaxed);
     for (size_t i = 0; i <= s->mask; ++i)
       if (Process* p = s->slot[i].load(std::memory_order_relaxed)) f(*p);

@@ -54,7 +54,15 @@ uint32_t Module::line_of(uint32_t word) const {
 
 Term Module::file_name() const { return is_tuple(file_location) ? tuple_elems(file_location)[1] : kNil; }
 
-Term Module::trace_entry(const Insn* pc) {
+Term Module::trace_entry(const Insn* pc, bool concurrent) {
+  if (concurrent) [[unlikely]] {
+    std::lock_guard lock(trace_mutex);
+    return cached_trace_entry(pc);
+  }
+  return cached_trace_entry(pc);  // one scheduler: no lock object on a trace's every frame
+}
+
+Term Module::cached_trace_entry(const Insn* pc) {
   const auto index = static_cast<uint32_t>(pc - code.get());
   if (auto it = trace_entries.find(index); it != trace_entries.end()) return it->second;
   const FunctionInfo* fn = function_at(pc);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,7 +57,10 @@ struct Module {
   // Stack trace entries {module, function, arity, location} already built
   // for an instruction (immortal, in the literal arena), by internal index:
   // a trace through the same call sites again allocates only its list.
+  // The only part of a loaded module that changes while it runs: guarded
+  // by trace_mutex while several schedulers run (trace_entry).
   std::unordered_map<uint32_t, Term> trace_entries;
+  std::mutex trace_mutex;
 
   Module();
   ~Module();
@@ -81,7 +85,12 @@ struct Module {
   Term file_name() const;
   // {module, function, arity, location} for the instruction `pc` of this
   // module's code (see engine/exceptions.h), built once, then cached.
-  Term trace_entry(const Insn* pc);
+  // `concurrent`: other threads may build entries of this module at the
+  // same time (VM::concurrent()), so the cache and the arena are locked.
+  Term trace_entry(const Insn* pc, bool concurrent);
+
+ private:
+  Term cached_trace_entry(const Insn* pc);
 };
 
 }  // namespace lzr
