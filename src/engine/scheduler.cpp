@@ -273,7 +273,8 @@ void run_shared(Run& run, SchedulerSlot& me) {
   for (;;) {
     node.quiescent(me);  // between slices: holds no Process* found before
     if (run.stop.load(std::memory_order_acquire)) break;
-    if (node.timers_pending()) node.fire_timers(node.now_ms());
+    // Only when one is due: the timers' lock is shared by every scheduler.
+    if (node.timers_pending() && node.next_timer_at() <= node.now_ms()) node.fire_timers(node.now_ms());
     Process* p = me.queue.pop(true);
     if (!p) p = node.steal(me);
     if (!p) {
