@@ -159,7 +159,9 @@ struct Mailbox {
     do {
       if (old == kClosed) return Posted::Closed;
       m->next = old;
-    } while (!inbox.compare_exchange_weak(old, m, std::memory_order_release, std::memory_order_relaxed));
+    // acq_rel: a post that takes the asleep mark makes the process its
+    // poster's to queue, so it must see what the owner wrote before sleep().
+    } while (!inbox.compare_exchange_weak(old, m, std::memory_order_acq_rel, std::memory_order_relaxed));
     return old == kAsleep ? Posted::Woke : Posted::Queued;
   }
   // The owner, as it finishes: closes the inbox and returns what was

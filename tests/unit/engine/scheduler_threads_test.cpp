@@ -305,15 +305,19 @@ again:
   jmp again
 )";
 
+// (ThreadSanitizer starts a thread of its own with the first thread a test
+// makes: the count is compared from the end of a first run on. Threads
+// left unjoined would add three per run with four schedulers.)
 TEST(SchedulerThreads, MainReturningStopsAndJoinsTheOthers) {
   for (EngineKind engine : engines()) {
     const size_t threads_before = threads_of_this_process();
     Program prog(kMainEnds, 4, false);
     EXPECT_EQ(prog.call("main", engine), "42") << engine_name(engine);
-    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+    const size_t threads_after = threads_of_this_process();
+    EXPECT_LE(threads_after, threads_before + 1) << engine_name(engine);
     EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
     EXPECT_EQ(prog.call("again", engine), "7") << engine_name(engine);
-    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+    EXPECT_EQ(threads_of_this_process(), threads_after) << engine_name(engine);
     EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
   }
 }
@@ -343,9 +347,12 @@ again:
 TEST(SchedulerThreads, MainRaisingStopsTheOthers) {
   for (EngineKind engine : engines()) {
     const size_t threads_before = threads_of_this_process();
-    Program prog(kMainFails, 2, false);
+    Program prog(kMainFails, 4, false);
     EXPECT_EQ(prog.call("main", engine), "raised: :badarith") << engine_name(engine);
-    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+    const size_t threads_after = threads_of_this_process();
+    EXPECT_LE(threads_after, threads_before + 1) << engine_name(engine);
+    EXPECT_EQ(prog.call("main", engine), "raised: :badarith") << engine_name(engine);
+    EXPECT_EQ(threads_of_this_process(), threads_after) << engine_name(engine);
   }
 }
 
