@@ -83,12 +83,7 @@ SchedulerSlot* Node::this_slot() const {
   return s && s->node == this ? s : nullptr;
 }
 
-void Node::make_runnable(Process& p) {
-  if (p.state != RunState::Exiting) p.state = RunState::Runnable;
-  if (!concurrent_) {
-    first_.queue.push(p, false);
-    return;
-  }
+void Node::queue_shared(Process& p) {
   SchedulerSlot* s = this_slot();
   (s ? s : &first_)->queue.push(p, true);
   notify_work();
