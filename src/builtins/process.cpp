@@ -36,12 +36,12 @@ bool milliseconds(Term t, uint64_t& ms) {
   return true;
 }
 
-Process* spawn_checked(lzr_env* env, Term f) {
+Process* spawn_checked(lzr_env* env, Term f, bool link = false, Term* monitor_ref = nullptr) {
   if (!spawnable(f)) {
     badarg(env, f);
     return nullptr;
   }
-  Process* child = node(env).spawn(f);
+  Process* child = node(env).spawn(f, link ? &proc(env) : nullptr, monitor_ref ? &proc(env) : nullptr, monitor_ref);
   if (!child) fail(env, kAtom_system_limit);
   return child;
 }
@@ -51,17 +51,16 @@ Term p_spawn(lzr_env* env, const Term* a, unsigned) {
   return child ? child->self : kRaised;
 }
 
+// The link or monitor is in place before the child can run (Node::spawn).
 Term p_spawn_link(lzr_env* env, const Term* a, unsigned) {
-  Process* child = spawn_checked(env, a[0]);
-  if (!child) return kRaised;
-  node(env).link(proc(env), *child);
-  return child->self;
+  Process* child = spawn_checked(env, a[0], true);
+  return child ? child->self : kRaised;
 }
 
 Term p_spawn_monitor(lzr_env* env, const Term* a, unsigned) {
-  Process* child = spawn_checked(env, a[0]);
+  Term ref = kNil;
+  Process* child = spawn_checked(env, a[0], false, &ref);
   if (!child) return kRaised;
-  const Term ref = node(env).monitor(proc(env), child->self);
   Term t[2] = {child->self, ref};
   return make_tuple(proc(env).heap, t);
 }

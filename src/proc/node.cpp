@@ -32,7 +32,7 @@ Node::~Node() {
   for (auto& [ref, s] : sends_) Message::discard(s.message);
 }
 
-Process* Node::spawn(Term closure) {
+Process* Node::spawn(Term closure, Process* link_with, Process* monitored_by, Term* monitor_ref) {
   Process* p;
   try {
     p = new Process(vm, vm.options.stack_words, kSpawnHeapWords);
@@ -63,6 +63,16 @@ Process* Node::spawn(Term closure) {
   p->resume_pc = fn->code;
   p->suspend = Suspend::Yield;
   p->state = RunState::Waiting;
+  // Not queued yet, so no scheduler runs it: its side is written directly.
+  if (link_with) {
+    links_of(*link_with).links.push_back(p->self);
+    links_of(*p).links.push_back(link_with->self);
+  }
+  if (monitored_by) {
+    *monitor_ref = make_ref();
+    links_of(*monitored_by).watching.push_back({*monitor_ref, p->self});
+    links_of(*p).watchers.push_back({*monitor_ref, monitored_by->self});
+  }
   make_runnable(*p);
   return p;
 }

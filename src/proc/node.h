@@ -88,7 +88,12 @@ class Node {
   // A new process that will run `closure` (arity 0, already checked) from
   // its first instruction: the closure is copied into its heap. It is put
   // on the run queue. nullptr when memory runs out (the caller raises).
-  Process* spawn(Term closure);
+  // `link_with` (spawn_link) is linked to it, and `monitored_by`
+  // (spawn_monitor) monitors it with a new reference in *monitor_ref,
+  // before it is queued: with several schedulers another could otherwise
+  // run it, and see it finish, before the link or monitor reached it.
+  Process* spawn(Term closure, Process* link_with = nullptr, Process* monitored_by = nullptr,
+                 Term* monitor_ref = nullptr);
 
   // ---- the run queue ----
   // Waiting -> Runnable, queued: on the calling scheduler's queue (a
