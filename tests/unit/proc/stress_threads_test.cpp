@@ -89,18 +89,17 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-// Several schedulers: the VM's setting where this build has one (the
-// scheduler threads, issue 17 step 3); before it, the node's concurrent
-// synchronisation on the one scheduler thread, so that links, monitors
-// and exits travel as signals through the inbox as they will between
-// threads.
-template <typename Options>
-void ask_for_schedulers(Options& options, unsigned n) {
-  if constexpr (requires { options.schedulers = n; }) options.schedulers = n;
-}
-template <typename Options>
-constexpr bool has_scheduler_setting() {
-  return requires(Options o) { o.schedulers; };
+// Several schedulers: the node's setting where this build has one (the
+// scheduler threads, issue 17 step 3: Node::set_schedulers); before it,
+// the node's concurrent synchronisation on the one scheduler thread, so
+// that links, monitors and exits travel as signals through the inbox as
+// they will between threads.
+template <typename N>
+void use_schedulers(N& node, unsigned n) {
+  if constexpr (requires { node.set_schedulers(n); })
+    node.set_schedulers(n);
+  else
+    node.set_concurrent(true);
 }
 
 int64_t count_of(VM& vm, Term result, const char* key) {
@@ -119,16 +118,16 @@ void stress(EngineKind engine) {
   SCOPED_TRACE("LZR_STRESS_SEED=" + std::to_string(seed) + " (set it to repeat this run's random choices)");
 
   VmOptions options;
-  ask_for_schedulers(options, kSchedulers);
-  // A 4 KiB first heap (lzr run --heap-min=4K), so that most workers never
+  // An 8 KiB first heap (lzr run --heap-min=8K), so that most workers never
   // collect: a process's first collection maps a 17 MiB old generation
-  // with MADV_HUGEPAGE and faults in a 2 MiB page, and 10,000 processes
-  // that each collected once would hold some 20 GB (reported with this
-  // test; the driver, main and the busiest workers still collect).
-  options.min_heap_words = 512;
+  // with MADV_HUGEPAGE and faults in a 2 MiB page, so 10,000 processes that
+  // each collected once would hold some 20 GB (reported with this test;
+  // with 4 KiB the run peaks at 1.2 GB, with 8 KiB at ~110 MB). The driver,
+  // main and the busiest workers still collect.
+  options.min_heap_words = 1024;
   VM vm(options);
   register_builtins(vm);
-  if constexpr (!has_scheduler_setting<VmOptions>()) node_of(vm).set_concurrent(true);
+  use_schedulers(node_of(vm), kSchedulers);
   const std::string path = std::string(LZR_SOURCE_DIR) + "/tests/unit/proc/stress_threads.lzs";
   std::string why;
   auto file = assemble(read_text(path), "stress_threads.lzs", why);
