@@ -320,6 +320,15 @@ LZR_API void lzr_vm_set_gc_stress(lzr_vm *vm, int on);
  * "lzr: out_of_memory: ..." on stderr and exits with status 1
  * (docs/security.md). */
 LZR_API lzr_status lzr_vm_set_max_heap(lzr_vm *vm, size_t bytes);
+/* Runs the VM's processes on `n` scheduler threads (1 to 1024, else
+ * LZR_BAD_CALL; also refused from inside lzr_vm_call). The default is 1:
+ * every process runs on the thread that called lzr_vm_call, and natives
+ * are never called on two threads at once. With n > 1, lzr_vm_call starts
+ * n - 1 threads, runs processes on them and on the caller's thread in
+ * parallel, and joins them before it returns; natives (the host's too)
+ * may then run on several threads at once and must be thread-safe
+ * (docs/c-api.md, "Schedulers"). `lzr run` defaults to one per core. */
+LZR_API lzr_status lzr_vm_set_schedulers(lzr_vm *vm, int n);
 
 /* Load a module (and the modules it calls, from the search path):
  * from a .lzr or .lzs file; from a .lzr image in memory; from .lzs text in

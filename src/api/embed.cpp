@@ -14,6 +14,7 @@
 #include "format/literal.h"
 #include "format/message_text.h"
 #include "format/verifier.h"
+#include "proc/node.h"
 #include "vm/atoms.h"
 #include "vm/printer.h"
 
@@ -110,6 +111,17 @@ lzr_status lzr_vm_set_max_heap(lzr_vm* vm, size_t bytes) {
   vm->vm.options.max_heap_words = bytes / sizeof(Term);
   vm->process->heap.set_max_words(vm->vm.options.max_heap_words);
   return vm->succeed();
+}
+
+lzr_status lzr_vm_set_schedulers(lzr_vm* vm, int n) {
+  return guarded(vm, [&] {
+    if (vm->running) return vm->fail(LZR_BAD_CALL, "lzr_vm_set_schedulers: the VM is running (called from a native?)");
+    if (n < 1 || n > static_cast<int>(kMaxSchedulers))
+      return vm->fail(LZR_BAD_CALL, "lzr_vm_set_schedulers: " + std::to_string(n) + " is not a count from 1 to " +
+                                        std::to_string(kMaxSchedulers));
+    node_of(vm->vm).set_schedulers(static_cast<unsigned>(n));
+    return vm->succeed();
+  });
 }
 
 lzr_status lzr_vm_load_file(lzr_vm* vm, const char* path) {

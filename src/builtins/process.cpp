@@ -151,6 +151,8 @@ Term p_whereis(lzr_env* env, const Term* a, unsigned) {
   return p ? p->self : kAtom_nil;
 }
 
+// (With several schedulers `state` is read with a relaxed atomic load: its
+// owner's latest, or one just before.)
 Term p_alive(lzr_env* env, const Term* a, unsigned) {
   if (!is_pid(a[0])) return badarg(env, a[0]);
   Process* p = node(env).find(a[0]);
@@ -192,17 +194,26 @@ Term p_info(lzr_env* env, const Term* a, unsigned) {
   if (!is_pid(a[0])) return badarg(env, a[0]);
   Process* p = node(env).find(a[0]);
   if (!p) return kAtom_nil;
-  if (p == &proc(env)) node(env).take_inbox(*p);  // its own count includes what was posted
-  const Term status = p->state == RunState::Running   ? kAtom_running
-                      : p->state == RunState::Waiting ? kAtom_waiting
-                      : p->state == RunState::Exiting ? kAtom_exiting
-                                                      : kAtom_runnable;
-  const Term name = p->links && p->links->name != kNil ? p->links->name : kAtom_nil;
+  const bool own = p == &proc(env);
+  if (own) node(env).take_inbox(*p);  // its own count includes what was posted
+  const RunState state = p->state;
+  const Term status = state == RunState::Running   ? kAtom_running
+                      : state == RunState::Waiting ? kAtom_waiting
+                      : state == RunState::Exiting ? kAtom_exiting
+                                                   : kAtom_runnable;
+  const Term registered = node(env).name_of(*p);
+  const Term name = registered != kNil ? registered : kAtom_nil;
+  // Another process's live figures are its owner's: with several
+  // schedulers, the ones it published at the end of its last slice.
+  const bool published = !own && node(env).concurrent();
+  const uint64_t heap_words = published ? uint64_t{p->shown_heap_words} : p->heap.used_words();
+  const uint64_t stack_words = published ? uint64_t{p->shown_stack_words} : static_cast<uint64_t>(p->sp - p->stack_base);
+  const uint64_t message_count = published ? uint64_t{p->shown_message_count} : p->mailbox.count;
   const Term kv[] = {
-      kAtom_heap_words,      make_int(static_cast<int64_t>(p->heap.used_words())),
-      kAtom_stack_words,     make_int(static_cast<int64_t>(p->sp - p->stack_base)),
-      kAtom_message_count,   make_int(static_cast<int64_t>(p->mailbox.count)),
-      kAtom_reductions,      make_int(static_cast<int64_t>(p->reductions)),
+      kAtom_heap_words,      make_int(static_cast<int64_t>(heap_words)),
+      kAtom_stack_words,     make_int(static_cast<int64_t>(stack_words)),
+      kAtom_message_count,   make_int(static_cast<int64_t>(message_count)),
+      kAtom_reductions,      make_int(static_cast<int64_t>(uint64_t{p->reductions})),
       kAtom_status,          status,
       kAtom_registered_name, name,
   };

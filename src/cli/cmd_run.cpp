@@ -16,6 +16,7 @@
 #include "engine/loader.h"
 #include "engine/scheduler.h"
 #include "format/message_text.h"
+#include "proc/node.h"
 #include "vm/builders.h"
 #include "vm/printer.h"
 #include "vm/vm.h"
@@ -33,7 +34,9 @@ struct RunOptions {
   std::string max_heap;  // SIZE text; empty: no limit
   std::string heap_min;  // SIZE text; empty: the default nursery
   std::vector<std::string> native_path;
+  std::string schedulers;  // N text; empty: LZR_SCHEDULERS, else the online cores
 };
+
 
 [[noreturn]] void fail(int code, const std::string& message) {
   std::fflush(stdout);
@@ -99,6 +102,20 @@ std::optional<std::string> default_library_dir() {
   return std::nullopt;
 }
 
+// --schedulers, else LZR_SCHEDULERS, else one per online core.
+unsigned scheduler_count(const RunOptions& o) {
+  const char* env = std::getenv("LZR_SCHEDULERS");
+  const bool from_flag = !o.schedulers.empty();
+  if (!from_flag && !env) return online_cores();
+  const std::string text = from_flag ? o.schedulers : env;
+  auto n = parse_scheduler_count(text);
+  if (!n) {
+    const std::string what = from_flag ? "--schedulers '" + printable(text) + "'" : "LZR_SCHEDULERS='" + printable(text) + "'";
+    fail(2, "lzr run: " + what + " is not a whole number from 1 to " + std::to_string(kMaxSchedulers));
+  }
+  return *n;
+}
+
 void run(const RunOptions& o) {
   EngineKind engine = default_engine();
   if (!o.engine.empty()) {
@@ -125,7 +142,9 @@ void run(const RunOptions& o) {
       fail(2, "lzr run: --heap-min '" + o.heap_min + "' is not a size from 1K to 1G (examples: 256K, 4M)");
     }
   }
+  const unsigned schedulers = scheduler_count(o);
   VM vm(vo);
+  node_of(vm).set_schedulers(schedulers);
   vm.program_args = o.args;
   register_builtins(vm);
   std::filesystem::path file(o.file);
@@ -208,6 +227,10 @@ void add_run_command(CLI::App& app) {
                   "Smallest (and first) nursery in MiB (or with a unit: 256K, 4M; default 16K): collections start "
                   "that far apart; the nursery still grows with the data (docs/terms.md, Sizing policy)")
       ->type_name("SIZE");
+  cmd->add_option("--schedulers", opts->schedulers,
+                  "Scheduler threads running processes in parallel, 1 to 1024 (default: LZR_SCHEDULERS, else one "
+                  "per online core); 1 runs every process on the calling thread alone")
+      ->type_name("N");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
                   "Largest stack per process in MiB (stacks start small and grow); deeper recursion raises "
@@ -222,7 +245,8 @@ void add_run_command(CLI::App& app) {
               "that exists. A call to a built-in module's function that no native provides (list.sort/2) loads\n"
               "that module's library file from the same path, so a folder earlier in it overrides the library.\n"
               "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_NATIVE_PATH (folders native\n"
-              "libraries may come from, ':'-separated), LZR_GC_STRESS=1.");
+              "libraries may come from, ':'-separated), LZR_GC_STRESS=1, LZR_SCHEDULERS=N (when --schedulers\n"
+              "is not given).");
   cmd->callback([opts, cmd] {
     opts->args = cmd->remaining();
     run(*opts);

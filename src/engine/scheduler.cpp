@@ -1,8 +1,12 @@
 #include "engine/scheduler.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include "engine/insn.h"
 #include "proc/node.h"
@@ -101,20 +105,142 @@ std::string deadlock_text(Node& node) {
          (node.count() == 1 ? " process" : " processes") + "; waiting: " + waiting + ")";
 }
 
-}  // namespace
+// What the schedulers of one run share.
+struct Run {
+  Node& node;
+  Process& main;
+  EngineKind engine;
+  // Several schedulers: set (release) once `main` has finished or a
+  // deadlock was found, after `result` and `deadlock`; each scheduler
+  // stops at its next slice boundary.
+  std::atomic<bool> stop{false};
+  std::atomic<bool> deadlock{false};
+  Term result = kRaised;
+};
 
-const std::string& deadlock_report(const Process& main) { return node_of(*main.vm).deadlock_report; }
-
-Term run_until_finished(Process& main, EngineKind engine) {
-  Node& node = node_of(*main.vm);
-  if (main.self == kNil) node.add(main);
-  node.main = &main;
-  node.deadlock_report.clear();
+// `main` was killed by an exit signal while it was away.
+Term main_killed(Process& main) {
+  main.error = main.exit_reason;
+  main.error_class = kAtom_exit;
+  main.error_trace = kNil;
+  main.error_pc = main.resume_pc;
+  main.suspend = Suspend::None;
   main.state = RunState::Waiting;
-  // The caller put main's arguments in the registers; other processes may
-  // run first.
-  main.park_registers(kAllX);
-  node.make_runnable(main);
+  main.drop_parked();
+  return kRaised;
+}
+
+// `main` waits and nothing can ever wake it: the run ends with `deadlock`.
+Term main_deadlocked(Node& node, Process& main) {
+  node.deadlock_report = deadlock_text(node);
+  main.error = kAtom_deadlock;
+  main.error_class = kAtom_error;
+  main.error_trace = kNil;
+  main.error_pc = main.resume_pc;
+  main.state = RunState::Waiting;
+  main.suspend = Suspend::None;
+  main.mailbox.wake(node.concurrent());  // not asleep in its receive any more: the host's next call queues it
+  main.drop_parked();
+  return kRaised;
+}
+
+// Runs `p` (just taken from a run queue) for one slice and handles how the
+// slice ended. Returns true when `main` has finished (run.result set).
+// kShared: several schedulers (`slot` is this thread's); the single
+// scheduler's path is the same code with those steps compiled out.
+template <bool kShared>
+bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
+  Node& node = run.node;
+  Process& main = run.main;
+  // Several schedulers: signals posted while it was away (an exit may
+  // stop it here). With one, they were applied when sent.
+  if (kShared) node.take_inbox(*p);
+  if (p->state == RunState::Exiting) {  // killed by an exit signal while away
+    if (p == &main) {
+      run.result = main_killed(main);
+      return true;
+    }
+    node.finish(*p, p->exit_reason);
+    return false;
+  }
+  if (kShared && p->suspend == Suspend::Native && p->timer_armed) {
+    // Asleep in `sleep` and woken by a message or a signal, not its
+    // timer: back to sleep (a post meanwhile queues it again at once).
+    p->state = RunState::Waiting;
+    if (!p->mailbox.sleep(true)) node.make_runnable(*p);
+    return false;
+  }
+
+  if (kShared) p->x = slot.registers->x;  // this scheduler's registers (and dispatch table)
+  p->unpark_registers();
+  const Insn* pc = resume_point(*p);
+  p->suspend = Suspend::None;
+  p->state = RunState::Running;
+  p->reds = kSliceReductions;
+  if (kShared) slot.current = p;
+  else node.current = p;
+#ifdef LZR_HAVE_ASM_ENGINE
+  const Term r = run.engine == EngineKind::Asm ? run_asm(*p, pc) : run_portable(*p, pc);
+#else
+  const Term r = run_portable(*p, pc);
+#endif
+  if (kShared) slot.current = nullptr;
+  else node.current = nullptr;
+  p->reductions += static_cast<uint64_t>(kSliceReductions - std::max(p->reds, 0));
+  if (kShared) {  // what info/1 on it shows to the others
+    p->shown_heap_words = p->heap.used_words();
+    p->shown_stack_words = static_cast<uint64_t>(p->sp - p->stack_base);
+    p->shown_message_count = p->mailbox.count;
+  }
+
+  if (r != kRaised) {  // the bottom frame returned
+    if (p == &main) {
+      main.state = RunState::Waiting;
+      run.result = r;
+      return true;
+    }
+    node.finish(*p, p->state == RunState::Exiting ? p->exit_reason : kAtom_normal);
+    return false;
+  }
+  if (p->suspend != Suspend::None) {
+    if (p->state == RunState::Exiting) {  // an exit signal it sent itself: finishes on its next turn
+      node.make_runnable(*p);
+      return false;
+    }
+    p->park_registers(registers_kept(*p));
+    if (p->suspend == Suspend::Yield) {
+      node.make_runnable(*p);
+    } else {
+      // (Several schedulers: once asleep, `p` is whoever wakes it's; it is
+      // not read again here.)
+      p->state = RunState::Waiting;
+      if (p->suspend == Suspend::Wait) node.sleep_in_receive(*p);
+      // A sleep whose timer already fired, or a built-in that suspended
+      // only to let others run (timed_out set by it), goes on at once.
+      else if (!p->timer_armed) node.make_runnable(*p);
+      // Several schedulers: a sleep waits with the asleep mark, so that its
+      // Timeout signal (or an exit signal) wakes it.
+      else if (kShared && !p->mailbox.sleep(true)) node.make_runnable(*p);
+    }
+    return false;
+  }
+  // An exception nothing caught.
+  if (p == &main) {
+    main.state = RunState::Waiting;
+    run.result = kRaised;
+    return true;
+  }
+  const Term reason = exit_reason_of(*p);
+  if (kShared) node.close_inbox(*p);  // a link or monitor posted during its slice counts
+  const bool watched = p->links && (!p->links->links.empty() || !p->links->watchers.empty());
+  if (reason != kAtom_normal && !watched) report_crash(*p, reason);
+  node.finish(*p, reason);
+  return false;
+}
+
+// The single scheduler: today's loop, on the calling thread, with no lock.
+Term run_single(Run& run) {
+  Node& node = run.node;
   for (;;) {
     if (node.timers_pending()) node.fire_timers(node.now_ms());
     Process* p = node.next_runnable();
@@ -125,86 +251,111 @@ Term run_until_finished(Process& main, EngineKind engine) {
         if (at > now) std::this_thread::sleep_for(std::chrono::milliseconds(at - now));
         continue;
       }
-      node.deadlock_report = deadlock_text(node);
-      main.error = kAtom_deadlock;
-      main.error_class = kAtom_error;
-      main.error_trace = kNil;
-      main.error_pc = main.resume_pc;
-      main.state = RunState::Waiting;
-      main.suspend = Suspend::None;
-      main.mailbox.wake(node.concurrent());  // not asleep in its receive any more: the host's next call queues it
-      main.drop_parked();
-      return kRaised;
+      return main_deadlocked(node, run.main);
     }
-    // Several schedulers: signals posted while it was away (an exit may
-    // stop it here). With one, they were applied when sent.
-    if (node.concurrent()) node.take_inbox(*p);
-    if (p->state == RunState::Exiting) {  // killed by an exit signal while away
-      const Term reason = p->exit_reason;
-      if (p == &main) {
-        main.error = reason;
-        main.error_class = kAtom_exit;
-        main.error_trace = kNil;
-        main.error_pc = main.resume_pc;
-        main.suspend = Suspend::None;
-        main.state = RunState::Waiting;
-        main.drop_parked();
-        return kRaised;
-      }
-      node.finish(*p, reason);
-      continue;
-    }
+    if (run_slice<false>(run, node.slot(0), p)) return run.result;
+  }
+}
 
-    p->unpark_registers();
-    const Insn* pc = resume_point(*p);
-    p->suspend = Suspend::None;
-    p->state = RunState::Running;
-    p->reds = kSliceReductions;
-    node.current = p;
-#ifdef LZR_HAVE_ASM_ENGINE
-    const Term r = engine == EngineKind::Asm ? run_asm(*p, pc) : run_portable(*p, pc);
-#else
-    const Term r = run_portable(*p, pc);
-#endif
-    node.current = nullptr;
-    p->reductions += static_cast<uint64_t>(kSliceReductions - std::max(p->reds, 0));
+// How often an idle scheduler looks again for work before it sleeps: a
+// short bound (a few microseconds), so that a process woken just after it
+// found nothing is picked up without a sleep and a wake-up, and an idle VM
+// uses no CPU.
+constexpr unsigned kIdleSpins = 64;
 
-    if (r != kRaised) {  // the bottom frame returned
-      if (p == &main) {
-        main.state = RunState::Waiting;
-        return r;
-      }
-      node.finish(*p, p->state == RunState::Exiting ? p->exit_reason : kAtom_normal);
-      continue;
-    }
-    if (p->suspend != Suspend::None) {
-      if (p->state == RunState::Exiting) {  // an exit signal it sent itself: finishes on its next turn
-        node.make_runnable(*p);
+// One of several schedulers: its own queue first, then a batch stolen from
+// the fullest other, then a short spin, then sleep. Returns when the run
+// stops (main finished, a deadlock, or another scheduler saw either).
+void run_shared(Run& run, SchedulerSlot& me) {
+  Node& node = run.node;
+  Node::enter(&me);
+  unsigned spins = 0;
+  for (;;) {
+    node.quiescent(me);  // between slices: holds no Process* found before
+    if (run.stop.load(std::memory_order_acquire)) break;
+    // Only when one is due: the timers' lock is shared by every scheduler.
+    if (node.timers_pending() && node.next_timer_at() <= node.now_ms()) node.fire_timers(node.now_ms());
+    Process* p = me.queue.pop(true);
+    if (!p) p = node.steal(me);
+    if (!p) {
+      if (++spins < kIdleSpins) {
+        std::this_thread::yield();
         continue;
       }
-      p->park_registers(registers_kept(*p));
-      if (p->suspend == Suspend::Yield) {
-        node.make_runnable(*p);
-      } else {
-        p->state = RunState::Waiting;
-        if (p->suspend == Suspend::Wait) node.sleep_in_receive(*p);
-        // A sleep whose timer already fired, or a built-in that suspended
-        // only to let others run (timed_out set by it), goes on at once.
-        if (p->suspend == Suspend::Native && !p->timer_armed) node.make_runnable(*p);
+      spins = 0;
+      if (node.sleep_idle(me, run.stop) == Node::Idle::Deadlock) {
+        run.deadlock.store(true, std::memory_order_relaxed);
+        run.stop.store(true, std::memory_order_release);
+        node.wake_all();
+        break;
       }
       continue;
     }
-    // An exception nothing caught.
-    if (p == &main) {
-      main.state = RunState::Waiting;
-      return kRaised;
+    spins = 0;
+    if (run_slice<true>(run, me, p)) {
+      run.stop.store(true, std::memory_order_release);
+      node.wake_all();
+      break;
     }
-    const Term reason = exit_reason_of(*p);
-    if (node.concurrent()) node.close_inbox(*p);  // a link or monitor posted during its slice counts
-    const bool watched = p->links && (!p->links->links.empty() || !p->links->watchers.empty());
-    if (reason != kAtom_normal && !watched) report_crash(*p, reason);
-    node.finish(*p, reason);
   }
+  node.quiescent(me);
+  Node::enter(nullptr);
+}
+
+// Several schedulers: slot 0 on this thread, the others on threads of
+// their own, joined before this returns.
+Term run_parallel(Run& run, unsigned n) {
+  Node& node = run.node;
+  std::vector<std::thread> threads;
+  threads.reserve(n - 1);
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back(run_shared, std::ref(run), std::ref(node.slot(i)));
+  run_shared(run, node.slot(0));
+  for (std::thread& t : threads) t.join();
+  node.reclaim_all();  // every scheduler has stopped: nothing is in use
+  Process& main = run.main;
+  main.x = node.slot(0).registers->x;  // the host's registers again
+  if (run.deadlock.load(std::memory_order_relaxed)) return main_deadlocked(node, main);
+  return run.result;
+}
+
+}  // namespace
+
+std::optional<unsigned> parse_scheduler_count(std::string_view text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  unsigned n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (n < 1 || n > kMaxSchedulers) return std::nullopt;
+  return n;
+}
+
+unsigned online_cores() {
+  const long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > static_cast<long>(kMaxSchedulers) ? kMaxSchedulers : static_cast<unsigned>(n);
+}
+
+const std::string& deadlock_report(const Process& main) { return node_of(*main.vm).deadlock_report; }
+
+Term run_until_finished(Process& main, EngineKind engine) {
+  Node& node = node_of(*main.vm);
+  if (main.self == kNil) node.add(main);
+  node.main = &main;
+  node.deadlock_report.clear();
+  // Several schedulers, or the node's synchronisation switched on before
+  // (a test's, or an earlier run's with several: signals may wait in
+  // inboxes): the shared loop, one thread per scheduler.
+  const unsigned n = node.schedulers();
+  const bool shared = n > 1 || node.concurrent();
+  if (shared) node.prepare_schedulers(n);
+  main.state = RunState::Waiting;
+  // The caller put main's arguments in the registers; other processes may
+  // run first.
+  main.park_registers(kAllX);
+  node.make_runnable(main);
+  Run run{node, main, engine};
+  return shared ? run_parallel(run, n) : run_single(run);
 }
 
 }  // namespace lzr

@@ -17,9 +17,14 @@ Node& make_node(VM& vm) {
   return *vm.node;
 }
 
-Node::Node(VM& v) : vm(v), start_(std::chrono::steady_clock::now()) {}
+Node::Node(VM& v) : vm(v), start_(std::chrono::steady_clock::now()) {
+  first_.node = this;
+  first_.registers = v.registers.get();
+  table_.reclaimer = &reclaimer_;
+}
 
 Node::~Node() {
+  reclaimer_.free_all();
   std::vector<Process*> left;
   table_.for_each([&](Process& p) { left.push_back(&p); });
   for (Process* p : left)
@@ -63,23 +68,136 @@ Process* Node::spawn(Term closure) {
 }
 
 // ---------------------------------------------------------------------------
-// The run queue: FIFO, intrusive.
+// Run queues: one per scheduler (proc/run_queue.h).
+
+namespace {
+// The scheduler slot the calling thread runs (Node::enter), of whichever
+// node: this_slot() checks that it is this one.
+thread_local SchedulerSlot* t_slot = nullptr;
+}  // namespace
+
+void Node::enter(SchedulerSlot* s) { t_slot = s; }
+
+SchedulerSlot* Node::this_slot() const {
+  SchedulerSlot* s = t_slot;
+  return s && s->node == this ? s : nullptr;
+}
 
 void Node::make_runnable(Process& p) {
   if (p.state != RunState::Exiting) p.state = RunState::Runnable;
-  p.next_runnable = nullptr;
-  if (run_tail_) run_tail_->next_runnable = &p;
-  else run_head_ = &p;
-  run_tail_ = &p;
+  if (!concurrent_) {
+    first_.queue.push(p, false);
+    return;
+  }
+  SchedulerSlot* s = this_slot();
+  (s ? s : &first_)->queue.push(p, true);
+  notify_work();
 }
 
-Process* Node::next_runnable() {
-  Process* p = run_head_;
-  if (!p) return nullptr;
-  run_head_ = p->next_runnable;
-  if (!run_head_) run_tail_ = nullptr;
-  p->next_runnable = nullptr;
-  return p;
+void Node::prepare_schedulers(unsigned n) {
+  if (!concurrent_) {
+    // Whatever one scheduler queued moves to the shared discipline as is
+    // (its count starts from what is there).
+    std::vector<Process*> queued;
+    while (Process* p = first_.queue.pop(false)) queued.push_back(p);
+    set_concurrent(true);
+    for (Process* p : queued) first_.queue.push(*p, true);
+  }
+  // Fewer than the last run: what the dropped slots had queued goes to the
+  // first (a process's registers are parked in it, never in a slot).
+  while (slot_count() > n) {
+    while (Process* p = others_.back()->queue.pop(true)) first_.queue.push(*p, true);
+    others_.pop_back();
+  }
+  while (slot_count() < n) {
+    auto s = std::make_unique<SchedulerSlot>();
+    s->node = this;
+    s->index = slot_count();
+    s->own_registers = std::make_unique<RegisterFile>();
+    for (Term& r : s->own_registers->x) r = kNil;
+    for (void*& d : s->own_registers->dispatch) d = nullptr;
+    s->registers = s->own_registers.get();
+    others_.push_back(std::move(s));
+  }
+  reclaimer_.set_participants(n);
+}
+
+bool Node::any_queued() const {
+  for (unsigned i = 0; i < slot_count(); ++i)
+    if (const_cast<Node*>(this)->slot(i).queue.size() != 0) return true;
+  return false;
+}
+
+Process* Node::steal(SchedulerSlot& me) {
+  // The fullest other queue gives the older half of its processes.
+  SchedulerSlot* victim = nullptr;
+  size_t most = 0;
+  for (unsigned i = 0; i < slot_count(); ++i) {
+    SchedulerSlot& s = slot(i);
+    const size_t n = &s == &me ? 0 : s.queue.size();
+    if (n > most) {
+      most = n;
+      victim = &s;
+    }
+  }
+  if (!victim) return nullptr;
+  size_t taken;
+  Process* first = victim->queue.steal_half(taken);
+  if (!first) return nullptr;
+  me.steals.fetch_add(1, std::memory_order_relaxed);
+  for (Process* q = first->next_runnable; q;) {
+    Process* next = q->next_runnable;
+    me.queue.push(*q, true);
+    q = next;
+  }
+  first->next_runnable = nullptr;
+  if (taken > 1) notify_work();  // more for another idle one
+  return first;
+}
+
+void Node::notify_work() {
+  // Pairs with the fence in sleep_idle: either this sees the sleeper, or
+  // the sleeper sees what was queued.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+  {
+    std::lock_guard<std::mutex> hold(idle_mutex_);
+    ++wake_gen_;
+  }
+  idle_cv_.notify_one();
+}
+
+void Node::wake_all() {
+  {
+    std::lock_guard<std::mutex> hold(idle_mutex_);
+    ++wake_gen_;
+  }
+  idle_cv_.notify_all();
+}
+
+Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
+  std::unique_lock<std::mutex> lock(idle_mutex_);
+  const uint64_t gen = wake_gen_;
+  const unsigned sleeping = sleepers_.fetch_add(1) + 1;
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  struct Leave {
+    std::atomic<unsigned>& n;
+    ~Leave() { n.fetch_sub(1); }
+  } leave{sleepers_};
+  if (stop.load(std::memory_order_acquire) || any_queued()) return Idle::Woken;
+  const bool timers = timers_pending();
+  // Every scheduler here, under this lock, with nothing queued and no
+  // timer: no process can ever be made runnable again.
+  if (!timers && sleeping == slot_count()) return Idle::Deadlock;
+  reclaimer_.idle(me.index);  // a sleeping scheduler holds no process
+  auto woken = [&] { return wake_gen_ != gen || stop.load(std::memory_order_acquire); };
+  if (timers) {
+    const auto due = start_ + std::chrono::milliseconds(next_timer_at());
+    idle_cv_.wait_until(lock, due, woken);
+  } else {
+    idle_cv_.wait(lock, woken);
+  }
+  return Idle::Woken;
 }
 
 // ---------------------------------------------------------------------------
@@ -98,7 +216,7 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
-  if (concurrent_ && &to != current) {
+  if (concurrent_ && &to != running()) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes.
@@ -114,7 +232,7 @@ void Node::deliver(Process& to, Message* m) {
   // posted before, and a receive sees it without taking the inbox.
   if (concurrent_) take_inbox(to);
   to.mailbox.append(m);
-  if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
+  if (!concurrent_ && &to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
@@ -176,7 +294,18 @@ bool Node::fire_timers(uint64_t now) {
     timers_.pop_back();
     if (t.pid != kNil) {
       Process* p = find(t.pid);
-      if (!p || !p->timer_armed || p->timer_at != t.at) continue;
+      if (!p) continue;
+      if (concurrent_) {
+        // Its fields are its owner's: a Timeout signal wakes it (through
+        // the asleep mark, like a message) and the owner checks that the
+        // timer is still the one armed.
+        Message* m = Message::make(0);
+        m->term = t.at;
+        m->set_signal(Signal::Timeout);
+        post_signal(*p, m);
+        continue;
+      }
+      if (!p->timer_armed || p->timer_at != t.at) continue;
       p->timer_armed = false;
       p->timed_out = true;
       if (p->state == RunState::Waiting) wake(*p);
@@ -202,6 +331,10 @@ ProcessLinks& Node::links_of(Process& p) {
   return *p.links;
 }
 
+// A name is kept both ways in the registry, under its lock, and not in the
+// process: registering another process then writes nothing of it (its
+// fields are its owner's).
+
 Process* Node::whereis(Term name) const {
   SharedLockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
@@ -210,9 +343,11 @@ Process* Node::whereis(Term name) const {
 
 bool Node::register_name(Term name, Process& p) {
   LockIf lock(names_mutex_, concurrent_);
-  if (names_.count(name) || (p.links && p.links->name != kNil)) return false;
+  // A process that has finished (finish() sets Free before it takes this
+  // lock to drop its name) can take no name: it would outlive it.
+  if (p.state == RunState::Free || names_.count(name) || name_by_pid_.count(p.self)) return false;
   names_[name] = &p;
-  links_of(p).name = name;
+  name_by_pid_[p.self] = name;
   return true;
 }
 
@@ -220,9 +355,15 @@ bool Node::unregister_name(Term name) {
   LockIf lock(names_mutex_, concurrent_);
   auto it = names_.find(name);
   if (it == names_.end()) return false;
-  it->second->links->name = kNil;
+  name_by_pid_.erase(it->second->self);
   names_.erase(it);
   return true;
+}
+
+Term Node::name_of(const Process& p) const {
+  SharedLockIf lock(names_mutex_, concurrent_);
+  auto it = name_by_pid_.find(p.self);
+  return it == name_by_pid_.end() ? kNil : it->second;
 }
 
 // ---------------------------------------------------------------------------
@@ -351,7 +492,7 @@ void Node::wake(Process& p) {
 }
 
 void Node::exit_signal(Term from, Process& to, Term reason, bool linked) {
-  if (concurrent_ && &to != current) {
+  if (concurrent_ && &to != running()) {
     post_signal(to, exit_signal_message(from, reason, linked));
     return;
   }
@@ -425,6 +566,15 @@ void Node::apply_signal(void* process, Message* m) {
       p.mailbox.append(m);
       return;
     }
+    case Signal::Timeout:
+      // The timer still armed (not one a receive or sleep has since
+      // finished with, or re-armed): the next `wait` falls through, a
+      // sleep ends.
+      if (p.timer_armed && p.timer_at == m->term) {
+        p.timer_armed = false;
+        p.timed_out = true;
+      }
+      break;
     case Signal::None:
       break;
   }
@@ -454,11 +604,16 @@ void Node::close_inbox(Process& p) {
 bool Node::finish(Process& p, Term reason) {
   bool told = false;
   if (concurrent_) close_inbox(p);
-  if (ProcessLinks* l = p.links) {
-    if (l->name != kNil) {
-      LockIf lock(names_mutex_, concurrent_);
-      names_.erase(l->name);
+  p.state = RunState::Free;  // signals from here on pass it by; no name can be taken
+  if (concurrent_ || !name_by_pid_.empty()) {
+    LockIf lock(names_mutex_, concurrent_);
+    auto it = name_by_pid_.find(p.self);
+    if (it != name_by_pid_.end()) {
+      names_.erase(it->second);
+      name_by_pid_.erase(it);
     }
+  }
+  if (ProcessLinks* l = p.links) {
     for (const ProcessLinks::Monitor& m : l->watching) {
       Process* t = find(m.other);
       if (!t) continue;
@@ -468,7 +623,6 @@ bool Node::finish(Process& p, Term reason) {
     const std::vector<Term> links = std::move(l->links);
     const std::vector<ProcessLinks::Monitor> watchers = std::move(l->watchers);
     told = !links.empty() || !watchers.empty();
-    p.state = RunState::Free;  // signals from here on pass it by
     for (Term pid : links) {
       Process* q = find(pid);
       if (!q) continue;
@@ -492,11 +646,15 @@ bool Node::finish(Process& p, Term reason) {
       deliver(*q, down_message(m.ref, p.self, reason));
     }
   }
-  p.state = RunState::Free;
   table_.erase(p);
   delete p.links;
   p.links = nullptr;
-  if (&p != main) delete &p;
+  if (&p == main) return told;
+  // Several schedulers: another may have found `p` and be posting to it
+  // (its closed inbox refuses); it is freed once each has passed a
+  // quiescent point.
+  if (concurrent_) reclaimer_.retire(&p, [](void* q) { delete static_cast<Process*>(q); });
+  else delete &p;
   return told;
 }
 

@@ -3,14 +3,17 @@
 // delivery. Built-ins change processes through this; the engine's run loop
 // (engine/scheduler.cpp) takes runnable processes from it.
 //
-// One scheduler thread today. Nothing here is touched by the engines' hot
-// paths. Delivery (the mailbox inbox), the table, the registry, timers and
-// references are safe for several scheduler threads once concurrent() is
-// set; so are links, monitors and exit signals, which then travel as
+// Nothing here is touched by the engines' hot paths. With one scheduler a
+// single thread touches it all and nothing locks. With several
+// (concurrent(), engine/scheduler.cpp runs one thread each) delivery (the
+// mailbox inbox), the table, the registry, timers and references are
+// thread-safe; links, monitors, exit signals and timeouts travel as
 // signals through the receiver's inbox (Signal, vm/process.h) so that a
-// process's ProcessLinks is touched by its own scheduler only. (A Process*
-// from find() outlives a concurrent exit only with step 2 of "Next steps",
-// docs/processes.md.)
+// process's own fields are touched by its own scheduler only; each
+// scheduler has its run queue (SchedulerSlot); and a finished process is
+// retired, not freed, until every scheduler has passed a quiescent point
+// (proc/reclaim.h), so a Process* from find() or whereis() stays valid
+// until the finding scheduler's next one.
 #pragma once
 
 #include <chrono>
@@ -23,6 +26,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <condition_variable>
+
+#include "proc/reclaim.h"
+#include "proc/run_queue.h"
 #include "proc/table.h"
 #include "vm/process.h"
 #include "vm/vm.h"
@@ -31,9 +38,11 @@
 namespace lzr {
 
 class VM;
+class Node;
 
-// Links, monitors and a registered name: most processes have none, so they
-// live outside Process, allocated on first use.
+// Links and monitors: most processes have none, so they live outside
+// Process, allocated on first use. Only the process's own scheduler touches
+// them. (A registered name lives in the node's registry, both ways.)
 struct ProcessLinks {
   struct Monitor {
     Term ref;
@@ -42,7 +51,19 @@ struct ProcessLinks {
   std::vector<Term> links;          // linked pids
   std::vector<Monitor> watching;    // monitors this process holds
   std::vector<Monitor> watchers;    // monitors on this process
-  Term name = kNil;                 // registered name, or nil
+};
+
+// One scheduler as the node sees it (engine/scheduler.cpp runs it, one
+// thread each): its run queue, the X registers and asm dispatch table it
+// runs processes with, and the process it runs now.
+struct SchedulerSlot {
+  Node* node = nullptr;
+  unsigned index = 0;
+  RunQueue queue;
+  RegisterFile* registers = nullptr;           // slot 0: the VM's; the others: own_registers
+  std::unique_ptr<RegisterFile> own_registers;
+  Process* current = nullptr;                  // its own thread's to read and write
+  std::atomic<uint64_t> steals{0};             // batches it took from another queue (tests, --stats)
 };
 
 class Node {
@@ -60,7 +81,8 @@ class Node {
   Process* find(Term pid) const { return table_.find(pid); }  // lock-free
   size_t count() const { return table_.count(); }
   template <typename F> void for_each(F&& f) const { table_.for_each(f); }
-  // Where no other thread can be in find(): frees what a grown table left.
+  // One scheduler, where no other thread can be in find(): frees what a
+  // grown table left. (Several: each scheduler's quiescent point, below.)
   void quiescent() { table_.free_retired(); }
 
   // A new process that will run `closure` (arity 0, already checked) from
@@ -69,7 +91,10 @@ class Node {
   Process* spawn(Term closure);
 
   // ---- the run queue ----
-  void make_runnable(Process& p);   // Waiting -> Runnable, queued
+  // Waiting -> Runnable, queued: on the calling scheduler's queue (a
+  // thread that is none: the first's), waking a sleeping scheduler if one
+  // sleeps.
+  void make_runnable(Process& p);
   // A timer or an exit signal wakes waiting `p` (queued once, whoever
   // else is waking it: Mailbox::wake).
   void wake(Process& p);
@@ -88,8 +113,47 @@ class Node {
     concurrent_ = on;
     table_.concurrent = on;
   }
-  Process* next_runnable();         // nullptr when none
-  bool has_runnable() const { return run_head_ != nullptr; }
+  // One scheduler: the next process of its queue, nullptr when none.
+  Process* next_runnable() { return first_.queue.pop(false); }
+  bool has_runnable() const { return !first_.queue.empty_unshared(); }
+
+  // ---- schedulers (engine/scheduler.cpp runs them) ----
+  // How many scheduler threads a run uses; 1 (the default) is the
+  // single-threaded loop, with concurrent() false. Between runs only.
+  void set_schedulers(unsigned n) { wanted_schedulers_ = n == 0 ? 1 : n; }
+  unsigned schedulers() const { return wanted_schedulers_; }
+  // Before a run with several: makes slots 0..n-1 (slot 0 runs on the
+  // calling thread, with the VM's registers), switches concurrent() on
+  // (it stays on: signals may wait in inboxes) and readies the reclaimer.
+  void prepare_schedulers(unsigned n);
+  SchedulerSlot& slot(unsigned i) { return i == 0 ? first_ : *others_[i - 1]; }
+  unsigned slot_count() const { return 1 + static_cast<unsigned>(others_.size()); }
+  // Binds the calling thread to `s` (its make_runnable and current).
+  static void enter(SchedulerSlot* s);
+  // The calling thread's slot in this node, or nullptr.
+  SchedulerSlot* this_slot() const;
+  // The process running on the calling thread (nullptr between slices).
+  Process* running() const {
+    if (!concurrent_) return current;
+    const SchedulerSlot* s = this_slot();
+    return s ? s->current : nullptr;
+  }
+  // Several schedulers: takes a batch from the fullest other queue into
+  // `me`'s and returns its first process, or nullptr.
+  Process* steal(SchedulerSlot& me);
+  bool any_queued() const;
+  // Several schedulers, `me` found nothing to run: sleeps until work is
+  // queued, the next timer is due, or `stop` is set. Returns Deadlock
+  // instead when every other scheduler sleeps too, nothing is queued and
+  // no timer is pending (then nothing can ever run again).
+  enum class Idle : uint8_t { Woken, Deadlock };
+  Idle sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop);
+  // Wakes every sleeping scheduler (a run ends).
+  void wake_all();
+  // A scheduler between two slices: holds no Process* found before.
+  void quiescent(SchedulerSlot& me) { reclaimer_.quiescent(me.index); }
+  // After the threads are joined: frees every retired process and array.
+  void reclaim_all() { reclaimer_.free_all(); }
 
   // ---- messages ----
   // Copies `msg` out of the sender's heap and appends it to `to`'s mailbox,
@@ -125,8 +189,9 @@ class Node {
 
   // ---- names ----
   Process* whereis(Term name) const;
-  bool register_name(Term name, Process& p);   // false: name taken or p named already
+  bool register_name(Term name, Process& p);   // false: name taken, p named already, or p finished
   bool unregister_name(Term name);
+  Term name_of(const Process& p) const;        // its registered name, or nil
 
   // ---- links, monitors, exit signals ----
   // `a`, `watcher`: the calling process (its scheduler owns it).
@@ -151,7 +216,8 @@ class Node {
   // (so a crash needs no report).
   bool finish(Process& p, Term reason);
 
-  // The process that is running now (nullptr between slices).
+  // One scheduler: the process that is running now (nullptr between
+  // slices). With several each slot has its own: running().
   Process* current = nullptr;
   // The first process: when it finishes, the program ends.
   Process* main = nullptr;
@@ -178,6 +244,7 @@ class Node {
   static void apply_signal(void* process, Message* m);   // Mailbox::SignalFn
   void apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message);
   void publish_next_due();          // timers_mutex_ held
+  void notify_work();               // several schedulers: after queuing, wake a sleeping one
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 
   ProcessTable table_;
@@ -188,12 +255,21 @@ class Node {
   std::mutex timers_mutex_;
   std::atomic<uint64_t> next_due_{kNoTimer};
   uint64_t timer_seq_ = 0;
-  Process* run_head_ = nullptr;
-  Process* run_tail_ = nullptr;
+  SchedulerSlot first_;  // slot 0: the one scheduler, or the host thread's among several
+  std::vector<std::unique_ptr<SchedulerSlot>> others_;
+  unsigned wanted_schedulers_ = 1;
+  Reclaimer reclaimer_;
+  // Idle schedulers: sleepers_ counts those in sleep_idle; a queuing
+  // thread that sees one bumps wake_gen_ (under idle_mutex_) and notifies.
+  std::mutex idle_mutex_;
+  std::condition_variable idle_cv_;
+  std::atomic<unsigned> sleepers_{0};
+  uint64_t wake_gen_ = 0;
   std::vector<Timer> timers_;  // a binary min-heap on (at, seq)
   std::unordered_map<Term, PendingSend> sends_;  // send_after timers by reference
   mutable std::shared_mutex names_mutex_;  // whereis: shared; register, unregister, an exit: exclusive
   std::unordered_map<Term, Process*> names_;
+  std::unordered_map<Term, Term> name_by_pid_;  // the same entries, pid -> name
   std::chrono::steady_clock::time_point start_;
 };
 

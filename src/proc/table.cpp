@@ -37,7 +37,8 @@ void ProcessTable::grow() {
     if (Process* p = old->slot[i].load(std::memory_order_relaxed))
       bigger->slot[id_number(p->self) & bigger->mask].store(p, std::memory_order_relaxed);
   slots_.store(bigger, std::memory_order_release);
-  retired_.push_back(old);
+  if (concurrent && reclaimer) reclaimer->retire(old, [](void* s) { free_slots(static_cast<Slots*>(s)); });
+  else retired_.push_back(old);
 }
 
 void ProcessTable::insert(Process& p) {
@@ -57,7 +58,7 @@ void ProcessTable::erase(Process& p) {
   Slots* s = slots_.load(std::memory_order_relaxed);
   std::atomic<Process*>& slot = s->slot[id_number(p.self) & s->mask];
   if (slot.load(std::memory_order_relaxed) != &p) return;
-  slot.store(nullptr, std::memory_order_release);
+  slot.store(nullptr, std::memory_order_seq_cst);
   live_.store(live_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 

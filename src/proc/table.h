@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proc/lock_if.h"
+#include "proc/reclaim.h"
 #include "vm/process.h"
 
 namespace lzr {
@@ -28,12 +29,14 @@ class ProcessTable {
   void erase(Process& p);
   // The live process with pid `pid`, or nullptr. Lock-free. The process
   // stays valid while the caller's scheduler runs its slice: a process is
-  // freed only at a point where no scheduler can hold a pointer found
-  // before its erase (one scheduler today: between slices).
+  // freed only once no scheduler can hold a pointer found before its erase
+  // (one scheduler: between slices; several: proc/reclaim.h). The slot's
+  // load is sequentially consistent (a plain load on x86-64), as is
+  // erase's store, for the reclaimer's reasoning.
   Process* find(Term pid) const {
     if (!is_pid(pid)) return nullptr;
     const Slots* s = slots_.load(std::memory_order_acquire);
-    Process* p = s->slot[id_number(pid) & s->mask].load(std::memory_order_acquire);
+    Process* p = s->slot[id_number(pid) & s->mask].load(std::memory_order_seq_cst);
     return p && p->self == pid && p->state != RunState::Free ? p : nullptr;
   }
   size_t count() const { return live_.load(std::memory_order_relaxed); }
@@ -51,6 +54,10 @@ class ProcessTable {
   // Several threads use the table (set before they start): insert, erase
   // and for_each lock. With one, they need not.
   bool concurrent = false;
+  // Where a replaced slot array goes while several threads use the table
+  // (the node's: freed after every scheduler's next quiescent point);
+  // without one it waits for free_retired().
+  Reclaimer* reclaimer = nullptr;
 
  private:
   struct Slots {

@@ -93,7 +93,7 @@ void Mailbox::free_all() {
 Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
     : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : heap_words ? heap_words : Heap::kDefaultMinWords),
       vm(&vm_) {
-  x = vm_.registers->x;
+  x = vm_.registers->x;  // the first scheduler's; another sets its own when it picks the process up
   const size_t first = std::min(stack_words, kInitialStackWords);
   stack_base = static_cast<Term*>(std::malloc(first * sizeof(Term)));
   if (!stack_base) throw OutOfMemory("cannot allocate a process stack");

@@ -30,6 +30,31 @@ struct RegisterFile {
   Term x[kNumX];
   void* dispatch[kDispatchSlots];  // asm engine: a routine per IOp, or its lazy stub; nullptr until first used
 };
+// The register file a running process's `x` points into (x is its first member).
+inline RegisterFile& register_file_of(Term* x) {
+  static_assert(offsetof(RegisterFile, x) == 0);
+  return *reinterpret_cast<RegisterFile*>(x);
+}
+
+// A field its process's owner writes and other schedulers read (find,
+// alive?, info/1 on another process): relaxed atomic loads and stores,
+// which are plain moves on x86-64 and ARM64, so the one-scheduler path
+// pays nothing for them. Only the owner writes, so `+=` need not be one
+// atomic step.
+template <typename T> class Relaxed {
+ public:
+  Relaxed(T v = T{}) : v_(v) {}
+  Relaxed(const Relaxed&) = delete;
+  operator T() const { return v_.load(std::memory_order_relaxed); }
+  Relaxed& operator=(T v) {
+    v_.store(v, std::memory_order_relaxed);
+    return *this;
+  }
+  Relaxed& operator+=(T d) { return *this = static_cast<T>(*this + d); }
+
+ private:
+  std::atomic<T> v_;
+};
 
 // Frame layout, growing upward on the process stack. Every word is a term or
 // reads as one (raw pointers have top bits 0, so GC sees floats and skips them):
@@ -58,6 +83,8 @@ enum class Signal : uint8_t {
   Exit,        // exit/2: term {:EXIT, from, reason}
   ExitLinked,  // a linked process died: term {:EXIT, from, reason}
   Down,        // term: the DOWN message {:DOWN, ref, :process, pid, reason}
+  Timeout,     // a timer fired: term holds its due time (raw, not a term); the
+               // owner sets timed_out if it is the timer still armed
 };
 
 // A message in a mailbox (docs/processes.md, "Messages"). The sender copies
@@ -224,7 +251,7 @@ struct Process {
   int32_t reds = kSliceReductions;  // calls and back edges count it down; at 0 the process yields
   uint32_t parked_mask = 0;      // X registers kept while away (park_registers)
   Suspend suspend = Suspend::None;
-  RunState state = RunState::Runnable;
+  Relaxed<RunState> state = RunState::Runnable;  // read by other schedulers (find, alive?, info/1)
   bool timed_out = false;        // the receive's timer fired: the next `wait` falls through
   bool trap_exit = false;
   bool timer_armed = false;      // a receive or sleep timer is pending (timer_at)
@@ -233,12 +260,15 @@ struct Process {
   Term native_result = kNil;     // Suspend::Native: the call's result
   Term self = kNil;              // this process's pid
   Term exit_reason = kNil;
-  uint64_t reductions = 0;       // used so far (info/1)
+  Relaxed<uint64_t> reductions = 0;  // used so far (info/1)
   uint64_t timer_at = 0;         // when the pending timer fires (ms on the node's clock)
   Process* next_runnable = nullptr;  // run queue link
   ProcessLinks* links = nullptr;
   Term* parked_spill = nullptr;  // parked registers that did not fit above sp (malloc), or nullptr
   Mailbox mailbox;
+  // Several schedulers: what info/1 on another process shows, published by
+  // the owner at the end of each slice (the live figures are its own).
+  Relaxed<uint64_t> shown_heap_words = 0, shown_stack_words = 0, shown_message_count = 0;
 
   // Before the process leaves its scheduler (suspends, yields): keeps the
   // X registers in `mask` (popcount(mask) words) above sp, or in a spill

@@ -412,7 +412,7 @@ void* h_routine(uint32_t op, void** table) noexcept {
 
 Term run_asm(Process& p, const Insn* entry) {
   asm_engine::Engine& eng = asm_engine::engine();
-  void** table = p.vm->registers->dispatch;
+  void** table = register_file_of(p.x).dispatch;  // the running scheduler's (its X registers' file)
   if (!table[0]) asm_engine::copy_table(eng, table);  // this scheduler's first run
   return eng.entry(&p, entry, table);
 }

@@ -100,7 +100,7 @@ TEST(NodeRegistry, RegisterWhereisAndUnregisterFromManyThreads) {
   for (int w = 0; w < kThreads; ++w) own[w] = vm.atom("own" + std::to_string(w));
   std::thread reader([&] {
     while (!done.load()) {
-      if (Process* p = node.whereis(contested); p && p->links->name != contested) wrong.fetch_add(1);
+      if (Process* p = node.whereis(contested); p && node.name_of(*p) != contested) wrong.fetch_add(1);
       for (int w = 0; w < kThreads; ++w)
         if (Process* p = node.whereis(own[w]); p && p != ps[2 * w].get()) wrong.fetch_add(1);
     }

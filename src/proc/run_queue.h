@@ -1,0 +1,71 @@
+// A scheduler's run queue (docs/processes.md, "Scheduler"): a FIFO of
+// runnable processes, intrusive through Process::next_runnable so that
+// queuing allocates nothing.
+//
+// With one scheduler only its thread touches the queue and push/pop are a
+// few pointer moves (`shared` false). With several (Node::concurrent()),
+// another scheduler pushes a process it woke onto its own queue, and an
+// idle one steals half of a busy one's: `shared` true takes a mutex, held
+// for a few pointer moves. size() is readable without it, so an idle
+// scheduler picks a victim, and decides it may sleep, without locking
+// every queue.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+
+#include "vm/process.h"
+
+namespace lzr {
+
+class RunQueue {
+ public:
+  void push(Process& p, bool shared) {
+    p.next_runnable = nullptr;
+    if (!shared) {
+      link_last(p);
+      return;
+    }
+    std::lock_guard<std::mutex> hold(mutex_);
+    link_last(p);
+    size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  Process* pop(bool shared) {
+    if (!shared) return unlink_first();
+    if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
+    std::lock_guard<std::mutex> hold(mutex_);
+    Process* p = unlink_first();
+    if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    return p;
+  }
+  // Several schedulers: takes the older half (rounded up) of this queue
+  // and returns it as a list through next_runnable, oldest first;
+  // `taken` is its length. nullptr when the queue is empty.
+  Process* steal_half(size_t& taken);
+  // Processes queued (several schedulers only: one scheduler keeps no count).
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+  bool empty_unshared() const { return head_ == nullptr; }
+
+ private:
+  void link_last(Process& p) {
+    if (tail_) tail_->next_runnable = &p;
+    else head_ = &p;
+    tail_ = &p;
+  }
+  Process* unlink_first() {
+    Process* p = head_;
+    if (!p) return nullptr;
+    head_ = p->next_runnable;
+    if (!head_) tail_ = nullptr;
+    p->next_runnable = nullptr;
+    return p;
+  }
+
+  Process* head_ = nullptr;
+  Process* tail_ = nullptr;
+  std::atomic<size_t> size_{0};  // shared mode: written under mutex_, read without
+  std::mutex mutex_;
+};
+
+}  // namespace lzr

@@ -1,0 +1,416 @@
+// Processes on several scheduler threads (docs/processes.md, "Schedulers on
+// every core"): the process programs print what they print with one
+// scheduler, on 2 and 4 threads, on both engines, normally and under GC
+// stress; independent processes really run on two threads; an idle VM
+// sleeps; a deadlock is found with every scheduler asleep; main finishing
+// stops and joins the others. The suite's name (…Threads) puts it in the
+// tsan test preset.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "asm/assembler.h"
+#include "builtins/builtins.h"
+#include "engine/engine.h"
+#include "engine/loader.h"
+#include "engine/scheduler.h"
+#include "format/module_file.h"
+#include "proc/node.h"
+#include "vm/atoms.h"
+#include "vm/printer.h"
+#include "vm/vm.h"
+
+namespace lzr {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// probe.threads/0: how many distinct threads have called it so far (a
+// native runs on the thread of the scheduler running its process).
+std::mutex g_probe_mutex;
+std::set<std::thread::id> g_probe_threads;
+
+Term probe_threads(lzr_env*, const Term*, unsigned) {
+  std::lock_guard<std::mutex> hold(g_probe_mutex);
+  g_probe_threads.insert(std::this_thread::get_id());
+  return make_int(static_cast<int64_t>(g_probe_threads.size()));
+}
+
+constexpr BuiltinFn kProbe[] = {{"threads", 0, probe_threads}};
+
+// A VM with `source` loaded, its scheduler count set, and a process to run
+// main/0 in.
+struct Program {
+  VM vm;
+  Module* module = nullptr;
+  std::unique_ptr<Process> main;
+  std::string error;
+
+  Program(const std::string& source, unsigned schedulers, bool stress) : vm(options(stress)) {
+    register_builtins(vm);
+    add_builtin_module(vm, "probe", kProbe);
+    node_of(vm).set_schedulers(schedulers);
+    std::string why;
+    auto file = assemble(source, "t.lzs", why);
+    if (!file) {
+      error = "assembly failed: " + why;
+      return;
+    }
+    std::vector<uint8_t> bytes = write_module(*file);
+    LoadError err;
+    module = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                               "t.lzr", err);
+    if (!module) error = "load failed: " + err.message;
+    main = std::make_unique<Process>(vm, vm.options.stack_words);
+  }
+  ~Program() {
+    if (main) main->reset_stack();
+  }
+  static VmOptions options(bool stress) {
+    VmOptions o;
+    o.gc_stress = stress;
+    return o;
+  }
+  // Calls `name`/0; returns its result as text, or "raised: <error>".
+  std::string call(const char* name, EngineKind engine) {
+    if (!error.empty()) return error;
+    const FunctionInfo* fn = module->find(vm.atom(name), 0);
+    if (!fn) return std::string("no ") + name + "/0";
+    const Term r = execute(*main, fn, {}, engine);
+    std::string out = r == kRaised ? "raised: " + term_to_string(main->error, vm.atoms) : term_to_string(r, vm.atoms);
+    main->reset_stack();
+    return out;
+  }
+};
+
+std::vector<EngineKind> engines() {
+  std::vector<EngineKind> out;
+  for (EngineKind e : {EngineKind::Portable, EngineKind::Asm})
+    if (engine_available(e)) out.push_back(e);
+  return out;
+}
+
+// Runs main/0 and returns what it printed (and "raised" if it raised).
+std::string printed(const std::string& source, EngineKind engine, bool stress, unsigned schedulers) {
+  Program prog(source, schedulers, stress);
+  std::fflush(stdout);
+  testing::internal::CaptureStdout();
+  const std::string r = prog.call("main", engine);
+  std::fflush(stdout);
+  std::string out = testing::internal::GetCapturedStdout();
+  if (r.rfind("raised", 0) == 0 || r.rfind("no ", 0) == 0 || r.find("failed") != std::string::npos) out += r + "\n";
+  return out;
+}
+
+void expect_same_output(const char* name, unsigned n) {
+  const std::string base = std::string(LZR_SOURCE_DIR) + "/tests/programs/processes/" + name;
+  const std::string source = read_text(base + ".lzs");
+  const std::string expected = read_text(base + ".expected");
+  ASSERT_FALSE(source.empty()) << base;
+  ASSERT_FALSE(expected.empty()) << base;
+  for (EngineKind engine : engines())
+    for (bool stress : {false, true})
+      EXPECT_EQ(printed(source, engine, stress, n), expected)
+          << name << " on " << n << " schedulers, " << engine_name(engine) << (stress ? ", GC stress" : "");
+}
+
+#define SAME_ON_2_AND_4(test, program)                                     \
+  TEST(SchedulerThreads, test##On2) { expect_same_output(program, 2); } \
+  TEST(SchedulerThreads, test##On4) { expect_same_output(program, 4); }
+SAME_ON_2_AND_4(LinksMonitorsAndExitsPrintTheSame, "links")
+SAME_ON_2_AND_4(SpawnAndSendPrintTheSame, "spawn_send")
+SAME_ON_2_AND_4(SelectiveReceivePrintsTheSame, "selective")
+SAME_ON_2_AND_4(SharedBinariesPrintTheSame, "shared_binaries")
+SAME_ON_2_AND_4(NamesAndTimersPrintTheSame, "names_timers")
+SAME_ON_2_AND_4(RegistersPrintTheSame, "registers")
+SAME_ON_2_AND_4(StarvationPrintsTheSame, "starvation")
+
+// Four processes that never wait, and main, call probe.threads/0 until it
+// has seen two threads: on two schedulers the idle one steals (there is
+// always work to steal), so this ends; it ends with the count 2, and a
+// steal counted.
+const char* kBusy = R"(
+func main/0 frame=1
+  fn x0, busy/0
+  call x0, process.spawn/1
+  fn x0, busy/0
+  call x0, process.spawn/1
+  fn x0, busy/0
+  call x0, process.spawn/1
+  fn x0, busy/0
+  call x0, process.spawn/1
+  loadi x0, 0
+  mov y0, x0
+again:
+  call x0, probe.threads/0
+  loadi x1, 2
+  eq x0, x1, done
+  loadi x1, 1
+  add x0, y0, x1
+  mov y0, x0
+  load x1, 20000000
+  lt x0, x1, again
+done:
+  ret x0
+
+func busy/0
+again:
+  call x0, probe.threads/0
+  jmp again
+)";
+
+TEST(SchedulerThreads, IndependentProcessesRunOnTwoThreads) {
+  for (EngineKind engine : engines()) {
+    {
+      std::lock_guard<std::mutex> hold(g_probe_mutex);
+      g_probe_threads.clear();
+    }
+    Program prog(kBusy, 2, false);
+    EXPECT_EQ(prog.call("main", engine), "2") << engine_name(engine);
+    Node& node = node_of(prog.vm);
+    ASSERT_EQ(node.slot_count(), 2u);
+    EXPECT_GE(node.slot(0).steals.load() + node.slot(1).steals.load(), 1u) << engine_name(engine);
+    std::lock_guard<std::mutex> hold(g_probe_mutex);
+    EXPECT_EQ(g_probe_threads.size(), 2u) << engine_name(engine);
+  }
+}
+
+// Processes waiting in a receive with a timeout, main too: for 200 ms
+// nothing can run, and the schedulers sleep (until the timer) instead of
+// spinning: the CPU time the run takes stays far below its wall time.
+const char* kIdle = R"(
+func main/0
+  fn x0, waiter/0
+  call x0, process.spawn/1
+  fn x0, waiter/0
+  call x0, process.spawn/1
+  fn x0, waiter/0
+  call x0, process.spawn/1
+loop:
+  recv x0, none
+  accept
+  ret x0
+none:
+  loadi x1, 200
+  wait x1, loop
+  loadc x0, :timeout
+  ret x0
+
+func waiter/0
+loop:
+  recv x0, none
+  accept
+  ret x0
+none:
+  loadi x1, 150
+  wait x1, loop
+  loadc x0, :done
+  ret x0
+)";
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+TEST(SchedulerThreads, AnIdleVmSleepsInsteadOfSpinning) {
+  Program prog(kIdle, 4, false);
+  const double cpu0 = cpu_seconds();
+  const auto wall0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(prog.call("main", default_engine()), ":timeout");
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double cpu = cpu_seconds() - cpu0;
+  EXPECT_GE(wall, 0.2);
+  // Four spinning schedulers would take about 4 x wall; sleeping ones take
+  // the start-up, three short bounded spins and a few wake-ups.
+  EXPECT_LT(cpu, wall / 4) << "cpu " << cpu << " s for " << wall << " s of wall time";
+}
+
+// Every process waits and no timer is pending: found with 2 and 4
+// schedulers, all asleep, with the same report as with one.
+TEST(SchedulerThreads, DeadlockIsFoundWithEverySchedulerAsleep) {
+  const std::string base = std::string(LZR_SOURCE_DIR) + "/tests/programs/processes/deadlock";
+  const std::string source = read_text(base + ".lzs");
+  std::string want = read_text(base + ".expected_err");
+  const std::string prefix = "lzr: deadlock: ";
+  ASSERT_EQ(want.rfind(prefix, 0), 0u);
+  want = want.substr(prefix.size());
+  if (!want.empty() && want.back() == '\n') want.pop_back();
+  // The module is loaded as t.lzs here.
+  for (size_t at; (at = want.find("deadlock.")) != std::string::npos;) want.replace(at, 9, "t.");
+  for (unsigned n : {2u, 4u})
+    for (EngineKind engine : engines()) {
+      Program prog(source, n, false);
+      std::fflush(stdout);
+      testing::internal::CaptureStdout();
+      const std::string r = prog.call("main", engine);
+      testing::internal::GetCapturedStdout();
+      EXPECT_EQ(r, "raised: :deadlock") << n << " " << engine_name(engine);
+      EXPECT_EQ(deadlock_report(*prog.main), want) << n << " " << engine_name(engine);
+    }
+}
+
+size_t threads_of_this_process() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+// main returns while four processes spin on the other schedulers: the call
+// returns main's result, the scheduler threads are gone (joined), the
+// spinners are still there, queued, and run again during a later call.
+const char* kMainEnds = R"(
+func main/0
+  fn x0, spin/0
+  call x0, process.spawn/1
+  fn x0, spin/0
+  call x0, process.spawn/1
+  fn x0, spin/0
+  call x0, process.spawn/1
+  fn x0, spin/0
+  call x0, process.spawn/1
+  loadi x0, 20
+  call x0, process.sleep/1
+  loadi x0, 42
+  ret x0
+
+func again/0
+  loadi x0, 5
+  call x0, process.sleep/1
+  loadi x0, 7
+  ret x0
+
+func spin/0
+  loadi x0, 0
+again:
+  loadi x1, 1
+  add x0, x0, x1
+  jmp again
+)";
+
+TEST(SchedulerThreads, MainReturningStopsAndJoinsTheOthers) {
+  for (EngineKind engine : engines()) {
+    const size_t threads_before = threads_of_this_process();
+    Program prog(kMainEnds, 4, false);
+    EXPECT_EQ(prog.call("main", engine), "42") << engine_name(engine);
+    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+    EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
+    EXPECT_EQ(prog.call("again", engine), "7") << engine_name(engine);
+    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+    EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
+  }
+}
+
+// main raising ends the run as its returning does.
+const char* kMainFails = R"(
+func main/0
+  fn x0, spin/0
+  call x0, process.spawn/1
+  fn x0, spin/0
+  call x0, process.spawn/1
+  loadi x0, 1
+  call x0, process.sleep/1
+  loadi x0, 1
+  loadi x1, 0
+  div x0, x0, x1
+  ret x0
+
+func spin/0
+  loadi x0, 0
+again:
+  loadi x1, 1
+  add x0, x0, x1
+  jmp again
+)";
+
+TEST(SchedulerThreads, MainRaisingStopsTheOthers) {
+  for (EngineKind engine : engines()) {
+    const size_t threads_before = threads_of_this_process();
+    Program prog(kMainFails, 2, false);
+    EXPECT_EQ(prog.call("main", engine), "raised: :badarith") << engine_name(engine);
+    EXPECT_EQ(threads_of_this_process(), threads_before) << engine_name(engine);
+  }
+}
+
+// A process asleep in process.sleep/1 is woken by an exit signal (its
+// mailbox's asleep mark, as in a receive), not only by its timer; info/1
+// and alive? on processes other schedulers run.
+const char* kSleepKilled = R"(
+func main/0 frame=3
+  fn x0, sleeper/0
+  call x0, process.spawn/1
+  mov y0, x0
+  call x0, process.monitor/1
+  fn x0, spin/0
+  call x0, process.spawn/1
+  mov y1, x0
+  loadi x0, 0
+  mov y2, x0
+probe:
+  mov x0, y1
+  call x0, process.info/1
+  mov x0, y1
+  call x0, process.alive?/1
+  mov x0, y0
+  call x0, process.info/1
+  loadi x1, 1
+  add x0, y2, x1
+  mov y2, x0
+  loadi x1, 200
+  lt x0, x1, probe
+  mov x0, y0
+  loadc x1, :kill
+  call x0, process.exit/2
+loop:
+  recv x0, none
+  accept
+  ret x0
+none:
+  loadi x1, 5000
+  wait x1, loop
+  loadc x0, :timeout
+  ret x0
+
+func sleeper/0
+  load x0, 100000
+  call x0, process.sleep/1
+  ret x0
+
+func spin/0
+  loadi x0, 0
+again:
+  loadi x1, 1
+  add x0, x0, x1
+  jmp again
+)";
+
+TEST(SchedulerThreads, AnExitSignalWakesASleepAndInfoReadsOthers) {
+  for (unsigned n : {2u, 4u})
+    for (EngineKind engine : engines())
+      for (bool stress : {false, true}) {
+        Program prog(kSleepKilled, n, stress);
+        const std::string r = prog.call("main", engine);
+        EXPECT_EQ(r.rfind("{:DOWN, #Reference<", 0), 0u) << r << " on " << n << " " << engine_name(engine);
+        EXPECT_NE(r.find(":process, #PID<0.1.0>, :killed}"), std::string::npos) << r;
+      }
+}
+
+}  // namespace
+}  // namespace lzr
