@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -306,9 +309,34 @@ void run_shared(Run& run, SchedulerSlot& me) {
 // their own, joined before this returns.
 Term run_parallel(Run& run, unsigned n) {
   Node& node = run.node;
+  // The threads wait at a gate until all are made: a thread the system
+  // refuses (an address-space or thread limit) leaves the run with the
+  // schedulers it could make, down to this thread's alone.
+  std::mutex gate_mutex;
+  std::condition_variable gate_cv;
+  bool open = false;
   std::vector<std::thread> threads;
   threads.reserve(n - 1);
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back(run_shared, std::ref(run), std::ref(node.slot(i)));
+  for (unsigned i = 1; i < n; ++i) {
+    try {
+      threads.emplace_back([&, i] {
+        {
+          std::unique_lock<std::mutex> hold(gate_mutex);
+          gate_cv.wait(hold, [&] { return open; });
+        }
+        run_shared(run, node.slot(i));
+      });
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  const unsigned made = 1 + static_cast<unsigned>(threads.size());
+  if (made < n) node.prepare_schedulers(made);
+  {
+    std::lock_guard<std::mutex> hold(gate_mutex);
+    open = true;
+  }
+  gate_cv.notify_all();
   run_shared(run, node.slot(0));
   for (std::thread& t : threads) t.join();
   node.reclaim_all();  // every scheduler has stopped: nothing is in use
