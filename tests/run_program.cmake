@@ -1,5 +1,10 @@
 # Runs one conformance program and compares its output with the expectation
-# files next to it. Invoked by ctest: cmake -DLZR=… -DPROGRAM=… -DENGINE=… -DSTRESS=0|1 [-DSTACK_KB=N] -P run_program.cmake
+# files next to it. Invoked by ctest: cmake -DLZR=… -DPROGRAM=… -DENGINE=… -DSTRESS=0|1 [-DSTACK_KB=N]
+# [-DSCHEDULERS=N] -P run_program.cmake
+# run_programs.cmake includes it (LZR_RUN_PROGRAM_INCLUDED) to call
+# lzr_run_program() for many programs in one cmake process.
+function(lzr_run_program)  # reads the variables above; sets lzr_program_failure in the caller
+set(lzr_program_failure "" PARENT_SCOPE)
 string(REGEX REPLACE "\\.lzs$" "" base "${PROGRAM}")
 set(args "")
 if(EXISTS "${base}.args")
@@ -13,6 +18,13 @@ endif()
 if(STRESS)
   set(ENV{LZR_GC_STRESS} 1)
 endif()
+# SCHEDULERS: how many scheduler threads run the program (LZR_SCHEDULERS,
+# docs/processes.md). 1 unless given, so that the tests named without a
+# scheduler count run as they always did, whatever the machine's cores.
+if(NOT SCHEDULERS)
+  set(SCHEDULERS 1)
+endif()
+set(ENV{LZR_SCHEDULERS} ${SCHEDULERS})
 unset(ENV{LZR_PATH})  # modules come from the program's folder only
 # Run from the program's folder with a bare file name, so that messages which
 # name the file or the module search path read the same on every machine.
@@ -30,7 +42,7 @@ if(EXISTS "${base}.stdin")
 endif()
 # Every program gets a fresh, empty folder of its own in LZR_TEST_TMP (the
 # file built-ins' tests write there), removed afterwards.
-string(MD5 tmp_key "${PROGRAM}/${ENGINE}/${STRESS}/${STACK_KB}")
+string(MD5 tmp_key "${PROGRAM}/${ENGINE}/${STRESS}/${STACK_KB}/${SCHEDULERS}")
 if(DEFINED ENV{TMPDIR})
   set(tmp_dir "$ENV{TMPDIR}/lzr_prog_${tmp_key}")
 else()
@@ -66,5 +78,13 @@ if(NOT "${err}" STREQUAL "${want_err}")
   string(APPEND bad "stderr differs.\n--- expected\n${want_err}--- got\n${err}---\n")
 endif()
 if(bad)
-  message(FATAL_ERROR "${PROGRAM} [${ENGINE}, stress=${STRESS}]: ${bad}")
+  set(lzr_program_failure "${PROGRAM} [${ENGINE}, stress=${STRESS}, schedulers=${SCHEDULERS}]: ${bad}" PARENT_SCOPE)
+endif()
+endfunction()
+
+if(NOT LZR_RUN_PROGRAM_INCLUDED)
+  lzr_run_program()
+  if(lzr_program_failure)
+    message(FATAL_ERROR "${lzr_program_failure}")
+  endif()
 endif()

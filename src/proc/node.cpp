@@ -525,7 +525,9 @@ void Node::apply_exit(Process& to, Term from, Term reason, bool linked, Message*
     if (!linked && from == to.self) kill(to, kAtom_normal);  // exit(self(), :normal)
     return drop();
   }
-  if (as_message && (is_cons(reason) || is_boxed(reason)))  // the reason outlives the signal
+  // The reason outlives the signal, and the heap it is in: the sender's (one
+  // scheduler applies exit/2 as it is sent), or a finishing linked process's.
+  if (is_cons(reason) || is_boxed(reason))
     reason = copy_term(reason, to.heap.alloc(copy_size(reason)), &to.heap);
   drop();
   kill(to, reason);
