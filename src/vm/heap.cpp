@@ -315,7 +315,7 @@ Heap::~Heap() {
   if (blocks_ != inline_blocks_) std::free(blocks_);
 }
 
-Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
+Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words, size_t touch_words) {
   Term* start;
   if (reserve_words >= kMmapMinWords) {
     void* p = ::mmap(nullptr, mapped_bytes(reserve_words), PROT_READ | PROT_WRITE,
@@ -323,7 +323,10 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words) {
     if (p == MAP_FAILED) return {};
     stats_.blocks_mapped++;
 #ifdef MADV_HUGEPAGE
-    if (reserve_words >= kHugePageMinWords) ::madvise(p, mapped_bytes(reserve_words), MADV_HUGEPAGE);
+    // Decided by what will be touched, not by what is reserved: a huge page
+    // is resident in full from its first touch, so a small process whose
+    // old generation reserves room to grow would hold 2 MiB for a few KiB.
+    if (std::min(touch_words, reserve_words) >= kHugePageMinWords) ::madvise(p, mapped_bytes(reserve_words), MADV_HUGEPAGE);
 #endif
     start = static_cast<Term*>(p);
   } else {
@@ -369,14 +372,14 @@ void Heap::keep_or_free(const Block& b) {
 // whose old generation stays about the same size makes no system call per
 // major collection and refaults no page; otherwise a fresh mapping ({} if
 // the OS refuses it).
-Heap::Block Heap::take_old_to_space(size_t reserve_words) {
+Heap::Block Heap::take_old_to_space(size_t reserve_words, size_t touch_words) {
   if (old_spare_.start) {
     const Block b = old_spare_;
     old_spare_ = {};
     if (b.reserved >= reserve_words && b.reserved <= 2 * reserve_words) return Block{b.start, b.start, b.start + b.reserved, b.reserved};
     free_block(b);
   }
-  return new_block(reserve_words, reserve_words);
+  return new_block(reserve_words, reserve_words, touch_words);
 }
 
 // The from-space of a major collection, now dead: kept for the next one
@@ -698,7 +701,7 @@ void Heap::major(const GcRoots& roots) {
   // half way. If the OS refuses the generous size, the most that can
   // survive (`used`) will do; if it refuses that too, the run ends.
   const size_t reserve = std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
-  Block to = take_old_to_space(reserve);
+  Block to = take_old_to_space(reserve, used);  // the copy touches at most `used` words
   if (!to.start) {
     const size_t least = std::max(used, kMmapMinWords);
     to = new_block(least, least);

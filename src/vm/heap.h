@@ -194,11 +194,13 @@ class Heap {
   void collect_any(const GcRoots& roots);  // collect() and collect_major() without the timing
   void major(const GcRoots& roots);
   // A block, or {} (start == nullptr) when the OS refuses the memory.
-  Block new_block(size_t reserve_words, size_t usable_words);
+  // `touch_words`: how much of it is expected to be touched soon (it
+  // decides whether to ask for huge pages).
+  Block new_block(size_t reserve_words, size_t usable_words, size_t touch_words = SIZE_MAX);
   size_t nursery_cap() const;
   Block take_to_space(size_t reserve_words);
   void keep_or_free(const Block& b);
-  Block take_old_to_space(size_t reserve_words);
+  Block take_old_to_space(size_t reserve_words, size_t touch_words);
   void retire_old_generation();
   void reset_nursery();
   void release_nursery_pages();
