@@ -19,17 +19,13 @@
 #include "engine/loader.h"
 #include "format/module_file.h"
 #include "proc/node.h"
+#include "text_file.h"
 #include "vm/vm.h"
 
 namespace lzr {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lzr_test::read_text;
 
 // Runs the program's main/0 and returns what it printed.
 std::string run_concurrent(const std::string& source, EngineKind engine, bool stress) {

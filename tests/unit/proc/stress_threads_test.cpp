@@ -33,6 +33,7 @@
 #include "engine/loader.h"
 #include "format/module_file.h"
 #include "proc/node.h"
+#include "text_file.h"
 #include "sanitizers.h"
 #include "vm/maps.h"
 #include "vm/printer.h"
@@ -82,12 +83,7 @@ size_t bytes_in_use() {
 #endif
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lzr_test::read_text;
 
 // Several schedulers: the node's setting where this build has one (the
 // scheduler threads, issue 17 step 3: Node::set_schedulers); before it,
