@@ -26,6 +26,7 @@
 #include "engine/scheduler.h"
 #include "format/module_file.h"
 #include "proc/node.h"
+#include "text_file.h"
 #include "vm/atoms.h"
 #include "vm/printer.h"
 #include "vm/vm.h"
@@ -33,12 +34,7 @@
 namespace lzr {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lzr_test::read_text;
 
 // probe.threads/0: how many distinct threads have called it so far (a
 // native runs on the thread of the scheduler running its process).
@@ -274,6 +270,19 @@ size_t threads_of_this_process() {
   return n;
 }
 
+// The count once joined threads have left /proc/self/task: a thread that
+// pthread_join has returned for can still be listed for a moment on a
+// loaded machine (the kernel reaps it after it clears its tid). Waits up
+// to a second for the count to fall to `expected`, then returns it.
+size_t threads_settled_at(size_t expected) {
+  size_t n = threads_of_this_process();
+  for (int i = 0; i < 100 && n > expected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    n = threads_of_this_process();
+  }
+  return n;
+}
+
 // main returns while four processes spin on the other schedulers: the call
 // returns main's result, the scheduler threads are gone (joined), the
 // spinners are still there, queued, and run again during a later call.
@@ -314,11 +323,11 @@ TEST(SchedulerThreads, MainReturningStopsAndJoinsTheOthers) {
     const size_t threads_before = threads_of_this_process();
     Program prog(kMainEnds, 4, false);
     EXPECT_EQ(prog.call("main", engine), "42") << engine_name(engine);
-    const size_t threads_after = threads_of_this_process();
+    const size_t threads_after = threads_settled_at(threads_before + 1);
     EXPECT_LE(threads_after, threads_before + 1) << engine_name(engine);
     EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
     EXPECT_EQ(prog.call("again", engine), "7") << engine_name(engine);
-    EXPECT_EQ(threads_of_this_process(), threads_after) << engine_name(engine);
+    EXPECT_EQ(threads_settled_at(threads_after), threads_after) << engine_name(engine);
     EXPECT_EQ(node_of(prog.vm).count(), 5u) << engine_name(engine);
   }
 }
@@ -350,10 +359,10 @@ TEST(SchedulerThreads, MainRaisingStopsTheOthers) {
     const size_t threads_before = threads_of_this_process();
     Program prog(kMainFails, 4, false);
     EXPECT_EQ(prog.call("main", engine), "raised: :badarith") << engine_name(engine);
-    const size_t threads_after = threads_of_this_process();
+    const size_t threads_after = threads_settled_at(threads_before + 1);
     EXPECT_LE(threads_after, threads_before + 1) << engine_name(engine);
     EXPECT_EQ(prog.call("main", engine), "raised: :badarith") << engine_name(engine);
-    EXPECT_EQ(threads_of_this_process(), threads_after) << engine_name(engine);
+    EXPECT_EQ(threads_settled_at(threads_after), threads_after) << engine_name(engine);
   }
 }
 
