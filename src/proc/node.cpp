@@ -93,10 +93,18 @@ SchedulerSlot* Node::this_slot() const {
   return s && s->node == this ? s : nullptr;
 }
 
+// A scheduler queues a process it woke on its own queue and wakes a
+// sleeping scheduler only when that makes two queued: the one woken most
+// likely runs next on this scheduler, as soon as the waker waits (a
+// message and its reply stay on one core, with no wake-up between
+// threads), and a second one is work for another core. A lone process
+// behind one that keeps running waits at most that one's slice: queued
+// again at its end, it makes two. (A thread that is no scheduler always
+// wakes one.)
 void Node::queue_shared(Process& p) {
   SchedulerSlot* s = this_slot();
-  (s ? s : &first_)->queue.push(p, true);
-  notify_work();
+  const size_t queued = (s ? s : &first_)->queue.push(p, true);
+  if (!s || queued >= 2) notify_work();
 }
 
 void Node::prepare_schedulers(unsigned n) {
@@ -133,6 +141,10 @@ bool Node::any_queued() const {
   return false;
 }
 
+// Looks (about a microsecond apart: run_shared yields between them) that
+// must find a queue holding one process unchanged before it is stolen.
+constexpr unsigned kLoneStealLooks = 16;
+
 Process* Node::steal(SchedulerSlot& me) {
   // The fullest other queue gives the older half of its processes.
   SchedulerSlot* victim = nullptr;
@@ -146,6 +158,21 @@ Process* Node::steal(SchedulerSlot& me) {
     }
   }
   if (!victim) return nullptr;
+  if (most == 1) {
+    // A lone process queued behind a running one was most likely just
+    // woken by it, and its owner runs it as soon as the waker waits:
+    // taken now, a message round trip would cross cores. Taken only once
+    // several looks found that queue unchanged (the waker kept running).
+    const uint64_t changes = victim->queue.changes();
+    if (me.lone_victim != victim || me.lone_changes != changes) {
+      me.lone_victim = victim;
+      me.lone_changes = changes;
+      me.lone_looks = 0;
+      return nullptr;
+    }
+    if (++me.lone_looks < kLoneStealLooks) return nullptr;
+  }
+  me.lone_victim = nullptr;
   size_t taken;
   Process* first = victim->queue.steal_half(taken);
   if (!first) return nullptr;

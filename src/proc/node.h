@@ -64,6 +64,11 @@ struct SchedulerSlot {
   std::unique_ptr<RegisterFile> own_registers;
   Process* current = nullptr;                  // its own thread's to read and write
   std::atomic<uint64_t> steals{0};             // batches it took from another queue (tests, --stats)
+  // Node::steal's look at a queue holding one process: which queue, its
+  // changes() then, and how many looks found it so since.
+  const SchedulerSlot* lone_victim = nullptr;
+  uint64_t lone_changes = 0;
+  unsigned lone_looks = 0;
 };
 
 class Node {

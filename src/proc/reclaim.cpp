@@ -22,7 +22,10 @@ void Reclaimer::retire(void* object, FreeFn free) {
 }
 
 void Reclaimer::quiescent(unsigned who) {
-  seen_[who].store(epoch_.load());
+  // Most slices retire nothing: the epoch is the one already recorded, and
+  // storing it again (a locked instruction) would change nothing.
+  const uint64_t now = epoch_.load();
+  if (seen_[who].load(std::memory_order_relaxed) != now) seen_[who].store(now);
   if (pending_.load(std::memory_order_relaxed) == 0) return;
   std::vector<Retired> ready;
   {

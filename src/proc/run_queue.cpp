@@ -5,7 +5,7 @@ namespace lzr {
 Process* RunQueue::steal_half(size_t& taken) {
   taken = 0;
   if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
-  std::lock_guard<std::mutex> hold(mutex_);
+  std::lock_guard<SpinLock> hold(lock_);
   const size_t n = size_.load(std::memory_order_relaxed);
   if (n == 0 || !head_) return nullptr;
   const size_t want = (n + 1) / 2;
@@ -16,6 +16,7 @@ Process* RunQueue::steal_half(size_t& taken) {
   if (!head_) tail_ = nullptr;
   last->next_runnable = nullptr;
   size_.store(n - want, std::memory_order_relaxed);
+  changed();
   taken = want;
   return first;
 }

@@ -5,38 +5,46 @@
 // With one scheduler only its thread touches the queue and push/pop are a
 // few pointer moves (`shared` false). With several (Node::concurrent()),
 // another scheduler pushes a process it woke onto its own queue, and an
-// idle one steals half of a busy one's: `shared` true takes a mutex, held
-// for a few pointer moves. size() is readable without it, so an idle
-// scheduler picks a victim, and decides it may sleep, without locking
-// every queue.
+// idle one steals half of a busy one's: `shared` true takes a spin lock,
+// held for a few pointer moves. size() and changes() are readable without it,
+// so an idle scheduler picks a victim, and decides it may sleep, without
+// locking every queue.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <mutex>
 
+#include "proc/spin_lock.h"
 #include "vm/process.h"
 
 namespace lzr {
 
 class RunQueue {
  public:
-  void push(Process& p, bool shared) {
+  // Returns the number queued after it (shared mode; 0 unshared).
+  size_t push(Process& p, bool shared) {
     p.next_runnable = nullptr;
     if (!shared) {
       link_last(p);
-      return;
+      return 0;
     }
-    std::lock_guard<std::mutex> hold(mutex_);
+    std::lock_guard<SpinLock> hold(lock_);
     link_last(p);
-    size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    const size_t n = size_.load(std::memory_order_relaxed) + 1;
+    size_.store(n, std::memory_order_relaxed);
+    changed();
+    return n;
   }
   Process* pop(bool shared) {
     if (!shared) return unlink_first();
     if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
-    std::lock_guard<std::mutex> hold(mutex_);
+    std::lock_guard<SpinLock> hold(lock_);
     Process* p = unlink_first();
-    if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (p) {
+      size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+      changed();
+    }
     return p;
   }
   // Several schedulers: takes the older half (rounded up) of this queue
@@ -45,6 +53,9 @@ class RunQueue {
   Process* steal_half(size_t& taken);
   // Processes queued (several schedulers only: one scheduler keeps no count).
   size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // Counts pushes, pops and steals (several schedulers only): unchanged
+  // between two looks, the queue holds the same processes.
+  uint64_t changes() const { return changes_.load(std::memory_order_relaxed); }
   bool empty_unshared() const { return head_ == nullptr; }
 
  private:
@@ -62,10 +73,13 @@ class RunQueue {
     return p;
   }
 
+  void changed() { changes_.store(changes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+
   Process* head_ = nullptr;
   Process* tail_ = nullptr;
-  std::atomic<size_t> size_{0};  // shared mode: written under mutex_, read without
-  std::mutex mutex_;
+  std::atomic<size_t> size_{0};  // shared mode: written under lock_, read without
+  std::atomic<uint64_t> changes_{0};  // likewise
+  SpinLock lock_;
 };
 
 }  // namespace lzr
