@@ -141,8 +141,8 @@ bool Node::any_queued() const {
   return false;
 }
 
-// Looks (about a microsecond apart: run_shared yields between them) that
-// must find a queue holding one process unchanged before it is stolen.
+// Looks in a row (about a microsecond apart: run_shared yields between
+// them) that must find a queue holding one process before it is stolen.
 constexpr unsigned kLoneStealLooks = 16;
 
 Process* Node::steal(SchedulerSlot& me) {
@@ -157,18 +157,19 @@ Process* Node::steal(SchedulerSlot& me) {
       victim = &s;
     }
   }
-  if (!victim) return nullptr;
+  if (!victim) {
+    me.lone_victim = nullptr;
+    return nullptr;
+  }
   if (most == 1) {
     // A lone process queued behind a running one was most likely just
     // woken by it, and its owner runs it as soon as the waker waits:
-    // taken now, a message round trip would cross cores. Taken only once
-    // several looks found that queue unchanged (the waker kept running).
-    const uint64_t changes = victim->queue.changes();
-    if (me.lone_victim != victim || me.lone_changes != changes) {
+    // taken now, a message round trip would cross cores. Taken once
+    // several looks in a row found that queue holding one (the waker
+    // kept running, or two processes take turns there).
+    if (me.lone_victim != victim) {
       me.lone_victim = victim;
-      me.lone_changes = changes;
       me.lone_looks = 0;
-      return nullptr;
     }
     if (++me.lone_looks < kLoneStealLooks) return nullptr;
   }

@@ -64,10 +64,9 @@ struct SchedulerSlot {
   std::unique_ptr<RegisterFile> own_registers;
   Process* current = nullptr;                  // its own thread's to read and write
   std::atomic<uint64_t> steals{0};             // batches it took from another queue (tests, --stats)
-  // Node::steal's look at a queue holding one process: which queue, its
-  // changes() then, and how many looks found it so since.
+  // Node::steal's looks at a queue holding one process: which queue, and
+  // how many looks in a row found it so.
   const SchedulerSlot* lone_victim = nullptr;
-  uint64_t lone_changes = 0;
   unsigned lone_looks = 0;
 };
 
@@ -156,6 +155,12 @@ class Node {
   // Several schedulers: takes a batch from the fullest other queue into
   // `me`'s and returns its first process, or nullptr.
   Process* steal(SchedulerSlot& me);
+  // How many times work queued (or a stop) notified sleeping schedulers
+  // (tests: a message round trip wakes none).
+  uint64_t wake_ups() {
+    std::lock_guard<std::mutex> hold(idle_mutex_);
+    return wake_gen_;
+  }
   bool any_queued() const;
   // Several schedulers, `me` found nothing to run: sleeps until work is
   // queued, the next timer is due, or `stop` is set. Returns Deadlock
@@ -280,7 +285,7 @@ class Node {
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::atomic<unsigned> sleepers_{0};
-  uint64_t wake_gen_ = 0;
+  uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified
   std::vector<Timer> timers_;  // a binary min-heap on (at, seq)
   std::unordered_map<Term, PendingSend> sends_;  // send_after timers by reference
   mutable std::shared_mutex names_mutex_;  // whereis: shared; register, unregister, an exit: exclusive

@@ -16,7 +16,6 @@ Process* RunQueue::steal_half(size_t& taken) {
   if (!head_) tail_ = nullptr;
   last->next_runnable = nullptr;
   size_.store(n - want, std::memory_order_relaxed);
-  changed();
   taken = want;
   return first;
 }

@@ -6,9 +6,9 @@
 // few pointer moves (`shared` false). With several (Node::concurrent()),
 // another scheduler pushes a process it woke onto its own queue, and an
 // idle one steals half of a busy one's: `shared` true takes a spin lock,
-// held for a few pointer moves. size() and changes() are readable without it,
-// so an idle scheduler picks a victim, and decides it may sleep, without
-// locking every queue.
+// held for a few pointer moves. size() is readable without it, so an idle
+// scheduler picks a victim, and decides it may sleep, without locking
+// every queue.
 #pragma once
 
 #include <atomic>
@@ -33,7 +33,6 @@ class RunQueue {
     link_last(p);
     const size_t n = size_.load(std::memory_order_relaxed) + 1;
     size_.store(n, std::memory_order_relaxed);
-    changed();
     return n;
   }
   Process* pop(bool shared) {
@@ -41,10 +40,7 @@ class RunQueue {
     if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
     std::lock_guard<SpinLock> hold(lock_);
     Process* p = unlink_first();
-    if (p) {
-      size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-      changed();
-    }
+    if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     return p;
   }
   // Several schedulers: takes the older half (rounded up) of this queue
@@ -53,9 +49,6 @@ class RunQueue {
   Process* steal_half(size_t& taken);
   // Processes queued (several schedulers only: one scheduler keeps no count).
   size_t size() const { return size_.load(std::memory_order_relaxed); }
-  // Counts pushes, pops and steals (several schedulers only): unchanged
-  // between two looks, the queue holds the same processes.
-  uint64_t changes() const { return changes_.load(std::memory_order_relaxed); }
   bool empty_unshared() const { return head_ == nullptr; }
 
  private:
@@ -73,12 +66,9 @@ class RunQueue {
     return p;
   }
 
-  void changed() { changes_.store(changes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
-
   Process* head_ = nullptr;
   Process* tail_ = nullptr;
   std::atomic<size_t> size_{0};  // shared mode: written under lock_, read without
-  std::atomic<uint64_t> changes_{0};  // likewise
   SpinLock lock_;
 };
 
