@@ -4,17 +4,19 @@
 //
 // Most processes have none (ProcessLinks itself is allocated on first use)
 // and most of the rest one or two, so the table is one pointer, null when
-// it never held anything, to one malloc block: a 16-byte header, then the
-// entries in insertion order. Up to kScanned entries the block holds
-// nothing else: a lookup scans them and an erase moves the later ones down.
-// Past that, a hash index follows the entries (open addressing, linear
-// probing, positions + 1, 0 empty, at most half full), and an erase leaves
-// a hole (key nil: a pid or a reference is never nil) that lookups and
-// iteration pass over; the block is rebuilt, holes squeezed out and the
-// index made anew, when it is full (twice the size if more than half of it
-// is live) and when fewer than a quarter of its entries are live (half the
-// size), so each rebuild is paid for by as many operations as it moves
-// entries, and the block stays within four times what it holds.
+// it never held anything, to one malloc block: an 8-byte header (entries
+// written, room), then the entries in insertion order. Up to kScanned
+// entries the block holds nothing else (one monitor: 24 bytes, one link:
+// 16, the smallest malloc chunks): a lookup scans them and an erase moves
+// the later ones down. Past that, a hash index follows the entries (open
+// addressing, linear probing, positions + 1, 0 empty, at most half full),
+// then the count of live entries, and an erase leaves a hole (key nil: a
+// pid or a reference is never nil) that lookups and iteration pass over;
+// the block is rebuilt, holes squeezed out and the index made anew, when
+// it is full (twice the size if more than half of it is live) and when
+// fewer than a quarter of its entries are live (half the size), so each
+// rebuild is paid for by as many operations as it moves entries, and the
+// block stays within four times what it holds.
 //
 // Keys are immediates (vm/term.h: equal exactly when their words are), so
 // hashing and comparing them touch nothing but the word. Only the owning
@@ -60,8 +62,8 @@ class IdTable {
   IdTable(const IdTable&) = delete;
   IdTable& operator=(const IdTable&) = delete;
 
-  bool empty() const { return !block_ || block_->live == 0; }
-  size_t size() const { return block_ ? block_->live : 0; }
+  bool empty() const { return size() == 0; }
+  size_t size() const { return block_ ? live() : 0; }
   // Whether lookups go through the hash index (tests).
   bool indexed() const { return block_ && block_->capacity > kScanned; }
   // Bytes of the block (tests, memory figures).
@@ -86,9 +88,11 @@ class IdTable {
     assert(key != kNil);
     if (!block_ || block_->used == block_->capacity) make_room();
     const uint32_t at = block_->used++;
-    ++block_->live;
     entries()[at] = Entry{key, value};
-    if (has_index()) index_insert(key, at);
+    if (has_index()) {
+      index_insert(key, at);
+      ++live_count();
+    }
   }
   // Removes the entry with `key`, copied to *erased first: false if none.
   bool erase(Term key, Entry* erased = nullptr) {
@@ -96,14 +100,13 @@ class IdTable {
     if (at == kNone) return false;
     Entry* e = entries();
     if (erased) *erased = e[at];
-    --block_->live;
     if (!has_index()) {
       std::memmove(e + at, e + at + 1, (block_->used - at - 1) * sizeof(Entry));
       --block_->used;
       return true;
     }
     e[at].key = kNil;  // a hole; its index slot now only lengthens probes
-    if (block_->live < block_->capacity / 4) rebuild(block_->capacity / 2);
+    if (--live_count() < block_->capacity / 4) rebuild(block_->capacity / 2);
     return true;
   }
 
@@ -143,10 +146,8 @@ class IdTable {
 
  private:
   struct Block {
-    uint32_t used;      // entries written, holes included
-    uint32_t live;      // entries that are not holes
+    uint32_t used;      // entries written, holes included (none while scanned)
     uint32_t capacity;  // entries the block has room for: 1, 2, 4, ...
-    uint32_t unused;
   };
   static_assert(sizeof(Block) % alignof(Entry) == 0);
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -155,7 +156,8 @@ class IdTable {
   // two), so it is never more than half full, holes' slots included.
   static size_t index_slots(uint32_t capacity) { return capacity > kScanned ? size_t{capacity} * 2 : 0; }
   static size_t bytes_for(uint32_t capacity) {
-    return sizeof(Block) + size_t{capacity} * sizeof(Entry) + index_slots(capacity) * sizeof(uint32_t);
+    const size_t after = capacity > kScanned ? index_slots(capacity) + 1 : 0;  // the index, the live count
+    return sizeof(Block) + size_t{capacity} * sizeof(Entry) + after * sizeof(uint32_t);
   }
   Entry* entries() const { return reinterpret_cast<Entry*>(block_ + 1); }
   const Entry* data() const { return block_ ? entries() : nullptr; }
@@ -163,6 +165,9 @@ class IdTable {
   bool has_index() const { return block_->capacity > kScanned; }
   uint32_t* index() const { return reinterpret_cast<uint32_t*>(entries() + block_->capacity); }
   size_t index_mask() const { return size_t{block_->capacity} * 2 - 1; }
+  // Hashed: the live entries, kept after the index; scanned: all written.
+  uint32_t& live_count() const { return index()[index_slots(block_->capacity)]; }
+  uint32_t live() const { return has_index() ? live_count() : block_->used; }
   // Pids and references are numbered in order: Fibonacci hashing spreads
   // consecutive numbers over the index.
   static size_t hash(Term key) {
@@ -200,7 +205,7 @@ class IdTable {
   void make_room() {
     if (!block_) return rebuild(1);
     const uint32_t cap = block_->capacity;
-    if (block_->live <= cap / 2 && has_index()) return rebuild(cap);
+    if (has_index() && live_count() <= cap / 2) return rebuild(cap);
     if (cap > UINT32_MAX / 4) throw std::bad_alloc();
     rebuild(cap * 2);
   }
@@ -212,8 +217,6 @@ class IdTable {
     if (!b) throw std::bad_alloc();
     b->capacity = capacity;
     b->used = 0;
-    b->live = 0;
-    b->unused = 0;
     Block* old = std::exchange(block_, b);
     if (has_index()) std::memset(index(), 0, index_slots(capacity) * sizeof(uint32_t));
     if (old) {
@@ -224,9 +227,9 @@ class IdTable {
           entries()[at] = from[i];
           if (has_index()) index_insert(from[i].key, at);
         }
-      b->live = b->used;
       std::free(old);
     }
+    if (has_index()) live_count() = b->used;
   }
 
   Block* block_ = nullptr;
