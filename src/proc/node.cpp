@@ -65,13 +65,13 @@ Process* Node::spawn(Term closure, Process* link_with, Process* monitored_by, Te
   p->state = RunState::Waiting;
   // Not queued yet, so no scheduler runs it: its side is written directly.
   if (link_with) {
-    links_of(*link_with).links.push_back(p->self);
-    links_of(*p).links.push_back(link_with->self);
+    links_of(*link_with).links.push(p->self);
+    links_of(*p).links.push(link_with->self);
   }
   if (monitored_by) {
     *monitor_ref = make_ref();
-    links_of(*monitored_by).watching.push_back({*monitor_ref, p->self});
-    links_of(*p).watchers.push_back({*monitor_ref, monitored_by->self});
+    links_of(*monitored_by).watching.push(*monitor_ref, p->self);
+    links_of(*p).watchers.push(*monitor_ref, monitored_by->self);
   }
   make_runnable(*p);
   return p;
@@ -404,12 +404,6 @@ Term Node::name_of(const Process& p) const {
 
 namespace {
 
-void erase_pid(std::vector<Term>& v, Term pid) { v.erase(std::remove(v.begin(), v.end(), pid), v.end()); }
-
-void erase_ref(std::vector<ProcessLinks::Monitor>& v, Term ref) {
-  v.erase(std::remove_if(v.begin(), v.end(), [ref](const ProcessLinks::Monitor& m) { return m.ref == ref; }), v.end());
-}
-
 // {:DOWN, ref, :process, pid, reason} / {:EXIT, pid, reason}, built on the C
 // stack: make_message copies it (and `reason` from the dying heap) out.
 Message* down_message(Term ref, Term pid, Term reason) {
@@ -457,23 +451,22 @@ bool Node::post_signal(Process& to, Message* m) {
 bool Node::link(Process& a, Process& b) {
   if (&a == &b) return true;
   ProcessLinks& la = links_of(a);
-  if (std::find(la.links.begin(), la.links.end(), b.self) != la.links.end()) return true;
-  la.links.push_back(b.self);
+  if (!la.links.insert(b.self)) return true;  // linked already
   if (!concurrent_) {
-    links_of(b).links.push_back(a.self);
+    links_of(b).links.insert(a.self);
     return true;
   }
   if (post_signal(b, signal_message(Signal::Link, a.self))) return true;
-  la.links.pop_back();
+  la.links.erase(b.self);
   return false;
 }
 
 void Node::unlink(Process& a, Term b) {
-  if (a.links) erase_pid(a.links->links, b);
+  if (a.links) a.links->links.erase(b);
   Process* q = find(b);
   if (!q || q == &a) return;
   if (concurrent_) post_signal(*q, signal_message(Signal::Unlink, a.self));
-  else if (q->links) erase_pid(q->links->links, a.self);
+  else if (q->links) q->links->links.erase(a.self);
 }
 
 Term Node::monitor(Process& watcher, Term target) {
@@ -483,29 +476,26 @@ Term Node::monitor(Process& watcher, Term target) {
     deliver(watcher, down_message(ref, target, kAtom_noproc));
     return ref;
   }
-  links_of(watcher).watching.push_back({ref, t->self});
+  links_of(watcher).watching.push(ref, t->self);
   if (!concurrent_ || t == &watcher) {
-    links_of(*t).watchers.push_back({ref, watcher.self});
+    links_of(*t).watchers.push(ref, watcher.self);
     return ref;
   }
   Term pair[3] = {make_header(BoxKind::Tuple, 2), ref, watcher.self};
   if (!post_signal(*t, signal_message(Signal::Monitor, make_boxed(pair)))) {  // it has finished
-    watcher.links->watching.pop_back();
+    watcher.links->watching.erase(ref);
     deliver(watcher, down_message(ref, target, kAtom_noproc));
   }
   return ref;
 }
 
 bool Node::demonitor(Process& watcher, Term ref) {
-  if (!watcher.links) return false;
-  auto& w = watcher.links->watching;
-  auto it = std::find_if(w.begin(), w.end(), [ref](const ProcessLinks::Monitor& m) { return m.ref == ref; });
-  if (it == w.end()) return false;
-  if (Process* t = find(it->other)) {
+  ProcessLinks::Monitor m;
+  if (!watcher.links || !watcher.links->watching.erase(ref, &m)) return false;
+  if (Process* t = find(m.value)) {
     if (concurrent_ && t != &watcher) post_signal(*t, signal_message(Signal::Demonitor, ref));
-    else if (t->links) erase_ref(t->links->watchers, ref);
+    else if (t->links) t->links->watchers.erase(ref);
   }
-  w.erase(it);
   return true;
 }
 
@@ -567,34 +557,28 @@ void Node::apply_signal(void* process, Message* m) {
   ProcessLinks& l = node.links_of(p);
   switch (m->signal()) {
     case Signal::Link:
-      if (std::find(l.links.begin(), l.links.end(), m->term) == l.links.end()) l.links.push_back(m->term);
+      l.links.insert(m->term);
       break;
     case Signal::Unlink:
-      erase_pid(l.links, m->term);
+      l.links.erase(m->term);
       break;
     case Signal::Monitor:
-      l.watchers.push_back({tuple_at(m, 1), tuple_at(m, 2)});
+      l.watchers.push(tuple_at(m, 1), tuple_at(m, 2));
       break;
     case Signal::Demonitor:
-      erase_ref(l.watchers, m->term);
+      l.watchers.erase(m->term);
       break;
     case Signal::ExitLinked: {
       // From a link this process has dropped since (unlink): none.
       const Term from = tuple_at(m, 2);
-      auto it = std::find(l.links.begin(), l.links.end(), from);
-      if (it == l.links.end()) break;
-      l.links.erase(it);
+      if (!l.links.erase(from)) break;
       return node.apply_exit(p, from, tuple_at(m, 3), true, m);
     }
     case Signal::Exit:
       return node.apply_exit(p, tuple_at(m, 2), tuple_at(m, 3), false, m);
     case Signal::Down: {
       // From a monitor this process has dropped since (demonitor): none.
-      const Term ref = tuple_at(m, 2);
-      auto it = std::find_if(l.watching.begin(), l.watching.end(),
-                             [ref](const ProcessLinks::Monitor& w) { return w.ref == ref; });
-      if (it == l.watching.end()) break;
-      l.watching.erase(it);
+      if (!l.watching.erase(tuple_at(m, 2))) break;
       m->set_signal(Signal::None);
       p.mailbox.append(m);
       return;
@@ -648,35 +632,36 @@ bool Node::finish(Process& p, Term reason) {
   }
   if (ProcessLinks* l = p.links) {
     for (const ProcessLinks::Monitor& m : l->watching) {
-      Process* t = find(m.other);
+      Process* t = find(m.value);
       if (!t) continue;
-      if (concurrent_ && t != &p) post_signal(*t, signal_message(Signal::Demonitor, m.ref));
-      else if (t->links) erase_ref(t->links->watchers, m.ref);
+      if (concurrent_ && t != &p) post_signal(*t, signal_message(Signal::Demonitor, m.key));
+      else if (t->links) t->links->watchers.erase(m.key);
     }
-    const std::vector<Term> links = std::move(l->links);
-    const std::vector<ProcessLinks::Monitor> watchers = std::move(l->watchers);
+    const IdTable<> links = std::move(l->links);
+    const ProcessLinks::Monitors watchers = std::move(l->watchers);
     told = !links.empty() || !watchers.empty();
-    for (Term pid : links) {
+    for (const auto& link : links) {
+      const Term pid = link.key;
       Process* q = find(pid);
       if (!q) continue;
       if (concurrent_) {
         post_signal(*q, exit_signal_message(p.self, reason, true));
         continue;
       }
-      if (q->links) erase_pid(q->links->links, p.self);
+      if (q->links) q->links->links.erase(p.self);
       exit_signal(p.self, *q, reason, true);
     }
     for (const ProcessLinks::Monitor& m : watchers) {
-      Process* q = find(m.other);
+      Process* q = find(m.value);
       if (!q || q == &p) continue;
       if (concurrent_) {
-        Message* down = down_message(m.ref, p.self, reason);
+        Message* down = down_message(m.key, p.self, reason);
         down->set_signal(Signal::Down);
         post_signal(*q, down);
         continue;
       }
-      if (q->links) erase_ref(q->links->watching, m.ref);
-      deliver(*q, down_message(m.ref, p.self, reason));
+      if (q->links) q->links->watching.erase(m.key);
+      deliver(*q, down_message(m.key, p.self, reason));
     }
   }
   table_.erase(p);

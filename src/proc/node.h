@@ -28,6 +28,7 @@
 
 #include <condition_variable>
 
+#include "proc/id_table.h"
 #include "proc/reclaim.h"
 #include "proc/run_queue.h"
 #include "proc/table.h"
@@ -42,15 +43,17 @@ class Node;
 
 // Links and monitors: most processes have none, so they live outside
 // Process, allocated on first use. Only the process's own scheduler touches
-// them. (A registered name lives in the node's registry, both ways.)
+// them. (A registered name lives in the node's registry, both ways.) Each
+// list is an IdTable (proc/id_table.h): one pointer while empty, a small
+// block while small, hashed when big, so one process linked to or
+// monitoring thousands adds and drops each in O(1); all keep the order
+// entries were added in, which is the order finish() tells them.
 struct ProcessLinks {
-  struct Monitor {
-    Term ref;
-    Term other;  // the watched pid (in `watching`) or the watcher (in `watchers`)
-  };
-  std::vector<Term> links;          // linked pids
-  std::vector<Monitor> watching;    // monitors this process holds
-  std::vector<Monitor> watchers;    // monitors on this process
+  using Monitors = IdTable<Term>;  // a monitor's reference -> the other pid
+  using Monitor = Monitors::Entry;
+  IdTable<> links;     // linked pids
+  Monitors watching;   // monitors this process holds: ref -> the watched pid
+  Monitors watchers;   // monitors on this process: ref -> the watcher
 };
 
 // One scheduler as the node sees it (engine/scheduler.cpp runs it, one

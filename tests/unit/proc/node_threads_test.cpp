@@ -238,9 +238,10 @@ TEST(NodeSignals, LinksMonitorsAndExitsFromManyThreadsKeepPerSenderOrder) {
   EXPECT_TRUE(in_order);
   EXPECT_EQ(got, size_t{2} * kThreads * kRounds);
   ASSERT_NE(target.links, nullptr);
-  std::set<Term> linked(target.links->links.begin(), target.links->links.end());
+  std::set<Term> linked;
+  for (const auto& l : target.links->links) linked.insert(l.key);
   std::set<Term> watcher_refs;
-  for (auto& m : target.links->watchers) watcher_refs.insert(m.ref);
+  for (const auto& m : target.links->watchers) watcher_refs.insert(m.key);
   for (int w = 0; w < kThreads; ++w) {
     EXPECT_EQ(linked.count(ps[w]->self), w % 2 ? 1u : 0u) << w;
     EXPECT_EQ(ps[w]->links->links.size(), w % 2 ? 1u : 0u) << w;
