@@ -137,21 +137,13 @@ SAME_ON_2_AND_4(SharedBinariesPrintTheSame, "shared_binaries")
 SAME_ON_2_AND_4(RegistersPrintTheSame, "registers")
 SAME_ON_2_AND_4(StarvationPrintsTheSame, "starvation")
 
-// Four processes that never wait, and main, call probe.threads/0 until it
-// has seen two threads: on two schedulers the idle one steals (there is
-// always work to steal), so this ends; it ends with the count 2, and a
-// steal counted.
-const char* kBusy = R"(
-func main/0 frame=1
-  fn x0, busy/0
-  call x0, process.spawn/1
-  fn x0, busy/0
-  call x0, process.spawn/1
-  fn x0, busy/0
-  call x0, process.spawn/1
-  fn x0, busy/0
-  call x0, process.spawn/1
-  loadi x0, 0
+// main spawns `busy` processes that never wait, then, like them, calls
+// probe.threads/0 until it has seen two threads (or 20M times), and
+// returns the count it saw last.
+std::string busy_program(int busy) {
+  std::string s = "func main/0 frame=1\n";
+  for (int i = 0; i < busy; ++i) s += "  fn x0, busy/0\n  call x0, process.spawn/1\n";
+  return s + R"(  loadi x0, 0
   mov y0, x0
 again:
   call x0, probe.threads/0
@@ -170,61 +162,53 @@ again:
   call x0, probe.threads/0
   jmp again
 )";
+}
 
+// What a busy_program run on 2 schedulers saw: main's result, the threads
+// that called probe.threads/0, the steals counted.
+struct BusyRun {
+  std::string result;
+  size_t threads = 0;
+  uint64_t steals = 0;
+};
+
+BusyRun run_busy(int busy, EngineKind engine) {
+  {
+    std::lock_guard<std::mutex> hold(g_probe_mutex);
+    g_probe_threads.clear();
+  }
+  Program prog(busy_program(busy), 2, false);
+  BusyRun run;
+  run.result = prog.call("main", engine);
+  Node& node = node_of(prog.vm);
+  EXPECT_EQ(node.slot_count(), 2u);
+  for (unsigned i = 0; i < node.slot_count(); ++i) run.steals += node.slot(i).steals.load();
+  std::lock_guard<std::mutex> hold(g_probe_mutex);
+  run.threads = g_probe_threads.size();
+  return run;
+}
+
+// Four busy processes and main: on two schedulers the idle one steals
+// (there is always work to steal), so main ends with the count 2, and a
+// steal counted.
 TEST(SchedulerThreads, IndependentProcessesRunOnTwoThreads) {
   for (EngineKind engine : engines()) {
-    {
-      std::lock_guard<std::mutex> hold(g_probe_mutex);
-      g_probe_threads.clear();
-    }
-    Program prog(kBusy, 2, false);
-    EXPECT_EQ(prog.call("main", engine), "2") << engine_name(engine);
-    Node& node = node_of(prog.vm);
-    ASSERT_EQ(node.slot_count(), 2u);
-    EXPECT_GE(node.slot(0).steals.load() + node.slot(1).steals.load(), 1u) << engine_name(engine);
-    std::lock_guard<std::mutex> hold(g_probe_mutex);
-    EXPECT_EQ(g_probe_threads.size(), 2u) << engine_name(engine);
+    const BusyRun run = run_busy(4, engine);
+    EXPECT_EQ(run.result, "2") << engine_name(engine);
+    EXPECT_GE(run.steals, 1u) << engine_name(engine);
+    EXPECT_EQ(run.threads, 2u) << engine_name(engine);
   }
 }
 
 // One busy process and main, busy too: the spawned one sits alone on
 // main's queue, which no push ever makes two long; an idle scheduler still
-// takes it (after its looks at an unchanged queue, or when main's slice
-// ends and main is queued behind it), so both threads run.
-const char* kOneBusy = R"(
-func main/0 frame=1
-  fn x0, busy/0
-  call x0, process.spawn/1
-  loadi x0, 0
-  mov y0, x0
-again:
-  call x0, probe.threads/0
-  loadi x1, 2
-  eq x0, x1, done
-  loadi x1, 1
-  add x0, y0, x1
-  mov y0, x0
-  load x1, 20000000
-  lt x0, x1, again
-done:
-  ret x0
-
-func busy/0
-again:
-  call x0, probe.threads/0
-  jmp again
-)";
-
+// takes it (after its looks in a row at a queue holding one, or when
+// main's slice ends and main is queued behind it), so both threads run.
 TEST(SchedulerThreads, ALoneBusyProcessIsTakenByTheIdleScheduler) {
   for (EngineKind engine : engines()) {
-    {
-      std::lock_guard<std::mutex> hold(g_probe_mutex);
-      g_probe_threads.clear();
-    }
-    Program prog(kOneBusy, 2, false);
-    EXPECT_EQ(prog.call("main", engine), "2") << engine_name(engine);
-    std::lock_guard<std::mutex> hold(g_probe_mutex);
-    EXPECT_EQ(g_probe_threads.size(), 2u) << engine_name(engine);
+    const BusyRun run = run_busy(1, engine);
+    EXPECT_EQ(run.result, "2") << engine_name(engine);
+    EXPECT_EQ(run.threads, 2u) << engine_name(engine);
   }
 }
 
