@@ -371,10 +371,20 @@ size_t threads_settled_at(size_t expected) {
   return n;
 }
 
+// spin/0, which the programs below spawn: a process that never waits.
+const char* kSpin = R"(
+func spin/0
+  loadi x0, 0
+again:
+  loadi x1, 1
+  add x0, x0, x1
+  jmp again
+)";
+
 // main returns while four processes spin on the other schedulers: the call
 // returns main's result, the scheduler threads are gone (joined), the
 // spinners are still there, queued, and run again during a later call.
-const char* kMainEnds = R"(
+const std::string kMainEnds = R"(
 func main/0
   fn x0, spin/0
   call x0, process.spawn/1
@@ -395,13 +405,7 @@ func again/0
   loadi x0, 7
   ret x0
 
-func spin/0
-  loadi x0, 0
-again:
-  loadi x1, 1
-  add x0, x0, x1
-  jmp again
-)";
+)" + std::string(kSpin);
 
 // (ThreadSanitizer starts a thread of its own with the first thread a test
 // makes: the count is compared from the end of a first run on. Threads
@@ -421,7 +425,7 @@ TEST(SchedulerThreads, MainReturningStopsAndJoinsTheOthers) {
 }
 
 // main raising ends the run as its returning does.
-const char* kMainFails = R"(
+const std::string kMainFails = R"(
 func main/0
   fn x0, spin/0
   call x0, process.spawn/1
@@ -434,13 +438,7 @@ func main/0
   div x0, x0, x1
   ret x0
 
-func spin/0
-  loadi x0, 0
-again:
-  loadi x1, 1
-  add x0, x0, x1
-  jmp again
-)";
+)" + std::string(kSpin);
 
 TEST(SchedulerThreads, MainRaisingStopsTheOthers) {
   for (EngineKind engine : engines()) {
@@ -457,7 +455,7 @@ TEST(SchedulerThreads, MainRaisingStopsTheOthers) {
 // A process asleep in process.sleep/1 is woken by an exit signal (its
 // mailbox's asleep mark, as in a receive), not only by its timer; info/1
 // and alive? on processes other schedulers run.
-const char* kSleepKilled = R"(
+const std::string kSleepKilled = R"(
 func main/0 frame=3
   fn x0, sleeper/0
   call x0, process.spawn/1
@@ -498,13 +496,7 @@ func sleeper/0
   call x0, process.sleep/1
   ret x0
 
-func spin/0
-  loadi x0, 0
-again:
-  loadi x1, 1
-  add x0, x0, x1
-  jmp again
-)";
+)" + std::string(kSpin);
 
 TEST(SchedulerThreads, AnExitSignalWakesASleepAndInfoReadsOthers) {
   for (unsigned n : {2u, 4u})
