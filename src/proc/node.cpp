@@ -40,6 +40,10 @@ Process* Node::spawn(Term closure, Process* link_with, Process* monitored_by, Te
     return nullptr;
   }
   add(*p);
+  if (concurrent_) {
+    const SchedulerSlot* s = this_slot();
+    p->home_scheduler = s ? s->index : Reclaimer::kNoHome;
+  }
   const Term clo = copy_term(closure, p->heap.alloc(copy_size(closure)), &p->heap);
   const auto* fn = reinterpret_cast<const FunctionInfo*>(boxed_ptr(clo)[1]);
   // The bottom frame: no return address (the process ends when it returns),
@@ -86,7 +90,11 @@ namespace {
 thread_local SchedulerSlot* t_slot = nullptr;
 }  // namespace
 
-void Node::enter(SchedulerSlot* s) { t_slot = s; }
+void Node::enter(SchedulerSlot* s) {
+  if (SchedulerSlot* was = t_slot) was->node->reclaimer_.enter(Reclaimer::kNoHome);
+  t_slot = s;
+  if (s) s->node->reclaimer_.enter(s->index);
+}
 
 SchedulerSlot* Node::this_slot() const {
   SchedulerSlot* s = t_slot;
@@ -178,10 +186,10 @@ Process* Node::steal(SchedulerSlot& me) {
   Process* first = victim->queue.steal_half(taken);
   if (!first) return nullptr;
   me.steals.fetch_add(1, std::memory_order_relaxed);
-  for (Process* q = first->next_runnable; q;) {
-    Process* next = q->next_runnable;
-    me.queue.push(*q, true);
-    q = next;
+  if (Process* rest = first->next_runnable) {
+    Process* last = rest;
+    while (last->next_runnable) last = last->next_runnable;
+    me.queue.push_list(rest, last, taken - 1);
   }
   first->next_runnable = nullptr;
   if (taken > 1) notify_work();  // more for another idle one
@@ -671,7 +679,8 @@ bool Node::finish(Process& p, Term reason) {
   // Several schedulers: another may have found `p` and be posting to it
   // (its closed inbox refuses); it is freed once each has passed a
   // quiescent point.
-  if (concurrent_) reclaimer_.retire(&p, [](void* q) { delete static_cast<Process*>(q); });
+  if (concurrent_)
+    reclaimer_.retire(p.retired, &p, [](void* q) { delete static_cast<Process*>(q); }, p.home_scheduler);
   else delete &p;
   return told;
 }

@@ -4,53 +4,138 @@
 
 namespace lzr {
 
+namespace {
+// The participant the calling thread is, in which reclaimer.
+struct Member {
+  const Reclaimer* reclaimer = nullptr;
+  unsigned who = Reclaimer::kNoHome;
+};
+thread_local Member t_member;
+}  // namespace
+
+void Reclaimer::List::append(RetireHook* h) {
+  // Freed later than its tag says is always safe: an object handed over
+  // from another list takes the tail's tag when that is higher, so each
+  // list stays ordered and is freed from its head.
+  if (tail && h->tag < tail->tag) h->tag = tail->tag;
+  h->next = nullptr;
+  if (tail) tail->next = h;
+  else head = h;
+  tail = h;
+}
+
 void Reclaimer::set_participants(unsigned n) {
   free_all();
-  seen_ = std::make_unique<std::atomic<uint64_t>[]>(n);
-  for (unsigned i = 0; i < n; ++i) seen_[i].store(kIdle, std::memory_order_relaxed);
+  parts_ = std::make_unique<Participant[]>(n);
   participants_ = n;
 }
 
-void Reclaimer::retire(void* object, FreeFn free) {
-  std::lock_guard<std::mutex> hold(mutex_);
-  // The tag is the epoch before the advance: a participant that reads the
-  // epoch after it (at a quiescent point) has seen a value above the tag,
-  // and the object was unreachable (erased from the table) before then.
-  const uint64_t tag = epoch_.fetch_add(1);
-  retired_.push_back({tag, object, free});
-  pending_.store(retired_.size(), std::memory_order_relaxed);
+void Reclaimer::enter(unsigned who) {
+  t_member = who == kNoHome ? Member{} : Member{this, who};
+}
+
+void Reclaimer::retire(RetireHook& hook, void* object, FreeFn free, unsigned home) {
+  hook.object = object;
+  hook.free = free;
+  hook.tag = epoch_.load();
+  if (t_member.reclaimer == this) {
+    const unsigned who = t_member.who;
+    // A sleeping home would hold the object until it wakes: freed here then.
+    if (home < participants_ && home != who && parts_[home].seen.load(std::memory_order_relaxed) != kIdle) {
+      std::atomic<RetireHook*>& in = parts_[home].incoming;
+      RetireHook* old = in.load(std::memory_order_relaxed);
+      do hook.next = old;
+      while (!in.compare_exchange_weak(old, &hook, std::memory_order_release, std::memory_order_relaxed));
+      return;
+    }
+    parts_[who].own.append(&hook);
+    return;
+  }
+  std::lock_guard<std::mutex> hold(stray_mutex_);
+  stray_.append(&hook);
+  stray_pending_.store(true, std::memory_order_relaxed);
+}
+
+uint64_t Reclaimer::least_seen() const {
+  uint64_t least = kIdle;
+  for (unsigned i = 0; i < participants_; ++i) least = std::min(least, parts_[i].seen.load());
+  return least;
+}
+
+void Reclaimer::free_ready(List& list, uint64_t least) {
+  // Unlinked first, freed after: freeing a process may retire nothing, but
+  // it runs destructors that must not see a half-updated list.
+  RetireHook* ready = nullptr;
+  RetireHook** end = &ready;
+  while (list.head && list.head->tag < least) {
+    *end = list.head;
+    end = &list.head->next;
+    list.head = list.head->next;
+  }
+  *end = nullptr;
+  if (!list.head) list.tail = nullptr;
+  free_list(ready);
+}
+
+void Reclaimer::free_list(RetireHook* h) {
+  while (h) {
+    RetireHook* next = h->next;
+    h->free(h->object);
+    h = next;
+  }
 }
 
 void Reclaimer::quiescent(unsigned who) {
-  // Most slices retire nothing: the epoch is the one already recorded, and
-  // storing it again (a locked instruction) would change nothing.
-  const uint64_t now = epoch_.load();
-  if (seen_[who].load(std::memory_order_relaxed) != now) seen_[who].store(now);
-  if (pending_.load(std::memory_order_relaxed) == 0) return;
-  std::vector<Retired> ready;
-  {
-    std::unique_lock<std::mutex> hold(mutex_, std::try_to_lock);
-    if (!hold.owns_lock()) return;  // another scheduler is at it
-    uint64_t least = kIdle;
-    for (unsigned i = 0; i < participants_; ++i) least = std::min(least, seen_[i].load());
-    size_t n = 0;
-    while (n < retired_.size() && retired_[n].tag < least) ++n;
-    if (n == 0) return;
-    ready.assign(retired_.begin(), retired_.begin() + static_cast<ptrdiff_t>(n));
-    retired_.erase(retired_.begin(), retired_.begin() + static_cast<ptrdiff_t>(n));
-    pending_.store(retired_.size(), std::memory_order_relaxed);
+  Participant& me = parts_[who];
+  if (me.incoming.load(std::memory_order_relaxed)) {
+    RetireHook* h = me.incoming.exchange(nullptr, std::memory_order_acquire);
+    while (h) {
+      RetireHook* next = h->next;
+      me.own.append(h);
+      h = next;
+    }
   }
-  for (const Retired& r : ready) r.free(r.object);  // outside the lock: freeing a process takes others
+  // Most slices retire nothing: the epoch is the one already recorded, and
+  // storing it again (a locked instruction) would change nothing. One that
+  // retired moves the epoch on, once, so that the others' next quiescent
+  // points pass what it retired.
+  uint64_t now = epoch_.load();
+  if (me.own.tail && me.own.tail->tag == now) now = epoch_.fetch_add(1) + 1;
+  if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
+  if (me.own.head) free_ready(me.own, least_seen());
+  if (stray_pending_.load(std::memory_order_relaxed)) {
+    std::unique_lock<std::mutex> hold(stray_mutex_, std::try_to_lock);
+    if (!hold.owns_lock()) return;  // another scheduler is at it
+    if (stray_.tail && stray_.tail->tag == epoch_.load()) epoch_.fetch_add(1);
+    List ready;
+    const uint64_t least = least_seen();
+    while (stray_.head && stray_.head->tag < least) {
+      RetireHook* h = stray_.head;
+      stray_.head = h->next;
+      ready.append(h);
+    }
+    if (!stray_.head) stray_.tail = nullptr;
+    stray_pending_.store(stray_.head != nullptr, std::memory_order_relaxed);
+    hold.unlock();
+    free_list(ready.head);  // outside the lock: freeing a process takes others
+  }
 }
 
 void Reclaimer::free_all() {
-  std::vector<Retired> all;
-  {
-    std::lock_guard<std::mutex> hold(mutex_);
-    all.swap(retired_);
-    pending_.store(0, std::memory_order_relaxed);
+  for (unsigned i = 0; i < participants_; ++i) {
+    Participant& p = parts_[i];
+    free_list(p.incoming.exchange(nullptr));
+    free_list(p.own.head);
+    p.own = {};
   }
-  for (const Retired& r : all) r.free(r.object);
+  RetireHook* stray;
+  {
+    std::lock_guard<std::mutex> hold(stray_mutex_);
+    stray = stray_.head;
+    stray_ = {};
+    stray_pending_.store(false, std::memory_order_relaxed);
+  }
+  free_list(stray);
 }
 
 }  // namespace lzr

@@ -6,31 +6,45 @@
 // asleep), so such memory is *retired* here and freed once every scheduler
 // has passed a quiescent point since: epoch-based reclamation.
 //
-// A retirement takes the current epoch as its tag and advances the epoch;
-// each scheduler records the epoch it saw at its last quiescent point (a
+// A retirement is tagged with the current epoch; a scheduler that retired
+// something in a slice advances the epoch at its next quiescent point; each
+// scheduler records the epoch it saw at its last quiescent point (a
 // sleeping one counts as past every epoch); what is tagged below the least
-// recorded epoch is freed. The quiescent point itself is one atomic load
-// and one store; the lock is taken only when something waits to be freed.
-// The epoch and the recorded epochs are sequentially consistent, as are
-// the table's erase and find (proc/table.h): a scheduler waking from sleep
-// records an epoch that may predate a retirement made meanwhile, and only
-// the single order of those operations guarantees that it then no longer
-// finds what was retired, or that the retirement waits for it. (On x86-64
-// a sequentially consistent load is a plain load.)
+// recorded epoch is freed. The epoch and the recorded epochs are
+// sequentially consistent, as are the table's erase and find
+// (proc/table.h): a scheduler waking from sleep records an epoch that may
+// predate a retirement made meanwhile, and only the single order of those
+// operations guarantees that it then no longer finds what was retired, or
+// that the retirement waits for it. (On x86-64 a sequentially consistent
+// load is a plain load.)
+//
+// Nothing here takes a lock on a scheduler's path. Each scheduler keeps
+// what it retired in a list of its own (an object carries its RetireHook,
+// so retiring allocates nothing), and an object may name a *home*
+// scheduler, the one that allocated it: it is then handed to the home's
+// incoming list (one compare-and-swap) and freed there, so the memory goes
+// back to the allocator's cache of the thread that allocates again (a
+// spawning scheduler's processes, run and ended by another, would
+// otherwise be freed on the wrong thread every time, and glibc's arenas
+// then lock against each other). A quiescent point with nothing retired is
+// two plain loads and, when the epoch moved, one store.
 #pragma once
 
 #include <atomic>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "proc/retire_hook.h"
+
 namespace lzr {
 
 class Reclaimer {
  public:
-  using FreeFn = void (*)(void*);
+  static constexpr unsigned kNoHome = UINT_MAX;
   Reclaimer() = default;
   ~Reclaimer() { free_all(); }
   Reclaimer(const Reclaimer&) = delete;
@@ -39,32 +53,46 @@ class Reclaimer {
   // `n` schedulers take part, numbered 0..n-1; each starts quiescent. Only
   // while none runs.
   void set_participants(unsigned n);
-  // Any participant (or a thread while none runs): `free(object)` runs once
-  // every participant has passed a quiescent point after this call.
-  void retire(void* object, FreeFn free);
+  // The calling thread is participant `who` from now on (kNoHome: none).
+  void enter(unsigned who);
+  // `free(object)` runs once every participant has passed a quiescent
+  // point after this call: on participant `home`'s thread when `home`
+  // names one that is not asleep, else on the caller's (a thread that is
+  // no participant: whichever participant comes by next). `hook` lives in
+  // the object and is not touched by the caller again.
+  void retire(RetireHook& hook, void* object, FreeFn free, unsigned home = kNoHome);
   // Participant `who` holds no pointer it found before this call; frees
-  // what every participant is now past.
+  // what is its to free that every participant is now past.
   void quiescent(unsigned who);
   // Participant `who` goes to sleep: quiescent until its next quiescent().
-  void idle(unsigned who) { seen_[who].store(kIdle); }
+  void idle(unsigned who) { parts_[who].seen.store(kIdle); }
   // No participant runs (their threads joined): frees everything retired.
   void free_all();
-  // Retired objects not yet freed.
-  size_t pending() const { return pending_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr uint64_t kIdle = UINT64_MAX;
-  struct Retired {
-    uint64_t tag;
-    void* object;
-    FreeFn free;
+  struct List {
+    RetireHook* head = nullptr;
+    RetireHook* tail = nullptr;
+    void append(RetireHook* h);  // tags never decrease along the list
   };
+  struct alignas(64) Participant {
+    std::atomic<uint64_t> seen{kIdle};
+    std::atomic<RetireHook*> incoming{nullptr};  // from the others, for this one to free
+    List own;                                      // this one's thread only
+  };
+  void free_ready(List& list, uint64_t least);
+  uint64_t least_seen() const;
+  static void free_list(RetireHook* h);
+
   std::atomic<uint64_t> epoch_{1};
-  std::unique_ptr<std::atomic<uint64_t>[]> seen_;
+  std::unique_ptr<Participant[]> parts_;
   unsigned participants_ = 0;
-  std::atomic<size_t> pending_{0};
-  std::mutex mutex_;
-  std::vector<Retired> retired_;  // tags ascending
+  // Retired by a thread that is no participant (rare: a host thread's
+  // spawn that grew the table while schedulers run).
+  std::mutex stray_mutex_;
+  List stray_;
+  std::atomic<bool> stray_pending_{false};
 };
 
 }  // namespace lzr

@@ -43,10 +43,15 @@ class RunQueue {
     if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     return p;
   }
-  // Several schedulers: takes the older half (rounded up) of this queue
-  // and returns it as a list through next_runnable, oldest first;
-  // `taken` is its length. nullptr when the queue is empty.
+  // Several schedulers: takes the older half (rounded up, at most
+  // kMaxSteal) of this queue and returns it as a list through
+  // next_runnable, oldest first; `taken` is its length. nullptr when the
+  // queue is empty.
+  static constexpr size_t kMaxSteal = 64;
   Process* steal_half(size_t& taken);
+  // Several schedulers: appends the list first..last (through
+  // next_runnable, `n` long) under one lock.
+  void push_list(Process* first, Process* last, size_t n);
   // Processes queued (several schedulers only: one scheduler keeps no count).
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   bool empty_unshared() const { return head_ == nullptr; }

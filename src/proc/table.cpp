@@ -9,7 +9,7 @@ constexpr size_t kFirstSlots = 16;
 }  // namespace
 
 ProcessTable::Slots* ProcessTable::make_slots(size_t n) {
-  auto* s = new Slots{n - 1, new std::atomic<Process*>[n]};
+  auto* s = new Slots{n - 1, new std::atomic<Process*>[n], {}};
   for (size_t i = 0; i < n; ++i) s->slot[i].store(nullptr, std::memory_order_relaxed);
   return s;
 }
@@ -37,7 +37,7 @@ void ProcessTable::grow() {
     if (Process* p = old->slot[i].load(std::memory_order_relaxed))
       bigger->slot[id_number(p->self) & bigger->mask].store(p, std::memory_order_relaxed);
   slots_.store(bigger, std::memory_order_release);
-  if (concurrent && reclaimer) reclaimer->retire(old, [](void* s) { free_slots(static_cast<Slots*>(s)); });
+  if (concurrent && reclaimer) reclaimer->retire(old->retired, old, [](void* s) { free_slots(static_cast<Slots*>(s)); });
   else retired_.push_back(old);
 }
 

@@ -11,6 +11,7 @@
 
 #include "proc/lock_if.h"
 #include "proc/reclaim.h"
+#include "proc/spin_lock.h"
 #include "vm/process.h"
 
 namespace lzr {
@@ -63,6 +64,7 @@ class ProcessTable {
   struct Slots {
     size_t mask;  // slots - 1; slots a power of two, at most half full
     std::atomic<Process*>* slot;
+    RetireHook retired;  // while a find() may still read it (proc/reclaim.h)
   };
   static Slots* make_slots(size_t n);
   static void free_slots(Slots* s);
@@ -72,7 +74,9 @@ class ProcessTable {
   std::vector<Slots*> retired_;  // replaced arrays a concurrent find() may still read
   std::atomic<size_t> live_{0};
   uint64_t next_pid_ = 0;
-  mutable std::mutex mutex_;  // insert, erase, grow, for_each, free_retired
+  // insert, erase, grow, for_each, free_retired: a few stores each, so a
+  // spin lock (a futex mutex costs a system call whenever two meet)
+  mutable SpinLock mutex_;
 };
 
 }  // namespace lzr

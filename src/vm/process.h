@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "proc/retire_hook.h"
 #include "vm/heap.h"
 #include "vm/term.h"
 
@@ -271,6 +272,11 @@ struct Process {
   // Several schedulers: what info/1 on another process shows, published by
   // the owner at the end of each slice (the live figures are its own).
   Relaxed<uint64_t> shown_heap_words = 0, shown_stack_words = 0, shown_message_count = 0;
+  // Several schedulers: the scheduler that made it (its memory goes back
+  // to that thread's allocator cache when it is freed) and its link while
+  // it waits to be freed (proc/reclaim.h).
+  uint32_t home_scheduler = 0;
+  RetireHook retired;
 
   // Before the process leaves its scheduler (suspends, yields): keeps the
   // X registers in `mask` (popcount(mask) words) above sp, or in a spill
