@@ -111,6 +111,15 @@ SchedulerSlot* Node::this_slot() const {
 // wakes one.)
 void Node::queue_shared(Process& p) {
   SchedulerSlot* s = this_slot();
+  if (s && s->solo) {
+    // Alone, a second queued process is work for another scheduler: this
+    // one stops running alone before it wakes one.
+    if (s->queue.push(p, false) >= 2) {
+      end_solo(*s);
+      notify_work();
+    }
+    return;
+  }
   const size_t queued = (s ? s : &first_)->queue.push(p, true);
   if (!s || queued >= 2) notify_work();
 }
@@ -208,6 +217,29 @@ void Node::notify_work() {
   idle_cv_.notify_one();
 }
 
+void Node::try_go_solo(SchedulerSlot& me) {
+  std::lock_guard<std::mutex> hold(idle_mutex_);
+  // Under the lock every sleeper counted is inside sleep_idle, and leaves
+  // it only through this lock, seeing solo_ (then it waits for end_solo).
+  if (!others_asleep() || solo_off_.load(std::memory_order_relaxed)) return;
+  me.solo = true;
+  solo_.store(true, std::memory_order_relaxed);
+  solo_runs_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Node::end_solo(SchedulerSlot& me) {
+  bool wanted;
+  {
+    // What this thread wrote unlocked is published by the unlock: a
+    // sleeper reads it only after it takes the lock and sees solo_ false.
+    std::lock_guard<std::mutex> hold(idle_mutex_);
+    me.solo = false;
+    solo_.store(false, std::memory_order_relaxed);
+    wanted = solo_off_.load(std::memory_order_relaxed);
+  }
+  if (wanted) idle_cv_.notify_all();
+}
+
 void Node::wake_all() {
   {
     std::lock_guard<std::mutex> hold(idle_mutex_);
@@ -238,6 +270,13 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
   } else {
     idle_cv_.wait(lock, woken);
   }
+  if (solo_.load(std::memory_order_relaxed) && !stop.load(std::memory_order_acquire)) {
+    // Another runs alone, its queue and inboxes unlocked: it stops at its
+    // next slice boundary, and this one touches nothing before.
+    solo_off_.store(true, std::memory_order_relaxed);
+    idle_cv_.wait(lock, [&] { return !solo_.load(std::memory_order_relaxed) || stop.load(std::memory_order_acquire); });
+    solo_off_.store(false, std::memory_order_relaxed);
+  }
   return Idle::Woken;
 }
 
@@ -261,7 +300,7 @@ void Node::deliver(Process& to, Message* m) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes.
-    if (to.mailbox.post(m)) make_runnable(to);  // it slept in a receive: this post woke it
+    if (to.mailbox.post(m, shares_now())) make_runnable(to);  // it slept in a receive: this post woke it
     return;
   }
   if (to.state == RunState::Exiting || to.state == RunState::Free) {

@@ -71,6 +71,9 @@ struct SchedulerSlot {
   // how many looks in a row found it so.
   const SchedulerSlot* lone_victim = nullptr;
   unsigned lone_looks = 0;
+  // Its own thread's: it runs alone (Node::try_go_solo), its queue and
+  // its processes' inboxes handled without locked instructions.
+  bool solo = false;
 };
 
 class Node {
@@ -119,7 +122,14 @@ class Node {
   // message, a timer or a signal wakes it, unless a message was posted
   // meanwhile (then it is queued again at once).
   void sleep_in_receive(Process& p) {
-    if (!p.mailbox.sleep(concurrent_)) make_runnable(p);
+    if (!p.mailbox.sleep(shares_now())) make_runnable(p);
+  }
+  // Whether the calling thread must synchronise with others now: several
+  // schedulers, and it is not one running alone.
+  bool shares_now() const {
+    if (!concurrent_) return false;
+    const SchedulerSlot* s = this_slot();
+    return !(s && s->solo);
   }
   // Whether several scheduler threads share this node: its structures
   // then synchronise (docs/processes.md, "Schedulers on every core"). Set
@@ -175,6 +185,22 @@ class Node {
   void wake_all();
   // A scheduler between two slices: holds no Process* found before.
   void quiescent(SchedulerSlot& me) { reclaimer_.quiescent(me.index); }
+
+  // ---- one scheduler running alone (docs/processes.md) ----
+  // While every other scheduler sleeps, the one that runs touches its run
+  // queue and its processes' inboxes with plain loads and stores, as a
+  // single scheduler does: a message round trip then costs no locked
+  // instruction. A sleeper that wakes (its timer) first asks it to stop
+  // (solo_off_wanted) and waits; it stops at its next slice boundary, and
+  // before it queues a second process (work for another) or sleeps.
+  // Between slices, on `me`'s thread: runs alone from now on if every
+  // other scheduler sleeps and none asked otherwise.
+  void try_go_solo(SchedulerSlot& me);
+  void end_solo(SchedulerSlot& me);
+  bool others_asleep() const { return sleepers_.load(std::memory_order_relaxed) + 1 == slot_count(); }
+  bool solo_off_wanted() const { return solo_off_.load(std::memory_order_relaxed); }
+  // How many times a scheduler began to run alone (tests, --stats).
+  uint64_t solo_runs() const { return solo_runs_.load(std::memory_order_relaxed); }
   // After the threads are joined: frees every retired process and array.
   void reclaim_all() { reclaimer_.free_all(); }
 
@@ -186,7 +212,7 @@ class Node {
   // The owner of `p` (the scheduler running it): moves what was posted to
   // its queue and applies the signals among it, in posted order.
   bool take_inbox(Process& p) {
-    return p.mailbox.take_inbox(concurrent_, concurrent_ ? &Node::apply_signal : nullptr, &p);
+    return p.mailbox.take_inbox(shares_now(), concurrent_ ? &Node::apply_signal : nullptr, &p);
   }
   // A message made from `msg` (copied), not yet delivered.
   static Message* make_message(Term msg);
@@ -289,6 +315,11 @@ class Node {
   std::condition_variable idle_cv_;
   std::atomic<unsigned> sleepers_{0};
   uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified
+  // One scheduler runs alone (its slot's `solo`); a woken sleeper wants it
+  // to stop. Changed under idle_mutex_; read without it by the one alone.
+  std::atomic<bool> solo_{false};
+  std::atomic<bool> solo_off_{false};
+  std::atomic<uint64_t> solo_runs_{0};
   std::vector<Timer> timers_;  // a binary min-heap on (at, seq)
   std::unordered_map<Term, PendingSend> sends_;  // send_after timers by reference
   mutable std::shared_mutex names_mutex_;  // whereis: shared; register, unregister, an exit: exclusive

@@ -22,12 +22,16 @@ namespace lzr {
 
 class RunQueue {
  public:
-  // Returns the number queued after it (shared mode; 0 unshared).
+  // Returns the number queued after it. Unshared (one scheduler, or one
+  // running alone: Node::go_solo) the count is kept all the same, with
+  // plain stores, so that the queue can be shared again as it is.
   size_t push(Process& p, bool shared) {
     p.next_runnable = nullptr;
     if (!shared) {
       link_last(p);
-      return 0;
+      const size_t n = size_.load(std::memory_order_relaxed) + 1;
+      size_.store(n, std::memory_order_relaxed);
+      return n;
     }
     std::lock_guard<SpinLock> hold(lock_);
     link_last(p);
@@ -36,12 +40,10 @@ class RunQueue {
     return n;
   }
   Process* pop(bool shared) {
-    if (!shared) return unlink_first();
     if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
+    if (!shared) return take_first();
     std::lock_guard<SpinLock> hold(lock_);
-    Process* p = unlink_first();
-    if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-    return p;
+    return take_first();
   }
   // Several schedulers: takes the older half (rounded up, at most
   // kMaxSteal) of this queue and returns it as a list through
@@ -52,7 +54,7 @@ class RunQueue {
   // Several schedulers: appends the list first..last (through
   // next_runnable, `n` long) under one lock.
   void push_list(Process* first, Process* last, size_t n);
-  // Processes queued (several schedulers only: one scheduler keeps no count).
+  // Processes queued.
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   bool empty_unshared() const { return head_ == nullptr; }
 
@@ -61,6 +63,11 @@ class RunQueue {
     if (tail_) tail_->next_runnable = &p;
     else head_ = &p;
     tail_ = &p;
+  }
+  Process* take_first() {
+    Process* p = unlink_first();
+    if (p) size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    return p;
   }
   Process* unlink_first() {
     Process* p = head_;
@@ -73,7 +80,7 @@ class RunQueue {
 
   Process* head_ = nullptr;
   Process* tail_ = nullptr;
-  std::atomic<size_t> size_{0};  // shared mode: written under lock_, read without
+  std::atomic<size_t> size_{0};  // shared: written under lock_; read without it
   SpinLock lock_;
 };
 

@@ -149,14 +149,22 @@ struct Mailbox {
   // asleep (see sleep()): the caller, and no other, must make it runnable.
   // A message posted to a closed inbox is dropped (as one sent to a
   // process that is gone).
-  bool post(Message* m) {
-    const Posted r = post_or_refuse(m);
+  // `shared` false: no other thread can touch the inbox now (a scheduler
+  // running alone, Node::try_go_solo): plain loads and stores.
+  bool post(Message* m, bool shared = true) {
+    const Posted r = post_or_refuse(m, shared);
     if (r == Posted::Closed) Message::discard(m);
     return r == Posted::Woke;
   }
   // As post(), but a closed inbox refuses `m`, which stays the caller's.
-  Posted post_or_refuse(Message* m) {
+  Posted post_or_refuse(Message* m, bool shared = true) {
     Message* old = inbox.load(std::memory_order_relaxed);
+    if (!shared) {
+      if (old == kClosed) return Posted::Closed;
+      m->next = old;  // as below: the asleep mark ends the list as null does
+      inbox.store(m, std::memory_order_relaxed);
+      return old == kAsleep ? Posted::Woke : Posted::Queued;
+    }
     do {
       if (old == kClosed) return Posted::Closed;
       m->next = old;

@@ -337,3 +337,75 @@ TEST(NodeSignals, ExitSignalsFromManyThreadsStopTheTargetOnce) {
 
 }  // namespace
 }  // namespace lzr
+
+namespace lzr {
+namespace {
+
+// One scheduler runs alone while the other sleeps (Node::try_go_solo): its
+// queue is then unlocked, so a sleeper that wakes must not return before
+// the one alone has stopped (at its next slice boundary, end_solo), and
+// what it queued alone is then seen whole. Queuing a second process ends
+// running alone by itself and wakes the sleeper.
+TEST(SoloThreads, ASleeperThatWakesWaitsUntilTheOneAloneStops) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(2);
+  auto ps = make_processes(vm, 3);
+  std::atomic<bool> stop{false}, ended{false}, taken{false};
+  std::atomic<int> returns{0};
+  std::atomic<size_t> seen_queued{0};
+  std::thread sleeper([&] {
+    SchedulerSlot& me = node.slot(1);
+    Node::enter(&me);
+    for (int round = 0; round < 2; ++round) {
+      node.quiescent(me);
+      EXPECT_EQ(node.sleep_idle(me, stop), Node::Idle::Woken);
+      if (round == 0) {
+        EXPECT_TRUE(ended.load()) << "returned while the other still ran alone";
+        seen_queued.store(node.slot(0).queue.size());
+        returns.fetch_add(1);
+        // Not to sleep again (below) while that process is queued: it would be work.
+        while (!taken.load()) std::this_thread::yield();
+        continue;
+      }
+      returns.fetch_add(1);
+    }
+    Node::enter(nullptr);
+  });
+  SchedulerSlot& me = node.slot(0);
+  Node::enter(&me);
+  auto go_solo = [&] {
+    while (!me.solo) {
+      while (!node.others_asleep()) std::this_thread::yield();
+      node.try_go_solo(me);
+    }
+  };
+  go_solo();
+  EXPECT_EQ(node.solo_runs(), 1u);
+  node.make_runnable(*ps[0]);  // one queued: still alone
+  EXPECT_TRUE(me.solo);
+  node.wake_all();             // the sleeper wakes, asks, and waits
+  while (!node.solo_off_wanted()) std::this_thread::yield();
+  EXPECT_EQ(returns.load(), 0);
+  ended.store(true);
+  node.end_solo(me);
+  while (returns.load() < 1) std::this_thread::yield();
+  EXPECT_EQ(seen_queued.load(), 1u);
+  EXPECT_EQ(me.queue.pop(true), ps[0].get());
+  taken.store(true);
+
+  go_solo();  // the sleeper sleeps again
+  node.make_runnable(*ps[1]);
+  EXPECT_TRUE(me.solo);
+  node.make_runnable(*ps[2]);  // two queued: work for the other, which is woken
+  EXPECT_FALSE(me.solo);
+  sleeper.join();
+  EXPECT_EQ(returns.load(), 2);
+  EXPECT_EQ(me.queue.size(), 2u);
+  EXPECT_EQ(me.queue.pop(true), ps[1].get());
+  EXPECT_EQ(me.queue.pop(true), ps[2].get());
+  Node::enter(nullptr);
+}
+
+}  // namespace
+}  // namespace lzr
