@@ -24,6 +24,11 @@ void Reclaimer::List::append(RetireHook* h) {
   tail = h;
 }
 
+Reclaimer::~Reclaimer() {
+  free_all();
+  if (t_member.reclaimer == this) t_member = {};
+}
+
 void Reclaimer::set_participants(unsigned n) {
   free_all();
   parts_ = std::make_unique<Participant[]>(n);
@@ -38,7 +43,9 @@ void Reclaimer::retire(RetireHook& hook, void* object, FreeFn free, unsigned hom
   hook.object = object;
   hook.free = free;
   hook.tag = epoch_.load();
-  if (t_member.reclaimer == this) {
+  // (`who` is checked too: a thread left bound to a reclaimer since freed
+  // could meet a new one at the same address.)
+  if (t_member.reclaimer == this && t_member.who < participants_) {
     const unsigned who = t_member.who;
     // A sleeping home would hold the object until it wakes: freed here then.
     if (home < participants_ && home != who && parts_[home].seen.load(std::memory_order_relaxed) != kIdle) {

@@ -46,7 +46,7 @@ class Reclaimer {
  public:
   static constexpr unsigned kNoHome = UINT_MAX;
   Reclaimer() = default;
-  ~Reclaimer() { free_all(); }
+  ~Reclaimer();
   Reclaimer(const Reclaimer&) = delete;
   Reclaimer& operator=(const Reclaimer&) = delete;
 
