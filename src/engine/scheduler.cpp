@@ -170,7 +170,7 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
     // Asleep in `sleep` and woken by a message or a signal, not its
     // timer: back to sleep (a post meanwhile queues it again at once).
     p->state = RunState::Waiting;
-    if (!p->mailbox.sleep(!slot.solo)) node.make_runnable(*p);
+    if (!p->mailbox.sleep(!node.alone(slot))) node.make_runnable(*p);
     return false;
   }
 
@@ -223,7 +223,7 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
       else if (!p->timer_armed) node.make_runnable(*p);
       // Several schedulers: a sleep waits with the asleep mark, so that its
       // Timeout signal (or an exit signal) wakes it.
-      else if (kShared && !p->mailbox.sleep(!slot.solo)) node.make_runnable(*p);
+      else if (kShared && !p->mailbox.sleep(!node.alone(slot))) node.make_runnable(*p);
     }
     return false;
   }
@@ -276,22 +276,23 @@ void run_shared(Run& run, SchedulerSlot& me) {
   for (;;) {
     node.quiescent(me);  // between slices: holds no Process* found before
     if (run.stop.load(std::memory_order_acquire)) break;
-    if (me.solo) {
+    if (node.alone(me)) {
       if (node.solo_off_wanted()) node.end_solo(me);  // a sleeper woke
     } else if (node.others_asleep()) {
       node.try_go_solo(me);
     }
     // Only when one is due: the timers' lock is shared by every scheduler.
     if (node.timers_pending() && node.next_timer_at() <= node.now_ms()) node.fire_timers(node.now_ms());
-    Process* p = me.queue.pop(!me.solo);
-    if (!p && !me.solo) p = node.steal(me);  // alone, every other queue is empty
+    const bool alone = node.alone(me);
+    Process* p = me.queue.pop(!alone);
+    if (!p && !alone) p = node.steal(me);  // alone, every other queue is empty
     if (!p) {
       if (++spins < kIdleSpins) {
         std::this_thread::yield();
         continue;
       }
       spins = 0;
-      if (me.solo) node.end_solo(me);  // a sleeper is no one running alone
+      if (node.alone(me)) node.end_solo(me);  // a sleeper is no one running alone
       if (node.sleep_idle(me, run.stop) == Node::Idle::Deadlock) {
         run.deadlock.store(true, std::memory_order_relaxed);
         run.stop.store(true, std::memory_order_release);
@@ -302,13 +303,13 @@ void run_shared(Run& run, SchedulerSlot& me) {
     }
     spins = 0;
     if (run_slice<true>(run, me, p)) {
-      if (me.solo) node.end_solo(me);
+      if (node.alone(me)) node.end_solo(me);
       run.stop.store(true, std::memory_order_release);
       node.wake_all();
       break;
     }
   }
-  if (me.solo) node.end_solo(me);
+  if (node.alone(me)) node.end_solo(me);
   node.quiescent(me);
   Node::enter(nullptr);
 }

@@ -111,7 +111,7 @@ SchedulerSlot* Node::this_slot() const {
 // wakes one.)
 void Node::queue_shared(Process& p) {
   SchedulerSlot* s = this_slot();
-  if (s && s->solo) {
+  if (s && alone(*s)) {
     // Alone, a second queued process is work for another scheduler: this
     // one stops running alone before it wakes one.
     if (s->queue.push(p, false) >= 2) {
@@ -222,8 +222,7 @@ void Node::try_go_solo(SchedulerSlot& me) {
   // Under the lock every sleeper counted is inside sleep_idle, and leaves
   // it only through this lock, seeing solo_ (then it waits for end_solo).
   if (!others_asleep() || solo_off_.load(std::memory_order_relaxed)) return;
-  me.solo = true;
-  solo_.store(true, std::memory_order_relaxed);
+  solo_.store(&me, std::memory_order_relaxed);
   solo_runs_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -233,8 +232,7 @@ void Node::end_solo(SchedulerSlot& me) {
     // What this thread wrote unlocked is published by the unlock: a
     // sleeper reads it only after it takes the lock and sees solo_ false.
     std::lock_guard<std::mutex> hold(idle_mutex_);
-    me.solo = false;
-    solo_.store(false, std::memory_order_relaxed);
+    if (solo_.load(std::memory_order_relaxed) == &me) solo_.store(nullptr, std::memory_order_relaxed);
     wanted = solo_off_.load(std::memory_order_relaxed);
   }
   if (wanted) idle_cv_.notify_all();
@@ -270,11 +268,11 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
   } else {
     idle_cv_.wait(lock, woken);
   }
-  if (solo_.load(std::memory_order_relaxed) && !stop.load(std::memory_order_acquire)) {
+  if (solo_.load(std::memory_order_relaxed) != nullptr && !stop.load(std::memory_order_acquire)) {
     // Another runs alone, its queue and inboxes unlocked: it stops at its
     // next slice boundary, and this one touches nothing before.
     solo_off_.store(true, std::memory_order_relaxed);
-    idle_cv_.wait(lock, [&] { return !solo_.load(std::memory_order_relaxed) || stop.load(std::memory_order_acquire); });
+    idle_cv_.wait(lock, [&] { return solo_.load(std::memory_order_relaxed) == nullptr || stop.load(std::memory_order_acquire); });
     solo_off_.store(false, std::memory_order_relaxed);
   }
   return Idle::Woken;

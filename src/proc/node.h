@@ -71,9 +71,6 @@ struct SchedulerSlot {
   // how many looks in a row found it so.
   const SchedulerSlot* lone_victim = nullptr;
   unsigned lone_looks = 0;
-  // Its own thread's: it runs alone (Node::try_go_solo), its queue and
-  // its processes' inboxes handled without locked instructions.
-  bool solo = false;
 };
 
 class Node {
@@ -129,7 +126,7 @@ class Node {
   bool shares_now() const {
     if (!concurrent_) return false;
     const SchedulerSlot* s = this_slot();
-    return !(s && s->solo);
+    return !(s && alone(*s));
   }
   // Whether several scheduler threads share this node: its structures
   // then synchronise (docs/processes.md, "Schedulers on every core"). Set
@@ -199,6 +196,9 @@ class Node {
   void end_solo(SchedulerSlot& me);
   bool others_asleep() const { return sleepers_.load(std::memory_order_relaxed) + 1 == slot_count(); }
   bool solo_off_wanted() const { return solo_off_.load(std::memory_order_relaxed); }
+  // Whether `s` runs alone now: its queue and its processes' inboxes are
+  // handled without locked instructions.
+  bool alone(const SchedulerSlot& s) const { return solo_.load(std::memory_order_relaxed) == &s; }
   // How many times a scheduler began to run alone (tests, --stats).
   uint64_t solo_runs() const { return solo_runs_.load(std::memory_order_relaxed); }
   // After the threads are joined: frees every retired process and array.
@@ -315,9 +315,9 @@ class Node {
   std::condition_variable idle_cv_;
   std::atomic<unsigned> sleepers_{0};
   uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified
-  // One scheduler runs alone (its slot's `solo`); a woken sleeper wants it
+  // The scheduler that runs alone, or nullptr; a woken sleeper wants it
   // to stop. Changed under idle_mutex_; read without it by the one alone.
-  std::atomic<bool> solo_{false};
+  std::atomic<const SchedulerSlot*> solo_{nullptr};
   std::atomic<bool> solo_off_{false};
   std::atomic<uint64_t> solo_runs_{0};
   std::vector<Timer> timers_;  // a binary min-heap on (at, seq)

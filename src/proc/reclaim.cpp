@@ -69,9 +69,9 @@ uint64_t Reclaimer::least_seen() const {
   return least;
 }
 
-void Reclaimer::free_ready(List& list, uint64_t least) {
-  // Unlinked first, freed after: freeing a process may retire nothing, but
-  // it runs destructors that must not see a half-updated list.
+RetireHook* Reclaimer::take_ready(List& list, uint64_t least) {
+  // Unlinked first, freed by the caller after: freeing a process runs
+  // destructors that must not see a half-updated list (or hold its lock).
   RetireHook* ready = nullptr;
   RetireHook** end = &ready;
   while (list.head && list.head->tag < least) {
@@ -81,7 +81,12 @@ void Reclaimer::free_ready(List& list, uint64_t least) {
   }
   *end = nullptr;
   if (!list.head) list.tail = nullptr;
-  free_list(ready);
+  return ready;
+}
+
+uint64_t Reclaimer::advance_past(const List& list) {
+  const uint64_t now = epoch_.load();
+  return list.tail && list.tail->tag == now ? epoch_.fetch_add(1) + 1 : now;
 }
 
 void Reclaimer::free_list(RetireHook* h) {
@@ -106,25 +111,17 @@ void Reclaimer::quiescent(unsigned who) {
   // storing it again (a locked instruction) would change nothing. One that
   // retired moves the epoch on, once, so that the others' next quiescent
   // points pass what it retired.
-  uint64_t now = epoch_.load();
-  if (me.own.tail && me.own.tail->tag == now) now = epoch_.fetch_add(1) + 1;
+  const uint64_t now = advance_past(me.own);
   if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
-  if (me.own.head) free_ready(me.own, least_seen());
+  if (me.own.head) free_list(take_ready(me.own, least_seen()));
   if (stray_pending_.load(std::memory_order_relaxed)) {
     std::unique_lock<std::mutex> hold(stray_mutex_, std::try_to_lock);
     if (!hold.owns_lock()) return;  // another scheduler is at it
-    if (stray_.tail && stray_.tail->tag == epoch_.load()) epoch_.fetch_add(1);
-    List ready;
-    const uint64_t least = least_seen();
-    while (stray_.head && stray_.head->tag < least) {
-      RetireHook* h = stray_.head;
-      stray_.head = h->next;
-      ready.append(h);
-    }
-    if (!stray_.head) stray_.tail = nullptr;
+    advance_past(stray_);
+    RetireHook* ready = take_ready(stray_, least_seen());
     stray_pending_.store(stray_.head != nullptr, std::memory_order_relaxed);
     hold.unlock();
-    free_list(ready.head);  // outside the lock: freeing a process takes others
+    free_list(ready);  // outside the lock: freeing a process takes others
   }
 }
 

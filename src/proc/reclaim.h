@@ -81,7 +81,11 @@ class Reclaimer {
     std::atomic<RetireHook*> incoming{nullptr};  // from the others, for this one to free
     List own;                                      // this one's thread only
   };
-  void free_ready(List& list, uint64_t least);
+  // Unlinks the head of `list` tagged below `least`.
+  static RetireHook* take_ready(List& list, uint64_t least);
+  // Moves the epoch on if `list`'s newest entry carries the current one;
+  // returns the epoch now.
+  uint64_t advance_past(const List& list);
   uint64_t least_seen() const;
   static void free_list(RetireHook* h);
 

@@ -27,17 +27,9 @@ class RunQueue {
   // plain stores, so that the queue can be shared again as it is.
   size_t push(Process& p, bool shared) {
     p.next_runnable = nullptr;
-    if (!shared) {
-      link_last(p);
-      const size_t n = size_.load(std::memory_order_relaxed) + 1;
-      size_.store(n, std::memory_order_relaxed);
-      return n;
-    }
+    if (!shared) return add_last(p);
     std::lock_guard<SpinLock> hold(lock_);
-    link_last(p);
-    const size_t n = size_.load(std::memory_order_relaxed) + 1;
-    size_.store(n, std::memory_order_relaxed);
-    return n;
+    return add_last(p);
   }
   Process* pop(bool shared) {
     if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
@@ -59,6 +51,12 @@ class RunQueue {
   bool empty_unshared() const { return head_ == nullptr; }
 
  private:
+  size_t add_last(Process& p) {
+    link_last(p);
+    const size_t n = size_.load(std::memory_order_relaxed) + 1;
+    size_.store(n, std::memory_order_relaxed);
+    return n;
+  }
   void link_last(Process& p) {
     if (tail_) tail_->next_runnable = &p;
     else head_ = &p;

@@ -375,7 +375,7 @@ TEST(SoloThreads, ASleeperThatWakesWaitsUntilTheOneAloneStops) {
   SchedulerSlot& me = node.slot(0);
   Node::enter(&me);
   auto go_solo = [&] {
-    while (!me.solo) {
+    while (!node.alone(me)) {
       while (!node.others_asleep()) std::this_thread::yield();
       node.try_go_solo(me);
     }
@@ -383,7 +383,7 @@ TEST(SoloThreads, ASleeperThatWakesWaitsUntilTheOneAloneStops) {
   go_solo();
   EXPECT_EQ(node.solo_runs(), 1u);
   node.make_runnable(*ps[0]);  // one queued: still alone
-  EXPECT_TRUE(me.solo);
+  EXPECT_TRUE(node.alone(me));
   node.wake_all();             // the sleeper wakes, asks, and waits
   while (!node.solo_off_wanted()) std::this_thread::yield();
   EXPECT_EQ(returns.load(), 0);
@@ -396,9 +396,9 @@ TEST(SoloThreads, ASleeperThatWakesWaitsUntilTheOneAloneStops) {
 
   go_solo();  // the sleeper sleeps again
   node.make_runnable(*ps[1]);
-  EXPECT_TRUE(me.solo);
+  EXPECT_TRUE(node.alone(me));
   node.make_runnable(*ps[2]);  // two queued: work for the other, which is woken
-  EXPECT_FALSE(me.solo);
+  EXPECT_FALSE(node.alone(me));
   sleeper.join();
   EXPECT_EQ(returns.load(), 2);
   EXPECT_EQ(me.queue.size(), 2u);
