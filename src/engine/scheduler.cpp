@@ -157,7 +157,9 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
   Process& main = run.main;
   // Several schedulers: signals posted while it was away (an exit may
   // stop it here). With one, they were applied when sent.
-  if (kShared) node.take_inbox(*p);
+  // Alone, nobody else touches the queues and inboxes (Node::alone).
+  const bool shared = kShared && !node.alone(slot);
+  if (kShared) node.take_inbox(*p, shared);
   if (p->state == RunState::Exiting) {  // killed by an exit signal while away
     if (p == &main) {
       run.result = main_killed(main);
@@ -170,7 +172,7 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
     // Asleep in `sleep` and woken by a message or a signal, not its
     // timer: back to sleep (a post meanwhile queues it again at once).
     p->state = RunState::Waiting;
-    if (!p->mailbox.sleep(!node.alone(slot))) node.make_runnable(*p);
+    if (!p->mailbox.sleep(shared)) node.make_runnable(*p);
     return false;
   }
 
@@ -211,19 +213,22 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
       return false;
     }
     p->park_registers(registers_kept(*p));
+    // (Re-read: the slice may have queued a second process and so ended
+    // running alone.)
+    const bool shared_after = kShared && !node.alone(slot);
     if (p->suspend == Suspend::Yield) {
       node.make_runnable(*p);
     } else {
       // (Several schedulers: once asleep, `p` is whoever wakes it's; it is
       // not read again here.)
       p->state = RunState::Waiting;
-      if (p->suspend == Suspend::Wait) node.sleep_in_receive(*p);
+      if (p->suspend == Suspend::Wait) node.sleep_in_receive(*p, shared_after);
       // A sleep whose timer already fired, or a built-in that suspended
       // only to let others run (timed_out set by it), goes on at once.
       else if (!p->timer_armed) node.make_runnable(*p);
       // Several schedulers: a sleep waits with the asleep mark, so that its
       // Timeout signal (or an exit signal) wakes it.
-      else if (kShared && !p->mailbox.sleep(!node.alone(slot))) node.make_runnable(*p);
+      else if (kShared && !p->mailbox.sleep(shared_after)) node.make_runnable(*p);
     }
     return false;
   }

@@ -84,22 +84,12 @@ Process* Node::spawn(Term closure, Process* link_with, Process* monitored_by, Te
 // ---------------------------------------------------------------------------
 // Run queues: one per scheduler (proc/run_queue.h).
 
-namespace {
-// The scheduler slot the calling thread runs (Node::enter), of whichever
-// node: this_slot() checks that it is this one.
-thread_local SchedulerSlot* t_slot = nullptr;
-}  // namespace
-
 void Node::enter(SchedulerSlot* s) {
   if (SchedulerSlot* was = t_slot) was->node->reclaimer_.enter(Reclaimer::kNoHome);
   t_slot = s;
   if (s) s->node->reclaimer_.enter(s->index);
 }
 
-SchedulerSlot* Node::this_slot() const {
-  SchedulerSlot* s = t_slot;
-  return s && s->node == this ? s : nullptr;
-}
 
 // A scheduler queues a process it woke on its own queue and wakes a
 // sleeping scheduler only when that makes two queued: the one woken most
@@ -109,8 +99,8 @@ SchedulerSlot* Node::this_slot() const {
 // behind one that keeps running waits at most that one's slice: queued
 // again at its end, it makes two. (A thread that is no scheduler always
 // wakes one.)
-void Node::queue_shared(Process& p) {
-  SchedulerSlot* s = this_slot();
+void Node::queue_shared(Process& p, SchedulerSlot* s) {
+  if (p.state != RunState::Exiting) p.state = RunState::Runnable;
   if (s && alone(*s)) {
     // Alone, a second queued process is work for another scheduler: this
     // one stops running alone before it wakes one.
@@ -294,11 +284,13 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
-  if (concurrent_ && &to != running()) {
+  SchedulerSlot* const s = concurrent_ ? this_slot() : nullptr;
+  if (concurrent_ && (!s || &to != s->current)) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
-    // exiting frees what was posted when it finishes.
-    if (to.mailbox.post(m, shares_now())) make_runnable(to);  // it slept in a receive: this post woke it
+    // exiting frees what was posted when it finishes. (The slot is looked
+    // up once: a send is the hottest path between processes.)
+    if (to.mailbox.post(m, !(s && alone(*s)))) queue_shared(to, s);  // it slept in a receive: this post woke it
     return;
   }
   if (to.state == RunState::Exiting || to.state == RunState::Free) {

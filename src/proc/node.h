@@ -108,9 +108,12 @@ class Node {
   // sleeps. (In line: with one scheduler it is a few pointer moves on
   // every wake-up.)
   void make_runnable(Process& p) {
-    if (p.state != RunState::Exiting) p.state = RunState::Runnable;
-    if (!concurrent_) first_.queue.push(p, false);
-    else queue_shared(p);
+    if (!concurrent_) {
+      if (p.state != RunState::Exiting) p.state = RunState::Runnable;
+      first_.queue.push(p, false);
+    } else {
+      queue_shared(p, this_slot());
+    }
   }
   // A timer or an exit signal wakes waiting `p` (queued once, whoever
   // else is waking it: Mailbox::wake).
@@ -118,8 +121,10 @@ class Node {
   // `p` (the running process) suspends in a receive: it sleeps until a
   // message, a timer or a signal wakes it, unless a message was posted
   // meanwhile (then it is queued again at once).
-  void sleep_in_receive(Process& p) {
-    if (!p.mailbox.sleep(shares_now())) make_runnable(p);
+  void sleep_in_receive(Process& p) { sleep_in_receive(p, shares_now()); }
+  // As above, from a scheduler that knows whether it shares now.
+  void sleep_in_receive(Process& p, bool shared) {
+    if (!p.mailbox.sleep(shared)) make_runnable(p);
   }
   // Whether the calling thread must synchronise with others now: several
   // schedulers, and it is not one running alone.
@@ -154,8 +159,12 @@ class Node {
   unsigned slot_count() const { return 1 + static_cast<unsigned>(others_.size()); }
   // Binds the calling thread to `s` (its make_runnable and current).
   static void enter(SchedulerSlot* s);
-  // The calling thread's slot in this node, or nullptr.
-  SchedulerSlot* this_slot() const;
+  // The calling thread's slot in this node, or nullptr. (In line: every
+  // send and wake-up asks.)
+  SchedulerSlot* this_slot() const {
+    SchedulerSlot* s = t_slot;
+    return s && s->node == this ? s : nullptr;
+  }
   // The process running on the calling thread (nullptr between slices).
   Process* running() const {
     if (!concurrent_) return current;
@@ -211,8 +220,10 @@ class Node {
   void deliver(Process& to, Message* m);
   // The owner of `p` (the scheduler running it): moves what was posted to
   // its queue and applies the signals among it, in posted order.
-  bool take_inbox(Process& p) {
-    return p.mailbox.take_inbox(shares_now(), concurrent_ ? &Node::apply_signal : nullptr, &p);
+  bool take_inbox(Process& p) { return take_inbox(p, shares_now()); }
+  // As above, from a scheduler that knows whether it shares now.
+  bool take_inbox(Process& p, bool shared) {
+    return p.mailbox.take_inbox(shared, concurrent_ ? &Node::apply_signal : nullptr, &p);
   }
   // A message made from `msg` (copied), not yet delivered.
   static Message* make_message(Term msg);
@@ -274,6 +285,9 @@ class Node {
   std::string deadlock_report;
 
  private:
+  // The scheduler slot the calling thread runs (enter()), of whichever
+  // node: this_slot() checks that it is this one.
+  static inline thread_local SchedulerSlot* t_slot = nullptr;
   struct Timer {
     uint64_t at;
     uint64_t seq;     // ties broken by arming order
@@ -294,7 +308,9 @@ class Node {
   void apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message);
   void publish_next_due();          // timers_mutex_ held
   void notify_work();               // several schedulers: after queuing, wake a sleeping one
-  void queue_shared(Process& p);    // several schedulers: make_runnable's queuing
+  // Several schedulers: make_runnable's marking and queuing; `s` is
+  // this_slot() (looked up once by a caller that needs it too).
+  void queue_shared(Process& p, SchedulerSlot* s);
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 
   ProcessTable table_;

@@ -97,8 +97,7 @@ void Reclaimer::free_list(RetireHook* h) {
   }
 }
 
-void Reclaimer::quiescent(unsigned who) {
-  Participant& me = parts_[who];
+void Reclaimer::quiescent_slow(Participant& me) {
   if (me.incoming.load(std::memory_order_relaxed)) {
     RetireHook* h = me.incoming.exchange(nullptr, std::memory_order_acquire);
     while (h) {

@@ -63,7 +63,19 @@ class Reclaimer {
   void retire(RetireHook& hook, void* object, FreeFn free, unsigned home = kNoHome);
   // Participant `who` holds no pointer it found before this call; frees
   // what is its to free that every participant is now past.
-  void quiescent(unsigned who);
+  void quiescent(unsigned who) {
+    // Most slices retire nothing and find nothing handed over: then only
+    // the epoch seen is recorded (stored only when it moved: a locked
+    // instruction otherwise).
+    Participant& me = parts_[who];
+    if (!me.own.head && !me.incoming.load(std::memory_order_relaxed) &&
+        !stray_pending_.load(std::memory_order_relaxed)) {
+      const uint64_t now = epoch_.load();
+      if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
+      return;
+    }
+    quiescent_slow(me);
+  }
   // Participant `who` goes to sleep: quiescent until its next quiescent().
   void idle(unsigned who) { parts_[who].seen.store(kIdle); }
   // No participant runs (their threads joined): frees everything retired.
@@ -83,6 +95,7 @@ class Reclaimer {
   };
   // Unlinks the head of `list` tagged below `least`.
   static RetireHook* take_ready(List& list, uint64_t least);
+  void quiescent_slow(Participant& me);
   // Moves the epoch on if `list`'s newest entry carries the current one;
   // returns the epoch now.
   uint64_t advance_past(const List& list);

@@ -139,6 +139,7 @@ void Process::unpark_registers() {
 
 void Process::drop_parked() {
   parked_mask = 0;
+  if (!parked_spill) return;  // the usual case: parked above sp
   std::free(parked_spill);
   parked_spill = nullptr;
 }

@@ -193,6 +193,12 @@ struct Mailbox {
     if (got == nullptr || got == kAsleep || got == kClosed) return false;
     if (!shared) inbox.store(nullptr, std::memory_order_relaxed);
     else got = inbox.exchange(nullptr, std::memory_order_acquire);
+    // One message (a request, a reply): no list to turn, and no call.
+    const bool one = got->next == nullptr || got->next == kAsleep;
+    if (one && (got->signal() == Signal::None || !on_signal)) {
+      append(got);
+      return true;
+    }
     return take_posted(got, on_signal, ctx);
   }
   // The owner, before it suspends in a receive: marks itself asleep unless
