@@ -435,10 +435,10 @@ size_t Heap::held_words() const {
 
 void Heap::note_peak(size_t words) { stats_.peak_words = std::max(stats_.peak_words, words); }
 
-size_t Heap::used_words() const {
+size_t Heap::full_blocks_words() const {
   size_t words = 0;
   for (uint32_t i = 0; i + 1 < num_blocks_; ++i) words += static_cast<size_t>(blocks_[i].top - blocks_[i].start);
-  return words + static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start) + old_words();
+  return words;
 }
 
 bool Heap::owns(const Term* p) const {

@@ -153,7 +153,12 @@ class Heap {
   void set_stress(bool on);
   bool stress() const { return stress_; }
   const HeapStats& stats() const { return stats_; }
-  size_t used_words() const;   // young and old
+  // Young and old. (In line: a scheduler publishes it after every slice;
+  // most heaps have one young block.)
+  size_t used_words() const {
+    const size_t current = static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start);
+    return (num_blocks_ > 1 ? full_blocks_words() : 0) + current + old_words();
+  }
   size_t old_words() const { return static_cast<size_t>(old_.top - old_.start); }
   // Words the nursery may fill before it requests a collection.
   size_t nursery_words() const { return nursery_words_; }
@@ -184,6 +189,7 @@ class Heap {
   static constexpr size_t stress_offset();
 
  private:
+  size_t full_blocks_words() const;  // the young blocks before the current one
   struct Block {
     Term* start;
     Term* top;        // first unused word (for the current block: see top_)
