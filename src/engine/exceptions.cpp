@@ -30,6 +30,20 @@ void release_stack(Term* from, Term* to) {
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
+// The module owning `at` for a raise of `p`'s: the one its last raise
+// found when that one owns `at` (no module was freed since: the cached
+// pointer is live), else a lookup, which with several schedulers takes the
+// module table's shared lock; a raise in a loop, on every scheduler at
+// once, then touches no shared cache line.
+Module* module_of_raise(Process& p, const Insn* at) {
+  const uint64_t gen = p.vm->modules_freed();
+  if (p.raise_module && p.raise_module_gen == gen && p.raise_module->owns_code(at)) return p.raise_module;
+  Module* m = p.vm->module_of(at);
+  p.raise_module = m;
+  p.raise_module_gen = gen;
+  return m;
+}
+
 }  // namespace
 
 Term op_raise(Process& p, Term cls, Term reason, Term trace) {
@@ -50,7 +64,7 @@ Term capture_trace(Process& p, const Insn* pc, const Term* fp) {
       entries[n] = entries[n - 1];
       ++n;
     } else {
-      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (!module || !module->owns_code(at)) module = module_of_raise(p, at);  // usually the same module
       if (module) entries[n++] = module->trace_entry(at, concurrent);  // pending calls are always in some module's code
       last = at;
     }
@@ -86,7 +100,7 @@ const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
   for (const Insn* at = pc; at;) {
     if (at != looked_up) {
       looked_up = at;
-      if (!module || !module->owns_code(at)) module = p.vm->module_of(at);  // usually the same module
+      if (!module || !module->owns_code(at)) module = module_of_raise(p, at);  // usually the same module
       if (module && (handler = module->handler_at(at, slot, wants_trace))) break;
     }
     at = reinterpret_cast<const Insn*>(frame[kFrameRetPc]);

@@ -15,6 +15,7 @@
 namespace lzr {
 
 struct Insn;
+struct Module;
 class VM;
 
 constexpr unsigned kNumX = 32;
@@ -261,6 +262,12 @@ struct Process {
   Term error_class = kNil;
   Term error_trace = kNil;
   const Insn* error_pc = nullptr;  // instruction that raised it
+  // The module the last raise's unwinding found, and the VM's
+  // modules_freed() then (engine/exceptions.cpp, module_of_raise): a raise
+  // looks its module up without the module table's lock when it is the
+  // same.
+  Module* raise_module = nullptr;
+  uint64_t raise_module_gen = 0;
 
   size_t stack_max_words = 0;    // grow_stack's limit
 

@@ -79,6 +79,9 @@ void VM::free_retired_modules() {
   {
     auto lock = lock_if(modules_mutex_, concurrent());
     freed.swap(retired_);
+    // Before the modules go: a raise that cached one of them (Process::
+    // raise_module) looks it up again.
+    if (!freed.empty()) modules_freed_.fetch_add(1, std::memory_order_acq_rel);
   }
 }
 

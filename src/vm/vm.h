@@ -70,6 +70,9 @@ class VM {
   // point where every process has left them could).
   void free_retired_modules();
   size_t retired_modules() const;
+  // How many times free_retired_modules() freed something: a Module*
+  // found while this was the same is still a live module.
+  uint64_t modules_freed() const { return modules_freed_.load(std::memory_order_acquire); }
   // Every loaded module, in no particular order, under the table's shared
   // lock: `f` must not load or remove modules.
   template <typename F> void for_each_module(F&& f) const {
@@ -107,6 +110,7 @@ class VM {
   mutable std::shared_mutex modules_mutex_;  // modules_ and retired_
   std::unordered_map<Term, std::unique_ptr<Module>> modules_;
   std::vector<std::unique_ptr<Module>> retired_;
+  std::atomic<uint64_t> modules_freed_{0};
   std::mutex load_mutex_;
 };
 

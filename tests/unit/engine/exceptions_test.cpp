@@ -138,5 +138,50 @@ TEST(Exceptions, ACaughtStackOverflowGivesTheStackBack) {
   }
 }
 
+// A raise remembers the module it unwound through (Process::raise_module),
+// so the next one skips the module table. The module removed, freed and
+// loaded again in between (maybe at the same address): the next raise
+// finds the new one (with ASan, a stale pointer
+// would be a use after free), with its own handler and trace lines.
+TEST(Exceptions, ARaiseAfterItsModuleWasReplacedAndFreedFindsTheNewOne) {
+  auto version = [](const char* tag) {
+    return std::string("func main/0 frame=1\n  try y0, h\n  load x0, :") + tag +
+           "\n  call x0, kernel.throw/1\n  tryend y0\n  ret x0\nh:\n  tuple x0, {x1, x2}\n  ret x0\n";
+  };
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    VM vm;
+    register_builtins(vm);
+    Process p(vm, size_t{1} << 16);
+    auto load = [&](const std::string& src, const std::string& file) {
+      std::string why;
+      auto f = assemble(src, file, why);
+      EXPECT_TRUE(f) << why;
+      std::vector<uint8_t> bytes = write_module(*f);
+      LoadError err;
+      Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                    "t.lzr", err);
+      EXPECT_TRUE(m) << err.message;
+      return m;
+    };
+    Module* first = load(version("one"), "t.lzs");
+    ASSERT_TRUE(first);
+    Term r = execute(p, first->find(vm.atom("main"), 0), {}, engine);
+    EXPECT_EQ(term_to_string(r, vm.atoms),
+              "{:one, [{:t, :main, 0, [{:file, \"t.lzs\"}, {:line, 4}]}]}") << engine_name(engine);
+    EXPECT_EQ(p.raise_module, first);
+    vm.remove_module(vm.atom("t"));  // retired: freed below
+    Module* second = load("\n" + version("two"), "t.lzs");  // module t again, a line lower
+    ASSERT_TRUE(second);
+    EXPECT_EQ(vm.retired_modules(), 1u);
+    vm.free_retired_modules();  // `first` is gone
+    r = execute(p, second->find(vm.atom("main"), 0), {}, engine);
+    EXPECT_EQ(term_to_string(r, vm.atoms),
+              "{:two, [{:t, :main, 0, [{:file, \"t.lzs\"}, {:line, 5}]}]}") << engine_name(engine);
+    EXPECT_EQ(p.raise_module, second);
+    p.reset_stack();
+  }
+}
+
 }  // namespace
 }  // namespace lzr
