@@ -98,6 +98,64 @@ TEST(Mailbox, TakeInboxAppendsAfterTheQueueAndUnderAnEndedCursor) {
   }
 }
 
+// One post alone (a request, a reply) is taken without turning a list
+// (Mailbox::take_inbox's short path): a message joins the end of the
+// queue, a signal goes to on_signal and adds to the queue only what
+// on_signal appends. Alike after the asleep mark, which a lone post
+// carries as its link.
+TEST(Mailbox, ALonePostIsTakenAsAListOfOne) {
+  struct Seen {
+    Mailbox box;
+    int signals = 0;
+    bool turn_into_message = false;  // as a DOWN for a live monitor
+  };
+  auto on_signal = [](void* ctx, Message* m) {
+    auto& seen = *static_cast<Seen*>(ctx);
+    ++seen.signals;
+    m->set_signal(Signal::None);
+    if (seen.turn_into_message) seen.box.append(m);
+    else std::free(m);
+  };
+  auto last = [](const Mailbox& b) {
+    const Message* m = b.head;
+    while (m && m->next) m = m->next;
+    return m ? int_value(m->term) : int64_t{-1};
+  };
+  for (const bool shared : {false, true}) {
+    for (const bool asleep : {false, true}) {
+      Seen seen;
+      Mailbox& b = seen.box;
+      if (!asleep) b.append(numbered(0, 0));  // one already queued
+      else ASSERT_TRUE(b.sleep(shared));
+      const size_t before = b.count;
+      EXPECT_EQ(b.post(numbered(1, 0), shared), asleep);  // only a post that finds the mark wakes
+      ASSERT_TRUE(b.take_inbox(shared, on_signal, &seen));
+      EXPECT_EQ(b.count, before + 1);
+      EXPECT_EQ(last(b), int64_t{1} << 32);
+      Message* end = b.head;
+      while (end->next) end = end->next;
+      EXPECT_EQ(b.tail, &end->next);  // the next append goes after it
+      EXPECT_EQ(seen.signals, 0);
+      Message* link = numbered(2, 0);
+      link->set_signal(Signal::Link);
+      b.post(link, shared);
+      EXPECT_FALSE(b.take_inbox(shared, on_signal, &seen));  // applied; no message came
+      EXPECT_EQ(seen.signals, 1);
+      EXPECT_EQ(b.count, before + 1);
+      Message* down = numbered(3, 0);
+      down->set_signal(Signal::Down);
+      b.post(down, shared);
+      seen.turn_into_message = true;
+      EXPECT_TRUE(b.take_inbox(shared, on_signal, &seen));
+      EXPECT_EQ(seen.signals, 2);
+      EXPECT_EQ(b.count, before + 2);
+      EXPECT_EQ(last(b), int64_t{3} << 32);
+      EXPECT_EQ(b.inbox.load(), nullptr);  // nothing left posted, no mark
+      b.free_all();
+    }
+  }
+}
+
 // The owner sleeps whenever it has nothing; senders and a "timer" thread
 // race to wake it. Every sleep must be ended by exactly one waker (a post
 // that found it asleep, or a wake() that took the mark), and no message
