@@ -7,8 +7,11 @@
 
 #include <malloc.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <bitset>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
@@ -16,6 +19,8 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "emitter.h"
 #include "engine/engine.h"
@@ -224,6 +229,7 @@ struct Engine {
   uint64_t exit_raised = 0, exit_overflow = 0, exit_yield = 0, exit_leave = 0, exit_done = 0;  // batch 0's
   size_t groups_built = 0;  // kGroups[0 .. groups_built) are built
   bool listing = false;     // LZR_ASM_LISTING=1
+  FILE* perf_map = nullptr;  // LZR_PERF_MAP=1: /tmp/perf-PID.map, for perf report
 };
 
 Engine* the_engine = nullptr;  // set once by build(), before any routine runs
@@ -266,6 +272,28 @@ std::bitset<kNumIOps> link_batch(Emitter& e, asmjit::CodeHolder& code, const Eng
     linked[i] = true;
   }
   return linked;
+}
+
+// Appends a placed batch's routines to perf's map of generated code (one
+// "address size name" line each, the size running to the next routine),
+// so that `perf report` names the routine a sample fell in instead of an
+// address. Cold parts are named after their routine.
+void write_perf_map(FILE* map, Emitter& e, asmjit::CodeHolder& code, const uint8_t* at,
+                    const std::bitset<kNumIOps>& linked) {
+  std::vector<std::pair<uint64_t, std::string>> starts;
+  for (unsigned i = 0; i < kNumIOps; ++i)
+    if (!linked[i] && code.isLabelBound(e.op_labels.peek(i)))
+      starts.emplace_back(code.labelOffsetFromBase(e.op_labels.peek(i)), iop_name(static_cast<IOp>(i)));
+  for (const auto& [label, owner] : e.cold_starts)
+    starts.emplace_back(code.labelOffsetFromBase(label), std::string(iop_name(owner)) + " (cold)");
+  std::sort(starts.begin(), starts.end());
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const uint64_t end = k + 1 < starts.size() ? starts[k + 1].first : code.codeSize();
+    if (end > starts[k].first)
+      std::fprintf(map, "%" PRIx64 " %" PRIx64 " lzr:%s\n", reinterpret_cast<uint64_t>(at) + starts[k].first,
+                   end - starts[k].first, starts[k].second.c_str());
+  }
+  std::fflush(map);
 }
 
 // Emits and places batch `batch` (0: entry, exits and lazy stub; else group
@@ -321,6 +349,7 @@ void build_batch(Engine& eng, size_t batch, bool seal = true) {
       publish(eng, i, reinterpret_cast<void*>(address));
     }
   }
+  if (eng.perf_map) write_perf_map(eng.perf_map, e, code, at, linked);
   if (eng.listing) {
     std::fprintf(stderr, "; batch %zu: %zu bytes at %p\n", batch, code.codeSize(), static_cast<void*>(at));
     for (unsigned i = 0; i < kNumIOps; ++i)
@@ -359,6 +388,10 @@ constexpr size_t kStartGroups = 2;
 Engine* build() {
   auto* eng = new Engine;  // lives as long as the process, like its code
   eng->listing = env_is_1("LZR_ASM_LISTING");  // prints the generated routines to stderr
+  if (env_is_1("LZR_PERF_MAP")) {
+    const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+    eng->perf_map = std::fopen(path.c_str(), "w");  // a map that cannot be written is only missing
+  }
   if (!eng->area.reserve()) {
     delete eng;
     throw OutOfMemory("cannot map the assembler engine's code");

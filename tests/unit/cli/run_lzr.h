@@ -19,6 +19,7 @@ struct LzrRun {
   int status = -1;  // exit status, or -1 if a signal ended it
   int signal = 0;
   std::string out, err;
+  int pid = 0;  // the child's process id (what it names files after)
 };
 
 struct ChildSetup {
@@ -73,6 +74,7 @@ inline LzrRun run_lzr(const std::filesystem::path& dir, const std::vector<std::s
   int ws = 0;
   ::waitpid(pid, &ws, 0);
   LzrRun r;
+  r.pid = pid;
   if (WIFEXITED(ws)) r.status = WEXITSTATUS(ws);
   if (WIFSIGNALED(ws)) r.signal = WTERMSIG(ws);
   r.out = slurp(out);
