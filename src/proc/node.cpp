@@ -413,9 +413,17 @@ Process* Node::whereis(Term name) const {
 
 bool Node::register_name(Term name, Process& p) {
   auto lock = lock_if(names_mutex_, concurrent_);
-  // A process that has finished (finish() sets Free before it takes this
-  // lock to drop its name) can take no name: it would outlive it.
-  if (p.state == RunState::Free || names_.count(name) || name_by_pid_.count(p.self)) return false;
+  // A process that has finished can take no name: it would outlive it.
+  // finish() sets Free, then (after a fence) looks at names_taken_; this
+  // counts the name first, then (after a fence) looks at the state. So
+  // either finish sees the count and drops the name under this lock, or
+  // this sees Free and refuses.
+  names_taken_.store(name_by_pid_.size() + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (p.state == RunState::Free || names_.count(name) || name_by_pid_.count(p.self)) {
+    names_taken_.store(name_by_pid_.size(), std::memory_order_relaxed);
+    return false;
+  }
   names_[name] = &p;
   name_by_pid_[p.self] = name;
   return true;
@@ -427,6 +435,7 @@ bool Node::unregister_name(Term name) {
   if (it == names_.end()) return false;
   name_by_pid_.erase(it->second->self);
   names_.erase(it);
+  names_taken_.store(name_by_pid_.size(), std::memory_order_relaxed);
   return true;
 }
 
@@ -659,12 +668,17 @@ bool Node::finish(Process& p, Term reason) {
   bool told = false;
   if (concurrent_) close_inbox(p);
   p.state = RunState::Free;  // signals from here on pass it by; no name can be taken
-  if (concurrent_ || !name_by_pid_.empty()) {
+  // Most processes die nameless and most runs register few names: the
+  // lock (written by every exit on every scheduler) only when some name is
+  // taken; the fence pairs with register_name's.
+  if (concurrent_) std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (names_taken_.load(std::memory_order_relaxed) != 0) {
     auto lock = lock_if(names_mutex_, concurrent_);
     auto it = name_by_pid_.find(p.self);
     if (it != name_by_pid_.end()) {
       names_.erase(it->second);
       name_by_pid_.erase(it);
+      names_taken_.store(name_by_pid_.size(), std::memory_order_relaxed);
     }
   }
   if (ProcessLinks* l = p.links) {

@@ -341,6 +341,10 @@ class Node {
   mutable std::shared_mutex names_mutex_;  // whereis: shared; register, unregister, an exit: exclusive
   std::unordered_map<Term, Process*> names_;
   std::unordered_map<Term, Term> name_by_pid_;  // the same entries, pid -> name
+  // How many names are registered (written under names_mutex_): a
+  // finishing process takes the lock only when some name is (finish and
+  // register_name, docs/processes.md "registry").
+  std::atomic<size_t> names_taken_{0};
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -127,6 +127,37 @@ TEST(NodeRegistry, RegisterWhereisAndUnregisterFromManyThreads) {
   }
 }
 
+// A process finishes while another thread registers a name for it: the
+// name is either refused or dropped with the process, never left behind
+// (finish takes the registry's lock only when some name is taken, and a
+// fence on each side decides which of the two sees the other).
+TEST(NodeRegistry, ANameTakenAsItsProcessFinishesIsRefusedOrDropped) {
+  VM vm;
+  Node node(vm);
+  node.set_concurrent(true);
+  const Term name = vm.atom("racer");
+  constexpr int kRounds = 3000;
+  int taken = 0;
+  for (int r = 0; r < kRounds; ++r) {
+    Process* p = make_processes(vm, 1)[0].release();
+    node.add(*p);
+    std::atomic<bool> go{false};
+    bool registered = false;
+    std::thread registrar([&] {
+      while (!go.load()) {
+      }
+      registered = node.register_name(name, *p);
+    });
+    go.store(true);
+    node.finish(*p, kAtom_normal);  // retired: freed when the node is
+    registrar.join();
+    ASSERT_EQ(node.whereis(name), nullptr) << "round " << r << (registered ? ", registered" : ", refused");
+    taken += registered;
+  }
+  // Both outcomes happen (the race is real), whichever the machine favours.
+  RecordProperty("registered_before_finish", taken);
+}
+
 // Threads arm send_after timers and cancel some while another fires the
 // due ones: each message is delivered (posted to its receiver's inbox) or
 // cancelled, exactly once; references are unique across threads.
