@@ -131,7 +131,7 @@ TEST(NodeRegistry, RegisterWhereisAndUnregisterFromManyThreads) {
 // name is either refused or dropped with the process, never left behind
 // (finish takes the registry's lock only when some name is taken, and a
 // fence on each side decides which of the two sees the other).
-TEST(NodeRegistry, ANameTakenAsItsProcessFinishesIsRefusedOrDropped) {
+TEST(NodeRegistry, ANameTakenOnOtherThreadsAsItsProcessFinishesIsRefusedOrDropped) {
   VM vm;
   Node node(vm);
   node.set_concurrent(true);
