@@ -90,7 +90,6 @@ void Node::enter(SchedulerSlot* s) {
   if (s) s->node->reclaimer_.enter(s->index);
 }
 
-
 // A scheduler queues a process it woke on its own queue and wakes a
 // sleeping scheduler only when that makes two queued: the one woken most
 // likely runs next on this scheduler, as soon as the waker waits (a
@@ -290,7 +289,7 @@ void Node::deliver(Process& to, Message* m) {
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes. (The slot is looked
     // up once: a send is the hottest path between processes.)
-    if (to.mailbox.post(m, !(s && alone(*s)))) queue_shared(to, s);  // it slept in a receive: this post woke it
+    if (to.mailbox.post(m, shares(s))) queue_shared(to, s);  // it slept in a receive: this post woke it
     return;
   }
   if (to.state == RunState::Exiting || to.state == RunState::Free) {

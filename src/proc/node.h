@@ -128,11 +128,10 @@ class Node {
   }
   // Whether the calling thread must synchronise with others now: several
   // schedulers, and it is not one running alone.
-  bool shares_now() const {
-    if (!concurrent_) return false;
-    const SchedulerSlot* s = this_slot();
-    return !(s && alone(*s));
-  }
+  bool shares_now() const { return concurrent_ && shares(this_slot()); }
+  // The same for a caller that looked its slot up (`s`: this_slot()),
+  // several schedulers assumed.
+  bool shares(const SchedulerSlot* s) const { return !(s && alone(*s)); }
   // Whether several scheduler threads share this node: its structures
   // then synchronise (docs/processes.md, "Schedulers on every core"). Set
   // before the threads start; with one scheduler it stays false and

@@ -106,12 +106,9 @@ void Reclaimer::quiescent_slow(Participant& me) {
       h = next;
     }
   }
-  // Most slices retire nothing: the epoch is the one already recorded, and
-  // storing it again (a locked instruction) would change nothing. One that
-  // retired moves the epoch on, once, so that the others' next quiescent
-  // points pass what it retired.
-  const uint64_t now = advance_past(me.own);
-  if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
+  // A slice that retired something moves the epoch on, once, so that the
+  // others' next quiescent points pass what it retired.
+  note_seen(me, advance_past(me.own));
   if (me.own.head) free_list(take_ready(me.own, least_seen()));
   if (stray_pending_.load(std::memory_order_relaxed)) {
     std::unique_lock<std::mutex> hold(stray_mutex_, std::try_to_lock);

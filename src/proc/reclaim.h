@@ -65,13 +65,11 @@ class Reclaimer {
   // what is its to free that every participant is now past.
   void quiescent(unsigned who) {
     // Most slices retire nothing and find nothing handed over: then only
-    // the epoch seen is recorded (stored only when it moved: a locked
-    // instruction otherwise).
+    // the epoch seen is recorded.
     Participant& me = parts_[who];
     if (!me.own.head && !me.incoming.load(std::memory_order_relaxed) &&
         !stray_pending_.load(std::memory_order_relaxed)) {
-      const uint64_t now = epoch_.load();
-      if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
+      note_seen(me, epoch_.load());
       return;
     }
     quiescent_slow(me);
@@ -96,6 +94,11 @@ class Reclaimer {
   // Unlinks the head of `list` tagged below `least`.
   static RetireHook* take_ready(List& list, uint64_t least);
   void quiescent_slow(Participant& me);
+  // Records that `me` has seen epoch `now` (stored only when it moved: a
+  // locked instruction otherwise).
+  static void note_seen(Participant& me, uint64_t now) {
+    if (me.seen.load(std::memory_order_relaxed) != now) me.seen.store(now);
+  }
   // Moves the epoch on if `list`'s newest entry carries the current one;
   // returns the epoch now.
   uint64_t advance_past(const List& list);

@@ -25,6 +25,22 @@ struct Outcome {
   uint64_t collections = 0;
 };
 
+// Assembles `source` (as t.lzs: module t) and loads it into `vm`; on
+// failure nullptr, and `why` says "assembly failed: ..." or "load failed: ...".
+inline Module* load_source(VM& vm, const std::string& source, std::string& why) {
+  auto file = assemble(source, "t.lzs", why);
+  if (!file) {
+    why = "assembly failed: " + why;
+    return nullptr;
+  }
+  std::vector<uint8_t> bytes = write_module(*file);
+  LoadError err;
+  Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                "t.lzr", err);
+  if (!m) why = "load failed: " + err.message;
+  return m;
+}
+
 // Assembles `source`, loads it into a fresh VM and runs main/0.
 inline Outcome run(const std::string& source, EngineKind engine, bool stress, size_t stack_words) {
   Outcome out;
@@ -33,20 +49,8 @@ inline Outcome run(const std::string& source, EngineKind engine, bool stress, si
   options.stack_words = stack_words;
   VM vm(options);
   register_builtins(vm);
-  std::string why;
-  auto file = assemble(source, "t.lzs", why);
-  if (!file) {
-    out.value = "assembly failed: " + why;
-    return out;
-  }
-  std::vector<uint8_t> bytes = write_module(*file);
-  LoadError err;
-  Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                "t.lzr", err);
-  if (!m) {
-    out.value = "load failed: " + err.message;
-    return out;
-  }
+  Module* m = load_source(vm, source, out.value);
+  if (!m) return out;
   const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
   if (!main0) {
     out.value = "no main/0";

@@ -123,13 +123,8 @@ TEST(Exceptions, ACaughtStackOverflowGivesTheStackBack) {
     VM vm(options);
     register_builtins(vm);
     std::string why;
-    auto file = assemble(src, "t.lzs", why);
-    ASSERT_TRUE(file) << why;
-    std::vector<uint8_t> bytes = write_module(*file);
-    LoadError err;
-    Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                  "t.lzr", err);
-    ASSERT_TRUE(m) << err.message;
+    Module* m = testing_support::load_source(vm, src, why);
+    ASSERT_TRUE(m) << why;
     Process p(vm, options.stack_words);
     const Term r = execute(p, m->find(vm.atom("main"), 0), {}, engine);
     EXPECT_EQ(term_to_string(r, vm.atoms), ":stack_overflow") << engine_name(engine);
@@ -153,26 +148,16 @@ TEST(Exceptions, ARaiseAfterItsModuleWasReplacedAndFreedFindsTheNewOne) {
     VM vm;
     register_builtins(vm);
     Process p(vm, size_t{1} << 16);
-    auto load = [&](const std::string& src, const std::string& file) {
-      std::string why;
-      auto f = assemble(src, file, why);
-      EXPECT_TRUE(f) << why;
-      std::vector<uint8_t> bytes = write_module(*f);
-      LoadError err;
-      Module* m = load_module_bytes(vm, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                    "t.lzr", err);
-      EXPECT_TRUE(m) << err.message;
-      return m;
-    };
-    Module* first = load(version("one"), "t.lzs");
-    ASSERT_TRUE(first);
+    std::string why;
+    Module* first = testing_support::load_source(vm, version("one"), why);
+    ASSERT_TRUE(first) << why;
     Term r = execute(p, first->find(vm.atom("main"), 0), {}, engine);
     EXPECT_EQ(term_to_string(r, vm.atoms),
               "{:one, [{:t, :main, 0, [{:file, \"t.lzs\"}, {:line, 4}]}]}") << engine_name(engine);
     EXPECT_EQ(p.raise_module, first);
     vm.remove_module(vm.atom("t"));  // retired: freed below
-    Module* second = load("\n" + version("two"), "t.lzs");  // module t again, a line lower
-    ASSERT_TRUE(second);
+    Module* second = testing_support::load_source(vm, "\n" + version("two"), why);  // module t again, a line lower
+    ASSERT_TRUE(second) << why;
     EXPECT_EQ(vm.retired_modules(), 1u);
     vm.free_retired_modules();  // `first` is gone
     r = execute(p, second->find(vm.atom("main"), 0), {}, engine);
