@@ -110,7 +110,7 @@ void Node::queue_shared(Process& p, SchedulerSlot* s) {
     return;
   }
   const size_t queued = (s ? s : &first_)->queue.push(p, true);
-  if (!s || queued >= 2) notify_work();
+  if (!s || queued >= 2) notify_work_after_push();
 }
 
 void Node::prepare_schedulers(unsigned n) {
@@ -144,6 +144,12 @@ void Node::prepare_schedulers(unsigned n) {
 bool Node::any_queued() const {
   for (unsigned i = 0; i < slot_count(); ++i)
     if (const_cast<Node*>(this)->slot(i).queue.size() != 0) return true;
+  return false;
+}
+
+bool Node::any_queued_locked() {
+  for (unsigned i = 0; i < slot_count(); ++i)
+    if (slot(i).queue.size_locked() != 0) return true;
   return false;
 }
 
@@ -190,7 +196,7 @@ Process* Node::steal(SchedulerSlot& me) {
     me.queue.push_list(rest, last, taken - 1);
   }
   first->next_runnable = nullptr;
-  if (taken > 1) notify_work();  // more for another idle one
+  if (taken > 1) notify_work_after_push();  // more for another idle one
   return first;
 }
 
@@ -198,6 +204,16 @@ void Node::notify_work() {
   // Pairs with the fence in sleep_idle: either this sees the sleeper, or
   // the sleeper sees what was queued.
   std::atomic_thread_fence(std::memory_order_seq_cst);
+  notify_work_after_push();
+}
+
+// The queue's lock orders it instead of a fence (which cost a spawn-heavy
+// run at 2 schedulers about a twentieth of its time, every spawn
+// queuing): sleep_idle counts itself a sleeper, then reads every queue's
+// size under that queue's lock. If its read came first, its unlock
+// happened before this push's lock and so before this load of sleepers_,
+// which then counts it; if the push came first, the sleeper sees it.
+void Node::notify_work_after_push() {
   if (sleepers_.load(std::memory_order_relaxed) == 0) return;
   {
     std::lock_guard<std::mutex> hold(idle_mutex_);
@@ -244,7 +260,9 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
     std::atomic<unsigned>& n;
     ~Leave() { n.fetch_sub(1); }
   } leave{sleepers_};
-  if (stop.load(std::memory_order_acquire) || any_queued()) return Idle::Woken;
+  // Each queue's size under its lock: a push that does not see this
+  // sleeper counted is seen here (notify_work_after_push).
+  if (stop.load(std::memory_order_acquire) || any_queued_locked()) return Idle::Woken;
   const bool timers = timers_pending();
   // Every scheduler here, under this lock, with nothing queued and no
   // timer: no process can ever be made runnable again.
@@ -413,13 +431,13 @@ Process* Node::whereis(Term name) const {
 bool Node::register_name(Term name, Process& p) {
   auto lock = lock_if(names_mutex_, concurrent_);
   // A process that has finished can take no name: it would outlive it.
-  // finish() sets Free, then (after a fence) looks at names_taken_; this
-  // counts the name first, then (after a fence) looks at the state. So
-  // either finish sees the count and drops the name under this lock, or
-  // this sees Free and refuses.
-  names_taken_.store(name_by_pid_.size() + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (p.state == RunState::Free || names_.count(name) || name_by_pid_.count(p.self)) {
+  // finish() closes the inbox, then looks at names_taken_; this counts the
+  // name first, then looks at the inbox; all four sequentially consistent.
+  // So either finish sees the count and drops the name under this lock,
+  // or this sees the inbox closed and refuses.
+  names_taken_.store(name_by_pid_.size() + 1, std::memory_order_seq_cst);
+  const bool finishing = p.state == RunState::Free || (concurrent_ && p.mailbox.closed());
+  if (finishing || names_.count(name) || name_by_pid_.count(p.self)) {
     names_taken_.store(name_by_pid_.size(), std::memory_order_relaxed);
     return false;
   }
@@ -669,9 +687,12 @@ bool Node::finish(Process& p, Term reason) {
   p.state = RunState::Free;  // signals from here on pass it by; no name can be taken
   // Most processes die nameless and most runs register few names: the
   // lock (written by every exit on every scheduler) only when some name is
-  // taken; the fence pairs with register_name's.
-  if (concurrent_) std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (names_taken_.load(std::memory_order_relaxed) != 0) {
+  // taken. Several schedulers: the inbox's close above (sequentially
+  // consistent) and this load pair with register_name's count and its
+  // closed(), so one of the two sees the other, with no fence here (on
+  // x86-64 the close is a locked exchange and this a plain load; a fence
+  // cost an exit-heavy run a tenth of its time at 2 schedulers).
+  if (names_taken_.load(std::memory_order_seq_cst) != 0) {
     auto lock = lock_if(names_mutex_, concurrent_);
     auto it = name_by_pid_.find(p.self);
     if (it != name_by_pid_.end()) {

@@ -307,6 +307,8 @@ class Node {
   void apply_exit(Process& to, Term from, Term reason, bool linked, Message* as_message);
   void publish_next_due();          // timers_mutex_ held
   void notify_work();               // several schedulers: after queuing, wake a sleeping one
+  void notify_work_after_push();    // the same, right after a push under the queue's lock
+  bool any_queued_locked();         // any_queued(), each size read under its queue's lock
   // Several schedulers: make_runnable's marking and queuing; `s` is
   // this_slot() (looked up once by a caller that needs it too).
   void queue_shared(Process& p, SchedulerSlot* s);

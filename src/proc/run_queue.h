@@ -48,6 +48,11 @@ class RunQueue {
   void push_list(Process* first, Process* last, size_t n);
   // Processes queued.
   size_t size() const { return size_.load(std::memory_order_relaxed); }
+  // The same under the lock: ordered with every push (Node::sleep_idle).
+  size_t size_locked() {
+    std::lock_guard<SpinLock> hold(lock_);
+    return size_.load(std::memory_order_relaxed);
+  }
   bool empty_unshared() const { return head_ == nullptr; }
 
  private:

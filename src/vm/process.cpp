@@ -67,7 +67,7 @@ bool Mailbox::take_posted(Message* m, SignalFn on_signal, void* ctx) {
 }
 
 Message* Mailbox::close() {
-  Message* got = inbox.exchange(kClosed, std::memory_order_acquire);
+  Message* got = inbox.exchange(kClosed, std::memory_order_seq_cst);
   return oldest_first(got);
 }
 

@@ -175,8 +175,13 @@ struct Mailbox {
     return old == kAsleep ? Posted::Woke : Posted::Queued;
   }
   // The owner, as it finishes: closes the inbox and returns what was
-  // posted, oldest first.
+  // posted, oldest first. The close is sequentially consistent: with
+  // closed() it makes a Dekker pair that needs no fence of its own
+  // (Node::finish and Node::register_name).
   Message* close();
+  // Any thread: whether the owner has closed the inbox (it is finishing or
+  // finished). Sequentially consistent, to pair with close().
+  bool closed() const { return inbox.load(std::memory_order_seq_cst) == kClosed; }
   // The owner: appends `m` to the queue itself (a message to itself).
   void append(Message* m) {
     m->next = nullptr;
