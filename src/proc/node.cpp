@@ -35,7 +35,7 @@ Node::~Node() {
 Process* Node::spawn(Term closure, Process* link_with, Process* monitored_by, Term* monitor_ref) {
   Process* p;
   try {
-    p = new Process(vm, vm.options.stack_words, kSpawnHeapWords);
+    p = Process::make(vm, vm.options.stack_words, kSpawnHeapWords);
   } catch (const std::bad_alloc&) {
     return nullptr;
   }

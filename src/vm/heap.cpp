@@ -291,12 +291,24 @@ void heap_exhausted(const std::string& why) {
   std::_Exit(1);
 }
 
-Heap::Heap(size_t initial_words) {
+Heap::Heap(size_t initial_words) : Heap(initial_words, nullptr, 0) {}
+
+// Twice the nursery: room to overflow in place (reset_nursery).
+size_t Heap::first_block_words(size_t initial_words) { return 2 * std::max(initial_words, kMinHeapWords); }
+
+Heap::Heap(size_t initial_words, Term* room, size_t room_words) {
   min_words_ = std::max(initial_words, kMinHeapWords);
   nursery_words_ = min_words_;
   old_limit_words_ = kMinOldLimitWords;
   next_block_words_ = min_words_;
-  const Block first = new_block(2 * min_words_, min_words_);  // room to overflow in place (reset_nursery)
+  const size_t first_words = first_block_words(initial_words);
+  Block first;
+  if (room && room_words >= first_words) {
+    room_ = room;
+    first = Block{room, room, room + min_words_, first_words};
+  } else {
+    first = new_block(first_words, min_words_);
+  }
   if (!first.start) throw OutOfMemory("cannot get the first heap block");
   push_block(first);
   note_peak(held_words());
@@ -337,6 +349,7 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words, size_t to
 }
 
 void Heap::free_block(const Block& b) {
+  if (b.start == room_) return;  // the owner's (the constructor)
   if (b.reserved >= kMmapMinWords) {
     ::munmap(b.start, mapped_bytes(b.reserved));
     stats_.blocks_unmapped++;

@@ -95,6 +95,13 @@ class Heap {
   // The nursery's initial and smallest size (16 KiB): the start-up floor.
   static constexpr size_t kDefaultMinWords = 2048;
   explicit Heap(size_t initial_words = kDefaultMinWords);
+  // As above, with the first block at `room` (`room_words` long) when it
+  // is long enough (first_block_words): memory the caller owns and frees
+  // after the heap is gone (a spawned process's, Process::make). The heap
+  // never frees it; a collection that moves out of it just leaves it.
+  Heap(size_t initial_words, Term* room, size_t room_words);
+  // The words the first block of Heap(initial_words) takes.
+  static size_t first_block_words(size_t initial_words);
   ~Heap();
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
@@ -242,6 +249,7 @@ class Heap {
   Term* end_ = nullptr;   // end of the current block (== top_ in stress mode)
   bool gc_requested_ = false;
   bool stress_ = false;
+  bool stress_major_ = false;  // stress mode alternates minor and major collections
 
   // The young generation; blocks_[num_blocks_ - 1] is the current block.
   // Most heaps (a waiting process's) never have more than two: those live
@@ -251,6 +259,7 @@ class Heap {
   Block old_ = {};           // the old generation: promoted objects, back to back
   Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
   Block old_spare_ = {};     // the last major collection's from-space, kept for the next one's to-space
+  Term* room_ = nullptr;     // the caller's first block (see the constructor), or null: never freed here
   uint32_t num_blocks_ = 0;
   uint32_t blocks_capacity_ = kInlineBlocks;
   size_t min_words_;          // the nursery never shrinks below this
@@ -259,7 +268,6 @@ class Heap {
   double survival_ = 1.0;     // fraction of the young words the last minor collection kept
   size_t next_block_words_;   // size of the next overflow block (doubles until a GC)
   size_t max_words_ = 0;      // see set_max_words; 0: no limit
-  bool stress_major_ = false; // stress mode alternates minor and major collections
   OffHeapList* offheap_ = nullptr;  // RefBin holders (see above); null: none yet
   HeapStats stats_;
   Block inline_blocks_[kInlineBlocks];

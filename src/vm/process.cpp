@@ -6,6 +6,8 @@
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -90,12 +92,48 @@ void Mailbox::free_all() {
 // The stack is malloc'd and starts small (kInitialStackWords): a process
 // that waits costs a few hundred bytes of stack, not a reservation. Calls
 // that pass stack_limit grow it (grow_stack), up to `stack_words`.
-Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
-    : heap(vm_.options.min_heap_words ? vm_.options.min_heap_words : heap_words ? heap_words : Heap::kDefaultMinWords),
+namespace {
+
+size_t first_heap_words(const VM& vm, size_t heap_words) {
+  return vm.options.min_heap_words ? vm.options.min_heap_words : heap_words ? heap_words : Heap::kDefaultMinWords;
+}
+
+// The most make() puts after the object: a process, its stack and its
+// heap block in one size (1,024 bytes with the defaults) that glibc's
+// malloc serves from its per-thread cache (up to 1,032 bytes); a spawn
+// with bigger first blocks (--heap-min) allocates them apart.
+constexpr size_t kInPlaceMaxBytes = 1024;
+
+}  // namespace
+
+void* Process::operator new(size_t bytes) {
+  if (void* p = std::malloc(bytes)) return p;
+  throw std::bad_alloc();
+}
+
+Process* Process::make(VM& vm, size_t stack_words, size_t heap_words) {
+  const size_t stack = std::min(stack_words, kInitialStackWords);
+  const size_t room_words = stack + Heap::first_block_words(first_heap_words(vm, heap_words));
+  if (sizeof(Process) + room_words * sizeof(Term) > kInPlaceMaxBytes) return new Process(vm, stack_words, heap_words);
+  static_assert(sizeof(Process) % alignof(Term) == 0 && alignof(Process) <= alignof(std::max_align_t));
+  void* mem = std::malloc(sizeof(Process) + room_words * sizeof(Term));
+  if (!mem) throw std::bad_alloc();
+  try {
+    return ::new (mem) Process(vm, stack_words, heap_words, reinterpret_cast<Term*>(static_cast<Process*>(mem) + 1), room_words);
+  } catch (...) {
+    std::free(mem);
+    throw;
+  }
+}
+
+Process::Process(VM& vm_, size_t stack_words, size_t heap_words, Term* room, size_t room_words)
+    : heap(first_heap_words(vm_, heap_words), room ? room + std::min(stack_words, kInitialStackWords) : nullptr,
+           room ? room_words - std::min(stack_words, kInitialStackWords) : 0),
       vm(&vm_) {
   x = vm_.registers->x;  // the first scheduler's; another sets its own when it picks the process up
   const size_t first = std::min(stack_words, kInitialStackWords);
-  stack_base = static_cast<Term*>(std::malloc(first * sizeof(Term)));
+  stack_in_place = room != nullptr;
+  stack_base = room ? room : static_cast<Term*>(std::malloc(first * sizeof(Term)));
   if (!stack_base) throw OutOfMemory("cannot allocate a process stack");
   stack_limit = stack_base + first;
   stack_max_words = stack_words;
@@ -108,7 +146,7 @@ Process::Process(VM& vm_, size_t stack_words, size_t heap_words)
 Process::~Process() {
   delete links;  // also the main process's, which the host owns
   mailbox.free_all();
-  std::free(stack_base);
+  if (!stack_in_place) std::free(stack_base);
   std::free(parked_spill);
 }
 
@@ -153,8 +191,17 @@ Term* Process::grow_stack(Term* at_fp, const Term* want_sp) {
   while (words < want) words *= 2;
   words = std::min(words, stack_max_words);
   Term* old = stack_base;
-  auto* grown = static_cast<Term*>(std::realloc(stack_base, words * sizeof(Term)));
-  if (!grown) return nullptr;
+  Term* grown;
+  if (stack_in_place) {
+    // make()'s room stays where it is (it is part of the process's block).
+    grown = static_cast<Term*>(std::malloc(words * sizeof(Term)));
+    if (!grown) return nullptr;
+    std::memcpy(grown, stack_base, stack_words() * sizeof(Term));
+    stack_in_place = false;
+  } else {
+    grown = static_cast<Term*>(std::realloc(stack_base, words * sizeof(Term)));
+    if (!grown) return nullptr;
+  }
   // Frame links are raw pointers into the stack: move each by the distance
   // the block moved (the bottom frame's caller link is null or outside).
   const ptrdiff_t delta = grown - old;

@@ -248,10 +248,20 @@ struct Process {
   // `heap_words` (0: Heap::kDefaultMinWords; --heap-min overrides both).
   // Throws OutOfMemory when the first stack or heap block
   // cannot be had.
-  explicit Process(VM& vm, size_t stack_words, size_t heap_words = 0);
+  explicit Process(VM& vm, size_t stack_words, size_t heap_words = 0)
+      : Process(vm, stack_words, heap_words, nullptr, 0) {}
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
+  // As the constructor, with the first stack and the first heap block in
+  // the process's own allocation, right after the object, when they are
+  // small (a spawned process's): one malloc and one free per process
+  // instead of three of each, all three in one size that malloc keeps in
+  // its per-thread cache. Deleted as any process (operator delete).
+  static Process* make(VM& vm, size_t stack_words, size_t heap_words);
+  // Processes live in malloc'd memory, so that make() can add its room.
+  static void* operator new(size_t bytes);
+  static void operator delete(void* p) { std::free(p); }
 
   Term* x;                       // the scheduler's registers (RegisterFile::x); valid while it runs
   Term* fp = nullptr;            // current frame's Y base
@@ -284,6 +294,7 @@ struct Process {
   bool timed_out = false;        // the receive's timer fired: the next `wait` falls through
   bool trap_exit = false;
   bool timer_armed = false;      // a receive or sleep timer is pending (timer_at)
+  bool stack_in_place = false;   // stack_base is make()'s room, not malloc'd: never freed or realloc'd
   const Insn* resume_pc = nullptr;  // where the process goes on (Suspend)
   const Insn* timer_pc = nullptr;   // the `wait` whose timeout is armed (nullptr: a sleep)
   Term native_result = kNil;     // Suspend::Native: the call's result
@@ -322,6 +333,11 @@ struct Process {
   // system refuses the memory.
   Term* grow_stack(Term* fp, const Term* want_sp);
   size_t stack_words() const { return static_cast<size_t>(stack_limit - stack_base); }
+
+ private:
+  // `room` (`room_words` long, or null): where make() puts the first stack
+  // and heap block.
+  Process(VM& vm, size_t stack_words, size_t heap_words, Term* room, size_t room_words);
 };
 
 }  // namespace lzr
