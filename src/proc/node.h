@@ -67,10 +67,10 @@ struct SchedulerSlot {
   std::unique_ptr<RegisterFile> own_registers;
   Process* current = nullptr;                  // its own thread's to read and write
   std::atomic<uint64_t> steals{0};             // batches it took from another queue (tests, --stats)
-  // Node::steal's looks at a queue holding one process: which queue, and
-  // how many looks in a row found it so.
-  const SchedulerSlot* lone_victim = nullptr;
-  unsigned lone_looks = 0;
+  // Node::steal's looks at a queue holding few processes (kSmallQueue):
+  // which queue, and how many looks in a row found it so.
+  const SchedulerSlot* small_victim = nullptr;
+  unsigned small_looks = 0;
 };
 
 class Node {
