@@ -313,6 +313,21 @@ Message* Node::make_message(Term msg) {
 void Node::deliver(Process& to, Message* m) {
   SchedulerSlot* const s = concurrent_ ? this_slot() : nullptr;
   if (concurrent_ && (!s || &to != s->current)) {
+    if (s && alone(*s)) {
+      // Running alone, every process is this thread's (Node::alone): one
+      // with nothing posted gets the message straight into its queue, as
+      // with one scheduler, and its receive need not take the inbox.
+      Message* const posted = to.mailbox.inbox.load(std::memory_order_relaxed);
+      if ((posted == nullptr || posted == Mailbox::kAsleep) && to.state != RunState::Exiting &&
+          to.state != RunState::Free) {
+        to.mailbox.append(m);
+        if (posted == Mailbox::kAsleep) {
+          to.mailbox.wake(false);
+          queue_shared(to, s);
+        }
+        return;
+      }
+    }
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes. (The slot is looked

@@ -438,5 +438,58 @@ TEST(SoloThreads, ASleeperThatWakesWaitsUntilTheOneAloneStops) {
   Node::enter(nullptr);
 }
 
+// Running alone, a message to a process with nothing posted goes straight
+// into its queue, as with one scheduler (its receive takes no inbox), and
+// wakes it if it slept; to one with posts pending it is posted after them,
+// so the order sent is kept.
+TEST(SoloThreads, AMessageSentAloneGoesStraightToAReceiverWithNothingPosted) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(2);
+  auto ps = make_processes(vm, 2);
+  for (auto& p : ps) node.add(*p);
+  std::atomic<bool> stop{false};
+  std::thread sleeper([&] {
+    SchedulerSlot& me = node.slot(1);
+    Node::enter(&me);
+    node.quiescent(me);
+    EXPECT_EQ(node.sleep_idle(me, stop), Node::Idle::Woken);
+    Node::enter(nullptr);
+  });
+  SchedulerSlot& me = node.slot(0);
+  Node::enter(&me);
+  while (!node.alone(me)) {
+    while (!node.others_asleep()) std::this_thread::yield();
+    node.try_go_solo(me);
+  }
+  Process& asleep = *ps[0];
+  ASSERT_TRUE(asleep.mailbox.sleep(false));
+  node.send(asleep, make_int(1));
+  EXPECT_EQ(asleep.mailbox.inbox.load(), nullptr) << "posted, not queued";
+  EXPECT_EQ(asleep.mailbox.count, 1u);
+  EXPECT_EQ(me.queue.size(), 1u) << "woken and queued";
+  EXPECT_TRUE(node.alone(me));
+
+  Process& posted_to = *ps[1];
+  ASSERT_FALSE(posted_to.mailbox.post(Node::make_message(make_int(10)), false));
+  node.send(posted_to, make_int(11));
+  EXPECT_EQ(posted_to.mailbox.count, 0u) << "went around what was posted before";
+  EXPECT_TRUE(node.take_inbox(posted_to, false));
+  ASSERT_EQ(posted_to.mailbox.count, 2u);
+  EXPECT_EQ(posted_to.mailbox.head->term, make_int(10));
+  EXPECT_EQ(posted_to.mailbox.head->next->term, make_int(11));
+
+  EXPECT_EQ(me.queue.pop(false), &asleep);
+  node.end_solo(me);
+  stop.store(true);
+  node.wake_all();
+  sleeper.join();
+  for (auto& p : ps) {
+    node.finish(*p, kAtom_normal);
+    p.release();
+  }
+  Node::enter(nullptr);
+}
+
 }  // namespace
 }  // namespace lzr
