@@ -303,8 +303,10 @@ Heap::Heap(size_t initial_words, Term* room, size_t room_words) {
   next_block_words_ = min_words_;
   const size_t first_words = first_block_words(initial_words);
   Block first;
-  if (room && room_words >= first_words) {
-    room_ = room;
+  const uintptr_t offset = reinterpret_cast<uintptr_t>(room) - reinterpret_cast<uintptr_t>(this);
+  if (room && room_words >= first_words && reinterpret_cast<uintptr_t>(room) > reinterpret_cast<uintptr_t>(this) &&
+      offset <= UINT16_MAX) {
+    room_offset_ = static_cast<uint16_t>(offset);
     first = Block{room, room, room + min_words_, first_words};
   } else {
     first = new_block(first_words, min_words_);
@@ -349,7 +351,7 @@ Heap::Block Heap::new_block(size_t reserve_words, size_t usable_words, size_t to
 }
 
 void Heap::free_block(const Block& b) {
-  if (b.start == room_) return;  // the owner's (the constructor)
+  if (room_offset_ && reinterpret_cast<uintptr_t>(b.start) - reinterpret_cast<uintptr_t>(this) == room_offset_) return;  // the owner's (the constructor)
   if (b.reserved >= kMmapMinWords) {
     ::munmap(b.start, mapped_bytes(b.reserved));
     stats_.blocks_unmapped++;
@@ -427,6 +429,7 @@ void Heap::push_block(const Block& b) {
   blocks_[num_blocks_++] = b;
   top_ = b.top;
   sync_end();
+  note_used_base();
 }
 
 void Heap::insert_block_below_current(const Block& b) {
@@ -435,6 +438,16 @@ void Heap::insert_block_below_current(const Block& b) {
   current.top = top_;
   blocks_[num_blocks_ - 1] = b;
   blocks_[num_blocks_++] = current;
+  note_used_base();
+}
+
+// Every collection ends in push_block (reset_nursery), after its changes
+// to the old generation; a big block goes in below the current one. So
+// these two keep used_base_, and top_ moves within the current block
+// between them.
+void Heap::note_used_base() {
+  const size_t before = (num_blocks_ > 1 ? full_blocks_words() : 0) + old_words();
+  used_base_ = reinterpret_cast<uintptr_t>(blocks_[num_blocks_ - 1].start) - before * sizeof(Term);
 }
 
 size_t Heap::held_words() const {

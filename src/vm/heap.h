@@ -36,6 +36,7 @@
 // per word promoted.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -160,9 +161,16 @@ class Heap {
   void set_stress(bool on);
   bool stress() const { return stress_; }
   const HeapStats& stats() const { return stats_; }
-  // Young and old. (In line: a scheduler publishes it after every slice;
-  // most heaps have one young block.)
+  // Young and old. (In line, from the hot fields alone: a scheduler
+  // publishes it after every slice for info/1, and the block list and the
+  // old generation are lines a slice need not touch otherwise.)
   size_t used_words() const {
+    const size_t words = (reinterpret_cast<uintptr_t>(top_) - used_base_) / sizeof(Term);
+    assert(words == counted_words());
+    return words;
+  }
+  // The same, counted from the block list and the old generation.
+  size_t counted_words() const {
     const size_t current = static_cast<size_t>(top_ - blocks_[num_blocks_ - 1].start);
     return (num_blocks_ > 1 ? full_blocks_words() : 0) + current + old_words();
   }
@@ -221,6 +229,7 @@ class Heap {
   void free_block(const Block& b);
   void grow_block_list();
   void push_block(const Block& b);  // becomes the current block
+  void note_used_base();            // after the blocks or the old generation changed (used_base_)
   void insert_block_below_current(const Block& b);
   size_t held_words() const;        // sum of the blocks' usable words
   void note_peak(size_t words);
@@ -250,6 +259,14 @@ class Heap {
   bool gc_requested_ = false;
   bool stress_ = false;
   bool stress_major_ = false;  // stress mode alternates minor and major collections
+  // The caller's first block (see the constructor) as its distance in bytes
+  // from this object (it lies just after the process that holds the heap;
+  // 0: none): never freed here. Two bytes, in what was padding.
+  uint16_t room_offset_ = 0;
+  // The current block's start, as an address, less the words before it
+  // (full young blocks and the old generation): used_words() is top_ less
+  // this. Set by note_used_base at every change of the blocks.
+  uintptr_t used_base_ = 0;
 
   // The young generation; blocks_[num_blocks_ - 1] is the current block.
   // Most heaps (a waiting process's) never have more than two: those live
@@ -259,7 +276,6 @@ class Heap {
   Block old_ = {};           // the old generation: promoted objects, back to back
   Block spare_ = {};         // a freed block kept for the next to-space (see heap.cpp)
   Block old_spare_ = {};     // the last major collection's from-space, kept for the next one's to-space
-  Term* room_ = nullptr;     // the caller's first block (see the constructor), or null: never freed here
   uint32_t num_blocks_ = 0;
   uint32_t blocks_capacity_ = kInlineBlocks;
   size_t min_words_;          // the nursery never shrinks below this

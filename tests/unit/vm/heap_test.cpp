@@ -586,6 +586,41 @@ TEST(Heap, LargeObjectsGetTheirOwnBlock) {
   EXPECT_EQ(tuple_arity(x[1]), 3u);
 }
 
+// used_words() comes from top_ and a base the heap keeps as its blocks
+// change (it is read after every slice, for info/1): it must agree with the
+// count from the block list through overflow blocks, a block of its own
+// for a big object, minor and major collections, and a give-back.
+TEST(Heap, UsedWordsFollowsEveryChangeOfTheBlocks) {
+  Heap heap(256);
+  heap.set_stress(false);
+  auto agree = [&heap](const char* when) { EXPECT_EQ(heap.used_words(), heap.counted_words()) << when; };
+  agree("new");
+  Term x[32] = {};
+  x[0] = count_list(heap, 1000);  // past the nursery: overflow blocks
+  agree("overflowed");
+  Term* big = heap.alloc(20001);
+  big[0] = make_header(BoxKind::Tuple, 20000);
+  for (size_t i = 1; i <= 20000; ++i) big[i] = I(1);
+  x[1] = make_boxed(big);
+  agree("a big object below the current block");
+  const size_t before = heap.used_words();
+  Term* tail = heap.alloc(10);
+  EXPECT_EQ(heap.used_words(), before + 10);
+  heap.shrink_last(tail, 10, 3);
+  EXPECT_EQ(heap.used_words(), before + 3);
+  for (int round = 0; round < 6; ++round) {
+    x[2] = count_list(heap, 300);  // dies at the next round
+    heap.collect(x_roots(x, 0b111));
+    agree("after a collection");
+    EXPECT_EQ(list_length(x[0]), 1000);
+  }
+  EXPECT_GE(heap.stats().collections, 6u);
+  heap.collect_major(x_roots(x, 0b11));
+  agree("after a major collection");
+  EXPECT_GE(heap.stats().major_collections, 1u);
+  EXPECT_GE(heap.used_words(), 2000u + 20001u);
+}
+
 TEST(Heap, TenMillionCellListIsCopiedWithoutRecursion) {
   Heap heap(4096);
   heap.set_stress(false);
