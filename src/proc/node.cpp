@@ -141,13 +141,7 @@ void Node::prepare_schedulers(unsigned n) {
   reclaimer_.set_participants(n);
 }
 
-bool Node::any_queued() const {
-  for (unsigned i = 0; i < slot_count(); ++i)
-    if (const_cast<Node*>(this)->slot(i).queue.size() != 0) return true;
-  return false;
-}
-
-bool Node::any_queued_locked() {
+bool Node::any_queued() {
   for (unsigned i = 0; i < slot_count(); ++i)
     if (slot(i).queue.size_locked() != 0) return true;
   return false;
@@ -272,7 +266,7 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
   } leave{sleepers_};
   // Each queue's size under its lock: a push that does not see this
   // sleeper counted is seen here (notify_work_after_push).
-  if (stop.load(std::memory_order_acquire) || any_queued_locked()) return Idle::Woken;
+  if (stop.load(std::memory_order_acquire) || any_queued()) return Idle::Woken;
   const bool timers = timers_pending();
   // Every scheduler here, under this lock, with nothing queued and no
   // timer: no process can ever be made runnable again.
@@ -312,22 +306,11 @@ Message* Node::make_message(Term msg) {
 
 void Node::deliver(Process& to, Message* m) {
   SchedulerSlot* const s = concurrent_ ? this_slot() : nullptr;
-  if (concurrent_ && (!s || &to != s->current)) {
-    if (s && alone(*s)) {
-      // Running alone, every process is this thread's (Node::alone): one
-      // with nothing posted gets the message straight into its queue, as
-      // with one scheduler, and its receive need not take the inbox.
-      Message* const posted = to.mailbox.inbox.load(std::memory_order_relaxed);
-      if ((posted == nullptr || posted == Mailbox::kAsleep) && to.state != RunState::Exiting &&
-          to.state != RunState::Free) {
-        to.mailbox.append(m);
-        if (posted == Mailbox::kAsleep) {
-          to.mailbox.wake(false);
-          queue_shared(to, s);
-        }
-        return;
-      }
-    }
+  // Several schedulers: the message goes into `to`'s queue here only when
+  // this thread alone touches it: `to` runs here (a message to itself), or
+  // this scheduler runs alone (Node::alone: every process is its own) and
+  // nothing is posted to `to` that the message would pass.
+  if (concurrent_ && !(s && (&to == s->current || (alone(*s) && !to.mailbox.has_posted())))) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes. (The slot is looked
@@ -339,12 +322,15 @@ void Node::deliver(Process& to, Message* m) {
     Message::discard(m);
     return;
   }
-  // Only this thread touches `to`'s queue (one scheduler, or a message
-  // to itself): the message goes straight into it, after what others
-  // posted before, and a receive sees it without taking the inbox.
+  // The message goes straight into the queue, after what others posted
+  // before, and a receive sees it without taking the inbox.
   if (concurrent_) take_inbox(to);
   to.mailbox.append(m);
-  if (!concurrent_ && &to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
+  Process* const here = concurrent_ ? s->current : current;
+  if (&to != here && to.mailbox.wake(false)) {  // it slept in a receive
+    if (concurrent_) queue_shared(to, s);
+    else make_runnable(to);
+  }
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }

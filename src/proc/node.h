@@ -179,7 +179,9 @@ class Node {
     std::lock_guard<std::mutex> hold(idle_mutex_);
     return wake_gen_;
   }
-  bool any_queued() const;
+  // Whether any scheduler's queue holds a process, each size read under
+  // its queue's lock (ordered with every push: notify_work_after_push).
+  bool any_queued();
   // Several schedulers, `me` found nothing to run: sleeps until work is
   // queued, the next timer is due, or `stop` is set. Returns Deadlock
   // instead when every other scheduler sleeps too, nothing is queued and
@@ -308,7 +310,6 @@ class Node {
   void publish_next_due();          // timers_mutex_ held
   void notify_work();               // several schedulers: after queuing, wake a sleeping one
   void notify_work_after_push();    // the same, right after a push under the queue's lock
-  bool any_queued_locked();         // any_queued(), each size read under its queue's lock
   // Several schedulers: make_runnable's marking and queuing; `s` is
   // this_slot() (looked up once by a caller that needs it too).
   void queue_shared(Process& p, SchedulerSlot* s);

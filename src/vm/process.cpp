@@ -113,27 +113,27 @@ void* Process::operator new(size_t bytes) {
 
 Process* Process::make(VM& vm, size_t stack_words, size_t heap_words) {
   const size_t stack = std::min(stack_words, kInitialStackWords);
-  const size_t room_words = stack + Heap::first_block_words(first_heap_words(vm, heap_words));
-  if (sizeof(Process) + room_words * sizeof(Term) > kInPlaceMaxBytes) return new Process(vm, stack_words, heap_words);
+  const size_t block = Heap::first_block_words(first_heap_words(vm, heap_words));
+  const size_t bytes = sizeof(Process) + (stack + block) * sizeof(Term);
+  if (bytes > kInPlaceMaxBytes) return new Process(vm, stack_words, heap_words);
   static_assert(sizeof(Process) % alignof(Term) == 0 && alignof(Process) <= alignof(std::max_align_t));
-  void* mem = std::malloc(sizeof(Process) + room_words * sizeof(Term));
+  void* mem = std::malloc(bytes);
   if (!mem) throw std::bad_alloc();
+  Term* const room = reinterpret_cast<Term*>(static_cast<Process*>(mem) + 1);
   try {
-    return ::new (mem) Process(vm, stack_words, heap_words, reinterpret_cast<Term*>(static_cast<Process*>(mem) + 1), room_words);
+    return ::new (mem) Process(vm, stack_words, heap_words, room, room + stack, block);
   } catch (...) {
     std::free(mem);
     throw;
   }
 }
 
-Process::Process(VM& vm_, size_t stack_words, size_t heap_words, Term* room, size_t room_words)
-    : heap(first_heap_words(vm_, heap_words), room ? room + std::min(stack_words, kInitialStackWords) : nullptr,
-           room ? room_words - std::min(stack_words, kInitialStackWords) : 0),
-      vm(&vm_) {
+Process::Process(VM& vm_, size_t stack_words, size_t heap_words, Term* stack_room, Term* block_room, size_t block_words)
+    : heap(first_heap_words(vm_, heap_words), block_room, block_words), vm(&vm_) {
   x = vm_.registers->x;  // the first scheduler's; another sets its own when it picks the process up
   const size_t first = std::min(stack_words, kInitialStackWords);
-  stack_in_place = room != nullptr;
-  stack_base = room ? room : static_cast<Term*>(std::malloc(first * sizeof(Term)));
+  stack_in_place = stack_room != nullptr;
+  stack_base = stack_room ? stack_room : static_cast<Term*>(std::malloc(first * sizeof(Term)));
   if (!stack_base) throw OutOfMemory("cannot allocate a process stack");
   stack_limit = stack_base + first;
   stack_max_words = stack_words;

@@ -179,6 +179,12 @@ struct Mailbox {
   // closed() it makes a Dekker pair that needs no fence of its own
   // (Node::finish and Node::register_name).
   Message* close();
+  // Whether anything is posted and not yet taken (the owner, or a
+  // scheduler running alone).
+  bool has_posted() const {
+    Message* const got = inbox.load(std::memory_order_relaxed);
+    return got != nullptr && got != kAsleep;
+  }
   // Any thread: whether the owner has closed the inbox (it is finishing or
   // finished). Sequentially consistent, to pair with close().
   bool closed() const { return inbox.load(std::memory_order_seq_cst) == kClosed; }
@@ -249,7 +255,7 @@ struct Process {
   // Throws OutOfMemory when the first stack or heap block
   // cannot be had.
   explicit Process(VM& vm, size_t stack_words, size_t heap_words = 0)
-      : Process(vm, stack_words, heap_words, nullptr, 0) {}
+      : Process(vm, stack_words, heap_words, nullptr, nullptr, 0) {}
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -335,9 +341,9 @@ struct Process {
   size_t stack_words() const { return static_cast<size_t>(stack_limit - stack_base); }
 
  private:
-  // `room` (`room_words` long, or null): where make() puts the first stack
-  // and heap block.
-  Process(VM& vm, size_t stack_words, size_t heap_words, Term* room, size_t room_words);
+  // make()'s room for the first stack (stack_room) and the first heap block
+  // (block_room, block_words long); null: malloc'd apart.
+  Process(VM& vm, size_t stack_words, size_t heap_words, Term* stack_room, Term* block_room, size_t block_words);
 };
 
 }  // namespace lzr

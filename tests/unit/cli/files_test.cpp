@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "run_lzr.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,10 +27,7 @@ struct Result {
 class LzrFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lzr_cli_files_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = lzr_test::fresh_test_dir("lzr_cli_files");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

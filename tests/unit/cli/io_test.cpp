@@ -27,10 +27,7 @@ using Result = lzr_test::LzrRun;
 class IoCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("lzr_cli_io_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = lzr_test::fresh_test_dir("lzr_cli_io");
     fs::permissions(dir_, fs::perms::all);  // the unprivileged child must reach its files
   }
   void TearDown() override { fs::remove_all(dir_); }

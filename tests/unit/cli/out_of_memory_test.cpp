@@ -36,10 +36,7 @@ using Result = lzr_test::LzrRun;
 class OutOfMemory : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("lzr_cli_oom_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = lzr_test::fresh_test_dir("lzr_cli_oom");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

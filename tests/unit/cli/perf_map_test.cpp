@@ -26,10 +26,7 @@ namespace fs = std::filesystem;
 class PerfMapCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lzr_cli_perf_map_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = lzr_test::fresh_test_dir("lzr_cli_perf_map");
     prog_ = (dir_ / "p.lzs").string();
     // A select, a call and arithmetic: routines of several groups.
     std::ofstream(prog_) << "func main/0\n  loadi x0, 3\n  call x0, f/1\n  call x0, io.print/1\n  ret x0\n"

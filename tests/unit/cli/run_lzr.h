@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,6 +29,16 @@ struct ChildSetup {
   size_t as_limit_kib = 0;    // > 0: RLIMIT_AS in the child (ulimit -v)
   bool unprivileged = false;  // as root: become user and group 65534 (nobody) first
 };
+
+// A new, empty folder for the running test, named by `prefix`, this
+// process and the test: /tmp/PREFIX_PID_TEST.
+inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+      (prefix + "_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

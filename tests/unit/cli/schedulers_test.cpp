@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 class SchedulersCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lzr_cli_sched_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = lzr_test::fresh_test_dir("lzr_cli_sched");
     prog_ = (dir_ / "p.lzs").string();
     // Two processes: main gets a message from a spawned one.
     std::ofstream(prog_) << "func main/0 frame=1\n  call x0, process.self/0\n  mov y0, x0\n  fn x0, child/0, [y0]\n"
