@@ -24,6 +24,19 @@
 namespace lzr::cli {
 namespace {
 
+// --stats, several schedulers: how the run moved work between them.
+void print_scheduler_stats(Node& node) {
+  if (!node.concurrent()) {
+    std::fprintf(stderr, "lzr: schedulers: 1\n");
+    return;
+  }
+  uint64_t steals = 0;
+  for (unsigned i = 0; i < node.slot_count(); ++i) steals += node.slot(i).steals.load(std::memory_order_relaxed);
+  std::fprintf(stderr, "lzr: schedulers: %u, %llu steals, %llu wake-ups of a sleeping scheduler, ran alone %llu times\n",
+               node.slot_count(), static_cast<unsigned long long>(steals),
+               static_cast<unsigned long long>(node.wake_ups()), static_cast<unsigned long long>(node.solo_runs()));
+}
+
 struct RunOptions {
   std::string file;
   std::vector<std::string> args;
@@ -193,6 +206,7 @@ void run(const RunOptions& o) {
                  static_cast<unsigned long long>(hs.major_collections), gc_ms, run_ms > 0 ? 100.0 * gc_ms / run_ms : 0.0,
                  p.heap.nursery_words() * 8.0 / 1024, static_cast<unsigned long long>(hs.blocks_mapped),
                  static_cast<unsigned long long>(hs.blocks_unmapped), static_cast<unsigned long long>(hs.pages_released));
+    print_scheduler_stats(node_of(vm));
   }
   if (result == kRaised && p.error == kAtom_deadlock && !deadlock_report(p).empty()) {
     p.reset_stack();
@@ -214,7 +228,7 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Run a module's main/0, or main/1 with the arguments as a list of binaries");
   cmd->add_option("file", opts->file, "Module to run (.lzr, or .lzs assembled in memory)")->required();
   cmd->add_option("--engine", opts->engine, "Engine: asm (default on x86-64) or portable");
-  cmd->add_flag("--stats", opts->stats, "Print load/run time and GC statistics to stderr");
+  cmd->add_flag("--stats", opts->stats, "Print load/run time, GC and scheduler statistics to stderr");
   cmd->add_option("--native-path", opts->native_path,
                   "A folder native libraries may be loaded from, besides each native module's own folder "
                   "(repeatable; LZR_NATIVE_PATH adds more)")

@@ -191,8 +191,10 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
 #endif
   if (kShared) slot.current = nullptr;
   else node.current = nullptr;
-  p->reductions += static_cast<uint64_t>(kSliceReductions - std::max(p->reds, 0));
+  const auto used = static_cast<uint64_t>(kSliceReductions - std::max(p->reds, 0));
+  p->reductions += used;
   if (kShared) {  // what info/1 on it shows to the others
+    slot.reductions_run += used;
     p->shown_heap_words = p->heap.used_words();
     p->shown_stack_words = static_cast<uint64_t>(p->sp - p->stack_base);
     p->shown_message_count = p->mailbox.count;
@@ -290,6 +292,13 @@ void run_shared(Run& run, SchedulerSlot& me) {
     if (node.timers_pending() && node.next_timer_at() <= node.now_ms()) node.fire_timers(node.now_ms());
     const bool alone = node.alone(me);
     Process* p = me.queue.pop(!alone);
+    if (!p && me.stolen_watched != 0 && !node.steal_paid(me) && !alone) {
+      // What it stole ran too briefly to pay for the move: the work
+      // queued elsewhere is short-lived, and stays where it is for a while.
+      spins = 0;
+      node.rest(me, run.stop);
+      continue;
+    }
     if (!p && !alone) p = node.steal(me);  // alone, every other queue is empty
     if (!p) {
       if (++spins < kIdleSpins) {

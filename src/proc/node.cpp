@@ -194,6 +194,8 @@ Process* Node::steal(SchedulerSlot& me) {
   Process* first = victim->queue.steal_half(taken);
   if (!first) return nullptr;
   me.steals.fetch_add(1, std::memory_order_relaxed);
+  me.stolen_watched = taken;
+  me.reductions_at_steal = me.reductions_run;
   if (Process* rest = first->next_runnable) {
     Process* last = rest;
     while (last->next_runnable) last = last->next_runnable;
@@ -268,9 +270,10 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
   // sleeper counted is seen here (notify_work_after_push).
   if (stop.load(std::memory_order_acquire) || any_queued()) return Idle::Woken;
   const bool timers = timers_pending();
-  // Every scheduler here, under this lock, with nothing queued and no
-  // timer: no process can ever be made runnable again.
-  if (!timers && sleeping == slot_count()) return Idle::Deadlock;
+  // Every scheduler here (or resting: its queue ran dry), under this
+  // lock, with nothing queued and no timer: no process can ever be made
+  // runnable again.
+  if (!timers && sleeping + resting_.load(std::memory_order_relaxed) == slot_count()) return Idle::Deadlock;
   reclaimer_.idle(me.index);  // a sleeping scheduler holds no process
   auto woken = [&] { return wake_gen_ != gen || stop.load(std::memory_order_acquire); };
   if (timers) {
@@ -279,14 +282,38 @@ Node::Idle Node::sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop) {
   } else {
     idle_cv_.wait(lock, woken);
   }
-  if (solo_.load(std::memory_order_relaxed) != nullptr && !stop.load(std::memory_order_acquire)) {
-    // Another runs alone, its queue and inboxes unlocked: it stops at its
-    // next slice boundary, and this one touches nothing before.
-    solo_off_.store(true, std::memory_order_relaxed);
-    idle_cv_.wait(lock, [&] { return solo_.load(std::memory_order_relaxed) == nullptr || stop.load(std::memory_order_acquire); });
-    solo_off_.store(false, std::memory_order_relaxed);
-  }
+  wait_out_solo(lock, stop);
   return Idle::Woken;
+}
+
+void Node::wait_out_solo(std::unique_lock<std::mutex>& lock, const std::atomic<bool>& stop) {
+  if (solo_.load(std::memory_order_relaxed) == nullptr || stop.load(std::memory_order_acquire)) return;
+  // Another runs alone, its queue and inboxes unlocked: it stops at its
+  // next slice boundary, and this one touches nothing before.
+  solo_off_.store(true, std::memory_order_relaxed);
+  idle_cv_.wait(lock, [&] { return solo_.load(std::memory_order_relaxed) == nullptr || stop.load(std::memory_order_acquire); });
+  solo_off_.store(false, std::memory_order_relaxed);
+}
+
+bool Node::steal_paid(SchedulerSlot& me) {
+  const uint64_t ran = me.reductions_run - me.reductions_at_steal;
+  const bool paid = ran >= kStealPaysReductions * me.stolen_watched;
+  me.stolen_watched = 0;
+  me.rest_level = paid ? 0 : std::min(me.rest_level + 1, kMaxRestLevel);
+  return paid;
+}
+
+void Node::rest(SchedulerSlot& me, const std::atomic<bool>& stop) {
+  std::unique_lock<std::mutex> lock(idle_mutex_);
+  // Counted apart from sleepers_: a push does not wake it (notify_work
+  // reads sleepers_ only), but one running alone sees it asleep
+  // (others_asleep), and so does the deadlock check.
+  resting_.fetch_add(1, std::memory_order_relaxed);
+  reclaimer_.idle(me.index);  // a resting scheduler holds no process
+  const auto until = std::chrono::steady_clock::now() + kFirstRest * (1u << (std::max(me.rest_level, 1u) - 1));
+  idle_cv_.wait_until(lock, until, [&] { return stop.load(std::memory_order_acquire); });
+  resting_.fetch_sub(1, std::memory_order_relaxed);
+  wait_out_solo(lock, stop);
 }
 
 // ---------------------------------------------------------------------------

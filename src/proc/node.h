@@ -71,6 +71,14 @@ struct SchedulerSlot {
   // which queue, and how many looks in a row found it so.
   const SchedulerSlot* small_victim = nullptr;
   unsigned small_looks = 0;
+  // Whether stealing pays here (Node::steal_paid): the reductions this
+  // scheduler ran, and, from its last steal until its queue next runs dry,
+  // how many processes it took and the reductions it had run before. A run
+  // of steals that did not pay makes it rest longer (rest_level).
+  uint64_t reductions_run = 0;
+  size_t stolen_watched = 0;
+  uint64_t reductions_at_steal = 0;
+  unsigned rest_level = 0;
 };
 
 class Node {
@@ -190,6 +198,29 @@ class Node {
   Idle sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop);
   // Wakes every sleeping scheduler (a run ends).
   void wake_all();
+  // Reductions a stolen process must run, on average, for its move to have
+  // paid: a quarter of a slice, some microseconds. A process is a kilobyte
+  // or more of memory that was the victim's, and a steal hands locks and
+  // lines across cores; a spawner's children that send one message and
+  // end (a few reductions each) cost far more to move than to run where
+  // they were made (spawn_exit at 2 schedulers, on two cores that share
+  // little cache, ran 3 times as long as on one).
+  static constexpr uint64_t kStealPaysReductions = kSliceReductions / 4;
+  // A scheduler whose steal did not pay rests kFirstRest, then twice as
+  // long after each further one in a row, up to level kMaxRestLevel
+  // (2 ms): the longest a process that would run long waits behind short
+  // ones before it is shared out. One steal that pays ends the rests.
+  static constexpr std::chrono::microseconds kFirstRest{64};
+  static constexpr unsigned kMaxRestLevel = 6;
+  // Several schedulers, `me`'s queue ran dry after a steal: whether the
+  // processes it stole ran long enough to pay for their move. False after
+  // a run of steals that did not: `me` should rest() before it looks again.
+  bool steal_paid(SchedulerSlot& me);
+  // `me` sleeps through work queued elsewhere for a while (longer after
+  // each steal in a row that did not pay), unless `stop` is set: while it
+  // rests a scheduler with many short-lived processes keeps them, and runs
+  // alone (no push wakes a resting scheduler).
+  void rest(SchedulerSlot& me, const std::atomic<bool>& stop);
   // A scheduler between two slices: holds no Process* found before.
   void quiescent(SchedulerSlot& me) { reclaimer_.quiescent(me.index); }
 
@@ -204,7 +235,9 @@ class Node {
   // other scheduler sleeps and none asked otherwise.
   void try_go_solo(SchedulerSlot& me);
   void end_solo(SchedulerSlot& me);
-  bool others_asleep() const { return sleepers_.load(std::memory_order_relaxed) + 1 == slot_count(); }
+  bool others_asleep() const {
+    return sleepers_.load(std::memory_order_relaxed) + resting_.load(std::memory_order_relaxed) + 1 == slot_count();
+  }
   bool solo_off_wanted() const { return solo_off_.load(std::memory_order_relaxed); }
   // Whether `s` runs alone now: its queue and its processes' inboxes are
   // handled without locked instructions.
@@ -302,6 +335,9 @@ class Node {
     uint64_t at;
   };
   void push_timer(const Timer& t);  // timers_mutex_ held
+  // A sleeper or a rester that woke, idle_mutex_ held by `lock`: waits
+  // until no scheduler runs alone (or `stop`), having asked it to stop.
+  void wait_out_solo(std::unique_lock<std::mutex>& lock, const std::atomic<bool>& stop);
   // Several schedulers: `m` (a signal) goes to `to`'s inbox; false (and
   // `m` freed) when `to` has finished.
   bool post_signal(Process& to, Message* m);
@@ -332,6 +368,7 @@ class Node {
   std::mutex idle_mutex_;
   std::condition_variable idle_cv_;
   std::atomic<unsigned> sleepers_{0};
+  std::atomic<unsigned> resting_{0};  // in rest(): asleep, and not to be woken by work (changed under idle_mutex_)
   uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified
   // The scheduler that runs alone, or nullptr; a woken sleeper wants it
   // to stop. Changed under idle_mutex_; read without it by the one alone.

@@ -139,4 +139,24 @@ TEST_F(IoCli, HeapMinSetsTheNurseryAndStatsShowTheCollector) {
   }
 }
 
+// --stats ends with the schedulers: their count, and with several how work
+// moved between them (main spawns a process and prints its reply).
+TEST_F(IoCli, StatsShowTheSchedulers) {
+  const std::string prog = file("reply.lzs",
+                                "func main/0 frame=0\n  call x0, process.self/0\n  fn x0, child/0, [x0]\n"
+                                "  call x0, process.spawn/1\nwait:\n  recv x0, none\n  accept\n  call x0, io.print/1\n"
+                                "  ret x0\nnone:\n  wait :infinity, wait\n  ret x0\n\n"
+                                "func child/0 upvals=1\n  mov x0, u0\n  loadc x1, :hi\n  tcall process.send/2\n");
+  Result r = lzr({"run", "--stats", "--schedulers=1", prog});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, ":hi\n");
+  EXPECT_NE(r.err.find("lzr: schedulers: 1\n"), std::string::npos) << r.err;
+  r = lzr({"run", "--stats", "--schedulers=2", prog});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, ":hi\n");
+  EXPECT_NE(r.err.find("lzr: schedulers: 2, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" steals, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" wake-ups of a sleeping scheduler, ran alone "), std::string::npos) << r.err;
+}
+
 }  // namespace

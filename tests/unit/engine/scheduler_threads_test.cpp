@@ -275,6 +275,114 @@ TEST(SchedulerThreads, AMessageRoundTripStaysOnOneScheduler) {
   }
 }
 
+// main spawns 20,000 children that each send it one message and end (a
+// few reductions each), collects the replies, then, when `busy` is set,
+// spawns one busy process and calls probe.threads/0 along with it until
+// it has seen two threads (or 20M times), returning the count it saw.
+std::string spawner_program(bool busy) {
+  std::string s = R"(
+func main/0 frame=1
+  load x0, 20000
+  mov y0, x0
+  call x1, process.self/0
+  mov x0, y0
+  call x0, spawn_all/2
+  mov x0, y0
+  call x0, collect/1
+)";
+  s += busy ? R"(  fn x0, busy/0
+  call x0, process.spawn/1
+  loadi x0, 0
+  mov y0, x0
+again:
+  call x0, probe.threads/0
+  eq x0, 2, done
+  add x0, y0, 1
+  mov y0, x0
+  load x1, 20000000
+  lt x0, x1, again
+done:
+  ret x0
+
+func busy/0
+again:
+  call x0, probe.threads/0
+  jmp again
+)"
+              : R"(  loadc x0, :ok
+  ret x0
+)";
+  return s + R"(
+func spawn_all/2 frame=2
+loop:
+  eq x0, 0, done
+  mov y0, x0
+  mov y1, x1
+  fn x0, child/0, [x1]
+  call x0, process.spawn/1
+  sub x0, y0, 1
+  mov x1, y1
+  jmp loop
+done:
+  ret x0
+
+func child/0 upvals=1
+  mov x0, u0
+  loadc x1, :done
+  tcall process.send/2
+
+func collect/1
+loop:
+  eq x0, 0, done
+wait_one:
+  recv x1, none
+  accept
+  sub x0, x0, 1
+  jmp loop
+none:
+  wait :infinity, wait_one
+  ret x0
+done:
+  ret x0
+)";
+}
+
+// The children of a spawner that each live a few reductions cost more to
+// move to another core (a steal, a kilobyte of memory each, their exits
+// handed back) than to run where they were made: after a steal whose
+// processes ran that briefly, the idle scheduler rests instead of
+// stealing again (Node::steal_paid), for up to 2 ms. So it steals about
+// once per rest: fewer than one steal per millisecond of the run, however
+// slow the build (a sanitizer's) makes it. Stealing each batch it could
+// (as before) took about 140 steals in 40 ms for 20,000 children.
+TEST(SchedulerThreads, ShortLivedChildrenStayWithTheirSpawner) {
+  for (EngineKind engine : engines()) {
+    Program prog(spawner_program(false), 2, false);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(prog.call("main", engine), ":ok") << engine_name(engine);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    Node& node = node_of(prog.vm);
+    ASSERT_EQ(node.slot_count(), 2u);
+    // (The first few rests are short: 64 us, doubling.)
+    EXPECT_LT(node.slot(0).steals.load() + node.slot(1).steals.load(), 8 + static_cast<uint64_t>(ms.count()))
+        << engine_name(engine) << ", " << ms.count() << " ms";
+  }
+}
+
+// After those short-lived children made the idle scheduler rest, a
+// process that runs long is still shared out (a rest ends within 2 ms, and
+// a steal that pays ends the rests): both threads run.
+TEST(SchedulerThreads, AfterShortLivedChildrenALongRunningProcessIsStillShared) {
+  for (EngineKind engine : engines()) {
+    {
+      std::lock_guard<std::mutex> hold(g_probe_mutex);
+      g_probe_threads.clear();
+    }
+    Program prog(spawner_program(true), 2, false);
+    EXPECT_EQ(prog.call("main", engine), "2") << engine_name(engine);
+  }
+}
+
 // Processes waiting in a receive with a timeout, main too: for 200 ms
 // nothing can run, and the schedulers sleep (until the timer) instead of
 // spinning: the CPU time the run takes stays far below its wall time.

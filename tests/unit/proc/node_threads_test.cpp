@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <thread>
@@ -488,6 +489,102 @@ TEST(SoloThreads, AMessageSentAloneGoesStraightToAReceiverWithNothingPosted) {
     node.finish(*p, kAtom_normal);
     p.release();
   }
+  Node::enter(nullptr);
+}
+
+// Node::steal_paid, on the thief's own fields: a steal paid when the
+// processes it took ran at least kStealPaysReductions each, on average,
+// before the thief's queue ran dry. One that did not raises the thief's
+// rest level, up to its cap; one that paid sets it back to none.
+TEST(StealThreads, AStealPaysWhenWhatItTookRanLongEnough) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(2);
+  SchedulerSlot& me = node.slot(1);
+  auto steal_and_run = [&](size_t taken, uint64_t reductions) {
+    me.stolen_watched = taken;
+    me.reductions_at_steal = me.reductions_run;
+    me.reductions_run += reductions;
+    return node.steal_paid(me);
+  };
+  EXPECT_TRUE(steal_and_run(4, 4 * Node::kStealPaysReductions));
+  EXPECT_EQ(me.rest_level, 0u);
+  EXPECT_EQ(me.stolen_watched, 0u) << "judged once";
+  EXPECT_FALSE(steal_and_run(4, 4 * Node::kStealPaysReductions - 1));
+  EXPECT_EQ(me.rest_level, 1u);
+  EXPECT_FALSE(steal_and_run(64, 64 * 3));  // a spawner's children: a few reductions each
+  EXPECT_EQ(me.rest_level, 2u);
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(steal_and_run(1, 0));
+  EXPECT_EQ(me.rest_level, Node::kMaxRestLevel);
+  EXPECT_TRUE(steal_and_run(1, kSliceReductions));  // one that ran a whole slice
+  EXPECT_EQ(me.rest_level, 0u);
+}
+
+// A resting scheduler (Node::rest) counts as asleep, so the other may run
+// alone and finds the deadlock when it has nothing to run either, but no
+// push wakes it: a spawner's second queued process is left to it. A rest
+// ends by itself after its time, and at once when the run stops.
+TEST(StealThreads, ARestingSchedulerIsAsleepToTheOthersButNoPushWakesIt) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(2);
+  auto ps = make_processes(vm, 2);
+  std::atomic<bool> stop{false};
+  std::atomic<int> rests_done{0};
+  std::atomic<bool> rest_again{false};
+  std::thread rester([&] {
+    SchedulerSlot& me = node.slot(1);
+    Node::enter(&me);
+    node.quiescent(me);
+    me.rest_level = 1;  // the shortest rest: it ends by itself
+    node.rest(me, stop);
+    rests_done.fetch_add(1);
+    while (!rest_again.load()) std::this_thread::yield();
+    me.rest_level = Node::kMaxRestLevel;
+    while (!stop.load()) node.rest(me, stop);  // until the stop
+    rests_done.fetch_add(1);
+    Node::enter(nullptr);
+  });
+  SchedulerSlot& me = node.slot(0);
+  Node::enter(&me);
+  const auto start = std::chrono::steady_clock::now();
+  while (rests_done.load() < 1) std::this_thread::yield();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  rest_again.store(true);
+  while (!node.others_asleep()) std::this_thread::yield();
+  const uint64_t wakes = node.wake_ups();
+  node.make_runnable(*ps[0]);
+  node.make_runnable(*ps[1]);  // two queued: work for another, which rests
+  EXPECT_EQ(node.wake_ups(), wakes);
+  EXPECT_EQ(me.queue.pop(true), ps[0].get());
+  EXPECT_EQ(me.queue.pop(true), ps[1].get());
+  if (node.others_asleep()) {  // (between two rests it is not)
+    node.try_go_solo(me);
+    EXPECT_TRUE(node.alone(me));
+    node.end_solo(me);
+  }
+  // Nothing queued, no timer, the other resting: nothing can ever run.
+  // (Should the rester be between two rests as this one counts, this one
+  // sleeps until the nudger wakes it, and looks again.)
+  std::atomic<bool> not_stopped{false}, found{false};
+  std::thread nudger([&] {
+    while (!found.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      node.wake_all();
+    }
+  });
+  Node::Idle idle = Node::Idle::Woken;
+  for (int i = 0; i < 1000 && idle != Node::Idle::Deadlock; ++i) {
+    while (!node.others_asleep()) std::this_thread::yield();
+    idle = node.sleep_idle(me, not_stopped);
+  }
+  found.store(true);
+  nudger.join();
+  EXPECT_EQ(idle, Node::Idle::Deadlock);
+  stop.store(true);
+  node.wake_all();
+  rester.join();
+  EXPECT_EQ(rests_done.load(), 2);
   Node::enter(nullptr);
 }
 
