@@ -300,6 +300,15 @@ void run_shared(Run& run, SchedulerSlot& me) {
       continue;
     }
     if (!p && !alone) p = node.steal(me);  // alone, every other queue is empty
+    if (!p && me.rest_level != 0 && !alone && node.others_have_work(me)) {
+      // Its steals have not paid lately, and what is queued elsewhere it
+      // may not take yet: it rests again rather than spin, so that the
+      // other scheduler may run alone meanwhile (looks between rests would
+      // stop it each time).
+      spins = 0;
+      node.rest(me, run.stop);
+      continue;
+    }
     if (!p) {
       if (++spins < kIdleSpins) {
         std::this_thread::yield();

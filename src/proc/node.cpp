@@ -1,6 +1,7 @@
 #include "proc/node.h"
 
 #include <algorithm>
+#include <utility>
 #include <cstdlib>
 #include <functional>
 #include <new>
@@ -102,8 +103,10 @@ void Node::queue_shared(Process& p, SchedulerSlot* s) {
   if (p.state != RunState::Exiting) p.state = RunState::Runnable;
   if (s && alone(*s)) {
     // Alone, a second queued process is work for another scheduler: this
-    // one stops running alone before it wakes one.
-    if (s->queue.push(p, false) >= 2) {
+    // one stops running alone before it wakes one. When the others all
+    // rest (a steal did not pay) there is none to wake: it goes on alone
+    // (a rest that ends asks it to stop, as a sleeper's timer does).
+    if (s->queue.push(p, false) >= 2 && sleepers_.load(std::memory_order_relaxed) != 0) {
       end_solo(*s);
       notify_work();
     }
@@ -172,11 +175,13 @@ Process* Node::steal(SchedulerSlot& me) {
       victim = &s;
     }
   }
+  // A rest was the wait: its first look takes even a short queue.
+  const bool rested = std::exchange(me.rested, false);
   if (!victim) {
     me.small_victim = nullptr;
     return nullptr;
   }
-  if (most < kSmallQueue) {
+  if (most < kSmallQueue && !rested) {
     // A lone process queued behind a running one was most likely just
     // woken by it, and its owner runs it as soon as the waker waits:
     // taken now, a message round trip would cross cores. A few were most
@@ -313,6 +318,7 @@ void Node::rest(SchedulerSlot& me, const std::atomic<bool>& stop) {
   const auto until = std::chrono::steady_clock::now() + kFirstRest * (1u << (std::max(me.rest_level, 1u) - 1));
   idle_cv_.wait_until(lock, until, [&] { return stop.load(std::memory_order_acquire); });
   resting_.fetch_sub(1, std::memory_order_relaxed);
+  me.rested = true;
   wait_out_solo(lock, stop);
 }
 

@@ -79,6 +79,7 @@ struct SchedulerSlot {
   size_t stolen_watched = 0;
   uint64_t reductions_at_steal = 0;
   unsigned rest_level = 0;
+  bool rested = false;  // it has just rested: its next look steals even from a short queue
 };
 
 class Node {
@@ -190,6 +191,13 @@ class Node {
   // Whether any scheduler's queue holds a process, each size read under
   // its queue's lock (ordered with every push: notify_work_after_push).
   bool any_queued();
+  // Whether another scheduler's queue holds a process now (sizes read
+  // without their locks: a hint).
+  bool others_have_work(const SchedulerSlot& me) {
+    for (unsigned i = 0; i < slot_count(); ++i)
+      if (&slot(i) != &me && slot(i).queue.size() != 0) return true;
+    return false;
+  }
   // Several schedulers, `me` found nothing to run: sleeps until work is
   // queued, the next timer is due, or `stop` is set. Returns Deadlock
   // instead when every other scheduler sleeps too, nothing is queued and

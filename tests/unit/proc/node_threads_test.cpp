@@ -520,10 +520,33 @@ TEST(StealThreads, AStealPaysWhenWhatItTookRanLongEnough) {
   EXPECT_EQ(me.rest_level, 0u);
 }
 
+// A short queue is stolen from only after several looks in a row found it
+// so (its owner most likely runs it at once); a rest stands for those
+// looks: the first look after one takes it.
+TEST(StealThreads, AfterARestTheFirstLookTakesEvenAShortQueue) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(2);
+  auto ps = make_processes(vm, 1);
+  node.slot(0).queue.push(*ps[0], true);
+  SchedulerSlot& me = node.slot(1);
+  Node::enter(&me);
+  node.quiescent(me);
+  EXPECT_EQ(node.steal(me), nullptr) << "one look at a queue of one";
+  std::atomic<bool> stop{false};
+  me.rest_level = 1;
+  node.rest(me, stop);
+  EXPECT_EQ(node.steal(me), ps[0].get());
+  EXPECT_EQ(me.stolen_watched, 1u);
+  EXPECT_EQ(node.slot(0).queue.size(), 0u);
+  Node::enter(nullptr);
+}
+
 // A resting scheduler (Node::rest) counts as asleep, so the other may run
 // alone and finds the deadlock when it has nothing to run either, but no
-// push wakes it: a spawner's second queued process is left to it. A rest
-// ends by itself after its time, and at once when the run stops.
+// push wakes it: a spawner's second queued process is left to it, and one
+// running alone stays alone. A rest ends by itself after its time, and at
+// once when the run stops.
 TEST(StealThreads, ARestingSchedulerIsAsleepToTheOthersButNoPushWakesIt) {
   VM vm;
   Node& node = node_of(vm);
@@ -558,11 +581,19 @@ TEST(StealThreads, ARestingSchedulerIsAsleepToTheOthersButNoPushWakesIt) {
   EXPECT_EQ(node.wake_ups(), wakes);
   EXPECT_EQ(me.queue.pop(true), ps[0].get());
   EXPECT_EQ(me.queue.pop(true), ps[1].get());
-  if (node.others_asleep()) {  // (between two rests it is not)
+  // Alone while the other rests, a second queued process has no one to
+  // wake: it stays alone (a sleeper would be woken, and it would stop).
+  while (!node.alone(me)) {
+    while (!node.others_asleep()) std::this_thread::yield();
     node.try_go_solo(me);
-    EXPECT_TRUE(node.alone(me));
-    node.end_solo(me);
   }
+  node.make_runnable(*ps[0]);
+  node.make_runnable(*ps[1]);
+  EXPECT_TRUE(node.alone(me));
+  EXPECT_EQ(node.wake_ups(), wakes);
+  EXPECT_EQ(me.queue.pop(false), ps[0].get());
+  EXPECT_EQ(me.queue.pop(false), ps[1].get());
+  node.end_solo(me);
   // Nothing queued, no timer, the other resting: nothing can ever run.
   // (Should the rester be between two rests as this one counts, this one
   // sleeps until the nudger wakes it, and looks again.)
