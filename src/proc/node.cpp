@@ -106,14 +106,22 @@ void Node::queue_shared(Process& p, SchedulerSlot* s) {
     // one stops running alone before it wakes one. When the others all
     // rest (a steal did not pay) there is none to wake: it goes on alone
     // (a rest that ends asks it to stop, as a sleeper's timer does).
-    if (s->queue.push(p, false) >= 2 && sleepers_.load(std::memory_order_relaxed) != 0) {
-      end_solo(*s);
-      notify_work();
-    }
+    if (s->queue.push(p, false) >= 2 && sleepers_.load(std::memory_order_relaxed) != 0) share_out(*s);
     return;
   }
+  push_locked(p, s);
+}
+
+// (Out of line, as share_out: queue_shared's path alone stays a few
+// instructions with no registers to save.)
+void Node::push_locked(Process& p, SchedulerSlot* s) {
   const size_t queued = (s ? s : &first_)->queue.push(p, true);
   if (!s || queued >= 2) notify_work_after_push();
+}
+
+void Node::share_out(SchedulerSlot& me) {
+  end_solo(me);
+  notify_work();
 }
 
 void Node::prepare_schedulers(unsigned n) {
@@ -338,16 +346,26 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
-  SchedulerSlot* const s = concurrent_ ? this_slot() : nullptr;
-  // Several schedulers: the message goes into `to`'s queue here only when
-  // this thread alone touches it: `to` runs here (a message to itself), or
-  // this scheduler runs alone (Node::alone: every process is its own) and
-  // nothing is posted to `to` that the message would pass.
-  if (concurrent_ && !(s && (&to == s->current || (alone(*s) && !to.mailbox.has_posted())))) {
+  if (!concurrent_) {
+    if (to.state == RunState::Exiting || to.state == RunState::Free) {
+      Message::discard(m);
+      return;
+    }
+    to.mailbox.append(m);
+    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
+    return;
+  }
+  // Several schedulers. (The slot is looked up once: a send is the
+  // hottest path between processes.) The message goes into `to`'s queue
+  // here only when this thread alone touches it: `to` runs here (a message
+  // to itself), or this scheduler runs alone (Node::alone: every process is
+  // its own) and nothing is posted to `to` that the message would pass.
+  SchedulerSlot* const s = this_slot();
+  const bool to_itself = s && &to == s->current;
+  if (!to_itself && !(s && alone(*s) && !to.mailbox.has_posted())) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
-    // exiting frees what was posted when it finishes. (The slot is looked
-    // up once: a send is the hottest path between processes.)
+    // exiting frees what was posted when it finishes.
     if (to.mailbox.post(m, shares(s))) queue_shared(to, s);  // it slept in a receive: this post woke it
     return;
   }
@@ -355,15 +373,12 @@ void Node::deliver(Process& to, Message* m) {
     Message::discard(m);
     return;
   }
-  // The message goes straight into the queue, after what others posted
-  // before, and a receive sees it without taking the inbox.
-  if (concurrent_) take_inbox(to);
+  // Straight into the queue, after what others posted before (a message
+  // to itself; alone, nothing is posted), and a receive sees it without
+  // taking the inbox.
+  if (to_itself) take_inbox(to, shares(s));
   to.mailbox.append(m);
-  Process* const here = concurrent_ ? s->current : current;
-  if (&to != here && to.mailbox.wake(false)) {  // it slept in a receive
-    if (concurrent_) queue_shared(to, s);
-    else make_runnable(to);
-  }
+  if (!to_itself && to.mailbox.wake(false)) queue_shared(to, s);  // it slept in a receive
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }

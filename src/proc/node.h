@@ -357,6 +357,8 @@ class Node {
   // Several schedulers: make_runnable's marking and queuing; `s` is
   // this_slot() (looked up once by a caller that needs it too).
   void queue_shared(Process& p, SchedulerSlot* s);
+  [[gnu::noinline]] void push_locked(Process& p, SchedulerSlot* s);  // queue_shared, not alone
+  [[gnu::noinline]] void share_out(SchedulerSlot& me);               // alone, and a second process queued
   static constexpr uint64_t kNoTimer = UINT64_MAX;
 
   ProcessTable table_;
