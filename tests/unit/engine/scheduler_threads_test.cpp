@@ -137,20 +137,15 @@ SAME_ON_2_AND_4(SharedBinariesPrintTheSame, "shared_binaries")
 SAME_ON_2_AND_4(RegistersPrintTheSame, "registers")
 SAME_ON_2_AND_4(StarvationPrintsTheSame, "starvation")
 
-// main spawns `busy` processes that never wait, then, like them, calls
+// The end of main (frame=1): like the busy/0 processes it defines, calls
 // probe.threads/0 until it has seen two threads (or 20M times), and
 // returns the count it saw last.
-std::string busy_program(int busy) {
-  std::string s = "func main/0 frame=1\n";
-  for (int i = 0; i < busy; ++i) s += "  fn x0, busy/0\n  call x0, process.spawn/1\n";
-  return s + R"(  loadi x0, 0
+constexpr const char* kProbeUntilTwoThreads = R"(  loadi x0, 0
   mov y0, x0
 again:
   call x0, probe.threads/0
-  loadi x1, 2
-  eq x0, x1, done
-  loadi x1, 1
-  add x0, y0, x1
+  eq x0, 2, done
+  add x0, y0, 1
   mov y0, x0
   load x1, 20000000
   lt x0, x1, again
@@ -162,6 +157,13 @@ again:
   call x0, probe.threads/0
   jmp again
 )";
+
+// main spawns `busy` processes that never wait, then probes with them
+// (kProbeUntilTwoThreads).
+std::string busy_program(int busy) {
+  std::string s = "func main/0 frame=1\n";
+  for (int i = 0; i < busy; ++i) s += "  fn x0, busy/0\n  call x0, process.spawn/1\n";
+  return s + kProbeUntilTwoThreads;
 }
 
 // What a busy_program run on 2 schedulers saw: main's result, the threads
@@ -290,28 +292,8 @@ func main/0 frame=1
   mov x0, y0
   call x0, collect/1
 )";
-  s += busy ? R"(  fn x0, busy/0
-  call x0, process.spawn/1
-  loadi x0, 0
-  mov y0, x0
-again:
-  call x0, probe.threads/0
-  eq x0, 2, done
-  add x0, y0, 1
-  mov y0, x0
-  load x1, 20000000
-  lt x0, x1, again
-done:
-  ret x0
-
-func busy/0
-again:
-  call x0, probe.threads/0
-  jmp again
-)"
-              : R"(  loadc x0, :ok
-  ret x0
-)";
+  s += busy ? std::string("  fn x0, busy/0\n  call x0, process.spawn/1\n") + kProbeUntilTwoThreads
+              : "  loadc x0, :ok\n  ret x0\n";
   return s + R"(
 func spawn_all/2 frame=2
 loop:
