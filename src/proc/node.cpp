@@ -346,23 +346,14 @@ Message* Node::make_message(Term msg) {
 }
 
 void Node::deliver(Process& to, Message* m) {
-  if (!concurrent_) {
-    if (to.state == RunState::Exiting || to.state == RunState::Free) {
-      Message::discard(m);
-      return;
-    }
-    to.mailbox.append(m);
-    if (&to != current && to.mailbox.wake(false)) make_runnable(to);  // it slept in a receive
-    return;
-  }
-  // Several schedulers. (The slot is looked up once: a send is the
-  // hottest path between processes.) The message goes into `to`'s queue
-  // here only when this thread alone touches it: `to` runs here (a message
-  // to itself), or this scheduler runs alone (Node::alone: every process is
+  // Several schedulers: the slot is looked up once (a send is the hottest
+  // path between processes), and the message goes into `to`'s queue here
+  // only when this thread alone touches it: `to` runs here (a message to
+  // itself), or this scheduler runs alone (Node::alone: every process is
   // its own) and nothing is posted to `to` that the message would pass.
-  SchedulerSlot* const s = this_slot();
-  const bool to_itself = s && &to == s->current;
-  if (!to_itself && !(s && alone(*s) && !to.mailbox.has_posted())) {
+  SchedulerSlot* const s = concurrent_ ? this_slot() : nullptr;
+  const bool to_itself = concurrent_ ? s && &to == s->current : &to == current;
+  if (concurrent_ && !to_itself && !(s && alone(*s) && !to.mailbox.has_posted())) {
     // Another scheduler's process: its state is its own to read. A
     // finished one's inbox is closed (post drops the message); one that is
     // exiting frees what was posted when it finishes.
@@ -373,12 +364,15 @@ void Node::deliver(Process& to, Message* m) {
     Message::discard(m);
     return;
   }
-  // Straight into the queue, after what others posted before (a message
-  // to itself; alone, nothing is posted), and a receive sees it without
-  // taking the inbox.
-  if (to_itself) take_inbox(to, shares(s));
+  // Straight into the queue, after what others posted before (only a
+  // message to itself can find any: alone, nothing is posted), and a
+  // receive sees it without taking the inbox.
+  if (concurrent_ && to_itself) take_inbox(to, shares(s));
   to.mailbox.append(m);
-  if (!to_itself && to.mailbox.wake(false)) queue_shared(to, s);  // it slept in a receive
+  if (!to_itself && to.mailbox.wake(false)) {  // it slept in a receive
+    if (concurrent_) queue_shared(to, s);
+    else make_runnable(to);
+  }
 }
 
 void Node::send(Process& to, Term msg) { deliver(to, make_message(msg)); }
