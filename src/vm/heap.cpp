@@ -726,7 +726,14 @@ void Heap::major(const GcRoots& roots) {
   // The to-space is mapped before anything moves: a collection cannot fail
   // half way. If the OS refuses the generous size, the most that can
   // survive (`used`) will do; if it refuses that too, the run ends.
-  const size_t reserve = std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
+  // A small heap (a spawned process that has taken a few messages) gets an
+  // old generation from malloc, four times what it uses: the generous
+  // reservation would cost it an mmap, a fresh page-table page on its first
+  // touch and, when it ends, an munmap with a TLB flush on every core that
+  // ran it. When that room is full, the next collection is major again
+  // (`fits`), so a growing heap quadruples its room up to kMmapMinWords.
+  const size_t small = std::max(4 * used, 4 * nursery_words_);
+  const size_t reserve = small < kMmapMinWords ? small : std::max({4 * used, 2 * old_limit_words_ + 2 * kMaxNurseryWords, kMmapMinWords});
   Block to = take_old_to_space(reserve, used);  // the copy touches at most `used` words
   if (!to.start) {
     const size_t least = std::max(used, kMmapMinWords);

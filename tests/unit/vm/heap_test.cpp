@@ -501,6 +501,44 @@ TEST(Heap, ALargeDeadOldGenerationIsUnmapped) {
   EXPECT_EQ(heap.used_words(), 0u);
 }
 
+// A spawned process's heap (16 words) that takes a few words at a time, as
+// a worker receiving small messages does, keeps its old generation in
+// malloc'd memory: no mmap (and no munmap when it ends) at any collection.
+TEST(Heap, ASmallHeapMapsNoBlock) {
+  Heap heap(16);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 3);
+  for (int i = 0; i < 2000; ++i) {
+    x[1] = count_list(heap, 2);  // garbage by the next round
+    if (heap.gc_requested()) heap.collect(x_roots(x, 0b11));
+  }
+  EXPECT_GT(heap.stats().major_collections, 0u);
+  EXPECT_GT(heap.stats().collections, 100u);
+  EXPECT_EQ(heap.stats().blocks_mapped, 0u);
+  EXPECT_EQ(list_length(x[0]), 3);
+  EXPECT_EQ(list_length(x[1]), 2);
+}
+
+// The same heap growing: its old generation's room quadruples at each
+// major collection until it is large enough to be mapped, so the live data
+// is copied a bounded number of times.
+TEST(Heap, ASmallHeapThatGrowsMovesToAMappedOldGeneration) {
+  Heap heap(16);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = kNil;
+  for (int64_t i = 0; i < 50000; ++i) {
+    x[0] = make_cons_cell(heap, I(i), x[0]);
+    if (heap.gc_requested()) heap.collect(x_roots(x, 1));
+  }
+  heap.collect(x_roots(x, 1));
+  EXPECT_EQ(list_length(x[0]), 50000);
+  EXPECT_GT(heap.stats().blocks_mapped, 0u);
+  EXPECT_LE(heap.stats().major_collections, 12u);
+  EXPECT_LE(heap.stats().words_copied, 8u * 100000u) << heap.stats().collections << " collections";
+}
+
 // The map- and binary-heavy shape of issue 15 (a k-mer counter): a map
 // updated a million times, keyed by fresh binaries, takes at most a few
 // dozen mmap calls in all.
