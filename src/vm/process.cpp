@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -256,8 +257,17 @@ void Process::collect(uint32_t x_live) {
   }
   std::vector<Term*> extra(std::begin(fixed), std::end(fixed));
   extra.reserve(extra.size() + mailbox.in_heap);
-  for (Message* m = mailbox.head; m; m = m->next)
-    if (m->words == 0) extra.push_back(&m->term);
+  // Only messages a receive has looked at are in the heap, and a receive
+  // looks from the head on: they are among the first, and the walk ends at
+  // the last of them, not at the end of a long queue.
+  size_t left = mailbox.in_heap;
+  for (Message* m = mailbox.head; m && left; m = m->next) {
+    if (m->words == 0 && (is_cons(m->term) || is_boxed(m->term))) {
+      extra.push_back(&m->term);
+      --left;
+    }
+  }
+  assert(left == 0 && "mailbox.in_heap counts the messages in the heap");
   roots.extra = std::span<Term*>(extra);
   heap.collect(roots);
 }
