@@ -3,6 +3,7 @@
 // under the tsan preset these also check the synchronisation itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -296,6 +297,82 @@ TEST(Mailbox, CloseFromAnotherThreadRefusesLaterPostsLosingNone) {
   EXPECT_FALSE(box.take_inbox(true));  // closed: nothing to take
   Message* late = numbered(0, 0);
   EXPECT_FALSE(box.post(late));  // a message to a closed box is dropped (freed)
+}
+
+// A message without a fragment leaves its block to the next one made on
+// the same thread, cleared.
+TEST(MessageBlocks, AnImmediateMessagesBlockIsReusedCleared) {
+  Message* m = Message::make(0);
+  m->term = make_int(7);
+  m->set_signal(Signal::Exit);
+  Message::discard(m);
+  Message* again = Message::make(0);
+  EXPECT_EQ(again, m);
+  EXPECT_EQ(again->next, nullptr);
+  EXPECT_EQ(again->term, kNil);
+  EXPECT_EQ(again->words, 0u);
+  EXPECT_EQ(again->signal(), Signal::None);
+  Message::discard(again);
+}
+
+// A block made with a fragment is bigger than three words and is freed,
+// never handed out for a message without one, whether its fragment was
+// still there or already copied into a heap (no fragment words left, a
+// term that points). Each thread keeps at most a few hundred spare blocks.
+TEST(MessageBlocks, BlocksThatHadAFragmentAreFreedNotKept) {
+  std::vector<Message*> drained;
+  for (int i = 0; i < 1000; ++i) drained.push_back(Message::make(0));  // more than are ever kept
+  Message* copied = Message::make(3);
+  Term* t = copied->fragment();
+  t[0] = make_header(BoxKind::Tuple, 2);
+  t[1] = make_int(1);
+  t[2] = make_int(2);
+  copied->term = make_boxed(t);
+  copied->words = 0;  // as a receive leaves it (the term would point into its heap)
+  Message* fragment = Message::make(2);
+  fragment->term = make_cons(fragment->fragment());
+  fragment->fragment()[0] = make_int(1);
+  fragment->fragment()[1] = kNil;
+  const Message* const copied_block = copied;
+  const Message* const fragment_block = fragment;
+  Message::discard(copied);
+  Message::discard(fragment);
+  Message* next = Message::make(0);
+  EXPECT_NE(next, copied_block);
+  EXPECT_NE(next, fragment_block);
+  Message::discard(next);
+  for (Message* m : drained) Message::discard(m);
+  // Made again, the kept blocks come back before any new one: a thousand
+  // discarded, and the first few hundred made are among them.
+  std::vector<Message*> remade;
+  for (int i = 0; i < 1000; ++i) remade.push_back(Message::make(0));
+  size_t reused = 0;
+  for (Message* m : remade) reused += std::find(drained.begin(), drained.end(), m) != drained.end();
+  EXPECT_GE(reused, 200u);
+  for (Message* m : remade) Message::discard(m);
+}
+
+// Made on one thread, discarded on another (a sender and a receiver on two
+// schedulers): each thread's spare blocks are its own.
+TEST(MessageBlocks, BlocksMadeOnOneThreadAndDiscardedOnAnotherStayValid) {
+  std::vector<Message*> made;
+  std::thread maker([&made] {
+    for (int i = 0; i < 2000; ++i) made.push_back(numbered(0, i));
+  });
+  maker.join();
+  std::thread taker([&made] {
+    for (Message* m : made) Message::discard(m);
+    for (int round = 0; round < 3; ++round) {
+      std::vector<Message*> mine;
+      for (int i = 0; i < 500; ++i) {
+        mine.push_back(Message::make(0));
+        mine.back()->term = make_int(i);
+      }
+      for (int i = 0; i < 500; ++i) EXPECT_EQ(int_value(mine[i]->term), i);
+      for (Message* m : mine) Message::discard(m);
+    }
+  });
+  taker.join();
 }
 
 }  // namespace
