@@ -39,8 +39,11 @@ struct SpareMessages {
   SpareMessages() = default;
   SpareMessages(const SpareMessages&) = delete;
   SpareMessages& operator=(const SpareMessages&) = delete;
+  // Messages discarded after this (a static object's destructor at exit)
+  // are freed, not kept on a list nobody frees.
   ~SpareMessages() {
     while (head) std::free(std::exchange(head, head->next));
+    count = kMaxSpareMessages;
   }
 };
 
