@@ -35,6 +35,11 @@ const Insn kRetX0 = {IOp::ret_x, operand(kOperandX, 0), 0, 0, 0, 0, {0}};
 // exit signal to itself) completes its call with native_result.
 const Insn* resume_point(Process& p) {
   const Insn* pc = p.resume_pc;
+  // Woken in a receive with a message under its cursor (what was posted
+  // is in the queue by now): the `wait` would only jump back to the
+  // receive (op_wait looks at the cursor first; its timeout was checked
+  // when it suspended), so the process goes there at once.
+  if (p.suspend == Suspend::Wait) return *p.mailbox.cursor ? pc->u.target : pc;
   if (p.suspend != Suspend::Native) return pc;
   const Term v = p.native_result;
   p.native_result = kNil;
