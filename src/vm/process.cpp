@@ -27,8 +27,9 @@ namespace {
 // The blocks of messages without a fragment (a token, a count, an atom:
 // the commonest messages), freed on this thread and kept for the next ones
 // made on it. Every message is one malloc and one free: glibc's took some
-// 40 and 65 instructions a call (callgrind, `ring`); this list takes a few. A scheduler that frees more than it makes (it runs the
-// receivers) keeps kMaxSpareMessages and frees the rest.
+// 40 and 65 instructions a call (callgrind, `ring`); this list takes a
+// few. A scheduler that frees more than it makes (it runs the receivers)
+// keeps kMaxSpareMessages and frees the rest.
 constexpr uint32_t kMaxSpareMessages = 256;
 
 struct SpareMessages {
