@@ -11,12 +11,6 @@
 
 namespace lzr {
 
-namespace {
-
-bool points(Term t) { return is_cons(t) || is_boxed(t); }
-
-}  // namespace
-
 Term op_recv(Process& p) {
   Message* m = *p.mailbox.cursor;
   if (!m) return kNoMessage;
@@ -46,7 +40,7 @@ bool op_accept(Process& p) {
   *box.cursor = m->next;
   if (box.tail == &m->next) box.tail = box.cursor;
   --box.count;
-  if (m->words == 0 && points(m->term)) --box.in_heap;
+  if (m->in_heap()) --box.in_heap;
   Message::discard(m);
   box.cursor = &box.head;
   // The receive is over: its timeout no longer applies.

@@ -35,9 +35,6 @@ constexpr uint32_t kMaxSpareMessages = 256;
 struct SpareMessages {
   Message* head = nullptr;
   uint32_t count = 0;
-  SpareMessages() = default;
-  SpareMessages(const SpareMessages&) = delete;
-  SpareMessages& operator=(const SpareMessages&) = delete;
   // Messages discarded after this (a static object's destructor at exit)
   // are freed, not kept on a list nobody frees.
   ~SpareMessages() {
@@ -48,11 +45,11 @@ struct SpareMessages {
 
 thread_local SpareMessages t_spare_messages;
 
-// Whether `m`'s block was made with no fragment: its term is an immediate
-// (or a timer's raw due time, which reads as a float). A message whose
-// fragment was copied into a heap has no fragment words left but a term
-// that points.
-bool has_no_fragment(const Message* m) { return m->fragment_words() == 0 && !is_cons(m->term) && !is_boxed(m->term); }
+// Whether `m`'s block was made with no fragment: none left to copy, and
+// not copied into a heap either (its term is an immediate, or a timer's
+// raw due time, which reads as a float; a signal keeps its kind in the
+// top byte of `words`, hence fragment_words).
+bool has_no_fragment(const Message* m) { return m->fragment_words() == 0 && !m->term_points(); }
 
 }  // namespace
 
@@ -315,7 +312,7 @@ void Process::collect(uint32_t x_live) {
   // the last of them, not at the end of a long queue.
   size_t left = mailbox.in_heap;
   for (Message* m = mailbox.head; m && left; m = m->next) {
-    if (m->words == 0 && (is_cons(m->term) || is_boxed(m->term))) {
+    if (m->in_heap()) {
       extra.push_back(&m->term);
       --left;
     }

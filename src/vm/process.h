@@ -106,6 +106,11 @@ struct Message {
   Signal signal() const { return static_cast<Signal>(words >> kSignalShift); }
   void set_signal(Signal s) { words = (words & kWordsMask) | (static_cast<size_t>(s) << kSignalShift); }
   size_t fragment_words() const { return words & kWordsMask; }
+  // Whether a receive copied its fragment into the receiver's heap: no
+  // words left to copy and a term that points (a collection root until
+  // accept). A message made without a fragment holds an immediate.
+  bool in_heap() const { return words == 0 && term_points(); }
+  bool term_points() const { return is_cons(term) || is_boxed(term); }
   // Allocates a message with `words` fragment words (malloc: the receiver
   // frees it on accept, or with the process).
   static Message* make(size_t words);
