@@ -13,17 +13,21 @@ programs under valgrind's lackey, which traces every data access, and lists
 after the functions the binary's data symbols (tables, vtables, type names)
 those runs read or write, in the order first touched. Rerun it after changes
 that move start-up work to other functions; a stale list costs memory, not
-correctness (docs/performance.md, "Start-up memory"). The runs use one
-scheduler, and the list then adds what a two-scheduler run executes.
+correctness (docs/performance.md, "Start-up memory"). Each program runs with
+one scheduler, with two, and with no --schedulers (one per online core: what
+a plain `lzr run`, and bench/run, gets), its functions listed in that order,
+so that what a default run executes lies together.
 
 --check writes nothing: it fails (exit status 1) when a function that the
 one-scheduler short runs execute is missing from the file (runs with several
-schedulers are not repeatable: a steal depends on timing), that is, when the file is stale
-for this build (ctest runs it on optimized builds: `ctest -L guard`).
+schedulers are not repeatable: a steal depends on timing), that is, when the
+file is stale for this build (ctest runs it on optimized builds: `ctest -L
+guard`).
 """
 
 import argparse
 import bisect
+import os
 import re
 import shutil
 import subprocess
@@ -33,8 +37,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = "func main/0\n  loadi x0, 42\n  call x0, io.print/1\n  ret x0\n"
+# With several schedulers, the others look for work and go to sleep while
+# `main` runs (a real short run's second thread does that within its first
+# millisecond); under valgrind they get that far only if `main` runs a while,
+# here in one long built-in call (3^3000000) that never yields. Only what the
+# other threads run is listed from it (callgrind --separate-threads).
+IDLE_PROGRAM = ("func main/0\n  loadi x0, 3\n  load x1, 3000000\n  call x0, integer.pow/2\n"
+                "  loadi x0, 42\n  call x0, io.print/1\n  ret x0\n")
 NAME_LINE = re.compile(r"^(c?ob|c?fn)=\((\d+)\)(?: (.*))?$")
-DATA_TYPES = set("rRdDbBvV")  # nm's letters for read-only, initialised, zeroed and weak data
+# nm's letters for read-only, initialised, zeroed and weak data, and "u" for
+# unique globals (a template's or an inline variable's static, such as
+# std::filesystem::path::preferred_separator, which every run reads).
+DATA_TYPES = set("rRdDbBvVu")
 
 
 def functions_run(callgrind_out, binary):
@@ -99,19 +113,46 @@ def data_touched(lackey_log, binary, symbols):
     return names
 
 
-def run_short_programs(lzr, tmp, tool_args, tag, schedulers=(1,)):
-    """Runs the short programs under valgrind with `tool_args`, at each
-    scheduler count; yields each run's output file."""
-    source, module = tmp / "one.lzs", tmp / "one.lzr"
-    source.write_text(PROGRAM)
-    subprocess.run([str(lzr), "asm", str(source), "-o", str(module)], check=True)
-    for n in schedulers:
-        for engine in ("asm", "portable"):
-            for program in (source, module):
-                out = tmp / f"{tag}.{n}.{engine}.{program.suffix[1:]}"
-                subprocess.run(["valgrind", *tool_args(out), str(lzr), "run", f"--schedulers={n}", f"--engine={engine}",
-                                str(program)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                yield out
+def short_runs(tmp, several):
+    """The short runs, in the order their functions are listed: for each
+    engine (asm first, bench/run's first column) and program (text first),
+    one scheduler, then (with `several`) two schedulers, no --schedulers (one
+    per online core, the count a plain `lzr run` and bench/run get), and the
+    idle program at each of those two. Yields (program, scheduler count or
+    None, whether to keep only the threads other than main's)."""
+    source, module, idle = tmp / "one.lzs", tmp / "one.lzr", tmp / "idle.lzs"
+    for engine in ("asm", "portable"):
+        for program in (source, module):
+            yield engine, program, 1, False
+            if several:
+                for n in (2, None):
+                    yield engine, program, n, False
+                if program == source:
+                    for n in (2, None):
+                        yield engine, idle, n, True
+
+
+def run_short_programs(lzr, tmp, tool_args, tag, several=True):
+    """Runs the short runs (short_runs) under valgrind with `tool_args`;
+    yields the output file of each, for the idle program one per thread
+    other than the first, which runs `main`."""
+    (tmp / "one.lzs").write_text(PROGRAM)
+    (tmp / "idle.lzs").write_text(IDLE_PROGRAM)
+    subprocess.run([str(lzr), "asm", str(tmp / "one.lzs"), "-o", str(tmp / "one.lzr")], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "LZR_SCHEDULERS"}
+    for engine, program, n, other_threads in short_runs(tmp, several):
+        out = tmp / f"{tag}.{n or 'default'}.{engine}.{program.name}"
+        flag = [] if n is None else [f"--schedulers={n}"]
+        # Several threads: valgrind runs one at a time, and without
+        # --fair-sched the main thread may finish before another looks for work.
+        fair = [] if n == 1 else ["--fair-sched=yes"]
+        threads = ["--separate-threads=yes"] if other_threads else []
+        subprocess.run(["valgrind", *fair, *tool_args(out), *threads, str(lzr), "run", *flag, f"--engine={engine}",
+                        str(program)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        if other_threads:
+            yield from sorted(tmp.glob(out.name + "-*"))[1:]  # -01 is the main thread
+        else:
+            yield out
 
 
 def callgrind_args(out):
@@ -131,17 +172,14 @@ def main():
     if not shutil.which("valgrind"):
         sys.exit("startup-order: needs valgrind (apt-get install valgrind)")
     lzr = args.lzr.resolve()
-    ordered = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         # One scheduler is what --check compares: with several, which
         # functions run (a steal, a sleep) depends on the threads' timing.
-        # The list also gets a two-scheduler run's functions (what a default
-        # run on a multi-core machine adds), after those.
-        counts = (1,) if args.check else (1, 2)
-        for out in run_short_programs(lzr, tmp, callgrind_args, "callgrind", counts):
-            ordered += functions_run(out, lzr)
-        functions = list(dict.fromkeys(ordered))
+        functions = []
+        for out in run_short_programs(lzr, tmp, callgrind_args, "callgrind", several=not args.check):
+            functions += functions_run(out, lzr)
+        functions = list(dict.fromkeys(functions))
         if args.check:
             listed = set(args.out.read_text().split())
             missing = [n for n in functions if n not in listed]
@@ -150,12 +188,15 @@ def main():
                       f"not in it, e.g.\n  " + "\n  ".join(missing[:10]) +
                       f"\nRegenerate it: scripts/startup-order.py --lzr {args.lzr} (then rebuild)")
                 sys.exit(1)
-            print(f"startup-order: {args.out} lists all {len(functions)} functions a short run executes")
+            print(f"startup-order: {args.out} lists all {len(functions)} functions a one-scheduler short run executes")
             return
         symbols = data_symbols(lzr)
-        for out in run_short_programs(lzr, tmp, lackey_args, "lackey"):
-            ordered += data_touched(out, lzr, symbols)
-    names = list(dict.fromkeys(ordered))
+        # One scheduler only: lackey would log every access of the idle
+        # program's multiplication, and the scheduler threads' data is small.
+        data = []
+        for out in run_short_programs(lzr, tmp, lackey_args, "lackey", several=False):
+            data += data_touched(out, lzr, symbols)
+    names = list(dict.fromkeys(functions + data))
     args.out.write_text("".join(n + "\n" for n in names))
     print(f"startup-order: {len(functions)} functions and {len(names) - len(functions)} data symbols -> {args.out}")
 
