@@ -32,8 +32,11 @@ void print_scheduler_stats(Node& node) {
   }
   uint64_t steals = 0;
   for (unsigned i = 0; i < node.slot_count(); ++i) steals += node.slot(i).steals.load(std::memory_order_relaxed);
-  std::fprintf(stderr, "lzr: schedulers: %u, %llu steals, %llu wake-ups of a sleeping scheduler, ran alone %llu times\n",
-               node.slot_count(), static_cast<unsigned long long>(steals),
+  std::fprintf(stderr,
+               "lzr: schedulers: %u (threads started: %llu), %llu steals, %llu wake-ups of a sleeping scheduler, "
+               "ran alone %llu times\n",
+               node.slot_count(), static_cast<unsigned long long>(node.threads_started()),
+               static_cast<unsigned long long>(steals),
                static_cast<unsigned long long>(node.wake_ups()), static_cast<unsigned long long>(node.solo_runs()));
 }
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <system_error>
@@ -343,39 +342,36 @@ void run_shared(Run& run, SchedulerSlot& me) {
 }
 
 // Several schedulers: slot 0 on this thread, the others on threads of
-// their own, joined before this returns.
+// their own, started when there is work for them (Node::start_on_demand)
+// and joined before this returns.
 Term run_parallel(Run& run, unsigned n) {
   Node& node = run.node;
-  // The threads wait at a gate until all are made: a thread the system
-  // refuses (an address-space or thread limit) leaves the run with the
-  // schedulers it could make, down to this thread's alone.
-  std::mutex gate_mutex;
-  std::condition_variable gate_cv;
-  bool open = false;
+  // A thread the system refuses (an address-space or thread limit) leaves
+  // the run with the schedulers it has, down to this thread's alone.
+  std::mutex threads_mutex;
+  bool closed = false;  // the run is over: no more threads
   std::vector<std::thread> threads;
   threads.reserve(n - 1);
-  for (unsigned i = 1; i < n; ++i) {
+  node.start_on_demand([&](unsigned i) {
+    std::lock_guard<std::mutex> hold(threads_mutex);
+    if (closed) return false;
     try {
-      threads.emplace_back([&, i] {
-        {
-          std::unique_lock<std::mutex> hold(gate_mutex);
-          gate_cv.wait(hold, [&] { return open; });
-        }
+      threads.emplace_back([&run, &node, i] {
+        node.started(run.stop);
         run_shared(run, node.slot(i));
       });
     } catch (const std::system_error&) {
-      break;
+      return false;
     }
-  }
-  const unsigned made = 1 + static_cast<unsigned>(threads.size());
-  if (made < n) node.prepare_schedulers(made);
-  {
-    std::lock_guard<std::mutex> hold(gate_mutex);
-    open = true;
-  }
-  gate_cv.notify_all();
+    return true;
+  });
   run_shared(run, node.slot(0));
+  {
+    std::lock_guard<std::mutex> hold(threads_mutex);
+    closed = true;
+  }
   for (std::thread& t : threads) t.join();
+  node.end_on_demand();
   node.reclaim_all();  // every scheduler has stopped: nothing is in use
   Process& main = run.main;
   main.x = node.slot(0).registers->x;  // the host's registers again

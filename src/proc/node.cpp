@@ -234,11 +234,45 @@ void Node::notify_work() {
 // which then counts it; if the push came first, the sleeper sees it.
 void Node::notify_work_after_push() {
   if (sleepers_.load(std::memory_order_relaxed) == 0) return;
+  unsigned start = 0;
   {
     std::lock_guard<std::mutex> hold(idle_mutex_);
     ++wake_gen_;
+    // None waits in sleep_idle, and a scheduler has no thread yet: the
+    // work is its to start with.
+    if (sleepers_.load(std::memory_order_relaxed) == unstarted_ && next_start_ != 0 && next_start_ < slot_count())
+      start = next_start_++;
+  }
+  // (Outside the lock: making a thread takes tens of microseconds.)
+  if (start != 0 && start_scheduler_(start)) {
+    threads_started_.fetch_add(1, std::memory_order_relaxed);
+    return;
   }
   idle_cv_.notify_one();
+}
+
+void Node::start_on_demand(std::function<bool(unsigned)> start) {
+  std::lock_guard<std::mutex> hold(idle_mutex_);
+  unstarted_ = slot_count() - 1;
+  sleepers_.fetch_add(unstarted_);
+  next_start_ = 1;
+  start_scheduler_ = std::move(start);
+}
+
+void Node::started(const std::atomic<bool>& stop) {
+  std::unique_lock<std::mutex> lock(idle_mutex_);
+  --unstarted_;
+  // As sleep_idle's end: no touching queues while another runs alone.
+  wait_out_solo(lock, stop);
+  sleepers_.fetch_sub(1);
+}
+
+void Node::end_on_demand() {
+  std::lock_guard<std::mutex> hold(idle_mutex_);
+  sleepers_.fetch_sub(unstarted_);
+  unstarted_ = 0;
+  next_start_ = 0;
+  start_scheduler_ = nullptr;
 }
 
 void Node::try_go_solo(SchedulerSlot& me) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include <condition_variable>
+#include <functional>
 
 #include "proc/id_table.h"
 #include "proc/reclaim.h"
@@ -206,6 +207,23 @@ class Node {
   Idle sleep_idle(SchedulerSlot& me, const std::atomic<bool>& stop);
   // Wakes every sleeping scheduler (a run ends).
   void wake_all();
+
+  // Several schedulers whose threads start on demand (run_parallel): all
+  // but the calling thread's (slot 0) start with no thread and count as
+  // asleep, so that a program that never has two processes to run starts
+  // none. Work queued for another scheduler while no started one sleeps
+  // starts the next with `start(index)`, which makes its thread (false:
+  // the system refused; that one stays asleep and is not asked again).
+  // The thread calls started(), then runs as a scheduler.
+  void start_on_demand(std::function<bool(unsigned)> start);
+  // A scheduler thread that start_on_demand's `start` made: it wakes as a
+  // sleeper does (waiting, if another runs alone, until that one stops).
+  void started(const std::atomic<bool>& stop);
+  // Every started thread is joined: the ones never started stop counting
+  // as asleep.
+  void end_on_demand();
+  // Scheduler threads started on demand so far (--stats, tests).
+  uint64_t threads_started() const { return threads_started_.load(std::memory_order_relaxed); }
   // Reductions a stolen process must run, on average, for its move to have
   // paid: a quarter of a slice, some microseconds. A process is a kilobyte
   // or more of memory that was the victim's, and a steal hands locks and
@@ -379,7 +397,14 @@ class Node {
   std::condition_variable idle_cv_;
   std::atomic<unsigned> sleepers_{0};
   std::atomic<unsigned> resting_{0};  // in rest(): asleep, and not to be woken by work (changed under idle_mutex_)
-  uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified
+  uint64_t wake_gen_ = 0;  // also how many times a sleeping scheduler was notified (or started)
+  // Started on demand: schedulers counted in sleepers_ with no thread in
+  // sleep_idle (not started, being started, or refused a thread), the next
+  // slot to start, and how (under idle_mutex_).
+  unsigned unstarted_ = 0;
+  unsigned next_start_ = 0;
+  std::function<bool(unsigned)> start_scheduler_;
+  std::atomic<uint64_t> threads_started_{0};
   // The scheduler that runs alone, or nullptr; a woken sleeper wants it
   // to stop. Changed under idle_mutex_; read without it by the one alone.
   std::atomic<const SchedulerSlot*> solo_{nullptr};

@@ -184,6 +184,7 @@ BusyRun run_busy(int busy, EngineKind engine) {
   run.result = prog.call("main", engine);
   Node& node = node_of(prog.vm);
   EXPECT_EQ(node.slot_count(), 2u);
+  EXPECT_LE(node.threads_started(), 1u);  // the second scheduler's, once
   for (unsigned i = 0; i < node.slot_count(); ++i) run.steals += node.slot(i).steals.load();
   std::lock_guard<std::mutex> hold(g_probe_mutex);
   run.threads = g_probe_threads.size();
@@ -199,6 +200,50 @@ TEST(SchedulerThreads, IndependentProcessesRunOnTwoThreads) {
     EXPECT_EQ(run.result, "2") << engine_name(engine);
     EXPECT_GE(run.steals, 1u) << engine_name(engine);
     EXPECT_EQ(run.threads, 2u) << engine_name(engine);
+  }
+}
+
+// A run that never has two processes to run at once starts no scheduler
+// thread (they start on demand): main runs 50 slices' worth of a loop,
+// sleeps, then spawns a child and waits for its reply; the child reports
+// how many threads called probe.threads/0 (main did, before it spawned).
+const char* kNeverTwoRunnable = R"(
+func main/0
+  load x0, 200000
+again:
+  sub x0, x0, 1
+  gt x0, 0, again
+  loadi x0, 2
+  call x0, process.sleep/1
+  call x0, probe.threads/0
+  call x0, process.self/0
+  fn x0, child/0, [x0]
+  call x0, process.spawn/1
+wait:
+  recv x0, none
+  accept
+  ret x0
+none:
+  wait :infinity, wait
+  ret x0
+
+func child/0 upvals=1
+  call x0, probe.threads/0
+  mov x1, x0
+  mov x0, u0
+  tcall process.send/2
+)";
+
+TEST(SchedulerThreads, ARunThatNeverHasTwoToRunStartsNoThread) {
+  for (EngineKind engine : engines()) {
+    {
+      std::lock_guard<std::mutex> hold(g_probe_mutex);
+      g_probe_threads.clear();
+    }
+    Program prog(kNeverTwoRunnable, 4, false);
+    EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);
+    EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);  // a host's second call too
+    EXPECT_EQ(node_of(prog.vm).threads_started(), 0u) << engine_name(engine);
   }
 }
 

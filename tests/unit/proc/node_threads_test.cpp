@@ -619,5 +619,43 @@ TEST(StealThreads, ARestingSchedulerIsAsleepToTheOthersButNoPushWakesIt) {
   Node::enter(nullptr);
 }
 
+// Scheduler threads started on demand (Node::start_on_demand): the ones
+// with no thread count as asleep (so the first runs alone at once); work
+// queued for another starts the next, once each; one the system refused
+// stays asleep and is not asked again; end_on_demand leaves none counted.
+TEST(SchedulerThreadsOnDemand, WorkStartsTheNextAndARefusedOneIsAskedOnce) {
+  VM vm;
+  Node& node = node_of(vm);
+  node.prepare_schedulers(3);
+  std::vector<unsigned> asked;
+  bool refuse = true;
+  node.start_on_demand([&](unsigned i) {
+    asked.push_back(i);
+    return !refuse;
+  });
+  EXPECT_TRUE(node.others_asleep());
+  auto ps = make_processes(vm, 4);
+  // From a thread that is no scheduler, every push is work for one.
+  node.make_runnable(*ps[0]);
+  EXPECT_EQ(asked, std::vector<unsigned>({1}));
+  EXPECT_EQ(node.threads_started(), 0u);
+  EXPECT_TRUE(node.others_asleep());  // refused: still asleep
+  refuse = false;
+  node.make_runnable(*ps[1]);
+  EXPECT_EQ(asked, std::vector<unsigned>({1, 2}));
+  EXPECT_EQ(node.threads_started(), 1u);
+  EXPECT_TRUE(node.others_asleep());  // started, not yet running
+  std::atomic<bool> stop{false};
+  std::thread([&] { node.started(stop); }).join();
+  EXPECT_FALSE(node.others_asleep());  // scheduler 2 runs
+  node.make_runnable(*ps[2]);  // none left to start: a notify
+  EXPECT_EQ(asked.size(), 2u);
+  node.end_on_demand();
+  node.make_runnable(*ps[3]);
+  EXPECT_EQ(asked.size(), 2u);
+  while (node.slot(0).queue.pop(true)) {
+  }
+}
+
 }  // namespace
 }  // namespace lzr
