@@ -237,11 +237,14 @@ void Node::notify_work_after_push() {
   unsigned start = 0;
   {
     std::lock_guard<std::mutex> hold(idle_mutex_);
-    ++wake_gen_;
-    // None waits in sleep_idle, and a scheduler has no thread yet: the
-    // work is its to start with.
-    if (sleepers_.load(std::memory_order_relaxed) == unstarted_ && next_start_ != 0 && next_start_ < slot_count())
+    if (sleepers_.load(std::memory_order_relaxed) == unstarted_) {
+      // None waits in sleep_idle. A scheduler with no thread yet gets one
+      // for this work; if none is left, the ones counted asleep are
+      // starting (they look at every queue first) or were refused a thread.
+      if (next_start_ == 0 || next_start_ >= slot_count()) return;
       start = next_start_++;
+    }
+    ++wake_gen_;
   }
   // (Outside the lock: making a thread takes tens of microseconds.)
   if (start != 0 && start_scheduler_(start)) {
