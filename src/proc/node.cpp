@@ -255,6 +255,12 @@ void Node::notify_work_after_push() {
 }
 
 void Node::start_on_demand(std::function<bool(unsigned)> start) {
+  // What an earlier run left queued on the others (a run stops with each
+  // scheduler's processes on its queue) goes to the first: a scheduler
+  // with no thread runs nothing, and one running alone takes nothing from
+  // the others' queues.
+  for (unsigned i = 1; i < slot_count(); ++i)
+    while (Process* p = slot(i).queue.pop(true)) first_.queue.push(*p, true);
   std::lock_guard<std::mutex> hold(idle_mutex_);
   unstarted_ = slot_count() - 1;
   sleepers_.fetch_add(unstarted_);

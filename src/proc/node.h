@@ -214,7 +214,8 @@ class Node {
   // none. Work queued for another scheduler while no started one sleeps
   // starts the next with `start(index)`, which makes its thread (false:
   // the system refused; that one stays asleep and is not asked again).
-  // The thread calls started(), then runs as a scheduler.
+  // The thread calls started(), then runs as a scheduler. Only while no
+  // scheduler runs; what the others have queued moves to the first.
   void start_on_demand(std::function<bool(unsigned)> start);
   // A scheduler thread that start_on_demand's `start` made: it wakes as a
   // sleeper does (waiting, if another runs alone, until that one stops).

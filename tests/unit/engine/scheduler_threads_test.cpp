@@ -559,6 +559,85 @@ TEST(SchedulerThreads, MainReturningStopsAndJoinsTheOthers) {
   }
 }
 
+// Processes still runnable when a host's call ends stay queued, possibly on
+// the queue of a scheduler whose thread was joined; the next call starts
+// that thread on demand only, so it takes them onto the calling thread's
+// queue first. Two spinning workers, registered by the first call and left
+// on the last scheduler's queue, each answer the second call (which gives
+// up after 2 s).
+const char* kLeftQueued = R"(
+func main/0
+  loadc x0, :a
+  call x0, start/1
+  loadc x0, :b
+  call x0, start/1
+  loadi x0, 20
+  call x0, process.sleep/1
+  loadi x0, 42
+  ret x0
+
+func start/1 frame=1
+  mov y0, x0
+  fn x0, worker/0
+  call x0, process.spawn/1
+  mov x1, x0
+  mov x0, y0
+  tcall process.register/2
+
+func worker/0
+again:
+  recv x0, none
+  accept
+  loadc x1, :pong
+  tcall process.send/2
+none:
+  jmp again
+
+func again/0 frame=1
+  loadc x0, :a
+  call x0, ask/1
+  loadc x0, :b
+  call x0, ask/1
+  loadi x0, 0
+  mov y0, x0
+collect:
+  recv x0, none
+  accept
+  add x0, y0, 1
+  mov y0, x0
+  lt x0, 2, collect
+  ret x0
+none:
+  load x1, 2000
+  wait x1, collect
+  loadc x0, :timeout
+  ret x0
+
+func ask/1 frame=1
+  call x0, process.whereis/1
+  mov y0, x0
+  call x0, process.self/0
+  mov x1, x0
+  mov x0, y0
+  tcall process.send/2
+)";
+
+TEST(SchedulerThreads, ProcessesLeftQueuedByOneCallRunInTheNext) {
+  for (EngineKind engine : engines())
+    for (unsigned n : {2u, 4u}) {
+      Program prog(kLeftQueued, n, false);
+      EXPECT_EQ(prog.call("main", engine), "42") << n << " " << engine_name(engine);
+      // Where the workers were left depends on the threads' timing: they
+      // are moved to the last scheduler's queue, as a stop can leave them.
+      Node& node = node_of(prog.vm);
+      SchedulerSlot& last = node.slot(node.slot_count() - 1);
+      for (unsigned i = 0; i + 1 < node.slot_count(); ++i)
+        while (Process* p = node.slot(i).queue.pop(true)) last.queue.push(*p, true);
+      EXPECT_EQ(last.queue.size(), 2u);
+      EXPECT_EQ(prog.call("again", engine), "2") << n << " " << engine_name(engine);
+    }
+}
+
 // main raising ends the run as its returning does.
 const std::string kMainFails = R"(
 func main/0

@@ -619,22 +619,26 @@ TEST(StealThreads, ARestingSchedulerIsAsleepToTheOthersButNoPushWakesIt) {
   Node::enter(nullptr);
 }
 
-// Scheduler threads started on demand (Node::start_on_demand): the ones
-// with no thread count as asleep (so the first runs alone at once); work
-// queued for another starts the next, once each; one the system refused
-// stays asleep and is not asked again; end_on_demand leaves none counted.
+// Scheduler threads started on demand (Node::start_on_demand): what the
+// others had queued moves to the first; the ones with no thread count as
+// asleep (so the first runs alone at once); work queued for another starts
+// the next, once each; one the system refused stays asleep and is not
+// asked again; end_on_demand leaves none counted.
 TEST(SchedulerThreadsOnDemand, WorkStartsTheNextAndARefusedOneIsAskedOnce) {
   VM vm;
   Node& node = node_of(vm);
   node.prepare_schedulers(3);
+  auto ps = make_processes(vm, 5);
+  node.slot(2).queue.push(*ps[4], true);  // left there by an earlier run
   std::vector<unsigned> asked;
   bool refuse = true;
   node.start_on_demand([&](unsigned i) {
     asked.push_back(i);
     return !refuse;
   });
+  EXPECT_EQ(node.slot(2).queue.size(), 0u);  // moved to the first
+  EXPECT_EQ(node.slot(0).queue.size(), 1u);
   EXPECT_TRUE(node.others_asleep());
-  auto ps = make_processes(vm, 4);
   // From a thread that is no scheduler, every push is work for one.
   node.make_runnable(*ps[0]);
   EXPECT_EQ(asked, std::vector<unsigned>({1}));
