@@ -177,22 +177,34 @@ Term l_duplicate(lzr_env* env, const Term* a, unsigned) {
   return make_cons(cells);
 }
 
-// The first `n` cells of `l` copied, ending in `tail`; false when `l` is
-// shorter or improper before that.
-bool prefix(Term l, int64_t n, std::vector<Term>& out, Term& rest) {
-  for (; n > 0 && is_cons(l); --n, l = cons_tail(l)) out.push_back(cons_head(l));
-  rest = l;
-  return n == 0;
+// The list after the first `n` elements of `l` (as many as it has, if
+// fewer); `taken` says how many.
+Term skip_prefix(Term l, int64_t n, int64_t& taken) {
+  taken = 0;
+  for (; taken < n && is_cons(l); ++taken) l = cons_tail(l);
+  return l;
+}
+
+// A new list of the first `n` elements of `l` (which has at least that
+// many), built straight into the heap: no vector of them first.
+Term copy_prefix(lzr_env* env, Term l, int64_t n) {
+  if (n == 0) return kNil;
+  Term* cells = alloc_result(env, 2 * static_cast<size_t>(n));
+  if (!cells) return kRaised;
+  for (int64_t i = 0; i < n; ++i, l = cons_tail(l)) {
+    cells[2 * i] = cons_head(l);
+    cells[2 * i + 1] = i + 1 < n ? make_cons(cells + 2 * i + 2) : kNil;
+  }
+  return make_cons(cells);
 }
 
 // split(List, N): {first N elements, the rest}; N beyond the length is badarg.
 Term l_split(lzr_env* env, const Term* a, unsigned) {
-  int64_t n;
+  int64_t n, taken;
   if (!count_arg(a[1], n) || !is_list(a[0])) return fail(env, kAtom_badarg);
-  std::vector<Term> head;
-  Term rest;
-  if (!prefix(a[0], n, head, rest) || !is_list(rest)) return fail(env, kAtom_badarg);
-  const Term front = list_of(env, head);
+  const Term rest = skip_prefix(a[0], n, taken);
+  if (taken < n || !is_list(rest)) return fail(env, kAtom_badarg);
+  const Term front = copy_prefix(env, a[0], n);
   if (front == kRaised) return kRaised;
   const Term pair[2] = {front, rest};
   return lib::tuple_of(env, pair);
@@ -200,14 +212,12 @@ Term l_split(lzr_env* env, const Term* a, unsigned) {
 
 // take(List, N): at most the first N elements (all of a shorter list).
 Term l_take(lzr_env* env, const Term* a, unsigned) {
-  int64_t n;
+  int64_t n, taken;
   if (!count_arg(a[1], n) || !is_list(a[0])) return fail(env, kAtom_badarg);
-  std::vector<Term> head;
-  Term rest;
-  prefix(a[0], n, head, rest);
+  const Term rest = skip_prefix(a[0], n, taken);
   if (!is_list(rest)) return fail(env, kAtom_badarg);
   if (is_nil(rest)) return a[0];  // the whole list: share it
-  return list_of(env, head);
+  return copy_prefix(env, a[0], taken);
 }
 
 // drop(List, N): what follows the first N elements ([] for a shorter list).
