@@ -246,7 +246,8 @@ void add_run_command(CLI::App& app) {
       ->type_name("SIZE");
   cmd->add_option("--schedulers", opts->schedulers,
                   "Scheduler threads running processes in parallel, 1 to 1024 (default: LZR_SCHEDULERS, else one "
-                  "per online core); 1 runs every process on the calling thread alone")
+                  "per online core; each thread past the first starts once there is work for it); 1 runs every "
+                  "process on the calling thread alone")
       ->type_name("N");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
