@@ -118,8 +118,8 @@ def short_runs(tmp, several):
     engine (asm first, bench/run's first column) and program (text first),
     one scheduler, then (with `several`) two schedulers, no --schedulers (one
     per online core, the count a plain `lzr run` and bench/run get), and the
-    idle program at each of those two. Yields (program, scheduler count or
-    None, whether to keep only the threads other than main's)."""
+    idle program at each of those two. Yields (engine, program, scheduler
+    count or None, whether to keep only the threads other than main's)."""
     source, module, idle = tmp / "one.lzs", tmp / "one.lzr", tmp / "idle.lzs"
     for engine in ("asm", "portable"):
         for program in (source, module):

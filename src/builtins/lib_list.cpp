@@ -222,12 +222,11 @@ Term l_take(lzr_env* env, const Term* a, unsigned) {
 
 // drop(List, N): what follows the first N elements ([] for a shorter list).
 Term l_drop(lzr_env* env, const Term* a, unsigned) {
-  int64_t n;
+  int64_t n, taken;
   if (!count_arg(a[1], n) || !is_list(a[0])) return fail(env, kAtom_badarg);
-  Term l = a[0];
-  for (; n > 0 && is_cons(l); --n) l = cons_tail(l);
-  if (!is_list(l)) return fail(env, kAtom_badarg);
-  return l;
+  const Term rest = skip_prefix(a[0], n, taken);
+  if (!is_list(rest)) return fail(env, kAtom_badarg);
+  return rest;
 }
 
 // uniq(List): the first occurrence of each element (exact equality), in order.
