@@ -25,11 +25,27 @@ int run_command(int argc, char** argv) {
   CLI::App app{"Lazer: a small, fast VM for an Erlang/Elixir-style language", "lzr"};
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
-  lzr::cli::add_run_command(app);
-  lzr::cli::add_asm_command(app);
-  lzr::cli::add_dis_command(app);
-  lzr::cli::add_check_command(app);
-  lzr::cli::add_native_command(app);
+  // A command line that names its subcommand first (every one but `lzr
+  // --help` and mistakes) gets only that one built: building CLI11's
+  // options for all five was a quarter of a `lzr run`'s start-up
+  // instructions, and their code pages were faulted in for nothing.
+  struct Command {
+    const char* name;
+    void (*add)(CLI::App&);
+  };
+  static constexpr Command kCommands[] = {
+      {"run", lzr::cli::add_run_command},     {"asm", lzr::cli::add_asm_command},
+      {"dis", lzr::cli::add_dis_command},     {"check", lzr::cli::add_check_command},
+      {"native", lzr::cli::add_native_command},
+  };
+  const Command* named = nullptr;
+  for (const Command& c : kCommands)
+    if (argc > 1 && std::strcmp(argv[1], c.name) == 0) named = &c;
+  if (named) {
+    named->add(app);
+  } else {
+    for (const Command& c : kCommands) c.add(app);
+  }
   try {
     app.parse(argc, argv);
   } catch (const std::bad_alloc& e) {
