@@ -25,6 +25,15 @@ if(NOT SCHEDULERS)
   set(SCHEDULERS 1)
 endif()
 set(ENV{LZR_SCHEDULERS} ${SCHEDULERS})
+# At 4 the shared loop runs from the first slice (LZR_SCHEDULERS_EAGER,
+# docs/processes.md), so that every program goes through it; at 2 a run
+# starts in the one-scheduler loop and switches when two processes wait to
+# run, as a user's does.
+if(SCHEDULERS EQUAL 4)
+  set(ENV{LZR_SCHEDULERS_EAGER} 1)
+else()
+  unset(ENV{LZR_SCHEDULERS_EAGER})
+endif()
 unset(ENV{LZR_PATH})  # modules come from the program's folder only
 # Run from the program's folder with a bare file name, so that messages which
 # name the file or the module search path read the same on every machine.

@@ -27,7 +27,13 @@ namespace {
 // --stats, several schedulers: how the run moved work between them.
 void print_scheduler_stats(Node& node) {
   if (!node.concurrent()) {
-    std::fprintf(stderr, "lzr: schedulers: 1\n");
+    // Several wanted, and the run never had two processes to run at once:
+    // the one-scheduler loop ran it all (engine/scheduler.cpp).
+    const unsigned wanted = node.schedulers() == Node::kPerCore ? online_cores() : node.schedulers();
+    if (wanted > 1)
+      std::fprintf(stderr, "lzr: schedulers: %u (threads started: 0), never two processes to run at once\n",
+                   wanted);
+    else std::fprintf(stderr, "lzr: schedulers: 1\n");
     return;
   }
   uint64_t steals = 0;
@@ -118,11 +124,12 @@ std::optional<std::string> default_library_dir() {
   return std::nullopt;
 }
 
-// --schedulers, else LZR_SCHEDULERS, else one per online core.
+// --schedulers, else LZR_SCHEDULERS, else one per online core
+// (Node::kPerCore: counted when a second scheduler is first needed).
 unsigned scheduler_count(const RunOptions& o) {
   const char* env = std::getenv("LZR_SCHEDULERS");
   const bool from_flag = !o.schedulers.empty();
-  if (!from_flag && !env) return online_cores();
+  if (!from_flag && !env) return Node::kPerCore;
   const std::string text = from_flag ? o.schedulers : env;
   auto n = parse_scheduler_count(text);
   if (!n) {
@@ -160,7 +167,8 @@ void run(const RunOptions& o) {
   }
   const unsigned schedulers = scheduler_count(o);
   VM vm(vo);
-  node_of(vm).set_schedulers(schedulers);
+  if (schedulers == Node::kPerCore) node_of(vm).set_schedulers_per_core();
+  else node_of(vm).set_schedulers(schedulers);
   vm.program_args = o.args;
   register_builtins(vm);
   std::filesystem::path file(o.file);
@@ -246,8 +254,8 @@ void add_run_command(CLI::App& app) {
       ->type_name("SIZE");
   cmd->add_option("--schedulers", opts->schedulers,
                   "Scheduler threads running processes in parallel, 1 to 1024 (default: LZR_SCHEDULERS, else one "
-                  "per online core; each thread past the first starts once there is work for it); 1 runs every "
-                  "process on the calling thread alone")
+                  "per online core). A run starts as with 1, on the calling thread alone, and shares out its "
+                  "processes once two wait to run; each thread past the first starts once there is work for it")
       ->type_name("N");
   cmd->add_flag("--gc-stress", opts->gc_stress, "Collect at every allocation (same as LZR_GC_STRESS=1)");
   cmd->add_option("--stack-size", opts->stack_mib,
@@ -264,7 +272,7 @@ void add_run_command(CLI::App& app) {
               "that module's library file from the same path, so a folder earlier in it overrides the library.\n"
               "Environment: LZR_PATH (extra module folders, ':'-separated), LZR_NATIVE_PATH (folders native\n"
               "libraries may come from, ':'-separated), LZR_GC_STRESS=1, LZR_SCHEDULERS=N (when --schedulers\n"
-              "is not given).");
+              "is not given), LZR_SCHEDULERS_EAGER=1 (tests: with several schedulers, share from the first slice).");
   cmd->callback([opts, cmd] {
     opts->args = cmd->remaining();
     run(*opts);

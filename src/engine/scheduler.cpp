@@ -252,25 +252,6 @@ bool run_slice(Run& run, SchedulerSlot& slot, Process* p) {
   return false;
 }
 
-// The single scheduler: today's loop, on the calling thread, with no lock.
-Term run_single(Run& run) {
-  Node& node = run.node;
-  for (;;) {
-    if (node.timers_pending()) node.fire_timers(node.now_ms());
-    Process* p = node.next_runnable();
-    if (!p) {
-      node.quiescent();  // the only scheduler, between slices: no find() is running
-      if (node.timers_pending()) {
-        const uint64_t now = node.now_ms(), at = node.next_timer_at();
-        if (at > now) std::this_thread::sleep_for(std::chrono::milliseconds(at - now));
-        continue;
-      }
-      return main_deadlocked(node, run.main);
-    }
-    if (run_slice<false>(run, node.slot(0), p)) return run.result;
-  }
-}
-
 // How often an idle scheduler looks again for work before it sleeps: a
 // short bound (a few microseconds), so that a process woken just after it
 // found nothing is picked up without a sleep and a wake-up, and an idle VM
@@ -379,6 +360,46 @@ Term run_parallel(Run& run, unsigned n) {
   return run.result;
 }
 
+// The node's scheduler count, one per online core counted now if so set.
+unsigned scheduler_count(Node& node) {
+  if (node.schedulers() == Node::kPerCore) node.set_schedulers(online_cores());
+  return node.schedulers();
+}
+
+// The single scheduler's loop, on the calling thread, with no lock. With
+// several wanted it runs a program all the same until, at a slice
+// boundary, two processes wait to run: work for a second scheduler. Then
+// it switches the node to the shared loop (once: concurrent() stays on)
+// and threads start on demand from there. A program that never has two
+// processes to run at once (a script, a message round trip, a host's
+// short call) runs as on one scheduler, paying nothing for the others.
+Term run_single(Run& run) {
+  Node& node = run.node;
+  bool may_share = node.schedulers() != 1;
+  for (;;) {
+    if (node.timers_pending()) node.fire_timers(node.now_ms());
+    Process* p = node.next_runnable();
+    if (!p) {
+      node.quiescent();  // the only scheduler, between slices: no find() is running
+      if (node.timers_pending()) {
+        const uint64_t now = node.now_ms(), at = node.next_timer_at();
+        if (at > now) std::this_thread::sleep_for(std::chrono::milliseconds(at - now));
+        continue;
+      }
+      return main_deadlocked(node, run.main);
+    }
+    if (run_slice<false>(run, node.slot(0), p)) return run.result;
+    if (may_share && node.two_runnable()) [[unlikely]] {
+      const unsigned n = scheduler_count(node);
+      if (n > 1) {
+        node.prepare_schedulers(n);
+        return run_parallel(run, n);
+      }
+      may_share = false;  // one core
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<unsigned> parse_scheduler_count(std::string_view text) {
@@ -404,11 +425,13 @@ Term run_until_finished(Process& main, EngineKind engine) {
   if (main.self == kNil) node.add(main);
   node.main = &main;
   node.deadlock_report.clear();
-  // Several schedulers, or the node's synchronisation switched on before
-  // (a test's, or an earlier run's with several: signals may wait in
-  // inboxes): the shared loop, one thread per scheduler.
-  const unsigned n = node.schedulers();
-  const bool shared = n > 1 || node.concurrent();
+  // The node's synchronisation switched on before (a test's, or an
+  // earlier run's with several: signals may wait in inboxes), or asked
+  // for from the start: the shared loop, one thread per scheduler.
+  // Otherwise the single loop, which switches to it when there is work
+  // for a second scheduler.
+  const bool shared = node.concurrent() || (node.share_from_start() && scheduler_count(node) > 1);
+  const unsigned n = shared ? scheduler_count(node) : 1;
   if (shared) node.prepare_schedulers(n);
   main.state = RunState::Waiting;
   // The caller put main's arguments in the registers; other processes may

@@ -22,6 +22,8 @@ Node::Node(VM& v) : vm(v), start_(std::chrono::steady_clock::now()) {
   first_.node = this;
   first_.registers = v.registers.get();
   table_.reclaimer = &reclaimer_;
+  const char* eager = std::getenv("LZR_SCHEDULERS_EAGER");
+  share_from_start_ = eager && eager[0] == '1' && eager[1] == '\0';
 }
 
 Node::~Node() {
@@ -126,12 +128,20 @@ void Node::share_out(SchedulerSlot& me) {
 
 void Node::prepare_schedulers(unsigned n) {
   if (!concurrent_) {
-    // Whatever one scheduler queued moves to the shared discipline as is
-    // (its count starts from what is there).
-    std::vector<Process*> queued;
-    while (Process* p = first_.queue.pop(false)) queued.push_back(p);
+    // What one scheduler left differs from the shared discipline in two
+    // things (its queue is kept counted, and shared as it is): a process
+    // asleep in `sleep` waits with no asleep mark, for its timer fired
+    // straight at it, and another process's figures for info/1 were read
+    // live. Now its timer comes as a signal that only the mark lets wake
+    // it, and the figures are the ones published: both are set here, while
+    // no other thread runs.
+    table_.for_each([](Process& p) {
+      if (p.state == RunState::Waiting && p.suspend == Suspend::Native && p.timer_armed) p.mailbox.sleep(false);
+      p.shown_heap_words = p.heap.used_words();
+      p.shown_stack_words = static_cast<uint64_t>(p.sp - p.stack_base);
+      p.shown_message_count = p.mailbox.count;
+    });
     set_concurrent(true);
-    for (Process* p : queued) first_.queue.push(*p, true);
   }
   // Fewer than the last run: what the dropped slots had queued goes to the
   // first (a process's registers are parked in it, never in a slot).
@@ -261,11 +271,16 @@ void Node::start_on_demand(std::function<bool(unsigned)> start) {
   // the others' queues.
   for (unsigned i = 1; i < slot_count(); ++i)
     while (Process* p = slot(i).queue.pop(true)) first_.queue.push(*p, true);
-  std::lock_guard<std::mutex> hold(idle_mutex_);
-  unstarted_ = slot_count() - 1;
-  sleepers_.fetch_add(unstarted_);
-  next_start_ = 1;
-  start_scheduler_ = std::move(start);
+  {
+    std::lock_guard<std::mutex> hold(idle_mutex_);
+    unstarted_ = slot_count() - 1;
+    sleepers_.fetch_add(unstarted_);
+    next_start_ = 1;
+    start_scheduler_ = std::move(start);
+  }
+  // Two queued already (the single loop switched to this one for them, or
+  // a host's earlier call left them): work for a second scheduler now.
+  if (first_.queue.size() >= 2) notify_work();
 }
 
 void Node::started(const std::atomic<bool>& stop) {

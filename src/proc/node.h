@@ -154,15 +154,33 @@ class Node {
   // One scheduler: the next process of its queue, nullptr when none.
   Process* next_runnable() { return first_.queue.pop(false); }
   bool has_runnable() const { return !first_.queue.empty_unshared(); }
+  // One scheduler, between slices: whether two processes wait to run, work
+  // for a second scheduler when several are wanted (engine/scheduler.cpp).
+  bool two_runnable() const { return first_.queue.size() >= 2; }
 
   // ---- schedulers (engine/scheduler.cpp runs them) ----
-  // How many scheduler threads a run uses; 1 (the default) is the
+  // How many scheduler threads a run may use; 1 (the default) is the
   // single-threaded loop, with concurrent() false. Between runs only.
+  // With several, a run starts in that loop all the same, and switches to
+  // the shared one (prepare_schedulers) at the first slice boundary where
+  // two processes wait to run (engine/scheduler.cpp, run_single).
   void set_schedulers(unsigned n) { wanted_schedulers_ = n == 0 ? 1 : n; }
+  // One per online core (lzr run's default), counted when first needed
+  // (engine/scheduler.cpp: at the switch to the shared loop): a run that
+  // never needs a second scheduler never reads the count from the system.
+  void set_schedulers_per_core() { wanted_schedulers_ = kPerCore; }
+  // The count set; kPerCore: one per core, not counted yet.
   unsigned schedulers() const { return wanted_schedulers_; }
-  // Before a run with several: makes slots 0..n-1 (slot 0 runs on the
-  // calling thread, with the VM's registers), switches concurrent() on
-  // (it stays on: signals may wait in inboxes) and readies the reclaimer.
+  static constexpr unsigned kPerCore = 0;
+  // Tests (LZR_SCHEDULERS_EAGER=1): with several schedulers, a run takes
+  // the shared loop from its first slice, so that a program that never
+  // has two processes to run still goes through it.
+  void set_share_from_start(bool on) { share_from_start_ = on; }
+  bool share_from_start() const { return share_from_start_; }
+  // Before a run with several, or in one between two slices when no other
+  // thread runs: makes slots 0..n-1 (slot 0 runs on the calling thread,
+  // with the VM's registers), switches concurrent() on (it stays on:
+  // signals may wait in inboxes) and readies the reclaimer.
   void prepare_schedulers(unsigned n);
   SchedulerSlot& slot(unsigned i) { return i == 0 ? first_ : *others_[i - 1]; }
   unsigned slot_count() const { return 1 + static_cast<unsigned>(others_.size()); }
@@ -382,6 +400,7 @@ class Node {
 
   ProcessTable table_;
   bool concurrent_ = false;
+  bool share_from_start_ = false;
   std::atomic<uint64_t> next_ref_{1};
   // Timers: arming, cancelling and firing hold timers_mutex_; next_due_
   // (kNoTimer: none) lets a scheduler see when to wake without it.

@@ -140,9 +140,11 @@ TEST_F(IoCli, HeapMinSetsTheNurseryAndStatsShowTheCollector) {
 }
 
 // --stats ends with the schedulers: their count, and with several how many
-// threads were started for them and how work moved between them (main
+// threads were started for them and how work moved between them. Main
 // spawns a process and prints its reply: never two processes to run at
-// once, so no thread is started).
+// once, so the one-scheduler loop runs it all and no thread is started;
+// with the shared loop from the start (LZR_SCHEDULERS_EAGER) there are
+// steals and wake-ups to count, still with no thread.
 TEST_F(IoCli, StatsShowTheSchedulers) {
   const std::string prog = file("reply.lzs",
                                 "func main/0 frame=0\n  call x0, process.self/0\n  fn x0, child/0, [x0]\n"
@@ -154,6 +156,12 @@ TEST_F(IoCli, StatsShowTheSchedulers) {
   EXPECT_EQ(r.out, ":hi\n");
   EXPECT_NE(r.err.find("lzr: schedulers: 1\n"), std::string::npos) << r.err;
   r = lzr({"run", "--stats", "--schedulers=2", prog});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, ":hi\n");
+  EXPECT_NE(r.err.find("lzr: schedulers: 2 (threads started: 0), never two processes to run at once\n"),
+            std::string::npos)
+      << r.err;
+  r = lzr_test::run_lzr(dir_, {"run", "--stats", "--schedulers=2", prog}, {"", 0, false, {{"LZR_SCHEDULERS_EAGER", "1"}}});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, ":hi\n");
   EXPECT_NE(r.err.find("lzr: schedulers: 2 (threads started: 0), "), std::string::npos) << r.err;

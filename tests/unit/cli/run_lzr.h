@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lzr_test {
@@ -28,6 +29,7 @@ struct ChildSetup {
   std::string input;          // piped to standard input
   size_t as_limit_kib = 0;    // > 0: RLIMIT_AS in the child (ulimit -v)
   bool unprivileged = false;  // as root: become user and group 65534 (nobody) first
+  std::vector<std::pair<std::string, std::string>> env;  // set in the child
 };
 
 // A new, empty folder for the running test, named by `prefix`, this
@@ -62,6 +64,7 @@ inline LzrRun run_lzr(const std::filesystem::path& dir, const std::vector<std::s
     ::dup2(e, 2);
     ::close(pipefd[1]);
     if (setup.unprivileged && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(97);
+    for (const auto& [name, value] : setup.env) ::setenv(name.c_str(), value.c_str(), 1);
     if (setup.as_limit_kib > 0) {
       const rlimit lim{setup.as_limit_kib << 10, setup.as_limit_kib << 10};
       if (::setrlimit(RLIMIT_AS, &lim) != 0) ::_exit(99);

@@ -84,6 +84,32 @@ TEST_F(SchedulersCli, TheVariableSetsTheCount) {
   }
 }
 
+// With neither the flag nor the variable, one scheduler per online core:
+// a run that never has two processes to run at once (prog_) stays in the
+// one-scheduler loop; one that spawns two busy ones shares them out, on
+// that many schedulers.
+TEST_F(SchedulersCli, TheDefaultIsOnePerOnlineCore) {
+  const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  const std::string cores = std::to_string(online < 1 ? 1 : online > 1024 ? 1024 : online);
+  auto r = lzr({"run", "--stats", prog_});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, ":hello\n");
+  EXPECT_NE(r.err.find(cores == "1" ? std::string("lzr: schedulers: 1\n")
+                                    : "lzr: schedulers: " + cores + " (threads started: 0), never two processes"),
+            std::string::npos)
+      << r.err;
+  const std::string two = (dir_ / "two.lzs").string();
+  std::ofstream(two) << "func main/0\n  fn x0, busy/0\n  call x0, process.spawn/1\n  fn x0, busy/0\n"
+                        "  call x0, process.spawn/1\n  loadi x0, 1\n  call x0, process.sleep/1\n  ret x0\n"
+                        "func busy/0\n  load x0, 100000\nloop:\n  eq x0, 0, done\n  sub x0, x0, 1\n  jmp loop\n"
+                        "done:\n  ret x0\n";
+  r = lzr({"run", "--stats", two});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find(cores == "1" ? std::string("lzr: schedulers: 1\n") : "lzr: schedulers: " + cores + " (threads started: "),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(SchedulersCli, HelpNamesTheOption) {
   const auto r = lzr({"run", "--help"});
   EXPECT_EQ(r.status, 0);

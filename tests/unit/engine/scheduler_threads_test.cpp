@@ -234,16 +234,24 @@ func child/0 upvals=1
   tcall process.send/2
 )";
 
+// Such a run stays in the one-scheduler loop: nothing is shared. Taken
+// through the shared loop from the start (LZR_SCHEDULERS_EAGER), it still
+// starts no thread.
 TEST(SchedulerThreads, ARunThatNeverHasTwoToRunStartsNoThread) {
   for (EngineKind engine : engines()) {
-    {
-      std::lock_guard<std::mutex> hold(g_probe_mutex);
-      g_probe_threads.clear();
+    for (bool eager : {false, true}) {
+      {
+        std::lock_guard<std::mutex> hold(g_probe_mutex);
+        g_probe_threads.clear();
+      }
+      Program prog(kNeverTwoRunnable, 4, false);
+      Node& node = node_of(prog.vm);
+      node.set_share_from_start(eager);
+      EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);
+      EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);  // a host's second call too
+      EXPECT_EQ(node.concurrent(), eager) << engine_name(engine);
+      EXPECT_EQ(node.threads_started(), 0u) << engine_name(engine);
     }
-    Program prog(kNeverTwoRunnable, 4, false);
-    EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);
-    EXPECT_EQ(prog.call("main", engine), "1") << engine_name(engine);  // a host's second call too
-    EXPECT_EQ(node_of(prog.vm).threads_started(), 0u) << engine_name(engine);
   }
 }
 
@@ -311,14 +319,22 @@ stop:
   ret x0
 )";
 
+// At 2 schedulers a round trip never has two processes to run, so it
+// runs in the one-scheduler loop; in the shared loop from the start it
+// still stays on one scheduler (few steals, few wake-ups).
 TEST(SchedulerThreads, AMessageRoundTripStaysOnOneScheduler) {
   for (EngineKind engine : engines()) {
-    Program prog(kRoundTrips, 2, false);
-    EXPECT_EQ(prog.call("main", engine), ":ok") << engine_name(engine);
-    Node& node = node_of(prog.vm);
-    ASSERT_EQ(node.slot_count(), 2u);
-    EXPECT_LT(node.slot(0).steals.load() + node.slot(1).steals.load(), 1000u) << engine_name(engine);
-    EXPECT_LT(node.wake_ups(), 1000u) << engine_name(engine);
+    for (bool eager : {false, true}) {
+      Program prog(kRoundTrips, 2, false);
+      Node& node = node_of(prog.vm);
+      node.set_share_from_start(eager);
+      EXPECT_EQ(prog.call("main", engine), ":ok") << engine_name(engine);
+      EXPECT_EQ(node.concurrent(), eager) << engine_name(engine);
+      if (!eager) continue;
+      ASSERT_EQ(node.slot_count(), 2u);
+      EXPECT_LT(node.slot(0).steals.load() + node.slot(1).steals.load(), 1000u) << engine_name(engine);
+      EXPECT_LT(node.wake_ups(), 1000u) << engine_name(engine);
+    }
   }
 }
 
@@ -721,6 +737,81 @@ TEST(SchedulerThreads, AnExitSignalWakesASleepAndInfoReadsOthers) {
         EXPECT_EQ(r.rfind("{:DOWN, #Reference<", 0), 0u) << r << " on " << n << " " << engine_name(engine);
         EXPECT_NE(r.find(":process, #PID<0.1.0>, :killed}"), std::string::npos) << r;
       }
+}
+
+// The one-scheduler loop switches to the shared one at a slice boundary
+// with two processes queued, while a third sleeps in `sleep`: its timer
+// must still wake it (it then waits with the asleep mark, for the timer's
+// signal), and info/1 on it must show its heap (the figures the shared
+// loop publishes are set at the switch). main returns :woke once the
+// sleeper's reply came and its heap read above 0.
+constexpr const char* kSwitchWithASleeper = R"(
+func main/0 frame=1
+  call x0, process.self/0
+  fn x0, sleeper/0, [x0]
+  call x0, process.spawn/1
+  mov y0, x0
+going:
+  recv x0, none
+  accept
+  fn x0, busy/0
+  call x0, process.spawn/1
+  fn x0, busy/0
+  call x0, process.spawn/1
+  loadi x0, 0
+  call x0, process.sleep/1
+  mov x0, y0
+  call x0, process.info/1
+  loadc x1, :heap_words
+  loadi x2, 0
+  call x0, map.get/3
+  loadi x1, 0
+  lt x1, x0, woke
+  loadc x0, :no_figures
+  ret x0
+woke:
+  recv x0, late
+  accept
+  ret x0
+none:
+  loadc x1, :infinity
+  wait x1, going
+  ret x1
+late:
+  loadi x1, 5000
+  wait x1, woke
+  loadc x0, :hung
+  ret x0
+
+func sleeper/0 upvals=1
+  mov x0, u0
+  loadc x1, :going
+  call x0, process.send/2
+  loadi x0, 50
+  call x0, process.sleep/1
+  mov x0, u0
+  loadc x1, :woke
+  tcall process.send/2
+
+func busy/0
+  load x0, 100000
+loop:
+  eq x0, 0, done
+  sub x0, x0, 1
+  jmp loop
+done:
+  ret x0
+)";
+
+TEST(SchedulerThreads, TheSwitchToTheSharedLoopKeepsASleeperAndItsFigures) {
+  for (EngineKind engine : engines())
+    for (bool stress : {false, true}) {
+      Program prog(kSwitchWithASleeper, 2, stress);
+      Node& node = node_of(prog.vm);
+      EXPECT_EQ(prog.call("main", engine), ":woke") << engine_name(engine) << (stress ? " gc-stress" : "");
+      EXPECT_TRUE(node.concurrent()) << engine_name(engine);  // it switched
+      EXPECT_EQ(node.slot_count(), 2u);
+    }
 }
 
 }  // namespace
