@@ -26,6 +26,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "sys/cpu_features.h"
 #include "vm/term_ops.h"
 #include "vm/work_stack.h"
 
@@ -139,8 +140,7 @@ inline size_t count(uint32_t x) {
 
 bool cpu_has_popcnt() {
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("popcnt");
+  return LZR_CPU_HAS(POPCNT);
 #else
   return false;
 #endif

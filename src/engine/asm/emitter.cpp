@@ -1,11 +1,11 @@
 #include "emitter.h"
 
-#include <cpuid.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 #include "helpers.h"
+#include "sys/cpu_features.h"
 
 namespace lzr::asm_engine {
 
@@ -13,14 +13,11 @@ using asmjit::imm;
 
 namespace {
 
-// CPUID leaf 7, EBX bit 8. Asked directly rather than through
+// Asked of glibc (sys/cpu_features.h) rather than through
 // asmjit::CpuInfo::host(), whose full detection also counts the CPUs through
 // sysconf (opening and parsing a sysfs file: libc code that only this would
 // bring into a short run's memory).
-bool cpu_has_bmi2() {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & bit_BMI2) != 0;
-}
+bool cpu_has_bmi2() { return LZR_CPU_HAS(BMI2); }
 
 }  // namespace
 
