@@ -40,7 +40,9 @@ Functions load() {
   void* lib = dlopen(LIBM_SO, RTLD_NOW | RTLD_LOCAL);  // never closed
   if (!lib) cannot_load(LIBM_SO);
   Functions f;
+#if !defined(__x86_64__)
   f.sqrt = symbol<Unary>(lib, "sqrt");
+#endif
   f.sin = symbol<Unary>(lib, "sin");
   f.cos = symbol<Unary>(lib, "cos");
   f.exp = symbol<Unary>(lib, "exp");
@@ -61,7 +63,9 @@ const Functions& functions() {
 
 }  // namespace
 
+#if !defined(__x86_64__)
 double sqrt(double x) { return functions().sqrt(x); }
+#endif
 double sin(double x) { return functions().sin(x); }
 double cos(double x) { return functions().cos(x); }
 double exp(double x) { return functions().exp(x); }

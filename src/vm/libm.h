@@ -10,10 +10,19 @@
 
 #include <cmath>
 #include <cstdint>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 namespace lzr::libm {
 
+#if defined(__x86_64__)
+// IEEE 754 requires sqrt to be correctly rounded, so the SSE2 instruction
+// gives libm's result bit for bit, without the call or loading libm.
+inline double sqrt(double x) { return _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(x))); }
+#else
 double sqrt(double x);
+#endif
 double sin(double x);
 double cos(double x);
 double exp(double x);

@@ -29,6 +29,22 @@ TEST(Libm, CeilWithoutLibmMatchesCeilExactly) {
   EXPECT_TRUE(std::isnan(libm::ceil_without_libm(std::numeric_limits<double>::quiet_NaN())));
 }
 
+// On x86-64 sqrt is the SSE2 instruction, not libm's: IEEE 754 makes both
+// correctly rounded, so they must agree on every input, signed zeros,
+// subnormals and infinities included; a negative input gives a NaN (which
+// math.sqrt/1 turns into badarith).
+TEST(Libm, SqrtIsCorrectlyRoundedLikeTheLibrary) {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double x : {0.0, -0.0, 0x1p-1074, 0x1p-1022, 0.5, 1.0, 2.0, 3.0, 1e300, std::numeric_limits<double>::max(), inf})
+    expect_same(std::sqrt(x), libm::sqrt(x), x);
+  double x = 0x1p-1060;
+  for (int i = 0; i < 4000; ++i, x *= 1.4142135623730951 * 1.0000001)  // ~4000 inputs across the exponent range
+    expect_same(std::sqrt(x), libm::sqrt(x), x);
+  EXPECT_TRUE(std::isnan(libm::sqrt(-1.0)));
+  EXPECT_TRUE(std::isnan(libm::sqrt(-inf)));
+  EXPECT_TRUE(std::isnan(libm::sqrt(std::numeric_limits<double>::quiet_NaN())));
+}
+
 TEST(Libm, LazyFunctionsAreTheLibraryFunctions) {
   for (double x : {-2.5, -0.5, 0.0, 0.25, 1.0, 3.75, 100.0}) {
     expect_same(std::sin(x), libm::sin(x), x);
