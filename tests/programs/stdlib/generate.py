@@ -28,6 +28,8 @@ HELPERS = {
     # {Key, _} tuples ordered by Key only: equal keys show whether a sort is stable
     "by_first/2": ["loadi x2, 0", "get x0, x0, x2", "get x1, x1, x2", "lte x0, x1, yes", "loadc x0, false", "ret x0",
                    "yes: loadc x0, true"],
+    "by_first_ge/2": ["loadi x2, 0", "get x0, x0, x2", "get x1, x1, x2", "gte x0, x1, yes", "loadc x0, false", "ret x0",
+                      "yes: loadc x0, true"],
     "not_bool1/1": ["loadi x0, 5"],
     "not_bool2/2": ["loadi x0, 5"],
     "throw1/1": ["loadc x0, :oops", "call x0, kernel.throw/1"],
@@ -50,6 +52,21 @@ scrambled = [(i * 7) % 20 for i in range(20)]
 pairs = [(i % 3, i) for i in scrambled]
 pairs_text = "[" + ", ".join(f"{{{k}, {v}}}" for k, v in pairs) + "]"
 pairs_sorted = "[" + ", ".join(f"{{{k}, {v}}}" for k, v in sorted(pairs, key=lambda p: p[0])) + "]"
+# The merge sort's levels end on an odd run at some lengths and not at
+# others: every length up to 17, then a few past powers of two, both ways.
+def keyed(n):
+    return [((i * 7 + 3) % 5, i) for i in [(j * 11) % n for j in range(n)]] if n % 11 else [((i * 7 + 3) % 5, i) for i in range(n)]
+
+
+def tuples_text(ps):
+    return "[" + ", ".join(f"{{{k}, {v}}}" for k, v in ps) + "]"
+
+
+STABILITY = []
+for n in list(range(2, 18)) + [31, 33, 63, 65, 100]:
+    ps = keyed(n)
+    STABILITY.append(("list.sort/2", [tuples_text(ps), "fn:by_first/2"], tuples_text(sorted(ps, key=lambda p: p[0]))))
+    STABILITY.append(("list.sort/2", [tuples_text(ps), "fn:by_first_ge/2"], tuples_text(sorted(ps, key=lambda p: -p[0]))))
 numbers = [(i * 3) % 5 for i in range(12)]
 numbers_text = [f"{n}.0" if i % 2 else str(n) for i, n in enumerate(numbers)]
 numbers_sorted = [t for _, t in sorted(zip(numbers, numbers_text), key=lambda p: p[0])]
@@ -68,6 +85,7 @@ LIST = [
     ("list.sort/2", ["[3, 1, 2]", "fn:ge/2"], "[3, 2, 1]"),
     ("list.sort/2", ["[{2, :a}, {1, :b}, {2, :c}, {1, :d}]", "fn:by_first/2"], "[{1, :b}, {1, :d}, {2, :a}, {2, :c}]"),
     ("list.sort/2", [pairs_text, "fn:by_first/2"], pairs_sorted),
+    *STABILITY,
     ("list.sort/2", ["[]", "fn:le/2"], "[]"),
     ("list.sort/2", ["[1]", "fn:le/2"], "[1]"),
     ("list.sort/2", ["5", "fn:le/2"], E_BADARG),
