@@ -30,6 +30,10 @@ HELPERS = {
                    "yes: loadc x0, true"],
     "by_first_ge/2": ["loadi x2, 0", "get x0, x0, x2", "get x1, x1, x2", "gte x0, x1, yes", "loadc x0, false", "ret x0",
                       "yes: loadc x0, true"],
+    # A <= B, but 5 (no boolean) for Fun(2, 3) alone: reaches the sort's
+    # later merges, whose earlier levels never compare 2 with 3
+    "bad_2_3/2": ["eq x0, 2, two", "back: lte x0, x1, yes", "loadc x0, false", "ret x0", "two: ne x1, 3, back",
+                  "loadi x0, 5", "ret x0", "yes: loadc x0, true"],
     "not_bool1/1": ["loadi x0, 5"],
     "not_bool2/2": ["loadi x0, 5"],
     "throw1/1": ["loadc x0, :oops", "call x0, kernel.throw/1"],
@@ -93,6 +97,8 @@ LIST = [
     ("list.sort/2", ["[1, 2]", "fn:double/1"], E_BADARG),
     ("list.sort/2", ["[1, 2]", "7"], E_BADARG),
     ("list.sort/2", ["[2, 1]", "fn:not_bool2/2"], E_BADARG),
+    ("list.sort/2", ["[2, 1, 3]", "fn:bad_2_3/2"], E_BADARG),        # in the merge from the largest
+    ("list.sort/2", ["[1, 2, 3, 4, 5]", "fn:bad_2_3/2"], E_BADARG),  # in the merge from the smallest
     ("list.sort/2", ["[2, 1]", "fn:throw2/2"], T_OOPS),
     ("list.map/2", ["[1, 2, 3]", "fn:double/1"], "[2, 4, 6]"),
     ("list.map/2", ["[]", "fn:double/1"], "[]"),
