@@ -34,6 +34,10 @@ HELPERS = {
     # later merges, whose earlier levels never compare 2 with 3
     "bad_2_3/2": ["eq x0, 2, two", "back: lte x0, x1, yes", "loadc x0, false", "ret x0", "two: ne x1, 3, back",
                   "loadi x0, 5", "ret x0", "yes: loadc x0, true"],
+    # A <= B that sends its process :called each time, for counting calls
+    "counting_le/2 frame=2": ["mov y0, x0", "mov y1, x1", "call x0, process.self/0", "loadc x1, :called",
+                              "call x0, process.send/2", "lte y0, y1, yes", "loadc x0, false", "ret x0",
+                              "yes: loadc x0, true"],
     "not_bool1/1": ["loadi x0, 5"],
     "not_bool2/2": ["loadi x0, 5"],
     "throw1/1": ["loadc x0, :oops", "call x0, kernel.throw/1"],
@@ -71,6 +75,11 @@ for n in list(range(2, 18)) + [31, 33, 63, 65, 100]:
     ps = keyed(n)
     STABILITY.append(("list.sort/2", [tuples_text(ps), "fn:by_first/2"], tuples_text(sorted(ps, key=lambda p: p[0]))))
     STABILITY.append(("list.sort/2", [tuples_text(ps), "fn:by_first_ge/2"], tuples_text(sorted(ps, key=lambda p: -p[0]))))
+# In order already, partly or in reverse: the first level's longer runs.
+for ps in ([(i // 4, i) for i in range(30)], [(3 - i // 8, i) for i in range(30)],
+           [(i % 6, i) for i in range(30)], [(0, i) for i in range(9)]):
+    for name, key in (("by_first", lambda p: p[0]), ("by_first_ge", lambda p: -p[0])):
+        STABILITY.append(("list.sort/2", [tuples_text(ps), f"fn:{name}/2"], tuples_text(sorted(ps, key=key))))
 numbers = [(i * 3) % 5 for i in range(12)]
 numbers_text = [f"{n}.0" if i % 2 else str(n) for i, n in enumerate(numbers)]
 numbers_sorted = [t for _, t in sorted(zip(numbers, numbers_text), key=lambda p: p[0])]
@@ -219,6 +228,14 @@ MAP = [
     ("map.from_keys/2", ["[:a, :b]", "0"], "%{a: 0, b: 0}"),
     ("map.from_keys/2", ["[]", "0"], "%{}"),
     ("map.from_keys/2", [":x", "0"], E_BADARG),
+]
+
+# A list in order already is one run for list.sort/2: n - 1 calls of Fun.
+# (The messages counting_le/2 sent are counted, and taken, after the sort.)
+LIST_RAW = [
+    ("list.sort/2 of 1..40 in order: the number of calls of Fun", [
+        "loadi x0, 1", "loadi x1, 40", "call x0, list.seq/2", "fn x1, counting_le/2", "call x0, list.sort/2",
+        "loadi x0, 0", "count: recv x1, counted", "accept", "add x0, x0, 1", "jmp count", "counted: mov x0, x0"], "39"),
 ]
 
 # A map of 40 entries (a trie, not a flat map) through every function.
@@ -427,7 +444,7 @@ def write(name, title, cases, raw=()):
         f.write(expected)
 
 
-write("list_fns", "list (the standard library)", LIST)
+write("list_fns", "list (the standard library)", LIST, LIST_RAW)
 write("map_fns", "map (the standard library)", MAP, MAP_RAW)
 write("string_fns", "string (the standard library)", STRING)
 write("number_fns", "integer, float.format and function.arity (the standard library)", NUMBERS)
