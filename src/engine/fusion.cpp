@@ -218,6 +218,20 @@ void fuse_loop_steps(Module& m) {
   }
 }
 
+// A tuple of a few elements, all in X registers, gets the form of its
+// arity: the asm engine copies them with no loop and no operand-kind test.
+void fuse_small_tuples(Module& m) {
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    if (in.op != IOp::tuple) continue;
+    const CtorInfo& c = *in.u.ctor;
+    if (c.count < kMinUnrolledTuple || c.count > kMaxUnrolledTuple) continue;
+    bool x_only = true;
+    for (uint32_t i = 0; i < c.count; ++i) x_only = x_only && operand_kind(c.ops[i]) == kOperandX;
+    if (x_only) in.op = unrolled_tuple(c.count);
+  }
+}
+
 // The rules in the order they run. Kind variants come after the shapes
 // that look for generic forms; the pair rules after the kind variants they
 // pair up.
@@ -233,6 +247,7 @@ constexpr FusionRule kFusionRules[] = {
     {"an operand that is a known constant or type -> its specialised form", specialise_known_operands},
     {"all register operands X or Y -> the variant naming their kinds", pick_kind_variants},
     {"hd + tl of one list, a constant step + a compare of its result -> one dispatch", fuse_pairs},
+    {"tuple of 2 .. 8 X registers -> tuple<N>_x", fuse_small_tuples},
 };
 
 }  // namespace

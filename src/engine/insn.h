@@ -143,6 +143,10 @@ namespace lzr {
      arity of a tuple (arity_jt, arity_bs); anything else: its fail     */ \
   I(select_jt) I(select_bs) I(arity_jt) I(arity_bs)                     \
   I(idiv) I(rem)       /* a = b div c, b rem c (truncating, integers)     */ \
+  /* tuple of 2 .. 8 elements, every one an X register: a routine per     \
+     arity, unrolled (fusion.cpp, fuse_small_tuples) (as tuple)          */ \
+  I(tuple2_x) I(tuple3_x) I(tuple4_x) I(tuple5_x) I(tuple6_x)             \
+  I(tuple7_x) I(tuple8_x)                                                 \
   LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds
@@ -208,6 +212,13 @@ enum class IOp : uint16_t {
 constexpr unsigned kNumIOps = 0 LZR_IOPS(LZR_IOP_COUNT_ONE);
 #undef LZR_IOP_COUNT_ONE
 const char* iop_name(IOp op);
+
+// The arities with a tupleN_x form, whose opcodes follow each other.
+constexpr unsigned kMinUnrolledTuple = 2, kMaxUnrolledTuple = 8;
+static_assert(static_cast<unsigned>(IOp::tuple8_x) - static_cast<unsigned>(IOp::tuple2_x) == kMaxUnrolledTuple - kMinUnrolledTuple);
+constexpr IOp unrolled_tuple(unsigned arity) {
+  return static_cast<IOp>(static_cast<unsigned>(IOp::tuple2_x) + arity - kMinUnrolledTuple);
+}
 
 // Arguments of a bif / gcbif: operands b, c, d (format/builtin_calls.h
 // keeps every such built-in within this).

@@ -304,7 +304,8 @@ L_cons: {
   GC_POINT(pc->u.mask, pc->a);
   NEXT();
 }
-L_tuple: {
+L_tuple:  // the asm engine unrolls the tupleN_x forms
+L_tuple2_x: L_tuple3_x: L_tuple4_x: L_tuple5_x: L_tuple6_x: L_tuple7_x: L_tuple8_x: {
   const CtorInfo* c = pc->u.ctor;
   Term* o = p.heap.alloc(1 + c->count);
   o[0] = make_header(BoxKind::Tuple, c->count);

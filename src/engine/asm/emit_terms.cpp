@@ -609,6 +609,22 @@ void emit_terms(Emitter& e) {
   copy_ctor_operands(e, 8);
   store_boxed_then_safe_point(e, x86::r9, kTagBoxed);
 
+  // A tuple of N X registers (fusion.cpp, fuse_small_tuples): the size and
+  // the header are constants, and each element is two moves, no loop.
+  for (unsigned n = kMinUnrolledTuple; n <= kMaxUnrolledTuple; ++n) {
+    e.begin(unrolled_tuple(n));
+    e.alloc_fixed(x86::r9, static_cast<int32_t>(n + 1));
+    a.mov(x86::r8, e.insn_u());
+    a.mov(x86::rax, imm(lzr::make_header(BoxKind::Tuple, n)));
+    a.mov(x86::qword_ptr(x86::r9), x86::rax);
+    for (unsigned i = 0; i < n; ++i) {
+      a.movzx(x86::edx, x86::byte_ptr(x86::r8, kCtorOps + static_cast<int32_t>(i)));
+      a.mov(x86::rax, x86::qword_ptr(kTable, x86::rdx, 3, kXOffset));
+      a.mov(x86::qword_ptr(x86::r9, 8 * static_cast<int32_t>(i + 1)), x86::rax);
+    }
+    store_boxed_then_safe_point(e, x86::r9, kTagBoxed);
+  }
+
   // Closure: header, FunctionInfo*, upvalues.
   e.begin(IOp::fn);
   alloc_for_ctor(e, 2, 1);

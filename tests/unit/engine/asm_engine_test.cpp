@@ -251,6 +251,33 @@ TEST_F(AsmEngine, CollectionsWhileBuildingTuplesAndLists) {
       "{{[1, 2.5, :c, 1, 2.5, :c, 1], 1, [1, 2.5, :c, 1, 2.5, :c, 1], 2.5}, {}, []}");
 }
 
+// Tuples of 2 .. 8 X registers (the unrolled tupleN_x forms), into an X
+// register and a Y slot, with elements that are the tuples built before
+// (so a collection at the allocation must keep them), one element repeated,
+// and the registers read in an order other than their numbers.
+TEST_F(AsmEngine, SmallTuplesOfXRegistersEveryArity) {
+  std::string src = "func main/0 frame=1\n  loadi x1, 1\n  load x2, 2.5\n  loadc x3, :c\n  loadc x4, []\n"
+                    "  load x5, \"b\"\n  loadi x6, -7\n  load x7, 100000000000000\n  loadc x8, {9}\n";
+  std::string want_elems[9] = {"", "1", "2.5", ":c", "[]", "\"b\"", "-7", "100000000000000", "{9}"};
+  std::string want = "[]";
+  for (unsigned n = 2; n <= 8; ++n) {
+    std::string ops, text;
+    for (unsigned i = 0; i < n; ++i) {
+      const unsigned r = i == 0 ? 9 : n + 1 - i;  // x9 (the previous tuple) first, then x{n}..x2
+      ops += std::string(i ? ", " : "") + "x" + std::to_string(r);
+      text += std::string(i ? ", " : "") + (r == 9 ? "PREV" : want_elems[r]);
+    }
+    const std::string dest = n % 2 ? "y0" : "x9";
+    src += (n == 2 ? "  loadc x9, :none\n" : "") + std::string("  tuple ") + dest + ", {" + ops + "}\n";
+    if (dest == "y0") src += "  mov x9, y0\n";
+    const size_t at = text.find("PREV");
+    text.replace(at, 4, n == 2 ? ":none" : want);
+    want = "{" + text + "}";
+  }
+  src += "  tuple x0, {x9, x1}\n  ret x0\n";  // x1 survived every safe point
+  expect(src, "{" + want + ", 1}");
+}
+
 TEST_F(AsmEngine, UpvalueBaseSurvivesCollections) {
   // The closure's body allocates (a collection under stress moves the
   // closure) and calls a function that allocates heavily (the return must

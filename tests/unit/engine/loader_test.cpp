@@ -414,6 +414,27 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
   }
 }
 
+// A tuple of 2 .. 8 elements, all X registers, gets the form of its arity
+// (any destination); a Y slot among them, or another arity, keeps the
+// generic tuple.
+TEST_F(LoaderTest, SmallTuplesOfXRegistersGetTheFormOfTheirArity) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("tuples.lzs",
+      "module tuples\n"
+      "func xs/8 frame=1\n  tuple x8, {x0, x1}\n  tuple y0, {x2, x1, x0}\n  tuple x8, {x0, x1, x2, x3, x4, x5, x6, x7}\n"
+      "  tuple x8, {x0, x1, x2, x3, x4, x5, x6, x7, x0}\n  tuple x8, {x0}\n  tuple x8, {}\n  tuple x8, {x0, y0}\n"
+      "  tuple x0, {x7, x7, x7, x7}\n  ret x0\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "xs", 8, 9), "tuple2_x tuple3_x tuple8_x tuple tuple tuple tuple tuple4_x ret_x");
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    if (!engine_available(engine)) continue;
+    std::vector<Term> args;
+    for (int i = 0; i < 8; ++i) args.push_back(make_int(i));
+    EXPECT_EQ(run(m, "xs", args, engine), "{7, 7, 7, 7}") << engine_name(engine);
+  }
+}
+
 // Generic instructions whose register operands are all X registers or Y
 // slots get the variant naming their kinds; an upvalue keeps the generic
 // form.
