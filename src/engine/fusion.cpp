@@ -26,7 +26,8 @@ IOp fused_load(const Insn& load, const Insn& next) {
       return next.op == IOp::add ? IOp::load_add_any : next.op == IOp::sub ? IOp::load_sub_any : IOp::load_mul_any;
     case IOp::get: case IOp::get_xxx: case IOp::drop:  // a constant index
       if (!right_is_loaded || int_value(load.u.term) < 0) return IOp::load_x;
-      return next.op == IOp::drop ? IOp::load_drop : IOp::load_get;
+      if (next.op == IOp::drop) return IOp::load_drop;
+      return all_x({next.a, next.b}) ? IOp::load_get_x : IOp::load_get;
     case IOp::div: case IOp::mod:  // by a constant above 1 only (see division_reciprocal)
       if (!right_is_loaded || !all_x({next.a, next.b}) || int_value(load.u.term) <= 1) return IOp::load_x;
       return next.op == IOp::div ? IOp::load_div : IOp::load_mod;
@@ -54,7 +55,7 @@ void fuse_constant_loads(Module& m) {
     if (in.op == IOp::load_x) continue;
     const int64_t v = int_value(in.u.term);
     const bool divides = in.op == IOp::load_div || in.op == IOp::load_mod;
-    const bool indexes = in.op == IOp::load_get || in.op == IOp::load_drop;
+    const bool indexes = in.op == IOp::load_get || in.op == IOp::load_get_x || in.op == IOp::load_drop;
     set_fused_imm(in, static_cast<int32_t>(divides || indexes ? v : v * 65536));
     static_assert(INT16_MAX <= (1 << 17), "division_reciprocal's bound");
     if (divides) m.code[k + 1].u.reciprocal = division_reciprocal(v);

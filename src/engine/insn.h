@@ -75,8 +75,9 @@ namespace lzr {
   I(load_add_any) I(load_sub_any) I(load_mul_any)                      \
   /* the same with get/drop next, indexing with the constant c >= 0:     \
      tuple elements, list heads (get 0) and tails (drop 1) in line       \
-     (bytes 4..7: c)                                                     */ \
-  I(load_get) I(load_drop)                                             \
+     (bytes 4..7: c); load_get_x: load_get whose get has its result and \
+     its container in X registers                                        */ \
+  I(load_get) I(load_drop) I(load_get_x)                               \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..): the loop back edge, which may run that compare  \

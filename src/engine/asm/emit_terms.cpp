@@ -481,21 +481,22 @@ void emit_type(Emitter& e) {
 
 // load_get / load_drop: X[a] = the integer constant c >= 0 (u; bytes 4..7:
 // c), then the next instruction, a' = get/drop(b', X[a]) with any operand
-// kinds, when it is a tuple element (get), a list's head (get 0) or its
+// kinds (load_get_x: a' and b' X, reached without kind tests), when it is
+// a tuple element (get), a list's head (get 0) or its
 // tail (drop 1): the accesses compiled record and list code makes. Anything
 // else (maps, binaries, longer walks, errors, drop from a tuple, which
 // allocates) runs the next instruction on its own, whose routine has its
 // own fast paths.
-void emit_fused_access(Emitter& e, IOp iop, bool drop) {
+void emit_fused_access(Emitter& e, IOp iop, bool drop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label plain = a.newLabel(), not_tuple = a.newLabel();
-  auto store_and_skip = [&e] {
-    e.store_operand(kInsnSize + kInsnA, x86::rax);
+  auto store_and_skip = [&e, kinds] {
+    e.store_as(kInsnSize + kInsnA, x86::rax, kinds.a);
     e.next(2);
   };
   e.begin(iop);
   e.fused_load();  // r11 = the index
-  e.load_operand(x86::r10, kInsnSize + kInsnB);  // read after the load: b' may be a
+  e.load_as(x86::r10, kInsnSize + kInsnB, kinds.b);  // read after the load: b' may be a
   if (!drop) {
     tuple_get_fast(e, not_tuple, not_tuple, not_tuple);
     store_and_skip();
@@ -580,8 +581,9 @@ void emit_terms(Emitter& e) {
 
   emit_get(e, IOp::get, Emitter::kAnyKinds);
   emit_get(e, IOp::get_xxx, Emitter::kAllX);
-  emit_fused_access(e, IOp::load_get, false);
-  emit_fused_access(e, IOp::load_drop, true);
+  emit_fused_access(e, IOp::load_get, false, Emitter::kAnyKinds);
+  emit_fused_access(e, IOp::load_get_x, false, Emitter::kAllX);
+  emit_fused_access(e, IOp::load_drop, true, Emitter::kAnyKinds);
 
   emit_drop(e, IOp::drop, Emitter::kAnyKinds);
   // Operand-kind variants (insn.h).

@@ -319,8 +319,9 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
       // Division by 1 is not fused (no reciprocal fits 64 bits).
       "func one/1\n  loadi x1, 1\n  div x0, x0, x1\n  loadi x1, 3\n  div x0, x0, x1\n  ret x0\n"
       // Constant indexes (not negative ones).
+      // (A get into and from X registers: the X form.)
       "func at/1 frame=1\n  loadi x1, 0\n  get y0, x0, x1\n  loadi x1, 1\n  drop x0, x0, x1\n"
-      "  loadi x1, -1\n  get x0, x0, x1\n  ret x0\n"
+      "  loadi x1, 2\n  get x2, x0, x1\n  loadi x1, -1\n  get x0, x0, x1\n  ret x0\n"
       // Moves pair up, left to right, one kind at a time.
       "func moves/3 frame=3\n  mov y0, x0\n  mov y1, x1\n  mov y2, x2\n  mov x1, y0\n  mov x2, y1\n"
       "  mov x0, x2\n  mov x1, x0\n  ret x1\n"),
@@ -332,7 +333,7 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
   EXPECT_EQ(forms(m, "arg", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "other", 3, 4), "gte_xx load_add add_xxx loop_gte");
   EXPECT_EQ(forms(m, "one", 1, 4), "load_x div_xxx load_div div_xxx");
-  EXPECT_EQ(forms(m, "at", 1, 6), "load_get get_yxx load_drop drop_xxx load_x get_xxx");
+  EXPECT_EQ(forms(m, "at", 1, 8), "load_get get_yxx load_drop drop_xxx load_get_x get_xxx load_x get_xxx");
   EXPECT_EQ(forms(m, "moves", 3, 8), "mov2_xy mov_xy mov_xy mov2_yx mov_yx mov2_xx mov_xx ret_x");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}), "57");
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
