@@ -487,6 +487,26 @@ TEST(Heap, MajorCollectionsReuseTheLastFromSpace) {
   EXPECT_GT(heap.stats().gc_ns, 0u);
 }
 
+// Data that survives one minor collection and dies soon after (the state a
+// loop replaces at every step: nbody's bodies, a record rebuilt) fills the
+// old generation with garbage until its limit. With little live data that
+// limit is 16K words (128 KiB), so such a program holds a few hundred KiB,
+// not the megabyte a 64K-word limit cost it (old generation plus the kept
+// from-space).
+TEST(Heap, ShortLivedSurvivorsKeepTheOldGenerationSmall) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  for (int round = 0; round < 200000; ++round) {
+    x[round % 4] = count_list(heap, 10);  // each list lives four rounds
+    if (heap.gc_requested()) heap.collect(x_roots(x, 0b1111));
+  }
+  EXPECT_EQ(heap.nursery_words(), 2048u) << "the survivors are few: the nursery keeps its size";
+  EXPECT_GT(heap.stats().major_collections, 5u);
+  EXPECT_LT(heap.stats().peak_words, size_t{24} * 1024) << "the old generation grew past its limit";
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(list_length(x[i]), 10);
+}
+
 // A large dead old generation (past 8 MiB touched) is unmapped, not kept.
 TEST(Heap, ALargeDeadOldGenerationIsUnmapped) {
   Heap heap(2048);
