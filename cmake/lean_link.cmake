@@ -16,7 +16,12 @@
 # * With lld, src/cli/startup.order (written by scripts/startup-order.sh)
 #   places the functions that every run executes first and together, so a
 #   short run touches a few dense windows of the binary rather than most of
-#   them. A function missing from the file only lands further back; a name
+#   them. After those (and the data below) it lists the functions longer
+#   programs add (building every asm routine, the benchmark programs at
+#   their bench/guard sizes), packed the same way: the emitters, asmjit,
+#   the collector and the built-ins a typical program runs then touch a
+#   few windows, not the whole rest of the binary. A function missing from
+#   the file only lands further back; a name
 #   in it that no longer exists is ignored. The file also names the data a
 #   short run reads (tables, vtables, type names), which lld places at the
 #   front of .rodata and .data.rel.ro the same way.

@@ -18,6 +18,11 @@ one scheduler, with two, and with no --schedulers (one per online core: what
 a plain `lzr run`, and bench/run, gets), its functions listed in that order,
 so that what a default run executes lies together.
 
+Last come the functions longer programs run besides (common_runs): building
+every asm routine, and each program of bench/programs at its bench/guard size
+on both engines, under callgrind too (about a minute), so that the code a
+typical program adds lies together after the short run's.
+
 --check writes nothing: it fails (exit status 1) when a function that the
 one-scheduler short runs execute is missing from the file (runs with several
 schedulers are not repeatable: a steal depends on timing), that is, when the
@@ -155,6 +160,37 @@ def run_short_programs(lzr, tmp, tool_args, tag, several=True):
             yield out
 
 
+def common_runs(lzr, tmp):
+    """The functions that longer programs run beyond a short run's, listed
+    after all of its functions and data: what building every routine of the
+    asm engine executes (LZR_ASM_EAGER=1), then each benchmark program at
+    its bench/guard size on each engine, one scheduler. Packed together, the
+    code a typical program adds (the emitters and asmjit, the collector,
+    the built-ins) touches fewer 64 KiB windows of the binary."""
+    env = {k: v for k, v in os.environ.items() if k != "LZR_SCHEDULERS"}
+    runs = [({"LZR_ASM_EAGER": "1"}, "asm", tmp / "one.lzs", [], os.devnull)]
+    for guard_args in sorted((ROOT / "bench" / "programs").glob("*/guard_args")):
+        program = guard_args.parent / (guard_args.parent.name + ".lzs")
+        program_args, stdin = guard_args.read_text().split(), os.devnull
+        maker = guard_args.parent / "make_input"  # it reads standard input (bench/guard does the same)
+        if maker.exists():
+            stdin = tmp / f"{program.stem}.stdin"
+            with open(stdin, "wb") as f:
+                subprocess.run([sys.executable, str(maker), *program_args], stdout=f, check=True)
+            program_args = []
+        for engine in ("asm", "portable"):
+            runs.append(({}, engine, program, program_args, stdin))
+    functions = []
+    for i, (extra_env, engine, program, program_args, stdin) in enumerate(runs):
+        out = tmp / f"common.{i}"
+        with open(stdin, "rb") as f:
+            subprocess.run(["valgrind", *callgrind_args(out), str(lzr), "run", "--schedulers=1", f"--engine={engine}",
+                            str(program), *program_args], check=True, stdin=f, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env={**env, **extra_env}, cwd=program.parent)
+        functions += functions_run(out, lzr)
+    return functions
+
+
 def callgrind_args(out):
     return ["--tool=callgrind", "--demangle=no", f"--callgrind-out-file={out}"]
 
@@ -196,9 +232,12 @@ def main():
         data = []
         for out in run_short_programs(lzr, tmp, lackey_args, "lackey", several=False):
             data += data_touched(out, lzr, symbols)
-    names = list(dict.fromkeys(functions + data))
+        common = common_runs(lzr, tmp)
+    names = list(dict.fromkeys(functions + data + common))
     args.out.write_text("".join(n + "\n" for n in names))
-    print(f"startup-order: {len(functions)} functions and {len(names) - len(functions)} data symbols -> {args.out}")
+    tier2 = len(names) - len(dict.fromkeys(functions + data))
+    print(f"startup-order: {len(functions)} functions and {len(names) - len(functions) - tier2} data symbols, then "
+          f"{tier2} functions of longer programs -> {args.out}")
 
 
 if __name__ == "__main__":
