@@ -19,7 +19,7 @@ using Unary = double (*)(double);
 using Binary = double (*)(double, double);
 
 struct Functions {
-  Unary sqrt, sin, cos, exp, log, round, trunc, floor, ceil;
+  Unary sqrt, sin, cos, exp, log;
   Binary pow, fmod;
 };
 
@@ -47,10 +47,6 @@ Functions load() {
   f.cos = symbol<Unary>(lib, "cos");
   f.exp = symbol<Unary>(lib, "exp");
   f.log = symbol<Unary>(lib, "log");
-  f.round = symbol<Unary>(lib, "round");
-  f.trunc = symbol<Unary>(lib, "trunc");
-  f.floor = symbol<Unary>(lib, "floor");
-  f.ceil = symbol<Unary>(lib, "ceil");
   f.pow = symbol<Binary>(lib, "pow");
   f.fmod = symbol<Binary>(lib, "fmod");
   return f;
@@ -72,9 +68,5 @@ double exp(double x) { return functions().exp(x); }
 double log(double x) { return functions().log(x); }
 double pow(double x, double y) { return functions().pow(x, y); }
 double fmod(double x, double y) { return functions().fmod(x, y); }
-double round(double x) { return functions().round(x); }
-double trunc(double x) { return functions().trunc(x); }
-double floor(double x) { return functions().floor(x); }
-double ceil(double x) { return functions().ceil(x); }
 
 }  // namespace lzr::libm

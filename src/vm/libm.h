@@ -29,17 +29,33 @@ double exp(double x);
 double log(double x);
 double pow(double x, double y);
 double fmod(double x, double y);
-double round(double x);
-double trunc(double x);
-double floor(double x);
-double ceil(double x);
 
-// ceil computed without libm, exactly (src/cli/ceil.cpp gives it to the lzr
-// binary as its ceil()). fabs and copysign compile to bit operations.
-inline double ceil_without_libm(double x) {
+// The roundings computed without libm, exactly as it does: a double below
+// 2^52 in magnitude has an integral part that an int64 holds and converts
+// back exactly, and from 2^52 on every double is integral. A program that
+// rounds a float (float.round/1 to print it) then does not load libm for
+// it (~300 KiB resident). fabs and copysign compile to bit operations.
+inline double ceil_without_libm(double x) {  // also the lzr binary's ceil() (src/cli/ceil.cpp)
   if (!(std::fabs(x) < 0x1p52)) return x;  // integral already (or NaN, infinite)
   const double t = static_cast<double>(static_cast<int64_t>(x));  // toward zero
   return std::copysign(t < x ? t + 1.0 : t, x);  // ceil(-0.5) is -0.0
+}
+inline double ceil(double x) { return ceil_without_libm(x); }
+inline double trunc(double x) {
+  if (!(std::fabs(x) < 0x1p52)) return x;
+  return std::copysign(static_cast<double>(static_cast<int64_t>(x)), x);  // trunc(-0.5) is -0.0
+}
+inline double floor(double x) {
+  if (!(std::fabs(x) < 0x1p52)) return x;
+  const double t = static_cast<double>(static_cast<int64_t>(x));
+  return std::copysign(t > x ? t - 1.0 : t, x);  // floor(-0.0) is -0.0
+}
+// Halfway cases away from zero; the fraction a - t is exact.
+inline double round(double x) {
+  const double a = std::fabs(x);
+  if (!(a < 0x1p52)) return x;
+  const double t = static_cast<double>(static_cast<int64_t>(a));
+  return std::copysign(a - t >= 0.5 ? t + 1.0 : t, x);  // round(-0.4) is -0.0
 }
 
 }  // namespace lzr::libm

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace lzr {
 namespace {
@@ -27,6 +28,28 @@ TEST(Libm, CeilWithoutLibmMatchesCeilExactly) {
     expect_same(std::ceil(x), libm::ceil_without_libm(x), x);
   }
   EXPECT_TRUE(std::isnan(libm::ceil_without_libm(std::numeric_limits<double>::quiet_NaN())));
+}
+
+// round, trunc, floor and ceil are computed without libm: bit for bit the
+// library's on the edges (halves, signed zeros, 2^52 and around it, the
+// int64 range, subnormals, infinities) and on a sweep of fractions.
+TEST(Libm, RoundingsWithoutLibmMatchTheLibraryExactly) {
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> cases = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                               0.5000000000000001, 1.0, -1.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, 0.9999999999999999,
+                               -0.9999999999999999, 0x1p52 - 0.5, -(0x1p52 - 0.5), 0x1p52 - 1.5, 0x1p52, -0x1p52,
+                               0x1p52 + 1, 0x1p53 - 1, 0x1p63, -0x1p63, 0x1p64, 1e300, -1e300, inf, -inf,
+                               std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(),
+                               123456789.5, -123456789.5, 4503599627370495.5, -4503599627370495.5};
+  for (int i = -3000; i <= 3000; ++i) cases.push_back(i / 8.0 + i / 7000.0);
+  for (double x : cases) {
+    expect_same(std::round(x), libm::round(x), x);
+    expect_same(std::trunc(x), libm::trunc(x), x);
+    expect_same(std::floor(x), libm::floor(x), x);
+    expect_same(std::ceil(x), libm::ceil(x), x);
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (double (*f)(double) : {libm::round, libm::trunc, libm::floor, libm::ceil}) EXPECT_TRUE(std::isnan(f(nan)));
 }
 
 // On x86-64 sqrt is the SSE2 instruction, not libm's: IEEE 754 makes both
