@@ -691,6 +691,14 @@ void Heap::collect_any(const GcRoots& roots) {
     release_nursery_pages();
     return major(roots);
   }
+  // The kept from-space can be the next major collection's to-space only
+  // if its reservation holds that one's request (at least 4 x what the heap
+  // uses): once the heap has grown past that, it goes now rather than stay
+  // resident, unused, until then.
+  if (old_spare_.start && old_spare_.reserved < 4 * old_words()) {
+    free_block(old_spare_);
+    old_spare_ = {};
+  }
   survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
   size_nursery(survivors, roots.stack.size());
   reset_nursery();

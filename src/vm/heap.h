@@ -177,6 +177,8 @@ class Heap {
   size_t old_words() const { return static_cast<size_t>(old_.top - old_.start); }
   // Words the nursery may fill before it requests a collection.
   size_t nursery_words() const { return nursery_words_; }
+  // The reservation of the from-space kept for the next major collection (0: none).
+  size_t kept_from_space_words() const { return old_spare_.start ? old_spare_.reserved : 0; }
   // Old-generation size at which the next collection is a major one.
   size_t old_limit_words() const { return old_limit_words_; }
 

@@ -507,6 +507,29 @@ TEST(Heap, ShortLivedSurvivorsKeepTheOldGenerationSmall) {
   for (int i = 0; i < 4; ++i) EXPECT_EQ(list_length(x[i]), 10);
 }
 
+// The from-space kept for the next major collection is used only if its
+// reservation holds that one's request (at least 4 x the heap's words):
+// once minor collections have grown the old generation past that, it is
+// freed at once, not held resident until the next major collection.
+TEST(Heap, AKeptFromSpaceTheHeapOutgrewIsFreed) {
+  Heap heap(2048);
+  heap.set_stress(false);
+  Term x[32] = {};
+  x[0] = count_list(heap, 1000);
+  heap.collect_major(x_roots(x, 1));
+  heap.collect_major(x_roots(x, 1));  // the first one's old generation is kept: few pages touched
+  const size_t kept = heap.kept_from_space_words();
+  ASSERT_GT(kept, 0u);
+  x[1] = kNil;
+  while (heap.kept_from_space_words() != 0 && heap.used_words() < kept) {
+    x[1] = make_cons_cell(heap, count_list(heap, 1000), x[1]);  // everything survives
+    if (heap.gc_requested()) heap.collect(x_roots(x, 0b11));
+  }
+  EXPECT_EQ(heap.kept_from_space_words(), 0u) << "still kept with " << heap.used_words() << " words used";
+  EXPECT_LE(4 * heap.used_words(), kept + 4 * 2 * heap.nursery_words()) << "freed before the heap outgrew it";
+  EXPECT_EQ(list_length(x[0]), 1000);
+}
+
 // A large dead old generation (past 8 MiB touched) is unmapped, not kept.
 TEST(Heap, ALargeDeadOldGenerationIsUnmapped) {
   Heap heap(2048);
