@@ -5,4 +5,4 @@
 // start-up. Hidden: natives and the libraries they load keep libm's.
 #include "vm/libm.h"
 
-extern "C" __attribute__((visibility("hidden"))) double ceil(double x) { return lzr::libm::ceil_without_libm(x); }
+extern "C" __attribute__((visibility("hidden"))) double ceil(double x) { return lzr::libm::ceil(x); }

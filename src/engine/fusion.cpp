@@ -221,6 +221,7 @@ void fuse_loop_steps(Module& m) {
 
 // A tuple of a few elements, all in X registers, gets the form of its
 // arity: the asm engine copies them with no loop and no operand-kind test.
+// It runs last: the known-operand pass before it sees only `tuple`.
 void fuse_small_tuples(Module& m) {
   for (size_t k = 0; k < m.code_size; ++k) {
     Insn& in = m.code[k];

@@ -162,8 +162,6 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       s.forget(in.a);
       return true;
     case IOp::put: case IOp::cons: case IOp::tuple: case IOp::list: case IOp::map: case IOp::fn:
-    case IOp::tuple2_x: case IOp::tuple3_x: case IOp::tuple4_x: case IOp::tuple5_x: case IOp::tuple6_x:
-    case IOp::tuple7_x: case IOp::tuple8_x:
     case IOp::gcbif:
       s.forget(in.a);
       s.forget_x_except(safe_point_mask(in));

@@ -32,30 +32,26 @@ double fmod(double x, double y);
 
 // The roundings computed without libm, exactly as it does: a double below
 // 2^52 in magnitude has an integral part that an int64 holds and converts
-// back exactly, and from 2^52 on every double is integral. A program that
-// rounds a float (float.round/1 to print it) then does not load libm for
-// it (~300 KiB resident). fabs and copysign compile to bit operations.
-inline double ceil_without_libm(double x) {  // also the lzr binary's ceil() (src/cli/ceil.cpp)
-  if (!(std::fabs(x) < 0x1p52)) return x;  // integral already (or NaN, infinite)
-  const double t = static_cast<double>(static_cast<int64_t>(x));  // toward zero
-  return std::copysign(t < x ? t + 1.0 : t, x);  // ceil(-0.5) is -0.0
-}
-inline double ceil(double x) { return ceil_without_libm(x); }
+// back exactly, and from 2^52 on every double (and an infinity, a NaN) is
+// its own integral part. A program that rounds a float (float.round/1 to
+// print it) then does not load libm for it (~300 KiB resident). fabs and
+// copysign compile to bit operations. The others start from trunc, whose
+// result keeps x's sign (trunc(-0.5) is -0.0), and x - trunc(x) is exact.
 inline double trunc(double x) {
   if (!(std::fabs(x) < 0x1p52)) return x;
-  return std::copysign(static_cast<double>(static_cast<int64_t>(x)), x);  // trunc(-0.5) is -0.0
+  return std::copysign(static_cast<double>(static_cast<int64_t>(x)), x);
 }
 inline double floor(double x) {
-  if (!(std::fabs(x) < 0x1p52)) return x;
-  const double t = static_cast<double>(static_cast<int64_t>(x));
-  return std::copysign(t > x ? t - 1.0 : t, x);  // floor(-0.0) is -0.0
+  const double t = trunc(x);
+  return t > x ? t - 1.0 : t;  // floor(-0.0) is -0.0
 }
-// Halfway cases away from zero; the fraction a - t is exact.
-inline double round(double x) {
-  const double a = std::fabs(x);
-  if (!(a < 0x1p52)) return x;
-  const double t = static_cast<double>(static_cast<int64_t>(a));
-  return std::copysign(a - t >= 0.5 ? t + 1.0 : t, x);  // round(-0.4) is -0.0
+inline double ceil(double x) {  // also the lzr binary's ceil() (src/cli/ceil.cpp)
+  const double t = trunc(x);
+  return t < x ? t + 1.0 : t;  // ceil(-0.5) is -0.0
+}
+inline double round(double x) {  // halfway cases away from zero
+  const double t = trunc(x);
+  return std::fabs(x - t) >= 0.5 ? t + std::copysign(1.0, x) : t;  // round(-0.4) is -0.0
 }
 
 }  // namespace lzr::libm
