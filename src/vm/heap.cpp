@@ -404,8 +404,9 @@ Heap::Block Heap::take_old_to_space(size_t reserve_words, size_t touch_words) {
 
 // The from-space of a major collection, now dead: kept for the next one
 // when the pages it touched are few (kOldSpareMaxTouchedWords), freed
-// otherwise. Keeping it does not raise the peak: from- and to-space were
-// both resident during the collection.
+// otherwise. Keeping it does not raise the peak while the old generation
+// stays about the size of the copy: from- and to-space were both resident
+// during the collection (collect_any frees it once that no longer holds).
 void Heap::retire_old_generation() {
   if (!old_.start) return;
   const size_t touched = static_cast<size_t>(old_.top - old_.start);
@@ -667,6 +668,24 @@ void Heap::collect_any(const GcRoots& roots) {
   const bool promote_first = due && old_words() >= 4 * nursery_words_;
   if (!fits || (due && !promote_first) || (stress_ && (stress_major_ = !stress_major_))) return major(roots);
 
+  // The kept from-space is touched memory held for the next major
+  // collection. During that collection, it and its copy were resident
+  // together (the nursery is resident either way); once the old generation
+  // grows past the copy (old_.limit), the two hold more, and keeping it
+  // raises the peak. So it goes before this collection is expected, at the
+  // last survival rate, to promote past the copy. One of at most twice the
+  // smallest old generation stays: a program whose few survivors die soon
+  // after makes a major collection every few hundred minor ones, and
+  // mapping a fresh to-space for each took 2% of nbody's run to save
+  // 128 KiB. It also goes once it could not be that collection's to-space
+  // anyway: its reservation must hold the request, 4 x what the heap uses.
+  const size_t spare_touched = static_cast<size_t>(old_spare_.top - old_spare_.start);
+  if (old_spare_.start && ((spare_touched > 2 * kMinOldLimitWords && old_.top + expected > old_.limit) ||
+                           old_spare_.reserved < 4 * (old_words() + expected))) {
+    free_block(old_spare_);
+    old_spare_ = {};
+  }
+
   // Minor: young survivors are appended to the old generation, and only
   // that appended region is scanned (old objects point only to old ones).
   FromSpace from(num_blocks_);
@@ -690,14 +709,6 @@ void Heap::collect_any(const GcRoots& roots) {
     reset_nursery();
     release_nursery_pages();
     return major(roots);
-  }
-  // The kept from-space can be the next major collection's to-space only
-  // if its reservation holds that one's request (at least 4 x what the heap
-  // uses): once the heap has grown past that, it goes now rather than stay
-  // resident, unused, until then.
-  if (old_spare_.start && old_spare_.reserved < 4 * old_words()) {
-    free_block(old_spare_);
-    old_spare_ = {};
   }
   survival_ = young ? static_cast<double>(survivors) / static_cast<double>(young) : 1.0;
   size_nursery(survivors, roots.stack.size());
@@ -758,6 +769,7 @@ void Heap::major(const GcRoots& roots) {
   copier.scan_from(to.start);
   copier.settle_views();
   to.top = copier.top();
+  to.limit = to.top;  // the old generation's limit marks the copy's end: past it lies what minor collections promoted
   sweep_refbins(0, [&from](const Term* p) { return from.contains(p); }, copier.made_refbins().data(), copier.made_refbins().size());
   if (offheap_) offheap_->old_limit = std::max(kMinOffHeapBytes, 2 * offheap_->old_bytes);
 

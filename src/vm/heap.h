@@ -210,7 +210,7 @@ class Heap {
   struct Block {
     Term* start;
     Term* top;        // first unused word (for the current block: see top_)
-    Term* limit;      // end of the usable part (the current block's real end_)
+    Term* limit;      // end of the usable part (the current block's real end_); old_'s: end of the last major collection's copy
     size_t reserved;  // words mapped; the current block's limit may grow up to it
   };
   Term* alloc_slow(size_t words, bool may_fail);
