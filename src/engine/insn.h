@@ -148,7 +148,8 @@ namespace lzr {
      arity, unrolled (fusion.cpp, fuse_small_tuples) (as tuple)          */ \
   I(tuple2_x) I(tuple3_x) I(tuple4_x) I(tuple5_x) I(tuple6_x)             \
   I(tuple7_x) I(tuple8_x)                                                 \
-  LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)
+  LZR_KIND_VARIANTS(LZR_KIND_VARIANT_AS_IOP, I)                           \
+  LZR_FLOAT_FIRST(LZR_FLOAT_FIRST_AS_IOP, I)
 
 // Operand-kind variants: `generic` with its register operands of the kinds
 // named (x or y, in the order a, b, c, or a, b for the compares, eq_atom
@@ -203,6 +204,27 @@ namespace lzr {
   LZR_KIND_VARIANTS_NE_ATOM_X(V, I) LZR_KIND_VARIANTS_NE_ATOM(V, I) LZR_KIND_VARIANTS_HD_X(V, I)   \
   LZR_KIND_VARIANTS_HD(V, I) LZR_KIND_VARIANTS_TL(V, I)
 #define LZR_KIND_VARIANT_AS_IOP(I, generic, kinds, name) I(name)
+
+// Float-first forms, the asm engine's quickening (docs/asm-engine.md,
+// "Float-first forms"): the routine of `from` rewrites its instruction to
+// `name` the first time it meets a float as the left operand; `name`'s
+// routine tests for floats first, converts an integer right operand, and
+// hands everything else (an integer on the left, non-numbers, non-finite
+// results) back to `from`'s routine. The loader never picks them; the
+// portable engine runs them as the generic instruction of their group.
+//   V(I, from, kinds, name)   kinds: any, or as in the kind variants
+#define LZR_FLOAT_FIRST_3(V, I, op)                                                         \
+  V(I, op, any, op##_f) V(I, op##_xxx, xxx, op##_xxx_f) V(I, op##_xxy, xxy, op##_xxy_f)    \
+  V(I, op##_xyx, xyx, op##_xyx_f) V(I, op##_xyy, xyy, op##_xyy_f)                         \
+  V(I, op##_yxx, yxx, op##_yxx_f) V(I, op##_yxy, yxy, op##_yxy_f)                         \
+  V(I, op##_yyx, yyx, op##_yyx_f) V(I, op##_yyy, yyy, op##_yyy_f)
+#define LZR_FLOAT_FIRST_ADD(V, I) LZR_FLOAT_FIRST_3(V, I, add)
+#define LZR_FLOAT_FIRST_SUB(V, I) LZR_FLOAT_FIRST_3(V, I, sub)
+#define LZR_FLOAT_FIRST_MUL(V, I) LZR_FLOAT_FIRST_3(V, I, mul)
+#define LZR_FLOAT_FIRST_DIV(V, I) V(I, div, any, div_f) V(I, div_xxx, xxx, div_xxx_f)
+#define LZR_FLOAT_FIRST(V, I) \
+  LZR_FLOAT_FIRST_ADD(V, I) LZR_FLOAT_FIRST_SUB(V, I) LZR_FLOAT_FIRST_MUL(V, I) LZR_FLOAT_FIRST_DIV(V, I)
+#define LZR_FLOAT_FIRST_AS_IOP(I, from, kinds, name) I(name)
 
 enum class IOp : uint16_t {
 #define LZR_IOP_ENUM(name) name,

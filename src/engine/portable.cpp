@@ -133,6 +133,9 @@ Term run_portable(Process& p, const Insn* entry) {
 
 // Operand-kind variants (insn.h) run as their generic instruction.
 #define LZR_VARIANT_LABEL(I, generic, kinds, name) L_##name:
+// Float-first forms (insn.h): only the asm engine writes them, but code it
+// quickened may run here too, as the generic instruction.
+#define LZR_FLOAT_FIRST_LABEL(I, from, kinds, name) L_##name:
 
   DISPATCH();
 
@@ -472,13 +475,17 @@ L_bappend:
   BIG_RESULT_GC_POINT(pc->a);                                          \
   NEXT();
   LZR_KIND_VARIANTS_ADD(LZR_VARIANT_LABEL, _)
+  LZR_FLOAT_FIRST_ADD(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(add, Add)
   LZR_KIND_VARIANTS_SUB(LZR_VARIANT_LABEL, _)
+  LZR_FLOAT_FIRST_SUB(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(sub, Sub)
   LZR_KIND_VARIANTS_MUL(LZR_VARIANT_LABEL, _)
+  LZR_FLOAT_FIRST_MUL(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(mul, Mul)
 L_div_k:
   LZR_KIND_VARIANTS_DIV(LZR_VARIANT_LABEL, _)
+  LZR_FLOAT_FIRST_DIV(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(div, Div)
 L_mod_k:
   LZR_KIND_VARIANTS_MOD(LZR_VARIANT_LABEL, _)
@@ -658,6 +665,7 @@ done:
   return result;
 
 #undef LZR_VARIANT_LABEL
+#undef LZR_FLOAT_FIRST_LABEL
 #undef OPND
 #undef DISPATCH
 #undef NEXT

@@ -74,7 +74,8 @@ class CodeArea {
   // would bring its libc code into every run's memory).
   static constexpr size_t kPage = 4096;
   // A batch's code buffer, reserved before emitting so it is allocated once
-  // (the largest batch is ~20 KB; a larger one still works, by realloc).
+  // (the largest, the arithmetic, is ~29 KB; a larger one still works, by
+  // realloc).
   static constexpr size_t kBatchBuffer = size_t{32} << 10;
 
   // False when the address space refuses the reservation.

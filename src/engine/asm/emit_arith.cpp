@@ -227,13 +227,9 @@ bool has_float_path(ArithOp op) {
   return op == ArithOp::Add || op == ArithOp::Sub || op == ArithOp::Mul || op == ArithOp::Div;
 }
 
-// Float fast path on r10, r11: two numbers, not both small integers (those
-// took the integer path), the integer one converted exactly as arith()'s
-// as_double does; a non-finite result (overflow, division by zero) goes to
-// `slow`, where arith() raises badarith, as it does for non-numbers.
-void float_op(Emitter& e, ArithOp op, Label slow) {
+// rax = xmm0 op xmm1 (add .. div), or a jump to `non_finite`.
+void float_op_on_loaded(Emitter& e, ArithOp op, Label non_finite) {
   x86::Assembler& a = e.a;
-  e.load_numbers(slow);
   switch (op) {
     case ArithOp::Add: a.addsd(x86::xmm0, x86::xmm1); break;
     case ArithOp::Sub: a.subsd(x86::xmm0, x86::xmm1); break;
@@ -241,7 +237,48 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
     default: a.divsd(x86::xmm0, x86::xmm1); break;
   }
   a.movq(x86::rax, x86::xmm0);
-  e.jump_if_non_finite(slow);
+  e.jump_if_non_finite(non_finite);
+}
+
+// Float fast path on r10, r11: two numbers, not both small integers (those
+// took the integer path), the integer one converted exactly as arith()'s
+// as_double does; a non-finite result (overflow, division by zero) goes to
+// `slow`, where arith() raises badarith, as it does for non-numbers.
+void float_op(Emitter& e, ArithOp op, Label slow) {
+  e.load_numbers(slow);
+  float_op_on_loaded(e, op, slow);
+}
+
+// The float-first form of `from` (insn.h), or `from` when it has none.
+IOp float_first_of(IOp from) {
+  switch (from) {
+#define LZR_FLOAT_FIRST_CASE(I, from, kinds, name) \
+  case IOp::from: return IOp::name;
+    LZR_FLOAT_FIRST(LZR_FLOAT_FIRST_CASE, _)
+#undef LZR_FLOAT_FIRST_CASE
+    default: return from;
+  }
+}
+
+// Quickening: with a float in r10 (the left operand), rewrites the
+// instruction at kPc from `self` to its float-first form `quick`. Only
+// when kPc holds `self`: add_xk, addk_eq, div_k and the like hand their
+// slow cases to this routine with kPc on their own instruction, which
+// stays. The rewrite is one aligned 16-bit store, so a routine running
+// the same code on another scheduler reads either form, and both compute
+// the same; it happens at most once per instruction (the float-first
+// routine never rewrites back), so shared code is not written over and
+// over. Clobbers rcx.
+void quicken_on_float(Emitter& e, IOp self, IOp quick) {
+  x86::Assembler& a = e.a;
+  Label keep = a.newLabel();
+  a.mov(x86::rcx, imm(kTagInt));
+  a.cmp(x86::r10, x86::rcx);
+  a.jae(keep);
+  a.cmp(x86::word_ptr(kPc, 0), static_cast<unsigned>(self));
+  a.jne(keep);
+  a.mov(x86::word_ptr(kPc, 0), static_cast<unsigned>(quick));
+  a.bind(keep);
 }
 
 // a = b op c, the operands of the kinds given.
@@ -257,10 +294,11 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
   hint.has_payload = true;
   int_op(e, op, x86::r10, x86::r11, slow, hint);
   store();
-  e.cold([&e, op, not_int, slow, store, kinds] {
+  e.cold([&e, iop, op, not_int, slow, store, kinds] {
     x86::Assembler& a = e.a;
     a.bind(not_int);
     if (has_float_path(op)) {
+      if (const IOp quick = float_first_of(iop); quick != iop) quicken_on_float(e, iop, quick);
       float_op(e, op, slow);
       store();
     }
@@ -273,6 +311,66 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
     e.check_raised(x86::rax);
     e.store_a_then_safe_point(kinds.a);  // the result may be a new big integer
   });
+}
+
+// A float-first form (insn.h) of `from`: a = b op c tested for two floats
+// first, then for a float and a small integer (converted as arith()'s
+// as_double does); anything else, a non-finite result included, runs
+// `from`'s routine on the same instruction, which computes it or raises.
+// X and Y operands are tested and loaded into xmm0, xmm1 from their slots,
+// never passing through a general register (a float's value then waits
+// for one load, not a load and a move between register files).
+void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  Label right_not_float = a.newLabel(), loaded = a.newLabel(), generic = a.newLabel();
+  const bool in_slots = kinds.b != Emitter::Kind::Any && kinds.c != Emitter::Kind::Any;
+  auto slot = [&e](int32_t field, Emitter::Kind k, x86::Gp index) {
+    e.a.movzx(index.r32(), e.insn_byte(field));
+    return k == Emitter::Kind::X ? Emitter::x_slot(index) : Emitter::y_slot(index);
+  };
+  x86::Mem left, right;  // in_slots: b's and c's slots, indexed by rcx and rsi
+  e.begin(iop);
+  if (in_slots) {
+    a.mov(x86::rdx, imm(kTagInt));  // floats are the words below it
+    left = slot(kInsnB, kinds.b, x86::rcx);
+    a.cmp(left, x86::rdx);
+    a.jae(generic);
+    right = slot(kInsnC, kinds.c, x86::rsi);
+    a.cmp(right, x86::rdx);
+    a.jae(right_not_float);
+    a.movsd(x86::xmm0, left);
+    a.movsd(x86::xmm1, right);
+  } else {
+    e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
+    a.mov(x86::rcx, imm(kTagInt));
+    a.cmp(x86::r10, x86::rcx);
+    a.jae(generic);
+    a.cmp(x86::r11, x86::rcx);
+    a.jae(right_not_float);
+    a.movq(x86::xmm0, x86::r10);
+    a.movq(x86::xmm1, x86::r11);
+  }
+  a.bind(loaded);
+  float_op_on_loaded(e, op, generic);
+  e.store_a_then_next(kinds.a);
+  e.cold([&e, in_slots, left, right, right_not_float, loaded, generic, from] {
+    x86::Assembler& a = e.a;
+    a.bind(right_not_float);  // the left one is a float
+    if (in_slots) {
+      a.movsd(x86::xmm0, left);
+      a.mov(x86::r11, right);
+    } else {
+      a.movq(x86::xmm0, x86::r10);
+    }
+    e.load_number(x86::xmm1, x86::r11, x86::rcx, generic);
+    a.jmp(loaded);
+    a.bind(generic);
+    a.jmp(e.op_labels[static_cast<unsigned>(from)]);
+  });
+}
+
+Emitter::Kinds float_first_kinds(const char* kinds) {
+  return kinds[0] == 'a' ? Emitter::kAnyKinds : Emitter::kinds_named(kinds);  // "any" or "xxy"
 }
 
 // The floored quotient or remainder of the small integer whose payload is
@@ -505,6 +603,13 @@ void emit_arith(Emitter& e) {
   LZR_KIND_VARIANTS_AND(LZR_EMIT_VARIANT, And)
   LZR_KIND_VARIANTS_OR(LZR_EMIT_VARIANT, Or)
 #undef LZR_EMIT_VARIANT
+#define LZR_EMIT_FLOAT_FIRST(I, from, kinds, name) \
+  emit_float_first(e, IOp::name, IOp::from, ArithOp::I, float_first_kinds(#kinds));
+  LZR_FLOAT_FIRST_ADD(LZR_EMIT_FLOAT_FIRST, Add)
+  LZR_FLOAT_FIRST_SUB(LZR_EMIT_FLOAT_FIRST, Sub)
+  LZR_FLOAT_FIRST_MUL(LZR_EMIT_FLOAT_FIRST, Mul)
+  LZR_FLOAT_FIRST_DIV(LZR_EMIT_FLOAT_FIRST, Div)
+#undef LZR_EMIT_FLOAT_FIRST
   emit_fused_binary(e, IOp::load_add, ArithOp::Add);
   emit_fused_binary(e, IOp::load_sub, ArithOp::Sub);
   emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);

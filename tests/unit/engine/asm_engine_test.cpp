@@ -145,6 +145,102 @@ TEST_F(AsmEngine, MixedIntegerAndFloatArithmetic) {
     for (const std::string& prog : binop_programs(c.op, c.a, c.b)) expect(prog, c.want);
 }
 
+// One `op` instruction run once per pair of `pairs` (a literal list of
+// {b, c} tuples), its results collected in a list (last pair first): the
+// first pair's floats quicken the instruction (a float-first form, insn.h),
+// and the later pairs run through the quickened form. The operands sit in
+// X registers, Y slots, a mix of both, and a closure's upvalues (the
+// generic form).
+std::vector<std::string> quickening_programs(const std::string& op, const std::string& pairs) {
+  const std::string head = "func main/0 frame=5\n  loadc y0, " + pairs + "\n  loadc y1, []\nloop:\n  loadc x2, []\n"
+                           "  eq y0, x2, done\n  loadi x2, 0\n  get x3, y0, x2\n  loadi x2, 1\n  drop y0, y0, x2\n"
+                           "  loadi x2, 0\n  get x4, x3, x2\n  loadi x2, 1\n  get x5, x3, x2\n  mov y2, x4\n  mov y3, x5\n";
+  const std::string tail = "  jmp loop\ndone:\n  mov x0, y1\n  ret x0\n";
+  return {
+      head + "  " + op + " x6, x4, x5\n  cons y1, x6, y1\n" + tail,
+      head + "  " + op + " y4, y2, y3\n  cons y1, y4, y1\n" + tail,
+      head + "  " + op + " x6, y2, x5\n  cons y1, x6, y1\n" + tail,
+      head + "  " + op + " y4, x4, y3\n  cons y1, y4, y1\n" + tail,
+      head + "  fn x6, f/0, [x4, x5]\n  apply x6, x6\n  cons y1, x6, y1\n" + tail +
+          "func f/0 upvals=2\n  " + op + " x0, u0, u1\n  ret x0\n",
+  };
+}
+
+TEST_F(AsmEngine, QuickenedArithmeticKeepsEveryOperandMix) {
+  // After the first pair: float and integer (converted in the float-first
+  // form), integer and float, two integers (an integer result), a big
+  // integer, negative zero.
+  const std::string mix = "{1.5, 2.25}, {2.5, 4}, {3, 0.5}, {7, 2}, {0.5, 1180591620717411303424}, {-0.0, 0.0}";
+  struct Case {
+    const char* op;
+    std::string want;
+  } cases[] = {
+      {"add", "[0.0, 1.1805916207174113e21, 9, 3.5, 6.5, 3.75]"},
+      {"sub", "[-0.0, -1.1805916207174113e21, 5, 2.5, -1.5, -0.75]"},
+      {"mul", "[-0.0, 5.902958103587057e20, 14, 1.5, 10.0, 3.375]"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : quickening_programs(c.op, "[" + mix + "]")) expect(prog, c.want);
+  // div: floored integer division of two integers, float division otherwise;
+  // 0.0 / 0.0 is no number, so negative zero is divided by one here.
+  for (const std::string& prog : quickening_programs("div", "[{1.5, 2.0}, {2.5, 4}, {3, 0.5}, {7, 2}, {-7, 2}, {-0.0, 1}]"))
+    expect(prog, "[-0.0, -4, 3, 6.0, 0.625, 0.75]");
+}
+
+TEST_F(AsmEngine, QuickenedArithmeticRaisesWhereTheGenericFormRaises) {
+  // The failing pair comes after a float pair has quickened the
+  // instruction: the float-first form hands it to the generic routine,
+  // which raises at the same instruction, with the same trace.
+  struct Case {
+    const char *op, *pairs;
+  } cases[] = {
+      {"add", "[{1.5, 2.5}, {1.5, :a}]"},     {"sub", "[{1.5, 2.5}, {[], 1.5}]"},
+      {"mul", "[{1.5, 2.5}, {1.0e300, 1.0e300}]"},  // not finite
+      {"div", "[{1.5, 2.5}, {1.5, 0}]"},      {"div", "[{1.5, 2.5}, {1.5, 0.0}]"},
+      {"add", "[{1.5, 2.5}, {1.0e308, 1.0e308}]"}, {"mul", "[{1.5, 2.5}, {2.0, {1}}]"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : quickening_programs(c.op, c.pairs)) expect(prog, "error: :badarith");
+}
+
+// The opcodes of main/0's code after running it on `engine`.
+std::vector<IOp> ops_after_running(const std::string& source, EngineKind engine) {
+  VM vm;
+  register_builtins(vm);
+  std::string why;
+  Module* m = testing_support::load_source(vm, source, why);
+  EXPECT_TRUE(m) << why;
+  if (!m) return {};
+  const FunctionInfo* main0 = m->find(vm.atom("main"), 0);
+  Process p(vm, size_t{1} << 16);
+  EXPECT_NE(execute(p, main0, {}, engine), kRaised);
+  std::vector<IOp> ops;
+  for (const Insn* pc = main0->code; pc->op != IOp::ret_x; ++pc) ops.push_back(pc->op);
+  p.reset_stack();
+  return ops;
+}
+
+TEST_F(AsmEngine, QuickeningRewritesOnlyTheInstructionsThatMetAFloat) {
+  // x4 + x5 meets floats; x7 + y0 meets integers only; x4 + K (add_xk:
+  // x9 holds 3 on every path) meets a float but keeps its own form, which
+  // handed the float to add_xxx's routine.
+  const std::string src =
+      "func main/0 frame=1\n  loadi x9, 3\n  loadi x10, 0\n  loadi x7, 1\n  load x4, 1.5\n  load x5, 0.25\n"
+      "  loadi x6, 0\n  loadi x11, 1\n  loadi x12, 100\n  mov y0, x12\nloop:\n  eq y0, x10, done\n  add x4, x4, x5\n"
+      "  add x7, x7, y0\n  add x6, x4, x9\n  sub y0, y0, x11\n  jmp loop\n"
+      "done:\n  tuple x0, {x4, x7, x6}\n  ret x0\n";
+  EXPECT_EQ(agree(src).value, "{26.5, 5051, 29.5}");
+  auto count = [](const std::vector<IOp>& ops, IOp op) { return std::count(ops.begin(), ops.end(), op); };
+  const std::vector<IOp> on_asm = ops_after_running(src, EngineKind::Asm);
+  EXPECT_EQ(count(on_asm, IOp::add_xxx_f), 1);
+  EXPECT_EQ(count(on_asm, IOp::add_xxy), 1);  // integers: no float-first form
+  EXPECT_EQ(count(on_asm, IOp::add_xk), 1);
+  EXPECT_EQ(count(on_asm, IOp::sub_yyx), 1);
+  const std::vector<IOp> on_portable = ops_after_running(src, EngineKind::Portable);
+  EXPECT_EQ(count(on_portable, IOp::add_xxx_f), 0);
+  EXPECT_EQ(count(on_portable, IOp::add_xxx), 1);
+}
+
 TEST_F(AsmEngine, CompareFloatsIntegersAndOtherTerms) {
   struct Case {
     std::string a, op, b;
