@@ -227,16 +227,18 @@ bool has_float_path(ArithOp op) {
   return op == ArithOp::Add || op == ArithOp::Sub || op == ArithOp::Mul || op == ArithOp::Div;
 }
 
-// rax = xmm0 op xmm1 (add .. div), or a jump to `non_finite`.
-void float_op_on_loaded(Emitter& e, ArithOp op, Label non_finite) {
-  x86::Assembler& a = e.a;
-  switch (op) {
-    case ArithOp::Add: a.addsd(x86::xmm0, x86::xmm1); break;
-    case ArithOp::Sub: a.subsd(x86::xmm0, x86::xmm1); break;
-    case ArithOp::Mul: a.mulsd(x86::xmm0, x86::xmm1); break;
-    default: a.divsd(x86::xmm0, x86::xmm1); break;
-  }
-  a.movq(x86::rax, x86::xmm0);
+// xmm0 = xmm0 op right (add .. div), right being xmm1 or a slot.
+void sse_op(x86::Assembler& a, ArithOp op, const Operand& right) {
+  const x86::Inst::Id id = op == ArithOp::Add   ? x86::Inst::kIdAddsd
+                           : op == ArithOp::Sub ? x86::Inst::kIdSubsd
+                           : op == ArithOp::Mul ? x86::Inst::kIdMulsd
+                                                : x86::Inst::kIdDivsd;
+  a.emit(id, x86::xmm0, right);
+}
+
+// rax = the float in xmm0, or a jump to `non_finite`. Clobbers rcx.
+void float_result(Emitter& e, Label non_finite) {
+  e.a.movq(x86::rax, x86::xmm0);
   e.jump_if_non_finite(non_finite);
 }
 
@@ -246,7 +248,8 @@ void float_op_on_loaded(Emitter& e, ArithOp op, Label non_finite) {
 // `slow`, where arith() raises badarith, as it does for non-numbers.
 void float_op(Emitter& e, ArithOp op, Label slow) {
   e.load_numbers(slow);
-  float_op_on_loaded(e, op, slow);
+  sse_op(e.a, op, x86::xmm1);
+  float_result(e, slow);
 }
 
 // The float-first form of `from` (insn.h), or `from` when it has none.
@@ -317,12 +320,12 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
 // first, then for a float and a small integer (converted as arith()'s
 // as_double does); anything else, a non-finite result included, runs
 // `from`'s routine on the same instruction, which computes it or raises.
-// X and Y operands are tested and loaded into xmm0, xmm1 from their slots,
-// never passing through a general register (a float's value then waits
-// for one load, not a load and a move between register files).
+// X and Y operands are tested in their slots and go to the SSE unit from
+// there, never through a general register (a float's value then waits for
+// one load, not a load and a move between register files).
 void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
-  Label right_not_float = a.newLabel(), loaded = a.newLabel(), generic = a.newLabel();
+  Label right_not_float = a.newLabel(), computed = a.newLabel(), generic = a.newLabel();
   const bool in_slots = kinds.b != Emitter::Kind::Any && kinds.c != Emitter::Kind::Any;
   auto slot = [&e](int32_t field, Emitter::Kind k, x86::Gp index) {
     e.a.movzx(index.r32(), e.insn_byte(field));
@@ -339,7 +342,7 @@ void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds 
     a.cmp(right, x86::rdx);
     a.jae(right_not_float);
     a.movsd(x86::xmm0, left);
-    a.movsd(x86::xmm1, right);
+    sse_op(a, op, right);
   } else {
     e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
     a.mov(x86::rcx, imm(kTagInt));
@@ -349,11 +352,12 @@ void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds 
     a.jae(right_not_float);
     a.movq(x86::xmm0, x86::r10);
     a.movq(x86::xmm1, x86::r11);
+    sse_op(a, op, x86::xmm1);
   }
-  a.bind(loaded);
-  float_op_on_loaded(e, op, generic);
+  a.bind(computed);
+  float_result(e, generic);
   e.store_a_then_next(kinds.a);
-  e.cold([&e, in_slots, left, right, right_not_float, loaded, generic, from] {
+  e.cold([&e, op, in_slots, left, right, right_not_float, computed, generic, from] {
     x86::Assembler& a = e.a;
     a.bind(right_not_float);  // the left one is a float
     if (in_slots) {
@@ -363,7 +367,8 @@ void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds 
       a.movq(x86::xmm0, x86::r10);
     }
     e.load_number(x86::xmm1, x86::r11, x86::rcx, generic);
-    a.jmp(loaded);
+    sse_op(a, op, x86::xmm1);
+    a.jmp(computed);
     a.bind(generic);
     a.jmp(e.op_labels[static_cast<unsigned>(from)]);
   });
