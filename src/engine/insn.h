@@ -206,11 +206,11 @@ namespace lzr {
 #define LZR_KIND_VARIANT_AS_IOP(I, generic, kinds, name) I(name)
 
 // Float-first forms, the asm engine's quickening (docs/asm-engine.md,
-// "Float-first forms"): the routine of `from` rewrites its instruction to
-// `name` the first time it meets a float as the left operand; `name`'s
-// routine tests for floats first, converts an integer right operand, and
-// hands everything else (an integer on the left, non-numbers, non-finite
-// results) back to `from`'s routine. The loader never picks them; the
+// "Float-first forms"): the routine of `from` (add .. div, lt .. gte)
+// rewrites its instruction to `name` the first time it meets a float as
+// the left operand; `name`'s routine tests for floats first, converts an
+// integer right operand, and hands everything else (an integer on the
+// left, non-numbers, non-finite results) back to `from`'s routine. The loader never picks them; the
 // portable engine runs them as the generic instruction of their group.
 //   V(I, from, kinds, name)   kinds: any, or as in the kind variants
 #define LZR_FLOAT_FIRST_3(V, I, op)                                                         \
@@ -222,8 +222,20 @@ namespace lzr {
 #define LZR_FLOAT_FIRST_SUB(V, I) LZR_FLOAT_FIRST_3(V, I, sub)
 #define LZR_FLOAT_FIRST_MUL(V, I) LZR_FLOAT_FIRST_3(V, I, mul)
 #define LZR_FLOAT_FIRST_DIV(V, I) V(I, div, any, div_f) V(I, div_xxx, xxx, div_xxx_f)
-#define LZR_FLOAT_FIRST(V, I) \
-  LZR_FLOAT_FIRST_ADD(V, I) LZR_FLOAT_FIRST_SUB(V, I) LZR_FLOAT_FIRST_MUL(V, I) LZR_FLOAT_FIRST_DIV(V, I)
+// The order compares (eq and ne have their own fast paths for atoms and
+// identical words, and floats rarely meet there). A compare's operands
+// are X or Y registers, so the loader always picks a kind variant: the
+// generic form needs no float-first one.
+#define LZR_FLOAT_FIRST_2(V, I, op)                                                          \
+  V(I, op##_xx, xx, op##_xx_f) V(I, op##_xy, xy, op##_xy_f) V(I, op##_yx, yx, op##_yx_f) \
+  V(I, op##_yy, yy, op##_yy_f)
+#define LZR_FLOAT_FIRST_LT(V, I) LZR_FLOAT_FIRST_2(V, I, lt)
+#define LZR_FLOAT_FIRST_GT(V, I) LZR_FLOAT_FIRST_2(V, I, gt)
+#define LZR_FLOAT_FIRST_LTE(V, I) LZR_FLOAT_FIRST_2(V, I, lte)
+#define LZR_FLOAT_FIRST_GTE(V, I) LZR_FLOAT_FIRST_2(V, I, gte)
+#define LZR_FLOAT_FIRST(V, I)                                                                              \
+  LZR_FLOAT_FIRST_ADD(V, I) LZR_FLOAT_FIRST_SUB(V, I) LZR_FLOAT_FIRST_MUL(V, I) LZR_FLOAT_FIRST_DIV(V, I) \
+  LZR_FLOAT_FIRST_LT(V, I) LZR_FLOAT_FIRST_GT(V, I) LZR_FLOAT_FIRST_LTE(V, I) LZR_FLOAT_FIRST_GTE(V, I)
 #define LZR_FLOAT_FIRST_AS_IOP(I, from, kinds, name) I(name)
 
 enum class IOp : uint16_t {

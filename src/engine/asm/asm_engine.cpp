@@ -216,6 +216,20 @@ using EmitGroup = void (*)(Emitter&);
 constexpr EmitGroup kGroups[] = {emit_moves, emit_calls, emit_exceptions, emit_arith, emit_compare, emit_terms, emit_bifs, emit_binaries, emit_match, emit_receive};
 constexpr size_t kNumGroups = std::size(kGroups);
 
+// The float-first forms (insn.h) are a group outside that order: only code
+// that has quickened dispatches to them, so the first such dispatch builds
+// them alone, and a program without floats never does. They are the last
+// opcodes.
+void emit_float_first(Emitter& e) {
+  emit_float_first_arith(e);
+  emit_float_first_compares(e);
+}
+#define LZR_FLOAT_FIRST_NAME(I, from, kinds, name) IOp::name,
+constexpr IOp kFloatFirstOps[] = {LZR_FLOAT_FIRST(LZR_FLOAT_FIRST_NAME, _)};
+#undef LZR_FLOAT_FIRST_NAME
+constexpr unsigned kFirstFloatFirst = static_cast<unsigned>(kFloatFirstOps[0]);
+static_assert(kFirstFloatFirst + std::size(kFloatFirstOps) == kNumIOps, "the float-first forms are the last opcodes");
+
 struct Engine {
   EntryFn entry = nullptr;
   // A routine, or the lazy stub until its group is built. Each scheduler
@@ -229,6 +243,8 @@ struct Engine {
   void* lazy_stub = nullptr;
   uint64_t exit_raised = 0, exit_overflow = 0, exit_yield = 0, exit_leave = 0, exit_done = 0;  // batch 0's
   size_t groups_built = 0;  // kGroups[0 .. groups_built) are built
+  bool float_first_built = false;
+  size_t batches = 0;  // batches placed (LZR_ASM_LISTING numbers them)
   bool listing = false;     // LZR_ASM_LISTING=1
   FILE* perf_map = nullptr;  // LZR_PERF_MAP=1: /tmp/perf-PID.map, for perf report
 };
@@ -297,11 +313,12 @@ void write_perf_map(FILE* map, Emitter& e, asmjit::CodeHolder& code, const uint8
   std::fflush(map);
 }
 
-// Emits and places batch `batch` (0: entry, exits and lazy stub; else group
-// kGroups[batch - 1]), seals it unless `seal` is false (more batches to come
+// Emits and places a batch (`group`, or with none batch 0: the entry, exits
+// and lazy stub), seals it unless `seal` is false (more batches to come
 // before any code runs) and publishes its routines. Called with eng.lock
 // held (or before the engine is shared). Throws OutOfMemory.
-void build_batch(Engine& eng, size_t batch, bool seal = true) {
+void build_batch(Engine& eng, EmitGroup group, bool seal = true) {
+  const size_t batch = eng.batches++;
   asmjit::Environment env = asmjit::Environment::host();
   env.setObjectFormat(asmjit::ObjectFormat::kJIT);
   FirstError on_error;
@@ -314,13 +331,13 @@ void build_batch(Engine& eng, size_t batch, bool seal = true) {
   x86::Assembler a(&code);
   Emitter e(a, eng.listing);
   asmjit::Label entry, stub;
-  if (batch == 0) {
+  if (!group) {
     entry = a.newLabel();
     stub = a.newLabel();
     emit_entry_and_exits(e, entry);
     emit_lazy_stub(e, stub);
   } else {
-    kGroups[batch - 1](e);
+    group(e);
   }
   e.flush_cold();
   const std::bitset<kNumIOps> linked = link_batch(e, code, eng);
@@ -333,7 +350,7 @@ void build_batch(Engine& eng, size_t batch, bool seal = true) {
   auto address_of = [&](asmjit::Label label) -> uint64_t {
     return code.isLabelBound(label) ? reinterpret_cast<uint64_t>(at + code.labelOffsetFromBase(label)) : 0;
   };
-  if (batch == 0) {
+  if (!group) {
     eng.entry = reinterpret_cast<EntryFn>(address_of(entry));
     eng.lazy_stub = reinterpret_cast<void*>(address_of(stub));
     eng.exit_raised = address_of(e.exit_raised);
@@ -367,9 +384,15 @@ void build_batch(Engine& eng, size_t batch, bool seal = true) {
 // stay resident in malloc's heap for the rest of the run; most runs allocate
 // little from malloc afterwards, so it is handed back to the OS.
 void build_next_group(Engine& eng, bool seal = true) {
-  build_batch(eng, eng.groups_built + 1, seal);
+  build_batch(eng, kGroups[eng.groups_built], seal);
   ++eng.groups_built;
   if (seal) malloc_trim(0);
+}
+
+void build_float_first(Engine& eng) {
+  build_batch(eng, emit_float_first);
+  eng.float_first_built = true;
+  malloc_trim(0);
 }
 
 bool env_is_1(const char* name) {
@@ -398,12 +421,13 @@ Engine* build() {
     throw OutOfMemory("cannot map the assembler engine's code");
   }
   try {
-    build_batch(*eng, 0, false);
+    build_batch(*eng, nullptr, false);
     while (eng->groups_built < kStartGroups) build_next_group(*eng, false);
     if (!eng->area.seal()) throw OutOfMemory("cannot map the assembler engine's code");
     malloc_trim(0);
     if (env_is_1("LZR_ASM_EAGER"))
       while (eng->groups_built < kNumGroups) build_next_group(*eng);
+    if (env_is_1("LZR_ASM_EAGER")) build_float_first(*eng);
   } catch (...) {
     delete eng;  // its reservation stays mapped: address space only
     throw;
@@ -432,6 +456,7 @@ void* h_routine(uint32_t op, void** table) noexcept {
   Engine& eng = *the_engine;
   std::lock_guard<std::mutex> hold(eng.lock);
   try {
+    if (op >= kFirstFloatFirst && !eng.float_first_built) build_float_first(eng);
     while (eng.table[op] == eng.lazy_stub && eng.groups_built < kNumGroups) build_next_group(eng);
   } catch (const std::bad_alloc&) {  // OutOfMemory, or the builder's containers
     // No error term can be raised from inside the stub: a clean exit.
@@ -458,6 +483,7 @@ unsigned asm_build_every_routine() {
   asm_engine::Engine& eng = asm_engine::engine();
   std::lock_guard<std::mutex> hold(eng.lock);
   while (eng.groups_built < asm_engine::kNumGroups) asm_engine::build_next_group(eng);
+  if (!eng.float_first_built) asm_engine::build_float_first(eng);
   unsigned built = 0;
   for (unsigned i = 0; i < kNumIOps; ++i) built += eng.table[i] != eng.lazy_stub;
   return built;

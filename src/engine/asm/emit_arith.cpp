@@ -252,38 +252,6 @@ void float_op(Emitter& e, ArithOp op, Label slow) {
   float_result(e, slow);
 }
 
-// The float-first form of `from` (insn.h), or `from` when it has none.
-IOp float_first_of(IOp from) {
-  switch (from) {
-#define LZR_FLOAT_FIRST_CASE(I, from, kinds, name) \
-  case IOp::from: return IOp::name;
-    LZR_FLOAT_FIRST(LZR_FLOAT_FIRST_CASE, _)
-#undef LZR_FLOAT_FIRST_CASE
-    default: return from;
-  }
-}
-
-// Quickening: with a float in r10 (the left operand), rewrites the
-// instruction at kPc from `self` to its float-first form `quick`. Only
-// when kPc holds `self`: add_xk, addk_eq, div_k and the like hand their
-// slow cases to this routine with kPc on their own instruction, which
-// stays. The rewrite is one aligned 16-bit store, so a routine running
-// the same code on another scheduler reads either form, and both compute
-// the same; it happens at most once per instruction (the float-first
-// routine never rewrites back), so shared code is not written over and
-// over. Clobbers rcx.
-void quicken_on_float(Emitter& e, IOp self, IOp quick) {
-  x86::Assembler& a = e.a;
-  Label keep = a.newLabel();
-  a.mov(x86::rcx, imm(kTagInt));
-  a.cmp(x86::r10, x86::rcx);
-  a.jae(keep);
-  a.cmp(x86::word_ptr(kPc, 0), static_cast<unsigned>(self));
-  a.jne(keep);
-  a.mov(x86::word_ptr(kPc, 0), static_cast<unsigned>(quick));
-  a.bind(keep);
-}
-
 // a = b op c, the operands of the kinds given.
 void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
@@ -301,7 +269,7 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
     x86::Assembler& a = e.a;
     a.bind(not_int);
     if (has_float_path(op)) {
-      if (const IOp quick = float_first_of(iop); quick != iop) quicken_on_float(e, iop, quick);
+      e.quicken_on_float(iop);
       float_op(e, op, slow);
       store();
     }
@@ -316,66 +284,21 @@ void emit_binary(Emitter& e, IOp iop, ArithOp op, Emitter::Kinds kinds) {
   });
 }
 
-// A float-first form (insn.h) of `from`: a = b op c tested for two floats
-// first, then for a float and a small integer (converted as arith()'s
-// as_double does); anything else, a non-finite result included, runs
-// `from`'s routine on the same instruction, which computes it or raises.
-// X and Y operands are tested in their slots and go to the SSE unit from
-// there, never through a general register (a float's value then waits for
-// one load, not a load and a move between register files).
+// A float-first form (insn.h) of `from`: a = b op c for two floats, or a
+// float and a small integer (converted as arith()'s as_double does);
+// anything else, a non-finite result included, runs `from`'s routine on the
+// same instruction, which computes it or raises.
 void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds kinds) {
-  x86::Assembler& a = e.a;
-  Label right_not_float = a.newLabel(), computed = a.newLabel(), generic = a.newLabel();
-  const bool in_slots = kinds.b != Emitter::Kind::Any && kinds.c != Emitter::Kind::Any;
-  auto slot = [&e](int32_t field, Emitter::Kind k, x86::Gp index) {
-    e.a.movzx(index.r32(), e.insn_byte(field));
-    return k == Emitter::Kind::X ? Emitter::x_slot(index) : Emitter::y_slot(index);
-  };
-  x86::Mem left, right;  // in_slots: b's and c's slots, indexed by rcx and rsi
+  Label generic = e.a.newLabel();
   e.begin(iop);
-  if (in_slots) {
-    a.mov(x86::rdx, imm(kTagInt));  // floats are the words below it
-    left = slot(kInsnB, kinds.b, x86::rcx);
-    a.cmp(left, x86::rdx);
-    a.jae(generic);
-    right = slot(kInsnC, kinds.c, x86::rsi);
-    a.cmp(right, x86::rdx);
-    a.jae(right_not_float);
-    a.movsd(x86::xmm0, left);
-    sse_op(a, op, right);
-  } else {
-    e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
-    a.mov(x86::rcx, imm(kTagInt));
-    a.cmp(x86::r10, x86::rcx);
-    a.jae(generic);
-    a.cmp(x86::r11, x86::rcx);
-    a.jae(right_not_float);
-    a.movq(x86::xmm0, x86::r10);
-    a.movq(x86::xmm1, x86::r11);
-    sse_op(a, op, x86::xmm1);
-  }
-  a.bind(computed);
+  e.float_first_operands(kinds.b, kInsnB, kinds.c, kInsnC, generic,
+                         [&e, op](const Operand& right) { sse_op(e.a, op, right); });
   float_result(e, generic);
   e.store_a_then_next(kinds.a);
-  e.cold([&e, op, in_slots, left, right, right_not_float, computed, generic, from] {
-    x86::Assembler& a = e.a;
-    a.bind(right_not_float);  // the left one is a float
-    if (in_slots) {
-      a.movsd(x86::xmm0, left);
-      a.mov(x86::r11, right);
-    } else {
-      a.movq(x86::xmm0, x86::r10);
-    }
-    e.load_number(x86::xmm1, x86::r11, x86::rcx, generic);
-    sse_op(a, op, x86::xmm1);
-    a.jmp(computed);
-    a.bind(generic);
-    a.jmp(e.op_labels[static_cast<unsigned>(from)]);
+  e.cold([&e, generic, from] {
+    e.a.bind(generic);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(from)]);
   });
-}
-
-Emitter::Kinds float_first_kinds(const char* kinds) {
-  return kinds[0] == 'a' ? Emitter::kAnyKinds : Emitter::kinds_named(kinds);  // "any" or "xxy"
 }
 
 // The floored quotient or remainder of the small integer whose payload is
@@ -608,13 +531,6 @@ void emit_arith(Emitter& e) {
   LZR_KIND_VARIANTS_AND(LZR_EMIT_VARIANT, And)
   LZR_KIND_VARIANTS_OR(LZR_EMIT_VARIANT, Or)
 #undef LZR_EMIT_VARIANT
-#define LZR_EMIT_FLOAT_FIRST(I, from, kinds, name) \
-  emit_float_first(e, IOp::name, IOp::from, ArithOp::I, float_first_kinds(#kinds));
-  LZR_FLOAT_FIRST_ADD(LZR_EMIT_FLOAT_FIRST, Add)
-  LZR_FLOAT_FIRST_SUB(LZR_EMIT_FLOAT_FIRST, Sub)
-  LZR_FLOAT_FIRST_MUL(LZR_EMIT_FLOAT_FIRST, Mul)
-  LZR_FLOAT_FIRST_DIV(LZR_EMIT_FLOAT_FIRST, Div)
-#undef LZR_EMIT_FLOAT_FIRST
   emit_fused_binary(e, IOp::load_add, ArithOp::Add);
   emit_fused_binary(e, IOp::load_sub, ArithOp::Sub);
   emit_fused_binary(e, IOp::load_mul, ArithOp::Mul);
@@ -630,6 +546,16 @@ void emit_arith(Emitter& e) {
   emit_known_constant(e, IOp::mul_xk, ArithOp::Mul, IOp::mul_xxx);
   emit_known_divisor(e, IOp::div_k, ArithOp::Div, IOp::div);
   emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
+}
+
+void emit_float_first_arith(Emitter& e) {
+#define LZR_EMIT_FLOAT_FIRST(I, from, kinds, name) \
+  emit_float_first(e, IOp::name, IOp::from, ArithOp::I, Emitter::kinds_named(#kinds));
+  LZR_FLOAT_FIRST_ADD(LZR_EMIT_FLOAT_FIRST, Add)
+  LZR_FLOAT_FIRST_SUB(LZR_EMIT_FLOAT_FIRST, Sub)
+  LZR_FLOAT_FIRST_MUL(LZR_EMIT_FLOAT_FIRST, Mul)
+  LZR_FLOAT_FIRST_DIV(LZR_EMIT_FLOAT_FIRST, Div)
+#undef LZR_EMIT_FLOAT_FIRST
 }
 
 }  // namespace lzr::asm_engine

@@ -62,7 +62,7 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
   a.bind(taken);
   e.jump_to_target();
 
-  e.cold([&e, op, equality, taken, not_int, slow] {
+  e.cold([&e, iop, op, equality, taken, not_int, slow] {
     x86::Assembler& a = e.a;
     Label fails = a.newLabel();
     a.bind(not_int);
@@ -75,6 +75,7 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
     }
     // Two numbers, one a float at least: compared as doubles, exactly as
     // compare_numbers does (48-bit integers convert exactly; -0.0 == 0).
+    e.quicken_on_float(iop);
     e.load_numbers(slow);
     a.ucomisd(x86::xmm0, x86::xmm1);
     jump_if(a, op, false, taken);
@@ -88,6 +89,25 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
     a.test(x86::eax, x86::eax);
     a.jnz(taken);
     e.next();
+  });
+}
+
+// A float-first form (insn.h) of the compare `from`: two floats, or a
+// float and a small integer, compared by ucomisd; anything else runs
+// `from`'s routine on the same instruction.
+void emit_float_first_compare(Emitter& e, IOp iop, IOp from, CmpOp op, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  Label taken = a.newLabel(), generic = a.newLabel();
+  e.begin(iop);
+  e.float_first_operands(kinds.a, kInsnA, kinds.b, kInsnB, generic,
+                         [&e](const asmjit::Operand& right) { e.a.emit(x86::Inst::kIdUcomisd, x86::xmm0, right); });
+  jump_if(a, op, false, taken);  // no NaN terms: never unordered
+  e.next();
+  a.bind(taken);
+  e.jump_to_target();
+  e.cold([&e, generic, from] {
+    e.a.bind(generic);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(from)]);
   });
 }
 
@@ -290,6 +310,16 @@ void emit_compare(Emitter& e) {
   LZR_KIND_VARIANTS_NE_ATOM_X(LZR_EMIT_VARIANT, Ne)
   LZR_KIND_VARIANTS_NE_ATOM(LZR_EMIT_VARIANT, Ne)
 #undef LZR_EMIT_VARIANT
+}
+
+void emit_float_first_compares(Emitter& e) {
+#define LZR_EMIT_FLOAT_FIRST(I, from, kinds, name) \
+  emit_float_first_compare(e, IOp::name, IOp::from, CmpOp::I, Emitter::kinds_named(#kinds));
+  LZR_FLOAT_FIRST_LT(LZR_EMIT_FLOAT_FIRST, Lt)
+  LZR_FLOAT_FIRST_GT(LZR_EMIT_FLOAT_FIRST, Gt)
+  LZR_FLOAT_FIRST_LTE(LZR_EMIT_FLOAT_FIRST, Lte)
+  LZR_FLOAT_FIRST_GTE(LZR_EMIT_FLOAT_FIRST, Gte)
+#undef LZR_EMIT_FLOAT_FIRST
 }
 
 }  // namespace lzr::asm_engine

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "helpers.h"
 #include "sys/cpu_features.h"
@@ -98,6 +99,7 @@ void Emitter::load_operand(x86::Gp dst, int32_t field) {
 
 Emitter::Kinds Emitter::kinds_named(const char* kinds) {
   Kind k[3] = {Kind::Any, Kind::Any, Kind::Any};
+  if (std::string_view(kinds) == "any") return kAnyKinds;
   for (int i = 0; i < 3 && kinds[i]; ++i) k[i] = kinds[i] == 'x' ? Kind::X : Kind::Y;
   return {k[0], k[1], k[2]};
 }
@@ -262,6 +264,84 @@ void Emitter::load_numbers(asmjit::Label other) {
     convert(x86::xmm1, x86::r11);
     a.jmp(loaded);
   });
+}
+
+// The float-first form of `from` (insn.h), or `from` when it has none.
+IOp float_first_of(IOp from) {
+  switch (from) {
+#define LZR_FLOAT_FIRST_CASE(I, from, kinds, name) \
+  case IOp::from: return IOp::name;
+    LZR_FLOAT_FIRST(LZR_FLOAT_FIRST_CASE, _)
+#undef LZR_FLOAT_FIRST_CASE
+    default: return from;
+  }
+}
+
+// X and Y operands are tested in their slots and go to the SSE unit from
+// there, never through a general register (a float's value then waits for
+// one load, not a load and a move between register files).
+void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right, asmjit::Label other,
+                                   const std::function<void(const asmjit::Operand&)>& use) {
+  asmjit::Label right_not_float = a.newLabel(), rejoin = a.newLabel();
+  const bool in_slots = kl != Kind::Any && kr != Kind::Any;
+  x86::Mem left_slot, right_slot;  // in_slots: indexed by rcx and rsi
+  if (in_slots) {
+    auto slot = [this](int32_t field, Kind k, x86::Gp index) {
+      a.movzx(index.r32(), insn_byte(field));
+      return k == Kind::X ? x_slot(index) : y_slot(index);
+    };
+    a.mov(x86::rdx, imm(kTagInt));  // floats are the words below it
+    left_slot = slot(left, kl, x86::rcx);
+    a.cmp(left_slot, x86::rdx);
+    a.jae(other);
+    right_slot = slot(right, kr, x86::rsi);
+    a.cmp(right_slot, x86::rdx);
+    a.jae(right_not_float);
+    a.movsd(x86::xmm0, left_slot);
+    use(right_slot);
+  } else {
+    load_pair(kl, left, kr, right);
+    a.mov(x86::rcx, imm(kTagInt));
+    a.cmp(x86::r10, x86::rcx);
+    a.jae(other);
+    a.cmp(x86::r11, x86::rcx);
+    a.jae(right_not_float);
+    a.movq(x86::xmm0, x86::r10);
+    a.movq(x86::xmm1, x86::r11);
+    use(x86::xmm1);
+  }
+  a.bind(rejoin);
+  cold([this, in_slots, left_slot, right_slot, right_not_float, rejoin, other, use] {
+    a.bind(right_not_float);  // the left one is a float
+    if (in_slots) {
+      a.movsd(x86::xmm0, left_slot);
+      a.mov(x86::r11, right_slot);
+    } else {
+      a.movq(x86::xmm0, x86::r10);
+    }
+    load_number(x86::xmm1, x86::r11, x86::rcx, other);
+    use(x86::xmm1);
+    a.jmp(rejoin);
+  });
+}
+
+// The rewrite is one aligned 16-bit store, so a routine running the same
+// code on another scheduler reads either form, and both compute the same;
+// it happens at most once per instruction (the float-first routine never
+// rewrites back), so shared code is not written over and over. Only when
+// kPc holds `self`: add_xk, addk_lt, div_k and the like hand their slow
+// cases to this routine with kPc on their own instruction, which stays.
+void Emitter::quicken_on_float(IOp self) {
+  const IOp quick = float_first_of(self);
+  if (quick == self) return;
+  asmjit::Label keep = a.newLabel();
+  a.mov(x86::rcx, imm(kTagInt));
+  a.cmp(x86::r10, x86::rcx);
+  a.jae(keep);
+  a.cmp(x86::word_ptr(kPc, 0), static_cast<unsigned>(self));
+  a.jne(keep);
+  a.mov(x86::word_ptr(kPc, 0), static_cast<unsigned>(quick));
+  a.bind(keep);
 }
 
 void Emitter::jump_if_non_finite(asmjit::Label non_finite) {

@@ -95,7 +95,8 @@ class Emitter {
   };
   static constexpr Kinds kAnyKinds{Kind::Any, Kind::Any, Kind::Any};
   static constexpr Kinds kAllX{Kind::X, Kind::X, Kind::X};
-  // The kinds a variant's name lists ("xyx": a in X, b in Y, c in X).
+  // The kinds a variant's name lists ("xyx": a in X, b in Y, c in X;
+  // "any": tested at run time).
   static Kinds kinds_named(const char* kinds);
   // dst = the operand at [kPc + field], of kind k. Clobbers rcx.
   void load_as(x86::Gp dst, int32_t field, Kind k);
@@ -142,6 +143,20 @@ class Emitter {
   // floats take the short way; a small integer among them is converted out
   // of line. Clobbers rcx.
   void load_numbers(asmjit::Label other);
+  // The float-first forms (insn.h): xmm0 = the operand at [kPc + left]
+  // (of kind kl) when it is a float, then `use(right)` with the float at
+  // [kPc + right] as an SSE source operand (its slot, or xmm1 for an
+  // upvalue); a small integer on the right is converted into xmm1 out of
+  // line, which runs `use(xmm1)` there and comes back. Anything else jumps
+  // to `other`. `use` runs twice: it must capture by value. Clobbers rcx,
+  // rdx, rsi, r10, r11.
+  void float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right, asmjit::Label other,
+                            const std::function<void(const asmjit::Operand&)>& use);
+  // Quickening (docs/asm-engine.md, "Float-first forms"): in the routine
+  // of `self`, with its left operand in r10, rewrites the instruction at
+  // kPc to self's float-first form when r10 is a float and kPc holds
+  // `self`. Emits nothing when `self` has no such form. Clobbers rcx.
+  void quicken_on_float(IOp self);
   // Jumps to `non_finite` if the double in rax (its bits) is an infinity or
   // a NaN. Clobbers rcx.
   void jump_if_non_finite(asmjit::Label non_finite);
@@ -195,6 +210,9 @@ void emit_moves(Emitter& e);    // mov mov_xx swap load load_x jmp
 void emit_calls(Emitter& e);    // call call_native tcall tcall_native apply ret
 void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
+// The float-first forms (insn.h), a group of their own (asm_engine.cpp).
+void emit_float_first_arith(Emitter& e);     // add_f .. div_xxx_f
+void emit_float_first_compares(Emitter& e);  // lt_xx_f .. gte_yy_f
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
 void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key

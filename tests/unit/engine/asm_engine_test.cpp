@@ -203,6 +203,39 @@ TEST_F(AsmEngine, QuickenedArithmeticRaisesWhereTheGenericFormRaises) {
     for (const std::string& prog : quickening_programs(c.op, c.pairs)) expect(prog, "error: :badarith");
 }
 
+// The same for a compare: `op b, c, yes` pushes true or false per pair.
+std::vector<std::string> quickening_compare_programs(const std::string& op, const std::string& pairs) {
+  const std::string push = "  loadc x6, :false\n  jmp push\nyes:\n  loadc x6, :true\npush:\n  cons y1, x6, y1\n";
+  std::vector<std::string> programs;
+  for (const char* operands : {"x4, x5", "y2, y3", "y2, x5", "x4, y3"}) {
+    std::string prog = quickening_programs("OP", pairs)[0];
+    prog.replace(prog.find("  OP x6, x4, x5\n  cons y1, x6, y1\n"), 33, "  " + op + " " + operands + ", yes\n" + push);
+    programs.push_back(prog);
+  }
+  return programs;  // compares take no upvalue operands
+}
+
+TEST_F(AsmEngine, QuickenedComparesKeepTermOrder) {
+  // After the first pair: float and integer either way round, floats
+  // either way round, integer and float, two integers, equal numbers of
+  // both kinds, the two zeros, a number and an atom (numbers come first), a
+  // big integer on either side.
+  const std::string pairs =
+      "[{1.5, 2.5}, {2.5, 2}, {1.5, 2}, {2.5, 3.5}, {3.5, 2.5}, {3, 2.5}, {2, 3}, {2.0, 2}, {-0.0, 0.0}, "
+      "{1.5, :a}, {1180591620717411303424, 1.5}, {0.5, 1180591620717411303424}]";
+  struct Case {
+    const char* op;
+    std::string want;
+  } cases[] = {
+      {"lt", "[true, false, true, false, false, true, false, false, true, true, false, true]"},
+      {"gt", "[false, true, false, false, false, false, true, true, false, false, true, false]"},
+      {"lte", "[true, false, true, true, true, true, false, false, true, true, false, true]"},
+      {"gte", "[false, true, false, true, true, false, true, true, false, false, true, false]"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : quickening_compare_programs(c.op, pairs)) expect(prog, c.want);
+}
+
 // The opcodes of main/0's code after running it on `engine`.
 std::vector<IOp> ops_after_running(const std::string& source, EngineKind engine) {
   VM vm;
@@ -221,13 +254,13 @@ std::vector<IOp> ops_after_running(const std::string& source, EngineKind engine)
 }
 
 TEST_F(AsmEngine, QuickeningRewritesOnlyTheInstructionsThatMetAFloat) {
-  // x4 + x5 meets floats; x7 + y0 meets integers only; x4 + K (add_xk:
+  // x4 + x5 and x4 < x14 meet floats; x7 + y0 meets integers only; x4 + K (add_xk:
   // x9 holds 3 on every path) meets a float but keeps its own form, which
   // handed the float to add_xxx's routine.
   const std::string src =
       "func main/0 frame=1\n  loadi x9, 3\n  loadi x10, 0\n  loadi x7, 1\n  load x4, 1.5\n  load x5, 0.25\n"
-      "  loadi x6, 0\n  loadi x11, 1\n  loadi x12, 100\n  mov y0, x12\nloop:\n  eq y0, x10, done\n  add x4, x4, x5\n"
-      "  add x7, x7, y0\n  add x6, x4, x9\n  sub y0, y0, x11\n  jmp loop\n"
+      "  load x14, 0.0\n  loadi x6, 0\n  loadi x11, 1\n  loadi x12, 100\n  mov y0, x12\nloop:\n  eq y0, x10, done\n"
+      "  add x4, x4, x5\n  lt x4, x14, skip\n  add x7, x7, y0\nskip:\n  add x6, x4, x9\n  sub y0, y0, x11\n  jmp loop\n"
       "done:\n  tuple x0, {x4, x7, x6}\n  ret x0\n";
   EXPECT_EQ(agree(src).value, "{26.5, 5051, 29.5}");
   auto count = [](const std::vector<IOp>& ops, IOp op) { return std::count(ops.begin(), ops.end(), op); };
@@ -236,6 +269,8 @@ TEST_F(AsmEngine, QuickeningRewritesOnlyTheInstructionsThatMetAFloat) {
   EXPECT_EQ(count(on_asm, IOp::add_xxy), 1);  // integers: no float-first form
   EXPECT_EQ(count(on_asm, IOp::add_xk), 1);
   EXPECT_EQ(count(on_asm, IOp::sub_yyx), 1);
+  EXPECT_EQ(count(on_asm, IOp::lt_xx_f), 1);
+  EXPECT_EQ(count(on_asm, IOp::eq_yx), 1);  // integers
   const std::vector<IOp> on_portable = ops_after_running(src, EngineKind::Portable);
   EXPECT_EQ(count(on_portable, IOp::add_xxx_f), 0);
   EXPECT_EQ(count(on_portable, IOp::add_xxx), 1);
