@@ -332,7 +332,8 @@ x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
 
 // div_k / mod_k (known_operands.cpp): a = b div/mod c where c is known to
 // hold d, 2 <= d <= 2^17 (bytes 5..7), u = ceil(2^64 / d): a small-integer
-// b is divided by the reciprocal; anything else runs the generic routine.
+// b is divided by the reciprocal; anything else runs the generic routine
+// (a float b first quickens div_k to div_f, whose c still holds d).
 void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   x86::Assembler& a = e.a;
   Label slow = a.newLabel();
@@ -345,8 +346,9 @@ void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   });
   e.store_operand(kInsnA, result);
   e.next();
-  e.cold([&e, slow, generic] {
+  e.cold([&e, iop, slow, generic] {
     e.a.bind(slow);
+    e.quicken_on_float(iop, float_first_of(generic), false);  // div_k: to div_f (c still holds d)
     e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
 }
@@ -354,7 +356,8 @@ void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
 // add_xk / sub_xk / mul_xk (known_operands.cpp): X[a] = X[b] op K where
 // X[c] holds the small integer K and u holds K << 16 (add, sub) or K
 // (mul), so the constant needs neither a load nor a tag test. A b that is
-// no small integer, and overflow, run the generic _xxx routine.
+// no small integer, and overflow, run the generic _xxx routine (a float b
+// first quickens the instruction to the _xxx form's float-first one).
 void emit_known_constant(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   x86::Assembler& a = e.a;
   Label slow = a.newLabel();
@@ -376,8 +379,9 @@ void emit_known_constant(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   a.ror(x86::rax, 16);
   e.store_x(kInsnA, x86::rax);
   e.next();
-  e.cold([&e, slow, generic] {
+  e.cold([&e, iop, slow, generic] {
     e.a.bind(slow);
+    e.quicken_on_float(iop, float_first_of(generic), false);  // to add_xxx_f ..: c still holds K
     e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
 }

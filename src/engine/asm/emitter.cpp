@@ -266,7 +266,6 @@ void Emitter::load_numbers(asmjit::Label other) {
   });
 }
 
-// The float-first form of `from` (insn.h), or `from` when it has none.
 IOp float_first_of(IOp from) {
   switch (from) {
 #define LZR_FLOAT_FIRST_CASE(I, from, kinds, name) \
@@ -279,22 +278,20 @@ IOp float_first_of(IOp from) {
 
 // X and Y operands are tested in their slots and go to the SSE unit from
 // there, never through a general register (a float's value then waits for
-// one load, not a load and a move between register files).
+// one load, not a load and a move between register files). The mixed
+// cases, converting the integer side, are out of line.
 void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right, asmjit::Label other,
                                    const std::function<void(const asmjit::Operand&)>& use) {
-  asmjit::Label right_not_float = a.newLabel(), rejoin = a.newLabel();
+  asmjit::Label left_not_float = a.newLabel(), right_not_float = a.newLabel(), rejoin = a.newLabel();
   const bool in_slots = kl != Kind::Any && kr != Kind::Any;
-  x86::Mem left_slot, right_slot;  // in_slots: indexed by rcx and rsi
+  auto slot = [](Kind k, x86::Gp index) { return k == Kind::X ? x_slot(index) : y_slot(index); };
+  const x86::Mem left_slot = slot(kl, x86::rcx), right_slot = slot(kr, x86::rsi);  // in_slots
   if (in_slots) {
-    auto slot = [this](int32_t field, Kind k, x86::Gp index) {
-      a.movzx(index.r32(), insn_byte(field));
-      return k == Kind::X ? x_slot(index) : y_slot(index);
-    };
     a.mov(x86::rdx, imm(kTagInt));  // floats are the words below it
-    left_slot = slot(left, kl, x86::rcx);
+    a.movzx(x86::ecx, insn_byte(left));
     a.cmp(left_slot, x86::rdx);
-    a.jae(other);
-    right_slot = slot(right, kr, x86::rsi);
+    a.jae(left_not_float);
+    a.movzx(x86::esi, insn_byte(right));
     a.cmp(right_slot, x86::rdx);
     a.jae(right_not_float);
     a.movsd(x86::xmm0, left_slot);
@@ -303,7 +300,7 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     load_pair(kl, left, kr, right);
     a.mov(x86::rcx, imm(kTagInt));
     a.cmp(x86::r10, x86::rcx);
-    a.jae(other);
+    a.jae(left_not_float);
     a.cmp(x86::r11, x86::rcx);
     a.jae(right_not_float);
     a.movq(x86::xmm0, x86::r10);
@@ -311,8 +308,8 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     use(x86::xmm1);
   }
   a.bind(rejoin);
-  cold([this, in_slots, left_slot, right_slot, right_not_float, rejoin, other, use] {
-    a.bind(right_not_float);  // the left one is a float
+  cold([this, in_slots, left, right, left_slot, right_slot, left_not_float, right_not_float, rejoin, other, use] {
+    a.bind(right_not_float);  // the left one is a float: the right one an integer?
     if (in_slots) {
       a.movsd(x86::xmm0, left_slot);
       a.mov(x86::r11, right_slot);
@@ -322,6 +319,19 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     load_number(x86::xmm1, x86::r11, x86::rcx, other);
     use(x86::xmm1);
     a.jmp(rejoin);
+    a.bind(left_not_float);  // an integer on the left and a float on the right?
+    if (in_slots) {
+      a.mov(x86::r10, left_slot);
+      a.movzx(x86::esi, insn_byte(right));
+      a.mov(x86::r11, right_slot);
+    }
+    a.mov(x86::rcx, imm(kTagInt));
+    a.cmp(x86::r11, x86::rcx);
+    a.jae(other);
+    load_number(x86::xmm0, x86::r10, x86::rcx, other);
+    a.movq(x86::xmm1, x86::r11);
+    use(x86::xmm1);
+    a.jmp(rejoin);
   });
 }
 
@@ -329,20 +339,27 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
 // code on another scheduler reads either form, and both compute the same;
 // it happens at most once per instruction (the float-first routine never
 // rewrites back), so shared code is not written over and over. Only when
-// kPc holds `self`: add_xk, addk_lt, div_k and the like hand their slow
-// cases to this routine with kPc on their own instruction, which stays.
-void Emitter::quicken_on_float(IOp self) {
-  const IOp quick = float_first_of(self);
-  if (quick == self) return;
-  asmjit::Label keep = a.newLabel();
+// kPc holds `at_pc`: add_xk, addk_lt and the like hand their slow cases to
+// the generic routines with kPc on their own instruction, which stays
+// unless they quicken it themselves.
+void Emitter::quicken_on_float(IOp at_pc, IOp quick, bool right_in_r11) {
+  if (quick == at_pc) return;
+  asmjit::Label keep = a.newLabel(), rewrite = a.newLabel();
   a.mov(x86::rcx, imm(kTagInt));
   a.cmp(x86::r10, x86::rcx);
+  if (right_in_r11) {
+    a.jb(rewrite);
+    a.cmp(x86::r11, x86::rcx);
+  }
   a.jae(keep);
-  a.cmp(x86::word_ptr(kPc, 0), static_cast<unsigned>(self));
+  a.bind(rewrite);
+  a.cmp(x86::word_ptr(kPc, 0), static_cast<unsigned>(at_pc));
   a.jne(keep);
   a.mov(x86::word_ptr(kPc, 0), static_cast<unsigned>(quick));
   a.bind(keep);
 }
+
+void Emitter::quicken_on_float(IOp self) { quicken_on_float(self, float_first_of(self), true); }
 
 void Emitter::jump_if_non_finite(asmjit::Label non_finite) {
   a.lea(x86::rcx, x86::ptr(x86::rax, x86::rax));  // drop the sign

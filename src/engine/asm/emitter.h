@@ -146,16 +146,19 @@ class Emitter {
   // The float-first forms (insn.h): xmm0 = the operand at [kPc + left]
   // (of kind kl) when it is a float, then `use(right)` with the float at
   // [kPc + right] as an SSE source operand (its slot, or xmm1 for an
-  // upvalue); a small integer on the right is converted into xmm1 out of
-  // line, which runs `use(xmm1)` there and comes back. Anything else jumps
-  // to `other`. `use` runs twice: it must capture by value. Clobbers rcx,
-  // rdx, rsi, r10, r11.
+  // upvalue). A float and a small integer, either way round, are converted
+  // out of line, which runs `use(xmm1)` there and comes back. Anything else
+  // jumps to `other`. `use` runs three times: it must capture by value.
+  // Clobbers rcx, rdx, rsi, r10, r11.
   void float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right, asmjit::Label other,
                             const std::function<void(const asmjit::Operand&)>& use);
-  // Quickening (docs/asm-engine.md, "Float-first forms"): in the routine
-  // of `self`, with its left operand in r10, rewrites the instruction at
-  // kPc to self's float-first form when r10 is a float and kPc holds
-  // `self`. Emits nothing when `self` has no such form. Clobbers rcx.
+  // Quickening (docs/asm-engine.md, "Float-first forms"): rewrites the
+  // instruction at kPc from `at_pc` to `quick` when r10 (the left
+  // operand) is a float, or r11 (the right one, if `right_in_r11`), and
+  // kPc holds `at_pc`. Emits nothing when quick is at_pc. Clobbers rcx.
+  void quicken_on_float(IOp at_pc, IOp quick, bool right_in_r11);
+  // The same in the routine of `self`, to self's float-first form, with
+  // both operands in r10 and r11.
   void quicken_on_float(IOp self);
   // Jumps to `non_finite` if the double in rax (its bits) is an infinity or
   // a NaN. Clobbers rcx.
@@ -204,6 +207,9 @@ class Emitter {
   std::vector<ColdBody> cold_;
   IOp current_ = IOp::mov;  // the routine being emitted
 };
+
+// The float-first form of `from` (insn.h), or `from` when it has none.
+IOp float_first_of(IOp from);
 
 // Routine emitters, grouped by file.
 void emit_moves(Emitter& e);    // mov mov_xx swap load load_x jmp

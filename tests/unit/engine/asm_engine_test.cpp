@@ -236,6 +236,25 @@ TEST_F(AsmEngine, QuickenedComparesKeepTermOrder) {
     for (const std::string& prog : quickening_compare_programs(c.op, pairs)) expect(prog, c.want);
 }
 
+TEST_F(AsmEngine, AnIntegerOnTheLeftAndAFloatOnTheRightQuickenToo) {
+  // The first pair, an integer and a float, quickens the instruction; the
+  // float-first form then converts an integer on either side.
+  const std::string mix = "{2, 0.5}, {1.5, 2}, {3, 4}, {0.25, 0.5}, {-3, 0.5}";
+  struct Case {
+    const char* op;
+    std::string want;
+  } cases[] = {
+      {"add", "[-2.5, 0.75, 7, 3.5, 2.5]"},
+      {"sub", "[-3.5, -0.25, -1, -0.5, 1.5]"},
+      {"mul", "[-1.5, 0.125, 12, 3.0, 1.0]"},
+      {"div", "[-6.0, 0.5, 0, 0.75, 4.0]"},
+  };
+  for (const Case& c : cases)
+    for (const std::string& prog : quickening_programs(c.op, "[" + std::string(mix) + "]")) expect(prog, c.want);
+  for (const std::string& prog : quickening_compare_programs("lt", "[{2, 2.5}, {3, 2.5}, {1.5, 2}, {-1, -0.5}]"))
+    expect(prog, "[true, true, false, true]");
+}
+
 // The opcodes of main/0's code after running it on `engine`.
 std::vector<IOp> ops_after_running(const std::string& source, EngineKind engine) {
   VM vm;
@@ -254,26 +273,33 @@ std::vector<IOp> ops_after_running(const std::string& source, EngineKind engine)
 }
 
 TEST_F(AsmEngine, QuickeningRewritesOnlyTheInstructionsThatMetAFloat) {
-  // x4 + x5 and x4 < x14 meet floats; x7 + y0 meets integers only; x4 + K (add_xk:
-  // x9 holds 3 on every path) meets a float but keeps its own form, which
-  // handed the float to add_xxx's routine.
+  // x4 + x5 and x4 < x14 meet floats; x7 + y0 meets integers only; x4 + K
+  // (add_xk: x9 holds 3 on every path) meets a float and becomes the
+  // float-first form of add_xxx, whose c still holds K; x4 div K (div_k)
+  // that of div; x9 + x10 (add_xk, K = 0) stays, meeting integers only;
+  // 1 * x5 quickens on its float on the right.
   const std::string src =
       "func main/0 frame=1\n  loadi x9, 3\n  loadi x10, 0\n  loadi x7, 1\n  load x4, 1.5\n  load x5, 0.25\n"
-      "  load x14, 0.0\n  loadi x6, 0\n  loadi x11, 1\n  loadi x12, 100\n  mov y0, x12\nloop:\n  eq y0, x10, done\n"
-      "  add x4, x4, x5\n  lt x4, x14, skip\n  add x7, x7, y0\nskip:\n  add x6, x4, x9\n  sub y0, y0, x11\n  jmp loop\n"
-      "done:\n  tuple x0, {x4, x7, x6}\n  ret x0\n";
-  EXPECT_EQ(agree(src).value, "{26.5, 5051, 29.5}");
+      "  load x14, 0.0\n  loadi x6, 0\n  loadi x13, 0\n  loadi x15, 0\n  loadi x16, 0\n  loadi x11, 1\n  loadi x12, 100\n  mov y0, x12\nloop:\n  eq y0, x10, done\n"
+      "  add x4, x4, x5\n  lt x4, x14, skip\n  add x7, x7, y0\nskip:\n  add x6, x4, x9\n  div x13, x4, x9\n"
+      "  add x15, x9, x10\n  mul x16, x11, x5\n  sub y0, y0, x11\n  jmp loop\n"
+      "done:\n  tuple x0, {x4, x7, x6, x13, x16}\n  ret x0\n";
+  EXPECT_EQ(agree(src).value, "{26.5, 5051, 29.5, 8.833333333333334, 0.25}");
   auto count = [](const std::vector<IOp>& ops, IOp op) { return std::count(ops.begin(), ops.end(), op); };
   const std::vector<IOp> on_asm = ops_after_running(src, EngineKind::Asm);
-  EXPECT_EQ(count(on_asm, IOp::add_xxx_f), 1);
+  EXPECT_EQ(count(on_asm, IOp::add_xxx_f), 2);
   EXPECT_EQ(count(on_asm, IOp::add_xxy), 1);  // integers: no float-first form
   EXPECT_EQ(count(on_asm, IOp::add_xk), 1);
+  EXPECT_EQ(count(on_asm, IOp::div_f), 1);
+  EXPECT_EQ(count(on_asm, IOp::mul_xxx_f), 1);  // an integer times a float
   EXPECT_EQ(count(on_asm, IOp::sub_yyx), 1);
   EXPECT_EQ(count(on_asm, IOp::lt_xx_f), 1);
   EXPECT_EQ(count(on_asm, IOp::eq_yx), 1);  // integers
   const std::vector<IOp> on_portable = ops_after_running(src, EngineKind::Portable);
   EXPECT_EQ(count(on_portable, IOp::add_xxx_f), 0);
   EXPECT_EQ(count(on_portable, IOp::add_xxx), 1);
+  EXPECT_EQ(count(on_portable, IOp::add_xk), 2);
+  EXPECT_EQ(count(on_portable, IOp::div_k), 1);
 }
 
 TEST_F(AsmEngine, CompareFloatsIntegersAndOtherTerms) {
