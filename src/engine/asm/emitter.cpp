@@ -232,15 +232,19 @@ void Emitter::load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Labe
   a.bind(done);
 }
 
-void Emitter::load_numbers(asmjit::Label other) {
-  asmjit::Label mixed = a.newLabel(), loaded = a.newLabel();
+void Emitter::load_floats(asmjit::Label left_not_float, asmjit::Label right_not_float) {
   a.mov(x86::rcx, imm(kTagInt));
   a.cmp(x86::r10, x86::rcx);
-  a.jae(mixed);
+  a.jae(left_not_float);
   a.cmp(x86::r11, x86::rcx);
-  a.jae(mixed);
+  a.jae(right_not_float);
   a.movq(x86::xmm0, x86::r10);
   a.movq(x86::xmm1, x86::r11);
+}
+
+void Emitter::load_numbers(asmjit::Label other) {
+  asmjit::Label mixed = a.newLabel(), loaded = a.newLabel();
+  load_floats(mixed, mixed);
   a.bind(loaded);
   cold([this, mixed, loaded, other] {
     // One of them is no float (rcx is still kTagInt): convert the integer
@@ -298,13 +302,7 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     use(right_slot);
   } else {
     load_pair(kl, left, kr, right);
-    a.mov(x86::rcx, imm(kTagInt));
-    a.cmp(x86::r10, x86::rcx);
-    a.jae(left_not_float);
-    a.cmp(x86::r11, x86::rcx);
-    a.jae(right_not_float);
-    a.movq(x86::xmm0, x86::r10);
-    a.movq(x86::xmm1, x86::r11);
+    load_floats(left_not_float, right_not_float);
     use(x86::xmm1);
   }
   a.bind(rejoin);

@@ -138,6 +138,9 @@ class Emitter {
   // dst = `t` as a double when it is a float or a small integer (converted
   // exactly: 48 bits fit a double), else a jump to `other`. Clobbers scratch.
   void load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other);
+  // xmm0, xmm1 = r10, r11 when both are floats; else a jump to the label
+  // of the first that is not (rcx then holds kTagInt).
+  void load_floats(asmjit::Label left_not_float, asmjit::Label right_not_float);
   // xmm0, xmm1 = r10, r11 as doubles when both are numbers (not both small
   // integers: those have their own paths), else a jump to `other`. Two
   // floats take the short way; a small integer among them is converted out
