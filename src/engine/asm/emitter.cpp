@@ -214,18 +214,23 @@ void Emitter::untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label 
   a.jae(other);
 }
 
-// Floats are the words below kTagInt; small integers convert with cvtsi2sd
-// (the xorps breaks its false dependency on dst's previous value).
+// Small integers convert with cvtsi2sd (48 bits: exactly); the xorps
+// breaks its false dependency on dst's previous value.
+void Emitter::int_to_double(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label not_int) {
+  jump_unless_int(t, scratch, not_int);
+  a.shl(scratch, 64 - kTagShift);
+  a.sar(scratch, 64 - kTagShift);
+  a.xorps(dst, dst);
+  a.cvtsi2sd(dst, scratch);
+}
+
+// Floats are the words below kTagInt.
 void Emitter::load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other) {
   asmjit::Label is_float = a.newLabel(), done = a.newLabel();
   a.mov(scratch, imm(kTagInt));
   a.cmp(t, scratch);
   a.jb(is_float);
-  jump_unless_int(t, scratch, other);
-  a.shl(scratch, 64 - kTagShift);
-  a.sar(scratch, 64 - kTagShift);
-  a.xorps(dst, dst);
-  a.cvtsi2sd(dst, scratch);
+  int_to_double(dst, t, scratch, other);
   a.jmp(done);
   a.bind(is_float);
   a.movq(dst, t);
@@ -250,22 +255,15 @@ void Emitter::load_numbers(asmjit::Label other) {
     // One of them is no float (rcx is still kTagInt): convert the integer
     // one (or both), testing nothing twice.
     asmjit::Label left_float = a.newLabel();
-    auto convert = [this, other](x86::Xmm dst, x86::Gp t) {
-      jump_unless_int(t, x86::rcx, other);
-      a.shl(x86::rcx, 64 - kTagShift);
-      a.sar(x86::rcx, 64 - kTagShift);
-      a.xorps(dst, dst);
-      a.cvtsi2sd(dst, x86::rcx);
-    };
     a.bind(mixed);
     a.cmp(x86::r10, x86::rcx);
     a.jb(left_float);
-    convert(x86::xmm0, x86::r10);
+    int_to_double(x86::xmm0, x86::r10, x86::rcx, other);
     load_number(x86::xmm1, x86::r11, x86::rcx, other);
     a.jmp(loaded);
     a.bind(left_float);  // so the right one is not
     a.movq(x86::xmm0, x86::r10);
-    convert(x86::xmm1, x86::r11);
+    int_to_double(x86::xmm1, x86::r11, x86::rcx, other);
     a.jmp(loaded);
   });
 }
@@ -309,12 +307,12 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
   cold([this, in_slots, left, right, left_slot, right_slot, left_not_float, right_not_float, rejoin, other, use] {
     a.bind(right_not_float);  // the left one is a float: the right one an integer?
     if (in_slots) {
-      a.movsd(x86::xmm0, left_slot);
       a.mov(x86::r11, right_slot);
+      a.movsd(x86::xmm0, left_slot);  // before rcx, its index, is clobbered
     } else {
       a.movq(x86::xmm0, x86::r10);
     }
-    load_number(x86::xmm1, x86::r11, x86::rcx, other);
+    int_to_double(x86::xmm1, x86::r11, x86::rcx, other);
     use(x86::xmm1);
     a.jmp(rejoin);
     a.bind(left_not_float);  // an integer on the left and a float on the right?
@@ -326,7 +324,7 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     a.mov(x86::rcx, imm(kTagInt));
     a.cmp(x86::r11, x86::rcx);
     a.jae(other);
-    load_number(x86::xmm0, x86::r10, x86::rcx, other);
+    int_to_double(x86::xmm0, x86::r10, x86::rcx, other);
     a.movq(x86::xmm1, x86::r11);
     use(x86::xmm1);
     a.jmp(rejoin);

@@ -135,6 +135,9 @@ class Emitter {
   // `tag` (kTagBoxed, kTagCons); else a jump to `other`. One xor both
   // tests and untags: the result is below 2^48 exactly for that tag.
   void untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other);
+  // dst = the small integer `t` as a double (exact), else a jump to
+  // `not_int`. Clobbers scratch.
+  void int_to_double(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label not_int);
   // dst = `t` as a double when it is a float or a small integer (converted
   // exactly: 48 bits fit a double), else a jump to `other`. Clobbers scratch.
   void load_number(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label other);
