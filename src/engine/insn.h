@@ -207,11 +207,12 @@ namespace lzr {
 
 // Float-first forms, the asm engine's quickening (docs/asm-engine.md,
 // "Float-first forms"): the routine of `from` (add .. div, lt .. gte)
-// rewrites its instruction to `name` the first time it meets a float as
-// the left operand; `name`'s routine tests for floats first, converts an
-// integer right operand, and hands everything else (an integer on the
-// left, non-numbers, non-finite results) back to `from`'s routine. The loader never picks them; the
-// portable engine runs them as the generic instruction of their group.
+// rewrites its instruction to `name` the first time it meets a float on
+// either side; `name`'s routine tests for floats first, converts a small
+// integer on either side, and hands everything else (two integers,
+// non-numbers, non-finite results) back to `from`'s routine. The loader
+// never picks them; the portable engine runs them as the generic
+// instruction of their group.
 //   V(I, from, kinds, name)   kinds: any, or as in the kind variants
 #define LZR_FLOAT_FIRST_3(V, I, op)                                                         \
   V(I, op, any, op##_f) V(I, op##_xxx, xxx, op##_xxx_f) V(I, op##_xxy, xxy, op##_xxy_f)    \
