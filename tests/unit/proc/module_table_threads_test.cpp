@@ -64,9 +64,14 @@ TEST(ModuleTableThreads, AddFindRemoveWhileOthersRead) {
   std::atomic<bool> done{false};
   std::atomic<size_t> wrong{0}, resolved{0};
   std::vector<std::thread> readers;
+  // A reader may not be scheduled until the writers are done (a loaded
+  // machine): each makes one pass after that too, so that it resolves
+  // every module published.
   for (int r = 0; r < 2; ++r)
     readers.emplace_back([&] {
-      while (!done.load()) {
+      bool last = false;
+      while (!last) {
+        last = done.load();
         for (size_t i = 0; i < published.size(); i += 3) {
           const Module* m = published[i].load(std::memory_order_acquire);
           if (!m) continue;
