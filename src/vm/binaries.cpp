@@ -44,7 +44,7 @@ Term binary_append(Heap& heap, Term bin, Term piece, AppendError& error) {
   uint8_t byte = 0;
   const uint8_t* piece_bytes;
   uint64_t n;
-  if (is_int(piece) && int_value(piece) >= 0 && int_value(piece) <= 255) {
+  if (is_int(piece) && static_cast<uint64_t>(int_value(piece)) <= 255) {
     byte = static_cast<uint8_t>(int_value(piece));
     piece_bytes = &byte;
     n = 1;
@@ -55,26 +55,33 @@ Term binary_append(Heap& heap, Term bin, Term piece, AppendError& error) {
     error = AppendError::BadPiece;
     return kNil;
   }
-  const uint64_t size = binary_size(bin);
-  if (n > kMaxBinaryBytes - size) {
-    error = AppendError::TooLarge;
-    return kNil;
-  }
   const Term* o = boxed_ptr(bin);
   if (header_kind(o[0]) == BoxKind::SubBinary) {
     Term* buf = boxed_ptr(o[1]);
     if (header_kind(buf[0]) == BoxKind::BinBuf) {
-      const uint64_t offset = static_cast<uint64_t>(int_value(o[2]));
-      const uint64_t used = buf[1], capacity = (header_words(buf[0]) - 1) * 8;
       // `bin` ends where the buffer's used bytes end: nothing that exists
       // can see the bytes past them, so they can be written. (A piece of
-      // this same buffer lies below `used`: no overlap.)
+      // this same buffer lies below `used`: no overlap.) The accumulator of
+      // a loop building a binary takes this path at every step but one in
+      // two sizes, so it writes a single byte without a memcpy call.
+      const uint64_t offset = static_cast<uint64_t>(int_value(o[2])), size = static_cast<uint64_t>(int_value(o[3]));
+      const uint64_t used = buf[1], capacity = (header_words(buf[0]) - 1) * 8;
       if (offset + size == used && n <= capacity - used) {
-        std::memcpy(reinterpret_cast<uint8_t*>(buf + 2) + used, piece_bytes, n);
+        uint8_t* end = reinterpret_cast<uint8_t*>(buf + 2) + used;
+        if (n == 1) {
+          *end = *piece_bytes;
+        } else {
+          std::memcpy(end, piece_bytes, n);
+        }
         buf[1] = used + n;
         return make_view(heap, buf, offset, size + n);
       }
     }
+  }
+  const uint64_t size = binary_size(bin);
+  if (n > kMaxBinaryBytes - size) {
+    error = AppendError::TooLarge;
+    return kNil;
   }
   // A new buffer with room for as much again: each byte is copied O(1)
   // times on average however many pieces follow.

@@ -3,7 +3,7 @@
 // (bbyte) runs in line on plain binaries and views; everything else goes
 // through h_binary, which runs the shared semantics (semantics.cpp). The
 // 16- and 32-bit reads of a size register known to hold 16 or 32 run in
-// line the same way.
+// line the same way, and so does appending a byte to a binary being built.
 #include "emitter.h"
 #include "helpers.h"
 
@@ -14,12 +14,11 @@ using asmjit::Label;
 
 namespace {
 
-// The generic routine: h_binary resolves the operands, stores the results
+// The generic code: h_binary resolves the operands, stores the results
 // and may allocate (a big integer, a view, a buffer): a safe point keeping
 // every X register follows, as after drop.
-void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
+void emit_generic_body(Emitter& e, BinaryOp op) {
   x86::Assembler& a = e.a;
-  e.begin(iop);
   a.mov(x86::rdi, kProc);
   a.mov(x86::rsi, kPc);
   a.mov(x86::rdx, kFp);
@@ -28,6 +27,75 @@ void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
   e.call(&h_binary);
   e.check_raised(x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
+}
+
+void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
+  e.begin(iop);
+  emit_generic_body(e, op);
+}
+
+// bappend of a byte (c: a small integer 0..255) to a view (b) that ends
+// where its buffer's written bytes end, the buffer having room: the
+// accumulator of a loop building a binary, binary_append's in-place case.
+// The byte goes into the buffer, which now has one more byte written, and
+// a new 4-word view covers it. Anything else (a binary piece, a full
+// buffer, a plain binary, errors) runs the generic code.
+void emit_append(Emitter& e) {
+  x86::Assembler& a = e.a;
+  Label generic = a.newLabel();
+  e.begin(IOp::bappend);
+  e.load_operand(x86::r11, kInsnC);
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));  // a small integer's payload
+  a.cmp(x86::rdx, 255);
+  a.ja(generic);  // unsigned: a negative integer or any other term is above
+  e.load_operand(x86::r10, kInsnB);
+  e.untag_or_jump(x86::rsi, x86::r10, kTagBoxed, generic);
+  a.cmp(x86::byte_ptr(x86::rsi), static_cast<uint8_t>(BoxKind::SubBinary));
+  a.jne(generic);
+  a.mov(x86::r9, x86::qword_ptr(x86::rsi, 8));
+  a.mov(x86::rax, imm(kTagBoxed));
+  a.xor_(x86::r9, x86::rax);  // the holder object
+  a.cmp(x86::byte_ptr(x86::r9), static_cast<uint8_t>(BoxKind::BinBuf));
+  a.jne(generic);
+  a.mov(x86::r10, x86::qword_ptr(x86::rsi, 24));  // the view's length (tagged)
+  a.mov(x86::rcx, x86::qword_ptr(x86::rsi, 16));
+  a.add(x86::rcx, kIntBias);                      // its offset
+  a.lea(x86::rax, x86::ptr(x86::r10, kIntBias));
+  a.add(x86::rcx, x86::rax);                      // where the view ends
+  a.cmp(x86::rcx, x86::qword_ptr(x86::r9, 8));    // == the bytes written
+  a.jne(generic);
+  a.mov(x86::rax, x86::qword_ptr(x86::r9));       // the buffer's header: its words
+  a.shl(x86::rax, 16);
+  a.shr(x86::rax, 16 + 8);
+  a.shl(x86::rax, 3);
+  a.sub(x86::rax, 8);  // capacity: (words - 1) * 8 bytes
+  a.cmp(x86::rcx, x86::rax);
+  a.jae(generic);
+  // Allocation does not collect (it may request a collection, taken at the
+  // safe point below), so the buffer stays where it is.
+  a.mov(x86::esi, static_cast<uint32_t>(kSubBinaryWords));
+  e.alloc_words_in_rsi({x86::r9, x86::r10, x86::r11});
+  a.mov(x86::rcx, x86::qword_ptr(x86::r9, 8));    // the bytes written
+  a.lea(x86::rdx, x86::ptr(x86::r11, kIntBias));
+  a.mov(x86::byte_ptr(x86::r9, x86::rcx, 0, 16), x86::dl);
+  a.inc(x86::qword_ptr(x86::r9, 8));
+  a.mov(x86::rdx, imm(make_header(BoxKind::SubBinary, kSubBinaryWords - 1)));
+  a.mov(x86::qword_ptr(x86::rax), x86::rdx);
+  a.mov(x86::rdx, imm(kTagBoxed));
+  a.or_(x86::rdx, x86::r9);
+  a.mov(x86::qword_ptr(x86::rax, 8), x86::rdx);   // the holder
+  a.lea(x86::rdx, x86::ptr(x86::r10, kIntBias));
+  a.sub(x86::rcx, x86::rdx);                      // the offset: written - length
+  a.sub(x86::rcx, kIntBias);                      // tagged
+  a.mov(x86::qword_ptr(x86::rax, 16), x86::rcx);
+  a.inc(x86::r10);                                // the length + 1, tagged
+  a.mov(x86::qword_ptr(x86::rax, 24), x86::r10);
+  a.mov(x86::rdx, imm(kTagBoxed));
+  a.or_(x86::rax, x86::rdx);
+  e.store_operand(kInsnA, x86::rax);
+  e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
+  a.bind(generic);
+  emit_generic_body(e, BinaryOp::Append);
 }
 
 // bbyte / bint16 / bint32: a = the `bytes` bytes (1, 2, 4) of binary b
@@ -109,7 +177,7 @@ void emit_binaries(Emitter& e) {
   emit_generic(e, IOp::butf8, BinaryOp::Utf8);
   emit_generic(e, IOp::bbin, BinaryOp::Bytes);
   emit_generic(e, IOp::brest, BinaryOp::Rest);
-  emit_generic(e, IOp::bappend, BinaryOp::Append);
+  emit_append(e);
   emit_aligned_read(e, IOp::bbyte, 1);
   emit_aligned_read(e, IOp::bint16, 2);
   emit_aligned_read(e, IOp::bint32, 4);
