@@ -24,14 +24,6 @@ namespace lzr {
 
 namespace {
 
-// Out of line: it owns a vector, and an indirect goto may not leave a scope
-// with a destructor.
-Term build_map(Process& p, const CtorInfo* c, Term* const* base) {
-  std::vector<Term> kv(2 * c->count);
-  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = base[c->ops[i] >> 5][c->ops[i] & 31];
-  return map_from_pairs(p.heap, kv.data(), c->count);
-}
-
 // The arity of a closure term.
 inline uint32_t closure_arity(Term f) {
   return reinterpret_cast<const FunctionInfo*>(boxed_ptr(f)[1])->arity;
@@ -333,7 +325,7 @@ L_list: {
   NEXT();
 }
 L_map:
-  OPND(pc->a) = build_map(p, pc->u.ctor, base);
+  OPND(pc->a) = op_map(p, pc->u.ctor, base);
   GC_POINT(pc->u.ctor->mask, pc->a);
   NEXT();
 L_fn: {

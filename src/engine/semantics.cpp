@@ -2,6 +2,8 @@
 
 #include <bit>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 #include "vm/atoms.h"
 #include "vm/bigint.h"
@@ -482,6 +484,19 @@ Term op_brest(Process& p, Term bin, Term pos) {
   const uint64_t size = binary_size(bin);
   if (at % 8 != 0 || at / 8 > size) return kNil;
   return binary_slice(p.heap, bin, at / 8, size - at / 8);
+}
+
+Term op_map(Process& p, const CtorInfo* c, Term* const* base) noexcept {
+  const size_t words = 2 * size_t{c->count};
+  Term flat[2 * kMapFlatMax];
+  std::vector<Term> large;
+  Term* kv = flat;
+  if (words > std::size(flat)) {
+    large.resize(words);
+    kv = large.data();
+  }
+  for (size_t i = 0; i < words; ++i) kv[i] = base[operand_kind(c->ops[i])][operand_index(c->ops[i])];
+  return map_from_pairs(p.heap, kv, c->count);
 }
 
 Term op_bappend(Process& p, Term bin, Term piece) {

@@ -41,6 +41,13 @@ Term op_bread(Process& p, BinRead kind, Term bin, Term& pos, Term size);
 Term op_brest(Process& p, Term bin, Term pos);
 Term op_bappend(Process& p, Term bin, Term piece);
 
+// map d, %{k => v, ...}: the pairs read from their operands (base: the X
+// registers, the frame's Y slots and the closure's upvalues, indexed by
+// operand kind) and built as map_from_pairs builds them. The pairs of a
+// flat map are gathered on the stack: building one allocates only the map.
+// The assembler engine calls it directly, so nothing may unwind out of it.
+Term op_map(Process& p, const CtorInfo* c, Term* const* base) noexcept;
+
 // A select's binary search (insn.h, SelectInfo): the target of `key`, or
 // the default.
 inline const Insn* select_search(const SelectInfo* s, uint64_t key) {

@@ -4,6 +4,7 @@
 // instruction ends with the same safe point as portable.cpp.
 #include "emitter.h"
 #include "helpers.h"
+#include "engine/semantics.h"
 #include "vm/atoms.h"
 
 namespace lzr::asm_engine {
@@ -670,12 +671,18 @@ void emit_terms(Emitter& e) {
     e.safe_point_then_next(Emitter::MaskFrom::Ctor);
   }
 
+  // op_map (the semantics both engines share) with the operand bases it
+  // indexes by kind, X, Y and upvalues, laid out in the spill slots.
+  static_assert(kSpillSlots >= 3);
   e.begin(IOp::map);
+  a.lea(x86::rax, x86::ptr(kTable, kXOffset));
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot), x86::rax);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 8), kFp);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 16), kUpv);
   a.mov(x86::rdi, kProc);
-  a.mov(x86::rsi, kPc);
-  a.mov(x86::rdx, kFp);
-  a.mov(x86::rcx, kUpv);
-  e.call(&h_map);
+  a.mov(x86::rsi, e.insn_u());
+  a.lea(x86::rdx, x86::ptr(x86::rsp, kSpillSlot));
+  e.call(&op_map);
   e.store_operand(kInsnA, x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Ctor);
 

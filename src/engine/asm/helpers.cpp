@@ -1,7 +1,5 @@
 #include "helpers.h"
 
-#include <vector>
-
 #include "engine/exceptions.h"
 #include "engine/semantics.h"
 #include "vm/atoms.h"
@@ -41,14 +39,6 @@ uint64_t h_accept(Process* p) noexcept {
   return 0;
 }
 uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept { return op_wait(*p, pc, fp, timeout); }
-
-Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept {
-  const CtorInfo* c = pc->u.ctor;
-  Term* const base[3] = {p->x, fp, upv};
-  std::vector<Term> kv(2 * c->count);
-  for (uint32_t i = 0; i < 2 * c->count; ++i) kv[i] = base[operand_kind(c->ops[i])][operand_index(c->ops[i])];
-  return map_from_pairs(p->heap, kv.data(), c->count);
-}
 
 namespace {
 Term call_builtin(Process* p, const Insn* pc, Term* fp, const FunctionInfo* fn) {

@@ -35,8 +35,6 @@ Term h_recv(Process* p) noexcept;
 uint64_t h_recvnext(Process* p) noexcept;  // 0: no message (badrecv raised)
 uint64_t h_accept(Process* p) noexcept;    // 0: no message (badrecv raised)
 uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept;  // WaitAction
-// Map construction from the constructor's operands (resolved against fp/upv).
-Term h_map(Process* p, const Insn* pc, Term* fp, Term* upv) noexcept;
 // bif / gcbif at `pc` in frame `fp`: the built-in applied to operands b, c,
 // d (its arity's first), as portable.cpp's L_bif.
 Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept;
