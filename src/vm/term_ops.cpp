@@ -426,8 +426,8 @@ bool equal_walk(Term a, Term b, bool exact) {
     }
     if (!is_pointer(x) || tag_of(x) != tag_of(y)) return false;
     if (is_cons(x)) {
-      todo.push({cons_tail(x), cons_tail(y), p.exact});
-      todo.push({cons_head(x), cons_head(y), p.exact});
+      if (cons_tail(x) != cons_tail(y)) todo.push({cons_tail(x), cons_tail(y), p.exact});
+      if (cons_head(x) != cons_head(y)) todo.push({cons_head(x), cons_head(y), p.exact});
       continue;
     }
     if (is_binary(x) || is_binary(y)) {  // plain or view: by content
@@ -462,7 +462,11 @@ bool equal_walk(Term a, Term b, bool exact) {
           if (std::memcmp(ox + 1, oy + 1, n * sizeof(Term)) != 0) return false;
           break;
         }
-        for (uint64_t i = n; i-- > 0;) todo.push({ox[1 + i], oy[1 + i], p.exact});
+        // Identical words are equal in both modes: a record's fields are
+        // mostly small integers and atoms, or objects both sides share.
+        for (uint64_t i = n; i-- > 0;) {
+          if (ox[1 + i] != oy[1 + i]) todo.push({ox[1 + i], oy[1 + i], p.exact});
+        }
     }
   }
   return true;
