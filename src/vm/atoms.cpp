@@ -46,13 +46,15 @@ std::optional<Term> AtomTable::intern(std::string_view text) {
   if (text.size() > kMaxAtomLength || index >= kMaxAtoms) return std::nullopt;
   const uint32_t i = index + kFirstSegmentAtoms;
   const unsigned seg = static_cast<unsigned>(std::bit_width(i)) - kFirstSegmentBits - 1;
-  std::string_view* entries = segments_[seg].load(std::memory_order_relaxed);
+  Entry* entries = segments_[seg].load(std::memory_order_relaxed);
   if (!entries) {
-    entries = new std::string_view[size_t{1} << (seg + kFirstSegmentBits)];
+    entries = new Entry[size_t{1} << (seg + kFirstSegmentBits)];
     segments_[seg].store(entries, std::memory_order_release);
   }
   const std::string_view stored = store(text);
-  entries[i - (uint32_t{1} << (seg + kFirstSegmentBits))] = stored;
+  uint64_t key = 0;
+  for (size_t k = 0; k < 8; ++k) key = key << 8 | (k < stored.size() ? static_cast<uint8_t>(stored[k]) : 0);
+  entries[i - (uint32_t{1} << (seg + kFirstSegmentBits))] = Entry{stored, key};
   index_.emplace(stored, index);
   count_.store(index + 1, std::memory_order_release);  // publishes the entry to lock-free readers
   return make_atom(index);

@@ -55,7 +55,18 @@ class AtomTable {
   // `atom` must come from this table (contains() checks). No lock: an
   // entry is written before the count that makes it visible is published,
   // and never moves or changes after.
-  std::string_view text(Term atom) const {
+  std::string_view text(Term atom) const { return entry(atom).text; }
+  // Term order compares atoms by text. The first 8 bytes of the text, big
+  // endian and zero-padded, as one integer: where two atoms' keys differ
+  // they order as their texts do (a shorter text pads with zeros, which
+  // sort below any byte), so most compares need not read the texts.
+  struct Entry {
+    std::string_view text;
+    uint64_t order_key;
+  };
+  const Entry& entry(Term atom) const {
+    // The first segment holds the fixed atoms and most programs' all.
+    if (atom_index(atom) < kFirstSegmentAtoms) return segments_[0].load(std::memory_order_acquire)[atom_index(atom)];
     const uint32_t i = atom_index(atom) + kFirstSegmentAtoms;
     const unsigned seg = static_cast<unsigned>(std::bit_width(i)) - kFirstSegmentBits - 1;
     return segments_[seg].load(std::memory_order_acquire)[i - (uint32_t{1} << (seg + kFirstSegmentBits))];
@@ -77,7 +88,7 @@ class AtomTable {
   std::string_view store(std::string_view text);
 
   mutable std::mutex mutex_;  // guards everything below but the reads text() makes
-  std::atomic<std::string_view*> segments_[kSegments] = {};
+  std::atomic<Entry*> segments_[kSegments] = {};
   std::atomic<uint32_t> count_{0};
   std::vector<std::unique_ptr<char[]>> text_chunks_;  // the texts, back to back; never move
   size_t chunk_used_ = 0;

@@ -200,10 +200,10 @@ int compare_atoms(Term a, Term b) {
   if (a == b) return 0;
   const AtomTable* atoms = term_order_atoms();
   if (atoms && atoms->contains(a) && atoms->contains(b)) {
-    const std::string_view ta = atoms->text(a), tb = atoms->text(b);
-    // Most atoms differ in their first byte: skip the memcmp call then.
-    if (!ta.empty() && !tb.empty() && ta[0] != tb[0]) return three_way(static_cast<uint8_t>(ta[0]), static_cast<uint8_t>(tb[0]));
-    return three_way(ta.compare(tb), 0);
+    // Most atoms differ in their first 8 bytes: no text is read then.
+    const AtomTable::Entry &ea = atoms->entry(a), &eb = atoms->entry(b);
+    if (ea.order_key != eb.order_key) return ea.order_key < eb.order_key ? -1 : 1;
+    return three_way(ea.text.compare(eb.text), 0);
   }
   return three_way(atom_index(a), atom_index(b));
 }

@@ -118,6 +118,23 @@ TEST_F(TermOps, AtomsCompareByTextNotIndex) {
   EXPECT_EQ(compare(atom("same"), atom("same")), 0);
 }
 
+// Atoms compare by a key of their first 8 bytes first (AtomTable::Entry),
+// then by the whole text: every case around the key's edges, both ways
+// round, against std::string_view's order.
+TEST_F(TermOps, AtomOrderAroundTheEightBytePrefix) {
+  const std::vector<std::string> texts = {
+      "",          "a",         "ab",        "abcdefg",   "abcdefgh",  "abcdefgh_",  "abcdefghi",
+      "abcdefgz",  "abcdefgha", "abcdefghb", "abcdefghbb", "b",        "\xc3\xa9t\xc3\xa9",  // UTF-8 bytes above 0x7f
+      "\xc3\xa9", "z",        "zzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzy", "A", "Z"};
+  for (const std::string& x : texts) {
+    for (const std::string& y : texts) {
+      const int want = std::string_view(x).compare(y);
+      const int got = compare(atom(x), atom(y));
+      EXPECT_EQ((got > 0) - (got < 0), (want > 0) - (want < 0)) << "'" << x << "' against '" << y << "'";
+    }
+  }
+}
+
 TEST_F(TermOps, CompoundOrder) {
   EXPECT_LT(compare(tuple({I(9)}), tuple({I(1), I(1)})), 0);  // size first
   EXPECT_LT(compare(tuple({I(1), I(2)}), tuple({I(1), I(3)})), 0);
