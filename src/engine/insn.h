@@ -92,9 +92,10 @@ namespace lzr {
      (known_operands.cpp); they keep the instruction's operands:           \
      eq/ne whose b holds an atom or nil: equal exactly when identical    */ \
   I(eq_atom) I(ne_atom)  /* (as eq, ne)                                 */ \
-  /* div/mod whose c holds an integer 2..2^17: u = ceil(2^64 / it),        \
-     bytes 5..7 hold it (as div, mod)                                    */ \
-  I(div_k) I(mod_k)                                                     \
+  /* div/mod (floored) and idiv/rem (truncating) whose c holds an        \
+     integer 2..2^17: u = ceil(2^64 / it), bytes 5..7 hold it (as div,   \
+     mod, idiv, rem)                                                     */ \
+  I(div_k) I(mod_k) I(idiv_k) I(rem_k)                                  \
   /* get whose index c holds 0: a list's head first, then a tuple's first \
      element (as get); drop whose index c holds 1: a list's tail (as drop) */ \
   I(hd) I(tl)                                                           \
@@ -307,13 +308,13 @@ struct Insn {
     const SelectInfo* select;  // select_jt .. arity_bs
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
-                             // div_k, mod_k: ceil(2^64 / divisor)
+                             // div_k .. rem_k: ceil(2^64 / divisor)
     int64_t constant;        // add_xk, sub_xk: K << 16; mul_xk: K
   } u;
 };
 static_assert(sizeof(Insn) == 16, "Insn is two words");
 inline void set_fused_imm(Insn& in, int32_t v) { std::memcpy(&in.c, &v, sizeof v); }
-// div_k, mod_k: the divisor (below 2^24) in bytes 5..7, d and pad.
+// div_k .. rem_k: the divisor (below 2^24) in bytes 5..7, d and pad.
 inline void set_known_divisor(Insn& in, uint32_t d) {
   in.d = static_cast<uint8_t>(d);
   in.pad = static_cast<uint16_t>(d >> 8);

@@ -308,10 +308,10 @@ void rewrite(Insn& in, const State& state, const Pool& pool) {
       in.u.constant = in.op == IOp::mul_xk ? k : static_cast<int64_t>(static_cast<uint64_t>(k) << 16);
       return;
     }
-    case IOp::div: case IOp::mod: {
+    case IOp::div: case IOp::mod: case IOp::idiv: case IOp::rem: {
       if (!holds(in.c, v) || !is_int(v) || int_value(v) < 2 || int_value(v) > (1 << 17)) return;
       const int64_t d = int_value(v);
-      in.op = in.op == IOp::div ? IOp::div_k : IOp::mod_k;
+      in.op = in.op == IOp::div ? IOp::div_k : in.op == IOp::mod ? IOp::mod_k : in.op == IOp::idiv ? IOp::idiv_k : IOp::rem_k;
       in.u.reciprocal = division_reciprocal(d);
       set_known_divisor(in, static_cast<uint32_t>(d));
       return;

@@ -624,10 +624,12 @@ L_arity_bs: {
   const Term t = OPND(pc->a);
   JUMP(is_tuple(t) ? select_search(pc->u.select, tuple_arity(t)) : pc->u.select->fail);
 }
+L_idiv_k:
 L_idiv:
   STORE(OPND(pc->a), arith(p, ArithOp::IDiv, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);
   NEXT();
+L_rem_k:
 L_rem:
   STORE(OPND(pc->a), arith(p, ArithOp::Rem, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);

@@ -306,13 +306,35 @@ void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds 
 // (known_operands.cpp, division_reciprocal): ~mulhi(~n, M) for n < 0 and
 // mulhi(n, M) otherwise, so neither idiv nor a fix-up branch is needed. The
 // quotient always fits; the remainder is in [0, d). `divisor_to_rsi` loads
-// d (mod only). Returns the register holding the tagged result. Clobbers
-// rax, rcx, rdx, rsi, r8.
+// d (mod, rem only). Returns the register holding the tagged result.
+// Clobbers rax, rcx, rdx, rsi, r8.
+//
+// IDiv and Rem truncate: the quotient and remainder of |n| (at most 2^47,
+// where mulhi(u, M) is still floor(u / d)), negated when n < 0.
 x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
                            const std::function<void()>& divisor_to_rsi) {
   x86::Assembler& a = e.a;
   a.shl(x86::rax, 64 - kTagShift);
   a.sar(x86::rax, 64 - kTagShift);  // n
+  if (op == ArithOp::IDiv || op == ArithOp::Rem) {
+    a.mov(x86::rcx, x86::rax);
+    a.sar(x86::rcx, 63);            // n < 0 ? -1 : 0
+    a.xor_(x86::rax, x86::rcx);
+    a.sub(x86::rax, x86::rcx);      // |n|
+    if (op == ArithOp::Rem) a.mov(x86::r8, x86::rax);
+    a.mul(reciprocal);              // rdx = |n| div d
+    x86::Gp result = x86::rdx;
+    if (op == ArithOp::Rem) {
+      divisor_to_rsi();
+      a.imul(x86::rdx, x86::rsi);
+      a.sub(x86::r8, x86::rdx);     // |n| rem d
+      result = x86::r8;
+    }
+    a.xor_(result, x86::rcx);
+    a.sub(result, x86::rcx);        // the sign of n
+    make_int(a, result);
+    return result;
+  }
   if (op == ArithOp::Mod) a.mov(x86::r8, x86::rax);
   a.mov(x86::rcx, x86::rax);
   a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
@@ -330,7 +352,7 @@ x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
   return x86::rdx;
 }
 
-// div_k / mod_k (known_operands.cpp): a = b div/mod c where c is known to
+// div_k .. rem_k (known_operands.cpp): a = b div/mod/idiv/rem c where c is known to
 // hold d, 2 <= d <= 2^17 (bytes 5..7), u = ceil(2^64 / d): a small-integer
 // b is divided by the reciprocal; anything else runs the generic routine
 // (a float b first quickens div_k to div_f, whose c still holds d).
@@ -348,7 +370,8 @@ void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   e.next();
   e.cold([&e, iop, slow, generic] {
     e.a.bind(slow);
-    e.quicken_on_float(iop, float_first_of(generic), false);  // div_k: to div_f (c still holds d)
+    // div_k: to div_f (c still holds d); the others have no float form.
+    if (float_first_of(generic) != generic) e.quicken_on_float(iop, float_first_of(generic), false);
     e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
 }
@@ -550,6 +573,8 @@ void emit_arith(Emitter& e) {
   emit_known_constant(e, IOp::mul_xk, ArithOp::Mul, IOp::mul_xxx);
   emit_known_divisor(e, IOp::div_k, ArithOp::Div, IOp::div);
   emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
+  emit_known_divisor(e, IOp::idiv_k, ArithOp::IDiv, IOp::idiv);
+  emit_known_divisor(e, IOp::rem_k, ArithOp::Rem, IOp::rem);
 }
 
 void emit_float_first_arith(Emitter& e) {

@@ -1011,9 +1011,10 @@ TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
 }
 
 // Divisors and atoms held in registers loaded once (known_operands.cpp's
-// forms div_k, mod_k, eq_atom, ne_atom): exact floored results over the
-// whole small-integer range, every kind of left operand, and the generic
-// instruction whenever the fast path does not apply.
+// forms div_k, mod_k, idiv_k, rem_k, eq_atom, ne_atom): exact floored and
+// truncated results over the whole small-integer range, every kind of left
+// operand, and the generic instruction whenever the fast path does not
+// apply.
 TEST_F(AsmEngine, KnownDivisorsInRegisters) {
   auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
   for (int64_t d : {2, 3, 7, 10, 641, 32767, 65536, 131072}) {
@@ -1025,9 +1026,10 @@ TEST_F(AsmEngine, KnownDivisorsInRegisters) {
       for (int64_t off : {-1, 0, 1})
         if (m * d + off >= kMin && m * d + off <= kMax) dividends.push_back(m * d + off);
     for (int64_t n : dividends) {
-      body += "  load x0, " + num(n) + "\n  div x2, x0, x9\n  cons x3, x2, x3\n  mod x2, x0, y0\n  cons x3, x2, x3\n";
+      body += "  load x0, " + num(n) + "\n  div x2, x0, x9\n  cons x3, x2, x3\n  mod x2, x0, y0\n  cons x3, x2, x3\n" +
+              "  idiv x2, x0, y0\n  cons x3, x2, x3\n  rem x2, x0, x9\n  cons x3, x2, x3\n";
       const int64_t q = floor_div(n, d);
-      want = num(n - q * d) + ", " + num(q) + (want.empty() ? "" : ", ") + want;
+      want = num(n % d) + ", " + num(n / d) + ", " + num(n - q * d) + ", " + num(q) + (want.empty() ? "" : ", ") + want;
     }
     expect(body + "  mov x0, x3\n  ret x0\n", "[" + want + "]");
   }
@@ -1037,6 +1039,9 @@ TEST_F(AsmEngine, KnownDivisorsInRegisters) {
   } cases[] = {
       {"7.5", "div", "2.5"},    {"-7.5", "mod", "1.5"}, {":a", "div", "error: :badarith"},
       {"[]", "mod", "error: :badarith"}, {"{1}", "div", "error: :badarith"},
+      {"7.5", "idiv", "error: :badarith"}, {"-7.5", "rem", "error: :badarith"}, {":a", "idiv", "error: :badarith"},
+      {"[]", "rem", "error: :badarith"},
+      {"-0x1_0000_0000_0000_0001", "idiv", "-6148914691236517205"}, {"0x1_0000_0000_0000_0001", "rem", "2"},
   };
   for (const Case& c : cases)
     expect(std::string("func main/0 frame=1\n  loadi y0, 3\n  load x1, ") + c.dividend + "\n  " + c.op +

@@ -378,6 +378,9 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
       // it may become [], and the verifier refuses to let it be read).
       "func gc/1\n  loadi x1, 3\n  loadi x2, 5\n  tuple x3, {x0} live=0x7\n  div x4, x0, x1\n  div x5, x0, x2\n"
       "  ret x5\n"
+      // Truncating division and remainder by a known divisor.
+      "func trunc/1 frame=1\n  loadi x1, 3\n  mov y0, x1\n  idiv x2, x0, x1\n  rem x3, x0, y0\n  loadi x1, 1\n"
+      "  rem x4, x0, x1\n  add x0, x2, x3\n  ret x0\n"
       // Divisors out of the form's range; the fused load keeps its form.
       "func range/1\n  loadi x1, 1\n  load x2, 200000\n  loadi x3, -3\n  div x4, x0, x1\n  div x4, x0, x2\n"
       "  div x4, x0, x3\n  loadi x1, 5\n  div x4, x0, x1\n  ret x4\n"
@@ -401,6 +404,7 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
   EXPECT_EQ(forms_of(vm_, m, "join", 2, 9), "eq_xx load_x load_x jmp load_x load_x div_k div_xxx ret_x");
   EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp ret_x");
   EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_k div_k ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "trunc", 1, 8), "load_x mov_xy idiv_k rem_k load_x rem add_xxx ret_x");
   EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
   // The forms compute what the generic instructions do, on both engines.
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
@@ -412,6 +416,7 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
     EXPECT_EQ(run(m, "join", {make_int(-61), make_int(0)}, engine), "-13") << engine_name(engine);
     EXPECT_EQ(run(m, "loop", {make_int(3), make_int(0)}, engine), "0") << engine_name(engine);
     EXPECT_EQ(run(m, "gc", {make_int(11)}, engine), "2") << engine_name(engine);
+    EXPECT_EQ(run(m, "trunc", {make_int(-7)}, engine), "-3") << engine_name(engine);  // -2 + -1
   }
 }
 
