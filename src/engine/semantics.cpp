@@ -296,13 +296,14 @@ bool check_index(Process& p, Term index, uint64_t limit, uint64_t& out) {
 
 }  // namespace
 
+Term op_map_get(Process& p, Term map, Term key) {
+  const Term* v = map_find(map, key);
+  return v ? *v : raise_tagged(p, kAtom_badkey, key);
+}
+
 Term op_get(Process& p, Term c, Term index) {
   uint64_t i;
-  if (is_map(c)) {
-    const Term* v = map_find(c, index);
-    if (!v) return raise_tagged(p, kAtom_badkey, index);
-    return *v;
-  }
+  if (is_map(c)) return op_map_get(p, c, index);
   if (is_tuple(c)) {
     if (!check_index(p, index, tuple_arity(c), i)) return kRaised;
     return tuple_elems(c)[i];

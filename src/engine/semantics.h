@@ -25,6 +25,8 @@ Term op_neg(Process& p, Term a);
 bool compare_holds(CmpOp op, Term a, Term b);
 
 Term op_get(Process& p, Term container, Term index);
+// get of a map: the value of `key`, or {badkey, Key} raised.
+Term op_map_get(Process& p, Term map, Term key);
 Term op_drop(Process& p, Term container, Term index);
 Term op_put(Process& p, Term container, Term key, Term value);
 Term op_type(Term t);

@@ -44,7 +44,9 @@ inline bool is_immediate(Term t) { return tag_of(t) != kTagCons && tag_of(t) != 
 // exact_equal, with the usual immediate keys decided inline.
 inline bool same_key(Term a, Term b) { return a == b || (!is_immediate(a) && exact_equal(a, b)); }
 inline bool key_less(Term a, Term b) {
-  return is_atom(a) && is_atom(b) ? compare_atoms(a, b) < 0 : compare_exact(a, b) < 0;
+  if (is_atom(a) && is_atom(b)) return compare_atoms(a, b) < 0;
+  if (is_int(a) && is_int(b)) return int_value(a) < int_value(b);  // without the term-order walk
+  return compare_exact(a, b) < 0;
 }
 
 uint32_t (*g_key_hash)(Term) = hash_term;
@@ -561,6 +563,19 @@ const Term* map_find(Term map, Term key) {
   return g_use_popcnt ? trie_find<true>(o, key) : trie_find<false>(o, key);
 }
 
+Term map_put_absent(Heap& heap, Term map, Term key, Term value) {
+  const Term* o = boxed_ptr(map);
+  const size_t n = header_words(o[0]) / 2;
+  const Term* kv = o + 1;
+  if (n < kMapFlatMax) return kv_with_inserted(heap, BoxKind::MapFlat, kv, n, kv_lower_bound(kv, n, key), key, value);
+  Term pairs[2 * (kMapFlatMax + 1)];
+  std::memcpy(pairs, kv, 2 * n * sizeof(Term));
+  pairs[2 * n] = key;
+  pairs[2 * n + 1] = value;
+  HeapAlloc alloc{heap};
+  return build_map(alloc, pairs, n + 1);
+}
+
 Term map_put(Heap& heap, Term map, Term key, Term value) {
   const Term* o = boxed_ptr(map);
   if (header_kind(o[0]) == BoxKind::MapFlat) {
@@ -568,13 +583,7 @@ Term map_put(Heap& heap, Term map, Term key, Term value) {
     const Term* kv = o + 1;
     const size_t i = kv_index(kv, n, key);
     if (i != kNotFound) return kv[2 * i + 1] == value ? map : kv_with_value(heap, o, n, i, value);
-    if (n < kMapFlatMax) return kv_with_inserted(heap, BoxKind::MapFlat, kv, n, kv_lower_bound(kv, n, key), key, value);
-    Term pairs[2 * (kMapFlatMax + 1)];
-    std::memcpy(pairs, kv, 2 * n * sizeof(Term));
-    pairs[2 * n] = key;
-    pairs[2 * n + 1] = value;
-    HeapAlloc alloc{heap};
-    return build_map(alloc, pairs, n + 1);
+    return map_put_absent(heap, map, key, value);
   }
   bool added = false;
   const uint32_t hash = key_hash(key);

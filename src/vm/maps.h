@@ -37,6 +37,9 @@ size_t map_size(Term map);
 // Value for `key`, or nullptr when absent.
 const Term* map_find(Term map, Term key);
 Term map_put(Heap& heap, Term map, Term key, Term value);  // same term when nothing changes
+// map_put into a flat map known not to hold `key` (the assembler engine's
+// put has looked): the insertion alone.
+Term map_put_absent(Heap& heap, Term flat_map, Term key, Term value);
 Term map_remove(Heap& heap, Term map, Term key);  // unchanged map (same term) when absent
 // Builds a map from n key/value pairs (later duplicates win).
 Term map_from_pairs(Heap& heap, const Term* kv, size_t n);
