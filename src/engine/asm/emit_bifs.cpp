@@ -1,4 +1,4 @@
-// Built-in calls that keep registers (bif, gcbif): a helper gathers the
+// Built-in calls that keep registers (bif, gcbif): the routine gathers the
 // arguments from their registers and calls the native, as portable.cpp's
 // L_bif does. map.get/3 and map.has_key/2 (bif_map_get, bif_map_has_key)
 // run in line on a flat map with an immediate key, the common case of a
@@ -52,13 +52,28 @@ void scan_flat_map(Emitter& e, Label absent) {
   a.bind(found);
 }
 
-// Calls `helper` (h_bif or h_gcbif) for the instruction at kPc; result in rax.
-void call_builtin(Emitter& e, Term (*helper)(Process*, const Insn*, Term*) noexcept) {
+// Calls the built-in of the instruction at kPc (bif: u is its FunctionInfo;
+// gcbif: u is a CtorInfo holding it) with operands b, c, d gathered into the
+// spill slots, as portable.cpp's L_bif: the arity's first are its
+// arguments (X registers or Y slots; the unused operand bytes read x0,
+// harmlessly), and p->fp is set, since natives may look at the stack.
+// Result in rax; kRaised goes to the error exit.
+void call_builtin(Emitter& e, bool from_ctor) {
   x86::Assembler& a = e.a;
-  a.mov(x86::rdi, kProc);
-  a.mov(x86::rsi, kPc);
-  a.mov(x86::rdx, kFp);
-  e.call(helper);
+  static_assert(kMaxBifArgs == 3 && kSpillSlots >= 3);
+  e.load_operand(x86::rax, kInsnB);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot), x86::rax);
+  e.load_operand(x86::rax, kInsnC);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 8), x86::rax);
+  e.load_operand(x86::rax, kInsnD);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot + 16), x86::rax);
+  a.mov(x86::rax, e.insn_u());
+  if (from_ctor) a.mov(x86::rax, x86::qword_ptr(x86::rax, kCtorFn));
+  a.mov(e.proc(kFpOffset), kFp);
+  a.lea(x86::rdi, x86::ptr(x86::rsp, kEnvSlot));
+  a.lea(x86::rsi, x86::ptr(x86::rsp, kSpillSlot));
+  a.movzx(x86::edx, x86::byte_ptr(x86::rax, kFnArity));
+  a.call(x86::qword_ptr(x86::rax, kFnNative));
   e.check_raised(x86::rax);
 }
 
@@ -68,12 +83,12 @@ void emit_bifs(Emitter& e) {
   x86::Assembler& a = e.a;
 
   e.begin(IOp::bif);
-  call_builtin(e, &h_bif);
+  call_builtin(e, false);
   e.store_operand(kInsnA, x86::rax);
   e.next();
 
   e.begin(IOp::gcbif);
-  call_builtin(e, &h_gcbif);
+  call_builtin(e, true);
   e.store_operand(kInsnA, x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Ctor);
 

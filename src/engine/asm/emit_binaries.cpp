@@ -1,11 +1,12 @@
 // Binaries (issue 15; docs/bytecode.md, "Binaries"): reading at a bit
 // position and appending. The byte read of a `<<C, Rest/binary>>` loop
-// (bbyte) runs in line on plain binaries and views; everything else goes
-// through h_binary, which runs the shared semantics (semantics.cpp). The
+// (bbyte) runs in line on plain binaries and views; everything else calls
+// the shared semantics (semantics.cpp) through thin helpers. The
 // 16- and 32-bit reads of a size register known to hold 16 or 32 run in
 // line the same way, and so does appending a byte to a binary being built.
 #include "emitter.h"
 #include "helpers.h"
+#include "engine/semantics.h"
 
 namespace lzr::asm_engine {
 
@@ -14,24 +15,43 @@ using asmjit::Label;
 
 namespace {
 
-// The generic code: h_binary resolves the operands, stores the results
-// and may allocate (a big integer, a view, a buffer): a safe point keeping
-// every X register follows, as after drop.
-void emit_generic_body(Emitter& e, BinaryOp op) {
+// The reads' generic code (bint .. bbin): op_bread (through h_bread) with
+// the position in a spill slot, stored back to its register, then the
+// value, both only when nothing was raised (a read with too few bits left
+// gives [] and leaves the position). A read may allocate (a big integer, a
+// view): a safe point keeping every X register follows, as after drop.
+void emit_read_body(Emitter& e, BinRead kind) {
   x86::Assembler& a = e.a;
+  e.load_operand(x86::rax, kInsnC);
+  a.mov(x86::qword_ptr(x86::rsp, kSpillSlot), x86::rax);
+  e.load_operand(x86::rdx, kInsnB);
+  e.load_operand(x86::r8, kInsnD);
   a.mov(x86::rdi, kProc);
-  a.mov(x86::rsi, kPc);
-  a.mov(x86::rdx, kFp);
-  a.mov(x86::rcx, kUpv);
-  a.mov(x86::r8d, static_cast<uint32_t>(op));
-  e.call(&h_binary);
+  a.mov(x86::esi, static_cast<uint32_t>(kind));
+  a.lea(x86::rcx, x86::ptr(x86::rsp, kSpillSlot));
+  e.call(&h_bread);
   e.check_raised(x86::rax);
+  a.mov(x86::rdx, x86::qword_ptr(x86::rsp, kSpillSlot));
+  e.store_operand(kInsnC, x86::rdx);  // a != c (verifier): the value is stored last
+  e.store_operand(kInsnA, x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
 }
 
-void emit_generic(Emitter& e, IOp iop, BinaryOp op) {
+void emit_read(Emitter& e, IOp iop, BinRead kind) {
   e.begin(iop);
-  emit_generic_body(e, op);
+  emit_read_body(e, kind);
+}
+
+// brest and bappend's generic code: a = helper(b, c), then the safe point.
+void emit_pair_body(Emitter& e, Term (*helper)(Process*, Term, Term) noexcept) {
+  x86::Assembler& a = e.a;
+  e.load_operand(x86::rsi, kInsnB);
+  e.load_operand(x86::rdx, kInsnC);
+  a.mov(x86::rdi, kProc);
+  e.call(helper);
+  e.check_raised(x86::rax);
+  e.store_operand(kInsnA, x86::rax);
+  e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
 }
 
 // bappend of a byte (c: a small integer 0..255) to a view (b) that ends
@@ -95,7 +115,7 @@ void emit_append(Emitter& e) {
   e.store_operand(kInsnA, x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
   a.bind(generic);
-  emit_generic_body(e, BinaryOp::Append);
+  emit_pair_body(e, &h_bappend);
 }
 
 // bbyte / bint16 / bint32: a = the `bytes` bytes (1, 2, 4) of binary b
@@ -168,15 +188,16 @@ void emit_aligned_read(Emitter& e, IOp iop, unsigned bytes) {
 }  // namespace
 
 void emit_binaries(Emitter& e) {
-  emit_generic(e, IOp::bint, BinaryOp::Int);
-  emit_generic(e, IOp::bsint, BinaryOp::SInt);
-  emit_generic(e, IOp::bintl, BinaryOp::IntL);
-  emit_generic(e, IOp::bsintl, BinaryOp::SIntL);
-  emit_generic(e, IOp::bfloat, BinaryOp::Float);
-  emit_generic(e, IOp::bfloatl, BinaryOp::FloatL);
-  emit_generic(e, IOp::butf8, BinaryOp::Utf8);
-  emit_generic(e, IOp::bbin, BinaryOp::Bytes);
-  emit_generic(e, IOp::brest, BinaryOp::Rest);
+  emit_read(e, IOp::bint, BinRead::Int);
+  emit_read(e, IOp::bsint, BinRead::SInt);
+  emit_read(e, IOp::bintl, BinRead::IntL);
+  emit_read(e, IOp::bsintl, BinRead::SIntL);
+  emit_read(e, IOp::bfloat, BinRead::Float);
+  emit_read(e, IOp::bfloatl, BinRead::FloatL);
+  emit_read(e, IOp::butf8, BinRead::Utf8);
+  emit_read(e, IOp::bbin, BinRead::Bytes);
+  e.begin(IOp::brest);
+  emit_pair_body(e, &h_brest);
   emit_append(e);
   emit_aligned_read(e, IOp::bbyte, 1);
   emit_aligned_read(e, IOp::bint16, 2);

@@ -83,16 +83,15 @@ void require_immediate_key(Emitter& e, x86::Gp key, Label slow) {
   a.jbe(slow);
 }
 
-// rdx = the address of the key slot of immediate `key` in the flat map at
-// rsi (header in rcx), else a jump to `slow` (absent, or not immediate).
-// Clobbers rax, rcx.
-void flat_map_find(Emitter& e, x86::Gp key, Label slow) {
+// rdx = the address of the key slot of `key`, known to be immediate, in
+// the flat map at rsi (header in rcx), else a jump to `absent`. Clobbers
+// rcx.
+void flat_map_scan(Emitter& e, x86::Gp key, Label absent) {
   x86::Assembler& a = e.a;
   Label scan = a.newLabel(), found = a.newLabel();
-  require_immediate_key(e, key, slow);
   a.shl(x86::rcx, 64 - kTagShift);
   a.shr(x86::rcx, 64 - kTagShift + 9);  // words / 2: the entries
-  a.jz(slow);
+  a.jz(absent);
   a.lea(x86::rdx, x86::ptr(x86::rsi, 8));
   a.bind(scan);
   a.cmp(x86::qword_ptr(x86::rdx), key);
@@ -100,8 +99,15 @@ void flat_map_find(Emitter& e, x86::Gp key, Label slow) {
   a.add(x86::rdx, 16);
   a.dec(x86::ecx);
   a.jnz(scan);
-  a.jmp(slow);
+  a.jmp(absent);
   a.bind(found);
+}
+
+// The same for any key: a jump to `slow` when it is not immediate or is
+// absent. Clobbers rax, rcx.
+void flat_map_find(Emitter& e, x86::Gp key, Label slow) {
+  require_immediate_key(e, key, slow);
+  flat_map_scan(e, key, slow);
 }
 
 // get: tuple elements in line; out of line list elements (a walk), the value
@@ -122,11 +128,22 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
     list_nth_fast(e, slow);
     store();
 
+    Label not_flat = a.newLabel();
     a.bind(not_tuple);  // rsi = object, rcx = header, rdx = index + bias
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::MapFlat));
-    a.jne(not_map);
+    a.jne(not_flat);
     flat_map_find(e, x86::r11, slow);
     a.mov(x86::rax, x86::qword_ptr(x86::rdx, 8));
+    store();
+
+    a.bind(not_flat);  // a hash-trie map: the lookup in C++, without op_get's dispatch
+    a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::MapHamt));
+    a.jne(not_map);
+    a.mov(x86::rdi, kProc);
+    a.mov(x86::rsi, x86::r10);
+    a.mov(x86::rdx, x86::r11);
+    e.call(&h_map_get);
+    e.check_raised(x86::rax);
     store();
 
     a.bind(not_map);  // a binary's byte: index below its size (else slow)
@@ -278,9 +295,10 @@ void copy_words_after_header(x86::Assembler& a) {
 
 // put: a tuple with element r10 replaced by r11 (a copy, in line), and, out
 // of line, a flat map whose immediate key r10 is present: the same map if
-// the value is the same word (as map_put), else a copy with the new value.
-// Anything else (inserting a key, HAMT maps, lists, errors) goes through
-// op_put. All end at the safe point, mask from the instruction.
+// the value is the same word (as map_put), else a copy with the new value;
+// absent, the insertion alone (map_put_absent: the scan already looked).
+// Anything else (HAMT maps, lists, other keys, errors) goes through op_put.
+// All end at the safe point, mask from the instruction.
 void emit_put(Emitter& e) {
   x86::Assembler& a = e.a;
   Label not_tuple = a.newLabel(), slow = a.newLabel(), done = a.newLabel();
@@ -316,11 +334,13 @@ void emit_put(Emitter& e) {
   e.cold([&e, not_tuple, slow, done] {
     x86::Assembler& a = e.a;
     Label changed = a.newLabel();
+    Label absent = a.newLabel();
     a.bind(not_tuple);  // r9 = the object, rcx = its header
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::MapFlat));
     a.jne(slow);
     a.mov(x86::rsi, x86::r9);
-    flat_map_find(e, x86::r10, slow);  // rdx = the key's slot
+    require_immediate_key(e, x86::r10, slow);  // a cons or boxed key: op_put
+    flat_map_scan(e, x86::r10, absent);        // rdx = the key's slot
     a.cmp(x86::qword_ptr(x86::rdx, 8), x86::r11);
     a.jne(changed);
     a.mov(x86::rax, imm(kTagBoxed));  // the same value: the same map
@@ -342,6 +362,15 @@ void emit_put(Emitter& e) {
     a.mov(x86::qword_ptr(x86::rax, x86::r10, 0, 8), x86::r11);
     a.mov(x86::rcx, imm(kTagBoxed));
     a.or_(x86::rax, x86::rcx);
+    a.jmp(done);
+
+    a.bind(absent);  // r9 = the flat map's object, r10 = the key, r11 = the value
+    a.mov(x86::rdi, kProc);
+    a.mov(x86::rsi, imm(kTagBoxed));
+    a.or_(x86::rsi, x86::r9);
+    a.mov(x86::rdx, x86::r10);
+    a.mov(x86::rcx, x86::r11);
+    e.call(&h_map_put_absent);
     a.jmp(done);
 
     a.bind(slow);  // the registers may hold anything by now: reload

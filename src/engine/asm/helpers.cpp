@@ -23,6 +23,10 @@ Term h_size(Process* p, Term a) noexcept { return op_size(*p, a); }
 Term h_get(Process* p, Term c, Term i) noexcept { return op_get(*p, c, i); }
 Term h_drop(Process* p, Term c, Term i) noexcept { return op_drop(*p, c, i); }
 Term h_put(Process* p, Term c, Term k, Term v) noexcept { return op_put(*p, c, k, v); }
+Term h_map_get(Process* p, Term map, Term key) noexcept { return op_map_get(*p, map, key); }
+Term h_map_put_absent(Process* p, Term flat_map, Term key, Term value) noexcept {
+  return map_put_absent(p->heap, flat_map, key, value);
+}
 Term h_badfun(Process* p, Term f) noexcept { return raise_tagged(*p, kAtom_badfun, f); }
 Term h_stack_overflow(Process* p) noexcept { return raise(*p, kAtom_stack_overflow); }
 Term* h_grow_stack(Process* p, Term* fp, Term* want_sp) noexcept { return p->grow_stack(fp, want_sp); }
@@ -40,37 +44,10 @@ uint64_t h_accept(Process* p) noexcept {
 }
 uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept { return op_wait(*p, pc, fp, timeout); }
 
-namespace {
-Term call_builtin(Process* p, const Insn* pc, Term* fp, const FunctionInfo* fn) {
-  Term* const base[2] = {p->x, fp};  // bif operands are X or Y (R6 in the file)
-  const Term args[kMaxBifArgs] = {base[operand_kind(pc->b)][operand_index(pc->b)],
-                                  base[operand_kind(pc->c)][operand_index(pc->c)],
-                                  base[operand_kind(pc->d)][operand_index(pc->d)]};
-  p->fp = fp;  // natives may look at the stack
-  lzr_env env{p};
-  return fn->native(&env, args, fn->arity);
-}
-}  // namespace
-
-Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.fn); }
-Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept { return call_builtin(p, pc, fp, pc->u.ctor->fn); }
-static_assert(static_cast<uint8_t>(BinaryOp::Bytes) == static_cast<uint8_t>(BinRead::Bytes));
-
-Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept {
-  Term* const base[3] = {p->x, fp, upv};
-  auto at = [&base](uint8_t o) -> Term& { return base[operand_kind(o)][operand_index(o)]; };
-  const auto kind = static_cast<BinaryOp>(op);
-  Term r;
-  if (kind == BinaryOp::Rest || kind == BinaryOp::Append) {
-    r = kind == BinaryOp::Rest ? op_brest(*p, at(pc->b), at(pc->c)) : op_bappend(*p, at(pc->b), at(pc->c));
-  } else {
-    Term pos = at(pc->c);
-    r = op_bread(*p, static_cast<BinRead>(op), at(pc->b), pos, at(pc->d));
-    if (r == kRaised) return r;
-    at(pc->c) = pos;
-  }
-  if (r != kRaised) at(pc->a) = r;
-  return r;
+Term h_brest(Process* p, Term bin, Term pos) noexcept { return op_brest(*p, bin, pos); }
+Term h_bappend(Process* p, Term bin, Term piece) noexcept { return op_bappend(*p, bin, piece); }
+Term h_bread(Process* p, uint64_t kind, Term bin, Term* pos, Term size) noexcept {
+  return op_bread(*p, static_cast<BinRead>(kind), bin, *pos, size);
 }
 
 Term* h_alloc(Process* p, uint64_t words) noexcept { return p->heap.alloc(words); }

@@ -24,6 +24,10 @@ Term h_size(Process* p, Term a) noexcept;
 Term h_get(Process* p, Term container, Term index) noexcept;
 Term h_drop(Process* p, Term container, Term index) noexcept;
 Term h_put(Process* p, Term container, Term key, Term value) noexcept;
+Term h_map_get(Process* p, Term map, Term key) noexcept;  // op_map_get
+// A flat map's put of an immediate key its scan did not find: the insertion
+// alone (maps.h, map_put_absent).
+Term h_map_put_absent(Process* p, Term flat_map, Term key, Term value) noexcept;
 Term h_badfun(Process* p, Term f) noexcept;
 Term h_stack_overflow(Process* p) noexcept;
 // The stack must reach `want_sp`: grows it (Process::grow_stack) and returns
@@ -35,15 +39,11 @@ Term h_recv(Process* p) noexcept;
 uint64_t h_recvnext(Process* p) noexcept;  // 0: no message (badrecv raised)
 uint64_t h_accept(Process* p) noexcept;    // 0: no message (badrecv raised)
 uint64_t h_wait(Process* p, const Insn* pc, Term* fp, Term timeout) noexcept;  // WaitAction
-// bif / gcbif at `pc` in frame `fp`: the built-in applied to operands b, c,
-// d (its arity's first), as portable.cpp's L_bif.
-Term h_bif(Process* p, const Insn* pc, Term* fp) noexcept;
-Term h_gcbif(Process* p, const Insn* pc, Term* fp) noexcept;
-// Binaries (issue 15): runs the instruction at pc (operands resolved
-// against X, fp and upv) and stores its results; returns the value or kRaised.
-// (the first eight in BinRead's order)
-enum class BinaryOp : uint8_t { Int, SInt, IntL, SIntL, Float, FloatL, Utf8, Bytes, Rest, Append };
-Term h_binary(Process* p, const Insn* pc, Term* fp, Term* upv, uint64_t op) noexcept;
+// Binaries (issue 15; semantics.h): brest, bappend, and the reads, which
+// advance *pos (the routine stores it back to the position's register).
+Term h_brest(Process* p, Term bin, Term pos) noexcept;
+Term h_bappend(Process* p, Term bin, Term piece) noexcept;
+Term h_bread(Process* p, uint64_t kind, Term bin, Term* pos, Term size) noexcept;  // kind: BinRead
 // The bump allocator's slow path: a new block (and a collection request).
 Term* h_alloc(Process* p, uint64_t words) noexcept;
 // A safe point that found a collection due: collects with the X registers in
