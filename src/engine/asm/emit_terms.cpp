@@ -117,11 +117,20 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_boxed = a.newLabel(), not_tuple = a.newLabel(), slow = a.newLabel();
   auto store = [&e, kinds] { e.store_a_then_next(kinds.a); };
+  // helper(p, container, index): its value stored, or the error exit.
+  auto call_then_store = [&e, store](Term (*helper)(Process*, Term, Term) noexcept) {
+    e.a.mov(x86::rdi, kProc);
+    e.a.mov(x86::rsi, x86::r10);
+    e.a.mov(x86::rdx, x86::r11);
+    e.call(helper);
+    e.check_raised(x86::rax);
+    store();
+  };
   e.begin(iop);
   e.load_pair(kinds.b, kInsnB, kinds.c, kInsnC);
   tuple_get_fast(e, not_boxed, not_tuple, slow);
   store();
-  e.cold([&e, not_boxed, not_tuple, slow, store] {
+  e.cold([&e, not_boxed, not_tuple, slow, store, call_then_store] {
     x86::Assembler& a = e.a;
     Label not_map = a.newLabel();
     a.bind(not_boxed);
@@ -139,12 +148,7 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
     a.bind(not_flat);  // a hash-trie map: the lookup in C++, without op_get's dispatch
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::MapHamt));
     a.jne(not_map);
-    a.mov(x86::rdi, kProc);
-    a.mov(x86::rsi, x86::r10);
-    a.mov(x86::rdx, x86::r11);
-    e.call(&h_map_get);
-    e.check_raised(x86::rax);
-    store();
+    call_then_store(&h_map_get);
 
     a.bind(not_map);  // a binary's byte: index below its size (else slow)
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::Binary));
@@ -156,12 +160,7 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
     store();
 
     a.bind(slow);
-    a.mov(x86::rdi, kProc);
-    a.mov(x86::rsi, x86::r10);
-    a.mov(x86::rdx, x86::r11);
-    e.call(&h_get);
-    e.check_raised(x86::rax);
-    store();
+    call_then_store(&h_get);
   });
 }
 
