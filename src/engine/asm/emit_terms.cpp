@@ -168,6 +168,18 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
 // step checked to be a cons cell; index 0 keeps any list, nil included). It
 // allocates nothing, so it needs no safe point. Tuples, maps, binaries and errors go through
 // op_drop, then the safe point (drop has no regmask: all X live).
+// op_drop of container r10 at index rdx, stored to operand a, then the safe
+// point (drop has no regmask: every X register is live).
+void drop_through_helper(Emitter& e, Emitter::Kinds kinds) {
+  x86::Assembler& a = e.a;
+  a.mov(x86::rdi, kProc);
+  a.mov(x86::rsi, x86::r10);
+  e.call(&h_drop);
+  e.check_raised(x86::rax);
+  e.store_as(kInsnA, x86::rax, kinds.a);
+  e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
+}
+
 void emit_drop(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label not_one = a.newLabel(), zero = a.newLabel(), slow = a.newLabel();
@@ -207,13 +219,8 @@ void emit_drop(Emitter& e, IOp iop, Emitter::Kinds kinds) {
     e.store_a_then_next(kinds.a);
 
     a.bind(slow);
-    a.mov(x86::rdi, kProc);
-    a.mov(x86::rsi, x86::r10);
     a.mov(x86::rdx, x86::r11);
-    e.call(&h_drop);
-    e.check_raised(x86::rax);
-    e.store_as(kInsnA, x86::rax, kinds.a);
-    e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);  // drop has no regmask
+    drop_through_helper(e, kinds);
   });
 }
 
@@ -245,7 +252,8 @@ void emit_hd(Emitter& e, IOp iop, Emitter::Kinds kinds) {
 }
 
 // tl (known_operands.cpp: the index register c holds 1): a list's tail;
-// anything else runs the generic drop.
+// anything else (a tuple, a map, nil, errors) is op_drop's at index 1,
+// without the generic drop's second try at a list.
 void emit_tl(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   x86::Assembler& a = e.a;
   Label generic = a.newLabel();
@@ -254,9 +262,10 @@ void emit_tl(Emitter& e, IOp iop, Emitter::Kinds kinds) {
   e.untag_or_jump(x86::rsi, x86::r10, kTagCons, generic);
   a.mov(x86::rax, x86::qword_ptr(x86::rsi, 8));
   e.store_a_then_next(kinds.a);
-  e.cold([&e, generic] {
+  e.cold([&e, generic, kinds] {
     e.a.bind(generic);
-    e.a.jmp(e.op_labels[static_cast<unsigned>(IOp::drop)]);
+    e.a.mov(x86::rdx, imm(make_int(1)));
+    drop_through_helper(e, kinds);
   });
 }
 
