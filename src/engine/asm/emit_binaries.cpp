@@ -15,13 +15,14 @@ using asmjit::Label;
 
 namespace {
 
-// The reads' generic code (bint .. bbin): op_bread (through h_bread) with
+// The reads' generic routines (bint .. bbin): op_bread (through h_bread) with
 // the position in a spill slot, stored back to its register, then the
 // value, both only when nothing was raised (a read with too few bits left
 // gives [] and leaves the position). A read may allocate (a big integer, a
 // view): a safe point keeping every X register follows, as after drop.
-void emit_read_body(Emitter& e, BinRead kind) {
+void emit_read(Emitter& e, IOp iop, BinRead kind) {
   x86::Assembler& a = e.a;
+  e.begin(iop);
   e.load_operand(x86::rax, kInsnC);
   a.mov(x86::qword_ptr(x86::rsp, kSpillSlot), x86::rax);
   e.load_operand(x86::rdx, kInsnB);
@@ -35,11 +36,6 @@ void emit_read_body(Emitter& e, BinRead kind) {
   e.store_operand(kInsnC, x86::rdx);  // a != c (verifier): the value is stored last
   e.store_operand(kInsnA, x86::rax);
   e.safe_point_then_next(Emitter::MaskFrom::Immediate, ~0u);
-}
-
-void emit_read(Emitter& e, IOp iop, BinRead kind) {
-  e.begin(iop);
-  emit_read_body(e, kind);
 }
 
 // brest and bappend's generic code: a = helper(b, c), then the safe point.
