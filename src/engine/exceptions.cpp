@@ -91,32 +91,30 @@ const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
   }
   // The innermost catch: the raising frame's, else the one of the nearest
   // frame below whose pending call is inside a try.
-  const Insn* handler = nullptr;
+  const Module::CatchRun* run = nullptr;
   const Module* module = nullptr;
-  uint8_t slot = 0;
-  bool wants_trace = true;
   Term* frame = fp;
   const Insn* looked_up = nullptr;  // deep recursion repeats one pending call: look it up once
   for (const Insn* at = pc; at;) {
     if (at != looked_up) {
       looked_up = at;
       if (!module || !module->owns_code(at)) module = module_of_raise(p, at);  // usually the same module
-      if (module && (handler = module->handler_at(at, slot, wants_trace))) break;
+      if (module && (run = module->catch_at(at))) break;
     }
     at = reinterpret_cast<const Insn*>(frame[kFrameRetPc]);
     if (at) frame = reinterpret_cast<Term*>(frame[kFrameCallerFp]);
   }
-  if (!handler) {
+  if (!run) {
     p.error_pc = pc;
     p.fp = fp;
     return nullptr;
   }
   // A handler that cannot read x2 does not get a trace built for it.
-  const Term trace = p.error_trace != kNil ? p.error_trace : wants_trace ? capture_trace(p, pc, fp) : kNil;
+  const Term trace = p.error_trace != kNil ? p.error_trace : run->trace ? capture_trace(p, pc, fp) : kNil;
   Term* const old_top = p.sp;
   p.fp = frame;
-  p.sp = frame + module->function_at(handler)->frame;
-  frame[slot] = kNil;  // the catch ends
+  p.sp = frame + run->frame;
+  frame[run->slot] = kNil;  // the catch ends
   p.x[0] = p.error_class == kNil ? kAtom_error : p.error_class;  // a native may return kRaised without raising
   p.x[1] = p.error;
   p.x[2] = trace;
@@ -127,7 +125,7 @@ const Insn* unwind(Process& p, const Insn* pc, Term* fp) {
   p.error_pc = nullptr;
   if (p.heap.gc_requested() || p.heap.stress()) p.collect(0b111);
   if (static_cast<size_t>(old_top - p.sp) * sizeof(Term) >= kReleaseStackBytes) release_stack(p.sp, old_top);
-  return handler;
+  return &module->code[static_cast<size_t>(run->handler)];
 }
 
 }  // namespace lzr

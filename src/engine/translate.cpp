@@ -159,8 +159,14 @@ void build_catch_runs(Module& m, const ModuleFile& f, const std::vector<int32_t>
         trace = handler_reads_trace(f, states[w]->back().handler);
       }
       if (!m.catches.empty() && m.catches.back().handler == handler && m.catches.back().slot == slot) continue;
-      m.catches.push_back({static_cast<uint32_t>(index_of[begin + w]), handler, slot, trace});
+      m.catches.push_back({static_cast<uint32_t>(index_of[begin + w]), handler, slot, trace, f.functions[k].frame});
     }
+  }
+  m.in_catch.assign((m.code_size + 63) / 64, 0);
+  for (size_t r = 0; r < m.catches.size(); ++r) {
+    if (m.catches[r].handler < 0) continue;
+    const size_t end = r + 1 < m.catches.size() ? m.catches[r + 1].first : m.code_size;
+    for (size_t i = m.catches[r].first; i < end; ++i) m.in_catch[i / 64] |= uint64_t{1} << (i % 64);
   }
 }
 

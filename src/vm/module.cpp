@@ -9,6 +9,8 @@
 
 namespace lzr {
 
+static_assert(sizeof(Insn) == kInsnBytes);
+
 Module::Module() = default;
 
 Module::~Module() {
@@ -20,8 +22,6 @@ const FunctionInfo* Module::find(Term name, unsigned arity) const {
     if (f.name_atom == name && f.arity == arity) return &f;
   return nullptr;
 }
-
-bool Module::owns_code(const Insn* pc) const { return code && pc >= code.get() && pc < code.get() + code_size; }
 
 const FunctionInfo* Module::function_at(const Insn* pc) const {
   if (!owns_code(pc)) return nullptr;
@@ -35,15 +35,14 @@ uint32_t Module::file_offset(const Insn* pc) const {
   return owns_code(pc) ? file_offsets[static_cast<size_t>(pc - code.get())] : 0;
 }
 
-const Insn* Module::handler_at(const Insn* pc, uint8_t& slot, bool& trace) const {
+const Module::CatchRun* Module::catch_at(const Insn* pc) const {
   if (catches.empty() || !owns_code(pc)) return nullptr;
   const auto index = static_cast<uint32_t>(pc - code.get());
+  if (!(in_catch[index / 64] >> (index % 64) & 1)) return nullptr;
   auto after = std::upper_bound(catches.begin(), catches.end(), index,
                                 [](uint32_t i, const CatchRun& r) { return i < r.first; });
   if (after == catches.begin() || (after - 1)->handler < 0) return nullptr;
-  slot = (after - 1)->slot;
-  trace = (after - 1)->trace;
-  return &code[static_cast<size_t>((after - 1)->handler)];
+  return &*(after - 1);
 }
 
 uint32_t Module::line_of(uint32_t word) const {

@@ -16,6 +16,7 @@
 namespace lzr {
 
 struct Insn;
+constexpr size_t kInsnBytes = 16;  // sizeof(Insn) (engine/insn.h checks it)
 
 struct Module {
   std::string name;
@@ -51,9 +52,14 @@ struct Module {
     uint32_t first;
     int32_t handler;
     uint8_t slot;
-    bool trace;  // the handler may read x2: build the stack trace
+    bool trace;     // the handler may read x2: build the stack trace
+    uint8_t frame;  // the Y slots of the function holding the catch (the handler's frame)
   };
   std::vector<CatchRun> catches;
+  // Bit i: a catch is active at internal index i (a run with a handler
+  // covers it). Most frames of a deep unwind are in code outside any try;
+  // this lets catch_at answer them without the binary search.
+  std::vector<uint64_t> in_catch;
   // Stack trace entries {module, function, arity, location} already built
   // for an instruction (immortal, in the literal arena), by internal index:
   // a trace through the same call sites again allocates only its list.
@@ -71,14 +77,18 @@ struct Module {
   // Bytecode functions in code order (function_at's binary search; a
   // deque's indexing is slow); filled by the loader.
   std::vector<const FunctionInfo*> by_code;
-  bool owns_code(const Insn* pc) const;
+  // One unsigned compare (pc below code wraps around): the unwinder asks
+  // this for every distinct pending call on the stack.
+  bool owns_code(const Insn* pc) const {
+    return reinterpret_cast<uintptr_t>(pc) - reinterpret_cast<uintptr_t>(code.get()) < code_size * kInsnBytes;
+  }
   // The bytecode function whose code contains `pc` (nullptr if none).
   const FunctionInfo* function_at(const Insn* pc) const;
   uint32_t file_offset(const Insn* pc) const;
-  // The handler of the innermost catch active at `pc` (code this module
-  // owns), that catch's Y slot and whether the handler may read the stack
-  // trace; nullptr when no catch is active there.
-  const Insn* handler_at(const Insn* pc, uint8_t& slot, bool& trace) const;
+  // The innermost catch active at `pc` (code this module owns): its
+  // handler (code[run->handler]), Y slot, frame and whether the handler may
+  // read the stack trace; nullptr when no catch is active there.
+  const CatchRun* catch_at(const Insn* pc) const;
   // The source line of the code word at file offset `word`, or 0.
   uint32_t line_of(uint32_t word) const;
   // The source file name (a binary) or [] without a line table.
