@@ -234,6 +234,25 @@ void fuse_small_tuples(Module& m) {
   }
 }
 
+// A backward jmp to an X-only compare, the back edge of a loop whose head
+// tests first, runs like a frame-0 self tail call to that compare: count a
+// reduction, then go to the head. It becomes that compare's loop_ form, so
+// the asm engine runs the head compare in the same dispatch. It runs last,
+// after every pass that reads the compare: a loop_ form elsewhere means the
+// body ends there (known_operands.cpp), which the head of a jmp loop,
+// reached from inside the body, must not be taken for.
+void fuse_backward_jumps(Module& m) {
+  const unsigned first = static_cast<unsigned>(IOp::eq_xx);
+  for (size_t k = 0; k < m.code_size; ++k) {
+    Insn& in = m.code[k];
+    if (in.op != IOp::jmp || in.u.target > &in) continue;
+    const unsigned head = static_cast<unsigned>(in.u.target->op);
+    if (head < first || head >= first + 6) continue;
+    in.op = static_cast<IOp>(static_cast<unsigned>(IOp::loop_eq) + head - first);
+    in.b = 0;  // no Y slots to clear (portable.cpp runs loop_ as tcall_self)
+  }
+}
+
 // The rules in the order they run. Kind variants come after the shapes
 // that look for generic forms; the pair rules after the kind variants they
 // pair up.
@@ -250,6 +269,7 @@ constexpr FusionRule kFusionRules[] = {
     {"all register operands X or Y -> the variant naming their kinds", pick_kind_variants},
     {"hd + tl of one list, a constant step + a compare of its result -> one dispatch", fuse_pairs},
     {"tuple of 2 .. 8 X registers -> tuple<N>_x", fuse_small_tuples},
+    {"backward jmp to an X compare -> loop_<cmp>", fuse_backward_jumps},
 };
 
 }  // namespace

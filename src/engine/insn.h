@@ -80,8 +80,8 @@ namespace lzr {
   I(load_get) I(load_drop) I(load_get_x)                               \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
   /* tcall_self of a frame-0 function that starts with an X-only        \
-     compare (eq_xx..): the loop back edge, which may run that compare  \
-     too (as tcall_self)                                                */ \
+     compare (eq_xx..), or a backward jmp to such a compare (b = 0): the \
+     loop back edge, which may run that compare too (as tcall_self)     */ \
   I(loop_eq) I(loop_ne) I(loop_lt) I(loop_gt) I(loop_lte) I(loop_gte) \
   /* load_add/load_sub of a constant dead at the back edge, stepping xi   \
      in place (xi = xi +- c) right before a loop_ form whose head compares \

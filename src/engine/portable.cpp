@@ -228,9 +228,15 @@ L_tcall: {
 // was applied through: the function has no upvalues (tcall targets never
 // do), so nothing reads it but the collector.
 L_tcall_self:
-L_loop_eq: L_loop_ne: L_loop_lt: L_loop_gt: L_loop_lte: L_loop_gte:
   REDUCE();
   for (unsigned i = 0; i < pc->b; ++i) fp[i] = kNil;
+  pc = pc->u.target;
+  DISPATCH();
+
+// A loop_ back edge (a frame-0 tcall_self or a backward jmp, fusion.cpp):
+// no Y slots to clear.
+L_loop_eq: L_loop_ne: L_loop_lt: L_loop_gt: L_loop_lte: L_loop_gte:
+  REDUCE();
   pc = pc->u.target;
   DISPATCH();
 

@@ -603,6 +603,20 @@ TEST_F(AsmEngine, LoopBackEdges) {
   expect("func main/0\n  loadi x0, 0\n  loadi x3, 0\n  loadi x1, 2\n  loadi x2, 0\n  tcall f/4\n"
          "func f/4\n  eq x3, x1, done\n  loadi x3, 1\n  add x3, x3, x3\n  tcall f/4\ndone:\n  mov x0, x3\n  ret x0\n",
          "2");
+  // Loops closed by a backward jmp to the head compare (loop_ forms too):
+  // Y slots keep their values across the back edge, the head sees a float
+  // or a big integer and runs on its own, and a million iterations run out
+  // the reductions many times over (the process yields at the back edge).
+  expect("func main/0 frame=2\n  load x0, 1000000\n  loadi x1, 0\n  loadi y0, 0\n  loadi y1, 1\n"
+         "head:\n  gte x1, x0, done\n  add y0, y0, x1\n  add x1, x1, y1\n  jmp head\n"
+         "done:\n  mov x0, y0\n  ret x0\n",
+         "499999500000");
+  expect("func main/0\n  load x0, 3.5\n  loadi x1, 0\n  loadi x2, 1\nhead:\n  lte x0, x1, done\n"
+         "  add x1, x1, x2\n  jmp head\ndone:\n  ret x1\n",
+         "4");
+  expect("func main/0\n  load x0, 140737488355330\n  load x1, 140737488355320\n  loadi x2, 3\n"
+         "head:\n  gt x1, x0, done\n  add x1, x1, x2\n  jmp head\ndone:\n  ret x1\n",
+         "140737488355332");
   // Frames of every size start with nil Y slots (the fill writes two at a time).
   for (int frame = 1; frame <= 5; ++frame) {
     // dirty/0 leaves values where f/0's frame will be.

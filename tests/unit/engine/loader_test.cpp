@@ -324,7 +324,14 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
       "  loadi x1, 2\n  get x2, x0, x1\n  loadi x1, -1\n  get x0, x0, x1\n  ret x0\n"
       // Moves pair up, left to right, one kind at a time.
       "func moves/3 frame=3\n  mov y0, x0\n  mov y1, x1\n  mov y2, x2\n  mov x1, y0\n  mov x2, y1\n"
-      "  mov x0, x2\n  mov x1, x0\n  ret x1\n"),
+      "  mov x0, x2\n  mov x1, x0\n  ret x1\n"
+      // A loop closed by a backward jmp to its head compare (the jmp's form
+      // is loop_lt), in a function with Y slots; the forward jmp and the
+      // backward one to a non-compare stay jmp.
+      "func jloop/2 frame=1\n  loadi y0, 1\n  loadi x2, 0\nhead:\n  lt x0, x1, done\n  mov x3, y0\n"
+      "  add x2, x2, x1\n  add x1, x1, x3\n  jmp head\ndone:\n  jmp out\nout:\n  mov x0, x2\n  ret x0\n"
+      "func jplain/1\nagain:\n  loadi x1, 1\n  sub x0, x0, x1\n  loadi x1, 0\n  eq x0, x1, out\n  jmp again\n"
+      "out:\n  ret x0\n"),
       err);
   ASSERT_TRUE(m) << err.message;
   EXPECT_EQ(forms(m, "up", 3, 7), "gte_xx load_mod mod_xxx add_xxx step_gte add_xxx loop_gte");
@@ -339,6 +346,14 @@ TEST_F(LoaderTest, PicksFusedFormsForCountingLoops) {
   EXPECT_EQ(run(m, "up", {make_int(0), make_int(20), make_int(0)}, EngineKind::Asm), "57");
   EXPECT_EQ(run(m, "down", {make_int(9), make_int(0)}, EngineKind::Asm), "-1");
   EXPECT_EQ(run(m, "one", {make_int(-7)}, EngineKind::Asm), "-3");
+  EXPECT_EQ(forms(m, "jloop", 2, 10), "load load_x lt_xx mov_yx add_xxx add_xk loop_lt jmp mov_xx ret_x");
+  EXPECT_EQ(m->find(vm_.atom("jloop"), 2)->code[6].b, 0);  // no Y slot cleared at the back edge
+  EXPECT_EQ(forms(m, "jplain", 1, 6), "load_sub sub_xxx load_eq eq_xx jmp ret_x");
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(m, "jloop", {make_int(10), make_int(0)}, engine), "55");  // y0 kept across iterations
+    EXPECT_EQ(run(m, "jloop", {make_float(2.5), make_int(0)}, engine), "3");  // the head compares a float
+    EXPECT_EQ(run(m, "jplain", {make_int(5)}, engine), "0");
+  }
 }
 
 // Names of the internal forms of the instructions of name/arity in `m`.
