@@ -75,6 +75,18 @@ std::vector<uint8_t> loop_and_calls() {
   b.emit(Op::op_call, {Y(0), b.atom("count/1")});
   b.emit(Op::op_mov, {X(0), Y(0), X(0)});
   b.emit(Op::op_call, {X(0), b.atom("io.print/1")});
+  b.emit(Op::op_loadi, {X(0), 20});
+  b.emit(Op::op_call, {X(0), b.atom("spin/1")});
+  b.emit(Op::op_call, {X(0), b.atom("io.print/1")});
+  b.ret();
+  // A loop that tests at its head and jumps back to it (a loop_ form).
+  b.func("spin", 1);
+  b.emit(Op::op_loadi, {X(1), 0});
+  b.emit(Op::op_loadi, {X(2), 1});
+  b.emit(Op::op_gte, {X6(1), X6(0), 2});  // 2: head -> 5
+  b.emit(Op::op_add, {X(1), X(1), X(2)});
+  b.emit(Op::op_jmp, {-3});               // 4 -> 2
+  b.emit(Op::op_mov, {X(0), X(1), X(0)});
   b.ret();
   b.func("count", 1);
   b.emit(Op::op_loadi, {X(1), 0});
