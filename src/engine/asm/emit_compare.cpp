@@ -82,6 +82,19 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
     a.bind(fails);
     e.next();
     a.bind(slow);
+    if (equality) {  // deep equality, without compare_holds' dispatch on the operator
+      a.mov(x86::rdi, x86::r10);
+      a.mov(x86::rsi, x86::r11);
+      e.call(&h_equal);
+      a.test(x86::eax, x86::eax);
+      if (op == CmpOp::Eq) {
+        a.jnz(taken);
+      } else {
+        a.jz(taken);
+      }
+      e.next();
+      return;
+    }
     a.mov(x86::edi, static_cast<uint32_t>(op));
     a.mov(x86::rsi, x86::r10);
     a.mov(x86::rdx, x86::r11);

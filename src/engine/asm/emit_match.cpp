@@ -226,12 +226,15 @@ void search(Emitter& e, Label fail) {
   a.mov(x86::rcx, x86::qword_ptr(x86::rsi, kSelectCount));  // n: lo[0..n) may hold the key
   a.cmp(x86::rcx, 1);
   a.jbe(last);
+  Label below = a.newLabel();
   a.bind(loop);
   a.mov(x86::rdx, x86::rcx);
   a.shr(x86::rdx, 1);
   a.lea(x86::rax, x86::ptr(x86::rdi, x86::rdx, 3));
   a.cmp(x86::qword_ptr(x86::rax), x86::r10);
-  a.cmovbe(x86::rdi, x86::rax);  // lo[half] <= key: the key is at or after it
+  a.ja(below);
+  a.mov(x86::rdi, x86::rax);  // lo[half] <= key: the key is at or after it
+  a.bind(below);
   a.sub(x86::rcx, x86::rdx);
   a.cmp(x86::rcx, 1);
   a.ja(loop);
