@@ -96,6 +96,10 @@ namespace lzr {
      integer 2..2^17: u = ceil(2^64 / it), bytes 5..7 hold it (as div,   \
      mod, idiv, rem)                                                     */ \
   I(div_k) I(mod_k) I(idiv_k) I(rem_k)                                  \
+  /* the same whose c holds an integer 2^17 < d < 2^47: u = ceil(2^(64+s) \
+     / d) with s = bit length of d - 17 in byte 5 (d); the divisor itself \
+     is read from c (as div, mod, idiv, rem)                             */ \
+  I(div_kl) I(mod_kl) I(idiv_kl) I(rem_kl)                              \
   /* get whose index c holds 0: a list's head first, then a tuple's first \
      element (as get); drop whose index c holds 1: a list's tail (as drop) */ \
   I(hd) I(tl)                                                           \
@@ -308,7 +312,8 @@ struct Insn {
     const SelectInfo* select;  // select_jt .. arity_bs
     uint32_t mask;           // put, cons
     uint64_t reciprocal;     // div, mod right after load_div/load_mod, and
-                             // div_k .. rem_k: ceil(2^64 / divisor)
+                             // div_k .. rem_k: ceil(2^64 / divisor);
+                             // div_kl .. rem_kl: ceil(2^(64+s) / divisor)
     int64_t constant;        // add_xk, sub_xk: K << 16; mul_xk: K
   } u;
 };

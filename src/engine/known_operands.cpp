@@ -309,11 +309,21 @@ void rewrite(Insn& in, const State& state, const Pool& pool) {
       return;
     }
     case IOp::div: case IOp::mod: case IOp::idiv: case IOp::rem: {
-      if (!holds(in.c, v) || !is_int(v) || int_value(v) < 2 || int_value(v) > (1 << 17)) return;
+      if (!holds(in.c, v) || !is_int(v) || int_value(v) < 2) return;
       const int64_t d = int_value(v);
-      in.op = in.op == IOp::div ? IOp::div_k : in.op == IOp::mod ? IOp::mod_k : in.op == IOp::idiv ? IOp::idiv_k : IOp::rem_k;
-      in.u.reciprocal = division_reciprocal(d);
-      set_known_divisor(in, static_cast<uint32_t>(d));
+      const unsigned which = in.op == IOp::div ? 0 : in.op == IOp::mod ? 1 : in.op == IOp::idiv ? 2 : 3;
+      if (d <= kMaxShortDivisor) {
+        static constexpr IOp kShort[] = {IOp::div_k, IOp::mod_k, IOp::idiv_k, IOp::rem_k};
+        in.op = kShort[which];
+        in.u.reciprocal = division_reciprocal(d);
+        set_known_divisor(in, static_cast<uint32_t>(d));
+      } else {
+        static constexpr IOp kLong[] = {IOp::div_kl, IOp::mod_kl, IOp::idiv_kl, IOp::rem_kl};
+        const unsigned shift = static_cast<unsigned>(std::bit_width(static_cast<uint64_t>(d))) - 17;
+        in.op = kLong[which];
+        in.u.reciprocal = division_reciprocal(d, shift);
+        in.d = static_cast<uint8_t>(shift);
+      }
       return;
     }
     default:
@@ -323,13 +333,16 @@ void rewrite(Insn& in, const State& state, const Pool& pool) {
 
 }  // namespace
 
-// With M = ceil(2^64 / d) = (2^64 + e) / d, 0 <= e < d, the high word of
-// u * M is floor(u / d) for every 0 <= u < 2^47, since u * e < 2^64 keeps
-// the error below the gap to the next multiple of d. A negative dividend n
-// uses floor(n / d) = ~floor(~n / d), and ~n < 2^47 for any small integer.
-uint64_t division_reciprocal(int64_t d) {
-  const unsigned __int128 one = static_cast<unsigned __int128>(1) << 64;
-  return static_cast<uint64_t>((one + static_cast<unsigned __int128>(d) - 1) / static_cast<unsigned __int128>(d));
+// With M = ceil(2^(64+s) / d) = (2^(64+s) + e) / d, 0 <= e < d, the high
+// word of u * M shifted right by s is floor(u / d) for every 0 <= u <=
+// 2^47 when u * e < 2^(64+s), which keeps the error below the gap to the
+// next multiple of d: true for d <= 2^(17+s). So s = 0 serves d <= 2^17,
+// and s = bit length of d - 17 any larger d, where d >= 2^(16+s) keeps M
+// below 2^48. A negative dividend n uses floor(n / d) = ~floor(~n / d),
+// and ~n < 2^47 for any small integer.
+uint64_t division_reciprocal(int64_t d, unsigned s) {
+  const unsigned __int128 power = static_cast<unsigned __int128>(1) << (64 + s);
+  return static_cast<uint64_t>((power + static_cast<unsigned __int128>(d) - 1) / static_cast<unsigned __int128>(d));
 }
 
 void specialise_known_operands(Module& m) {

@@ -21,8 +21,12 @@ namespace lzr {
 // Rewrites the module's code (one of the rules of fusion.cpp).
 void specialise_known_operands(Module& m);
 
-// ceil(2^64 / d) for a divisor 2 <= d <= 2^17: the high word of n * it is
-// floor(n / d) for every 0 <= n < 2^47 (known_operands.cpp).
-uint64_t division_reciprocal(int64_t d);
+// The largest divisor whose reciprocal needs no shift (div_k .. rem_k).
+constexpr int64_t kMaxShortDivisor = int64_t{1} << 17;
+
+// ceil(2^(64+s) / d) for a divisor 2 <= d < 2^47 and s = 0 (d <= 2^17) or
+// the bit length of d - 17: the high word of n * it, shifted right by s,
+// is floor(n / d) for every 0 <= n <= 2^47 (known_operands.cpp).
+uint64_t division_reciprocal(int64_t d, unsigned s = 0);
 
 }  // namespace lzr

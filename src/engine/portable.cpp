@@ -486,10 +486,12 @@ L_bappend:
   LZR_FLOAT_FIRST_MUL(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(mul, Mul)
 L_div_k:
+L_div_kl:
   LZR_KIND_VARIANTS_DIV(LZR_VARIANT_LABEL, _)
   LZR_FLOAT_FIRST_DIV(LZR_FLOAT_FIRST_LABEL, _)
   LZR_ARITH(div, Div)
 L_mod_k:
+L_mod_kl:
   LZR_KIND_VARIANTS_MOD(LZR_VARIANT_LABEL, _)
   LZR_ARITH(mod, Mod)
   LZR_KIND_VARIANTS_SHR(LZR_VARIANT_LABEL, _)
@@ -631,11 +633,13 @@ L_arity_bs: {
   JUMP(is_tuple(t) ? select_search(pc->u.select, tuple_arity(t)) : pc->u.select->fail);
 }
 L_idiv_k:
+L_idiv_kl:
 L_idiv:
   STORE(OPND(pc->a), arith(p, ArithOp::IDiv, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);
   NEXT();
 L_rem_k:
+L_rem_kl:
 L_rem:
   STORE(OPND(pc->a), arith(p, ArithOp::Rem, OPND(pc->b), OPND(pc->c)));
   GC_POINT(~0u, pc->a);

@@ -123,6 +123,12 @@ std::vector<uint8_t> big_integers() {
   b.func("main", 0);
   b.emit(Op::op_load64, {X(0), 1}).emit(0xFFFFFFFF).emit(0x7FFFFFFF);  // INT64_MAX
   b.emit(Op::op_load64, {X(1), 1}).emit(0).emit(0x8000);               // 2^47
+  // Division by a known divisor past 2^17 (the loader's _kl forms).
+  b.emit(Op::op_load64, {X(2), 1}).emit(0x7FFFFFFF).emit(0);           // 2^31 - 1
+  b.emit(Op::op_mod, {X(3), X(1), X(2)});
+  b.emit(Op::op_rem, {X(4), X(1), X(2)});
+  b.emit(Op::op_idiv, {X(5), X(1), X(2)});
+  b.emit(Op::op_div, {X(6), X(1), X(2)});
   b.emit(Op::op_mul, {X(0), X(0), X(1)});
   b.emit(Op::op_shl, {X(0), X(0), X(1)});
   b.emit(Op::op_neg, {X(0), X(0)});

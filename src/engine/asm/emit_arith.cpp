@@ -312,7 +312,7 @@ void emit_float_first(Emitter& e, IOp iop, IOp from, ArithOp op, Emitter::Kinds 
 // IDiv and Rem truncate: the quotient and remainder of |n| (at most 2^47,
 // where mulhi(u, M) is still floor(u / d)), negated when n < 0.
 x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
-                           const std::function<void()>& divisor_to_rsi) {
+                           const std::function<void()>& divisor_to_rsi, const x86::Gp* shift = nullptr) {
   x86::Assembler& a = e.a;
   a.shl(x86::rax, 64 - kTagShift);
   a.sar(x86::rax, 64 - kTagShift);  // n
@@ -322,7 +322,8 @@ x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
     a.xor_(x86::rax, x86::rcx);
     a.sub(x86::rax, x86::rcx);      // |n|
     if (op == ArithOp::Rem) a.mov(x86::r8, x86::rax);
-    a.mul(reciprocal);              // rdx = |n| div d
+    a.mul(reciprocal);              // rdx = |n| div d (shifted right by s first, div_kl ..)
+    if (shift) a.shrx(x86::rdx, x86::rdx, *shift);
     x86::Gp result = x86::rdx;
     if (op == ArithOp::Rem) {
       divisor_to_rsi();
@@ -340,6 +341,7 @@ x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
   a.sar(x86::rcx, 63);              // n < 0 ? -1 : 0
   a.xor_(x86::rax, x86::rcx);       // 0 <= ~n or n < 2^47
   a.mul(reciprocal);
+  if (shift) a.shrx(x86::rdx, x86::rdx, *shift);
   a.xor_(x86::rdx, x86::rcx);       // floor(n / d)
   if (op == ArithOp::Mod) {
     divisor_to_rsi();
@@ -371,6 +373,32 @@ void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
   e.cold([&e, iop, slow, generic] {
     e.a.bind(slow);
     // div_k: to div_f (c still holds d); the others have no float form.
+    if (float_first_of(generic) != generic) e.quicken_on_float(iop, float_first_of(generic), false);
+    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
+  });
+}
+
+// div_kl .. rem_kl (known_operands.cpp): the same for a divisor 2^17 < d
+// < 2^47, read from c (X or Y), with u = ceil(2^(64+s) / d) and s in byte
+// 5: the high word of the product is shifted right by s. BMI2's shrx takes
+// the count in any register, so rcx keeps n's sign.
+void emit_known_large_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+  x86::Assembler& a = e.a;
+  Label slow = a.newLabel();
+  e.begin(iop);
+  e.load_operand(x86::r10, kInsnB);
+  e.jump_unless_int(x86::r10, x86::rax, slow);
+  if (op == ArithOp::Mod || op == ArithOp::Rem) {
+    e.load_operand(x86::r11, kInsnC);  // d, a small integer (known on every path)
+    a.shl(x86::r11, 64 - kTagShift);
+    a.sar(x86::r11, 64 - kTagShift);
+  }
+  a.movzx(x86::r9d, e.insn_byte(kInsnD));  // s
+  x86::Gp result = divide_by_constant(e, op, e.insn_u(), [&a] { a.mov(x86::rsi, x86::r11); }, &x86::r9);
+  e.store_operand(kInsnA, result);
+  e.next();
+  e.cold([&e, iop, slow, generic] {
+    e.a.bind(slow);
     if (float_first_of(generic) != generic) e.quicken_on_float(iop, float_first_of(generic), false);
     e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
@@ -575,6 +603,10 @@ void emit_arith(Emitter& e) {
   emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
   emit_known_divisor(e, IOp::idiv_k, ArithOp::IDiv, IOp::idiv);
   emit_known_divisor(e, IOp::rem_k, ArithOp::Rem, IOp::rem);
+  emit_known_large_divisor(e, IOp::div_kl, ArithOp::Div, IOp::div);
+  emit_known_large_divisor(e, IOp::mod_kl, ArithOp::Mod, IOp::mod);
+  emit_known_large_divisor(e, IOp::idiv_kl, ArithOp::IDiv, IOp::idiv);
+  emit_known_large_divisor(e, IOp::rem_kl, ArithOp::Rem, IOp::rem);
 }
 
 void emit_float_first_arith(Emitter& e) {

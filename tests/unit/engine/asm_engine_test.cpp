@@ -1025,13 +1025,22 @@ TEST_F(AsmEngine, SizeAndTypeOfEveryKind) {
 }
 
 // Divisors and atoms held in registers loaded once (known_operands.cpp's
-// forms div_k, mod_k, idiv_k, rem_k, eq_atom, ne_atom): exact floored and
-// truncated results over the whole small-integer range, every kind of left
-// operand, and the generic instruction whenever the fast path does not
-// apply.
+// forms div_k .. rem_k, div_kl .. rem_kl for divisors past 2^17, eq_atom,
+// ne_atom): exact floored and truncated results over the whole
+// small-integer range, every kind of left operand, and the generic
+// instruction whenever the fast path does not apply.
 TEST_F(AsmEngine, KnownDivisorsInRegisters) {
   auto floor_div = [](int64_t n, int64_t d) { return n / d - (n % d != 0 && (n < 0) != (d < 0)); };
-  for (int64_t d : {2, 3, 7, 10, 641, 32767, 65536, 131072}) {
+  std::vector<int64_t> divisors = {2,      3,      7,       10,         641,        32767,      65536,
+                                   131072, 131073, 139968,  int64_t{1} << 20, 999983, 1000000007, 2147483647,
+                                   (int64_t{1} << 40) + 7, int64_t{1} << 46, kMax - 1, kMax};
+  // A divisor of every bit length the shifted reciprocal serves (18 .. 47),
+  // its low bits spread.
+  for (int bits = 18; bits <= 47; ++bits) {
+    const int64_t top = int64_t{1} << (bits - 1);
+    divisors.push_back(top + static_cast<int64_t>((static_cast<uint64_t>(bits) * 0x9E3779B97F4A7C15ull) % static_cast<uint64_t>(top)));
+  }
+  for (int64_t d : divisors) {
     // The divisor in x9 and in y0, loaded once; the dividends loaded into x0.
     std::string body = "func main/0 frame=1\n  load x9, " + num(d) + "\n  mov y0, x9\n  loadc x3, []\n";
     std::string want;
@@ -1059,6 +1068,16 @@ TEST_F(AsmEngine, KnownDivisorsInRegisters) {
   };
   for (const Case& c : cases)
     expect(std::string("func main/0 frame=1\n  loadi y0, 3\n  load x1, ") + c.dividend + "\n  " + c.op +
+               " x0, x1, y0\n  ret x0\n",
+           c.want);
+  // The same with a divisor past 2^17 (the _kl forms).
+  const Case large[] = {
+      {"279936.5", "div", "2.0000035722450846"}, {"-279936.5", "mod", "139967.5"}, {":a", "div", "error: :badarith"},
+      {"[]", "mod", "error: :badarith"},        {"7.5", "idiv", "error: :badarith"}, {":a", "rem", "error: :badarith"},
+      {"0x1_0000_0000_0000_0001", "idiv", "131792581688025"}, {"-0x1_0000_0000_0000_0001", "rem", "-68417"},
+  };
+  for (const Case& c : large)
+    expect(std::string("func main/0 frame=1\n  load y0, 139968\n  load x1, ") + c.dividend + "\n  " + c.op +
                " x0, x1, y0\n  ret x0\n",
            c.want);
 }

@@ -396,9 +396,12 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
       // Truncating division and remainder by a known divisor.
       "func trunc/1 frame=1\n  loadi x1, 3\n  mov y0, x1\n  idiv x2, x0, x1\n  rem x3, x0, y0\n  loadi x1, 1\n"
       "  rem x4, x0, x1\n  add x0, x2, x3\n  ret x0\n"
-      // Divisors out of the form's range; the fused load keeps its form.
+      // Divisors out of the forms' range (1, negative); one past 2^17 (the
+      // shifted reciprocal's form); the fused load keeps its form.
       "func range/1\n  loadi x1, 1\n  load x2, 200000\n  loadi x3, -3\n  div x4, x0, x1\n  div x4, x0, x2\n"
       "  div x4, x0, x3\n  loadi x1, 5\n  div x4, x0, x1\n  ret x4\n"
+      "func big/1\n  load x1, 2147483647\n  mod x2, x0, x1\n  rem x3, x0, x1\n  idiv x4, x0, x1\n"
+      "  div x0, x0, x1\n  add x0, x0, x2\n  add x0, x0, x3\n  add x0, x0, x4\n  ret x0\n"
       // List heads and tails, constants added, subtracted, multiplied.
       "func walk/2 frame=1\n  loadi x7, 0\n  loadi x8, 1\n  loadi y0, 3\nloop:\n  get x2, x0, x7\n"
       "  drop x0, x0, x8\n  add x1, x1, x2\n  sub x1, x1, x8\n  mul x1, x1, x8\n  drop x3, x0, x7\n"
@@ -420,11 +423,16 @@ TEST_F(LoaderTest, PicksFormsForOperandsKnownToHoldConstants) {
   EXPECT_EQ(forms_of(vm_, m, "loop", 2, 8), "load_x load_x div_xxx eq_xx load_x sub_xk jmp ret_x");
   EXPECT_EQ(forms_of(vm_, m, "gc", 1, 6), "load_x load_x tuple div_k div_k ret_x");
   EXPECT_EQ(forms_of(vm_, m, "trunc", 1, 8), "load_x mov_xy idiv_k rem_k load_x rem add_xxx ret_x");
-  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_xxx div_xxx load_div div_xxx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "range", 1, 9), "load_x load_x load_x div_xxx div_kl div_xxx load_div div_xxx ret_x");
+  EXPECT_EQ(forms_of(vm_, m, "big", 1, 6), "load_x mod_kl rem_kl idiv_kl div_kl add_xxx");
+  EXPECT_EQ(m->find(vm_.atom("range"), 1)->code[4].d, 1);  // 200000 has 18 bits: shifted by 1
+  EXPECT_EQ(m->find(vm_.atom("big"), 1)->code[1].d, 14);   // 2^31 - 1 has 31 bits
   // The forms compute what the generic instructions do, on both engines.
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
     if (!engine_available(engine)) continue;
     EXPECT_EQ(run(m, "ys", {make_int(700)}, engine), "2") << engine_name(engine);
+    // -10^12 mod, rem, idiv and div (floored: one less than idiv) 2^31 - 1, summed
+    EXPECT_EQ(run(m, "big", {make_int(-1000000000000)}, engine), "-692725574") << engine_name(engine);
     EXPECT_EQ(run(m, "ys", {make_int(-7)}, engine), "-1") << engine_name(engine);
     EXPECT_EQ(run(m, "xs", {make_int(-10), make_int(0), make_int(0), make_int(0), make_int(0)}, engine), "0") << engine_name(engine);
     EXPECT_EQ(run(m, "join", {make_int(60), make_int(60)}, engine), "12") << engine_name(engine);
