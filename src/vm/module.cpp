@@ -39,10 +39,18 @@ const Module::CatchRun* Module::catch_at(const Insn* pc) const {
   if (catches.empty() || !owns_code(pc)) return nullptr;
   const auto index = static_cast<uint32_t>(pc - code.get());
   if (!(in_catch[index / 64] >> (index % 64) & 1)) return nullptr;
-  auto after = std::upper_bound(catches.begin(), catches.end(), index,
-                                [](uint32_t i, const CatchRun& r) { return i < r.first; });
-  if (after == catches.begin() || (after - 1)->handler < 0) return nullptr;
-  return &*(after - 1);
+  // The last run starting at or before index (the bit says there is one).
+  // A raise in a loop looks up the same few call sites again and again,
+  // so the search branches: a branch-free one would make each step wait
+  // for the previous step's load.
+  const CatchRun* lo = catches.data();
+  size_t n = catches.size();
+  while (n > 1) {
+    const size_t half = n / 2;
+    if (lo[half].first <= index) [[likely]] lo += half;
+    n -= half;
+  }
+  return lo->handler < 0 ? nullptr : lo;
 }
 
 uint32_t Module::line_of(uint32_t word) const {
