@@ -95,12 +95,19 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
       e.next();
       return;
     }
-    a.mov(x86::edi, static_cast<uint32_t>(op));
-    a.mov(x86::rsi, x86::r10);
-    a.mov(x86::rdx, x86::r11);
-    e.call(&h_compare);
-    a.test(x86::eax, x86::eax);
-    a.jnz(taken);
+    // The order compares: term order (compare(); numbers never get here
+    // but big integers, which it orders by value too), then the operator
+    // on its sign, so no helper dispatches on the operator again.
+    a.mov(x86::rdi, x86::r10);
+    a.mov(x86::rsi, x86::r11);
+    e.call(&h_order);
+    a.test(x86::rax, x86::rax);
+    switch (op) {
+      case CmpOp::Lt: a.jl(taken); break;
+      case CmpOp::Gt: a.jg(taken); break;
+      case CmpOp::Lte: a.jle(taken); break;
+      default: a.jge(taken); break;
+    }
     e.next();
   });
 }

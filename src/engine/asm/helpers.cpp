@@ -14,9 +14,9 @@ Term h_arith(Process* p, uint64_t op, Term a, Term b) noexcept {
   // The generated code has tried the common cases in line already.
   return arith_all(*p, static_cast<ArithOp>(op), a, b);
 }
-uint64_t h_compare(uint64_t op, Term a, Term b) noexcept { return compare_holds(static_cast<CmpOp>(op), a, b); }
 uint64_t h_exact_equal(Term a, Term b) noexcept { return exact_equal(a, b); }
 uint64_t h_equal(Term a, Term b) noexcept { return equal(a, b); }
+int64_t h_order(Term a, Term b) noexcept { return compare(a, b); }
 Term h_not(Process* p, Term a) noexcept { return op_not(*p, a); }
 Term h_neg(Process* p, Term a) noexcept { return op_neg(*p, a); }
 Term h_type(Term a) noexcept { return op_type(a); }

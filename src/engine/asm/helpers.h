@@ -15,9 +15,9 @@
 namespace lzr::asm_engine {
 
 Term h_arith(Process* p, uint64_t op, Term a, Term b) noexcept;           // op: ArithOp
-uint64_t h_compare(uint64_t op, Term a, Term b) noexcept;                 // op: CmpOp; 1 if it holds
 uint64_t h_exact_equal(Term a, Term b) noexcept;                          // 1 if a =:= b
 uint64_t h_equal(Term a, Term b) noexcept;                                // 1 if a == b
+int64_t h_order(Term a, Term b) noexcept;                                 // <0, 0, >0: a's term order against b's
 Term h_not(Process* p, Term a) noexcept;
 Term h_neg(Process* p, Term a) noexcept;
 Term h_type(Term a) noexcept;
