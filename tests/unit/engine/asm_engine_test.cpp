@@ -1045,9 +1045,12 @@ TEST_F(AsmEngine, KnownDivisorsInRegisters) {
     std::string body = "func main/0 frame=1\n  load x9, " + num(d) + "\n  mov y0, x9\n  loadc x3, []\n";
     std::string want;
     std::vector<int64_t> dividends = {0, 1, -1, kMax, kMin, kMax - 1, kMin + 1, d, -d, d - 1, 1 - d, d + 1, -d - 1};
-    for (int64_t m : {kMax / d, kMin / d, int64_t{-987654321}})
+    for (int64_t m : {kMax / d, kMin / d, int64_t{-987654321}}) {
+      int64_t multiple;
+      if (__builtin_mul_overflow(m, d, &multiple)) continue;  // far outside the small range anyway
       for (int64_t off : {-1, 0, 1})
-        if (m * d + off >= kMin && m * d + off <= kMax) dividends.push_back(m * d + off);
+        if (multiple + off >= kMin && multiple + off <= kMax) dividends.push_back(multiple + off);
+    }
     for (int64_t n : dividends) {
       body += "  load x0, " + num(n) + "\n  div x2, x0, x9\n  cons x3, x2, x3\n  mod x2, x0, y0\n  cons x3, x2, x3\n" +
               "  idiv x2, x0, y0\n  cons x3, x2, x3\n  rem x2, x0, x9\n  cons x3, x2, x3\n";
