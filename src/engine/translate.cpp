@@ -364,7 +364,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
       case Op::op_try:
         in.op = IOp::try_;
         in.a = r_operand(raw(0));
-        in.u.target = jump_target(val(1));  // the handler (handler_at finds it from the tables)
+        in.u.target = jump_target(val(1));  // the handler (catch_at finds it from the tables)
         break;
       case Op::op_tryend:
         in.op = IOp::tryend;

@@ -217,8 +217,10 @@ void jump_table(Emitter& e, Label fail) {
   e.jump_counted(x86::rax);
 }
 
-// The target of key r10 in rsi's sorted keys (a branch-free binary
-// search: the loop runs log2(count) times whatever the key), else `fail`.
+// The target of key r10 in rsi's sorted keys (a binary search whose loop
+// runs log2(count) times whatever the key), else `fail`. Its step
+// branches: keys that come in a pattern are predicted, and the next
+// step's load need not wait for this one's (a cmov would chain them).
 void search(Emitter& e, Label fail) {
   x86::Assembler& a = e.a;
   Label loop = a.newLabel(), last = a.newLabel();
