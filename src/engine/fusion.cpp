@@ -62,18 +62,22 @@ void fuse_constant_loads(Module& m) {
   }
 }
 
-// A self tail call of a frame-0 function that starts with an X-only compare
-// becomes the loop_ form of that compare (compare_xx and loop_ list their
-// six in order).
-void fuse_loop_heads(Module& m) {
+// The loop_ form that runs `head` as its back edge's compare, or jmp when
+// `head` is no X-only compare (compare_xx and loop_ list their six in order).
+IOp loop_form_of(IOp head) {
   static_assert(static_cast<unsigned>(IOp::gte_xx) - static_cast<unsigned>(IOp::eq_xx) == 5 &&
                 static_cast<unsigned>(IOp::loop_gte) - static_cast<unsigned>(IOp::loop_eq) == 5);
-  const unsigned first = static_cast<unsigned>(IOp::eq_xx);
+  const unsigned i = static_cast<unsigned>(head) - static_cast<unsigned>(IOp::eq_xx);
+  return i < 6 ? static_cast<IOp>(static_cast<unsigned>(IOp::loop_eq) + i) : IOp::jmp;
+}
+
+// A self tail call of a frame-0 function that starts with an X-only compare
+// becomes the loop_ form of that compare.
+void fuse_loop_heads(Module& m) {
   for (size_t k = 0; k < m.code_size; ++k) {
     Insn& in = m.code[k];
     if (in.op != IOp::tcall_self || in.b != 0) continue;
-    const unsigned head = static_cast<unsigned>(in.u.target->op);
-    if (head >= first && head < first + 6) in.op = static_cast<IOp>(static_cast<unsigned>(IOp::loop_eq) + head - first);
+    if (const IOp loop = loop_form_of(in.u.target->op); loop != IOp::jmp) in.op = loop;
   }
 }
 
@@ -242,13 +246,12 @@ void fuse_small_tuples(Module& m) {
 // body ends there (known_operands.cpp), which the head of a jmp loop,
 // reached from inside the body, must not be taken for.
 void fuse_backward_jumps(Module& m) {
-  const unsigned first = static_cast<unsigned>(IOp::eq_xx);
   for (size_t k = 0; k < m.code_size; ++k) {
     Insn& in = m.code[k];
     if (in.op != IOp::jmp || in.u.target > &in) continue;
-    const unsigned head = static_cast<unsigned>(in.u.target->op);
-    if (head < first || head >= first + 6) continue;
-    in.op = static_cast<IOp>(static_cast<unsigned>(IOp::loop_eq) + head - first);
+    const IOp loop = loop_form_of(in.u.target->op);
+    if (loop == IOp::jmp) continue;
+    in.op = loop;
     in.b = 0;  // no Y slots to clear (portable.cpp runs loop_ as tcall_self)
   }
 }

@@ -358,47 +358,36 @@ x86::Gp divide_by_constant(Emitter& e, ArithOp op, const x86::Mem& reciprocal,
 // hold d, 2 <= d <= 2^17 (bytes 5..7), u = ceil(2^64 / d): a small-integer
 // b is divided by the reciprocal; anything else runs the generic routine
 // (a float b first quickens div_k to div_f, whose c still holds d).
-void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
+// `shifted`: div_kl .. rem_kl, the same for 2^17 < d < 2^47, read from c
+// (X or Y), with u = ceil(2^(64+s) / d) and s in byte 5: the high word of
+// the product is shifted right by s (shrx takes the count in any
+// register, so rcx keeps n's sign).
+void emit_known_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic, bool shifted = false) {
   x86::Assembler& a = e.a;
   Label slow = a.newLabel();
   e.begin(iop);
   e.load_operand(x86::r10, kInsnB);
   e.jump_unless_int(x86::r10, x86::rax, slow);
-  x86::Gp result = divide_by_constant(e, op, e.insn_u(), [&a] {
-    a.mov(x86::esi, x86::dword_ptr(kPc, kInsnC));
-    a.shr(x86::esi, 8);  // bytes 5..7
-  });
-  e.store_operand(kInsnA, result);
-  e.next();
-  e.cold([&e, iop, slow, generic] {
-    e.a.bind(slow);
-    // div_k: to div_f (c still holds d); the others have no float form.
-    if (float_first_of(generic) != generic) e.quicken_on_float(iop, float_first_of(generic), false);
-    e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
-  });
-}
-
-// div_kl .. rem_kl (known_operands.cpp): the same for a divisor 2^17 < d
-// < 2^47, read from c (X or Y), with u = ceil(2^(64+s) / d) and s in byte
-// 5: the high word of the product is shifted right by s. BMI2's shrx takes
-// the count in any register, so rcx keeps n's sign.
-void emit_known_large_divisor(Emitter& e, IOp iop, ArithOp op, IOp generic) {
-  x86::Assembler& a = e.a;
-  Label slow = a.newLabel();
-  e.begin(iop);
-  e.load_operand(x86::r10, kInsnB);
-  e.jump_unless_int(x86::r10, x86::rax, slow);
-  if (op == ArithOp::Mod || op == ArithOp::Rem) {
-    e.load_operand(x86::r11, kInsnC);  // d, a small integer (known on every path)
-    a.shl(x86::r11, 64 - kTagShift);
-    a.sar(x86::r11, 64 - kTagShift);
+  x86::Gp result;
+  if (shifted) {
+    if (op == ArithOp::Mod || op == ArithOp::Rem) {
+      e.load_operand(x86::r11, kInsnC);  // d, a small integer (known on every path)
+      a.shl(x86::r11, 64 - kTagShift);
+      a.sar(x86::r11, 64 - kTagShift);
+    }
+    a.movzx(x86::r9d, e.insn_byte(kInsnD));  // s
+    result = divide_by_constant(e, op, e.insn_u(), [&a] { a.mov(x86::rsi, x86::r11); }, &x86::r9);
+  } else {
+    result = divide_by_constant(e, op, e.insn_u(), [&a] {
+      a.mov(x86::esi, x86::dword_ptr(kPc, kInsnC));
+      a.shr(x86::esi, 8);  // bytes 5..7
+    });
   }
-  a.movzx(x86::r9d, e.insn_byte(kInsnD));  // s
-  x86::Gp result = divide_by_constant(e, op, e.insn_u(), [&a] { a.mov(x86::rsi, x86::r11); }, &x86::r9);
   e.store_operand(kInsnA, result);
   e.next();
   e.cold([&e, iop, slow, generic] {
     e.a.bind(slow);
+    // div_k, div_kl: to div_f (c still holds d); the others have no float form.
     if (float_first_of(generic) != generic) e.quicken_on_float(iop, float_first_of(generic), false);
     e.a.jmp(e.op_labels[static_cast<unsigned>(generic)]);
   });
@@ -603,10 +592,10 @@ void emit_arith(Emitter& e) {
   emit_known_divisor(e, IOp::mod_k, ArithOp::Mod, IOp::mod);
   emit_known_divisor(e, IOp::idiv_k, ArithOp::IDiv, IOp::idiv);
   emit_known_divisor(e, IOp::rem_k, ArithOp::Rem, IOp::rem);
-  emit_known_large_divisor(e, IOp::div_kl, ArithOp::Div, IOp::div);
-  emit_known_large_divisor(e, IOp::mod_kl, ArithOp::Mod, IOp::mod);
-  emit_known_large_divisor(e, IOp::idiv_kl, ArithOp::IDiv, IOp::idiv);
-  emit_known_large_divisor(e, IOp::rem_kl, ArithOp::Rem, IOp::rem);
+  emit_known_divisor(e, IOp::div_kl, ArithOp::Div, IOp::div, true);
+  emit_known_divisor(e, IOp::mod_kl, ArithOp::Mod, IOp::mod, true);
+  emit_known_divisor(e, IOp::idiv_kl, ArithOp::IDiv, IOp::idiv, true);
+  emit_known_divisor(e, IOp::rem_kl, ArithOp::Rem, IOp::rem, true);
 }
 
 void emit_float_first_arith(Emitter& e) {
