@@ -150,14 +150,37 @@ void emit_get(Emitter& e, IOp iop, Emitter::Kinds kinds) {
     a.jne(not_map);
     call_then_store(&h_map_get);
 
+    Label not_plain = a.newLabel(), byte = a.newLabel();
     a.bind(not_map);  // a binary's byte: index below its size (else slow)
     a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::Binary));
-    a.jne(slow);
+    a.jne(not_plain);
     a.cmp(x86::rdx, x86::qword_ptr(x86::rsi, 8));
     a.jae(slow);
+    a.bind(byte);  // rsi + 16 = the first byte, rdx = the index
     a.movzx(x86::eax, x86::byte_ptr(x86::rsi, x86::rdx, 0, 16));
     e.tag_non_negative_int(x86::rax, x86::rax);
     store();
+
+    // A view (every binary of kRefBinMinBytes and more is one): length and
+    // offset are small integers, so adding the bias gives their values;
+    // the holder keeps its bytes at offset 16 of itself (Binary, BinBuf) or
+    // of its off-heap block (RefBin).
+    a.bind(not_plain);
+    a.cmp(x86::cl, static_cast<uint8_t>(BoxKind::SubBinary));
+    a.jne(slow);
+    a.mov(x86::rcx, x86::qword_ptr(x86::rsi, 24));  // the length
+    a.add(x86::rcx, kIntBias);
+    a.cmp(x86::rdx, x86::rcx);
+    a.jae(slow);
+    a.add(x86::rdx, x86::qword_ptr(x86::rsi, 16));  // + the offset
+    a.add(x86::rdx, kIntBias);
+    a.mov(x86::rsi, x86::qword_ptr(x86::rsi, 8));   // the holder, boxed
+    a.shl(x86::rsi, 64 - kTagShift);
+    a.shr(x86::rsi, 64 - kTagShift);
+    a.cmp(x86::byte_ptr(x86::rsi), static_cast<uint8_t>(BoxKind::RefBin));
+    a.jne(byte);
+    a.mov(x86::rsi, x86::qword_ptr(x86::rsi, 8));   // its RefBlock
+    a.jmp(byte);
 
     a.bind(slow);
     call_then_store(&h_get);
