@@ -1,4 +1,5 @@
 // binary: byte strings — concatenation, slicing, conversions.
+#include <algorithm>
 #include <cstring>
 
 #include "builtins/builtins.h"
@@ -93,20 +94,30 @@ Term b_to_atom(lzr_env* env, const Term* a, unsigned) {
   return atom ? *atom : fail(env, reason);
 }
 
-// A list of byte values (0..255) as a binary.
+// A list of byte values (0..255) as a binary. The checking walk also
+// keeps the first bytes, so a short list (the usual case: a token, a line)
+// is walked once; a walk is a chain of dependent loads, the copy is not.
 Term b_from_list(lzr_env* env, const Term* a, unsigned) {
+  uint8_t first[1024];
   size_t n = 0;
   Term l = a[0];
   for (; is_cons(l); l = cons_tail(l)) {
-    Term h = cons_head(l);
-    if (!is_int(h) || int_value(h) < 0 || int_value(h) > 255) return fail(env, kAtom_badarg);
+    const Term h = cons_head(l);
+    if (!is_int(h) || static_cast<uint64_t>(int_value(h)) > 255) return fail(env, kAtom_badarg);
+    if (n < sizeof first) first[n] = static_cast<uint8_t>(int_value(h));
     ++n;
   }
   if (!is_nil(l)) return fail(env, kAtom_badarg);
   uint8_t* data;
   const Term out = alloc_binary_result(env, n, data);
   if (out == kRaised) return kRaised;
-  for (l = a[0]; is_cons(l); l = cons_tail(l)) *data++ = static_cast<uint8_t>(int_value(cons_head(l)));
+  const size_t kept = std::min(n, sizeof first);
+  std::memcpy(data, first, kept);
+  if (n > kept) {
+    l = a[0];
+    for (size_t i = 0; i < kept; ++i) l = cons_tail(l);
+    for (data += kept; is_cons(l); l = cons_tail(l)) *data++ = static_cast<uint8_t>(int_value(cons_head(l)));
+  }
   return out;
 }
 
