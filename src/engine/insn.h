@@ -120,8 +120,10 @@ namespace lzr {
      register keeps its value. bif: u.fn; gcbif: u.ctor (mask: X registers \
      a collection after it keeps; fn). bif_map_get / bif_map_has_key: bif  \
      of map.get/3 / map.has_key/2, which the asm engine inlines on flat    \
-     maps with an immediate key (as bif)                                 */ \
-  I(bif) I(gcbif) I(bif_map_get) I(bif_map_has_key)                     \
+     maps with an immediate key (as bif). bif_sqrt: a = math.sqrt(b), a   \
+     bif of it or a call (b = x0), in line for a float or small integer  \
+     (as bif otherwise)                                                  */ \
+  I(bif) I(gcbif) I(bif_map_get) I(bif_map_has_key) I(bif_sqrt)         \
   /* binaries (issue 15): a = the value read from binary b at bit position \
      c (c advanced on a match, a = [] otherwise), d = the size register;   \
      brest / bappend: a = op(b, c)                                      */ \

@@ -166,7 +166,7 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
       s.forget(in.a);
       s.forget_x_except(safe_point_mask(in));
       return true;
-    case IOp::bif: case IOp::bif_map_get: case IOp::bif_map_has_key:  // no safe point: X registers kept
+    case IOp::bif: case IOp::bif_map_get: case IOp::bif_map_has_key: case IOp::bif_sqrt:  // no safe point: X registers kept
       s.forget(in.a);
       return true;
     case IOp::eq: case IOp::ne: case IOp::lt: case IOp::gt: case IOp::lte: case IOp::gte:

@@ -309,6 +309,7 @@ bool link(LoadSession& s, Module* root, std::vector<PendingCall> pending, LoadEr
       return false;
     }
     set_call_target(u.module->code[pc.insn], fn);
+    call_in_line(u.module->code[pc.insn], pc.target, fn);
     ++u.next;
   }
   return true;

@@ -7,6 +7,8 @@
 //   * base[] = {X, fp, upvalues of fp[kFrameClosure]} resolves any operand
 //     byte (kind << 5 | index) as base[kind][index].
 //   * After any collection the running closure may have moved: reload base[2].
+#include <cmath>
+
 #include "engine/engine.h"
 #include "engine/exceptions.h"
 #include "engine/insn.h"
@@ -198,6 +200,17 @@ L_bif_map_get: L_bif_map_has_key: {  // the asm engine inlines these; here they 
   p.fp = fp;
   STORE(OPND(pc->a), fn->native(&env, args, fn->arity));
   NEXT();
+}
+// math.sqrt of a float or a small integer (exact as a double: 48 bits);
+// a negative one (NaN), or anything else, raises as the built-in does.
+L_bif_sqrt: {
+  const Term v = OPND(pc->b);
+  const double d = is_float(v) ? float_value(v) : is_int(v) ? static_cast<double>(int_value(v)) : -1.0;
+  if (d >= 0.0) [[likely]] {  // -0.0 too: its root is -0.0, as the built-in's
+    STORE(OPND(pc->a), make_float(std::sqrt(d)));
+    NEXT();
+  }
+  goto L_bif;
 }
 L_gcbif: {
   lzr_env env{&p};

@@ -183,7 +183,7 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
     const_cast<CtorInfo*>(in.u.ctor)->fn = fn;
     return;
   }
-  if (in.op == IOp::bif || in.op == IOp::bif_map_get || in.op == IOp::bif_map_has_key) {
+  if (in.op == IOp::bif || in.op == IOp::bif_map_get || in.op == IOp::bif_map_has_key || in.op == IOp::bif_sqrt) {
     in.u.fn = fn;
     return;
   }
@@ -194,6 +194,13 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
   }
   in.b = fn->frame;
   in.u.target = fn->code;
+}
+
+void call_in_line(Insn& in, const FunctionRef& ref, const FunctionInfo* fn) {
+  if (in.op != IOp::call_native || !fn->module->builtin) return;
+  if (find_builtin_call(ref) != BuiltinCall::math_sqrt) return;
+  in.op = IOp::bif_sqrt;
+  in.b = operand(kOperandX, 0);
 }
 
 bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::string_view file,
@@ -390,7 +397,10 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
           in.op = IOp::gcbif;
           in.u.ctor = new_ctor(m, f.code[pc + 1], ref->arity, 0);
         } else {
-          in.op = b == BuiltinCall::map_get ? IOp::bif_map_get : b == BuiltinCall::map_has_key ? IOp::bif_map_has_key : IOp::bif;
+          in.op = b == BuiltinCall::map_get       ? IOp::bif_map_get
+                  : b == BuiltinCall::map_has_key ? IOp::bif_map_has_key
+                  : b == BuiltinCall::math_sqrt   ? IOp::bif_sqrt
+                                                  : IOp::bif;
         }
         pending.push_back({k, pc, *ref});
         break;

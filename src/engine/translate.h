@@ -32,6 +32,13 @@ std::string word_error(std::string_view file, uint32_t word, const std::string& 
 // functions by entry and frame size (one load fewer on every call).
 void set_call_target(Insn& in, const FunctionInfo* fn);
 
+// A `call` bound to math.sqrt/1 (`ref` names it, `fn` is the built-in
+// module's native) becomes bif_sqrt of x0, which both engines run in line:
+// a register-keeping built-in behaves as a call of it whose result lands
+// in the call's destination, but no frame is pushed and no reduction is
+// counted.
+void call_in_line(Insn& in, const FunctionRef& ref, const FunctionInfo* fn);
+
 // Translates verified code into m.code. Calls into other modules are left
 // in `pending`; everything else is bound here. False (err set) only for what
 // the verifier leaves to translation.

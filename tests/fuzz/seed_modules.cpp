@@ -186,7 +186,8 @@ std::vector<uint8_t> builtin_calls() {
   b.emit(Op::op_gcbif, {X(0), b.atom("map.to_list/1")}).emit(0x2).emit(push({Y6(0)}));  // 16
   b.emit(Op::op_gcbif, {X(0), b.atom("list.reverse/1")}).emit(0x2).emit(push({X6(0)}));  // 19
   b.emit(Op::op_bif, {X(2), b.atom("math.pi/0")});                                // 22
-  b.emit(Op::op_tuple, {X(0), 3}).emit(0).emit(push({X6(0), X6(1), X6(2)}));      // 23
+  b.emit(Op::op_bif, {X(2), b.atom("math.sqrt/1")}).emit(push({X6(2)}));           // 23: bif_sqrt
+  b.emit(Op::op_tuple, {X(0), 3}).emit(0).emit(push({X6(0), X6(1), X6(2)}));      // 25
   b.ret();
   return write_module(b.m);
 }

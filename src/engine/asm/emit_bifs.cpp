@@ -2,7 +2,8 @@
 // arguments from their registers and calls the native, as portable.cpp's
 // L_bif does. map.get/3 and map.has_key/2 (bif_map_get, bif_map_has_key)
 // run in line on a flat map with an immediate key, the common case of a
-// counter or a lookup table; anything else takes the generic routine.
+// counter or a lookup table, and math.sqrt/1 (bif_sqrt) on a number;
+// anything else takes the generic routine.
 #include "emitter.h"
 #include "helpers.h"
 #include "vm/atoms.h"
@@ -129,6 +130,26 @@ void emit_bifs(Emitter& e) {
       e.a.bind(absent);
       e.a.mov(x86::rax, imm(kFalse));
       e.a.jmp(store);
+      e.a.bind(slow);
+      e.a.jmp(e.op_labels[static_cast<unsigned>(IOp::bif)]);
+    });
+  }
+
+  // math.sqrt(X): sqrtsd, exact as the built-in's (IEEE square roots are
+  // correctly rounded). Its only error, a negative argument, leaves NaN;
+  // that and a non-number take the generic routine, which raises.
+  e.begin(IOp::bif_sqrt);
+  {
+    Label slow = a.newLabel();
+    e.load_operand(x86::rax, kInsnB);
+    e.load_number(x86::xmm0, x86::rax, x86::rcx, slow);
+    a.sqrtsd(x86::xmm0, x86::xmm0);
+    a.ucomisd(x86::xmm0, x86::xmm0);
+    a.jp(slow);
+    a.movq(x86::rax, x86::xmm0);
+    e.store_operand(kInsnA, x86::rax);
+    e.next();
+    e.cold([&e, slow] {
       e.a.bind(slow);
       e.a.jmp(e.op_labels[static_cast<unsigned>(IOp::bif)]);
     });

@@ -227,7 +227,7 @@ void emit_float_first_arith(Emitter& e);     // add_f .. div_xxx_f
 void emit_float_first_compares(Emitter& e);  // lt_xx_f .. gte_yy_f
 void emit_terms(Emitter& e);    // get drop put cons tuple list map fn type size
 void emit_exceptions(Emitter& e);  // try_ tryend raise
-void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key
+void emit_bifs(Emitter& e);        // bif gcbif bif_map_get bif_map_has_key bif_sqrt
 void emit_binaries(Emitter& e);    // bint .. bappend, bbyte (issue 15)
 void emit_match(Emitter& e);    // is_* isnt_* eqx nex select_* arity_* (idiv, rem: emit_arith)
 void emit_receive(Emitter& e);  // recv recvnext accept wait

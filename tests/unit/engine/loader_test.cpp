@@ -596,5 +596,32 @@ TEST_F(LoaderTest, BuiltinCallsBindToTheBuiltinAndTheHotOnesGetTheirOwnForm) {
   EXPECT_EQ(run(m, "go", {make_int(1), make_int(2)}), "error: :badarg");
 }
 
+TEST_F(LoaderTest, SqrtRunsInLineWhetherCalledOrUsedAsABif) {
+  std::string main = write("app.lzs",
+                           "module app\nfunc go/2 frame=1\n"
+                           "  bif x2, math.sqrt/1, [x1]\n"
+                           "  call y0, math.sqrt/1\n"
+                           "  mov x0, y0\n"
+                           "  call x0, native.math.sqrt/1\n"
+                           "  call x0, math.sin/1\n"
+                           "  tcall math.sqrt/1\n");
+  LoadError err;
+  Module* m = load_module_file(vm_, main, err);
+  ASSERT_TRUE(m) << err.message;
+  const Insn* code = m->find(vm_.atom("go"), 2)->code;
+  const FunctionInfo* sqrt = vm_.find_module(vm_.atom("math"))->find(vm_.atom("sqrt"), 1);
+  EXPECT_EQ(code[0].op, IOp::bif_sqrt);
+  EXPECT_EQ(code[0].b, operand(kOperandX, 1));
+  EXPECT_EQ(code[0].u.fn, sqrt);
+  EXPECT_EQ(code[1].op, IOp::bif_sqrt);  // the call's argument is x0, its destination stays
+  EXPECT_EQ(code[1].a, operand(kOperandY, 0));
+  EXPECT_EQ(code[1].b, operand(kOperandX, 0));
+  EXPECT_EQ(code[1].u.fn, sqrt);
+  EXPECT_EQ(code[3].op, IOp::call_native);  // the native by its own name: a call as written
+  EXPECT_EQ(code[4].op, IOp::call_native);  // another built-in: a call as before
+  EXPECT_EQ(code[5].op, IOp::tcall_native);
+  EXPECT_EQ(run(m, "go", {make_int(16), make_int(81)}), "0.9535708819095106");  // sqrt(sin(sqrt(sqrt(16))))
+}
+
 }  // namespace
 }  // namespace lzr
