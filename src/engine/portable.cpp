@@ -7,14 +7,13 @@
 //   * base[] = {X, fp, upvalues of fp[kFrameClosure]} resolves any operand
 //     byte (kind << 5 | index) as base[kind][index].
 //   * After any collection the running closure may have moved: reload base[2].
-#include <cmath>
-
 #include "engine/engine.h"
 #include "engine/exceptions.h"
 #include "engine/insn.h"
 #include "engine/semantics.h"
 #include "vm/atoms.h"
 #include "vm/builders.h"
+#include "vm/libm.h"
 #include "vm/maps.h"
 #include "vm/native_env.h"
 #include "vm/term_ops.h"
@@ -207,7 +206,7 @@ L_bif_sqrt: {
   const Term v = OPND(pc->b);
   const double d = is_float(v) ? float_value(v) : is_int(v) ? static_cast<double>(int_value(v)) : -1.0;
   if (d >= 0.0) [[likely]] {  // -0.0 too: its root is -0.0, as the built-in's
-    STORE(OPND(pc->a), make_float(std::sqrt(d)));
+    STORE(OPND(pc->a), make_float(libm::sqrt(d)));
     NEXT();
   }
   goto L_bif;
