@@ -14,21 +14,15 @@ namespace {
 // or nil (call). Frame layout: process.h.
 void push_frame_and_enter(Emitter& e, bool with_closure) {
   x86::Assembler& a = e.a;
-  asmjit::Label fill = a.newLabel(), header = a.newLabel();
+  asmjit::Label header = a.newLabel();
   a.mov(x86::rdi, e.proc(kSpOffset));
   a.lea(x86::rsi, x86::ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords));  // new sp
   a.cmp(x86::rsi, e.proc(kStackLimitOffset));
   a.ja(e.exit_overflow);
   a.mov(x86::rax, imm(kNil));
-  // Y slots start as nil, two a turn from the top; an odd count also writes
-  // the closure slot, which the header below then sets.
-  a.test(x86::ecx, x86::ecx);
+  a.test(x86::ecx, x86::ecx);  // Y slots start as nil
   a.jz(header);
-  a.bind(fill);
-  a.mov(x86::qword_ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords - 8), x86::rax);
-  a.mov(x86::qword_ptr(x86::rdi, x86::rcx, 3, 8 * kFrameHeaderWords - 16), x86::rax);
-  a.sub(x86::ecx, 2);
-  a.jg(fill);
+  e.fill_nil(x86::rdi, 8 * kFrameHeaderWords);
   a.bind(header);
   a.mov(x86::qword_ptr(x86::rdi, 0), kPc);  // fp[-3]: return instruction
   a.mov(x86::qword_ptr(x86::rdi, 8), kFp);  // fp[-2]: caller's fp

@@ -304,7 +304,7 @@ void Emitter::float_first_operands(Kind kl, int32_t left, Kind kr, int32_t right
     use(x86::xmm1);
   }
   a.bind(rejoin);
-  cold([this, in_slots, left, right, left_slot, right_slot, left_not_float, right_not_float, rejoin, other, use] {
+  cold([this, in_slots, right, left_slot, right_slot, left_not_float, right_not_float, rejoin, other, use] {
     a.bind(right_not_float);  // the left one is a float: the right one an integer?
     if (in_slots) {
       a.mov(x86::r11, right_slot);
@@ -380,13 +380,44 @@ void Emitter::call_helper(const void* fn) {
   a.call(x86::rax);
 }
 
+void Emitter::fill_nil(x86::Gp base, int32_t disp) {
+  asmjit::Label one = a.newLabel(), more = a.newLabel(), many = a.newLabel(), pairs = a.newLabel(),
+                done = a.newLabel();
+  a.movq(x86::xmm0, x86::rax);
+  a.punpcklqdq(x86::xmm0, x86::xmm0);
+  a.cmp(x86::ecx, 2);
+  a.jb(one);
+  a.cmp(x86::ecx, 4);
+  a.ja(more);
+  a.movups(x86::xmmword_ptr(base, disp), x86::xmm0);  // 2 .. 4: the first pair and the last
+  a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 16), x86::xmm0);
+  a.bind(done);
+  cold([this, base, disp, one, more, many, pairs, done] {
+    a.bind(one);
+    a.mov(x86::qword_ptr(base, disp), x86::rax);
+    a.jmp(done);
+    a.bind(more);
+    a.cmp(x86::ecx, 8);
+    a.ja(many);
+    a.movups(x86::xmmword_ptr(base, disp), x86::xmm0);  // 5 .. 8: two pairs from each end
+    a.movups(x86::xmmword_ptr(base, disp + 16), x86::xmm0);
+    a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 32), x86::xmm0);
+    a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 16), x86::xmm0);
+    a.jmp(done);
+    a.bind(many);  // pairs from the top while two or more are left, then the first word
+    a.bind(pairs);
+    a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 16), x86::xmm0);
+    a.sub(x86::ecx, 2);
+    a.cmp(x86::ecx, 2);
+    a.jae(pairs);
+    a.mov(x86::qword_ptr(base, disp), x86::rax);  // word 0: rewritten when the count was even
+    a.jmp(done);
+  });
+}
+
 void Emitter::fill_y_slots_then_dispatch(asmjit::Label fill) {
-  asmjit::Label loop = a.newLabel();
   a.bind(fill);
-  a.bind(loop);
-  a.mov(x86::qword_ptr(kFp, x86::rcx, 3, -8), x86::rax);
-  a.dec(x86::ecx);
-  a.jnz(loop);
+  fill_nil(kFp, 0);
   dispatch();
 }
 
