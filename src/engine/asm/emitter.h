@@ -186,9 +186,10 @@ class Emitter {
   void safe_point_then_next(MaskFrom from, uint32_t immediate = 0);
 
   // Sets the ecx words from [base + disp] on (ecx > 0) to nil (rax),
-  // writing nothing outside them, then falls through. Up to 8 words take
-  // at most four 16-byte stores and two branches (the first and the last
-  // pair overlap when the count is odd); more take a loop of pairs.
+  // writing nothing outside them, then falls through. 2 to 8 words take
+  // two or four 16-byte stores in line (pairs from both ends, overlapping
+  // when the count is odd): a frame's fill costs no loop. One word, and
+  // more than 8, go out of line. 
   // Clobbers rcx, xmm0.
   void fill_nil(x86::Gp base, int32_t disp);
   // Out-of-line code at `fill`: sets Y slots 0 .. ecx-1 (ecx > 0) to nil
