@@ -9,6 +9,38 @@ using asmjit::imm;
 
 namespace {
 
+// The ecx Y slots (ecx > 0) of a frame being pushed, below `top` (the new
+// sp), set to nil (rax) by 16-byte stores from the top: a count of 8 or
+// less costs no loop, a small frame one store and one branch. An odd
+// count also writes the closure slot, which the header then sets.
+// Clobbers xmm0 (and rcx, r10 past 8 slots).
+void fill_new_frame(Emitter& e, x86::Gp top) {
+  x86::Assembler& a = e.a;
+  asmjit::Label done = a.newLabel(), many = a.newLabel();
+  a.movq(x86::xmm0, x86::rax);
+  a.punpcklqdq(x86::xmm0, x86::xmm0);
+  for (int32_t pair = 1; pair <= 4; ++pair) {
+    a.movups(x86::xmmword_ptr(top, -16 * pair), x86::xmm0);
+    a.cmp(x86::ecx, 2 * pair);
+    a.jbe(done);
+  }
+  a.jmp(many);
+  a.bind(done);
+  e.cold([&e, top, many, done] {
+    x86::Assembler& a = e.a;
+    asmjit::Label pairs = a.newLabel();
+    a.bind(many);  // past 8: the rest, a pair a turn (the last may write the closure slot)
+    a.lea(x86::r10, x86::ptr(top, -64));
+    a.sub(x86::ecx, 8);
+    a.bind(pairs);
+    a.movups(x86::xmmword_ptr(x86::r10, -16), x86::xmm0);
+    a.sub(x86::r10, 16);
+    a.sub(x86::ecx, 2);
+    a.jg(pairs);
+    a.jmp(done);
+  });
+}
+
 // Pushes a frame of ecx Y slots and enters the function at rdx (an Insn*).
 // The closure slot gets r8 (with_closure: apply; r9 = the closure object)
 // or nil (call). Frame layout: process.h.
@@ -22,7 +54,7 @@ void push_frame_and_enter(Emitter& e, bool with_closure) {
   a.mov(x86::rax, imm(kNil));
   a.test(x86::ecx, x86::ecx);  // Y slots start as nil
   a.jz(header);
-  e.fill_nil(x86::rdi, 8 * kFrameHeaderWords);
+  fill_new_frame(e, x86::rsi);
   a.bind(header);
   a.mov(x86::qword_ptr(x86::rdi, 0), kPc);  // fp[-3]: return instruction
   a.mov(x86::qword_ptr(x86::rdi, 8), kFp);  // fp[-2]: caller's fp

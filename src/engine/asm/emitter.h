@@ -186,10 +186,10 @@ class Emitter {
   void safe_point_then_next(MaskFrom from, uint32_t immediate = 0);
 
   // Sets the ecx words from [base + disp] on (ecx > 0) to nil (rax),
-  // writing nothing outside them, then falls through. 2 to 8 words take
-  // two or four 16-byte stores in line (pairs from both ends, overlapping
-  // when the count is odd): a frame's fill costs no loop. One word, and
-  // more than 8, go out of line. 
+  // writing nothing outside them (a tail call's frame keeps its header
+  // right below), then falls through. One word in line; 2 to 8 out of line
+  // by two or four 16-byte stores (pairs from both ends, overlapping when
+  // the count is odd), more by a loop of pairs. Clobbers rcx, xmm0.
   // Clobbers rcx, xmm0.
   void fill_nil(x86::Gp base, int32_t disp);
   // Out-of-line code at `fill`: sets Y slots 0 .. ecx-1 (ecx > 0) to nil
