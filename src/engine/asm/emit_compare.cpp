@@ -83,6 +83,9 @@ void emit_compare_op(Emitter& e, IOp iop, CmpOp op, Emitter::Kinds kinds) {
     e.next();
     a.bind(slow);
     if (equality) {  // deep equality, without compare_holds' dispatch on the operator
+      Label walk = a.newLabel();
+      e.tuples_equal(op == CmpOp::Eq ? taken : fails, op == CmpOp::Eq ? fails : taken, walk, false);
+      a.bind(walk);
       a.mov(x86::rdi, x86::r10);
       a.mov(x86::rsi, x86::r11);
       e.call(&h_equal);

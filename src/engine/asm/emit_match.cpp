@@ -196,7 +196,11 @@ void emit_exact_compare(Emitter& e, IOp iop, bool equal) {
   }
   e.cold([&e, walk, same, differ] {
     x86::Assembler& a = e.a;
+    Label helper = a.newLabel();
+    // Two tuples (a record and a pattern's, a key's parts) compare in line.
     a.bind(walk);
+    e.tuples_equal(same, differ, helper, true);
+    a.bind(helper);
     a.mov(x86::rdi, x86::r10);
     a.mov(x86::rsi, x86::r11);
     e.call(&h_exact_equal);

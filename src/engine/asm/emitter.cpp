@@ -214,6 +214,42 @@ void Emitter::untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label 
   a.jae(other);
 }
 
+void Emitter::tuples_equal(asmjit::Label same, asmjit::Label differ, asmjit::Label walk, bool exact) {
+  asmjit::Label words = a.newLabel(), unequal = a.newLabel();
+  untag_or_jump(x86::rsi, x86::r10, kTagBoxed, walk);
+  untag_or_jump(x86::rdi, x86::r11, kTagBoxed, walk);
+  a.mov(x86::rcx, x86::qword_ptr(x86::rsi));  // r10's header
+  static_assert(static_cast<uint8_t>(BoxKind::Tuple) == 0);
+  a.test(x86::cl, x86::cl);
+  a.jnz(walk);
+  a.cmp(x86::rcx, x86::qword_ptr(x86::rdi));  // not a tuple of that arity: unequal
+  a.jne(differ);
+  a.shl(x86::rcx, 64 - kTagShift);
+  a.shr(x86::rcx, 64 - kTagShift + 8);  // the arity
+  a.jz(same);
+  a.bind(words);
+  a.mov(x86::rax, x86::qword_ptr(x86::rsi, x86::rcx, 3));
+  a.cmp(x86::rax, x86::qword_ptr(x86::rdi, x86::rcx, 3));
+  a.jne(unequal);
+  a.dec(x86::rcx);
+  a.jnz(words);
+  a.jmp(same);
+  // Differing words: immediates other than floats differ by value too (a
+  // small integer is canonical); a pointer, or a float for ==, needs the walk.
+  a.bind(unequal);
+  for (int side = 0; side < 2; ++side) {
+    if (side == 1) a.mov(x86::rax, x86::qword_ptr(x86::rdi, x86::rcx, 3));
+    a.shr(x86::rax, kTagShift);
+    a.cmp(x86::eax, kConsTag16);
+    a.jae(walk);
+    if (!exact) {
+      a.cmp(x86::eax, kTagInt >> kTagShift);
+      a.jb(walk);
+    }
+  }
+  a.jmp(differ);
+}
+
 // Small integers convert with cvtsi2sd (48 bits: exactly); the xorps
 // breaks its false dependency on dst's previous value.
 void Emitter::int_to_double(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label not_int) {

@@ -135,6 +135,14 @@ class Emitter {
   // `tag` (kTagBoxed, kTagCons); else a jump to `other`. One xor both
   // tests and untags: the result is below 2^48 exactly for that tag.
   void untag_or_jump(x86::Gp dst, x86::Gp t, uint64_t tag, asmjit::Label other);
+  // Equality of r10 and r11 when both are tuples: identical element words
+  // are equal in both modes, so the elements compare in line until a pair
+  // differs; that pair decides (a jump to `differ`) unless one of them is
+  // a pointer, or (exact false: == rather than =:=) a float, which may
+  // equal another word by value. Jumps to `same`, `differ`, or `walk` for
+  // the helper (any other pair of terms, or a pair it cannot decide).
+  // Clobbers rax, rcx, rsi, rdi.
+  void tuples_equal(asmjit::Label same, asmjit::Label differ, asmjit::Label walk, bool exact);
   // dst = the small integer `t` as a double (exact), else a jump to
   // `not_int`. Clobbers scratch.
   void int_to_double(x86::Xmm dst, x86::Gp t, x86::Gp scratch, asmjit::Label not_int);
