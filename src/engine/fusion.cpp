@@ -12,8 +12,14 @@ namespace {
 
 // The fused form of `load_x` (of an int16 constant) when the next
 // instruction is an arithmetic, compare, get or drop whose right operand is
-// the loaded register (an integer constant then), else load_x itself.
+// the loaded register (an integer constant then); of an atom or [] when it
+// is an eq/ne reading that register on one side; else load_x itself.
 IOp fused_load(const Insn& load, const Insn& next) {
+  if (const uint64_t tag = tag_of(load.u.term); tag == kTagAtom || tag == kTagSpecial) {
+    const bool equality = next.op == IOp::eq || next.op == IOp::eq_xx || next.op == IOp::ne || next.op == IOp::ne_xx;
+    if (!equality || (next.a == load.a) == (next.b == load.a)) return IOp::load_x;  // neither, or both, read it
+    return next.op == IOp::eq || next.op == IOp::eq_xx ? IOp::load_eqa : IOp::load_nea;
+  }
   if (!is_int(load.u.term) || int_value(load.u.term) < INT16_MIN || int_value(load.u.term) > INT16_MAX)
     return IOp::load_x;
   const bool right_is_loaded = next.c == load.a;
@@ -53,6 +59,11 @@ void fuse_constant_loads(Module& m) {
     if (in.op != IOp::load_x) continue;
     in.op = fused_load(in, m.code[k + 1]);
     if (in.op == IOp::load_x) continue;
+    if (in.op == IOp::load_eqa || in.op == IOp::load_nea) {
+      const Insn& next = m.code[k + 1];
+      in.b = next.a == in.a ? next.b : next.a;  // the operand compared with the constant
+      continue;
+    }
     const int64_t v = int_value(in.u.term);
     const bool divides = in.op == IOp::load_div || in.op == IOp::load_mod;
     const bool indexes = in.op == IOp::load_get || in.op == IOp::load_get_x || in.op == IOp::load_drop;

@@ -79,6 +79,11 @@ namespace lzr {
      its container in X registers                                        */ \
   I(load_get) I(load_drop) I(load_get_x)                               \
   I(load_eq) I(load_ne) I(load_lt) I(load_gt) I(load_lte) I(load_gte) \
+  /* load_x of an atom or [] (equal to a term only when the words are) \
+     fused with the next eq/ne, any operand kinds, comparing it with b    \
+     (the compare's other operand, copied here): one dispatch for a test \
+     of a call's result or a Y slot against :ok, true or [] (as load_x) */ \
+  I(load_eqa) I(load_nea)                                               \
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..), or a backward jmp to such a compare (b = 0): the \
      loop back edge, which may run that compare too (as tcall_self)     */ \

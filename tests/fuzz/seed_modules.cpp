@@ -78,6 +78,22 @@ std::vector<uint8_t> loop_and_calls() {
   b.emit(Op::op_loadi, {X(0), 20});
   b.emit(Op::op_call, {X(0), b.atom("spin/1")});
   b.emit(Op::op_call, {X(0), b.atom("io.print/1")});
+  b.emit(Op::op_loadc, {X(0), b.lit(Literal::list({Literal::integer(1), Literal::integer(2), Literal::integer(3)}))});
+  b.emit(Op::op_call, {X(0), b.atom("walk/1")});
+  b.emit(Op::op_call, {X(0), b.atom("io.print/1")});
+  b.ret();
+  // A list walked in a Y slot, tested against [] loaded right before the
+  // compare (the loader's load_eqa).
+  b.func("walk", 1, 1);
+  b.emit(Op::op_mov, {Y(0), X(0), Y(0)});
+  b.emit(Op::op_loadi, {X(2), 0});
+  b.emit(Op::op_loadi, {X(3), 1});
+  b.emit(Op::op_loadc, {X(1), b.lit(Literal::list({}))});  // 3: head
+  b.emit(Op::op_eq, {Y6(0), X6(1), 3});                     // 4 -> 8
+  b.emit(Op::op_add, {X(2), X(2), X(3)});
+  b.emit(Op::op_drop, {Y(0), Y(0), X(3)});
+  b.emit(Op::op_jmp, {-5});                                 // 7 -> 3
+  b.emit(Op::op_mov, {X(0), X(2), X(0)});
   b.ret();
   // A loop that tests at its head and jumps back to it (a loop_ form).
   b.func("spin", 1);

@@ -178,6 +178,28 @@ void emit_fused_compare(Emitter& e, IOp iop, CmpOp op) {
   });
 }
 
+// load_eqa / load_nea: X[a] = an atom or [] (u), then the next
+// instruction's compare of it with operand b (any kind), decided by word
+// equality whatever b holds; the jump is the next instruction's.
+void emit_fused_atom_compare(Emitter& e, IOp iop, bool equal) {
+  x86::Assembler& a = e.a;
+  Label taken = a.newLabel();
+  e.begin(iop);
+  a.mov(x86::r11, e.insn_u());
+  e.store_x(kInsnA, x86::r11);
+  e.load_operand(x86::r10, kInsnB);  // never register a (fusion.cpp)
+  a.cmp(x86::r10, x86::r11);
+  if (equal) {
+    a.je(taken);
+  } else {
+    a.jne(taken);
+  }
+  e.next(2);
+  a.bind(taken);
+  a.mov(x86::rax, x86::qword_ptr(kPc, kInsnSize + kInsnU));  // the pair's compare jumps
+  e.jump_counted(x86::rax, 1);
+}
+
 // loop_eq .. loop_gte: a self tail call of a frame-0 function (its frame
 // stays as it is, see portable.cpp), then the function's first instruction,
 // an X-only compare, run here when both operands are small integers.
@@ -307,6 +329,8 @@ void emit_compare(Emitter& e) {
   emit_fused_compare(e, IOp::load_gt, CmpOp::Gt);
   emit_fused_compare(e, IOp::load_lte, CmpOp::Lte);
   emit_fused_compare(e, IOp::load_gte, CmpOp::Gte);
+  emit_fused_atom_compare(e, IOp::load_eqa, true);
+  emit_fused_atom_compare(e, IOp::load_nea, false);
   emit_loop(e, IOp::loop_eq, CmpOp::Eq);
   emit_loop(e, IOp::loop_ne, CmpOp::Ne);
   emit_loop(e, IOp::loop_lt, CmpOp::Lt);

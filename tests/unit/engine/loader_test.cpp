@@ -364,6 +364,52 @@ std::string forms_of(VM& vm, Module* m, const char* name, unsigned arity, size_t
   return out;
 }
 
+// A load of an atom or [] right before an eq/ne that reads it on one side
+// (a call's result tested against :ok, a list in a Y slot against []):
+// one dispatch, whatever the kinds of the other operand; the compare stays
+// in place for a jump straight to it.
+TEST_F(LoaderTest, FusesAtomLoadsWithTheEqualityThatReadsThem) {
+  LoadError err;
+  Module* m = load_module_file(vm_, write("atoms.lzs",
+      "module atoms\n"
+      // A list walked in a Y slot, the nil test at the loop head; a count
+      // compared with :done on the left.
+      "func len/1 frame=1\n  mov y0, x0\n  loadi x2, 0\n  loadi x3, 1\nhead:\n  loadc x1, []\n"
+      "  eq y0, x1, out\n  add x2, x2, x3\n  drop y0, y0, x3\n  jmp head\nout:\n  mov x0, x2\n  ret x0\n"
+      // ne with the constant on the left.
+      "func is_ok/1\n  loadc x1, :ok\n  ne x1, x0, no\n  loadc x0, true\n  ret x0\nno:\n"
+      "  loadc x0, false\n  ret x0\n"
+      // Not fused: an order compare; an integer with a Y operand; both
+      // sides read the constant. A jump straight to a fused compare runs
+      // it alone.
+      "func others/1 frame=1\n  mov y0, x0\n  loadc x1, :a\n  lt x0, x1, one\n  loadi x1, 3\n"
+      "  eq y0, x1, one\n  loadc x1, :b\n  jmp cmp\n  loadc x1, :c\ncmp:\n  eq x0, x1, one\n"
+      "  loadc x1, :q\n  eq x1, x1, same\n  loadc x0, :none\n  ret x0\nsame:\n  loadc x0, :same\n  ret x0\n"
+      "one:\n  loadc x0, :one\n  ret x0\n"
+      "func long/1\n  loadc x1, []\n  loadi x2, 1\nmore:\n  cons x1, x0, x1\n  sub x0, x0, x2\n"
+      "  loadi x3, 0\n  gt x0, x3, more\n  mov x0, x1\n  tcall len/1\n"),
+      err);
+  ASSERT_TRUE(m) << err.message;
+  EXPECT_EQ(forms_of(vm_, m, "len", 1, 6), "mov_xy load_x load_x load_eqa eq_yx add_xk");
+  const FunctionInfo* len = m->find(vm_.atom("len"), 1);
+  EXPECT_EQ(len->code[3].b, operand(kOperandY, 0));
+  EXPECT_EQ(len->code[3].u.term, kNil);
+  EXPECT_EQ(forms_of(vm_, m, "is_ok", 1, 2), "load_nea ne_xx");
+  EXPECT_EQ(m->find(vm_.atom("is_ok"), 1)->code[0].b, operand(kOperandX, 0));
+  EXPECT_EQ(forms_of(vm_, m, "others", 1, 12),
+            "mov_xy load_x lt_xx load_x eq_yx load_x jmp load_eqa eq_xx load_x eq_atom_xx load_x");
+  for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
+    EXPECT_EQ(run(m, "long", {make_int(5000)}, engine), "5000");  // past a slice: the back edge yields
+    EXPECT_EQ(run(m, "len", {kNil}, engine), "0");
+    EXPECT_EQ(run(m, "others", {vm_.atom("b")}, engine), ":one");  // the compare run alone, from the jump
+    EXPECT_EQ(run(m, "others", {vm_.atom("z")}, engine), ":same");
+    EXPECT_EQ(run(m, "others", {make_int(3)}, engine), ":one");  // a number orders before an atom
+    EXPECT_EQ(run(m, "is_ok", {vm_.atom("ok")}, engine), "true");
+    EXPECT_EQ(run(m, "is_ok", {vm_.atom("error")}, engine), "false");
+    EXPECT_EQ(run(m, "is_ok", {make_int(1)}, engine), "false");
+  }
+}
+
 // Registers known to hold a constant on every path (known_operands.cpp):
 // compares with an atom or nil and divisions by small integers get their
 // forms; anything that may change the register (a call, a safe point whose
