@@ -13,8 +13,10 @@ namespace {
 // The fused form of `load_x` (of an int16 constant) when the next
 // instruction is an arithmetic, compare, get or drop whose right operand is
 // the loaded register (an integer constant then); of an atom or [] when it
-// is an eq/ne reading that register on one side; else load_x itself.
+// is an eq/ne reading that register on one side; of any constant when it
+// returns that register; else load_x itself.
 IOp fused_load(const Insn& load, const Insn& next) {
+  if (next.op == IOp::ret_x && next.a == load.a) return IOp::load_ret;
   if (const uint64_t tag = tag_of(load.u.term); tag == kTagAtom || tag == kTagSpecial) {
     const bool equality = next.op == IOp::eq || next.op == IOp::eq_xx || next.op == IOp::ne || next.op == IOp::ne_xx;
     if (!equality || (next.a == load.a) == (next.b == load.a)) return IOp::load_x;  // neither, or both, read it
@@ -59,6 +61,7 @@ void fuse_constant_loads(Module& m) {
     if (in.op != IOp::load_x) continue;
     in.op = fused_load(in, m.code[k + 1]);
     if (in.op == IOp::load_x) continue;
+    if (in.op == IOp::load_ret) continue;  // u keeps the constant
     if (in.op == IOp::load_eqa || in.op == IOp::load_nea) {
       const Insn& next = m.code[k + 1];
       in.b = next.a == in.a ? next.b : next.a;  // the operand compared with the constant

@@ -84,6 +84,10 @@ namespace lzr {
      (the compare's other operand, copied here): one dispatch for a test \
      of a call's result or a Y slot against :ok, true or [] (as load_x) */ \
   I(load_eqa) I(load_nea)                                               \
+  /* load_x of any constant right before the ret_x of that register: a   \
+     function that returns a constant (true, :ok, 0) returns in one      \
+     dispatch (as load_x)                                                */ \
+  I(load_ret)                                                           \
   /* tcall_self of a frame-0 function that starts with an X-only        \
      compare (eq_xx..), or a backward jmp to such a compare (b = 0): the \
      loop back edge, which may run that compare too (as tcall_self)     */ \

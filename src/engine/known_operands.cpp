@@ -128,7 +128,7 @@ bool transfer(const Insn& in, State& s, Pool& pool, bool& falls_through, bool& j
     case IOp::load_add_any: case IOp::load_sub_any: case IOp::load_mul_any: case IOp::load_get: case IOp::load_get_x:
     case IOp::load_drop:
     case IOp::load_eq: case IOp::load_ne: case IOp::load_lt: case IOp::load_gt: case IOp::load_lte: case IOp::load_gte:
-    case IOp::load_eqa: case IOp::load_nea:
+    case IOp::load_eqa: case IOp::load_nea: case IOp::load_ret:
     case IOp::step_eq: case IOp::step_ne: case IOp::step_lt: case IOp::step_gt: case IOp::step_lte: case IOp::step_gte:
       // The fused forms load, then run the next instruction or leave it to
       // run on its own: either way it follows with the constant loaded. A
@@ -221,7 +221,7 @@ std::vector<bool> fused_into_others(const Module& m) {
       case IOp::load_add: case IOp::load_sub: case IOp::load_mul: case IOp::load_div: case IOp::load_mod:
       case IOp::load_add_any: case IOp::load_sub_any: case IOp::load_mul_any: case IOp::load_get:
       case IOp::load_get_x: case IOp::load_drop: case IOp::load_eq: case IOp::load_ne: case IOp::load_lt: case IOp::load_gt:
-      case IOp::load_lte: case IOp::load_gte: case IOp::load_eqa: case IOp::load_nea:
+      case IOp::load_lte: case IOp::load_gte: case IOp::load_eqa: case IOp::load_nea: case IOp::load_ret:
         if (k + 1 < m.code_size) used[k + 1] = true;
         break;
       case IOp::step_eq: case IOp::step_ne: case IOp::step_lt: case IOp::step_gt: case IOp::step_lte:

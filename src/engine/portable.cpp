@@ -153,7 +153,7 @@ L_load_x:
 L_load_add: L_load_sub: L_load_mul: L_load_div: L_load_mod:  // fused forms: the load
 L_load_add_any: L_load_sub_any: L_load_mul_any: L_load_get: L_load_get_x: L_load_drop:
 L_load_eq: L_load_ne: L_load_lt: L_load_gt: L_load_lte: L_load_gte:  // alone, then the next
-L_load_eqa: L_load_nea:
+L_load_eqa: L_load_nea: L_load_ret:
 L_step_eq: L_step_ne: L_step_lt: L_step_gt: L_step_lte: L_step_gte:
   X[pc->a] = pc->u.term;
   NEXT();

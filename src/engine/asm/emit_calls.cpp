@@ -223,6 +223,13 @@ void emit_calls(Emitter& e) {
   e.begin(IOp::ret_x);
   e.load_x(x86::rax, kInsnA);
   return_value_in_rax(e);
+
+  // A constant returned: the load's register is dead once the frame is
+  // popped (the caller's X registers are undefined after a call), so
+  // only the value travels.
+  e.begin(IOp::load_ret);
+  a.mov(x86::rax, e.insn_u());
+  a.jmp(e.do_ret);
 }
 
 }  // namespace lzr::asm_engine

@@ -234,7 +234,7 @@ IOp float_first_of(IOp from);
 
 // Routine emitters, grouped by file.
 void emit_moves(Emitter& e);    // mov mov_xx swap load load_x jmp
-void emit_calls(Emitter& e);    // call call_native tcall tcall_native apply ret
+void emit_calls(Emitter& e);    // call call_native tcall tcall_native apply ret load_ret
 void emit_arith(Emitter& e);    // add .. or_, the _xxx forms, not_ neg
 void emit_compare(Emitter& e);  // eq .. gte, the _xx forms
 // The float-first forms (insn.h), a group of their own (asm_engine.cpp).

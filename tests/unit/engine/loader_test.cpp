@@ -366,7 +366,8 @@ std::string forms_of(VM& vm, Module* m, const char* name, unsigned arity, size_t
 
 // A load of an atom or [] right before an eq/ne that reads it on one side
 // (a call's result tested against :ok, a list in a Y slot against []):
-// one dispatch, whatever the kinds of the other operand; the compare stays
+// one dispatch, whatever the kinds of the other operand; and a constant
+// loaded right before the ret of its register. The compare or ret stays
 // in place for a jump straight to it.
 TEST_F(LoaderTest, FusesAtomLoadsWithTheEqualityThatReadsThem) {
   LoadError err;
@@ -386,6 +387,9 @@ TEST_F(LoaderTest, FusesAtomLoadsWithTheEqualityThatReadsThem) {
       "  eq y0, x1, one\n  loadc x1, :b\n  jmp cmp\n  loadc x1, :c\ncmp:\n  eq x0, x1, one\n"
       "  loadc x1, :q\n  eq x1, x1, same\n  loadc x0, :none\n  ret x0\nsame:\n  loadc x0, :same\n  ret x0\n"
       "one:\n  loadc x0, :one\n  ret x0\n"
+      // A constant returned, and a jump straight to the ret of one.
+      "func pick/1\n  loadi x1, 2\n  lt x0, x1, small\n  mov x1, x0\n  jmp out\nsmall:\n  loadc x1, :small\n"
+      "out:\n  ret x1\n"
       "func long/1\n  loadc x1, []\n  loadi x2, 1\nmore:\n  cons x1, x0, x1\n  sub x0, x0, x2\n"
       "  loadi x3, 0\n  gt x0, x3, more\n  mov x0, x1\n  tcall len/1\n"),
       err);
@@ -394,16 +398,19 @@ TEST_F(LoaderTest, FusesAtomLoadsWithTheEqualityThatReadsThem) {
   const FunctionInfo* len = m->find(vm_.atom("len"), 1);
   EXPECT_EQ(len->code[3].b, operand(kOperandY, 0));
   EXPECT_EQ(len->code[3].u.term, kNil);
-  EXPECT_EQ(forms_of(vm_, m, "is_ok", 1, 2), "load_nea ne_xx");
+  EXPECT_EQ(forms_of(vm_, m, "is_ok", 1, 6), "load_nea ne_xx load_ret ret_x load_ret ret_x");
   EXPECT_EQ(m->find(vm_.atom("is_ok"), 1)->code[0].b, operand(kOperandX, 0));
+  EXPECT_EQ(forms_of(vm_, m, "pick", 1, 6), "load_lt lt_xx mov_xx jmp load_ret ret_x");
   EXPECT_EQ(forms_of(vm_, m, "others", 1, 12),
-            "mov_xy load_x lt_xx load_x eq_yx load_x jmp load_eqa eq_xx load_x eq_atom_xx load_x");
+            "mov_xy load_x lt_xx load_x eq_yx load_x jmp load_eqa eq_xx load_x eq_atom_xx load_ret");
   for (EngineKind engine : {EngineKind::Portable, EngineKind::Asm}) {
     EXPECT_EQ(run(m, "long", {make_int(5000)}, engine), "5000");  // past a slice: the back edge yields
     EXPECT_EQ(run(m, "len", {kNil}, engine), "0");
     EXPECT_EQ(run(m, "others", {vm_.atom("b")}, engine), ":one");  // the compare run alone, from the jump
     EXPECT_EQ(run(m, "others", {vm_.atom("z")}, engine), ":same");
     EXPECT_EQ(run(m, "others", {make_int(3)}, engine), ":one");  // a number orders before an atom
+    EXPECT_EQ(run(m, "pick", {make_int(1)}, engine), ":small");
+    EXPECT_EQ(run(m, "pick", {make_int(7)}, engine), "7");  // the ret run alone, from the jump
     EXPECT_EQ(run(m, "is_ok", {vm_.atom("ok")}, engine), "true");
     EXPECT_EQ(run(m, "is_ok", {vm_.atom("error")}, engine), "false");
     EXPECT_EQ(run(m, "is_ok", {make_int(1)}, engine), "false");
