@@ -170,6 +170,17 @@ void build_catch_runs(Module& m, const ModuleFile& f, const std::vector<int32_t>
   }
 }
 
+// The internal form of a `bif` of built-in b: its own where the engines
+// run it in line, else the generic one.
+IOp bif_form(BuiltinCall b) {
+  switch (b) {
+    case BuiltinCall::map_get: return IOp::bif_map_get;
+    case BuiltinCall::map_has_key: return IOp::bif_map_has_key;
+    case BuiltinCall::math_sqrt: return IOp::bif_sqrt;
+    default: return IOp::bif;
+  }
+}
+
 }  // namespace
 
 std::string word_error(std::string_view file, uint32_t word, const std::string& what) {
@@ -198,7 +209,8 @@ void set_call_target(Insn& in, const FunctionInfo* fn) {
 
 void call_in_line(Insn& in, const FunctionRef& ref, const FunctionInfo* fn) {
   if (in.op != IOp::call_native || !fn->module->builtin) return;
-  if (find_builtin_call(ref) != BuiltinCall::math_sqrt) return;
+  const std::optional<BuiltinCall> b = find_builtin_call(ref);
+  if (!b || bif_form(*b) != IOp::bif_sqrt) return;  // its one argument is x0, its result the call's destination
   in.op = IOp::bif_sqrt;
   in.b = operand(kOperandX, 0);
 }
@@ -397,10 +409,7 @@ bool translate(Module& m, const ModuleFile& f, const AtomTable& atoms, std::stri
           in.op = IOp::gcbif;
           in.u.ctor = new_ctor(m, f.code[pc + 1], ref->arity, 0);
         } else {
-          in.op = b == BuiltinCall::map_get       ? IOp::bif_map_get
-                  : b == BuiltinCall::map_has_key ? IOp::bif_map_has_key
-                  : b == BuiltinCall::math_sqrt   ? IOp::bif_sqrt
-                                                  : IOp::bif;
+          in.op = bif_form(b);
         }
         pending.push_back({k, pc, *ref});
         break;

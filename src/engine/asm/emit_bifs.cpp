@@ -135,9 +135,10 @@ void emit_bifs(Emitter& e) {
     });
   }
 
-  // math.sqrt(X): sqrtsd, exact as the built-in's (IEEE square roots are
-  // correctly rounded). Its only error, a negative argument, leaves NaN;
-  // that and a non-number take the generic routine, which raises.
+  // math.sqrt(X) of a float or small integer: sqrtsd, exact as the
+  // built-in's (IEEE square roots are correctly rounded). A negative
+  // argument leaves NaN; that, a big integer and a non-number take the
+  // generic routine (the built-in's error, or its result).
   e.begin(IOp::bif_sqrt);
   {
     Label slow = a.newLabel();

@@ -417,12 +417,12 @@ void Emitter::call_helper(const void* fn) {
 }
 
 void Emitter::fill_nil(x86::Gp base, int32_t disp) {
-  asmjit::Label more = a.newLabel(), many = a.newLabel(), pairs = a.newLabel(), done = a.newLabel();
+  asmjit::Label more = a.newLabel(), pairs = a.newLabel(), done = a.newLabel();
   a.mov(x86::qword_ptr(base, disp), x86::rax);  // 1: the only word
   a.cmp(x86::ecx, 1);
   a.jne(more);
   a.bind(done);
-  cold([this, base, disp, more, many, pairs, done] {
+  cold([this, base, disp, more, pairs, done] {
     asmjit::Label last_pairs = a.newLabel();
     a.bind(more);
     a.movq(x86::xmm0, x86::rax);
@@ -430,15 +430,14 @@ void Emitter::fill_nil(x86::Gp base, int32_t disp) {
     a.cmp(x86::ecx, 4);
     a.jbe(last_pairs);
     a.cmp(x86::ecx, 8);
-    a.ja(many);
+    a.ja(pairs);
     a.movups(x86::xmmword_ptr(base, disp + 16), x86::xmm0);  // 5 .. 8: two pairs from each end
     a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 32), x86::xmm0);
     a.bind(last_pairs);  // 2 .. 4: the first pair and the last
     a.movups(x86::xmmword_ptr(base, disp), x86::xmm0);
     a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 16), x86::xmm0);
     a.jmp(done);
-    a.bind(many);  // pairs from the top while two or more are left; word 0 is written
-    a.bind(pairs);
+    a.bind(pairs);  // past 8: pairs from the top while two or more are left; word 0 is written
     a.movups(x86::xmmword_ptr(base, x86::rcx, 3, disp - 16), x86::xmm0);
     a.sub(x86::ecx, 2);
     a.cmp(x86::ecx, 2);

@@ -198,7 +198,6 @@ class Emitter {
   // right below), then falls through. One word in line; 2 to 8 out of line
   // by two or four 16-byte stores (pairs from both ends, overlapping when
   // the count is odd), more by a loop of pairs. Clobbers rcx, xmm0.
-  // Clobbers rcx, xmm0.
   void fill_nil(x86::Gp base, int32_t disp);
   // Out-of-line code at `fill`: sets Y slots 0 .. ecx-1 (ecx > 0) to nil
   // (rax), then dispatches.
